@@ -1,0 +1,92 @@
+"""criteriakit: configurable evaluation frameworks.
+
+Load a framework (criteria → indicators → scorers → points or weights → tiers with gates,
+vetoes and caps) from a TOML file, evaluate units against it, and get a score, a tier and a
+full explanation::
+
+    import criteriakit
+
+    framework = criteriakit.load_framework("vn.four-good-cell.toml")
+    result = framework.evaluate({"targets_assigned": 10, ...}, unit="cell-07")
+    print(result.score, result.tier)
+    print(result.explain())
+"""
+
+from __future__ import annotations
+
+from criteriakit._version import __version__
+from criteriakit.errors import (
+    CriteriaKitError,
+    DataError,
+    EvaluationError,
+    ExpressionError,
+    ExpressionSyntaxError,
+    ExpressionTypeError,
+    FrameworkError,
+    Problem,
+)
+from criteriakit.framework import Framework
+from criteriakit.loading import framework_from_dict, load_framework, loads_framework
+from criteriakit.model.framework import (
+    Criterion,
+    Field,
+    FrameworkDefinition,
+    Gate,
+    Indicator,
+    IndicatorPolicy,
+    Input,
+    Policy,
+    Rule,
+    Tier,
+)
+from criteriakit.model.improvement import Change, Improvement, Obstacle
+from criteriakit.model.results import CriterionResult, IndicatorResult, Reason, Result
+from criteriakit.model.scorers import (
+    Band,
+    BooleanScorer,
+    LinearScorer,
+    LookupScorer,
+    Scorer,
+    TargetScorer,
+    ThresholdScorer,
+)
+
+__all__ = [
+    "Band",
+    "BooleanScorer",
+    "Change",
+    "CriteriaKitError",
+    "Criterion",
+    "CriterionResult",
+    "DataError",
+    "EvaluationError",
+    "ExpressionError",
+    "ExpressionSyntaxError",
+    "ExpressionTypeError",
+    "Field",
+    "Framework",
+    "FrameworkDefinition",
+    "FrameworkError",
+    "Gate",
+    "Improvement",
+    "Indicator",
+    "IndicatorPolicy",
+    "IndicatorResult",
+    "Input",
+    "LinearScorer",
+    "LookupScorer",
+    "Obstacle",
+    "Policy",
+    "Problem",
+    "Reason",
+    "Result",
+    "Rule",
+    "Scorer",
+    "TargetScorer",
+    "ThresholdScorer",
+    "Tier",
+    "__version__",
+    "framework_from_dict",
+    "load_framework",
+    "loads_framework",
+]

@@ -1,0 +1,331 @@
+"""The private cattrs converter between plain data (TOML, JSON) and the model.
+
+It is strict on purpose: an integer is not a bool, a number is not a string, a list is not a
+table, unknown keys are errors. Structuring failures are flattened into :class:`RawProblem`
+values carrying the key path, so the loader can add file positions and report them all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import ForbiddenExtraKeysError
+from cattrs.gen import make_dict_structure_fn
+
+from criteriakit._problems import KeyPath, RawProblem, did_you_mean
+from criteriakit.model.scorers import (
+    BooleanScorer,
+    LinearScorer,
+    LookupScorer,
+    Scorer,
+    TargetScorer,
+    ThresholdScorer,
+)
+
+__all__ = ["Invalid", "converter", "describe", "make_converter", "structure"]
+
+T = TypeVar("T")
+
+SCORER_TYPES: dict[str, type[Any]] = {
+    "linear": LinearScorer,
+    "thresholds": ThresholdScorer,
+    "target": TargetScorer,
+    "boolean": BooleanScorer,
+    "lookup": LookupScorer,
+}
+
+
+class Invalid(ValueError):  # noqa: N818  it is a finding, not an "...Error" control-flow signal
+    """Raised by the strict hooks; caught and turned into a :class:`RawProblem`."""
+
+    def __init__(self, message: str, hint: str | None = None, *, key: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.key = key
+
+
+def describe(value: object) -> str:
+    """Describe a plain value's TOML/JSON type for messages: ``a string ("x")``."""
+    if isinstance(value, bool):
+        return f"a bool ({str(value).lower()})"
+    if isinstance(value, int):
+        return f"an integer ({value})"
+    if isinstance(value, float):
+        return f"a number ({value:g})"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'a string ("{shown}")'
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, dt.datetime):
+        return "a date-time"
+    if isinstance(value, dt.date):
+        return "a date"
+    return type(value).__name__
+
+
+def _strict_int(value: object, _: object) -> int:
+    if type(value) is not int:
+        raise Invalid(f"expected an integer, got {describe(value)}", "write a whole number: 12")
+    return value
+
+
+def _strict_float(value: object, _: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Invalid(f"expected a number, got {describe(value)}", "write a number: 12 or 7.5")
+    return float(value)
+
+
+def _strict_bool(value: object, _: object) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"expected true or false, got {describe(value)}", "write true or false")
+    return value
+
+
+def _strict_str(value: object, _: object) -> str:
+    if not isinstance(value, str):
+        raise Invalid(f"expected a string, got {describe(value)}", 'quote it: "text"')
+    return value
+
+
+def _date(value: object, _: object) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise Invalid(f"expected a date, got {describe(value)}", "write a TOML date: 2024-05-19")
+
+
+def _text(value: object, _: object) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"und": value}
+    if isinstance(value, Mapping) and value and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        return dict(value)
+    raise Invalid(
+        f"expected a string or a table of strings by language, got {describe(value)}",
+        'write "Title" or { en = "Title", vi = "Tiêu đề" }',
+    )
+
+
+def _float_or_str(value: object, _: object) -> float | str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Invalid(
+            f"expected a number or an expression string, got {describe(value)}",
+            'write 4 or "admissions_target"',
+        )
+    return float(value)
+
+
+def _scalar_default(value: object, _: object) -> float | bool | str:
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float):
+        return float(value) if isinstance(value, float) else value
+    raise Invalid(f"expected a number, bool or string, got {describe(value)}")
+
+
+def _literal_hook(options: tuple[str, ...]) -> Callable[[object, object], str]:
+    def structure_literal(value: object, _: object) -> str:
+        if isinstance(value, str) and value in options:
+            return value
+        listed = ", ".join(f'"{option}"' for option in options)
+        hint = did_you_mean(value, options) if isinstance(value, str) else None
+        raise Invalid(f"expected one of {listed}, got {describe(value)}", hint)
+
+    return structure_literal
+
+
+def _sequence_hook(converter: cattrs.Converter, item: Any) -> Callable[[object, object], tuple[Any, ...]]:
+    structure_item = converter.get_structure_hook(item)
+
+    def structure_sequence(value: object, _: object) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            raise Invalid(f"expected an array, got {describe(value)}", "write [ ... ]")
+        return _collect(
+            [(index, lambda element=element: structure_item(element, item)) for index, element in enumerate(value)],
+            "array",
+            tuple,
+        )
+
+    return structure_sequence
+
+
+def _mapping_hook(converter: cattrs.Converter, item: Any) -> Callable[[object, object], dict[str, Any]]:
+    structure_item = converter.get_structure_hook(item)
+
+    def structure_mapping(value: object, _: object) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise Invalid(f"expected a table, got {describe(value)}", "write [name] tables or { ... }")
+        return _collect(
+            [(key, lambda element=element: structure_item(element, item)) for key, element in value.items()],
+            "table",
+            dict,
+        )
+
+    return structure_mapping
+
+
+def _collect(
+    steps: Sequence[tuple[str | int, Callable[[], Any]]],
+    kind: str,
+    build: Callable[[Any], Any],
+) -> Any:
+    """Structure every element, gathering all failures with their index or key as notes."""
+    results: list[tuple[str | int, Any]] = []
+    failures: list[Exception] = []
+    for index, step in steps:
+        try:
+            results.append((index, step()))
+        except Exception as error:  # noqa: BLE001  every element's failure is reported together
+            error.__notes__ = [*getattr(error, "__notes__", []), _PathNote(index)]
+            failures.append(error)
+    if failures:
+        raise cattrs.BaseValidationError(f"invalid {kind}", failures, object)
+    if build is tuple:
+        return tuple(result for _, result in results)
+    return build(results)
+
+
+class _PathNote(str):
+    """An exception note naming the array index or table key an element came from."""
+
+    __slots__ = ("step",)
+
+    def __new__(cls, step: str | int) -> _PathNote:  # noqa: D102  str subclasses build in __new__
+        note = super().__new__(cls, f"at {step!r}")
+        note.step = step
+        return note
+
+    step: str | int
+
+
+def _attrs_hook_factory(converter: cattrs.Converter) -> Callable[[type[Any]], Callable[[object, object], Any]]:
+    def factory(cls: type[Any]) -> Callable[[object, object], Any]:
+        generated = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
+
+        def structure_table(value: object, _: object) -> Any:
+            if not isinstance(value, Mapping):
+                raise Invalid(f"expected a table, got {describe(value)}", "write { key = value, ... }")
+            return generated(value, cls)
+
+        return structure_table
+
+    return factory
+
+
+def _structure_scorer(converter: cattrs.Converter) -> Callable[[object, object], Scorer]:
+    names = tuple(SCORER_TYPES)
+
+    def structure_scorer(value: object, _: object) -> Scorer:
+        listed = ", ".join(f'"{name}"' for name in names)
+        if not isinstance(value, Mapping):
+            raise Invalid(f"expected a scorer table, got {describe(value)}", f'write {{ type = "linear", ... }}; types: {listed}')
+        kind = value.get("type")
+        if kind is None:
+            raise Invalid("missing key 'type'", f"the scorer type is one of {listed}", key="type")
+        if not isinstance(kind, str) or kind not in SCORER_TYPES:
+            hint = did_you_mean(kind, names) if isinstance(kind, str) else None
+            shown = f'"{kind}"' if isinstance(kind, str) else describe(kind)
+            raise Invalid(f"unknown scorer type {shown}; expected one of {listed}", hint, key="type")
+        scorer: Scorer = converter.structure(dict(value), SCORER_TYPES[kind])
+        return scorer
+
+    return structure_scorer
+
+
+def make_converter() -> cattrs.Converter:
+    """Build the strict converter used for framework files and result JSON."""
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_structure_hook(int, _strict_int)
+    converter.register_structure_hook(float, _strict_float)
+    converter.register_structure_hook(bool, _strict_bool)
+    converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook(dt.date, _date)
+    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    converter.register_structure_hook(float | str, _float_or_str)
+    converter.register_structure_hook(float | bool | str | None, lambda v, t: None if v is None else _scalar_default(v, t))
+    converter.register_structure_hook_func(lambda t: t == dict[str, str], _text)
+    converter.register_structure_hook_func(
+        lambda t: get_origin(t) is Literal, lambda v, t: _literal_hook(get_args(t))(v, t)
+    )
+    converter.register_structure_hook_factory(
+        lambda t: get_origin(t) is tuple and len(get_args(t)) == 2 and get_args(t)[1] is Ellipsis,
+        lambda t: _sequence_hook(converter, get_args(t)[0]),
+    )
+    converter.register_structure_hook_factory(
+        lambda t: get_origin(t) is dict and get_args(t) != (str, str),
+        lambda t: _mapping_hook(converter, get_args(t)[1]),
+    )
+    converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory(converter))
+    converter.register_structure_hook(Scorer, _structure_scorer(converter))
+    return converter
+
+
+def structure(converter: cattrs.Converter, data: object, cls: type[T]) -> T | list[RawProblem]:
+    """Structure ``data`` as ``cls``; on failure return every problem with its key path."""
+    try:
+        return converter.structure(data, cls)
+    except Exception as error:  # noqa: BLE001  flattened into problems below; nothing is lost
+        return list(_flatten(error, ()))
+
+
+def _step_of(note: object) -> str | int | None:
+    if isinstance(note, _PathNote):
+        return note.step
+    name = getattr(note, "name", None)
+    if isinstance(name, str):
+        return name
+    index = getattr(note, "index", None)
+    if isinstance(index, str | int):
+        return index
+    return None
+
+
+def _flatten(error: BaseException, path: KeyPath) -> typing.Iterator[RawProblem]:
+    notes = getattr(error, "__notes__", [])
+    if isinstance(error, cattrs.BaseValidationError):
+        for sub in error.exceptions:
+            sub_notes = getattr(sub, "__notes__", [])
+            steps = [step for note in sub_notes if (step := _step_of(note)) is not None]
+            yield from _flatten(sub, path + tuple(steps[-1:]))
+        return
+    del notes
+    if isinstance(error, ForbiddenExtraKeysError):
+        fields = [field.name for field in attrs.fields(error.cl)]
+        for key in sorted(error.extra_fields):
+            allowed = ", ".join(fields)
+            hint = did_you_mean(key, fields) or f"allowed keys: {allowed}"
+            yield RawProblem((*path, key), f"unknown key '{key}'", hint)
+        return
+    if isinstance(error, KeyError):
+        key = str(error.args[0]) if error.args else "?"
+        key_path = path if path[-1:] == (key,) else (*path, key)
+        yield RawProblem(key_path, f"missing required key '{key}'", missing=True)
+        return
+    if isinstance(error, Invalid):
+        key_path = (*path, error.key) if error.key else path
+        yield RawProblem(key_path, error.message, error.hint)
+        return
+    yield RawProblem(path, f"invalid value: {error}")
+
+
+@functools.cache
+def converter() -> cattrs.Converter:
+    """Return the converter, built on first use and then shared (it holds no mutable state)."""
+    return make_converter()

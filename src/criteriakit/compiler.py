@@ -1,0 +1,529 @@
+"""Check a framework definition and compile it into runnable parts.
+
+This is the "check" arrow of the pipeline: everything a type system cannot say about a
+structured definition (ids are unique, totals add up, tiers are ordered, expressions type-check
+against the declared inputs, scorers fit their indicators) is verified here, every problem at
+once, each with its key path. What passes is compiled: expressions to closures, scorers to
+functions, tiers and rules to ranks.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from criteriakit._problems import KeyPath, RawProblem, did_you_mean
+from criteriakit.errors import ExpressionError
+from criteriakit.expressions import (
+    BOOL,
+    INTEGER,
+    NUMBER,
+    CompiledExpression,
+    ExprType,
+    FunctionSpec,
+    LevelType,
+    ListType,
+    RecordsType,
+    compile_expression,
+)
+from criteriakit.inputs import InputChecker
+from criteriakit.model.framework import (
+    Criterion,
+    FrameworkDefinition,
+    Indicator,
+    Input,
+    PolicyAction,
+    pick_text,
+)
+from criteriakit.model.scorers import BooleanScorer, LinearScorer, LookupScorer, TargetScorer, ThresholdScorer
+from criteriakit.scoring import CompiledScorer, compile_scorer
+
+__all__ = ["CompiledCondition", "CompiledFramework", "CompiledIndicator", "CompiledTier", "compile_definition"]
+
+TOTAL_TOLERANCE = 1e-9
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*\Z")
+_FRAMEWORK_ID = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_RESERVED = frozenset({"and", "or", "not", "true", "false", "it"})
+
+
+@attrs.frozen
+class CompiledIndicator:
+    """An indicator ready to run: value expression, scorer, points at stake and policy."""
+
+    id: str
+    title: str
+    criterion: int
+    value: CompiledExpression
+    scorer: CompiledScorer
+    max_points: float
+    on_missing: PolicyAction
+    on_division: PolicyAction
+
+
+@attrs.frozen
+class CompiledCondition:
+    """A gate or rule ready to run; ``rank`` is the tier it concerns (0 = best)."""
+
+    id: str
+    kind: str
+    message: str
+    expression: CompiledExpression
+    tier: str
+    rank: int
+
+
+@attrs.frozen
+class CompiledTier:
+    """A tier with its minimum score and compiled gates."""
+
+    id: str
+    title: str
+    min_score: float
+    gates: tuple[CompiledCondition, ...]
+
+
+@attrs.frozen
+class CompiledCriterion:
+    """A criterion's identity, maximum and the slice of indicators that belong to it."""
+
+    id: str
+    title: str
+    max_score: float
+    first: int
+    stop: int
+
+
+@attrs.frozen
+class CompiledFramework:
+    """All the runnable parts of a checked framework definition."""
+
+    definition: FrameworkDefinition
+    inputs: InputChecker
+    criteria: tuple[CompiledCriterion, ...]
+    indicators: tuple[CompiledIndicator, ...]
+    tiers: tuple[CompiledTier, ...]
+    rules: tuple[CompiledCondition, ...]
+    on_missing: PolicyAction
+    on_division: PolicyAction
+
+    def tier_rank(self, tier_id: str) -> int:
+        """Return the rank of a tier (0 = best)."""
+        for rank, tier in enumerate(self.tiers):
+            if tier.id == tier_id:
+                return rank
+        raise KeyError(tier_id)
+
+
+def input_type(spec: Input) -> ExprType:
+    """Return the expression type of a declared input."""
+    if spec.type == "list":
+        return ListType(_scalar_type(spec.items or "number", spec.levels))
+    if spec.type == "records":
+        fields = spec.fields or {}
+        return RecordsType(tuple((name, _scalar_type(field.type, field.levels)) for name, field in fields.items()))
+    return _scalar_type(spec.type, spec.levels)
+
+
+def _scalar_type(kind: str, levels: tuple[str, ...] | None) -> ExprType:
+    if kind == "level":
+        return LevelType(levels or ())
+    return {"number": NUMBER, "integer": INTEGER, "bool": BOOL}[kind]
+
+
+class _Checker:
+    """Collects problems while compiling; one instance per definition."""
+
+    def __init__(self, definition: FrameworkDefinition, functions: Mapping[str, FunctionSpec]) -> None:
+        self.definition = definition
+        self.functions = functions
+        self.problems: list[RawProblem] = []
+        self.scope: dict[str, ExprType] = {}
+
+    def problem(self, path: KeyPath, message: str, hint: str | None = None) -> None:
+        self.problems.append(RawProblem(path, message, hint))
+
+    def expression(self, path: KeyPath, text: str, expect: ExprType | None) -> CompiledExpression | None:
+        try:
+            return compile_expression(text, self.scope, functions=self.functions, expect=expect)
+        except ExpressionError as error:
+            self.problems.append(
+                RawProblem(path, error.message, error.hint, offset=error.offset, width=error.length)
+            )
+            return None
+
+    # ------------------------------------------------------------------ framework header
+
+    def header(self) -> None:
+        d = self.definition
+        if not _FRAMEWORK_ID.match(d.id):
+            self.problem(
+                ("id",),
+                f"invalid framework id '{d.id}'",
+                "use lower-case letters, digits, '.', '_' and '-', like 'vn.four-good-cell'",
+            )
+        if not d.version.strip() or "@" in d.version or d.version != d.version.strip():
+            self.problem(("version",), f"invalid version '{d.version}'", 'write a version such as "2024" or "1.2"')
+        if not (d.max_score > 0 and math.isfinite(d.max_score)):
+            self.problem(("max_score",), f"max_score must be a positive number, got {d.max_score:g}")
+        if d.valid_from and d.valid_until and d.valid_until < d.valid_from:
+            self.problem(
+                ("valid_until",),
+                f"valid_until {d.valid_until} is before valid_from {d.valid_from}",
+            )
+
+    # ------------------------------------------------------------------ inputs
+
+    def inputs(self) -> None:
+        for name, spec in self.definition.inputs.items():
+            path: KeyPath = ("inputs", name)
+            if not _NAME.match(name) or keyword.iskeyword(name) or name in _RESERVED:
+                self.problem(
+                    path,
+                    f"invalid input name '{name}'",
+                    "input names are identifiers (letters, digits, '_') and not and/or/not/true/false/it",
+                )
+                continue
+            self._input(path, spec)
+            self.scope[name] = input_type(spec)
+
+    def _input(self, path: KeyPath, spec: Input) -> None:
+        numeric = spec.type in {"number", "integer"} or (spec.type == "list" and spec.items in {"number", "integer", None})
+        self._only(path, spec.type, "levels", spec.levels is not None, spec.type == "level" or spec.items == "level")
+        self._only(path, spec.type, "items", spec.items is not None, spec.type == "list")
+        self._only(path, spec.type, "fields", spec.fields is not None, spec.type == "records")
+        self._only(path, spec.type, "max_length", spec.max_length is not None, spec.type in {"list", "records"})
+        self._only(path, spec.type, "min", spec.min is not None, numeric)
+        self._only(path, spec.type, "max", spec.max is not None, numeric)
+        if (spec.type == "level" or spec.items == "level") and not spec.levels:
+            self.problem((*path, "levels"), "a level input needs its levels, best first", 'levels = ["good", "fair", "poor"]')
+        if spec.type == "list" and spec.items is None:
+            self.problem((*path, "items"), "a list input needs the type of its items", 'items = "number"')
+        if spec.type == "records":
+            self._fields(path, spec)
+        if spec.levels is not None:
+            self._levels((*path, "levels"), spec.levels)
+        if spec.min is not None and spec.max is not None and spec.min > spec.max:
+            self.problem((*path, "max"), f"max {spec.max:g} is below min {spec.min:g}")
+        if spec.max_length is not None and spec.max_length < 1:
+            self.problem((*path, "max_length"), f"max_length must be at least 1, got {spec.max_length}")
+        if spec.default is not None:
+            self._default(path, spec)
+
+    def _only(self, path: KeyPath, kind: str, key: str, present: bool, allowed: bool) -> None:
+        if present and not allowed:
+            self.problem((*path, key), f"'{key}' does not apply to an input of type {kind}")
+
+    def _levels(self, path: KeyPath, levels: tuple[str, ...]) -> None:
+        seen: set[str] = set()
+        for index, level in enumerate(levels):
+            if not level.strip():
+                self.problem((*path, index), "a level name cannot be empty")
+            if level in seen:
+                self.problem((*path, index), f"level '{level}' is listed twice")
+            seen.add(level)
+
+    def _fields(self, path: KeyPath, spec: Input) -> None:
+        if not spec.fields:
+            self.problem((*path, "fields"), "a records input needs its fields", 'fields = { score = { type = "number" } }')
+            return
+        for name, field in spec.fields.items():
+            field_path = (*path, "fields", name)
+            if not _NAME.match(name) or name in _RESERVED or keyword.iskeyword(name):
+                self.problem(field_path, f"invalid field name '{name}'")
+            if name in self.definition.inputs:
+                self.problem(field_path, f"field '{name}' has the name of an input", "rename the field or the input")
+            if field.type == "level" and not field.levels:
+                self.problem((*field_path, "levels"), "a level field needs its levels, best first")
+            if field.type != "level" and field.levels is not None:
+                self.problem((*field_path, "levels"), f"'levels' does not apply to a field of type {field.type}")
+            if field.levels:
+                self._levels((*field_path, "levels"), field.levels)
+
+    def _default(self, path: KeyPath, spec: Input) -> None:
+        checker = InputChecker.for_inputs({"default": attrs.evolve(spec, default=None)})
+        try:
+            checker.check({"default": spec.default})
+        except Exception as error:  # noqa: BLE001  any failure is reported as a problem
+            detail = getattr(error, "problems", None)
+            message = detail[0].message if detail else str(error)
+            self.problem((*path, "default"), f"invalid default: {message}")
+
+    # ------------------------------------------------------------------ criteria and indicators
+
+    def criteria(self) -> tuple[tuple[CompiledCriterion, ...], tuple[CompiledIndicator, ...]]:
+        d = self.definition
+        points_scale = d.scale == "points"
+        key = "points" if points_scale else "weight"
+        if not d.criteria:
+            self.problem(("criteria",), "a framework needs at least one criterion")
+        self._unique(((("criteria", i, "id"), c.id) for i, c in enumerate(d.criteria)), "criterion")
+        self._unique(
+            (
+                (("criteria", i, "indicators", j, "id"), indicator.id)
+                for i, c in enumerate(d.criteria)
+                for j, indicator in enumerate(c.indicators)
+            ),
+            "indicator",
+        )
+        shares = [self._share(("criteria", i), c.points, c.weight, points_scale) for i, c in enumerate(d.criteria)]
+        self._total(("criteria",), shares, d.max_score if points_scale else 1.0, key, "the criteria")
+        compiled_criteria: list[CompiledCriterion] = []
+        compiled_indicators: list[CompiledIndicator] = []
+        for i, criterion in enumerate(d.criteria):
+            share = shares[i]
+            criterion_max = share if points_scale else share * d.max_score
+            first = len(compiled_indicators)
+            compiled_indicators.extend(self._indicators(i, criterion, criterion_max, points_scale))
+            compiled_criteria.append(
+                CompiledCriterion(criterion.id, pick_text(criterion.title, d.language), criterion_max, first, len(compiled_indicators))
+            )
+        return tuple(compiled_criteria), tuple(compiled_indicators)
+
+    def _share(self, path: KeyPath, points: float | None, weight: float | None, points_scale: bool) -> float:
+        wanted, other = ("points", "weight") if points_scale else ("weight", "points")
+        value, stray = (points, weight) if points_scale else (weight, points)
+        scale = self.definition.scale
+        if stray is not None:
+            self.problem((*path, other), f"'{other}' does not apply on a {scale} scale", f"write {wanted} = ... instead")
+        if value is None:
+            self.problems.append(RawProblem((*path, wanted), f"missing required key '{wanted}'", f"the framework's scale is {scale}", missing=True))
+            return 0.0
+        if not (value > 0 and math.isfinite(value)):
+            self.problem((*path, wanted), f"{wanted} must be a positive number, got {value:g}")
+        return value
+
+    def _total(self, path: KeyPath, shares: list[float], expected: float, key: str, what: str) -> None:
+        total = math.fsum(shares)
+        if shares and abs(total - expected) > TOTAL_TOLERANCE * max(1.0, expected):
+            listed = " + ".join(f"{share:g}" for share in shares)
+            self.problem(path, f"the {key} of {what} add up to {total:g}, not {expected:g}", f"{listed} = {total:g}")
+
+    def _unique(self, items: Iterable[tuple[KeyPath, str]], what: str) -> None:
+        seen: dict[str, KeyPath] = {}
+        for path, item_id in items:
+            if not _ID.match(item_id):
+                self.problem(path, f"invalid {what} id '{item_id}'", "ids use letters, digits, '.', '_', ':' and '-'")
+            if item_id in seen:
+                self.problem(path, f"duplicate {what} id '{item_id}'", f"it is already used at {_path_text(seen[item_id])}")
+            else:
+                seen[item_id] = path
+
+    def _indicators(self, i: int, criterion: Criterion, criterion_max: float, points_scale: bool) -> Iterable[CompiledIndicator]:
+        path: KeyPath = ("criteria", i)
+        if not criterion.indicators:
+            self.problem((*path, "indicators"), f"criterion '{criterion.id}' has no indicators")
+            return
+        shares = [
+            self._share((*path, "indicators", j), indicator.points, indicator.weight, points_scale)
+            for j, indicator in enumerate(criterion.indicators)
+        ]
+        key = "points" if points_scale else "weight"
+        self._total((*path, "indicators"), shares, criterion_max if points_scale else 1.0, key, f"the indicators of criterion '{criterion.id}'")
+        for j, indicator in enumerate(criterion.indicators):
+            max_points = shares[j] if points_scale else shares[j] * criterion_max
+            compiled = self._indicator((*path, "indicators", j), i, indicator, max_points, points_scale)
+            if compiled is not None:
+                yield compiled
+
+    def _indicator(self, path: KeyPath, i: int, indicator: Indicator, max_points: float, points_scale: bool) -> CompiledIndicator | None:
+        value = self.expression((*path, "value"), indicator.value, None)
+        policy = self.definition.policy
+        own = indicator.policy
+        on_missing = (own.missing_input if own else None) or policy.missing_input
+        on_division = (own.division_by_zero if own else None) or policy.division_by_zero
+        scorer = self._scorer((*path, "scorer"), indicator, value, max_points, points_scale)
+        if value is None or scorer is None:
+            return None
+        title = pick_text(indicator.title, self.definition.language)
+        return CompiledIndicator(indicator.id, title, i, value, scorer, max_points, on_missing, on_division)
+
+    def _scorer(self, path: KeyPath, indicator: Indicator, value: CompiledExpression | None, max_points: float, points_scale: bool) -> CompiledScorer | None:
+        spec = indicator.scorer
+        value_type = value.type if value is not None else None
+        start = len(self.problems)
+        unit_max = max_points if points_scale else 1.0
+        numeric = (NUMBER, INTEGER)
+        target: CompiledExpression | None = None
+        if isinstance(spec, LinearScorer):
+            self._expects(path, spec.type, value_type, numeric, "a number")
+            if spec.zero_at == spec.full_at:
+                self.problem((*path, "full_at"), f"full_at must differ from zero_at ({spec.zero_at:g})")
+        elif isinstance(spec, ThresholdScorer):
+            self._expects(path, spec.type, value_type, numeric, "a number")
+            self._bands(path, spec, unit_max)
+        elif isinstance(spec, TargetScorer):
+            self._expects(path, spec.type, value_type, numeric, "a number")
+            if isinstance(spec.target, str):
+                target = self.expression((*path, "target"), spec.target, None)
+                if target is not None and target.type not in numeric:
+                    self.problem((*path, "target"), f"the target must be a number, but '{spec.target}' is {target.type}")
+            elif not (spec.target > 0 and math.isfinite(spec.target)):
+                self.problem((*path, "target"), f"the target must be a positive number, got {spec.target:g}")
+        elif isinstance(spec, BooleanScorer):
+            self._expects(path, spec.type, value_type, (BOOL,), "a bool")
+        else:
+            self._lookup(path, spec, value_type, unit_max)
+        if len(self.problems) != start:
+            return None
+        return compile_scorer(
+            spec,
+            max_points,
+            awards_in_points=points_scale,
+            target=target,
+            parse_key=_key_parser(value_type),
+        )
+
+    def _expects(self, path: KeyPath, scorer: str, actual: ExprType | None, allowed: tuple[ExprType, ...], wanted: str) -> None:
+        if actual is not None and actual not in allowed:
+            value_path = (*path[:-1], "value")
+            self.problem(value_path, f"a {scorer} scorer needs {wanted}, but the value is {actual}")
+
+    def _award(self, path: KeyPath, award: float, unit_max: float) -> None:
+        if not 0 <= award <= unit_max:
+            unit = "the indicator's points" if self.definition.scale == "points" else "1 (a fraction of the indicator)"
+            self.problem(path, f"award {award:g} is outside 0 .. {unit_max:g}", f"awards range from 0 to {unit}")
+
+    def _bands(self, path: KeyPath, spec: ThresholdScorer, unit_max: float) -> None:
+        if not spec.bands:
+            self.problem((*path, "bands"), "a thresholds scorer needs at least one band", "bands = [{ min = 0.9, award = 10 }]")
+            return
+        ascending = spec.bands[0].min is not None
+        bounds: set[float] = set()
+        for index, band in enumerate(spec.bands):
+            band_path = (*path, "bands", index)
+            if (band.min is None) == (band.max is None):
+                self.problem(band_path, "a band needs exactly one of 'min' and 'max'", "{ min = 0.9, award = 10 }")
+                continue
+            if (band.min is not None) != ascending:
+                self.problem(band_path, "all bands must use the same key, 'min' or 'max'", "use 'min' when higher is better")
+                continue
+            bound = band.min if band.min is not None else band.max
+            if bound in bounds:
+                self.problem(band_path, f"two bands have the bound {bound:g}")
+            bounds.add(bound)  # type: ignore[arg-type]
+            self._award((*band_path, "award"), band.award, unit_max)
+        self._award((*path, "otherwise"), spec.otherwise, unit_max)
+
+    def _lookup(self, path: KeyPath, spec: LookupScorer, value_type: ExprType | None, unit_max: float) -> None:
+        if not spec.table:
+            self.problem((*path, "table"), "a lookup scorer needs a table", 'table = { "good" = 5, "fair" = 2 }')
+        for key, award in spec.table.items():
+            self._award((*path, "table", key), award, unit_max)
+            if value_type is not None and not _key_fits(key, value_type):
+                hint = did_you_mean(key, value_type.levels) if isinstance(value_type, LevelType) else None
+                self.problem((*path, "table", key), f"key '{key}' is not a possible value of the indicator ({value_type})", hint)
+        if value_type is not None and isinstance(value_type, ListType | RecordsType):
+            self._expects(path, "lookup", value_type, (), "a level, bool or integer")
+        self._award((*path, "otherwise"), spec.otherwise, unit_max)
+
+    # ------------------------------------------------------------------ tiers and rules
+
+    def tiers(self) -> tuple[CompiledTier, ...]:
+        d = self.definition
+        if not d.tiers:
+            self.problem(("tiers",), "a framework needs at least one tier")
+            return ()
+        self._unique(((("tiers", i, "id"), t.id) for i, t in enumerate(d.tiers)), "tier")
+        codes = [
+            (("tiers", i, "gates", j, "id"), gate.id)
+            for i, tier in enumerate(d.tiers)
+            for j, gate in enumerate(tier.gates)
+        ] + [(("rules", i, "id"), rule.id) for i, rule in enumerate(d.rules)]
+        self._unique(codes, "gate or rule")
+        compiled: list[CompiledTier] = []
+        previous: float | None = None
+        for i, tier in enumerate(d.tiers):
+            path: KeyPath = ("tiers", i)
+            if not 0 <= tier.min_score <= d.max_score:
+                self.problem((*path, "min_score"), f"min_score {tier.min_score:g} is outside 0 .. {d.max_score:g}")
+            if previous is not None and tier.min_score >= previous:
+                self.problem(
+                    (*path, "min_score"),
+                    f"min_score {tier.min_score:g} is not below the previous tier's {previous:g}",
+                    "list tiers best first, each with a lower minimum score",
+                )
+            previous = tier.min_score
+            gates = []
+            for j, gate in enumerate(tier.gates):
+                expression = self.expression((*path, "gates", j, "require"), gate.require, BOOL)
+                if expression is not None:
+                    gates.append(CompiledCondition(gate.id, "gate", gate.message, expression, tier.id, i))
+            compiled.append(CompiledTier(tier.id, pick_text(tier.title, d.language), tier.min_score, tuple(gates)))
+        last = d.tiers[-1]
+        if last.min_score != 0:
+            self.problem(
+                ("tiers", len(d.tiers) - 1, "min_score"),
+                f"the lowest tier must start at 0 so every score has a tier, got {last.min_score:g}",
+            )
+        if last.gates:
+            self.problem(("tiers", len(d.tiers) - 1, "gates"), "the lowest tier cannot have gates: there is no tier to fall to")
+        return tuple(compiled)
+
+    def rules(self) -> tuple[CompiledCondition, ...]:
+        tier_ids = [tier.id for tier in self.definition.tiers]
+        compiled: list[CompiledCondition] = []
+        for i, rule in enumerate(self.definition.rules):
+            path: KeyPath = ("rules", i)
+            expression = self.expression((*path, "when"), rule.when, BOOL)
+            if rule.at_most not in tier_ids:
+                self.problem((*path, "at_most"), f"unknown tier '{rule.at_most}'", did_you_mean(rule.at_most, tier_ids) or f"tiers: {', '.join(tier_ids)}")
+                continue
+            if expression is not None:
+                rank = tier_ids.index(rule.at_most)
+                kind = "veto" if rank == len(tier_ids) - 1 else "cap"
+                compiled.append(CompiledCondition(rule.id, kind, rule.message, expression, rule.at_most, rank))
+        return tuple(compiled)
+
+
+def _path_text(path: KeyPath) -> str:
+    from criteriakit._toml_locations import format_key_path  # noqa: PLC0415  keeps the checker free of the TOML layer at import
+
+    return format_key_path(path)
+
+
+def _key_fits(key: str, value_type: ExprType) -> bool:
+    if value_type == BOOL:
+        return key in {"true", "false"}
+    if value_type == INTEGER:
+        return re.fullmatch(r"-?\d+", key) is not None
+    if isinstance(value_type, LevelType):
+        return key in value_type.levels
+    return False
+
+
+def _key_parser(value_type: ExprType | None) -> type[str] | type[int] | object:
+    if value_type == INTEGER:
+        return int
+    if value_type == BOOL:
+        return lambda key: key == "true"
+    return str
+
+
+def compile_definition(
+    definition: FrameworkDefinition, functions: Mapping[str, FunctionSpec] | None = None
+) -> CompiledFramework | list[RawProblem]:
+    """Check ``definition`` and compile it, or return every problem found."""
+    checker = _Checker(definition, functions or {})
+    checker.header()
+    checker.inputs()
+    criteria, indicators = checker.criteria()
+    tiers = checker.tiers()
+    rules = checker.rules()
+    if checker.problems:
+        return checker.problems
+    policy = definition.policy
+    return CompiledFramework(
+        definition,
+        InputChecker.for_inputs(definition.inputs),
+        criteria,
+        indicators,
+        tiers,
+        rules,
+        policy.missing_input,
+        policy.division_by_zero,
+    )

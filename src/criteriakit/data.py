@@ -1,0 +1,144 @@
+"""Reading unit data sets: CSV, JSON (a list of objects) and JSON Lines, one unit per row.
+
+Every row needs a unit id (column ``id`` by default); ids must be unique. CSV cells are text
+and are converted by the framework's input types (``12``, ``yes``, ``85%``, a JSON array for
+lists); JSON values are taken as they are. Files are size-capped and read without running
+anything they contain.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from criteriakit.errors import DataError, Problem
+
+__all__ = ["MAX_DATA_BYTES", "DataFormat", "UnitRow", "read_units"]
+
+MAX_DATA_BYTES = 512 * 1024 * 1024
+"""Data files larger than this are refused (512 MiB); larger populations go columnar."""
+
+DataFormat = Literal["csv", "json", "jsonl"]
+
+_SUFFIXES: dict[str, DataFormat] = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_MAX_PROBLEMS = 50
+
+
+@attrs.frozen
+class UnitRow:
+    """One unit of a data set: its id, its raw values, its 1-based row and whether cells are text."""
+
+    unit: str
+    values: Mapping[str, object]
+    row: int
+    text: bool
+
+
+def _format_of(path: Path, data_format: DataFormat | None) -> DataFormat:
+    if data_format is not None:
+        return data_format
+    found = _SUFFIXES.get(path.suffix.lower())
+    if found is None:
+        raise DataError(
+            [Problem(f"cannot tell the data format from the suffix {path.suffix!r}", file=str(path), hint="use .csv, .json or .jsonl, or pass the format")]
+        )
+    return found
+
+
+def _read_text(path: Path) -> str:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_DATA_BYTES:
+            raise DataError([Problem(f"the file is {size:,} bytes, more than the {MAX_DATA_BYTES:,} allowed", file=name)])
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError([Problem("the file is not valid UTF-8", file=name, hint="save it as UTF-8")]) from None
+    except OSError as error:
+        raise DataError([Problem(f"cannot read the file: {error.strerror or error}", file=name)]) from None
+
+
+def _csv_records(text: str, name: str) -> Iterator[tuple[int, Mapping[str, object]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames:
+        raise DataError([Problem("the CSV file has no header row", file=name, hint="the first row names the columns: id,...")])
+    duplicates = sorted({field for field in reader.fieldnames if reader.fieldnames.count(field) > 1})
+    if duplicates:
+        raise DataError([Problem(f"the header repeats the column {duplicates[0]!r}", file=name, line=1)])
+    try:
+        for row, record in enumerate(reader, start=1):
+            if None in record:
+                raise DataError([Problem("the row has more cells than the header has columns", file=name, row=row, line=reader.line_num)])
+            yield row, record
+    except csv.Error as error:
+        raise DataError([Problem(f"invalid CSV: {error}", file=name, line=reader.line_num)]) from None
+
+
+def _json_records(text: str, name: str) -> Iterator[tuple[int, object]]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataError([Problem(f"invalid JSON: {error.msg}", file=name, line=error.lineno, column=error.colno)]) from None
+    if not isinstance(document, list):
+        raise DataError([Problem("expected a JSON array of objects, one per unit", file=name, hint='[{"id": "c1", ...}, ...]')])
+    yield from enumerate(document, start=1)
+
+
+def _jsonl_records(text: str, name: str) -> Iterator[tuple[int, object]]:
+    row = 0
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        row += 1
+        try:
+            yield row, json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DataError([Problem(f"invalid JSON: {error.msg}", file=name, line=line_number, column=error.colno, row=row)]) from None
+
+
+def read_units(
+    path: str | os.PathLike[str], *, id_column: str = "id", data_format: DataFormat | None = None
+) -> list[UnitRow]:
+    """Read every unit of a data file; raise :class:`DataError` listing every bad row."""
+    file = Path(path)
+    name = str(path)
+    kind = _format_of(file, data_format)
+    text = _read_text(file)
+    records: Iterator[tuple[int, object]]
+    if kind == "csv":
+        records = _csv_records(text, name)
+    elif kind == "json":
+        records = _json_records(text, name)
+    else:
+        records = _jsonl_records(text, name)
+    units: list[UnitRow] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for row, record in records:
+        if not isinstance(record, Mapping):
+            problems.append(Problem("expected an object with the unit's values", file=name, row=row))
+            continue
+        unit = record.get(id_column)
+        if isinstance(unit, int) and not isinstance(unit, bool):
+            unit = str(unit)
+        if not isinstance(unit, str) or not unit.strip():
+            problems.append(Problem(f"the unit id is missing or empty (column {id_column!r})", file=name, row=row, path=id_column))
+            continue
+        if unit in seen:
+            problems.append(Problem(f"unit id {unit!r} repeats row {seen[unit]}", file=name, row=row, path=id_column))
+            continue
+        seen[unit] = row
+        values = {key: value for key, value in record.items() if key != id_column}
+        units.append(UnitRow(unit, values, row, kind == "csv"))
+        if len(problems) >= _MAX_PROBLEMS:
+            break
+    if problems:
+        raise DataError(problems, source=name)
+    return units

@@ -1,0 +1,118 @@
+"""The scalar executor: evaluate one unit, with a full explanation.
+
+It is the reference semantics every other executor must match: indicator values, points under
+the undefined-value policies, criterion scores, the total (rescaled when indicators are
+excluded, rounded to 1e-9), classification, and what it would take to reach the next tier.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from criteriakit.classify import NotEvaluable, classify
+from criteriakit.compiler import CompiledFramework, CompiledIndicator
+from criteriakit.errors import EvaluationError
+from criteriakit.expressions import Undefined
+from criteriakit.improve import improvement_for
+from criteriakit.model.results import CriterionResult, IndicatorResult, Reason, Result
+
+__all__ = ["SCORE_DIGITS", "evaluate_unit"]
+
+SCORE_DIGITS = 9
+"""Scores and points are rounded to this many decimals, so float noise never shows or decides."""
+
+
+def _undefined(
+    indicator: CompiledIndicator, value: object, outcome: Undefined, unit: str | None
+) -> tuple[IndicatorResult, Reason | None]:
+    action = indicator.on_missing if outcome.kind == "missing" else indicator.on_division
+    subject = f"indicator {indicator.id} ({indicator.title})"
+    if action == "fail":
+        where = f"unit {unit!r}: " if unit is not None else ""
+        raise EvaluationError(
+            f"{where}{subject} could not be computed: {outcome.detail}",
+            unit=unit,
+            subject=subject,
+            cause=outcome.detail,
+        )
+    shown = None if isinstance(value, Undefined) else value
+    if action == "not-evaluable":
+        reason = Reason("not-evaluable", "not-evaluable", f"{subject} could not be computed: {outcome.detail}")
+        return IndicatorResult(indicator.id, indicator.title, shown, 0.0, indicator.max_points, "zero", outcome.detail), reason
+    status = "zero" if action == "zero" else "excluded"
+    return IndicatorResult(indicator.id, indicator.title, shown, 0.0, indicator.max_points, status, outcome.detail), None
+
+
+def evaluate_unit(
+    compiled: CompiledFramework,
+    fingerprint: str,
+    env: Mapping[str, object],
+    unit: str | None = None,
+    *,
+    with_improvement: bool = True,
+) -> Result:
+    """Evaluate one unit's checked input values (see :meth:`criteriakit.Framework.evaluate`)."""
+    definition = compiled.definition
+    indicator_results: list[IndicatorResult] = []
+    raw_points: list[float] = []
+    blocking: Reason | None = None
+    excluded_max = 0.0
+    for indicator in compiled.indicators:
+        value = indicator.value.evaluate(env)
+        points = indicator.scorer.score(value, env) if not isinstance(value, Undefined) else value
+        if isinstance(points, Undefined):
+            result, reason = _undefined(indicator, value, points, unit)
+            blocking = blocking or reason
+            if result.status == "excluded":
+                excluded_max += indicator.max_points
+            raw_points.append(0.0)
+        else:
+            result = IndicatorResult(indicator.id, indicator.title, value, round(points, SCORE_DIGITS), indicator.max_points)
+            raw_points.append(points)
+        indicator_results.append(result)
+
+    criteria = tuple(
+        CriterionResult(
+            criterion.id,
+            criterion.title,
+            round(math.fsum(raw_points[criterion.first : criterion.stop]), SCORE_DIGITS),
+            criterion.max_score,
+            tuple(indicator_results[criterion.first : criterion.stop]),
+        )
+        for criterion in compiled.criteria
+    )
+    max_score = definition.max_score
+    common = {
+        "framework": definition.id,
+        "version": definition.version,
+        "fingerprint": fingerprint,
+        "max_score": max_score,
+        "criteria": criteria,
+        "unit": unit,
+        "inputs": env,
+    }
+    total = math.fsum(raw_points)
+    scored_max = max_score - excluded_max
+    if blocking is None and scored_max <= 1e-12:
+        blocking = Reason("not-evaluable", "not-evaluable", "every indicator was excluded: nothing left to score")
+    if blocking is not None:
+        return Result(score=None, tier=None, band_tier=None, reasons=(blocking,), **common)  # type: ignore[arg-type]
+    score = round(total if excluded_max == 0 else total * max_score / scored_max, SCORE_DIGITS)
+    try:
+        classification = classify(compiled, score, env, unit)
+    except NotEvaluable as stop:
+        return Result(score=None, tier=None, band_tier=None, reasons=(stop.reason,), **common)  # type: ignore[arg-type]
+    improvement = (
+        improvement_for(compiled, classification.rank, score, scored_max, indicator_results, env)
+        if with_improvement
+        else None
+    )
+    return Result(
+        score=score,
+        tier=classification.tier,
+        band_tier=classification.band_tier,
+        reasons=classification.reasons,
+        improvement=improvement,
+        **common,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,96 @@
+"""Plain-text explanation of a result: the score, where it came from, why the tier, what next."""
+
+from __future__ import annotations
+
+from criteriakit.model.improvement import Change, Improvement
+from criteriakit.model.results import IndicatorResult, Result
+
+__all__ = ["explain", "format_number", "format_value"]
+
+_WIDTH = 48
+
+
+def format_number(number: float) -> str:
+    """Format a score or points with two decimals, without a trailing ``.00``."""
+    text = f"{number:.2f}"
+    return text[:-3] if text.endswith(".00") else text
+
+
+def format_value(value: object) -> str:
+    """Format an input or indicator value for people: ``0.75``, ``yes``, ``[80, 95]``."""
+    if value is None:
+        return "missing"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if isinstance(value, list | tuple):
+        shown = ", ".join(format_value(item) for item in value[:6])
+        return f"[{shown}{', …' if len(value) > 6 else ''}]"
+    return str(value)
+
+
+def _values(values: dict[str, object] | object) -> str:
+    if not isinstance(values, dict) or not values:
+        return ""
+    return " (" + ", ".join(f"{name} = {format_value(value)}" for name, value in values.items()) + ")"
+
+
+def _indicator_line(indicator: IndicatorResult) -> str:
+    label = f"    {indicator.id} {indicator.title}"
+    value = format_value(indicator.value)
+    points = f"{format_number(indicator.points)} / {format_number(indicator.max_points)}"
+    note = "" if indicator.status == "scored" else f"  [{indicator.status}: {indicator.note}]"
+    return f"{label[:_WIDTH]:<{_WIDTH}} {value:>10}  {points:>13}{note}"
+
+
+def _change_text(change: Change) -> str:
+    return (
+        f"{change.indicator} {change.title}: {format_value(change.current_value)} → "
+        f"{change.comparison} {format_value(change.needed_value)} (+{format_number(change.points_gain)})"
+    )
+
+
+def _improvement_lines(improvement: Improvement) -> list[str]:
+    lines = [f"What it would take to reach {improvement.target}:"]
+    if improvement.score_gap > 0:
+        lines.append(f"  - {format_number(improvement.score_gap)} more points, by any one of:")
+        if not improvement.reachable:
+            lines[-1] = f"  - {format_number(improvement.score_gap)} more points: more than every indicator can still give"
+        for option in improvement.options:
+            lines.append("      • " + " and ".join(_change_text(change) for change in option))
+    lines.extend(
+        f"  - {obstacle.kind} {obstacle.code} must not hold: {obstacle.message}{_values(obstacle.values)}"
+        if obstacle.kind in {"veto", "cap"}
+        else f"  - gate {obstacle.code} must hold: {obstacle.message} [{obstacle.condition}]{_values(obstacle.values)}"
+        for obstacle in improvement.obstacles
+    )
+    return lines
+
+
+def explain(result: Result) -> str:
+    """Render ``result`` as text, as printed by ``criteriakit explain``."""
+    unit = f"{result.unit} · " if result.unit is not None else ""
+    lines = [f"{unit}{result.framework}@{result.version} ({result.fingerprint[:19]})"]
+    if result.score is None:
+        lines.append("Not evaluable.")
+    else:
+        tier = result.tier or ""
+        band = "" if result.tier == result.band_tier else f" (score alone: {result.band_tier})"
+        lines.append(f"Score {format_number(result.score)} / {format_number(result.max_score)} → {tier}{band}")
+    lines.append("")
+    for criterion in result.criteria:
+        head = f"  {criterion.id} {criterion.title}"
+        score = f"{format_number(criterion.score)} / {format_number(criterion.max_score)}"
+        lines.append(f"{head[: _WIDTH + 12]:<{_WIDTH + 12}}  {score:>13}")
+        lines.extend(_indicator_line(indicator) for indicator in criterion.indicators)
+    if result.reasons:
+        lines.extend(["", "Reasons:"])
+        lines.extend(
+            f"  - [{reason.kind}] {reason.code}: {reason.message}{_values(reason.values)}"
+            for reason in result.reasons
+        )
+    if result.improvement is not None:
+        lines.append("")
+        lines.extend(_improvement_lines(result.improvement))
+    return "\n".join(lines)

@@ -1,0 +1,19 @@
+"""Caps on rule expressions, enforced by the parser.
+
+Framework files come from other organisations, so an expression is untrusted text: these caps keep
+parsing, checking and evaluation cheap and far from Python's recursion limit whatever the text is.
+Exceeding a cap is an :class:`~criteriakit.errors.ExpressionSyntaxError`.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "MAX_NODES"]
+
+MAX_LENGTH = 4000
+"""Most characters an expression may have."""
+
+MAX_DEPTH = 32
+"""Deepest nesting of parentheses, calls and prefix operators (``not``, unary ``-``)."""
+
+MAX_NODES = 500
+"""Most syntax nodes (literals, names, operators, calls) an expression may have."""

@@ -1,0 +1,85 @@
+"""How numbers compare: with a small relative tolerance, so hand arithmetic reaches its bounds.
+
+``0.1 + 0.2 >= 0.3`` and ``89.99999999999999 >= 90`` should hold: a rule author who computes
+a value that lands exactly on a threshold expects to reach it despite float rounding. So number
+comparisons in expressions, and the scoring and tier thresholds built on them, use
+
+    tol = RELATIVE_TOLERANCE * max(1.0, abs(a), abs(b))
+
+    a >= b  ⇔  a >= b - tol        a > b  ⇔  a > b + tol
+    a <= b  ⇔  a <= b + tol        a < b  ⇔  a < b - tol
+    a == b  ⇔  abs(a - b) <= tol   a != b ⇔  not a == b
+
+Infinities and magnitudes of :data:`EXACT_ABOVE` or more compare exactly; NaN compares like
+Python's ``float`` (everything false except ``!=``). Comparisons of two values that are integers
+by type are exact and do not use these helpers.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EXACT_ABOVE",
+    "RELATIVE_TOLERANCE",
+    "approx_eq",
+    "approx_ge",
+    "approx_gt",
+    "approx_le",
+    "approx_lt",
+    "approx_ne",
+    "tolerance",
+]
+
+RELATIVE_TOLERANCE = 1e-9
+"""The tolerance relative to the larger magnitude of the two operands (and at least 1)."""
+
+EXACT_ABOVE = 1e300
+"""Operands this large (or infinite) compare exactly: the tolerance is zero."""
+
+
+def tolerance(a: float, b: float) -> float:
+    """Return the absolute tolerance for comparing ``a`` with ``b`` (0.0: compare exactly)."""
+    # Spelled out rather than max(1.0, abs(a), abs(b)): this is on every comparison's path.
+    scale = a if a >= 0 else -a
+    other = b if b >= 0 else -b
+    if other > scale:
+        scale = other
+    if scale <= 1.0:
+        return RELATIVE_TOLERANCE
+    return RELATIVE_TOLERANCE * scale if scale < EXACT_ABOVE else 0.0
+
+
+def approx_ge(a: float, b: float) -> bool:
+    """Return whether ``a >= b`` within :func:`tolerance`."""
+    tol = tolerance(a, b)
+    return a >= b - tol if tol else a >= b
+
+
+def approx_gt(a: float, b: float) -> bool:
+    """Return whether ``a > b`` by more than :func:`tolerance`."""
+    tol = tolerance(a, b)
+    return a > b + tol if tol else a > b
+
+
+def approx_le(a: float, b: float) -> bool:
+    """Return whether ``a <= b`` within :func:`tolerance`."""
+    tol = tolerance(a, b)
+    return a <= b + tol if tol else a <= b
+
+
+def approx_lt(a: float, b: float) -> bool:
+    """Return whether ``a < b`` by more than :func:`tolerance`."""
+    tol = tolerance(a, b)
+    return a < b - tol if tol else a < b
+
+
+def approx_eq(a: float, b: float) -> bool:
+    """Return whether ``a`` and ``b`` differ by at most :func:`tolerance`."""
+    if a == b:
+        return True
+    tol = tolerance(a, b)
+    return bool(tol) and abs(a - b) <= tol
+
+
+def approx_ne(a: float, b: float) -> bool:
+    """Return ``not approx_eq(a, b)``."""
+    return not approx_eq(a, b)

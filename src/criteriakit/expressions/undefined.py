@@ -1,0 +1,25 @@
+"""The value of an expression that cannot be computed, and why."""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+import attrs
+
+__all__ = ["Undefined", "UndefinedKind"]
+
+UndefinedKind: TypeAlias = Literal["missing", "division-by-zero", "empty"]
+
+
+@attrs.frozen
+class Undefined:
+    """Why a value could not be computed; evaluation returns it instead of raising.
+
+    ``kind`` is ``"missing"`` (an input, record field or list item is absent or ``None``),
+    ``"division-by-zero"`` or ``"empty"`` (``share``/``avg``/``min``/``max`` of an empty list);
+    ``detail`` says which, e.g. ``"input 'targets_assigned' is missing"``. What to do with it
+    (fail, score zero, skip) is the framework's declared policy, decided by the caller.
+    """
+
+    kind: UndefinedKind
+    detail: str

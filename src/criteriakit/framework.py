@@ -1,0 +1,76 @@
+"""The public :class:`Framework`: a checked, compiled framework that evaluates units."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from criteriakit.compiler import CompiledFramework
+from criteriakit.evaluation import evaluate_unit
+from criteriakit.inputs import UnknownInputs
+from criteriakit.model.framework import FrameworkDefinition, pick_text
+from criteriakit.model.results import Result
+
+__all__ = ["Framework"]
+
+
+@attrs.frozen(eq=False)
+class Framework:
+    """A framework ready to evaluate units; build it with :func:`criteriakit.load_framework`.
+
+    ``definition`` is what the file declares, ``fingerprint`` a hash of it that every result
+    carries, ``source`` the file it came from (if any).
+    """
+
+    definition: FrameworkDefinition
+    fingerprint: str
+    compiled: CompiledFramework = attrs.field(repr=False)
+    source: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The framework id, e.g. ``vn.four-good-cell``."""
+        return self.definition.id
+
+    @property
+    def version(self) -> str:
+        """The framework version, e.g. ``2024``."""
+        return self.definition.version
+
+    @property
+    def ref(self) -> str:
+        """The framework as ``id@version``."""
+        return f"{self.id}@{self.version}"
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """The tier ids, best first."""
+        return tuple(tier.id for tier in self.definition.tiers)
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        """The declared input names, in file order."""
+        return tuple(self.definition.inputs)
+
+    def title(self, language: str | None = None) -> str:
+        """The title in ``language`` if the framework has it, else its default title."""
+        return pick_text(self.definition.title, language or self.definition.language)
+
+    def evaluate(
+        self,
+        inputs: Mapping[str, object],
+        unit: str | None = None,
+        *,
+        unknown_inputs: UnknownInputs = "error",
+    ) -> Result:
+        """Evaluate one unit and explain the result.
+
+        ``inputs`` maps input names to values (numbers, bools, level names, lists); absent or
+        ``None`` values take the declared default or count as missing. Unknown names raise
+        :class:`~criteriakit.DataError` unless ``unknown_inputs="ignore"``; bad values raise it
+        too, listing every one. Undefined values (missing inputs, division by zero) follow the
+        framework's policy: :class:`~criteriakit.EvaluationError` for ``fail``.
+        """
+        env = self.compiled.inputs.check(inputs, unknown=unknown_inputs)
+        return evaluate_unit(self.compiled, self.fingerprint, env, unit)

@@ -1,0 +1,162 @@
+"""Loading frameworks: TOML text → raw tables → model → checked, compiled :class:`Framework`.
+
+Every problem of a file is reported at once, each with the file, the TOML key path, the line
+and column, the source line with a caret, what was expected and a hint. Files are read with a
+size cap and parsed by ``tomllib``: loading never runs anything a file contains.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from criteriakit._converter import converter, structure
+from criteriakit._problems import RawProblem
+from criteriakit._toml_locations import TomlLocations, format_key_path
+from criteriakit.compiler import compile_definition
+from criteriakit.errors import FrameworkError, Problem
+from criteriakit.fingerprint import fingerprint
+from criteriakit.framework import Framework
+from criteriakit.model.framework import FrameworkDefinition
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = ["MAX_FILE_BYTES", "framework_from_dict", "load_framework", "loads_framework"]
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""Framework files larger than this are refused before parsing (4 MiB)."""
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def load_framework(path: str | os.PathLike[str]) -> Framework:
+    """Load, check and compile the framework file at ``path``.
+
+    Raises :class:`~criteriakit.FrameworkError` listing every problem of the file.
+    """
+    file = Path(path)
+    name = str(path)
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FrameworkError(
+                [Problem(f"the file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed", file=name)]
+            )
+        data = file.read_bytes()
+    except OSError as error:
+        raise FrameworkError([Problem(f"cannot read the file: {error.strerror or error}", file=name)]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise FrameworkError(
+            [Problem("the file is not valid UTF-8", file=name, line=line, hint="save it as UTF-8")]
+        ) from None
+    return loads_framework(text, source=name)
+
+
+def loads_framework(text: str, *, source: str = "<string>") -> Framework:
+    """Load, check and compile a framework from TOML text; ``source`` names it in errors."""
+    if len(text) > MAX_FILE_BYTES:
+        raise FrameworkError([Problem("the framework text is larger than 4 MiB", file=source)])
+    text = text.removeprefix("\ufeff")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise FrameworkError([_toml_problem(str(error), text, source)], source=source) from None
+    return _build(data, source, TomlLocations(text))
+
+
+def framework_from_dict(data: Mapping[str, Any], *, source: str | None = None) -> Framework:
+    """Check and compile a framework given as plain data (as parsed from TOML or JSON)."""
+    return _build(data, source, None)
+
+
+def _build(data: Mapping[str, Any], source: str | None, locations: TomlLocations | None) -> Framework:
+    definition = structure(converter(), data, FrameworkDefinition)
+    if isinstance(definition, list):
+        raise _error(definition, source, locations)
+    compiled = compile_definition(definition)
+    if isinstance(compiled, list):
+        raise _error(compiled, source, locations)
+    return Framework(definition, fingerprint(definition), compiled, source)
+
+
+def _toml_problem(message: str, text: str, source: str) -> Problem:
+    match = _TOML_POSITION.search(message)
+    if match is None:
+        return Problem(f"invalid TOML: {message}", file=source)
+    line, column = int(match.group(1)), int(match.group(2))
+    lines = text.splitlines()
+    return Problem(
+        f"invalid TOML: {message[: match.start()]}",
+        file=source,
+        line=line,
+        column=column,
+        source_line=lines[line - 1] if 0 < line <= len(lines) else None,
+        hint="see docs/format.md for the file format",
+    )
+
+
+def _error(raw: Sequence[RawProblem], source: str | None, locations: TomlLocations | None) -> FrameworkError:
+    problems = [_locate(problem, source, locations) for problem in raw]
+    problems.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
+    return FrameworkError(problems, source=source)
+
+
+def _locate(problem: RawProblem, source: str | None, locations: TomlLocations | None) -> Problem:
+    path_text = format_key_path(problem.path)
+    base = Problem(problem.message, path=path_text, file=source, hint=problem.hint)
+    if locations is None:
+        return base
+    if problem.missing:
+        near = locations.nearest(problem.path[:-1])
+        found = near[1] if near is not None else None
+    else:
+        found = locations.get(problem.path)
+        if found is None:
+            near = locations.nearest(problem.path)
+            found = near[1] if near is not None else None
+    if found is None:
+        return base
+    span = found.value
+    if problem.missing and found.key is not None:
+        span = found.key
+    elif problem.message.startswith("unknown key") and found.key is not None:
+        span = found.key
+    line, column, width = span.line, span.column, span.length
+    if problem.offset is not None and not problem.missing:
+        line, column, width = _inside_string(locations, found.value_start_offset, problem.offset, problem.width)
+    return Problem(
+        problem.message,
+        path=path_text,
+        file=source,
+        line=line,
+        column=column,
+        hint=problem.hint,
+        source_line=locations.line_text(line),
+        width=width,
+    )
+
+
+def _inside_string(locations: TomlLocations, start: int, offset: int, width: int) -> tuple[int, int, int]:
+    """Map an offset inside a string value to a line and column of the file."""
+    text = locations.text
+    quote = text[start : start + 3]
+    opening = 3 if quote in {'"""', "'''"} else 1
+    first = start + opening
+    if opening == 3 and text.startswith("\n", first):
+        first += 1
+    elif opening == 3 and text.startswith("\r\n", first):
+        first += 2
+    absolute = first + offset
+    line = text.count("\n", 0, absolute) + 1
+    column = absolute - (text.rfind("\n", 0, absolute) + 1) + 1
+    return line, column, width

@@ -1,0 +1,171 @@
+"""The framework definition: what a framework file declares, as frozen value objects.
+
+These classes mirror the TOML format key for key (see ``docs/format.md``); the loader builds
+them with a private cattrs converter and then checks what a type system cannot (totals,
+references, expressions). A :class:`criteriakit.Framework` wraps a checked definition with its
+compiled rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import attrs
+
+from criteriakit.model.scorers import Scorer
+
+__all__ = [
+    "PolicyAction",
+    "Criterion",
+    "Field",
+    "FrameworkDefinition",
+    "Gate",
+    "Indicator",
+    "IndicatorPolicy",
+    "Input",
+    "Policy",
+    "Rule",
+    "Text",
+    "Tier",
+]
+
+Text = dict[str, str]
+"""Text in one or more languages, keyed by language tag; a plain string is stored under ``"und"``."""
+
+PolicyAction = Literal["fail", "zero", "not-evaluable", "exclude"]
+"""What to do when a value cannot be computed: raise, score zero, give up on the unit, or drop
+the indicator and rescale the score over the indicators that could be scored."""
+
+InputType = Literal["number", "integer", "bool", "level", "list", "records"]
+ItemType = Literal["number", "integer", "bool", "level"]
+
+
+def pick_text(text: Text | None, language: str | None = None) -> str:
+    """Return ``text`` in ``language`` if present, else the undetermined, English or first one."""
+    if not text:
+        return ""
+    for key in (language, "und", "en"):
+        if key is not None and key in text:
+            return text[key]
+    return next(iter(text.values()))
+
+
+@attrs.frozen
+class Policy:
+    """The framework-wide answer to undefined values, for missing inputs and division by zero."""
+
+    missing_input: PolicyAction = "fail"
+    division_by_zero: PolicyAction = "fail"
+
+
+@attrs.frozen
+class IndicatorPolicy:
+    """An indicator's own answer to undefined values; unset keys follow the framework's."""
+
+    missing_input: PolicyAction | None = None
+    division_by_zero: PolicyAction | None = None
+
+
+@attrs.frozen
+class Field:
+    """One field of the records of a ``records`` input."""
+
+    type: ItemType
+    levels: tuple[str, ...] | None = None
+    min: float | None = None
+    max: float | None = None
+    title: Text | None = None
+
+
+@attrs.frozen
+class Input:
+    """A declared input: its type, bounds and default; data is checked against it."""
+
+    type: InputType
+    title: Text | None = None
+    description: str | None = None
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    default: float | bool | str | None = None
+    levels: tuple[str, ...] | None = None
+    items: ItemType | None = None
+    max_length: int | None = None
+    fields: dict[str, Field] | None = None
+
+
+@attrs.frozen
+class Indicator:
+    """A measured quantity: an expression over inputs, a scorer, and its points or weight."""
+
+    id: str
+    title: Text
+    value: str
+    scorer: Scorer
+    points: float | None = None
+    weight: float | None = None
+    description: str | None = None
+    policy: IndicatorPolicy | None = None
+
+
+@attrs.frozen
+class Criterion:
+    """A group of indicators with its points (on a points scale) or weight."""
+
+    id: str
+    title: Text
+    indicators: tuple[Indicator, ...]
+    points: float | None = None
+    weight: float | None = None
+    description: str | None = None
+
+
+@attrs.frozen
+class Gate:
+    """A condition a tier requires: when ``require`` does not hold, the unit falls a tier."""
+
+    id: str
+    require: str
+    message: str
+
+
+@attrs.frozen
+class Tier:
+    """A classification level; tiers are listed best first, each with its minimum score."""
+
+    id: str
+    title: Text
+    min_score: float = 0.0
+    gates: tuple[Gate, ...] = ()
+
+
+@attrs.frozen
+class Rule:
+    """A veto or cap: when ``when`` holds, the tier is at most ``at_most`` whatever the score."""
+
+    id: str
+    when: str
+    at_most: str
+    message: str
+
+
+@attrs.frozen
+class FrameworkDefinition:
+    """Everything a framework file declares, structured and type-checked but not yet compiled."""
+
+    id: str
+    version: str
+    title: Text
+    subject: str
+    criteria: tuple[Criterion, ...]
+    tiers: tuple[Tier, ...]
+    inputs: dict[str, Input] = attrs.field(factory=dict)
+    scale: Literal["points", "weights"] = "points"
+    max_score: float = 100.0
+    description: str | None = None
+    language: str | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    policy: Policy = Policy()
+    rules: tuple[Rule, ...] = ()

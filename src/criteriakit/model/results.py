@@ -1,0 +1,137 @@
+"""Evaluation results: plain frozen data that round-trips through JSON.
+
+A :class:`Result` says what a unit scored, per criterion and per indicator, which tier the
+score alone gave (``band_tier``), which tier it finally got (``tier``), and every reason that
+made the two differ, with the input values that decided. ``Result.explain()`` renders it as
+text, including ``improvement``: what it would take to reach the next tier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+if TYPE_CHECKING:
+    from criteriakit.model.improvement import Improvement
+
+__all__ = ["CriterionResult", "IndicatorResult", "IndicatorStatus", "Reason", "Result"]
+
+IndicatorStatus = Literal["scored", "zero", "excluded"]
+"""``scored``: computed; ``zero``: undefined and scored zero by policy; ``excluded``: undefined
+and left out, the score being rescaled over the other indicators."""
+
+ReasonKind = Literal["veto", "cap", "gate", "not-evaluable", "undefined"]
+
+
+@attrs.frozen
+class IndicatorResult:
+    """One indicator's value and points; ``note`` says why a value was undefined."""
+
+    id: str
+    title: str
+    value: Any
+    points: float
+    max_points: float
+    status: IndicatorStatus = "scored"
+    note: str | None = None
+
+
+@attrs.frozen
+class CriterionResult:
+    """One criterion's score out of its maximum, with its indicators."""
+
+    id: str
+    title: str
+    score: float
+    max_score: float
+    indicators: tuple[IndicatorResult, ...]
+
+
+@attrs.frozen
+class Reason:
+    """Why the tier is what it is: a fired veto or cap, a failed gate, an undefined value.
+
+    ``code`` is the stable id of the rule or gate (``disunity``, ``excellent-all-targets-met``)
+    or of the built-in condition (``not-evaluable``); ``tier`` the tier it concerns (the cap for
+    a veto or cap, the tier whose gate failed); ``values`` the inputs that decided.
+    """
+
+    code: str
+    kind: ReasonKind
+    message: str
+    tier: str | None = None
+    values: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class Result:
+    """The evaluation of one unit against one framework.
+
+    ``score`` is ``None`` when the unit was not evaluable (then ``tier`` and ``band_tier``
+    are ``None`` too and a ``not-evaluable`` reason says why). Scores are rounded to 1e-9,
+    so a total that hand arithmetic puts on 90 is 90.0.
+    """
+
+    unit: str | None = None
+    framework: str
+    version: str
+    fingerprint: str
+    score: float | None
+    max_score: float
+    tier: str | None
+    band_tier: str | None
+    criteria: tuple[CriterionResult, ...]
+    reasons: tuple[Reason, ...] = ()
+    inputs: Mapping[str, Any] = attrs.field(factory=dict)
+    improvement: Improvement | None = None
+
+    @property
+    def evaluable(self) -> bool:
+        """Whether the unit could be scored and classified."""
+        return self.score is not None
+
+    @property
+    def framework_ref(self) -> str:
+        """The framework as ``id@version``."""
+        return f"{self.framework}@{self.version}"
+
+    def criterion(self, criterion_id: str) -> CriterionResult:
+        """Return the result of one criterion by id."""
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def indicator(self, indicator_id: str) -> IndicatorResult:
+        """Return the result of one indicator by id."""
+        for criterion in self.criteria:
+            for indicator in criterion.indicators:
+                if indicator.id == indicator_id:
+                    return indicator
+        raise KeyError(indicator_id)
+
+    @property
+    def reason_codes(self) -> tuple[str, ...]:
+        """The codes of the reasons, in order."""
+        return tuple(reason.code for reason in self.reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as JSON-ready plain data (see :meth:`from_dict`)."""
+        from criteriakit._serialise import result_to_dict  # noqa: PLC0415  avoids an import cycle
+
+        return result_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Result:
+        """Rebuild a result from :meth:`to_dict` output; invalid data raises ``DataError``."""
+        from criteriakit._serialise import result_from_dict  # noqa: PLC0415  avoids an import cycle
+
+        return result_from_dict(data)
+
+    def explain(self) -> str:
+        """Return a human explanation: scores by criterion and indicator, reasons, next steps."""
+        from criteriakit.explain import explain  # noqa: PLC0415  avoids an import cycle
+
+        return explain(self)

@@ -1,0 +1,89 @@
+"""Scorer specifications: how an indicator's value becomes points.
+
+Each scorer is a frozen value object structured from an inline TOML table whose ``type`` key
+selects the class (``scorer = { type = "linear", zero_at = 0, full_at = 1 }``). Awards in
+``thresholds`` and ``lookup`` scorers are in the indicator's own units: points for frameworks on a
+points scale, a fraction from 0 to 1 of the indicator's share for frameworks on a weights scale.
+The scoring functions themselves live in :mod:`criteriakit.scoring`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Union
+
+import attrs
+
+__all__ = [
+    "Band",
+    "BooleanScorer",
+    "LinearScorer",
+    "LookupScorer",
+    "Scorer",
+    "TargetScorer",
+    "ThresholdScorer",
+]
+
+
+@attrs.frozen
+class LinearScorer:
+    """Points grow linearly from none at ``zero_at`` to all at ``full_at``, clamped outside.
+
+    ``zero_at`` may be above ``full_at`` for indicators where lower is better.
+    """
+
+    zero_at: float
+    full_at: float
+    type: Literal["linear"] = "linear"
+
+
+@attrs.frozen
+class Band:
+    """One step of a threshold scorer: values at least ``min`` (or at most ``max``) earn ``award``."""
+
+    award: float
+    min: float | None = None
+    max: float | None = None
+
+
+@attrs.frozen
+class ThresholdScorer:
+    """Step function: the best band the value reaches gives the award, else ``otherwise``.
+
+    Bands use ``min`` (higher is better) or ``max`` (lower is better), all the same way;
+    ``inclusive`` says whether a value exactly on a bound reaches it (default: it does).
+    """
+
+    bands: tuple[Band, ...]
+    otherwise: float = 0.0
+    inclusive: bool = True
+    type: Literal["thresholds"] = "thresholds"
+
+
+@attrs.frozen
+class TargetScorer:
+    """Points in proportion to ``value / target``, capped at the full points.
+
+    ``target`` is a number or an expression over the inputs (``"admissions_target"``).
+    """
+
+    target: float | str
+    type: Literal["target"] = "target"
+
+
+@attrs.frozen
+class BooleanScorer:
+    """All points when the value (a bool) is true, none when it is false."""
+
+    type: Literal["boolean"] = "boolean"
+
+
+@attrs.frozen
+class LookupScorer:
+    """A table from value to award; keys are level names, ``true``/``false`` or integers."""
+
+    table: dict[str, float]
+    otherwise: float = 0.0
+    type: Literal["lookup"] = "lookup"
+
+
+Scorer = Union[LinearScorer, ThresholdScorer, TargetScorer, BooleanScorer, LookupScorer]  # noqa: UP007  a runtime union cattrs can dispatch on under Python 3.10

@@ -1,0 +1,51 @@
+"""Rendering results for programs: JSON and CSV (the CLI draws tables for people)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from criteriakit.model.results import Result
+
+__all__ = ["csv_columns", "render_csv", "render_json"]
+
+
+def render_json(results: Sequence[Result]) -> str:
+    """Return ``{"results": [...]}`` with every result's full data, as JSON text."""
+    document = {"results": [result.to_dict() for result in results]}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def csv_columns(results: Sequence[Result]) -> list[str]:
+    """Return the CSV header: unit and tiers first, then each criterion's and indicator's points."""
+    columns = ["unit", "framework", "version", "score", "max_score", "band_tier", "tier", "reasons"]
+    if results:
+        for criterion in results[0].criteria:
+            columns.append(f"criterion:{criterion.id}")
+        for criterion in results[0].criteria:
+            columns.extend(f"indicator:{indicator.id}" for indicator in criterion.indicators)
+    return columns
+
+
+def render_csv(results: Sequence[Result]) -> str:
+    """Return one CSV row per result; reason codes are joined with ``;``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(csv_columns(results))
+    for result in results:
+        row: list[object] = [
+            result.unit,
+            result.framework,
+            result.version,
+            "" if result.score is None else repr(result.score),
+            repr(result.max_score),
+            result.band_tier or "",
+            result.tier or "",
+            ";".join(result.reason_codes),
+        ]
+        row.extend(repr(criterion.score) for criterion in result.criteria)
+        row.extend(repr(indicator.points) for criterion in result.criteria for indicator in criterion.indicators)
+        writer.writerow(row)
+    return buffer.getvalue()
