@@ -311,7 +311,7 @@ def _flatten(error: BaseException, path: KeyPath) -> typing.Iterator[RawProblem]
         for key in sorted(error.extra_fields):
             allowed = ", ".join(fields)
             hint = did_you_mean(key, fields) or f"allowed keys: {allowed}"
-            yield RawProblem((*path, key), f"unknown key '{key}'", hint)
+            yield RawProblem((*path, key), f"unknown key '{key}'", hint, at_key=True)
         return
     if isinstance(error, KeyError):
         key = str(error.args[0]) if error.args else "?"

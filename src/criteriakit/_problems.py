@@ -17,7 +17,8 @@ class RawProblem:
     """A finding at a key path, before the loader knows where that path is in the file.
 
     ``missing`` marks a required key that is absent: it has no position of its own, so the
-    loader points at the table that lacks it. ``offset`` and ``width`` locate the offending part
+    loader points at the table that lacks it; ``at_key`` points at the key rather than its
+    value (an unknown or ill-chosen key). ``offset`` and ``width`` locate the offending part
     inside a string value (an expression error), in characters from the string's start.
     """
 
@@ -27,6 +28,7 @@ class RawProblem:
     missing: bool = False
     offset: int | None = None
     width: int = 1
+    at_key: bool = False
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str | None:

@@ -39,7 +39,7 @@ def evaluate_rows(
         except DataError as error:
             problems.extend(error.problems)
         except EvaluationError as error:
-            problems.append(Problem(str(error), path=error.subject, row=unit_row.row, file=source))
+            problems.append(Problem(str(error), row=unit_row.row, file=source))
         if len(problems) >= MAX_REPORTED_PROBLEMS:
             break
     if problems:

@@ -301,7 +301,8 @@ class _Checker:
         total = math.fsum(shares)
         if shares and abs(total - expected) > TOTAL_TOLERANCE * max(1.0, expected):
             listed = " + ".join(f"{share:g}" for share in shares)
-            self.problem(path, f"the {key} of {what} add up to {total:g}, not {expected:g}", f"{listed} = {total:g}")
+            hint = f"{listed} = {total:g}" if len(shares) > 1 else None
+            self.problem(path, f"the {key} of {what} add up to {total:g}, not {expected:g}", hint)
 
     def _unique(self, items: Iterable[tuple[KeyPath, str]], what: str) -> None:
         seen: dict[str, KeyPath] = {}
@@ -415,8 +416,10 @@ class _Checker:
         for key, award in spec.table.items():
             self._award((*path, "table", key), award, unit_max)
             if value_type is not None and not _key_fits(key, value_type):
-                hint = did_you_mean(key, value_type.levels) if isinstance(value_type, LevelType) else None
-                self.problem((*path, "table", key), f"key '{key}' is not a possible value of the indicator ({value_type})", hint)
+                hint = _key_hint(key, value_type)
+                self.problems.append(
+                    RawProblem((*path, "table", key), f"key '{key}' is not a possible value of the indicator ({value_type})", hint, at_key=True)
+                )
         if value_type is not None and isinstance(value_type, ListType | RecordsType):
             self._expects(path, "lookup", value_type, (), "a level, bool or integer")
         self._award((*path, "otherwise"), spec.otherwise, unit_max)
@@ -494,6 +497,16 @@ def _key_fits(key: str, value_type: ExprType) -> bool:
     if isinstance(value_type, LevelType):
         return key in value_type.levels
     return False
+
+
+def _key_hint(key: str, value_type: ExprType) -> str | None:
+    if isinstance(value_type, LevelType):
+        return did_you_mean(key, value_type.levels) or f"the levels are: {', '.join(value_type.levels)}"
+    if value_type == BOOL:
+        return 'the keys of a bool value are "true" and "false"'
+    if value_type == INTEGER:
+        return 'the keys of an integer value are whole numbers written as strings: "0", "1"'
+    return "a lookup needs a level, bool or integer value"
 
 
 def _key_parser(value_type: ExprType | None) -> type[str] | type[int] | object:

@@ -129,7 +129,7 @@ def _locate(problem: RawProblem, source: str | None, locations: TomlLocations | 
     span = found.value
     if problem.missing and found.key is not None:
         span = found.key
-    elif problem.message.startswith("unknown key") and found.key is not None:
+    elif problem.at_key and found.key is not None:
         span = found.key
     line, column, width = span.line, span.column, span.length
     if problem.offset is not None and not problem.missing:

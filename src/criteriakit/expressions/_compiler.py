@@ -611,14 +611,10 @@ def _not(operand: _Fn) -> _Fn:
 def _and(left: _Fn, right: _Fn) -> _Fn:
     def conjunction(env: _Env, frame: _Frame) -> Any:
         a = left(env, frame)
-        if type(a) is not Undefined and not a:
-            return False
-        b = right(env, frame)
-        if type(b) is Undefined:
-            return a if type(a) is Undefined else b
-        if not b:
-            return False
-        return a if type(a) is Undefined else True
+        if type(a) is Undefined:
+            b = right(env, frame)
+            return a if type(b) is Undefined or b else False
+        return right(env, frame) if a else False
 
     return conjunction
 
@@ -626,14 +622,10 @@ def _and(left: _Fn, right: _Fn) -> _Fn:
 def _or(left: _Fn, right: _Fn) -> _Fn:
     def disjunction(env: _Env, frame: _Frame) -> Any:
         a = left(env, frame)
-        if type(a) is not Undefined and a:
-            return True
-        b = right(env, frame)
-        if type(b) is Undefined:
-            return a if type(a) is Undefined else b
-        if b:
-            return True
-        return a if type(a) is Undefined else False
+        if type(a) is Undefined:
+            b = right(env, frame)
+            return a if type(b) is Undefined or not b else True
+        return True if a else right(env, frame)
 
     return disjunction
 

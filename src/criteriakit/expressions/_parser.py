@@ -111,12 +111,17 @@ class _Parser:
         return token
 
     def _count(self, node: Node) -> Node:
+        """Count a new node against the cap; an operator is pointed at by its own text."""
         self._nodes += 1
         if self._nodes > MAX_NODES:
+            if isinstance(node, BinaryOp):
+                offset, length = node.op_offset, len(node.op)
+            else:
+                offset, length = node.offset, node.length
             raise self._error(
                 f"expression is too large (more than {MAX_NODES} operators and operands)",
-                node.offset,
-                node.length,
+                offset,
+                length,
                 "split it into derived inputs or simplify it",
             )
         return node

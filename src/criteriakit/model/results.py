@@ -9,12 +9,11 @@ text, including ``improvement``: what it would take to reach the next tier.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import attrs
 
-if TYPE_CHECKING:
-    from criteriakit.model.improvement import Improvement
+from criteriakit.model.improvement import Improvement
 
 __all__ = ["CriterionResult", "IndicatorResult", "IndicatorStatus", "Reason", "Result"]
 

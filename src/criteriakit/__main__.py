@@ -1,0 +1,5 @@
+"""``python -m criteriakit``: the command line."""
+
+from criteriakit.cli import main
+
+main()

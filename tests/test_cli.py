@@ -1,0 +1,210 @@
+"""The command line, run in-process through click's runner and once as a real process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from criteriakit.cli import _build
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAMEWORK = str(ROOT / "examples/four-good/vn.four-good-cell.toml")
+CELLS = str(ROOT / "examples/four-good/cells.csv")
+BAD = ROOT / "tests/data/bad"
+
+
+def run(*args: str):
+    return CliRunner().invoke(_build(), list(args), catch_exceptions=False)
+
+
+def test_lint_ok():
+    result = run("lint", FRAMEWORK)
+    assert result.exit_code == 0
+    assert result.output.endswith(": ok: vn.four-good-cell@2024, 4 criteria, 15 indicators, 4 tiers, 3 rules\n")
+
+
+def test_lint_reports_every_file_and_fails():
+    result = run("lint", str(BAD / "unknown-key.toml"), FRAMEWORK, str(BAD / "wrong-type.toml"))
+    assert result.exit_code == 1
+    assert "unknown key 'pionts'" in result.stderr
+    assert "expected a number, got a string" in result.stderr
+    assert "ok: vn.four-good-cell@2024" in result.stdout
+
+
+def test_evaluate_json():
+    result = run("evaluate", FRAMEWORK, CELLS, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    results = document["results"]
+    assert len(results) == 21
+    first = results[0]
+    for key in ("unit", "framework", "score", "max_score", "tier", "band_tier", "criteria", "reasons"):
+        assert key in first
+    assert first["unit"] == "C01"
+    assert first["framework"] == "vn.four-good-cell"
+    assert first["criteria"][0]["indicators"][0]["id"] == "1.1"
+    by_unit = {r["unit"]: r for r in results}
+    assert by_unit["C21"]["score"] == 100
+    assert by_unit["C21"]["tier"] == "excellent"
+    assert by_unit["C05"]["tier"] == "not-completed"
+    assert [r["code"] for r in by_unit["C05"]["reasons"]][0] == "targets-under-half"
+    assert {"code", "message"} <= by_unit["C10"]["reasons"][0].keys()
+
+
+def test_evaluate_csv_and_table_agree():
+    as_csv = run("evaluate", FRAMEWORK, CELLS, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert len(rows) == 21
+    assert rows[0].keys() >= {"unit", "score", "tier", "band_tier", "reasons", "criterion:1", "indicator:4.4"}
+    table = run("evaluate", FRAMEWORK, CELLS)
+    assert table.exit_code == 0
+    lines = table.stdout.splitlines()
+    assert lines[0].split()[:2] == ["unit", "score"]
+    c21 = next(line for line in lines if line.startswith("C21"))
+    assert "100 / 100" in c21
+    assert "excellent" in c21
+
+
+def test_evaluate_json_lines_and_json_inputs(tmp_path):
+    records = [{"id": "a", "targets_assigned": 10, "targets_met": 10, "targets_exceeded": 3, "action_plan_on_time": True,
+                "mass_orgs_total": 0, "mass_orgs_good": 0, "meetings_held": 12, "attendance_rate": 0.9,
+                "thematic_meetings": 4, "absence_rule_kept": True, "members_disciplined": 0, "half_years_approved": 2,
+                "disunity_found": False, "members_rated": 10, "members_good_or_better": 9, "members_not_completed": 0,
+                "admissions": 1, "months_evaluated": 12}]
+    jsonl = tmp_path / "cells.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    as_json = tmp_path / "cells.json"
+    as_json.write_text(json.dumps(records))
+    for path in (jsonl, as_json):
+        result = run("evaluate", FRAMEWORK, str(path), "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["results"][0]["tier"] == "excellent"
+
+
+def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(tmp_path):
+    lines = Path(CELLS).read_text().splitlines()
+    header = lines[0].split(",")
+    row3 = lines[3].split(",")
+    row3[header.index("attendance_rate")] = "lots"
+    row5 = lines[5].split(",")
+    row5[header.index("half_years_approved")] = "3"
+    data = tmp_path / "cells.csv"
+    data.write_text("\n".join([lines[0], *lines[1:3], ",".join(row3), lines[4], ",".join(row5), *lines[6:]]) + "\n")
+    output = tmp_path / "out.json"
+    result = run("evaluate", FRAMEWORK, str(data), "--format", "json", "--output", str(output))
+    assert result.exit_code == 1
+    assert not output.exists()
+    assert result.stdout == ""
+    assert f"{data}: row 3: attendance_rate: expected a number, got 'lots'" in result.stderr
+    assert f"{data}: row 5: half_years_approved: 3 is above the maximum 2" in result.stderr
+    assert result.stderr.startswith(f"2 data problems in {data}:")
+
+
+def test_output_file_is_written_atomically(tmp_path):
+    output = tmp_path / "results.csv"
+    output.write_text("old")
+    result = run("evaluate", FRAMEWORK, CELLS, "--format", "csv", "-o", str(output))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert output.read_text().startswith("unit,framework,version,score")
+    assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]
+
+
+def test_unknown_columns_and_duplicate_ids(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("id,targets_asigned\nx,1\nx,2\n")
+    result = run("evaluate", FRAMEWORK, str(data))
+    assert result.exit_code == 1
+    assert "row 2: id: unit id 'x' repeats row 1" in result.stderr
+    data.write_text("id,targets_asigned\nx,1\n")
+    result = run("evaluate", FRAMEWORK, str(data))
+    assert "targets_asigned: unknown input 'targets_asigned'\n  hint: did you mean 'targets_assigned'?" in result.stderr
+
+
+def test_evaluation_failure_is_reported_by_row(tmp_path):
+    lines = Path(CELLS).read_text().splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    for column in ("targets_assigned", "targets_met", "targets_exceeded"):
+        row[header.index(column)] = "0"
+    data = tmp_path / "cells.csv"
+    data.write_text("\n".join([lines[0], ",".join(row)]) + "\n")
+    result = run("evaluate", FRAMEWORK, str(data))
+    assert result.exit_code == 1
+    assert f"{data}: row 1: unit 'C01': indicator 1.1 (Targets met) could not be computed: division by zero in 'targets_met / targets_assigned'" in result.stderr
+
+
+def test_bad_framework_in_evaluate():
+    result = run("evaluate", str(BAD / "unknown-tier.toml"), CELLS)
+    assert result.exit_code == 1
+    assert "unknown tier 'pore'" in result.stderr
+
+
+def test_explain_one_unit():
+    result = run("explain", FRAMEWORK, CELLS, "--unit", "C10")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("C10 · vn.four-good-cell@2024")
+    assert "[veto] disunity: A formal finding of internal disunity (disunity_found = yes)" in result.stdout
+    missing = run("explain", FRAMEWORK, CELLS, "--unit", "C99")
+    assert missing.exit_code == 2
+    assert "no unit 'C99'" in missing.stderr
+
+
+def test_unknown_data_format(tmp_path):
+    data = tmp_path / "cells.xlsx"
+    data.write_text("")
+    result = run("evaluate", FRAMEWORK, str(data))
+    assert result.exit_code == 1
+    assert "cannot tell the data format from the suffix '.xlsx'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "the CSV file has no header row"),
+        ("id,a\n1,2,3\n", "the row has more cells than the header has columns"),
+        ("id,a,a\n1,2,3\n", "the header repeats the column 'a'"),
+    ],
+)
+def test_malformed_csv(tmp_path, content, message):
+    data = tmp_path / "d.csv"
+    data.write_text(content)
+    result = run("evaluate", FRAMEWORK, str(data))
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("d.json", "{", "invalid JSON: Expecting property name enclosed in double quotes"),
+        ("d.json", '{"id": 1}', "expected a JSON array of objects, one per unit"),
+        ("d.json", '[1]', "row 1: expected an object with the unit's values"),
+        ("d.jsonl", '{"id": "a"}\nnot json\n', "d.jsonl:2:1: row 2: invalid JSON: Expecting value"),
+        ("d.json", '[{"name": "x"}]', "row 1: id: the unit id is missing or empty (column 'id')"),
+    ],
+)
+def test_malformed_json(tmp_path, name, content, message):
+    data = tmp_path / name
+    data.write_text(content)
+    result = run("evaluate", FRAMEWORK, str(data))
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+def test_console_script_runs_as_a_process():
+    completed = subprocess.run(
+        [sys.executable, "-m", "criteriakit", "lint", FRAMEWORK],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "ok: vn.four-good-cell@2024" in completed.stdout
