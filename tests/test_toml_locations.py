@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import random
 import re
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from criteriakit._toml_locations import KeyPath, Located, Span, TomlLocations, format_key_path
+
+if TYPE_CHECKING:
+    import random
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -209,7 +211,7 @@ STRINGS = "\n".join(
         'e = """ends with quotes"""""',
         "f = '''x''''",
         'g = ["""one',
-        "two\"\"\", 'three']",
+        'two""", \'three\']',
         'h = ""',
         "i = ''",
         "j = 1",
@@ -325,7 +327,10 @@ def test_nearest_points_at_the_table_that_lacks_a_key() -> None:
     path: KeyPath = ("criteria", 1, "indicators", 0)
     assert locations.nearest((*path, "weight")) == (path, locations.get(path))
     assert locations.nearest(path) == (path, locations.get(path))
-    assert locations.nearest(("criteria", 5, "name")) == (("criteria",), locations.get(("criteria",)))
+    assert locations.nearest(("criteria", 5, "name")) == (
+        ("criteria",),
+        locations.get(("criteria",)),
+    )
     assert locations.nearest(("missing", 0)) == ((), Located(None, Span(1, 1, 1), 0))
     assert locations.nearest(()) == ((), Located(None, Span(1, 1, 1), 0))
 
@@ -605,9 +610,7 @@ class Writer:
                 for i, element in enumerate(value):
                     self.section(f"[[{dotted}]]", element, (*path, name, i), header_tokens)
 
-    def section(
-        self, header: str, table: dict[str, Any], path: KeyPath, tokens: list[str]
-    ) -> None:
+    def section(self, header: str, table: dict[str, Any], path: KeyPath, tokens: list[str]) -> None:
         self.lines.extend(self.rnd.choice([[], [""], ["# section"]]))
         self.lines.append(header)
         if not table:

@@ -50,14 +50,28 @@ _SIMPLE_LINE = re.compile(
     r"[ \t]*(?:#[^\n]*)?(?:\r?\n|\Z)"
 )
 # The common items ``scalar,`` of an array and ``key = scalar,`` of an inline table.
-_ARRAY_ITEM = re.compile(rf"({_SCALAR_PATTERN})[ \t]*(?P<comma>,)?")
+_ARRAY_ITEM = re.compile(rf"[ \t\r\n]*({_SCALAR_PATTERN})[ \t]*(?P<comma>,)?")
 _TABLE_ITEM = re.compile(
-    rf"([A-Za-z0-9_-]+|{_BASIC}|{_LITERAL})[ \t]*=[ \t]*({_SCALAR_PATTERN})[ \t]*(?P<comma>,)?"
+    rf"[ \t\r\n]*([A-Za-z0-9_-]+|{_BASIC}|{_LITERAL})[ \t]*=[ \t]*({_SCALAR_PATTERN})"
+    r"[ \t]*(?P<comma>,)?"
+)
+# The part of a line before its comment: strings are skipped whole, and a multi-line string
+# that does not close on the line runs to its end.
+_CODE = re.compile(
+    "(?:{})*".format(
+        "|".join(
+            (
+                r'"""(?:[^"\\\n]|\\.|"(?!""))*(?:""""{0,2})?',
+                r"'''(?:[^'\n]|'(?!''))*(?:''''{0,2})?",
+                _BASIC,
+                _LITERAL,
+                r"""[^"'#\n]""",
+            )
+        )
+    )
 )
 _EQUALS = re.compile(r"=[ \t]*")
 _WS = re.compile(r"[ \t]*")
-_BLANK = re.compile(r"[ \t\r\n]*")
-_COMMENT = re.compile(r"#[^\n]*")
 _BLANK_LINES = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
 _END_OF_LINE = re.compile(r"[ \t]*(?:#[^\n]*)?(?:\r?\n|\Z)")
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|.)", re.DOTALL)
@@ -175,7 +189,6 @@ class TomlLocations:
         self._text = text
         first = 1 if text.startswith(_BOM) else 0
         self._starts = [first, *(match.end() for match in re.finditer("\n", text))]
-        self._comments: list[int] = []
         self._aot_counts: dict[KeyPath, int] = {}
         self._offsets: dict[KeyPath, _Offsets] = {(): (-1, -1, first, first + 1)}
         self._scan(first)
@@ -229,10 +242,8 @@ class TomlLocations:
         line_end = self._line_end(bisect.bisect_right(self._starts, start) - 1)
         if close < line_end:
             return close + 1
-        comment = bisect.bisect_left(self._comments, start)
-        if comment < len(self._comments):
-            line_end = min(line_end, self._comments[comment])
-        return start + len(self._text[start:line_end].rstrip(" \t"))
+        end = min(_skip(_CODE, self._text, start), line_end)
+        return start + len(self._text[start:end].rstrip(" \t"))
 
     def _implicit(self, path: KeyPath, start: int, end: int) -> None:
         """Remember a table created by the key token at ``start``, unless already known."""
@@ -318,15 +329,6 @@ class TomlLocations:
         _, start, end = parts[-1]
         return self._value(equals.end(), self._dotted(table, parts), start, end)
 
-    def _skip_blank(self, pos: int) -> int:
-        """Skip whitespace, newlines and comments inside an array or inline table."""
-        text = self._text
-        pos = _skip(_BLANK, text, pos)
-        while text.startswith("#", pos):
-            self._comments.append(pos)
-            pos = _skip(_BLANK, text, _skip(_COMMENT, text, pos))
-        return pos
-
     def _value(self, pos: int, path: KeyPath, key_start: int, key_end: int) -> int:
         """Read the value for ``path`` at ``pos``, following nested arrays and inline tables.
 
@@ -364,7 +366,7 @@ class TomlLocations:
         text = self._text
         while stack:
             frame = stack[-1]
-            pos = self._skip_blank(pos)
+            pos = _skip(_BLANK_LINES, text, pos)
             if text.startswith(frame.closing, pos):
                 stack.pop()
                 end = self._container_end(frame.start, pos)
@@ -389,14 +391,14 @@ class TomlLocations:
             if match is None:
                 return -1
             path = (*frame.path, frame.count)
-            self._offsets[path] = (-1, -1, pos, match.end(1))
+            self._offsets[path] = (-1, -1, match.start(1), match.end(1))
             frame.count += 1
         else:
             match = _TABLE_ITEM.match(self._text, pos)
             if match is None:
                 return -1
             path = (*frame.path, _key_name(match.group(1)))
-            self._offsets[path] = (pos, match.end(1), match.start(2), match.end(2))
+            self._offsets[path] = (match.start(1), match.end(1), match.start(2), match.end(2))
         frame.expect_item = match.group("comma") is not None
         return match.end()
 

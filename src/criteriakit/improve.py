@@ -44,12 +44,13 @@ def _change(
     target = indicator.scorer.needed(wanted_points, env)
     if target is None:
         return None
-    needed_value, comparison = target
+    needed_value, comparison, gained = target
     if indicator.value.type == INTEGER and isinstance(needed_value, float):
         needed_value, comparison = _whole(needed_value, comparison)
-    gained = indicator.scorer.score(needed_value, env)
-    if isinstance(gained, Undefined):
-        return None
+        earned = indicator.scorer.score(needed_value, env)
+        if isinstance(earned, Undefined):
+            return None
+        gained = earned
     return Change(
         indicator.id,
         indicator.title,

@@ -24,22 +24,24 @@ from criteriakit.model.scorers import (
     ThresholdScorer,
 )
 
-__all__ = ["CompiledScorer", "Comparison", "compile_scorer", "lookup_key"]
+__all__ = ["CompiledScorer", "Comparison", "Needed", "compile_scorer", "lookup_key"]
 
 Env = Mapping[str, object]
 Comparison = Literal[">=", ">", "<=", "<", "=="]
+Needed = tuple[Any, Comparison, float]
 
 
 @attrs.frozen
 class CompiledScorer:
     """A scorer ready to run: ``score`` gives points, ``needed`` inverts it.
 
-    ``needed(points, env)`` returns ``(value, comparison)``: the indicator value must compare
-    so with ``value`` to earn at least ``points``; ``None`` when no value earns that many.
+    ``needed(points, env)`` returns ``(value, comparison, earned)``: an indicator value that
+    compares so with ``value`` earns ``earned`` points, at least ``points``; ``None`` when no
+    value earns that many.
     """
 
     score: Callable[[Any, Env], float | Undefined]
-    needed: Callable[[float, Env], tuple[Any, Comparison] | None]
+    needed: Callable[[float, Env], Needed | None]
 
 
 def lookup_key(value: object) -> str:
@@ -90,11 +92,11 @@ def _linear(spec: LinearScorer, max_points: float) -> CompiledScorer:
             return 0.0
         return max_points * fraction
 
-    def needed(points: float, _: Env) -> tuple[Any, Comparison] | None:
+    def needed(points: float, _: Env) -> Needed | None:
         if points > max_points:
             return None
         value = zero_at + span * (points / max_points)
-        return (value, ">=" if span > 0 else "<=")
+        return (value, ">=" if span > 0 else "<=", points)
 
     return CompiledScorer(score, needed)
 
@@ -123,14 +125,14 @@ def _thresholds(spec: ThresholdScorer, scale: float) -> CompiledScorer:
                 return award
         return otherwise
 
-    def needed(points: float, _: Env) -> tuple[Any, Comparison] | None:
-        candidates = [bound for bound, award in steps if award >= points]
+    def needed(points: float, _: Env) -> Needed | None:
+        candidates = [(bound, award) for bound, award in steps if award >= points]
         if not candidates:
             return None
-        least = candidates[-1]
+        least, award = candidates[-1]
         if ascending:
-            return (least, ">=" if inclusive else ">")
-        return (least, "<=" if inclusive else "<")
+            return (least, ">=" if inclusive else ">", award)
+        return (least, "<=" if inclusive else "<", award)
 
     return CompiledScorer(score, needed)
 
@@ -158,11 +160,11 @@ def _target(spec: TargetScorer, max_points: float, target: CompiledExpression | 
             return 0.0
         return max_points * fraction
 
-    def needed(points: float, env: Env) -> tuple[Any, Comparison] | None:
+    def needed(points: float, env: Env) -> Needed | None:
         goal = target_of(env)
         if isinstance(goal, Undefined) or goal <= 0 or points > max_points:
             return None
-        return (goal * points / max_points, ">=")
+        return (goal * points / max_points, ">=", points)
 
     return CompiledScorer(score, needed)
 
@@ -171,8 +173,8 @@ def _boolean(max_points: float) -> CompiledScorer:
     def score(value: bool, _: Env) -> float:  # noqa: FBT001  the value is the indicator's bool
         return max_points if value else 0.0
 
-    def needed(points: float, _: Env) -> tuple[Any, Comparison] | None:
-        return None if points > max_points else (True, "==")
+    def needed(points: float, _: Env) -> Needed | None:
+        return None if points > max_points else (True, "==", max_points)
 
     return CompiledScorer(score, needed)
 
@@ -184,11 +186,11 @@ def _lookup(spec: LookupScorer, scale: float, parse_key: Callable[[str], object]
     def score(value: object, _: Env) -> float:
         return table.get(lookup_key(value), otherwise)
 
-    def needed(points: float, _: Env) -> tuple[Any, Comparison] | None:
+    def needed(points: float, _: Env) -> Needed | None:
         reaching = [(award, key) for key, award in table.items() if award >= points]
         if not reaching:
             return None
-        _, key = min(reaching, key=lambda pair: pair[0])
-        return (parse_key(key), "==")
+        award, key = min(reaching, key=lambda pair: pair[0])
+        return (parse_key(key), "==", award)
 
     return CompiledScorer(score, needed)
