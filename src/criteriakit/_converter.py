@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import attrs
@@ -111,8 +111,10 @@ def _date(value: object, _: object) -> dt.date:
 def _text(value: object, _: object) -> dict[str, str]:
     if isinstance(value, str):
         return {"und": value}
-    if isinstance(value, Mapping) and value and all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    if (
+        isinstance(value, Mapping)
+        and value
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
     ):
         return dict(value)
     raise Invalid(
@@ -140,7 +142,7 @@ def _scalar_default(value: object, _: object) -> float | bool | str:
     raise Invalid(f"expected a number, bool or string, got {describe(value)}")
 
 
-def _literal_hook(options: tuple[str, ...]) -> Callable[[object, object], str]:
+def _literal_hook(options: tuple[Any, ...]) -> Callable[[object, object], str]:
     def structure_literal(value: object, _: object) -> str:
         if isinstance(value, str) and value in options:
             return value
@@ -151,55 +153,52 @@ def _literal_hook(options: tuple[str, ...]) -> Callable[[object, object], str]:
     return structure_literal
 
 
-def _sequence_hook(converter: cattrs.Converter, item: Any) -> Callable[[object, object], tuple[Any, ...]]:
+def _sequence_hook(
+    converter: cattrs.Converter, item: Any
+) -> Callable[[object, object], tuple[Any, ...]]:
     structure_item = converter.get_structure_hook(item)
 
     def structure_sequence(value: object, _: object) -> tuple[Any, ...]:
         if not isinstance(value, list | tuple):
             raise Invalid(f"expected an array, got {describe(value)}", "write [ ... ]")
-        return _collect(
-            [(index, lambda element=element: structure_item(element, item)) for index, element in enumerate(value)],
-            "array",
-            tuple,
+        return tuple(
+            _collect(enumerate(value), lambda element: structure_item(element, item), "array")
         )
 
     return structure_sequence
 
 
-def _mapping_hook(converter: cattrs.Converter, item: Any) -> Callable[[object, object], dict[str, Any]]:
+def _mapping_hook(
+    converter: cattrs.Converter, item: Any
+) -> Callable[[object, object], dict[str, Any]]:
     structure_item = converter.get_structure_hook(item)
 
     def structure_mapping(value: object, _: object) -> dict[str, Any]:
         if not isinstance(value, Mapping):
-            raise Invalid(f"expected a table, got {describe(value)}", "write [name] tables or { ... }")
-        return _collect(
-            [(key, lambda element=element: structure_item(element, item)) for key, element in value.items()],
-            "table",
-            dict,
-        )
+            raise Invalid(
+                f"expected a table, got {describe(value)}", "write [name] tables or { ... }"
+            )
+        pairs = _collect(value.items(), lambda element: structure_item(element, item), "table")
+        return dict(zip(value.keys(), pairs, strict=True))
 
     return structure_mapping
 
 
 def _collect(
-    steps: Sequence[tuple[str | int, Callable[[], Any]]],
-    kind: str,
-    build: Callable[[Any], Any],
-) -> Any:
-    """Structure every element, gathering all failures with their index or key as notes."""
-    results: list[tuple[str | int, Any]] = []
+    elements: Iterable[tuple[str | int, object]], structure_one: Callable[[object], Any], kind: str
+) -> list[Any]:
+    """Structure every element, gathering all failures, each noted with its index or key."""
+    results: list[Any] = []
     failures: list[Exception] = []
-    for index, step in steps:
+    for step, element in elements:
         try:
-            results.append((index, step()))
+            results.append(structure_one(element))
         except Exception as error:  # noqa: BLE001  every element's failure is reported together
-            error.__notes__ = [*getattr(error, "__notes__", []), _PathNote(index)]
+            error.__notes__ = [*getattr(error, "__notes__", []), _PathNote(step)]  # type: ignore[attr-defined]  # __notes__ is new in 3.11
             failures.append(error)
     if failures:
         raise cattrs.BaseValidationError(f"invalid {kind}", failures, object)
-    if build is tuple:
-        return tuple(result for _, result in results)
-    return build(results)
+    return results
 
 
 class _PathNote(str):
@@ -207,7 +206,7 @@ class _PathNote(str):
 
     __slots__ = ("step",)
 
-    def __new__(cls, step: str | int) -> _PathNote:  # noqa: D102  str subclasses build in __new__
+    def __new__(cls, step: str | int) -> _PathNote:  # noqa: PYI034  typing.Self needs Python 3.11
         note = super().__new__(cls, f"at {step!r}")
         note.step = step
         return note
@@ -215,13 +214,17 @@ class _PathNote(str):
     step: str | int
 
 
-def _attrs_hook_factory(converter: cattrs.Converter) -> Callable[[type[Any]], Callable[[object, object], Any]]:
+def _attrs_hook_factory(
+    converter: cattrs.Converter,
+) -> Callable[[type[Any]], Callable[[object, object], Any]]:
     def factory(cls: type[Any]) -> Callable[[object, object], Any]:
         generated = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
 
         def structure_table(value: object, _: object) -> Any:
             if not isinstance(value, Mapping):
-                raise Invalid(f"expected a table, got {describe(value)}", "write { key = value, ... }")
+                raise Invalid(
+                    f"expected a table, got {describe(value)}", "write { key = value, ... }"
+                )
             return generated(value, cls)
 
         return structure_table
@@ -235,18 +238,36 @@ def _structure_scorer(converter: cattrs.Converter) -> Callable[[object, object],
     def structure_scorer(value: object, _: object) -> Scorer:
         listed = ", ".join(f'"{name}"' for name in names)
         if not isinstance(value, Mapping):
-            raise Invalid(f"expected a scorer table, got {describe(value)}", f'write {{ type = "linear", ... }}; types: {listed}')
+            raise Invalid(
+                f"expected a scorer table, got {describe(value)}",
+                f'write {{ type = "linear", ... }}; types: {listed}',
+            )
         kind = value.get("type")
         if kind is None:
             raise Invalid("missing key 'type'", f"the scorer type is one of {listed}", key="type")
         if not isinstance(kind, str) or kind not in SCORER_TYPES:
             hint = did_you_mean(kind, names) if isinstance(kind, str) else None
             shown = f'"{kind}"' if isinstance(kind, str) else describe(kind)
-            raise Invalid(f"unknown scorer type {shown}; expected one of {listed}", hint, key="type")
+            raise Invalid(
+                f"unknown scorer type {shown}; expected one of {listed}", hint, key="type"
+            )
         scorer: Scorer = converter.structure(dict(value), SCORER_TYPES[kind])
         return scorer
 
     return structure_scorer
+
+
+def _is_literal(annotation: Any) -> bool:
+    return bool(get_origin(annotation) is Literal)
+
+
+def _is_homogeneous_tuple(annotation: Any) -> bool:
+    args = get_args(annotation)
+    return bool(get_origin(annotation) is tuple and len(args) == 2 and args[1] is Ellipsis)
+
+
+def _is_table(annotation: Any) -> bool:
+    return bool(get_origin(annotation) is dict and get_args(annotation) != (str, str))
 
 
 def make_converter() -> cattrs.Converter:
@@ -259,18 +280,16 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(dt.date, _date)
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     converter.register_structure_hook(float | str, _float_or_str)
-    converter.register_structure_hook(float | bool | str | None, lambda v, t: None if v is None else _scalar_default(v, t))
+    converter.register_structure_hook(
+        float | bool | str | None, lambda v, t: None if v is None else _scalar_default(v, t)
+    )
     converter.register_structure_hook_func(lambda t: t == dict[str, str], _text)
-    converter.register_structure_hook_func(
-        lambda t: get_origin(t) is Literal, lambda v, t: _literal_hook(get_args(t))(v, t)
+    converter.register_structure_hook_factory(_is_literal, lambda t: _literal_hook(get_args(t)))
+    converter.register_structure_hook_factory(
+        _is_homogeneous_tuple, lambda t: _sequence_hook(converter, get_args(t)[0])
     )
     converter.register_structure_hook_factory(
-        lambda t: get_origin(t) is tuple and len(get_args(t)) == 2 and get_args(t)[1] is Ellipsis,
-        lambda t: _sequence_hook(converter, get_args(t)[0]),
-    )
-    converter.register_structure_hook_factory(
-        lambda t: get_origin(t) is dict and get_args(t) != (str, str),
-        lambda t: _mapping_hook(converter, get_args(t)[1]),
+        _is_table, lambda t: _mapping_hook(converter, get_args(t)[1])
     )
     converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory(converter))
     converter.register_structure_hook(Scorer, _structure_scorer(converter))

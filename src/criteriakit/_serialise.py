@@ -24,5 +24,8 @@ def result_from_dict(data: Mapping[str, Any]) -> Result:
     outcome = structure(converter(), data, Result)
     if isinstance(outcome, Result):
         return outcome
-    problems = [Problem(problem.message, path=format_key_path(problem.path), hint=problem.hint) for problem in outcome]
+    problems = [
+        Problem(problem.message, path=format_key_path(problem.path), hint=problem.hint)
+        for problem in outcome
+    ]
     raise DataError(problems, source="result data")

@@ -34,8 +34,16 @@ def evaluate_rows(
     checker = framework.compiled.inputs
     for unit_row in rows:
         try:
-            values = checker.check(unit_row.values, text=unit_row.text, row=unit_row.row, unknown=unknown_inputs, source=source)
-            results.append(evaluate_unit(framework.compiled, framework.fingerprint, values, unit_row.unit))
+            values = checker.check(
+                unit_row.values,
+                text=unit_row.text,
+                row=unit_row.row,
+                unknown=unknown_inputs,
+                source=source,
+            )
+            results.append(
+                evaluate_unit(framework.compiled, framework.fingerprint, values, unit_row.unit)
+            )
         except DataError as error:
             problems.extend(error.problems)
         except EvaluationError as error:

@@ -18,7 +18,14 @@ from criteriakit.errors import EvaluationError
 from criteriakit.expressions import Undefined, approx_ge
 from criteriakit.model.results import Reason
 
-__all__ = ["Classification", "NotEvaluable", "band_rank", "classify", "condition_values", "check_condition"]
+__all__ = [
+    "Classification",
+    "NotEvaluable",
+    "band_rank",
+    "check_condition",
+    "classify",
+    "condition_values",
+]
 
 
 class NotEvaluable(Exception):  # noqa: N818  a control-flow signal carrying the reason, never escapes
@@ -54,7 +61,10 @@ def condition_values(condition: CompiledCondition, env: Mapping[str, object]) ->
 
 
 def check_condition(
-    compiled: CompiledFramework, condition: CompiledCondition, env: Mapping[str, object], unit: str | None
+    compiled: CompiledFramework,
+    condition: CompiledCondition,
+    env: Mapping[str, object],
+    unit: str | None,
 ) -> bool | Undefined:
     """Evaluate a gate or rule; an undefined result follows the framework's policy.
 
@@ -100,11 +110,19 @@ def classify(
     for rule in compiled.rules:
         holds = check_condition(compiled, rule, env, unit)
         if holds is True:
-            reasons.append(Reason(rule.id, rule.kind, rule.message, rule.tier, condition_values(rule, env)))  # type: ignore[arg-type]
+            reasons.append(
+                Reason(rule.id, rule.kind, rule.message, rule.tier, condition_values(rule, env))
+            )
             cap = max(cap, rule.rank)
         elif isinstance(holds, Undefined):
             reasons.append(
-                Reason(rule.id, "undefined", f"{rule.message}: not checked, {holds.detail}", rule.tier, condition_values(rule, env))
+                Reason(
+                    rule.id,
+                    "undefined",
+                    f"{rule.message}: not checked, {holds.detail}",
+                    rule.tier,
+                    condition_values(rule, env),
+                )
             )
     band = band_rank(compiled, score)
     rank = max(band, cap)
@@ -114,8 +132,14 @@ def classify(
             holds = check_condition(compiled, gate, env, unit)
             if holds is not True:
                 failed = True
-                message = gate.message if holds is False else f"{gate.message}: not checked, {holds.detail}"
-                reasons.append(Reason(gate.id, "gate", message, gate.tier, condition_values(gate, env)))
+                message = (
+                    gate.message
+                    if holds is False
+                    else f"{gate.message}: not checked, {holds.detail}"
+                )
+                reasons.append(
+                    Reason(gate.id, "gate", message, gate.tier, condition_values(gate, env))
+                )
         if not failed:
             break
         rank += 1

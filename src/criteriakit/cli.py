@@ -1,148 +1,29 @@
 """The ``criteriakit`` command line: lint frameworks, evaluate data sets, explain results.
 
 Exit status: 0 on success, 1 when a framework, the data or an evaluation has problems (all of
-them printed to standard error), 2 for usage errors. Output goes to standard output or, with
-``--output``, to a file written atomically; nothing is written unless every unit evaluated.
+them printed to standard error), 2 for usage errors. The commands need the ``cli`` extra; without
+it the command says how to install it instead of failing with a traceback.
 """
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
-
-try:
-    import click
-    from rich.console import Console
-    from rich.table import Table
-except ImportError:  # pragma: no cover - exercised only without the cli extra
-    click = None  # type: ignore[assignment]
-
-from criteriakit._atomic import write_text_atomic
-from criteriakit._version import __version__
-from criteriakit.batch import evaluate_rows
-from criteriakit.data import read_units
-from criteriakit.errors import CriteriaKitError
-from criteriakit.explain import format_number
-from criteriakit.framework import Framework
-from criteriakit.loading import load_framework
-from criteriakit.model.results import Result
-from criteriakit.render import render_csv, render_json
 
 __all__ = ["main"]
 
-
-def _fail(error: CriteriaKitError) -> NoReturn:
-    click.echo(str(error), err=True)
-    sys.exit(1)
-
-
-def _load(path: str) -> Framework:
-    try:
-        return load_framework(path)
-    except CriteriaKitError as error:
-        _fail(error)
-
-
-def _evaluate(framework_path: str, data_path: str, id_column: str, ignore_unknown: bool) -> list[Result]:
-    framework = _load(framework_path)
-    try:
-        rows = read_units(data_path, id_column=id_column)
-        return evaluate_rows(framework, rows, unknown_inputs="ignore" if ignore_unknown else "error", source=data_path)
-    except CriteriaKitError as error:
-        _fail(error)
-
-
-def _table(results: Sequence[Result]) -> str:
-    table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
-    for column, justify in (("unit", "left"), ("score", "right"), ("band tier", "left"), ("tier", "left"), ("reasons", "left")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for result in results:
-        score = "not evaluable" if result.score is None else f"{format_number(result.score)} / {format_number(result.max_score)}"
-        table.add_row(result.unit or "", score, result.band_tier or "", result.tier or "", ", ".join(result.reason_codes))
-    buffer = io.StringIO()
-    Console(width=200, file=buffer, color_system=None).print(table)
-    return buffer.getvalue()
-
-
-def _emit(text: str, output: str | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_text_atomic(output, text)
-
-
-_ID_OPTION: dict[str, Any] = {"default": "id", "show_default": True, "help": "Column holding the unit id."}
-_IGNORE_OPTION: dict[str, Any] = {
-    "is_flag": True,
-    "help": "Ignore data columns that are not declared inputs (default: report them as errors).",
-}
-
-
-def _build() -> click.Group:
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-    @click.version_option(__version__, prog_name="criteriakit")
-    def cli() -> None:
-        """Configurable evaluation frameworks: lint, evaluate, explain."""
-
-    @cli.command()
-    @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-    def lint(files: tuple[str, ...]) -> None:
-        """Check framework files and report every problem."""
-        failed = False
-        for file in files:
-            try:
-                framework = load_framework(file)
-            except CriteriaKitError as error:
-                click.echo(str(error), err=True)
-                failed = True
-                continue
-            definition = framework.definition
-            indicators = sum(len(criterion.indicators) for criterion in definition.criteria)
-            click.echo(
-                f"{file}: ok: {framework.ref}, {len(definition.criteria)} criteria, {indicators} indicators, "
-                f"{len(definition.tiers)} tiers, {len(definition.rules)} rules"
-            )
-        sys.exit(1 if failed else 0)
-
-    @cli.command()
-    @click.argument("framework", type=click.Path(dir_okay=False))
-    @click.argument("data", type=click.Path(dir_okay=False))
-    @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (atomically).")
-    @click.option("--id-column", **_ID_OPTION)
-    @click.option("--ignore-unknown-columns", "ignore_unknown", **_IGNORE_OPTION)
-    def evaluate(framework: str, data: str, output_format: str, output: str | None, id_column: str, ignore_unknown: bool) -> None:
-        """Evaluate every unit of DATA (CSV, JSON or JSON Lines) against FRAMEWORK (a TOML file)."""
-        results = _evaluate(framework, data, id_column, ignore_unknown)
-        renderers = {"json": render_json, "csv": render_csv, "table": _table}
-        _emit(renderers[output_format](results), output)
-
-    @cli.command()
-    @click.argument("framework", type=click.Path(dir_okay=False))
-    @click.argument("data", type=click.Path(dir_okay=False))
-    @click.option("-u", "--unit", "units", multiple=True, help="Explain only this unit (repeatable).")
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (atomically).")
-    @click.option("--id-column", **_ID_OPTION)
-    @click.option("--ignore-unknown-columns", "ignore_unknown", **_IGNORE_OPTION)
-    def explain(framework: str, data: str, units: tuple[str, ...], output: str | None, id_column: str, ignore_unknown: bool) -> None:
-        """Explain the results of DATA against FRAMEWORK: points, reasons, what it would take."""
-        results = _evaluate(framework, data, id_column, ignore_unknown)
-        if units:
-            known = {result.unit for result in results}
-            unknown = [unit for unit in units if unit not in known]
-            if unknown:
-                raise click.BadParameter(f"no unit {unknown[0]!r} in {data}", param_hint="--unit")
-            results = [result for result in results if result.unit in units]
-        _emit("\n\n".join(result.explain() for result in results) + "\n", output)
-
-    return cli
+_CLI_MODULES = frozenset({"click", "rich"})
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line (the ``criteriakit`` console script)."""
-    if click is None:  # pragma: no cover - exercised only without the cli extra
-        sys.stderr.write("the criteriakit command needs the cli extra: pip install 'criteriakit[cli]'\n")
+    try:
+        from criteriakit._commands import build_cli  # noqa: PLC0415  click and rich are an extra
+    except ModuleNotFoundError as error:
+        if error.name not in _CLI_MODULES:
+            raise
+        sys.stderr.write(
+            f"the criteriakit command needs {error.name}: pip install 'criteriakit[cli]'\n"
+        )
         sys.exit(2)
-    _build().main(args=list(argv) if argv is not None else None, prog_name="criteriakit")
+    build_cli().main(args=list(argv) if argv is not None else None, prog_name="criteriakit")

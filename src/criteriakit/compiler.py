@@ -12,7 +12,8 @@ from __future__ import annotations
 import keyword
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Literal
 
 import attrs
 
@@ -28,6 +29,7 @@ from criteriakit.expressions import (
     LevelType,
     ListType,
     RecordsType,
+    ScalarType,
     compile_expression,
 )
 from criteriakit.inputs import InputChecker
@@ -39,10 +41,22 @@ from criteriakit.model.framework import (
     PolicyAction,
     pick_text,
 )
-from criteriakit.model.scorers import BooleanScorer, LinearScorer, LookupScorer, TargetScorer, ThresholdScorer
+from criteriakit.model.scorers import (
+    BooleanScorer,
+    LinearScorer,
+    LookupScorer,
+    TargetScorer,
+    ThresholdScorer,
+)
 from criteriakit.scoring import CompiledScorer, compile_scorer
 
-__all__ = ["CompiledCondition", "CompiledFramework", "CompiledIndicator", "CompiledTier", "compile_definition"]
+__all__ = [
+    "CompiledCondition",
+    "CompiledFramework",
+    "CompiledIndicator",
+    "CompiledTier",
+    "compile_definition",
+]
 
 TOTAL_TOLERANCE = 1e-9
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*\Z")
@@ -70,7 +84,7 @@ class CompiledCondition:
     """A gate or rule ready to run; ``rank`` is the tier it concerns (0 = best)."""
 
     id: str
-    kind: str
+    kind: Literal["gate", "veto", "cap"]
     message: str
     expression: CompiledExpression
     tier: str
@@ -125,11 +139,13 @@ def input_type(spec: Input) -> ExprType:
         return ListType(_scalar_type(spec.items or "number", spec.levels))
     if spec.type == "records":
         fields = spec.fields or {}
-        return RecordsType(tuple((name, _scalar_type(field.type, field.levels)) for name, field in fields.items()))
+        return RecordsType(
+            tuple((name, _scalar_type(field.type, field.levels)) for name, field in fields.items())
+        )
     return _scalar_type(spec.type, spec.levels)
 
 
-def _scalar_type(kind: str, levels: tuple[str, ...] | None) -> ExprType:
+def _scalar_type(kind: str, levels: tuple[str, ...] | None) -> ScalarType | LevelType:
     if kind == "level":
         return LevelType(levels or ())
     return {"number": NUMBER, "integer": INTEGER, "bool": BOOL}[kind]
@@ -138,7 +154,9 @@ def _scalar_type(kind: str, levels: tuple[str, ...] | None) -> ExprType:
 class _Checker:
     """Collects problems while compiling; one instance per definition."""
 
-    def __init__(self, definition: FrameworkDefinition, functions: Mapping[str, FunctionSpec]) -> None:
+    def __init__(
+        self, definition: FrameworkDefinition, functions: Mapping[str, FunctionSpec]
+    ) -> None:
         self.definition = definition
         self.functions = functions
         self.problems: list[RawProblem] = []
@@ -147,7 +165,9 @@ class _Checker:
     def problem(self, path: KeyPath, message: str, hint: str | None = None) -> None:
         self.problems.append(RawProblem(path, message, hint))
 
-    def expression(self, path: KeyPath, text: str, expect: ExprType | None) -> CompiledExpression | None:
+    def expression(
+        self, path: KeyPath, text: str, expect: ExprType | None
+    ) -> CompiledExpression | None:
         try:
             return compile_expression(text, self.scope, functions=self.functions, expect=expect)
         except ExpressionError as error:
@@ -167,9 +187,15 @@ class _Checker:
                 "use lower-case letters, digits, '.', '_' and '-', like 'vn.four-good-cell'",
             )
         if not d.version.strip() or "@" in d.version or d.version != d.version.strip():
-            self.problem(("version",), f"invalid version '{d.version}'", 'write a version such as "2024" or "1.2"')
+            self.problem(
+                ("version",),
+                f"invalid version '{d.version}'",
+                'write a version such as "2024" or "1.2"',
+            )
         if not (d.max_score > 0 and math.isfinite(d.max_score)):
-            self.problem(("max_score",), f"max_score must be a positive number, got {d.max_score:g}")
+            self.problem(
+                ("max_score",), f"max_score must be a positive number, got {d.max_score:g}"
+            )
         if d.valid_from and d.valid_until and d.valid_until < d.valid_from:
             self.problem(
                 ("valid_until",),
@@ -192,17 +218,37 @@ class _Checker:
             self.scope[name] = input_type(spec)
 
     def _input(self, path: KeyPath, spec: Input) -> None:
-        numeric = spec.type in {"number", "integer"} or (spec.type == "list" and spec.items in {"number", "integer", None})
-        self._only(path, spec.type, "levels", spec.levels is not None, spec.type == "level" or spec.items == "level")
+        numeric = spec.type in {"number", "integer"} or (
+            spec.type == "list" and spec.items in {"number", "integer", None}
+        )
+        self._only(
+            path,
+            spec.type,
+            "levels",
+            spec.levels is not None,
+            spec.type == "level" or spec.items == "level",
+        )
         self._only(path, spec.type, "items", spec.items is not None, spec.type == "list")
         self._only(path, spec.type, "fields", spec.fields is not None, spec.type == "records")
-        self._only(path, spec.type, "max_length", spec.max_length is not None, spec.type in {"list", "records"})
+        self._only(
+            path,
+            spec.type,
+            "max_length",
+            spec.max_length is not None,
+            spec.type in {"list", "records"},
+        )
         self._only(path, spec.type, "min", spec.min is not None, numeric)
         self._only(path, spec.type, "max", spec.max is not None, numeric)
         if (spec.type == "level" or spec.items == "level") and not spec.levels:
-            self.problem((*path, "levels"), "a level input needs its levels, best first", 'levels = ["good", "fair", "poor"]')
+            self.problem(
+                (*path, "levels"),
+                "a level input needs its levels, best first",
+                'levels = ["good", "fair", "poor"]',
+            )
         if spec.type == "list" and spec.items is None:
-            self.problem((*path, "items"), "a list input needs the type of its items", 'items = "number"')
+            self.problem(
+                (*path, "items"), "a list input needs the type of its items", 'items = "number"'
+            )
         if spec.type == "records":
             self._fields(path, spec)
         if spec.levels is not None:
@@ -210,7 +256,9 @@ class _Checker:
         if spec.min is not None and spec.max is not None and spec.min > spec.max:
             self.problem((*path, "max"), f"max {spec.max:g} is below min {spec.min:g}")
         if spec.max_length is not None and spec.max_length < 1:
-            self.problem((*path, "max_length"), f"max_length must be at least 1, got {spec.max_length}")
+            self.problem(
+                (*path, "max_length"), f"max_length must be at least 1, got {spec.max_length}"
+            )
         if spec.default is not None:
             self._default(path, spec)
 
@@ -229,18 +277,29 @@ class _Checker:
 
     def _fields(self, path: KeyPath, spec: Input) -> None:
         if not spec.fields:
-            self.problem((*path, "fields"), "a records input needs its fields", 'fields = { score = { type = "number" } }')
+            self.problem(
+                (*path, "fields"),
+                "a records input needs its fields",
+                'fields = { score = { type = "number" } }',
+            )
             return
         for name, field in spec.fields.items():
             field_path = (*path, "fields", name)
             if not _NAME.match(name) or name in _RESERVED or keyword.iskeyword(name):
                 self.problem(field_path, f"invalid field name '{name}'")
             if name in self.definition.inputs:
-                self.problem(field_path, f"field '{name}' has the name of an input", "rename the field or the input")
+                self.problem(
+                    field_path,
+                    f"field '{name}' has the name of an input",
+                    "rename the field or the input",
+                )
             if field.type == "level" and not field.levels:
                 self.problem((*field_path, "levels"), "a level field needs its levels, best first")
             if field.type != "level" and field.levels is not None:
-                self.problem((*field_path, "levels"), f"'levels' does not apply to a field of type {field.type}")
+                self.problem(
+                    (*field_path, "levels"),
+                    f"'levels' does not apply to a field of type {field.type}",
+                )
             if field.levels:
                 self._levels((*field_path, "levels"), field.levels)
 
@@ -270,8 +329,13 @@ class _Checker:
             ),
             "indicator",
         )
-        shares = [self._share(("criteria", i), c.points, c.weight, points_scale) for i, c in enumerate(d.criteria)]
-        self._total(("criteria",), shares, d.max_score if points_scale else 1.0, key, "the criteria")
+        shares = [
+            self._share(("criteria", i), c.points, c.weight, points_scale)
+            for i, c in enumerate(d.criteria)
+        ]
+        self._total(
+            ("criteria",), shares, d.max_score if points_scale else 1.0, key, "the criteria"
+        )
         compiled_criteria: list[CompiledCriterion] = []
         compiled_indicators: list[CompiledIndicator] = []
         for i, criterion in enumerate(d.criteria):
@@ -280,24 +344,45 @@ class _Checker:
             first = len(compiled_indicators)
             compiled_indicators.extend(self._indicators(i, criterion, criterion_max, points_scale))
             compiled_criteria.append(
-                CompiledCriterion(criterion.id, pick_text(criterion.title, d.language), criterion_max, first, len(compiled_indicators))
+                CompiledCriterion(
+                    criterion.id,
+                    pick_text(criterion.title, d.language),
+                    criterion_max,
+                    first,
+                    len(compiled_indicators),
+                )
             )
         return tuple(compiled_criteria), tuple(compiled_indicators)
 
-    def _share(self, path: KeyPath, points: float | None, weight: float | None, points_scale: bool) -> float:
+    def _share(
+        self, path: KeyPath, points: float | None, weight: float | None, points_scale: bool
+    ) -> float:
         wanted, other = ("points", "weight") if points_scale else ("weight", "points")
         value, stray = (points, weight) if points_scale else (weight, points)
         scale = self.definition.scale
         if stray is not None:
-            self.problem((*path, other), f"'{other}' does not apply on a {scale} scale", f"write {wanted} = ... instead")
+            self.problem(
+                (*path, other),
+                f"'{other}' does not apply on a {scale} scale",
+                f"write {wanted} = ... instead",
+            )
         if value is None:
-            self.problems.append(RawProblem((*path, wanted), f"missing required key '{wanted}'", f"the framework's scale is {scale}", missing=True))
+            self.problems.append(
+                RawProblem(
+                    (*path, wanted),
+                    f"missing required key '{wanted}'",
+                    f"the framework's scale is {scale}",
+                    missing=True,
+                )
+            )
             return 0.0
         if not (value > 0 and math.isfinite(value)):
             self.problem((*path, wanted), f"{wanted} must be a positive number, got {value:g}")
         return value
 
-    def _total(self, path: KeyPath, shares: list[float], expected: float, key: str, what: str) -> None:
+    def _total(
+        self, path: KeyPath, shares: list[float], expected: float, key: str, what: str
+    ) -> None:
         total = math.fsum(shares)
         if shares and abs(total - expected) > TOTAL_TOLERANCE * max(1.0, expected):
             listed = " + ".join(f"{share:g}" for share in shares)
@@ -308,13 +393,23 @@ class _Checker:
         seen: dict[str, KeyPath] = {}
         for path, item_id in items:
             if not _ID.match(item_id):
-                self.problem(path, f"invalid {what} id '{item_id}'", "ids use letters, digits, '.', '_', ':' and '-'")
+                self.problem(
+                    path,
+                    f"invalid {what} id '{item_id}'",
+                    "ids use letters, digits, '.', '_', ':' and '-'",
+                )
             if item_id in seen:
-                self.problem(path, f"duplicate {what} id '{item_id}'", f"it is already used at {_path_text(seen[item_id])}")
+                self.problem(
+                    path,
+                    f"duplicate {what} id '{item_id}'",
+                    f"it is already used at {_path_text(seen[item_id])}",
+                )
             else:
                 seen[item_id] = path
 
-    def _indicators(self, i: int, criterion: Criterion, criterion_max: float, points_scale: bool) -> Iterable[CompiledIndicator]:
+    def _indicators(
+        self, i: int, criterion: Criterion, criterion_max: float, points_scale: bool
+    ) -> Iterable[CompiledIndicator]:
         path: KeyPath = ("criteria", i)
         if not criterion.indicators:
             self.problem((*path, "indicators"), f"criterion '{criterion.id}' has no indicators")
@@ -324,14 +419,24 @@ class _Checker:
             for j, indicator in enumerate(criterion.indicators)
         ]
         key = "points" if points_scale else "weight"
-        self._total((*path, "indicators"), shares, criterion_max if points_scale else 1.0, key, f"the indicators of criterion '{criterion.id}'")
+        self._total(
+            (*path, "indicators"),
+            shares,
+            criterion_max if points_scale else 1.0,
+            key,
+            f"the indicators of criterion '{criterion.id}'",
+        )
         for j, indicator in enumerate(criterion.indicators):
             max_points = shares[j] if points_scale else shares[j] * criterion_max
-            compiled = self._indicator((*path, "indicators", j), i, indicator, max_points, points_scale)
+            compiled = self._indicator(
+                (*path, "indicators", j), i, indicator, max_points, points_scale
+            )
             if compiled is not None:
                 yield compiled
 
-    def _indicator(self, path: KeyPath, i: int, indicator: Indicator, max_points: float, points_scale: bool) -> CompiledIndicator | None:
+    def _indicator(
+        self, path: KeyPath, i: int, indicator: Indicator, max_points: float, points_scale: bool
+    ) -> CompiledIndicator | None:
         value = self.expression((*path, "value"), indicator.value, None)
         policy = self.definition.policy
         own = indicator.policy
@@ -341,9 +446,18 @@ class _Checker:
         if value is None or scorer is None:
             return None
         title = pick_text(indicator.title, self.definition.language)
-        return CompiledIndicator(indicator.id, title, i, value, scorer, max_points, on_missing, on_division)
+        return CompiledIndicator(
+            indicator.id, title, i, value, scorer, max_points, on_missing, on_division
+        )
 
-    def _scorer(self, path: KeyPath, indicator: Indicator, value: CompiledExpression | None, max_points: float, points_scale: bool) -> CompiledScorer | None:
+    def _scorer(
+        self,
+        path: KeyPath,
+        indicator: Indicator,
+        value: CompiledExpression | None,
+        max_points: float,
+        points_scale: bool,
+    ) -> CompiledScorer | None:
         spec = indicator.scorer
         value_type = value.type if value is not None else None
         start = len(self.problems)
@@ -353,7 +467,9 @@ class _Checker:
         if isinstance(spec, LinearScorer):
             self._expects(path, spec.type, value_type, numeric, "a number")
             if spec.zero_at == spec.full_at:
-                self.problem((*path, "full_at"), f"full_at must differ from zero_at ({spec.zero_at:g})")
+                self.problem(
+                    (*path, "full_at"), f"full_at must differ from zero_at ({spec.zero_at:g})"
+                )
         elif isinstance(spec, ThresholdScorer):
             self._expects(path, spec.type, value_type, numeric, "a number")
             self._bands(path, spec, unit_max)
@@ -362,9 +478,14 @@ class _Checker:
             if isinstance(spec.target, str):
                 target = self.expression((*path, "target"), spec.target, None)
                 if target is not None and target.type not in numeric:
-                    self.problem((*path, "target"), f"the target must be a number, but '{spec.target}' is {target.type}")
+                    self.problem(
+                        (*path, "target"),
+                        f"the target must be a number, but '{spec.target}' is {target.type}",
+                    )
             elif not (spec.target > 0 and math.isfinite(spec.target)):
-                self.problem((*path, "target"), f"the target must be a positive number, got {spec.target:g}")
+                self.problem(
+                    (*path, "target"), f"the target must be a positive number, got {spec.target:g}"
+                )
         elif isinstance(spec, BooleanScorer):
             self._expects(path, spec.type, value_type, (BOOL,), "a bool")
         else:
@@ -379,29 +500,56 @@ class _Checker:
             parse_key=_key_parser(value_type),
         )
 
-    def _expects(self, path: KeyPath, scorer: str, actual: ExprType | None, allowed: tuple[ExprType, ...], wanted: str) -> None:
+    def _expects(
+        self,
+        path: KeyPath,
+        scorer: str,
+        actual: ExprType | None,
+        allowed: tuple[ExprType, ...],
+        wanted: str,
+    ) -> None:
         if actual is not None and actual not in allowed:
             value_path = (*path[:-1], "value")
             self.problem(value_path, f"a {scorer} scorer needs {wanted}, but the value is {actual}")
 
     def _award(self, path: KeyPath, award: float, unit_max: float) -> None:
         if not 0 <= award <= unit_max:
-            unit = "the indicator's points" if self.definition.scale == "points" else "1 (a fraction of the indicator)"
-            self.problem(path, f"award {award:g} is outside 0 .. {unit_max:g}", f"awards range from 0 to {unit}")
+            unit = (
+                "the indicator's points"
+                if self.definition.scale == "points"
+                else "1 (a fraction of the indicator)"
+            )
+            self.problem(
+                path,
+                f"award {award:g} is outside 0 .. {unit_max:g}",
+                f"awards range from 0 to {unit}",
+            )
 
     def _bands(self, path: KeyPath, spec: ThresholdScorer, unit_max: float) -> None:
         if not spec.bands:
-            self.problem((*path, "bands"), "a thresholds scorer needs at least one band", "bands = [{ min = 0.9, award = 10 }]")
+            self.problem(
+                (*path, "bands"),
+                "a thresholds scorer needs at least one band",
+                "bands = [{ min = 0.9, award = 10 }]",
+            )
             return
         ascending = spec.bands[0].min is not None
         bounds: set[float] = set()
         for index, band in enumerate(spec.bands):
             band_path = (*path, "bands", index)
             if (band.min is None) == (band.max is None):
-                self.problem(band_path, "a band needs exactly one of 'min' and 'max'", "{ min = 0.9, award = 10 }")
+                self.problem(
+                    band_path,
+                    "a band needs exactly one of 'min' and 'max'",
+                    "{ min = 0.9, award = 10 }",
+                )
                 continue
             if (band.min is not None) != ascending:
-                self.problem(band_path, "all bands must use the same key, 'min' or 'max'", "use 'min' when higher is better")
+                self.problem(
+                    band_path,
+                    "all bands must use the same key, 'min' or 'max'",
+                    "use 'min' when higher is better",
+                )
                 continue
             bound = band.min if band.min is not None else band.max
             if bound in bounds:
@@ -410,15 +558,26 @@ class _Checker:
             self._award((*band_path, "award"), band.award, unit_max)
         self._award((*path, "otherwise"), spec.otherwise, unit_max)
 
-    def _lookup(self, path: KeyPath, spec: LookupScorer, value_type: ExprType | None, unit_max: float) -> None:
+    def _lookup(
+        self, path: KeyPath, spec: LookupScorer, value_type: ExprType | None, unit_max: float
+    ) -> None:
         if not spec.table:
-            self.problem((*path, "table"), "a lookup scorer needs a table", 'table = { "good" = 5, "fair" = 2 }')
+            self.problem(
+                (*path, "table"),
+                "a lookup scorer needs a table",
+                'table = { "good" = 5, "fair" = 2 }',
+            )
         for key, award in spec.table.items():
             self._award((*path, "table", key), award, unit_max)
             if value_type is not None and not _key_fits(key, value_type):
                 hint = _key_hint(key, value_type)
                 self.problems.append(
-                    RawProblem((*path, "table", key), f"key '{key}' is not a possible value of the indicator ({value_type})", hint, at_key=True)
+                    RawProblem(
+                        (*path, "table", key),
+                        f"key '{key}' is not a possible value of the indicator ({value_type})",
+                        hint,
+                        at_key=True,
+                    )
                 )
         if value_type is not None and isinstance(value_type, ListType | RecordsType):
             self._expects(path, "lookup", value_type, (), "a level, bool or integer")
@@ -443,7 +602,10 @@ class _Checker:
         for i, tier in enumerate(d.tiers):
             path: KeyPath = ("tiers", i)
             if not 0 <= tier.min_score <= d.max_score:
-                self.problem((*path, "min_score"), f"min_score {tier.min_score:g} is outside 0 .. {d.max_score:g}")
+                self.problem(
+                    (*path, "min_score"),
+                    f"min_score {tier.min_score:g} is outside 0 .. {d.max_score:g}",
+                )
             if previous is not None and tier.min_score >= previous:
                 self.problem(
                     (*path, "min_score"),
@@ -455,8 +617,14 @@ class _Checker:
             for j, gate in enumerate(tier.gates):
                 expression = self.expression((*path, "gates", j, "require"), gate.require, BOOL)
                 if expression is not None:
-                    gates.append(CompiledCondition(gate.id, "gate", gate.message, expression, tier.id, i))
-            compiled.append(CompiledTier(tier.id, pick_text(tier.title, d.language), tier.min_score, tuple(gates)))
+                    gates.append(
+                        CompiledCondition(gate.id, "gate", gate.message, expression, tier.id, i)
+                    )
+            compiled.append(
+                CompiledTier(
+                    tier.id, pick_text(tier.title, d.language), tier.min_score, tuple(gates)
+                )
+            )
         last = d.tiers[-1]
         if last.min_score != 0:
             self.problem(
@@ -464,7 +632,10 @@ class _Checker:
                 f"the lowest tier must start at 0 so every score has a tier, got {last.min_score:g}",
             )
         if last.gates:
-            self.problem(("tiers", len(d.tiers) - 1, "gates"), "the lowest tier cannot have gates: there is no tier to fall to")
+            self.problem(
+                ("tiers", len(d.tiers) - 1, "gates"),
+                "the lowest tier cannot have gates: there is no tier to fall to",
+            )
         return tuple(compiled)
 
     def rules(self) -> tuple[CompiledCondition, ...]:
@@ -474,12 +645,18 @@ class _Checker:
             path: KeyPath = ("rules", i)
             expression = self.expression((*path, "when"), rule.when, BOOL)
             if rule.at_most not in tier_ids:
-                self.problem((*path, "at_most"), f"unknown tier '{rule.at_most}'", did_you_mean(rule.at_most, tier_ids) or f"tiers: {', '.join(tier_ids)}")
+                self.problem(
+                    (*path, "at_most"),
+                    f"unknown tier '{rule.at_most}'",
+                    did_you_mean(rule.at_most, tier_ids) or f"tiers: {', '.join(tier_ids)}",
+                )
                 continue
             if expression is not None:
                 rank = tier_ids.index(rule.at_most)
-                kind = "veto" if rank == len(tier_ids) - 1 else "cap"
-                compiled.append(CompiledCondition(rule.id, kind, rule.message, expression, rule.at_most, rank))
+                kind: Literal["veto", "cap"] = "veto" if rank == len(tier_ids) - 1 else "cap"
+                compiled.append(
+                    CompiledCondition(rule.id, kind, rule.message, expression, rule.at_most, rank)
+                )
         return tuple(compiled)
 
 
@@ -501,7 +678,10 @@ def _key_fits(key: str, value_type: ExprType) -> bool:
 
 def _key_hint(key: str, value_type: ExprType) -> str | None:
     if isinstance(value_type, LevelType):
-        return did_you_mean(key, value_type.levels) or f"the levels are: {', '.join(value_type.levels)}"
+        return (
+            did_you_mean(key, value_type.levels)
+            or f"the levels are: {', '.join(value_type.levels)}"
+        )
     if value_type == BOOL:
         return 'the keys of a bool value are "true" and "false"'
     if value_type == INTEGER:
@@ -509,7 +689,7 @@ def _key_hint(key: str, value_type: ExprType) -> str | None:
     return "a lookup needs a level, bool or integer value"
 
 
-def _key_parser(value_type: ExprType | None) -> type[str] | type[int] | object:
+def _key_parser(value_type: ExprType | None) -> Callable[[str], object]:
     if value_type == INTEGER:
         return int
     if value_type == BOOL:

@@ -27,7 +27,12 @@ MAX_DATA_BYTES = 512 * 1024 * 1024
 
 DataFormat = Literal["csv", "json", "jsonl"]
 
-_SUFFIXES: dict[str, DataFormat] = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_SUFFIXES: dict[str, DataFormat] = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 _MAX_PROBLEMS = 50
 
 
@@ -47,7 +52,13 @@ def _format_of(path: Path, data_format: DataFormat | None) -> DataFormat:
     found = _SUFFIXES.get(path.suffix.lower())
     if found is None:
         raise DataError(
-            [Problem(f"cannot tell the data format from the suffix {path.suffix!r}", file=str(path), hint="use .csv, .json or .jsonl, or pass the format")]
+            [
+                Problem(
+                    f"cannot tell the data format from the suffix {path.suffix!r}",
+                    file=str(path),
+                    hint="use .csv, .json or .jsonl, or pass the format",
+                )
+            ]
         )
     return found
 
@@ -57,37 +68,85 @@ def _read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_DATA_BYTES:
-            raise DataError([Problem(f"the file is {size:,} bytes, more than the {MAX_DATA_BYTES:,} allowed", file=name)])
+            raise DataError(
+                [
+                    Problem(
+                        f"the file is {size:,} bytes, more than the {MAX_DATA_BYTES:,} allowed",
+                        file=name,
+                    )
+                ]
+            )
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise DataError([Problem("the file is not valid UTF-8", file=name, hint="save it as UTF-8")]) from None
+        raise DataError(
+            [Problem("the file is not valid UTF-8", file=name, hint="save it as UTF-8")]
+        ) from None
     except OSError as error:
-        raise DataError([Problem(f"cannot read the file: {error.strerror or error}", file=name)]) from None
+        raise DataError(
+            [Problem(f"cannot read the file: {error.strerror or error}", file=name)]
+        ) from None
 
 
 def _csv_records(text: str, name: str) -> Iterator[tuple[int, Mapping[str, object]]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
-        raise DataError([Problem("the CSV file has no header row", file=name, hint="the first row names the columns: id,...")])
-    duplicates = sorted({field for field in reader.fieldnames if reader.fieldnames.count(field) > 1})
+        raise DataError(
+            [
+                Problem(
+                    "the CSV file has no header row",
+                    file=name,
+                    hint="the first row names the columns: id,...",
+                )
+            ]
+        )
+    duplicates = sorted(
+        {field for field in reader.fieldnames if reader.fieldnames.count(field) > 1}
+    )
     if duplicates:
-        raise DataError([Problem(f"the header repeats the column {duplicates[0]!r}", file=name, line=1)])
+        raise DataError(
+            [Problem(f"the header repeats the column {duplicates[0]!r}", file=name, line=1)]
+        )
     try:
         for row, record in enumerate(reader, start=1):
             if None in record:
-                raise DataError([Problem("the row has more cells than the header has columns", file=name, row=row, line=reader.line_num)])
+                raise DataError(
+                    [
+                        Problem(
+                            "the row has more cells than the header has columns",
+                            file=name,
+                            row=row,
+                            line=reader.line_num,
+                        )
+                    ]
+                )
             yield row, record
     except csv.Error as error:
-        raise DataError([Problem(f"invalid CSV: {error}", file=name, line=reader.line_num)]) from None
+        raise DataError(
+            [Problem(f"invalid CSV: {error}", file=name, line=reader.line_num)]
+        ) from None
 
 
 def _json_records(text: str, name: str) -> Iterator[tuple[int, object]]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise DataError([Problem(f"invalid JSON: {error.msg}", file=name, line=error.lineno, column=error.colno)]) from None
+        raise DataError(
+            [
+                Problem(
+                    f"invalid JSON: {error.msg}", file=name, line=error.lineno, column=error.colno
+                )
+            ]
+        ) from None
     if not isinstance(document, list):
-        raise DataError([Problem("expected a JSON array of objects, one per unit", file=name, hint='[{"id": "c1", ...}, ...]')])
+        raise DataError(
+            [
+                Problem(
+                    "expected a JSON array of objects, one per unit",
+                    file=name,
+                    hint='[{"id": "c1", ...}, ...]',
+                )
+            ]
+        )
     yield from enumerate(document, start=1)
 
 
@@ -100,7 +159,17 @@ def _jsonl_records(text: str, name: str) -> Iterator[tuple[int, object]]:
         try:
             yield row, json.loads(line)
         except json.JSONDecodeError as error:
-            raise DataError([Problem(f"invalid JSON: {error.msg}", file=name, line=line_number, column=error.colno, row=row)]) from None
+            raise DataError(
+                [
+                    Problem(
+                        f"invalid JSON: {error.msg}",
+                        file=name,
+                        line=line_number,
+                        column=error.colno,
+                        row=row,
+                    )
+                ]
+            ) from None
 
 
 def read_units(
@@ -123,16 +192,29 @@ def read_units(
     seen: dict[str, int] = {}
     for row, record in records:
         if not isinstance(record, Mapping):
-            problems.append(Problem("expected an object with the unit's values", file=name, row=row))
+            problems.append(
+                Problem("expected an object with the unit's values", file=name, row=row)
+            )
             continue
         unit = record.get(id_column)
         if isinstance(unit, int) and not isinstance(unit, bool):
             unit = str(unit)
         if not isinstance(unit, str) or not unit.strip():
-            problems.append(Problem(f"the unit id is missing or empty (column {id_column!r})", file=name, row=row, path=id_column))
+            problems.append(
+                Problem(
+                    f"the unit id is missing or empty (column {id_column!r})",
+                    file=name,
+                    row=row,
+                    path=id_column,
+                )
+            )
             continue
         if unit in seen:
-            problems.append(Problem(f"unit id {unit!r} repeats row {seen[unit]}", file=name, row=row, path=id_column))
+            problems.append(
+                Problem(
+                    f"unit id {unit!r} repeats row {seen[unit]}", file=name, row=row, path=id_column
+                )
+            )
             continue
         seen[unit] = row
         values = {key: value for key, value in record.items() if key != id_column}

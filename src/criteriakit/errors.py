@@ -184,7 +184,9 @@ class EvaluationError(CriteriaKitError):
     input or a division by zero).
     """
 
-    def __init__(self, message: str, *, unit: str | None = None, subject: str = "", cause: str = "") -> None:
+    def __init__(
+        self, message: str, *, unit: str | None = None, subject: str = "", cause: str = ""
+    ) -> None:
         self.unit = unit
         self.subject = subject
         self.cause = cause

@@ -10,12 +10,19 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from criteriakit.classify import NotEvaluable, classify
+from criteriakit.classify import Classification, NotEvaluable, classify
 from criteriakit.compiler import CompiledFramework, CompiledIndicator
 from criteriakit.errors import EvaluationError
 from criteriakit.expressions import Undefined
 from criteriakit.improve import improvement_for
-from criteriakit.model.results import CriterionResult, IndicatorResult, Reason, Result
+from criteriakit.model.improvement import Improvement
+from criteriakit.model.results import (
+    CriterionResult,
+    IndicatorResult,
+    IndicatorStatus,
+    Reason,
+    Result,
+)
 
 __all__ = ["SCORE_DIGITS", "evaluate_unit"]
 
@@ -38,10 +45,16 @@ def _undefined(
         )
     shown = None if isinstance(value, Undefined) else value
     if action == "not-evaluable":
-        reason = Reason("not-evaluable", "not-evaluable", f"{subject} could not be computed: {outcome.detail}")
-        return IndicatorResult(indicator.id, indicator.title, shown, 0.0, indicator.max_points, "zero", outcome.detail), reason
-    status = "zero" if action == "zero" else "excluded"
-    return IndicatorResult(indicator.id, indicator.title, shown, 0.0, indicator.max_points, status, outcome.detail), None
+        reason = Reason(
+            "not-evaluable", "not-evaluable", f"{subject} could not be computed: {outcome.detail}"
+        )
+        return IndicatorResult(
+            indicator.id, indicator.title, shown, 0.0, indicator.max_points, "zero", outcome.detail
+        ), reason
+    status: IndicatorStatus = "zero" if action == "zero" else "excluded"
+    return IndicatorResult(
+        indicator.id, indicator.title, shown, 0.0, indicator.max_points, status, outcome.detail
+    ), None
 
 
 def evaluate_unit(
@@ -49,8 +62,6 @@ def evaluate_unit(
     fingerprint: str,
     env: Mapping[str, object],
     unit: str | None = None,
-    *,
-    with_improvement: bool = True,
 ) -> Result:
     """Evaluate one unit's checked input values (see :meth:`criteriakit.Framework.evaluate`)."""
     definition = compiled.definition
@@ -68,7 +79,13 @@ def evaluate_unit(
                 excluded_max += indicator.max_points
             raw_points.append(0.0)
         else:
-            result = IndicatorResult(indicator.id, indicator.title, value, round(points, SCORE_DIGITS), indicator.max_points)
+            result = IndicatorResult(
+                indicator.id,
+                indicator.title,
+                value,
+                round(points, SCORE_DIGITS),
+                indicator.max_points,
+            )
             raw_points.append(points)
         indicator_results.append(result)
 
@@ -83,36 +100,42 @@ def evaluate_unit(
         for criterion in compiled.criteria
     )
     max_score = definition.max_score
-    common = {
-        "framework": definition.id,
-        "version": definition.version,
-        "fingerprint": fingerprint,
-        "max_score": max_score,
-        "criteria": criteria,
-        "unit": unit,
-        "inputs": env,
-    }
+
+    def finish(
+        score: float | None,
+        classification: Classification | None,
+        reasons: tuple[Reason, ...],
+        improvement: Improvement | None = None,
+    ) -> Result:
+        return Result(
+            unit=unit,
+            framework=definition.id,
+            version=definition.version,
+            fingerprint=fingerprint,
+            score=score,
+            max_score=max_score,
+            tier=classification.tier if classification else None,
+            band_tier=classification.band_tier if classification else None,
+            criteria=criteria,
+            reasons=reasons,
+            inputs=env,
+            improvement=improvement,
+        )
+
     total = math.fsum(raw_points)
     scored_max = max_score - excluded_max
     if blocking is None and scored_max <= 1e-12:
-        blocking = Reason("not-evaluable", "not-evaluable", "every indicator was excluded: nothing left to score")
+        blocking = Reason(
+            "not-evaluable", "not-evaluable", "every indicator was excluded: nothing left to score"
+        )
     if blocking is not None:
-        return Result(score=None, tier=None, band_tier=None, reasons=(blocking,), **common)  # type: ignore[arg-type]
+        return finish(None, None, (blocking,))
     score = round(total if excluded_max == 0 else total * max_score / scored_max, SCORE_DIGITS)
     try:
         classification = classify(compiled, score, env, unit)
     except NotEvaluable as stop:
-        return Result(score=None, tier=None, band_tier=None, reasons=(stop.reason,), **common)  # type: ignore[arg-type]
-    improvement = (
-        improvement_for(compiled, classification.rank, score, scored_max, indicator_results, env)
-        if with_improvement
-        else None
+        return finish(None, None, (stop.reason,))
+    improvement = improvement_for(
+        compiled, classification.rank, score, scored_max, indicator_results, env
     )
-    return Result(
-        score=score,
-        tier=classification.tier,
-        band_tier=classification.band_tier,
-        reasons=classification.reasons,
-        improvement=improvement,
-        **common,  # type: ignore[arg-type]
-    )
+    return finish(score, classification, classification.reasons, improvement)

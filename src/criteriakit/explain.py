@@ -12,8 +12,7 @@ _WIDTH = 48
 
 def format_number(number: float) -> str:
     """Format a score or points with two decimals, without a trailing ``.00``."""
-    text = f"{number:.2f}"
-    return text[:-3] if text.endswith(".00") else text
+    return f"{number:.2f}".removesuffix(".00")
 
 
 def format_value(value: object) -> str:
@@ -33,7 +32,9 @@ def format_value(value: object) -> str:
 def _values(values: dict[str, object] | object) -> str:
     if not isinstance(values, dict) or not values:
         return ""
-    return " (" + ", ".join(f"{name} = {format_value(value)}" for name, value in values.items()) + ")"
+    return (
+        " (" + ", ".join(f"{name} = {format_value(value)}" for name, value in values.items()) + ")"
+    )
 
 
 def _indicator_line(indicator: IndicatorResult) -> str:
@@ -56,9 +57,13 @@ def _improvement_lines(improvement: Improvement) -> list[str]:
     if improvement.score_gap > 0:
         lines.append(f"  - {format_number(improvement.score_gap)} more points, by any one of:")
         if not improvement.reachable:
-            lines[-1] = f"  - {format_number(improvement.score_gap)} more points: more than every indicator can still give"
-        for option in improvement.options:
-            lines.append("      • " + " and ".join(_change_text(change) for change in option))
+            lines[-1] = (
+                f"  - {format_number(improvement.score_gap)} more points: more than every indicator can still give"
+            )
+        lines.extend(
+            "      • " + " and ".join(_change_text(change) for change in option)
+            for option in improvement.options
+        )
     lines.extend(
         f"  - {obstacle.kind} {obstacle.code} must not hold: {obstacle.message}{_values(obstacle.values)}"
         if obstacle.kind in {"veto", "cap"}
@@ -77,7 +82,9 @@ def explain(result: Result) -> str:
     else:
         tier = result.tier or ""
         band = "" if result.tier == result.band_tier else f" (score alone: {result.band_tier})"
-        lines.append(f"Score {format_number(result.score)} / {format_number(result.max_score)} → {tier}{band}")
+        lines.append(
+            f"Score {format_number(result.score)} / {format_number(result.max_score)} → {tier}{band}"
+        )
     lines.append("")
     for criterion in result.criteria:
         head = f"  {criterion.id} {criterion.title}"

@@ -19,5 +19,7 @@ __all__ = ["fingerprint"]
 def fingerprint(definition: FrameworkDefinition) -> str:
     """Return ``sha256:`` and the hex digest of the definition's canonical JSON."""
     plain = converter().unstructure(definition)
-    canonical = json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    canonical = json.dumps(
+        plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -54,7 +54,7 @@ class Framework:
         return tuple(self.definition.inputs)
 
     def title(self, language: str | None = None) -> str:
-        """The title in ``language`` if the framework has it, else its default title."""
+        """Return the title in ``language`` if the framework has it, else its default title."""
         return pick_text(self.definition.title, language or self.definition.language)
 
     def evaluate(

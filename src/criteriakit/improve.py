@@ -35,11 +35,16 @@ def _holds(condition: CompiledCondition, env: Mapping[str, object]) -> bool:
 
 def _obstacle(condition: CompiledCondition, env: Mapping[str, object]) -> Obstacle:
     values = {name: env.get(name) for name in sorted(condition.expression.names)}
-    return Obstacle(condition.id, condition.kind, condition.message, condition.expression.text, values)  # type: ignore[arg-type]
+    return Obstacle(
+        condition.id, condition.kind, condition.message, condition.expression.text, values
+    )
 
 
 def _change(
-    indicator: CompiledIndicator, result: IndicatorResult, wanted_points: float, env: Mapping[str, object]
+    indicator: CompiledIndicator,
+    result: IndicatorResult,
+    wanted_points: float,
+    env: Mapping[str, object],
 ) -> Change | None:
     target = indicator.scorer.needed(wanted_points, env)
     if target is None:
@@ -86,7 +91,9 @@ def _options(
     singles: list[tuple[float, str, Change]] = []
     for indicator, result in candidates:
         if result.max_points - result.points + _EPSILON >= gap_points:
-            change = _change(indicator, result, min(result.points + gap_points, indicator.max_points), env)
+            change = _change(
+                indicator, result, min(result.points + gap_points, indicator.max_points), env
+            )
             if change is not None:
                 singles.append((change.points_gain / indicator.max_points, indicator.id, change))
     if singles:
@@ -94,7 +101,9 @@ def _options(
         return tuple((change,) for _, _, change in singles[:MAX_OPTIONS]), True
     combined: list[Change] = []
     remaining = gap_points
-    for indicator, result in sorted(candidates, key=lambda pair: (pair[1].points - pair[1].max_points, pair[0].id)):
+    for indicator, result in sorted(
+        candidates, key=lambda pair: (pair[1].points - pair[1].max_points, pair[0].id)
+    ):
         wanted = min(result.points + remaining, indicator.max_points)
         change = _change(indicator, result, wanted, env)
         if change is None:
@@ -118,7 +127,9 @@ def improvement_for(
     if rank == 0:
         return None
     target = compiled.tiers[rank - 1]
-    obstacles = [_obstacle(rule, env) for rule in compiled.rules if rule.rank >= rank and _holds(rule, env)]
+    obstacles = [
+        _obstacle(rule, env) for rule in compiled.rules if rule.rank >= rank and _holds(rule, env)
+    ]
     obstacles.extend(_obstacle(gate, env) for gate in target.gates if not _holds(gate, env))
     gap = 0.0 if approx_ge(score, target.min_score) else round(target.min_score - score, 9)
     options: tuple[tuple[Change, ...], ...] = ()

@@ -54,7 +54,9 @@ def _number(value: object, text: bool) -> float | int:
         try:
             value = float(cell) * scale if scale != 1.0 else float(cell)
         except ValueError:
-            raise _BadValue(f"expected a number, got {_shown(value)}", "write 12, 7.5 or 85%") from None
+            raise _BadValue(
+                f"expected a number, got {_shown(value)}", "write 12, 7.5 or 85%"
+            ) from None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _BadValue(f"expected a number, got {_shown(value)}")
     if isinstance(value, float) and not math.isfinite(value):
@@ -65,9 +67,13 @@ def _number(value: object, text: bool) -> float | int:
 def _integer(value: object, text: bool) -> int:
     if text and isinstance(value, str):
         try:
-            value = float(value.strip()) if "." in value or "e" in value.lower() else int(value.strip())
+            value = (
+                float(value.strip()) if "." in value or "e" in value.lower() else int(value.strip())
+            )
         except ValueError:
-            raise _BadValue(f"expected an integer, got {_shown(value)}", "write a whole number: 12") from None
+            raise _BadValue(
+                f"expected an integer, got {_shown(value)}", "write a whole number: 12"
+            ) from None
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, bool) or not isinstance(value, int):
@@ -83,7 +89,9 @@ def _bool(value: object, text: bool) -> bool:
         if cell in _FALSE:
             return False
     if not isinstance(value, bool):
-        raise _BadValue(f"expected true or false, got {_shown(value)}", "write true/false, yes/no or 1/0")
+        raise _BadValue(
+            f"expected true or false, got {_shown(value)}", "write true/false, yes/no or 1/0"
+        )
     return value
 
 
@@ -118,7 +126,9 @@ def _bounded(convert: Convert, lower: float | None, upper: float | None) -> Conv
     return check
 
 
-def _scalar(kind: str, levels: tuple[str, ...] | None, lower: float | None, upper: float | None) -> Convert:
+def _scalar(
+    kind: str, levels: tuple[str, ...] | None, lower: float | None, upper: float | None
+) -> Convert:
     if kind == "level":
         return _level(levels or ())
     if kind == "bool":
@@ -138,7 +148,9 @@ def _parse_json_cell(value: object, text: bool) -> object:
 def _sequence(value: object, text: bool, limit: int) -> Sequence[object]:
     value = _parse_json_cell(value, text)
     if not isinstance(value, list | tuple):
-        raise _BadValue(f"expected a list, got {_shown(value)}", "in CSV, write a JSON array: [80, 95]")
+        raise _BadValue(
+            f"expected a list, got {_shown(value)}", "in CSV, write a JSON array: [80, 95]"
+        )
     if len(value) > limit:
         raise _BadValue(f"the list has {len(value)} items, more than the maximum {limit}")
     return value
@@ -160,7 +172,8 @@ def _list(item: Convert, limit: int) -> Convert:
 
 def _records(fields: Mapping[str, Field], limit: int) -> Convert:
     converters = {
-        name: _scalar(field.type, field.levels, field.min, field.max) for name, field in fields.items()
+        name: _scalar(field.type, field.levels, field.min, field.max)
+        for name, field in fields.items()
     }
     names = tuple(fields)
 
@@ -176,11 +189,16 @@ def _records(fields: Mapping[str, Field], limit: int) -> Convert:
                 try:
                     result[key] = converters[key](element, False)
                 except _BadValue as bad:
-                    raise _BadValue(f"item {index}, field {key!r}: {bad.message}", bad.hint) from None
+                    raise _BadValue(
+                        f"item {index}, field {key!r}: {bad.message}", bad.hint
+                    ) from None
         return result
 
     def convert(value: object, text: bool) -> list[dict[str, object]]:
-        return [convert_record(index, record) for index, record in enumerate(_sequence(value, text, limit))]
+        return [
+            convert_record(index, record)
+            for index, record in enumerate(_sequence(value, text, limit))
+        ]
 
     return convert
 
@@ -211,7 +229,9 @@ class InputChecker:
     @classmethod
     def for_inputs(cls, inputs: Mapping[str, Input]) -> InputChecker:
         """Build the checker for a framework's declared inputs."""
-        slots = tuple(_Slot(name, _converter_for(spec), spec.default) for name, spec in inputs.items())
+        slots = tuple(
+            _Slot(name, _converter_for(spec), spec.default) for name, spec in inputs.items()
+        )
         return cls(slots, frozenset(inputs))
 
     def check(
@@ -239,14 +259,18 @@ class InputChecker:
             try:
                 values[slot.name] = slot.convert(value, text)
             except _BadValue as bad:
-                problems.append(Problem(bad.message, path=slot.name, row=row, hint=bad.hint, file=source))
+                problems.append(
+                    Problem(bad.message, path=slot.name, row=row, hint=bad.hint, file=source)
+                )
         if unknown == "error" and not self.names.issuperset(raw):
             problems.extend(self._unknown(raw, row, source))
         if problems:
             raise DataError(problems, source=source)
         return values
 
-    def _unknown(self, raw: Mapping[str, object], row: int | None, source: str | None) -> list[Problem]:
+    def _unknown(
+        self, raw: Mapping[str, object], row: int | None, source: str | None
+    ) -> list[Problem]:
         declared = sorted(self.names)
         return [
             Problem(
@@ -255,7 +279,9 @@ class InputChecker:
                 row=row,
                 file=source,
                 hint=did_you_mean(str(key), declared)
-                or "declared inputs: " + ", ".join(declared[:12]) + ("…" if len(declared) > 12 else ""),
+                or "declared inputs: "
+                + ", ".join(declared[:12])
+                + ("…" if len(declared) > 12 else ""),
             )
             for key in raw
             if key not in self.names

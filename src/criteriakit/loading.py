@@ -47,11 +47,18 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
             raise FrameworkError(
-                [Problem(f"the file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed", file=name)]
+                [
+                    Problem(
+                        f"the file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed",
+                        file=name,
+                    )
+                ]
             )
         data = file.read_bytes()
     except OSError as error:
-        raise FrameworkError([Problem(f"cannot read the file: {error.strerror or error}", file=name)]) from None
+        raise FrameworkError(
+            [Problem(f"cannot read the file: {error.strerror or error}", file=name)]
+        ) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -79,7 +86,9 @@ def framework_from_dict(data: Mapping[str, Any], *, source: str | None = None) -
     return _build(data, source, None)
 
 
-def _build(data: Mapping[str, Any], source: str | None, locations: TomlLocations | None) -> Framework:
+def _build(
+    data: Mapping[str, Any], source: str | None, locations: TomlLocations | None
+) -> Framework:
     definition = structure(converter(), data, FrameworkDefinition)
     if isinstance(definition, list):
         raise _error(definition, source, locations)
@@ -105,7 +114,9 @@ def _toml_problem(message: str, text: str, source: str) -> Problem:
     )
 
 
-def _error(raw: Sequence[RawProblem], source: str | None, locations: TomlLocations | None) -> FrameworkError:
+def _error(
+    raw: Sequence[RawProblem], source: str | None, locations: TomlLocations | None
+) -> FrameworkError:
     problems = [_locate(problem, source, locations) for problem in raw]
     problems.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
     return FrameworkError(problems, source=source)
@@ -127,13 +138,13 @@ def _locate(problem: RawProblem, source: str | None, locations: TomlLocations | 
     if found is None:
         return base
     span = found.value
-    if problem.missing and found.key is not None:
-        span = found.key
-    elif problem.at_key and found.key is not None:
+    if (problem.missing and found.key is not None) or (problem.at_key and found.key is not None):
         span = found.key
     line, column, width = span.line, span.column, span.length
     if problem.offset is not None and not problem.missing:
-        line, column, width = _inside_string(locations, found.value_start_offset, problem.offset, problem.width)
+        line, column, width = _inside_string(
+            locations, found.value_start_offset, problem.offset, problem.width
+        )
     return Problem(
         problem.message,
         path=path_text,
@@ -146,7 +157,9 @@ def _locate(problem: RawProblem, source: str | None, locations: TomlLocations | 
     )
 
 
-def _inside_string(locations: TomlLocations, start: int, offset: int, width: int) -> tuple[int, int, int]:
+def _inside_string(
+    locations: TomlLocations, start: int, offset: int, width: int
+) -> tuple[int, int, int]:
     """Map an offset inside a string value to a line and column of the file."""
     text = locations.text
     quote = text[start : start + 3]

@@ -22,8 +22,7 @@ def csv_columns(results: Sequence[Result]) -> list[str]:
     """Return the CSV header: unit and tiers first, then each criterion's and indicator's points."""
     columns = ["unit", "framework", "version", "score", "max_score", "band_tier", "tier", "reasons"]
     if results:
-        for criterion in results[0].criteria:
-            columns.append(f"criterion:{criterion.id}")
+        columns.extend(f"criterion:{criterion.id}" for criterion in results[0].criteria)
         for criterion in results[0].criteria:
             columns.extend(f"indicator:{indicator.id}" for indicator in criterion.indicators)
     return columns
@@ -46,6 +45,10 @@ def render_csv(results: Sequence[Result]) -> str:
             ";".join(result.reason_codes),
         ]
         row.extend(repr(criterion.score) for criterion in result.criteria)
-        row.extend(repr(indicator.points) for criterion in result.criteria for indicator in criterion.indicators)
+        row.extend(
+            repr(indicator.points)
+            for criterion in result.criteria
+            for indicator in criterion.indicators
+        )
         writer.writerow(row)
     return buffer.getvalue()

@@ -24,7 +24,7 @@ from criteriakit.model.scorers import (
     ThresholdScorer,
 )
 
-__all__ = ["CompiledScorer", "Comparison", "Needed", "compile_scorer", "lookup_key"]
+__all__ = ["Comparison", "CompiledScorer", "Needed", "compile_scorer", "lookup_key"]
 
 Env = Mapping[str, object]
 Comparison = Literal[">=", ">", "<=", "<", "=="]
@@ -137,7 +137,9 @@ def _thresholds(spec: ThresholdScorer, scale: float) -> CompiledScorer:
     return CompiledScorer(score, needed)
 
 
-def _target(spec: TargetScorer, max_points: float, target: CompiledExpression | None) -> CompiledScorer:
+def _target(
+    spec: TargetScorer, max_points: float, target: CompiledExpression | None
+) -> CompiledScorer:
     constant = spec.target if isinstance(spec.target, float) else None
 
     def target_of(env: Env) -> float | Undefined:
@@ -170,7 +172,7 @@ def _target(spec: TargetScorer, max_points: float, target: CompiledExpression | 
 
 
 def _boolean(max_points: float) -> CompiledScorer:
-    def score(value: bool, _: Env) -> float:  # noqa: FBT001  the value is the indicator's bool
+    def score(value: bool, _: Env) -> float:
         return max_points if value else 0.0
 
     def needed(points: float, _: Env) -> Needed | None:

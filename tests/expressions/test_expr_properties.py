@@ -141,9 +141,9 @@ def boolean(context: str, depth: int) -> st.SearchStrategy[str]:
     leaves = st.one_of(
         st.sampled_from(["true", "false", *BOOL_LEAVES[context]]),
         st.tuples(levels, st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), st.sampled_from(LEVELS)).map(
-            lambda t: f'{t[0]} {t[1]} "{t[2]}"'
+            lambda t: f'({t[0]} {t[1]} "{t[2]}")'
         ),
-        st.tuples(levels, st.sampled_from([">=", "<"]), levels).map(lambda t: f"{t[0]} {t[1]} {t[2]}"),
+        st.tuples(levels, st.sampled_from([">=", "<"]), levels).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
     )
     if depth == 0:
         return leaves
@@ -156,7 +156,7 @@ def boolean(context: str, depth: int) -> st.SearchStrategy[str]:
         ),
         st.tuples(sub, st.sampled_from(["and", "or"]), sub).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
         st.tuples(sub, st.sampled_from(["==", "!="]), sub).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
-        sub.map(lambda c: f"not ({c})"),
+        sub.map(lambda c: f"(not {c})"),
         st.tuples(sub, sub, sub).map(lambda t: f"if({t[0]}, {t[1]}, {t[2]})"),
         st.sampled_from(["any(flags, it)", "all(flags, not it)"]),
     ]

@@ -16,7 +16,6 @@ import attrs
 from criteriakit.model.scorers import Scorer
 
 __all__ = [
-    "PolicyAction",
     "Criterion",
     "Field",
     "FrameworkDefinition",
@@ -25,6 +24,7 @@ __all__ = [
     "IndicatorPolicy",
     "Input",
     "Policy",
+    "PolicyAction",
     "Rule",
     "Text",
     "Tier",

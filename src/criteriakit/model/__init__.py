@@ -1,0 +1,1 @@
+"""The model: framework definitions, scorer specifications, results, as frozen value objects."""
