@@ -103,8 +103,8 @@ class Span:
 class Located:
     """Where one key path is: its key token (``None`` for array elements) and its value.
 
-    Tables defined by a header use the header (``[[criteria]]``) for both spans; tables
-    created implicitly (``a`` in ``a.b = 1`` or in ``[a.b]``) use the key token that first
+    Tables defined by a header use the header for both spans (an array of tables and each of
+    its elements use their ``[[criteria]]`` header); tables created implicitly (``a`` in ``a.b = 1`` or in ``[a.b]``) use the key token that first
     created them for both. Values spanning several lines are clipped to their first line;
     ``value_start_offset`` indexes the value's first character in the text as given.
     """

@@ -28,12 +28,27 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["MAX_FILE_BYTES", "framework_from_dict", "load_framework", "loads_framework"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_KEY_PARTS",
+    "framework_from_dict",
+    "load_framework",
+    "loads_framework",
+]
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """Framework files larger than this are refused before parsing (4 MiB)."""
 
+MAX_KEY_PARTS = 32
+"""Dotted keys and table headers with more parts than this are refused: the TOML parser's time
+and memory grow with the square of the number of parts."""
+
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_LONG_DOTTED_KEY = re.compile(
+    rf"(?:^|[{{,\[])[ \t]*(?:{_KEY_PART}[ \t]*\.[ \t]*){{{MAX_KEY_PARTS},}}{_KEY_PART}",
+    re.MULTILINE,
+)
 
 
 def load_framework(path: str | os.PathLike[str]) -> Framework:
@@ -74,10 +89,18 @@ def loads_framework(text: str, *, source: str = "<string>") -> Framework:
     if len(text) > MAX_FILE_BYTES:
         raise FrameworkError([Problem("the framework text is larger than 4 MiB", file=source)])
     text = text.removeprefix("\ufeff")
+    _refuse_pathological(text, source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise FrameworkError([_toml_problem(str(error), text, source)], source=source) from None
+    except RecursionError:
+        problem = Problem(
+            "arrays or inline tables are nested too deeply to parse",
+            file=source,
+            hint="framework files need a few levels of nesting at most",
+        )
+        raise FrameworkError([problem], source=source) from None
     return _build(data, source, TomlLocations(text))
 
 
@@ -96,6 +119,24 @@ def _build(
     if isinstance(compiled, list):
         raise _error(compiled, source, locations)
     return Framework(definition, fingerprint(definition), compiled, source)
+
+
+def _refuse_pathological(text: str, source: str) -> None:
+    """Refuse keys whose parsing would take quadratic time and memory, before parsing."""
+    match = _LONG_DOTTED_KEY.search(text)
+    if match is None:
+        return
+    start = match.start() + len(match.group()) - len(match.group().lstrip("{,[ \t"))
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    problem = Problem(
+        f"a dotted key or table header has more than {MAX_KEY_PARTS} parts",
+        file=source,
+        line=line,
+        column=column,
+        hint="framework files need a few levels of keys at most",
+    )
+    raise FrameworkError([problem], source=source)
 
 
 def _toml_problem(message: str, text: str, source: str) -> Problem:
