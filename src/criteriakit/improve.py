@@ -40,30 +40,31 @@ def _obstacle(condition: CompiledCondition, env: Mapping[str, object]) -> Obstac
     )
 
 
-def _change(
+def _reach(
     indicator: CompiledIndicator,
     result: IndicatorResult,
     wanted_points: float,
     env: Mapping[str, object],
-) -> Change | None:
+) -> tuple[object, Comparison, float] | None:
+    """Return the value the indicator needs for ``wanted_points``, its comparison and the gain."""
     target = indicator.scorer.needed(wanted_points, env)
     if target is None:
         return None
-    needed_value, comparison, gained = target
+    needed_value, comparison, earned = target
     if indicator.value.type == INTEGER and isinstance(needed_value, float):
         needed_value, comparison = _whole(needed_value, comparison)
-        earned = indicator.scorer.score(needed_value, env)
-        if isinstance(earned, Undefined):
+        rescored = indicator.scorer.score(needed_value, env)
+        if isinstance(rescored, Undefined):
             return None
-        gained = earned
-    return Change(
-        indicator.id,
-        indicator.title,
-        result.value,
-        needed_value,
-        comparison,
-        round(gained - result.points, 9),
-    )
+        earned = rescored
+    return needed_value, comparison, round(earned - result.points, 9)
+
+
+def _change(
+    indicator: CompiledIndicator, result: IndicatorResult, reach: tuple[object, Comparison, float]
+) -> Change:
+    needed_value, comparison, gain = reach
+    return Change(indicator.id, indicator.title, result.value, needed_value, comparison, gain)
 
 
 def _whole(value: float, comparison: Comparison) -> tuple[int, Comparison]:
@@ -88,28 +89,33 @@ def _options(
         for indicator, result in zip(compiled.indicators, results, strict=True)
         if result.status == "scored" and result.max_points - result.points > _EPSILON
     ]
-    singles: list[tuple[float, str, Change]] = []
-    for indicator, result in candidates:
+    singles: list[tuple[float, str, int]] = []
+    reaches: list[tuple[object, Comparison, float] | None] = [None] * len(candidates)
+    for position, (indicator, result) in enumerate(candidates):
         if result.max_points - result.points + _EPSILON >= gap_points:
-            change = _change(
-                indicator, result, min(result.points + gap_points, indicator.max_points), env
-            )
-            if change is not None:
-                singles.append((change.points_gain / indicator.max_points, indicator.id, change))
+            wanted = min(result.points + gap_points, indicator.max_points)
+            reach = reaches[position] = _reach(indicator, result, wanted, env)
+            if reach is not None:
+                singles.append((reach[2] / indicator.max_points, indicator.id, position))
     if singles:
-        singles.sort(key=lambda item: (item[0], item[1]))
-        return tuple((change,) for _, _, change in singles[:MAX_OPTIONS]), True
+        singles.sort()
+        return (
+            tuple(
+                (_change(*candidates[position], reaches[position]),)  # type: ignore[arg-type]
+                for _, _, position in singles[:MAX_OPTIONS]
+            ),
+            True,
+        )
     combined: list[Change] = []
     remaining = gap_points
     for indicator, result in sorted(
         candidates, key=lambda pair: (pair[1].points - pair[1].max_points, pair[0].id)
     ):
-        wanted = min(result.points + remaining, indicator.max_points)
-        change = _change(indicator, result, wanted, env)
-        if change is None:
+        reach = _reach(indicator, result, min(result.points + remaining, indicator.max_points), env)
+        if reach is None:
             continue
-        combined.append(change)
-        remaining -= change.points_gain
+        combined.append(_change(indicator, result, reach))
+        remaining -= reach[2]
         if remaining <= _EPSILON:
             return ((*combined,),), True
     return (((*combined,),) if combined else ()), False

@@ -41,8 +41,12 @@ SCOPE = {
     "admissions": ListType(INTEGER),
     "flags": ListType(BOOL),
     "tiers": ListType(TIER),
-    "members": RecordsType({"points": NUMBER, "rating": TIER, "tasks": INTEGER, "initiatives": ListType(INTEGER)}),
-    "cells": RecordsType((("cell_score", NUMBER), ("members_of_cell", RecordsType({"rank": INTEGER})))),
+    "members": RecordsType(
+        {"points": NUMBER, "rating": TIER, "tasks": INTEGER, "initiatives": ListType(INTEGER)}
+    ),
+    "cells": RecordsType(
+        (("cell_score", NUMBER), ("members_of_cell", RecordsType({"rank": INTEGER})))
+    ),
 }
 
 
@@ -163,55 +167,229 @@ def test_names_are_the_outer_inputs_read():
     [
         ("targets_mett > 1", "unknown input 'targets_mett'", 0, 12, "did you mean 'targets_met'?"),
         ("Score > 1", "unknown input 'Score'", 0, 5, "did you mean 'score'?"),
-        ("zzz > 1", "unknown input 'zzz'", 0, 3, "declared inputs: admissions, attendance_rate, cells, disunity_found, flags, grade, members, monthly_scores, …"),
+        (
+            "zzz > 1",
+            "unknown input 'zzz'",
+            0,
+            3,
+            "declared inputs: admissions, attendance_rate, cells, disunity_found, flags, grade, members, monthly_scores, …",
+        ),
         ("min > 1", "unknown input 'min'", 0, 3, "'min' is a function; call it, e.g. min(…)"),
-        ("it > 1", "unknown input 'it'", 0, 2, "'it' is the item only inside an aggregate over a list, e.g. count(xs, it > 0)"),
+        (
+            "it > 1",
+            "unknown input 'it'",
+            0,
+            2,
+            "'it' is the item only inside an aggregate over a list, e.g. count(xs, it > 0)",
+        ),
         ("True", "unknown input 'True'", 0, 4, "write true"),
         ("count(members, pionts > 1)", "unknown name 'pionts'", 15, 6, "did you mean 'points'?"),
         ("count(members, it > 1)", "unknown name 'it'", 15, 2, None),
         ("points > 1", "unknown input 'points'", 0, 6, None),
         ("cout(members)", "unknown function 'cout'", 0, 4, "did you mean 'count'?"),
-        ("frobnicate(1)", "unknown function 'frobnicate'", 0, 10, "functions: abs, all, any, avg, clamp, count, if, max, min, share, sum"),
+        (
+            "frobnicate(1)",
+            "unknown function 'frobnicate'",
+            0,
+            10,
+            "functions: abs, all, any, avg, clamp, count, if, max, min, share, sum",
+        ),
         ("score(1)", "'score' is an input, not a function", 0, 5, None),
-        ("score + disunity_found", "'+' needs numbers, got bool", 8, 14, "turn a condition into a number with if(condition, 1, 0)"),
-        ("tier * 2", "'*' needs numbers, got level (excellent, good, complete, not-completed)", 0, 4, 'levels can only be compared, e.g. tier >= "good"'),
-        ("monthly_scores / 2", "'/' needs numbers, got list of number", 0, 14, "aggregate a list with count, share, sum, avg, min or max"),
+        (
+            "score + disunity_found",
+            "'+' needs numbers, got bool",
+            8,
+            14,
+            "turn a condition into a number with if(condition, 1, 0)",
+        ),
+        (
+            "tier * 2",
+            "'*' needs numbers, got level (excellent, good, complete, not-completed)",
+            0,
+            4,
+            'levels can only be compared, e.g. tier >= "good"',
+        ),
+        (
+            "monthly_scores / 2",
+            "'/' needs numbers, got list of number",
+            0,
+            14,
+            "aggregate a list with count, share, sum, avg, min or max",
+        ),
         ("-disunity_found", "'-' needs a number, got bool", 1, 14, None),
-        ("not score", "'not' needs a bool, got number", 4, 5, "compare it to get a condition, e.g. x > 0"),
-        ("score and disunity_found", "'and' needs bool operands, got number", 0, 5, "compare it to get a condition, e.g. x > 0"),
+        (
+            "not score",
+            "'not' needs a bool, got number",
+            4,
+            5,
+            "compare it to get a condition, e.g. x > 0",
+        ),
+        (
+            "score and disunity_found",
+            "'and' needs bool operands, got number",
+            0,
+            5,
+            "compare it to get a condition, e.g. x > 0",
+        ),
         ("disunity_found or 1", "'or' needs bool operands, got integer", 18, 1, None),
         ("score > disunity_found", "cannot compare number with bool", 0, 22, None),
-        ("disunity_found < true", "bools can only be compared with == or !=", 0, 21, "use the condition itself, or not"),
-        ("tier == grade", "cannot compare level (excellent, good, complete, not-completed) with level (A, B)", 0, 13, None),
-        ("tier > 1", "cannot compare level (excellent, good, complete, not-completed) with integer", 0, 8, None),
-        ('tier >= "godo"', "unknown level 'godo'", 8, 6, "did you mean 'good'? the levels are: excellent, good, complete, not-completed"),
-        ('"zzz" == tier', "unknown level 'zzz'", 0, 5, "the levels are: excellent, good, complete, not-completed"),
-        ('score == "good"', "a string can only be compared with a level, not with number", 9, 6, 'strings name levels, e.g. tier >= "good"'),
+        (
+            "disunity_found < true",
+            "bools can only be compared with == or !=",
+            0,
+            21,
+            "use the condition itself, or not",
+        ),
+        (
+            "tier == grade",
+            "cannot compare level (excellent, good, complete, not-completed) with level (A, B)",
+            0,
+            13,
+            None,
+        ),
+        (
+            "tier > 1",
+            "cannot compare level (excellent, good, complete, not-completed) with integer",
+            0,
+            8,
+            None,
+        ),
+        (
+            'tier >= "godo"',
+            "unknown level 'godo'",
+            8,
+            6,
+            "did you mean 'good'? the levels are: excellent, good, complete, not-completed",
+        ),
+        (
+            '"zzz" == tier',
+            "unknown level 'zzz'",
+            0,
+            5,
+            "the levels are: excellent, good, complete, not-completed",
+        ),
+        (
+            'score == "good"',
+            "a string can only be compared with a level, not with number",
+            9,
+            6,
+            'strings name levels, e.g. tier >= "good"',
+        ),
         ('"a" == "a"', "cannot compare two strings", 0, 10, None),
         ('"good"', "a string is only allowed in a comparison with a level", 0, 6, None),
-        ('if(disunity_found, "good", tier)', "a string is only allowed in a comparison with a level", 19, 6, None),
-        ("min(score)", "min takes at least 2 arguments (numbers), got 1", 0, 10, "for the minimum of a list input, pass the list's name: min(scores)"),
+        (
+            'if(disunity_found, "good", tier)',
+            "a string is only allowed in a comparison with a level",
+            19,
+            6,
+            None,
+        ),
+        (
+            "min(score)",
+            "min takes at least 2 arguments (numbers), got 1",
+            0,
+            10,
+            "for the minimum of a list input, pass the list's name: min(scores)",
+        ),
         ("max()", "max takes at least 2 arguments (numbers), got 0", 0, 5, None),
-        ("min(score, disunity_found)", "argument 2 of min must be a number, got bool", 11, 14, None),
+        (
+            "min(score, disunity_found)",
+            "argument 2 of min must be a number, got bool",
+            11,
+            14,
+            None,
+        ),
         ("abs(1, 2)", "abs takes 1 argument (number), got 2", 0, 9, None),
         ("clamp(score, 1)", "clamp takes 3 arguments (value, low, high), got 2", 0, 15, None),
-        ("if(disunity_found, 1)", "if takes 3 arguments (condition, then, else), got 2", 0, 21, None),
+        (
+            "if(disunity_found, 1)",
+            "if takes 3 arguments (condition, then, else), got 2",
+            0,
+            21,
+            None,
+        ),
         ("if(score, 1, 2)", "the condition of if must be a bool, got number", 3, 5, None),
-        ("if(disunity_found, 1, true)", "the branches of if have different types: integer and bool", 0, 27, None),
-        ("if(disunity_found, tier, grade)", "the branches of if have different types: level (excellent, good, complete, not-completed) and level (A, B)", 0, 31, None),
+        (
+            "if(disunity_found, 1, true)",
+            "the branches of if have different types: integer and bool",
+            0,
+            27,
+            None,
+        ),
+        (
+            "if(disunity_found, tier, grade)",
+            "the branches of if have different types: level (excellent, good, complete, not-completed) and level (A, B)",
+            0,
+            31,
+            None,
+        ),
         ("count()", "count takes 1 or 2 arguments (list, condition), got 0", 0, 7, None),
         ("share(members)", "share takes 2 arguments (list, condition), got 1", 0, 14, None),
         ("sum(members, points, 1)", "sum takes 1 or 2 arguments (list, value), got 3", 0, 23, None),
-        ("min(members, points, 1)", "min takes 1 or 2 arguments (list, value when the first argument is a list), got 3", 0, 23, None),
-        ("count(members + 1)", "the first argument of count must be the name of a list or records input", 6, 11, None),
-        ("1 + members", "'+' needs numbers, got records (points, rating, tasks, initiatives)", 4, 7, None),
-        ("count(1, true)", "the first argument of count must be the name of a list or records input", 6, 1, None),
-        ("any(score, true)", "any needs a list or records input, but 'score' is number", 4, 5, None),
-        ("share(members, points)", "the condition of share must be a bool, got number", 15, 6, "compare it to get a condition, e.g. x > 0"),
+        (
+            "min(members, points, 1)",
+            "min takes 1 or 2 arguments (list, value when the first argument is a list), got 3",
+            0,
+            23,
+            None,
+        ),
+        (
+            "count(members + 1)",
+            "the first argument of count must be the name of a list or records input",
+            6,
+            11,
+            None,
+        ),
+        (
+            "1 + members",
+            "'+' needs numbers, got records (points, rating, tasks, initiatives)",
+            4,
+            7,
+            None,
+        ),
+        (
+            "count(1, true)",
+            "the first argument of count must be the name of a list or records input",
+            6,
+            1,
+            None,
+        ),
+        (
+            "any(score, true)",
+            "any needs a list or records input, but 'score' is number",
+            4,
+            5,
+            None,
+        ),
+        (
+            "share(members, points)",
+            "the condition of share must be a bool, got number",
+            15,
+            6,
+            "compare it to get a condition, e.g. x > 0",
+        ),
         ("sum(members, points > 1)", "the value of sum must be a number, got bool", 13, 10, None),
-        ("sum(members)", "sum over records needs a per-item value, e.g. sum(members, field)", 0, 12, None),
-        ("avg(flags)", "avg needs a list of numbers, got list of bool", 0, 10, "pass a per-item value, e.g. avg(flags, if(it, 1, 0))"),
-        ("min(tiers)", "min needs a list of numbers, got list of level (excellent, good, complete, not-completed)", 0, 10, None),
+        (
+            "sum(members)",
+            "sum over records needs a per-item value, e.g. sum(members, field)",
+            0,
+            12,
+            None,
+        ),
+        (
+            "avg(flags)",
+            "avg needs a list of numbers, got list of bool",
+            0,
+            10,
+            "pass a per-item value, e.g. avg(flags, if(it, 1, 0))",
+        ),
+        (
+            "min(tiers)",
+            "min needs a list of numbers, got list of level (excellent, good, complete, not-completed)",
+            0,
+            10,
+            None,
+        ),
     ],
 )
 def test_type_errors(text, message, offset, length, hint):
@@ -243,7 +421,11 @@ def test_unknown_input_without_declared_inputs():
         (BOOL, "score * 2", "expected a bool condition, got number"),
         (NUMBER, "disunity_found", "expected a value of type number, got bool"),
         (INTEGER, "score", "expected a value of type integer, got number"),
-        (TIER, "grade", "expected a value of type level (excellent, good, complete, not-completed), got level (A, B)"),
+        (
+            TIER,
+            "grade",
+            "expected a value of type level (excellent, good, complete, not-completed), got level (A, B)",
+        ),
     ],
 )
 def test_expect(expect, text, message):
@@ -300,7 +482,9 @@ def median(values):
 
 
 MEDIAN = FunctionSpec("median", (ListType(NUMBER),), NUMBER, median, "the middle value")
-BONUS = FunctionSpec("bonus", (NUMBER, TIER), NUMBER, lambda x, tier: x + 5 if tier == "excellent" else x)
+BONUS = FunctionSpec(
+    "bonus", (NUMBER, TIER), NUMBER, lambda x, tier: x + 5 if tier == "excellent" else x
+)
 
 
 def test_plugin_functions_are_checked():
@@ -312,14 +496,20 @@ def test_plugin_functions_are_checked():
     assert tree.function is BONUS
     with pytest.raises(ExpressionTypeError) as info:
         compiled("bonus(1)", functions=functions)
-    assert info.value.message == "bonus takes 2 arguments (number, level (excellent, good, complete, not-completed)), got 1"
+    assert (
+        info.value.message
+        == "bonus takes 2 arguments (number, level (excellent, good, complete, not-completed)), got 1"
+    )
     with pytest.raises(ExpressionTypeError) as info:
         compiled("bonus(disunity_found, tier)", functions=functions)
     assert info.value.message == "argument 1 of bonus must be of type number, got bool"
     assert (info.value.offset, info.value.length) == (6, 14)
     with pytest.raises(ExpressionTypeError) as info:
         compiled("bonus(1, grade)", functions=functions)
-    assert info.value.message == "argument 2 of bonus must be of type level (excellent, good, complete, not-completed), got level (A, B)"
+    assert (
+        info.value.message
+        == "argument 2 of bonus must be of type level (excellent, good, complete, not-completed), got level (A, B)"
+    )
     with pytest.raises(ExpressionTypeError) as info:
         compiled("medain(monthly_scores)", functions=functions)
     assert info.value.hint == "did you mean 'median'?"

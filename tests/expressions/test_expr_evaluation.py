@@ -15,6 +15,7 @@ from criteriakit.expressions import (
     Undefined,
     compile_expression,
 )
+from criteriakit.expressions._compiler import compile_tree
 
 TIER = LevelType(("excellent", "good", "complete", "not-completed"))
 SCOPE = {
@@ -30,7 +31,9 @@ SCOPE = {
     "counts": ListType(INTEGER),
     "flags": ListType(BOOL),
     "tiers": ListType(TIER),
-    "members": RecordsType({"points": NUMBER, "rating": TIER, "tasks": INTEGER, "ideas": ListType(INTEGER)}),
+    "members": RecordsType(
+        {"points": NUMBER, "rating": TIER, "tasks": INTEGER, "ideas": ListType(INTEGER)}
+    ),
 }
 MISSING_X = Undefined("missing", "input 'x' is missing")
 MISSING_Y = Undefined("missing", "input 'y' is missing")
@@ -135,7 +138,11 @@ def test_percent_thresholds_from_the_domain():
         ("tier > other", {"tier": "excellent", "other": "good"}, True),
         ("tier >= other", {"tier": "complete", "other": "good"}, False),
         ("tier == other", {"tier": "good", "other": "good"}, True),
-        ('if(p, tier, other) >= "good"', {"p": False, "tier": "excellent", "other": "complete"}, False),
+        (
+            'if(p, tier, other) >= "good"',
+            {"p": False, "tier": "excellent", "other": "complete"},
+            False,
+        ),
     ],
 )
 def test_levels_compare_by_rank(text, env, expected):
@@ -164,8 +171,6 @@ def operand(value, name):
 @pytest.mark.parametrize(("a", "b", "conjunction", "disjunction"), KLEENE)
 @pytest.mark.parametrize("fold", [True, False])
 def test_kleene_logic(a, b, conjunction, disjunction, fold):
-    from criteriakit.expressions._compiler import compile_tree
-
     for text, expected in [
         (f"{operand(a, 'x')} and {operand(b, 'x')}", conjunction),
         (f"{operand(a, 'x')} or {operand(b, 'x')}", disjunction),
@@ -191,9 +196,26 @@ def test_undefined_propagates_the_first_one():
     assert run("y + x", {}) == MISSING_Y
     assert run("x + y", {"x": 1}) == MISSING_Y
     assert run("x + y", {"x": None, "y": 1}) == MISSING_X
-    for text in ["-x", "x - 1", "1 - x", "x * 2", "2 * x", "x / 2", "2 / x", "x > 1", "1 > x",
-                 "x == y", "abs(x)", "min(x, 1)", "max(1, x)", "clamp(x, 0, 1)", "clamp(1, x, 2)",
-                 "clamp(1, 0, x)", "if(x > 1, 1, 2)", "count(scores, it > x)"]:
+    for text in [
+        "-x",
+        "x - 1",
+        "1 - x",
+        "x * 2",
+        "2 * x",
+        "x / 2",
+        "2 / x",
+        "x > 1",
+        "1 > x",
+        "x == y",
+        "abs(x)",
+        "min(x, 1)",
+        "max(1, x)",
+        "clamp(x, 0, 1)",
+        "clamp(1, x, 2)",
+        "clamp(1, 0, x)",
+        "if(x > 1, 1, 2)",
+        "count(scores, it > x)",
+    ]:
         env = {"y": 1, "scores": [1.0]}
         assert run(text, env) == MISSING_X, text
 
@@ -206,7 +228,10 @@ def test_division_by_zero():
     assert run("1 / x", {"x": 0.0}).kind == "division-by-zero"
     assert run("1 / x", {"x": -0.0}).kind == "division-by-zero"
     assert run("0 / 0").kind == "division-by-zero"
-    assert run("(good\n  / total) + 1", {"good": 1, "total": 0}).detail == "division by zero in '(good / total)'"
+    assert (
+        run("(good\n  / total) + 1", {"good": 1, "total": 0}).detail
+        == "division by zero in '(good / total)'"
+    )
 
 
 def test_long_snippets_are_shortened():
@@ -246,9 +271,17 @@ def test_if_is_lazy():
         ("sum(members, tasks)", {"members": [{"tasks": 2}, {"tasks": 3}]}, 5),
         ("avg(members, points)", {"members": [{"points": 50}, {"points": 70.0}]}, 60.0),
         ("max(members, points * 2)", {"members": [{"points": 50}, {"points": 70.0}]}, 140.0),
-        ('count(members, rating >= "good")', {"members": [{"rating": "excellent"}, {"rating": "complete"}]}, 1),
+        (
+            'count(members, rating >= "good")',
+            {"members": [{"rating": "excellent"}, {"rating": "complete"}]},
+            1,
+        ),
         ('share(tiers, it >= "good") >= 50%', {"tiers": ["good", "complete"]}, True),
-        ("count(members, count(ideas, it > 0) >= 1)", {"members": [{"ideas": [0, 2]}, {"ideas": []}, {"ideas": [1]}]}, 2),
+        (
+            "count(members, count(ideas, it > 0) >= 1)",
+            {"members": [{"ideas": [0, 2]}, {"ideas": []}, {"ideas": [1]}]},
+            2,
+        ),
         ("sum(members, sum(ideas))", {"members": [{"ideas": [1, 2]}, {"ideas": []}]}, 3),
         ("count(scores, it > x)", {"scores": [1.0, 5.0], "x": 2}, 1),
         ("sum(scores, count(counts, it > 1))", {"scores": [1.0, 5.0], "counts": [1, 2, 3]}, 4),
@@ -260,7 +293,10 @@ def test_aggregates(text, env, expected):
     assert type(value) is type(expected)
 
 
-@pytest.mark.parametrize("function", ["share(scores, it > 1)", "avg(scores)", "min(scores)", "max(scores)", "avg(members, points)"])
+@pytest.mark.parametrize(
+    "function",
+    ["share(scores, it > 1)", "avg(scores)", "min(scores)", "max(scores)", "avg(members, points)"],
+)
 def test_aggregates_of_empty_lists_are_undefined(function):
     value = run(function, {"scores": [], "members": []})
     assert isinstance(value, Undefined)
@@ -336,9 +372,13 @@ def test_plugin_functions_are_called_with_values():
     assert expression.evaluate({"scores": [10.0, 60.0, 70.0]}) is True
     assert expression.evaluate({}) == Undefined("missing", "input 'scores' is missing")
     assert len(calls) == 1
-    assert expression.evaluate({"scores": []}) == Undefined("missing", "function 'median' returned no value")
+    assert expression.evaluate({"scores": []}) == Undefined(
+        "missing", "function 'median' returned no value"
+    )
     passthrough = FunctionSpec("check", (NUMBER,), NUMBER, lambda _x: Undefined("empty", "nothing"))
-    assert compile_expression("check(1)", SCOPE, functions={"check": passthrough}).evaluate({}) == Undefined("empty", "nothing")
+    assert compile_expression("check(1)", SCOPE, functions={"check": passthrough}).evaluate(
+        {}
+    ) == Undefined("empty", "nothing")
 
 
 def test_constants_are_folded_but_plugins_are_not_called_at_compile_time():
@@ -383,7 +423,10 @@ def test_domain_cell_indicators():
         "mass_orgs_good": 0,
         "meetings_held": 13,
         "disunity_found": False,
-        "members": [{"tier": "excellent", "disciplined": False}, {"tier": "not-completed", "disciplined": False}],
+        "members": [
+            {"tier": "excellent", "disciplined": False},
+            {"tier": "not-completed", "disciplined": False},
+        ],
     }
 
     def value(text, expect=None):

@@ -17,9 +17,9 @@ from criteriakit.expressions import (
     NumberLiteral,
     StringLiteral,
     UnaryOp,
+    _parser,
     parse,
 )
-from criteriakit.expressions import _parser
 
 
 def show(node: Node) -> str:
@@ -128,35 +128,107 @@ def syntax_error(text: str) -> ExpressionSyntaxError:
     [
         ("", "empty expression", 0, 1, "write a condition or a value, e.g. score >= 90"),
         ("  \n ", "empty expression", 4, 1, "write a condition or a value, e.g. score >= 90"),
-        ("a < b < c", "comparisons cannot be chained", 6, 1, "combine them with and, e.g. a < b and b < c"),
-        ("a == b != c", "comparisons cannot be chained", 7, 2, "combine them with and, e.g. a < b and b < c"),
-        ("a ** 2", "'**' is not supported", 2, 2, "there is no exponentiation; multiply explicitly, e.g. x * x"),
-        ("a ^ 2", "'^' is not supported", 2, 1, "there is no exponentiation; multiply explicitly, e.g. x * x"),
-        ("a % 2", "'%' is only a percent sign", 2, 1, "write it right after a number, e.g. 85%; there is no remainder operator"),
-        ("x%", "'%' is only a percent sign", 1, 1, "write it right after a number, e.g. 85%; there is no remainder operator"),
+        (
+            "a < b < c",
+            "comparisons cannot be chained",
+            6,
+            1,
+            "combine them with and, e.g. a < b and b < c",
+        ),
+        (
+            "a == b != c",
+            "comparisons cannot be chained",
+            7,
+            2,
+            "combine them with and, e.g. a < b and b < c",
+        ),
+        (
+            "a ** 2",
+            "'**' is not supported",
+            2,
+            2,
+            "there is no exponentiation; multiply explicitly, e.g. x * x",
+        ),
+        (
+            "a ^ 2",
+            "'^' is not supported",
+            2,
+            1,
+            "there is no exponentiation; multiply explicitly, e.g. x * x",
+        ),
+        (
+            "a % 2",
+            "'%' is only a percent sign",
+            2,
+            1,
+            "write it right after a number, e.g. 85%; there is no remainder operator",
+        ),
+        (
+            "x%",
+            "'%' is only a percent sign",
+            1,
+            1,
+            "write it right after a number, e.g. 85%; there is no remainder operator",
+        ),
         ("a = 1", "'=' is not an operator", 2, 1, "use == to compare"),
         ("a => 1", "'=>' is not an operator", 2, 2, "use >= for greater than or equal"),
         ("a <> 1", "'<>' is not an operator", 2, 2, "use != to test for a difference"),
         ("a && b", "'&&' is not an operator", 2, 2, "use and"),
         ("a || b", "'||' is not an operator", 2, 2, "use or"),
         ("a & b", "'&' is not an operator", 2, 1, "use and"),
-        ("!a", "'!' is not an operator", 0, 1, "use not to negate a condition, != to test for a difference"),
-        ("a.b", "attribute access is not supported", 1, 1, "inputs are plain names; aggregate record lists with count, share, sum, avg, min, max, any, all"),
+        (
+            "!a",
+            "'!' is not an operator",
+            0,
+            1,
+            "use not to negate a condition, != to test for a difference",
+        ),
+        (
+            "a.b",
+            "attribute access is not supported",
+            1,
+            1,
+            "inputs are plain names; aggregate record lists with count, share, sum, avg, min, max, any, all",
+        ),
         (".5", "a number cannot start with a decimal point", 0, 2, "write 0.5"),
         ("a > .25", "a number cannot start with a decimal point", 4, 3, "write 0.25"),
         ("1.", "a decimal point must be followed by a digit", 0, 2, "write 1.0 or 1"),
         ("12.x", "a decimal point must be followed by a digit", 0, 3, "write 12.0 or 12"),
-        ("1e5", "invalid number '1e5'", 0, 3, "write numbers as digits with an optional decimal part, e.g. 12, 7.5 or 85% (no exponents, no digit separators)"),
+        (
+            "1e5",
+            "invalid number '1e5'",
+            0,
+            3,
+            "write numbers as digits with an optional decimal part, e.g. 12, 7.5 or 85% (no exponents, no digit separators)",
+        ),
         ("1.2.3", "invalid number '1.2.3'", 0, 5, None),
         ("85%3", "invalid number '85%3'", 0, 4, None),
-        ("xs[0]", "'[' is not supported", 2, 1, "there is no indexing; aggregate lists with count, share, sum, avg, min, max, any, all"),
-        ("lambda x: x", "lambda expressions are not supported", 0, 6, "there are no lambdas; aggregates take the per-item expression directly, e.g. count(members, score >= 50)"),
+        (
+            "xs[0]",
+            "'[' is not supported",
+            2,
+            1,
+            "there is no indexing; aggregate lists with count, share, sum, avg, min, max, any, all",
+        ),
+        (
+            "lambda x: x",
+            "lambda expressions are not supported",
+            0,
+            6,
+            "there are no lambdas; aggregates take the per-item expression directly, e.g. count(members, score >= 50)",
+        ),
         ("count(xs, x: x > 1)", "':' is not supported", 11, 1, None),
         ("a ? b : c", "'?' is not supported", 2, 1, "use if(condition, then, else)"),
         ("a # note", "'#' is not supported", 2, 1, "expressions have no comments"),
         ("a ≥ 3", "unexpected character '≥'", 2, 1, "use >= instead"),
         ("“good”", "unexpected character '“'", 0, 1, 'use " instead'),
-        ("café > 1", "unexpected character 'é'", 3, 1, "names use ASCII letters, digits and underscores; numbers use the digits 0-9"),
+        (
+            "café > 1",
+            "unexpected character 'é'",
+            3,
+            1,
+            "names use ASCII letters, digits and underscores; numbers use the digits 0-9",
+        ),
         ("a\x00", "unexpected character U+0000", 1, 1, None),
         ("@", "unexpected character '@'", 0, 1, None),
         ('tier == "good', "unterminated string", 8, 5, 'close it with " on the same line'),
@@ -165,20 +237,86 @@ def syntax_error(text: str) -> ExpressionSyntaxError:
         ("a + * b", "expected a value, found '*'", 4, 1, None),
         ("+a", "expected a value, found '+'", 0, 1, "there is no unary '+'; remove it"),
         ("and a", "expected a value, found 'and'", 0, 3, None),
-        ("a b", "expected an operator or the end of the expression, found name 'b'", 2, 1, "is an operator missing before it?"),
-        ("a 3", "expected an operator or the end of the expression, found number 3", 2, 1, "is an operator missing before it?"),
-        ("a is b", "expected an operator or the end of the expression, found name 'is'", 2, 2, "use == or != to compare"),
-        ("a in b", "expected an operator or the end of the expression, found name 'in'", 2, 2, "there are no membership tests; compare with == and combine with or"),
-        ("a AND b", "expected an operator or the end of the expression, found name 'AND'", 2, 3, "operators are written in lowercase: and"),
-        ("a not b", "expected an operator or the end of the expression, found 'not'", 2, 3, "write not before a condition, e.g. not (a == b), or use != to compare"),
-        ("1 if a else 2", "expected an operator or the end of the expression, found name 'if'", 2, 2, "write if(condition, then, else)"),
-        ("3 (a)", "expected an operator or the end of the expression, found '('", 2, 1, "only functions can be called, e.g. min(a, b); is an operator missing?"),
-        ("a, b", "expected an operator or the end of the expression, found ','", 1, 1, "commas only separate the arguments of a function call"),
+        (
+            "a b",
+            "expected an operator or the end of the expression, found name 'b'",
+            2,
+            1,
+            "is an operator missing before it?",
+        ),
+        (
+            "a 3",
+            "expected an operator or the end of the expression, found number 3",
+            2,
+            1,
+            "is an operator missing before it?",
+        ),
+        (
+            "a is b",
+            "expected an operator or the end of the expression, found name 'is'",
+            2,
+            2,
+            "use == or != to compare",
+        ),
+        (
+            "a in b",
+            "expected an operator or the end of the expression, found name 'in'",
+            2,
+            2,
+            "there are no membership tests; compare with == and combine with or",
+        ),
+        (
+            "a AND b",
+            "expected an operator or the end of the expression, found name 'AND'",
+            2,
+            3,
+            "operators are written in lowercase: and",
+        ),
+        (
+            "a not b",
+            "expected an operator or the end of the expression, found 'not'",
+            2,
+            3,
+            "write not before a condition, e.g. not (a == b), or use != to compare",
+        ),
+        (
+            "1 if a else 2",
+            "expected an operator or the end of the expression, found name 'if'",
+            2,
+            2,
+            "write if(condition, then, else)",
+        ),
+        (
+            "3 (a)",
+            "expected an operator or the end of the expression, found '('",
+            2,
+            1,
+            "only functions can be called, e.g. min(a, b); is an operator missing?",
+        ),
+        (
+            "a, b",
+            "expected an operator or the end of the expression, found ','",
+            1,
+            1,
+            "commas only separate the arguments of a function call",
+        ),
         ("a)", "unmatched ')'", 1, 1, "remove it or add a matching '('"),
         ("(a + b", "unclosed '('", 0, 1, "add a matching ')'"),
         ("min(a, b", "unclosed '('", 3, 1, "add a matching ')'"),
-        ("(a b)", "expected an operator or ')', found name 'b'", 3, 1, "is an operator missing before it?"),
-        ("min(a b)", "expected an operator, ',' or ')', found name 'b'", 6, 1, "is an operator missing before it?"),
+        (
+            "(a b)",
+            "expected an operator or ')', found name 'b'",
+            3,
+            1,
+            "is an operator missing before it?",
+        ),
+        (
+            "min(a b)",
+            "expected an operator, ',' or ')', found name 'b'",
+            6,
+            1,
+            "is an operator missing before it?",
+        ),
         ("min(a,)", "expected a value, found ')'", 6, 1, None),
         ("a == not b", "'not' must be put in parentheses here", 5, 3, "write (not x)"),
         ("-not a", "'not' must be put in parentheses here", 1, 3, "write (not x)"),
@@ -226,7 +364,10 @@ def test_decimal_literal_must_be_finite():
 def test_length_cap():
     parse("1" * MAX_LENGTH)
     error = syntax_error("1" * (MAX_LENGTH + 10))
-    assert error.message == f"expression is too long ({MAX_LENGTH + 10} characters, at most {MAX_LENGTH})"
+    assert (
+        error.message
+        == f"expression is too long ({MAX_LENGTH + 10} characters, at most {MAX_LENGTH})"
+    )
     assert (error.offset, error.length) == (MAX_LENGTH, 10)
 
 
@@ -261,7 +402,9 @@ def test_node_cap():
     terms = (MAX_NODES + 1) // 2
     parse(" + ".join(["a"] * terms))  # 2 * terms - 1 == MAX_NODES nodes
     error = syntax_error(" + ".join(["a"] * (terms + 1)))
-    assert error.message == f"expression is too large (more than {MAX_NODES} operators and operands)"
+    assert (
+        error.message == f"expression is too large (more than {MAX_NODES} operators and operands)"
+    )
     assert (error.offset, error.length) == (4 * terms - 2, 1)
 
 

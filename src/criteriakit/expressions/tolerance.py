@@ -41,7 +41,7 @@ def tolerance(a: float, b: float) -> float:
     # Spelled out rather than max(1.0, abs(a), abs(b)): this is on every comparison's path.
     scale = a if a >= 0 else -a
     other = b if b >= 0 else -b
-    if other > scale:
+    if other > scale:  # noqa: PLR1730 - max() is a slower call on this hot path
         scale = other
     if scale <= 1.0:
         return RELATIVE_TOLERANCE
