@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from criteriakit.data import UnitRow
+from criteriakit.data import MAX_REPORTED_PROBLEMS, UnitRow
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.evaluation import evaluate_unit
 from criteriakit.framework import Framework
 from criteriakit.inputs import UnknownInputs
 from criteriakit.model.results import Result
 
-__all__ = ["MAX_REPORTED_PROBLEMS", "evaluate_rows"]
-
-MAX_REPORTED_PROBLEMS = 50
-"""After this many problems the data set is not read further: the rest would add noise."""
+__all__ = ["evaluate_rows"]
 
 
 def evaluate_rows(

@@ -20,7 +20,7 @@ import attrs
 
 from criteriakit.errors import DataError, Problem
 
-__all__ = ["MAX_DATA_BYTES", "DataFormat", "UnitRow", "read_units"]
+__all__ = ["MAX_DATA_BYTES", "MAX_REPORTED_PROBLEMS", "DataFormat", "UnitRow", "read_units"]
 
 MAX_DATA_BYTES = 512 * 1024 * 1024
 """Data files larger than this are refused (512 MiB); larger populations go columnar."""
@@ -33,7 +33,8 @@ _SUFFIXES: dict[str, DataFormat] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
-_MAX_PROBLEMS = 50
+MAX_REPORTED_PROBLEMS = 50
+"""After this many problems a data set is not read further: the rest would only add noise."""
 
 
 @attrs.frozen
@@ -219,7 +220,7 @@ def read_units(
         seen[unit] = row
         values = {key: value for key, value in record.items() if key != id_column}
         units.append(UnitRow(unit, values, row, kind == "csv"))
-        if len(problems) >= _MAX_PROBLEMS:
+        if len(problems) >= MAX_REPORTED_PROBLEMS:
             break
     if problems:
         raise DataError(problems, source=name)
