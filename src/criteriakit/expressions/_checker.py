@@ -64,6 +64,8 @@ __all__ = ["check"]
 
 _NAMES_LISTED = 8
 _CONDITION_FUNCTIONS = frozenset({"count", "share", "any", "all"})
+# result types that do not depend on the values aggregated (sum, min, max keep integers)
+_AGGREGATE_TYPES = {"count": INTEGER, "share": NUMBER, "avg": NUMBER, "any": BOOL, "all": BOOL}
 _ARITHMETIC: dict[str, ArithmeticOperator] = {"+": "+", "-": "-", "*": "*", "/": "/"}
 _LOGICAL: dict[str, LogicalOperator] = {"and": "and", "or": "or"}
 _COMPARISONS: dict[str, ComparisonOperator] = {
@@ -423,7 +425,7 @@ class _Checker:
                     _number_hint(value_type),
                 )
         elif name == "count":
-            value_type = INTEGER
+            value_type = INTEGER  # the items are only counted
         elif isinstance(source.type, RecordsType):
             raise self.error(
                 f"{name} over records needs a per-item value, e.g. {name}({first.name}, field)",
@@ -437,10 +439,7 @@ class _Checker:
             )
         else:
             value_type = source.type.item
-        if name in ("count", "share", "any", "all", "avg"):
-            kind = {"count": INTEGER, "avg": NUMBER, "share": NUMBER}.get(name, BOOL)
-        else:
-            kind = INTEGER if value_type == INTEGER else NUMBER
+        kind = _AGGREGATE_TYPES.get(name, INTEGER if value_type == INTEGER else NUMBER)
         return Aggregate(_AGGREGATES[name], source, item, level, kind, node.offset, node.length)
 
     def _frame(

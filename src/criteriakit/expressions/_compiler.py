@@ -268,6 +268,7 @@ class _Compiler:
         function = node.function
         name = node.source.name
         empty = Undefined("empty", f"{function} of an empty list '{name}'")
+        # The checker gives share, any and all a condition; the other forms may lack an item.
         if function == "count":
             fn = _count(source) if item is None else _count_where(source, item)
         elif function == "share" and item is not None:

@@ -176,8 +176,8 @@ class Lexer:
     def _string(self, start: int, quote: str) -> Token:
         text = self._text
         close = text.find(quote, start + 1)
-        newline = text.find("\n", start + 1)
-        if close == -1 or -1 < newline < close:
+        newline = text.find("\n", start + 1, len(text) if close == -1 else close)
+        if close == -1 or newline != -1:
             stop = len(text) if newline == -1 else newline
             raise self._error(
                 "unterminated string",

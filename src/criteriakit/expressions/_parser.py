@@ -9,6 +9,7 @@ Python's recursion limit; the other caps are checked on the way.
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import attrs
 
@@ -58,6 +59,11 @@ _WORD_HINTS: dict[str, str] = {
     "lambda": "there are no lambdas; aggregates take the per-item expression directly,"
     " e.g. count(members, score >= 50)",
 }
+
+
+def _binding(token: Token) -> tuple[BinaryOperator, int] | None:
+    """Return the infix operator a token stands for and its binding power, if it is one."""
+    return _BINDING.get(token.text) if token.kind in ("op", "keyword") else None
 
 
 def parse(text: str) -> Node:
@@ -140,7 +146,7 @@ class _Parser:
         left = self._prefix(min_binding)
         while True:
             token = self._token
-            entry = _BINDING.get(token.text) if token.kind in ("op", "keyword") else None
+            entry = _binding(token)
             if entry is None or entry[1] < min_binding:
                 return left
             op, binding = entry
@@ -156,7 +162,8 @@ class _Parser:
                     right.offset + right.length - left.offset,
                 )
             )
-            if binding == _COMPARISON and _BINDING.get(self._token.text, ("", 0))[1] == _COMPARISON:
+            following = _binding(self._token)
+            if binding == _COMPARISON and following is not None and following[1] == _COMPARISON:
                 raise self._error(
                     "comparisons cannot be chained",
                     self._token.offset,
@@ -242,15 +249,13 @@ class _Parser:
         length = closing.offset + 1 - token.offset
         return self._count(Call(token.text, tuple(args), token.offset, length))
 
-    def _unary(self, token: Token, op: str, operand_binding: int) -> Node:
+    def _unary(self, token: Token, op: Literal["not", "-"], operand_binding: int) -> Node:
         self._advance()
         self._enter(token)
         operand = self._expression(operand_binding)
         self._depth -= 1
         length = operand.offset + operand.length - token.offset
-        if op == "not":
-            return self._count(UnaryOp("not", operand, token.offset, length))
-        return self._count(UnaryOp("-", operand, token.offset, length))
+        return self._count(UnaryOp(op, operand, token.offset, length))
 
     def _parenthesised(self, opening: Token) -> Node:
         self._advance()
