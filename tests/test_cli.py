@@ -215,6 +215,14 @@ def test_unknown_data_format(tmp_path):
     assert "cannot tell the data format from the suffix '.xlsx'" in result.stderr
 
 
+def test_data_format_option_overrides_the_suffix(tmp_path):
+    data = tmp_path / "cells.txt"
+    data.write_text(Path(CELLS).read_text())
+    result = run("evaluate", FRAMEWORK, str(data), "--data-format", "csv", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)["results"]) == 21
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

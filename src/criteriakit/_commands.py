@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 import click
@@ -19,10 +19,11 @@ from rich.table import Table
 from criteriakit._atomic import write_text_atomic
 from criteriakit._version import __version__
 from criteriakit.batch import evaluate_rows
-from criteriakit.data import read_units
+from criteriakit.data import DataFormat, read_units
 from criteriakit.errors import CriteriaKitError
 from criteriakit.explain import format_number
 from criteriakit.framework import Framework
+from criteriakit.inputs import UnknownInputs
 from criteriakit.loading import load_framework
 from criteriakit.model.results import Result
 from criteriakit.render import render_csv, render_json
@@ -43,17 +44,17 @@ def _load(path: str) -> Framework:
 
 
 def _evaluate(
-    framework_path: str, data_path: str, id_column: str, ignore_unknown: bool
+    framework: str,
+    data: str,
+    id_column: str,
+    data_format: DataFormat | None,
+    ignore_unknown: bool,
 ) -> list[Result]:
-    framework = _load(framework_path)
+    loaded = _load(framework)
     try:
-        rows = read_units(data_path, id_column=id_column)
-        return evaluate_rows(
-            framework,
-            rows,
-            unknown_inputs="ignore" if ignore_unknown else "error",
-            source=data_path,
-        )
+        rows = read_units(data, id_column=id_column, data_format=data_format)
+        unknown: UnknownInputs = "ignore" if ignore_unknown else "error"
+        return evaluate_rows(loaded, rows, unknown_inputs=unknown, source=data)
     except CriteriaKitError as error:
         _fail(error)
 
@@ -93,15 +94,37 @@ def _emit(text: str, output: str | None) -> None:
         write_text_atomic(output, text)
 
 
-_ID_OPTION: dict[str, Any] = {
-    "default": "id",
-    "show_default": True,
-    "help": "Column holding the unit id.",
-}
-_IGNORE_OPTION: dict[str, Any] = {
-    "is_flag": True,
-    "help": "Ignore data columns that are not declared inputs (default: report them as errors).",
-}
+_DATA_OPTIONS = (
+    click.argument("framework", type=click.Path(dir_okay=False)),
+    click.argument("data", type=click.Path(dir_okay=False)),
+    click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True),
+        help="Write to this file (atomically) instead of standard output.",
+    ),
+    click.option(
+        "--id-column", default="id", show_default=True, help="Column holding the unit id."
+    ),
+    click.option(
+        "--data-format",
+        type=click.Choice(["csv", "json", "jsonl"]),
+        help="Format of DATA (default: from its suffix).",
+    ),
+    click.option(
+        "--ignore-unknown-columns",
+        "ignore_unknown",
+        is_flag=True,
+        help="Ignore data columns that are not declared inputs (default: report them as errors).",
+    ),
+)
+
+
+def _data_command(function: Callable[..., None]) -> Callable[..., None]:
+    """Add the arguments and options shared by the commands that evaluate a data set."""
+    for decorator in reversed(_DATA_OPTIONS):
+        function = decorator(function)
+    return function
 
 
 def build_cli() -> click.Group:
@@ -131,8 +154,7 @@ def build_cli() -> click.Group:
         sys.exit(1 if failed else 0)
 
     @cli.command()
-    @click.argument("framework", type=click.Path(dir_okay=False))
-    @click.argument("data", type=click.Path(dir_okay=False))
+    @_data_command
     @click.option(
         "--format",
         "output_format",
@@ -140,56 +162,26 @@ def build_cli() -> click.Group:
         default="table",
         show_default=True,
     )
-    @click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, writable=True),
-        help="Write to this file (atomically).",
-    )
-    @click.option("--id-column", **_ID_OPTION)
-    @click.option("--ignore-unknown-columns", "ignore_unknown", **_IGNORE_OPTION)
-    def evaluate(
-        framework: str,
-        data: str,
-        output_format: str,
-        output: str | None,
-        id_column: str,
-        ignore_unknown: bool,
-    ) -> None:
+    def evaluate(output_format: str, output: str | None, **source: Any) -> None:
         """Evaluate every unit of DATA (CSV, JSON or JSON Lines) against FRAMEWORK (a TOML file)."""
-        results = _evaluate(framework, data, id_column, ignore_unknown)
+        results = _evaluate(**source)
         renderers = {"json": render_json, "csv": render_csv, "table": _table}
         _emit(renderers[output_format](results), output)
 
     @cli.command()
-    @click.argument("framework", type=click.Path(dir_okay=False))
-    @click.argument("data", type=click.Path(dir_okay=False))
+    @_data_command
     @click.option(
         "-u", "--unit", "units", multiple=True, help="Explain only this unit (repeatable)."
     )
-    @click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, writable=True),
-        help="Write to this file (atomically).",
-    )
-    @click.option("--id-column", **_ID_OPTION)
-    @click.option("--ignore-unknown-columns", "ignore_unknown", **_IGNORE_OPTION)
-    def explain(
-        framework: str,
-        data: str,
-        units: tuple[str, ...],
-        output: str | None,
-        id_column: str,
-        ignore_unknown: bool,
-    ) -> None:
+    def explain(units: tuple[str, ...], output: str | None, **source: Any) -> None:
         """Explain the results of DATA against FRAMEWORK: points, reasons, what it would take."""
-        results = _evaluate(framework, data, id_column, ignore_unknown)
+        results = _evaluate(**source)
         if units:
             known = {result.unit for result in results}
             unknown = [unit for unit in units if unit not in known]
             if unknown:
-                raise click.BadParameter(f"no unit {unknown[0]!r} in {data}", param_hint="--unit")
+                message = f"no unit {unknown[0]!r} in {source['data']}"
+                raise click.BadParameter(message, param_hint="--unit")
             results = [result for result in results if result.unit in units]
         _emit("\n\n".join(result.explain() for result in results) + "\n", output)
 

@@ -57,7 +57,7 @@ def _format_of(path: Path, data_format: DataFormat | None) -> DataFormat:
                 Problem(
                     f"cannot tell the data format from the suffix {path.suffix!r}",
                     file=str(path),
-                    hint="use .csv, .json or .jsonl, or pass the format",
+                    hint="use .csv, .json or .jsonl, or give the format (--data-format)",
                 )
             ]
         )
