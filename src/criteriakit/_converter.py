@@ -7,6 +7,7 @@ values carrying the key path, so the loader can add file positions and report th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import typing
@@ -101,10 +102,8 @@ def _date(value: object, _: object) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, str):
-        try:
+        with contextlib.suppress(ValueError):
             return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
     raise Invalid(f"expected a date, got {describe(value)}", "write a TOML date: 2024-05-19")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from criteriakit.compiler import CompiledCondition, CompiledFramework
+from criteriakit.compiled import CompiledCondition, CompiledFramework
 from criteriakit.errors import EvaluationError
 from criteriakit.expressions import Undefined, approx_ge
 from criteriakit.model.results import Reason

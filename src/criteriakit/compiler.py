@@ -18,6 +18,13 @@ from typing import Literal
 import attrs
 
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean
+from criteriakit.compiled import (
+    CompiledCondition,
+    CompiledCriterion,
+    CompiledFramework,
+    CompiledIndicator,
+    CompiledTier,
+)
 from criteriakit.errors import ExpressionError
 from criteriakit.expressions import (
     BOOL,
@@ -38,7 +45,6 @@ from criteriakit.model.framework import (
     FrameworkDefinition,
     Indicator,
     Input,
-    PolicyAction,
     pick_text,
 )
 from criteriakit.model.scorers import (
@@ -63,74 +69,6 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*\Z")
 _FRAMEWORK_ID = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _RESERVED = frozenset({"and", "or", "not", "true", "false", "it"})
-
-
-@attrs.frozen
-class CompiledIndicator:
-    """An indicator ready to run: value expression, scorer, points at stake and policy."""
-
-    id: str
-    title: str
-    criterion: int
-    value: CompiledExpression
-    scorer: CompiledScorer
-    max_points: float
-    on_missing: PolicyAction
-    on_division: PolicyAction
-
-
-@attrs.frozen
-class CompiledCondition:
-    """A gate or rule ready to run; ``rank`` is the tier it concerns (0 = best)."""
-
-    id: str
-    kind: Literal["gate", "veto", "cap"]
-    message: str
-    expression: CompiledExpression
-    tier: str
-    rank: int
-
-
-@attrs.frozen
-class CompiledTier:
-    """A tier with its minimum score and compiled gates."""
-
-    id: str
-    title: str
-    min_score: float
-    gates: tuple[CompiledCondition, ...]
-
-
-@attrs.frozen
-class CompiledCriterion:
-    """A criterion's identity, maximum and the slice of indicators that belong to it."""
-
-    id: str
-    title: str
-    max_score: float
-    first: int
-    stop: int
-
-
-@attrs.frozen
-class CompiledFramework:
-    """All the runnable parts of a checked framework definition."""
-
-    definition: FrameworkDefinition
-    inputs: InputChecker
-    criteria: tuple[CompiledCriterion, ...]
-    indicators: tuple[CompiledIndicator, ...]
-    tiers: tuple[CompiledTier, ...]
-    rules: tuple[CompiledCondition, ...]
-    on_missing: PolicyAction
-    on_division: PolicyAction
-
-    def tier_rank(self, tier_id: str) -> int:
-        """Return the rank of a tier (0 = best)."""
-        for rank, tier in enumerate(self.tiers):
-            if tier.id == tier_id:
-                return rank
-        raise KeyError(tier_id)
 
 
 def input_type(spec: Input) -> ExprType:

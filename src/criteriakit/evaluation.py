@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 
 from criteriakit.classify import Classification, NotEvaluable, classify
-from criteriakit.compiler import CompiledFramework, CompiledIndicator
+from criteriakit.compiled import CompiledFramework, CompiledIndicator
 from criteriakit.errors import EvaluationError
 from criteriakit.expressions import Undefined
 from criteriakit.improve import improvement_for

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from criteriakit.compiler import CompiledFramework
+from criteriakit.compiled import CompiledFramework
 from criteriakit.evaluation import evaluate_unit
 from criteriakit.inputs import UnknownInputs
 from criteriakit.model.framework import FrameworkDefinition, pick_text

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from criteriakit.compiler import CompiledCondition, CompiledFramework, CompiledIndicator
+from criteriakit.compiled import CompiledCondition, CompiledFramework, CompiledIndicator
 from criteriakit.expressions import INTEGER, Undefined, approx_ge
 from criteriakit.model.improvement import Change, Improvement, Obstacle
 from criteriakit.model.results import IndicatorResult

@@ -1,0 +1,92 @@
+"""The compiled framework: the runnable parts the executors use.
+
+:mod:`criteriakit.compiler` builds these from a checked definition; the scalar executor (and
+later the columnar ones) only read them, never the definition's raw text.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+from criteriakit.expressions import CompiledExpression
+from criteriakit.inputs import InputChecker
+from criteriakit.model.framework import FrameworkDefinition, PolicyAction
+from criteriakit.scoring import CompiledScorer
+
+__all__ = [
+    "CompiledCondition",
+    "CompiledCriterion",
+    "CompiledFramework",
+    "CompiledIndicator",
+    "CompiledTier",
+]
+
+
+@attrs.frozen
+class CompiledIndicator:
+    """An indicator ready to run: value expression, scorer, points at stake and policy."""
+
+    id: str
+    title: str
+    criterion: int
+    value: CompiledExpression
+    scorer: CompiledScorer
+    max_points: float
+    on_missing: PolicyAction
+    on_division: PolicyAction
+
+
+@attrs.frozen
+class CompiledCondition:
+    """A gate or rule ready to run; ``rank`` is the tier it concerns (0 = best)."""
+
+    id: str
+    kind: Literal["gate", "veto", "cap"]
+    message: str
+    expression: CompiledExpression
+    tier: str
+    rank: int
+
+
+@attrs.frozen
+class CompiledTier:
+    """A tier with its minimum score and compiled gates."""
+
+    id: str
+    title: str
+    min_score: float
+    gates: tuple[CompiledCondition, ...]
+
+
+@attrs.frozen
+class CompiledCriterion:
+    """A criterion's identity, maximum and the slice of indicators that belong to it."""
+
+    id: str
+    title: str
+    max_score: float
+    first: int
+    stop: int
+
+
+@attrs.frozen
+class CompiledFramework:
+    """All the runnable parts of a checked framework definition."""
+
+    definition: FrameworkDefinition
+    inputs: InputChecker
+    criteria: tuple[CompiledCriterion, ...]
+    indicators: tuple[CompiledIndicator, ...]
+    tiers: tuple[CompiledTier, ...]
+    rules: tuple[CompiledCondition, ...]
+    on_missing: PolicyAction
+    on_division: PolicyAction
+
+    def tier_rank(self, tier_id: str) -> int:
+        """Return the rank of a tier (0 = best)."""
+        for rank, tier in enumerate(self.tiers):
+            if tier.id == tier_id:
+                return rank
+        raise KeyError(tier_id)
