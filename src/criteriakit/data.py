@@ -18,6 +18,7 @@ from typing import Literal
 
 import attrs
 
+from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit.errors import DataError, Problem
 
 __all__ = ["MAX_DATA_BYTES", "MAX_REPORTED_PROBLEMS", "DataFormat", "UnitRow", "read_units"]
@@ -62,30 +63,6 @@ def _format_of(path: Path, data_format: DataFormat | None) -> DataFormat:
             ]
         )
     return found
-
-
-def _read_text(path: Path) -> str:
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_DATA_BYTES:
-            raise DataError(
-                [
-                    Problem(
-                        f"the file is {size:,} bytes, more than the {MAX_DATA_BYTES:,} allowed",
-                        file=name,
-                    )
-                ]
-            )
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(
-            [Problem("the file is not valid UTF-8", file=name, hint="save it as UTF-8")]
-        ) from None
-    except OSError as error:
-        raise DataError(
-            [Problem(f"cannot read the file: {error.strerror or error}", file=name)]
-        ) from None
 
 
 def _csv_records(text: str, name: str) -> Iterator[tuple[int, Mapping[str, object]]]:
@@ -180,7 +157,10 @@ def read_units(
     file = Path(path)
     name = str(path)
     kind = _format_of(file, data_format)
-    text = _read_text(file)
+    try:
+        text = read_text_capped(file, MAX_DATA_BYTES)
+    except UnreadableFile as error:
+        raise DataError([error.problem]) from None
     records: Iterator[tuple[int, object]]
     if kind == "csv":
         records = _csv_records(text, name)

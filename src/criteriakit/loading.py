@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from criteriakit._converter import converter, structure
+from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._problems import RawProblem
 from criteriakit._toml_locations import TomlLocations, format_key_path
 from criteriakit.compiler import compile_definition
@@ -56,32 +57,11 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
 
     Raises :class:`~criteriakit.FrameworkError` listing every problem of the file.
     """
-    file = Path(path)
-    name = str(path)
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FrameworkError(
-                [
-                    Problem(
-                        f"the file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed",
-                        file=name,
-                    )
-                ]
-            )
-        data = file.read_bytes()
-    except OSError as error:
-        raise FrameworkError(
-            [Problem(f"cannot read the file: {error.strerror or error}", file=name)]
-        ) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise FrameworkError(
-            [Problem("the file is not valid UTF-8", file=name, line=line, hint="save it as UTF-8")]
-        ) from None
-    return loads_framework(text, source=name)
+        text = read_text_capped(Path(path), MAX_FILE_BYTES)
+    except UnreadableFile as error:
+        raise FrameworkError([error.problem]) from None
+    return loads_framework(text, source=str(path))
 
 
 def loads_framework(text: str, *, source: str = "<string>") -> Framework:

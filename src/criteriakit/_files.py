@@ -1,0 +1,40 @@
+"""Reading untrusted files: size-capped, UTF-8, every failure a :class:`Problem`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from criteriakit.errors import Problem
+
+__all__ = ["UnreadableFile", "read_text_capped"]
+
+
+class UnreadableFile(Exception):  # noqa: N818  carries a Problem for the caller's own error type
+    """The file cannot be read as text; ``problem`` says why, with the line for bad UTF-8."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def read_text_capped(path: Path, limit: int) -> str:
+    """Return the file's text (a UTF-8 BOM removed), refusing files over ``limit`` bytes."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise UnreadableFile(
+                Problem(f"the file is {size:,} bytes, more than the {limit:,} allowed", file=name)
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableFile(
+            Problem(f"cannot read the file: {error.strerror or error}", file=name)
+        ) from None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise UnreadableFile(
+            Problem("the file is not valid UTF-8", file=name, line=line, hint="save it as UTF-8")
+        ) from None
