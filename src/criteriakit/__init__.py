@@ -23,8 +23,11 @@ from criteriakit.errors import (
     ExpressionSyntaxError,
     ExpressionTypeError,
     FrameworkError,
+    PluginError,
     Problem,
+    UnknownFrameworkError,
 )
+from criteriakit.expressions import FunctionSpec
 from criteriakit.framework import Framework
 from criteriakit.loading import framework_from_dict, load_framework, loads_framework
 from criteriakit.model.framework import (
@@ -50,6 +53,8 @@ from criteriakit.model.scorers import (
     TargetScorer,
     ThresholdScorer,
 )
+from criteriakit.plugins import hookimpl
+from criteriakit.registry import Registry, get_framework
 
 __all__ = [
     "Band",
@@ -67,6 +72,7 @@ __all__ = [
     "Framework",
     "FrameworkDefinition",
     "FrameworkError",
+    "FunctionSpec",
     "Gate",
     "Improvement",
     "Indicator",
@@ -76,17 +82,22 @@ __all__ = [
     "LinearScorer",
     "LookupScorer",
     "Obstacle",
+    "PluginError",
     "Policy",
     "Problem",
     "Reason",
+    "Registry",
     "Result",
     "Rule",
     "Scorer",
     "TargetScorer",
     "ThresholdScorer",
     "Tier",
+    "UnknownFrameworkError",
     "__version__",
     "framework_from_dict",
+    "get_framework",
+    "hookimpl",
     "load_framework",
     "loads_framework",
 ]

@@ -9,7 +9,9 @@ anything the library raises on purpose; anything else escaping is a bug::
     │   ├── ExpressionSyntaxError   it does not parse (or exceeds the length/nesting caps)
     │   └── ExpressionTypeError     it parses but does not type-check against the declared inputs
     ├── DataError               unit data is invalid (all problems at once, by row and column)
-    └── EvaluationError         evaluation stopped because the framework's policy says "fail"
+    ├── EvaluationError         evaluation stopped because the framework's policy says "fail"
+    ├── PluginError             a plugin failed to load or registered something invalid
+    └── UnknownFrameworkError   no registered framework matches an id, version and date
 
 Errors that describe several findings (:class:`FrameworkError`, :class:`DataError`) carry them
 as :class:`Problem` values in ``.problems``; ``str(error)`` renders every one of them with the
@@ -30,7 +32,9 @@ __all__ = [
     "ExpressionSyntaxError",
     "ExpressionTypeError",
     "FrameworkError",
+    "PluginError",
     "Problem",
+    "UnknownFrameworkError",
 ]
 
 
@@ -191,3 +195,31 @@ class EvaluationError(CriteriaKitError):
         self.subject = subject
         self.cause = cause
         super().__init__(message)
+
+
+class PluginError(CriteriaKitError):
+    """A plugin failed to load, implements a hook wrongly, or registered something invalid.
+
+    ``plugin`` is the plugin's name, ``distribution`` the installed distribution that provides
+    it (``name version``, or ``None`` for local and in-process plugins) and ``hook`` the hook
+    being called, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        plugin: str,
+        distribution: str | None = None,
+        hook: str | None = None,
+    ) -> None:
+        self.plugin = plugin
+        self.distribution = distribution
+        self.hook = hook
+        origin = f"plugin {plugin!r}" + (f" (distribution {distribution})" if distribution else "")
+        where = f", hook {hook}" if hook else ""
+        super().__init__(f"{origin}{where}: {message}")
+
+
+class UnknownFrameworkError(CriteriaKitError):
+    """No registered framework matches; the message lists what exists and suggests the closest."""

@@ -20,6 +20,7 @@ from criteriakit._problems import RawProblem
 from criteriakit._toml_locations import TomlLocations, format_key_path
 from criteriakit.compiler import compile_definition
 from criteriakit.errors import FrameworkError, Problem
+from criteriakit.expressions import FunctionSpec
 from criteriakit.fingerprint import fingerprint
 from criteriakit.framework import Framework
 from criteriakit.model.framework import FrameworkDefinition
@@ -52,19 +53,24 @@ _LONG_DOTTED_KEY = re.compile(
 )
 
 
-def load_framework(path: str | os.PathLike[str]) -> Framework:
+def load_framework(
+    path: str | os.PathLike[str], *, functions: Mapping[str, FunctionSpec] | None = None
+) -> Framework:
     """Load, check and compile the framework file at ``path``.
 
-    Raises :class:`~criteriakit.FrameworkError` listing every problem of the file.
+    ``functions`` are extra expression functions (plugins register them). Raises
+    :class:`~criteriakit.FrameworkError` listing every problem of the file.
     """
     try:
         text = read_text_capped(Path(path), MAX_FILE_BYTES)
     except UnreadableFile as error:
         raise FrameworkError([error.problem]) from None
-    return loads_framework(text, source=str(path))
+    return loads_framework(text, source=str(path), functions=functions)
 
 
-def loads_framework(text: str, *, source: str = "<string>") -> Framework:
+def loads_framework(
+    text: str, *, source: str = "<string>", functions: Mapping[str, FunctionSpec] | None = None
+) -> Framework:
     """Load, check and compile a framework from TOML text; ``source`` names it in errors."""
     if len(text) > MAX_FILE_BYTES:
         raise FrameworkError([Problem("the framework text is larger than 4 MiB", file=source)])
@@ -81,21 +87,29 @@ def loads_framework(text: str, *, source: str = "<string>") -> Framework:
             hint="framework files need a few levels of nesting at most",
         )
         raise FrameworkError([problem], source=source) from None
-    return _build(data, source, TomlLocations(text))
+    return _build(data, source, TomlLocations(text), functions)
 
 
-def framework_from_dict(data: Mapping[str, Any], *, source: str | None = None) -> Framework:
+def framework_from_dict(
+    data: Mapping[str, Any],
+    *,
+    source: str | None = None,
+    functions: Mapping[str, FunctionSpec] | None = None,
+) -> Framework:
     """Check and compile a framework given as plain data (as parsed from TOML or JSON)."""
-    return _build(data, source, None)
+    return _build(data, source, None, functions)
 
 
 def _build(
-    data: Mapping[str, Any], source: str | None, locations: TomlLocations | None
+    data: Mapping[str, Any],
+    source: str | None,
+    locations: TomlLocations | None,
+    functions: Mapping[str, FunctionSpec] | None,
 ) -> Framework:
     definition = structure(converter(), data, FrameworkDefinition)
     if isinstance(definition, list):
         raise _error(definition, source, locations)
-    compiled = compile_definition(definition)
+    compiled = compile_definition(definition, functions)
     if isinstance(compiled, list):
         raise _error(compiled, source, locations)
     return Framework(definition, fingerprint(definition), compiled, source)

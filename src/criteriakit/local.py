@@ -1,0 +1,23 @@
+"""A local plugin directory's framework files, registered through the frameworks hook."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from criteriakit.plugins import hookimpl
+
+__all__ = ["LocalFrameworks"]
+
+
+class LocalFrameworks:
+    """Registers every ``*.toml`` file of a directory as a framework, in name order."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    @hookimpl
+    def criteriakit_register_frameworks(self, register: Callable[[Path], None]) -> None:
+        """Register the directory's framework files."""
+        for path in sorted(self.directory.glob("*.toml")):
+            register(path)

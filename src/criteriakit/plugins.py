@@ -1,0 +1,228 @@
+"""Finding and loading plugins: installed distributions, local directories, in-process objects.
+
+:func:`load_plugins` builds a fresh pluggy manager every time (there is no global one). It
+loads the ``criteriakit`` entry-point group unless autoloading is off, skips blocked plugins,
+adds local plugin directories, and checks every plugin's hooks. A plugin that fails to import
+or implements a hook that does not exist is recorded as a :class:`~criteriakit.PluginError`
+naming the plugin and its distribution; the other plugins keep working.
+
+Environment variables, read when plugins are loaded (never at import):
+
+- ``CRITERIAKIT_DISABLE_PLUGINS``: comma-separated plugin names not to load;
+- ``CRITERIAKIT_DISABLE_PLUGIN_AUTOLOAD``: any non-empty value turns entry-point loading off;
+- ``CRITERIAKIT_PATH``: local plugin directories, separated by ``os.pathsep``.
+
+A local plugin directory holds framework TOML files, each registered as a framework, and
+optionally ``criteriakit_plugin.py``, a Python plugin module. That file is code and runs when
+loaded: point only at directories you trust. Framework files never run code.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from types import ModuleType
+
+import attrs
+import pluggy
+from pluggy import HookImpl
+
+from criteriakit import hookspecs
+from criteriakit.errors import PluginError
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "LOCAL_PLUGIN_FILE",
+    "LoadedPlugins",
+    "PluginInfo",
+    "hookimpl",
+    "load_plugins",
+]
+
+ENTRY_POINT_GROUP = "criteriakit"
+LOCAL_PLUGIN_FILE = "criteriakit_plugin.py"
+
+hookimpl = pluggy.HookimplMarker("criteriakit")
+"""Marks a function as the implementation of a criteriakit hook."""
+
+
+@attrs.frozen
+class PluginInfo:
+    """A loaded plugin: its name, where it comes from and the hooks it implements."""
+
+    name: str
+    distribution: str | None
+    hooks: tuple[str, ...]
+    location: str | None = None
+
+
+@attrs.frozen
+class LoadedPlugins:
+    """A plugin manager with the plugins loaded into it and the failures met on the way."""
+
+    manager: pluggy.PluginManager
+    infos: tuple[PluginInfo, ...]
+    problems: tuple[PluginError, ...]
+
+    def info(self, name: str) -> PluginInfo:
+        """Return the information about one loaded plugin."""
+        for info in self.infos:
+            if info.name == name:
+                return info
+        raise KeyError(name)
+
+    def implementations(self, hook: str) -> Iterator[tuple[PluginInfo, Callable[..., object]]]:
+        """Yield each plugin implementing ``hook``, in pluggy's call order, with its function.
+
+        The function takes the hook's arguments by keyword. Calling each implementation on its
+        own attributes registrations and errors to one plugin.
+        """
+        caller = getattr(self.manager.hook, hook)
+        for implementation in reversed(caller.get_hookimpls()):
+            yield self.info(implementation.plugin_name), functools.partial(_call, implementation)
+
+
+def _call(implementation: HookImpl, **arguments: object) -> object:
+    return implementation.function(*(arguments[name] for name in implementation.argnames))
+
+
+def _blocked(disabled: Iterable[str]) -> frozenset[str]:
+    from_env = os.environ.get("CRITERIAKIT_DISABLE_PLUGINS", "")
+    return frozenset(name.strip() for name in (*disabled, *from_env.split(",")) if name.strip())
+
+
+def _local_dirs(plugin_dirs: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    from_env = [part for part in os.environ.get("CRITERIAKIT_PATH", "").split(os.pathsep) if part]
+    return [Path(directory) for directory in (*from_env, *plugin_dirs)]
+
+
+def _distribution_name(entry_point: importlib.metadata.EntryPoint) -> str | None:
+    dist = entry_point.dist
+    return f"{dist.name} {dist.version}" if dist is not None else None
+
+
+class _Loader:
+    """Registers plugins into one manager, recording what loaded and what failed."""
+
+    def __init__(self, blocked: frozenset[str]) -> None:
+        self.manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
+        self.manager.add_hookspecs(hookspecs)
+        self.blocked = blocked
+        self.infos: list[PluginInfo] = []
+        self.problems: list[PluginError] = []
+
+    def add(
+        self, plugin: object, name: str, distribution: str | None, location: str | None = None
+    ) -> None:
+        if name in self.blocked:
+            return
+        try:
+            self.manager.register(plugin, name=name)
+        except (pluggy.PluginValidationError, ValueError) as error:
+            self.problems.append(PluginError(str(error), plugin=name, distribution=distribution))
+            return
+        unknown = [
+            impl.function.__name__
+            for caller in self.manager.get_hookcallers(plugin) or ()
+            if not caller.has_spec()
+            for impl in caller.get_hookimpls()
+            if impl.plugin is plugin and not impl.optionalhook
+        ]
+        if unknown:
+            self.manager.unregister(plugin)
+            known = ", ".join(
+                sorted(name for name in dir(hookspecs) if name.startswith("criteriakit_"))
+            )
+            self.problems.append(
+                PluginError(
+                    f"implements unknown hook {unknown[0]!r}; the hooks are: {known}",
+                    plugin=name,
+                    distribution=distribution,
+                    hook=unknown[0],
+                )
+            )
+            return
+        hooks = tuple(sorted(caller.name for caller in self.manager.get_hookcallers(plugin) or ()))
+        self.infos.append(PluginInfo(name, distribution, hooks, location))
+
+    def entry_points(self) -> None:
+        for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            if entry_point.name in self.blocked:
+                continue
+            distribution = _distribution_name(entry_point)
+            try:
+                plugin = entry_point.load()
+            except Exception as error:  # noqa: BLE001  a broken plugin must not stop the others
+                self.problems.append(
+                    PluginError(
+                        f"failed to import {entry_point.value!r}: {type(error).__name__}: {error}",
+                        plugin=entry_point.name,
+                        distribution=distribution,
+                    )
+                )
+                continue
+            self.add(plugin, entry_point.name, distribution)
+
+    def local_directory(self, directory: Path) -> None:
+        from criteriakit.local import LocalFrameworks  # noqa: PLC0415  avoids an import cycle
+
+        name = f"local:{directory}"
+        if not directory.is_dir():
+            self.problems.append(PluginError(f"{directory} is not a directory", plugin=name))
+            return
+        self.add(LocalFrameworks(directory), name, None, str(directory))
+        module_path = directory / LOCAL_PLUGIN_FILE
+        if module_path.is_file():
+            module = self._import_file(module_path)
+            if module is not None:
+                self.add(module, f"local:{module_path}", None, str(module_path))
+
+    def _import_file(self, path: Path) -> ModuleType | None:
+        module_name = f"criteriakit_local_{abs(hash(str(path.resolve())))}"
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        if spec is None or spec.loader is None:  # pragma: no cover - only for unreadable paths
+            self.problems.append(PluginError(f"cannot import {path}", plugin=f"local:{path}"))
+            return None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception as error:  # noqa: BLE001  a broken local plugin must not stop the others
+            del sys.modules[module_name]
+            self.problems.append(
+                PluginError(
+                    f"failed to import {path}: {type(error).__name__}: {error}",
+                    plugin=f"local:{path}",
+                )
+            )
+            return None
+        return module
+
+
+def load_plugins(
+    *,
+    autoload: bool = True,
+    disabled: Iterable[str] = (),
+    plugin_dirs: Sequence[str | os.PathLike[str]] = (),
+    plugins: Sequence[tuple[str, object]] = (),
+) -> LoadedPlugins:
+    """Load plugins into a new manager.
+
+    ``autoload`` loads the ``criteriakit`` entry points (unless
+    ``CRITERIAKIT_DISABLE_PLUGIN_AUTOLOAD`` is set); ``disabled`` names plugins to skip (with
+    those of ``CRITERIAKIT_DISABLE_PLUGINS``); ``plugin_dirs`` adds local plugin directories
+    (after those of ``CRITERIAKIT_PATH``); ``plugins`` adds in-process ``(name, plugin)`` pairs.
+    """
+    loader = _Loader(_blocked(disabled))
+    if autoload and not os.environ.get("CRITERIAKIT_DISABLE_PLUGIN_AUTOLOAD"):
+        loader.entry_points()
+    for directory in _local_dirs(plugin_dirs):
+        loader.local_directory(directory)
+    for name, plugin in plugins:
+        loader.add(plugin, name, None)
+    return LoadedPlugins(loader.manager, tuple(loader.infos), tuple(loader.problems))

@@ -1,0 +1,220 @@
+"""The registry: every framework and function the loaded plugins registered, by name.
+
+Frameworks are known by ``id@version`` and have validity dates; :meth:`Registry.get` gives the
+version valid on a date (today by default). Registrations that fail (an invalid framework file,
+a duplicate ``id@version``, something that is not a function spec) become
+:class:`~criteriakit.PluginError` values in :attr:`Registry.problems`, naming the plugin; the
+rest of the registry still works.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from collections.abc import Callable, Iterable, Sequence
+
+import attrs
+
+from criteriakit.errors import CriteriaKitError, PluginError, UnknownFrameworkError
+from criteriakit.expressions import FunctionSpec
+from criteriakit.framework import Framework
+from criteriakit.loading import load_framework
+from criteriakit.plugins import LoadedPlugins, PluginInfo, load_plugins
+
+__all__ = ["RegisteredFramework", "Registry", "get_framework", "split_ref"]
+
+
+@attrs.frozen
+class RegisteredFramework:
+    """A framework and the plugin that registered it."""
+
+    framework: Framework
+    plugin: PluginInfo
+
+    def valid_on(self, day: dt.date) -> bool:
+        """Whether the framework's validity period includes ``day``."""
+        definition = self.framework.definition
+        after_start = definition.valid_from is None or definition.valid_from <= day
+        before_end = definition.valid_until is None or day <= definition.valid_until
+        return after_start and before_end
+
+    @property
+    def validity(self) -> str:
+        """The validity period as text: ``2024-05-19 ..``, ``.. 2025-12-31`` or ``always``."""
+        definition = self.framework.definition
+        if definition.valid_from is None and definition.valid_until is None:
+            return "always"
+        start = definition.valid_from.isoformat() if definition.valid_from else ""
+        end = definition.valid_until.isoformat() if definition.valid_until else ""
+        return f"{start} .. {end}".strip()
+
+
+def split_ref(ref: str) -> tuple[str, str | None]:
+    """Split ``id@version`` into its id and version (``None`` without ``@``)."""
+    framework_id, _, version = ref.partition("@")
+    return framework_id, version or None
+
+
+class Registry:
+    """Frameworks and functions registered by a set of loaded plugins."""
+
+    def __init__(self, plugins: LoadedPlugins) -> None:
+        self.plugins = plugins
+        self.functions: dict[str, FunctionSpec] = {}
+        self.function_origins: dict[str, PluginInfo] = {}
+        self.frameworks: dict[tuple[str, str], RegisteredFramework] = {}
+        self._problems: list[PluginError] = list(plugins.problems)
+        self._collect_functions()
+        self._collect_frameworks()
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        autoload: bool = True,
+        disabled: Iterable[str] = (),
+        plugin_dirs: Sequence[str | os.PathLike[str]] = (),
+        plugins: Sequence[tuple[str, object]] = (),
+    ) -> Registry:
+        """Load plugins (see :func:`criteriakit.plugins.load_plugins`) and build their registry."""
+        return cls(
+            load_plugins(
+                autoload=autoload, disabled=disabled, plugin_dirs=plugin_dirs, plugins=plugins
+            )
+        )
+
+    @property
+    def problems(self) -> tuple[PluginError, ...]:
+        """Every plugin failure met while loading plugins and collecting registrations."""
+        return tuple(self._problems)
+
+    def _fail(self, plugin: PluginInfo, hook: str, message: str) -> None:
+        self._problems.append(
+            PluginError(message, plugin=plugin.name, distribution=plugin.distribution, hook=hook)
+        )
+
+    def _collect_functions(self) -> None:
+        hook = "criteriakit_register_functions"
+        for plugin, implementation in self.plugins.implementations(hook):
+            for spec in self._registrations(plugin, hook, implementation):
+                if not isinstance(spec, FunctionSpec):
+                    self._fail(
+                        plugin, hook, f"registered {type(spec).__name__}, not a FunctionSpec"
+                    )
+                elif spec.name in self.functions:
+                    other = self.function_origins[spec.name].name
+                    self._fail(
+                        plugin,
+                        hook,
+                        f"function {spec.name!r} is already registered by plugin {other!r}",
+                    )
+                else:
+                    self.functions[spec.name] = spec
+                    self.function_origins[spec.name] = plugin
+
+    def _collect_frameworks(self) -> None:
+        hook = "criteriakit_register_frameworks"
+        for plugin, implementation in self.plugins.implementations(hook):
+            for item in self._registrations(plugin, hook, implementation):
+                framework = self._framework(plugin, hook, item)
+                if framework is None:
+                    continue
+                key = (framework.id, framework.version)
+                if key in self.frameworks:
+                    other = self.frameworks[key].plugin.name
+                    self._fail(
+                        plugin,
+                        hook,
+                        f"framework {framework.ref} is already registered by plugin {other!r}",
+                    )
+                    continue
+                self.frameworks[key] = RegisteredFramework(framework, plugin)
+
+    def _registrations(
+        self, plugin: PluginInfo, hook: str, implementation: Callable[..., object]
+    ) -> list[object]:
+        """Run one plugin's hook implementation; return what it registered before any failure."""
+        registered: list[object] = []
+        try:
+            implementation(register=registered.append)
+        except CriteriaKitError as error:
+            self._fail(plugin, hook, str(error))
+        except Exception as error:  # noqa: BLE001  a failing plugin must not stop the others
+            self._fail(plugin, hook, f"raised {type(error).__name__}: {error}")
+        return registered
+
+    def _framework(self, plugin: PluginInfo, hook: str, item: object) -> Framework | None:
+        if isinstance(item, Framework):
+            return item
+        if isinstance(item, str | os.PathLike):
+            try:
+                return load_framework(item, functions=self.functions)
+            except CriteriaKitError as error:
+                self._fail(plugin, hook, str(error))
+                return None
+        self._fail(
+            plugin,
+            hook,
+            f"registered {type(item).__name__}; register a framework file path or a Framework",
+        )
+        return None
+
+    def get(
+        self, framework_id: str, version: str | None = None, on: dt.date | None = None
+    ) -> Framework:
+        """Return the framework ``framework_id``: the given ``version``, or the one valid ``on``.
+
+        ``on`` defaults to today. Raises :class:`~criteriakit.UnknownFrameworkError` when no
+        version matches or when several are valid on that date, listing what exists.
+        """
+        versions = [
+            entry for (known_id, _), entry in self.frameworks.items() if known_id == framework_id
+        ]
+        if not versions:
+            known = sorted({known_id for known_id, _ in self.frameworks})
+            close = difflib.get_close_matches(framework_id, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            listed = ", ".join(known) if known else "none (is the plugin installed?)"
+            raise UnknownFrameworkError(
+                f"no framework {framework_id!r}{hint} registered frameworks: {listed}"
+            )
+        if version is not None:
+            for entry in versions:
+                if entry.framework.version == version:
+                    return entry.framework
+            listed = ", ".join(sorted(entry.framework.version for entry in versions))
+            raise UnknownFrameworkError(
+                f"framework {framework_id!r} has no version {version!r}; versions: {listed}"
+            )
+        day = on or dt.datetime.now(tz=dt.timezone.utc).date()
+        valid = [entry for entry in versions if entry.valid_on(day)]
+        if len(valid) == 1:
+            return valid[0].framework
+        listed = "; ".join(f"{entry.framework.version} ({entry.validity})" for entry in versions)
+        if not valid:
+            raise UnknownFrameworkError(
+                f"no version of {framework_id!r} is valid on {day}; versions: {listed}"
+            )
+        raise UnknownFrameworkError(
+            f"{len(valid)} versions of {framework_id!r} are valid on {day}; give the version: {listed}"
+        )
+
+    def resolve(self, ref: str, on: dt.date | None = None) -> Framework:
+        """Return the framework named by ``id`` or ``id@version`` (see :meth:`get`)."""
+        framework_id, version = split_ref(ref)
+        return self.get(framework_id, version, on)
+
+
+def get_framework(
+    framework_id: str,
+    version: str | None = None,
+    on: dt.date | None = None,
+    *,
+    registry: Registry | None = None,
+) -> Framework:
+    """Return a registered framework by id, version or validity date (see :meth:`Registry.get`).
+
+    Without ``registry``, the installed plugins and ``CRITERIAKIT_PATH`` are loaded afresh.
+    """
+    return (registry or Registry.load()).get(framework_id, version, on)
