@@ -256,18 +256,21 @@ def installed(tmp_path, monkeypatch):
         sys.modules.pop(module, None)
 
 
-def test_entry_points_load_and_a_broken_one_names_its_distribution(installed):
+@pytest.mark.usefixtures("installed")
+def test_entry_points_load_and_a_broken_one_names_its_distribution():
     reg = Registry.load()
     assert reg.get("vn.four-good-cell").ref == "vn.four-good-cell@2024"
     assert reg.frameworks["vn.four-good-cell", "2024"].plugin.distribution == "good_cells 1.2"
     broken = [problem for problem in reg.problems if problem.plugin == "broken_plugin"]
-    assert [str(problem) for problem in broken] == [
+    expected = (
         "plugin 'broken_plugin' (distribution broken_plugin 1.2): "
         "failed to import 'broken_plugin': ImportError: the plugin is broken"
-    ]
+    )
+    assert [str(problem) for problem in broken] == [expected]
 
 
-def test_autoload_can_be_turned_off(installed, monkeypatch):
+@pytest.mark.usefixtures("installed")
+def test_autoload_can_be_turned_off(monkeypatch):
     assert Registry.load(autoload=False).frameworks == {}
     monkeypatch.setenv("CRITERIAKIT_DISABLE_PLUGIN_AUTOLOAD", "1")
     assert Registry.load().frameworks == {}
