@@ -140,7 +140,7 @@ def test_a_plugin_function_is_usable_in_frameworks(tmp_path):
     assert reg.function_origins["per_member"].name == "functions"
 
 
-def test_invalid_registrations_are_reported_and_the_rest_works(tmp_path):
+def test_invalid_registrations_are_reported_and_the_rest_works():
     class Broken:
         @hookimpl
         def criteriakit_register_frameworks(self, register):
@@ -177,7 +177,7 @@ def test_a_misspelled_hook_is_an_error_naming_the_plugin():
 def test_wrong_hook_arguments_are_an_error():
     class WrongArguments:
         @hookimpl
-        def criteriakit_register_frameworks(self, register, extra):
+        def criteriakit_register_frameworks(self, register, extra):  # noqa: ARG002  the extra argument is the mistake under test
             register(CELL)
 
     reg = registry(("wrong", WrongArguments()))
