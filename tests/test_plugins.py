@@ -137,7 +137,7 @@ def test_a_plugin_function_is_usable_in_frameworks(tmp_path):
     reg = registry(("functions", Functions()), plugin_dirs=[tmp_path])
     assert reg.problems == ()
     assert reg.get("test.small").evaluate({"done": 3, "planned": 4, "ok": True}).score == 85
-    assert reg.function_origins["per_member"].name == "functions"
+    assert reg.origins["function", "per_member"].name == "functions"
 
 
 def test_invalid_registrations_are_reported_and_the_rest_works():
@@ -208,10 +208,10 @@ def test_local_directory_with_frameworks_and_a_python_plugin(tmp_path, monkeypat
     monkeypatch.setenv("CRITERIAKIT_PATH", str(tmp_path))
     reg = Registry.load(autoload=False)
     assert reg.problems == ()
-    assert "double" in reg.functions
+    assert "double" in reg.extensions.functions
     assert reg.get("vn.four-good-cell").version == "2024"
     names = [info.name for info in reg.plugins.infos]
-    assert names == [f"local:{tmp_path}", f"local:{tmp_path / 'criteriakit_plugin.py'}"]
+    assert names == ["criteriakit", f"local:{tmp_path}", f"local:{tmp_path / 'criteriakit_plugin.py'}"]
 
 
 def test_a_broken_local_plugin_file_and_a_missing_directory(tmp_path):

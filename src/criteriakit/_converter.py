@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -20,26 +20,14 @@ from cattrs.errors import ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn
 
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean
-from criteriakit.model.scorers import (
-    BooleanScorer,
-    LinearScorer,
-    LookupScorer,
-    Scorer,
-    TargetScorer,
-    ThresholdScorer,
-)
 
-__all__ = ["Invalid", "converter", "describe", "make_converter", "structure"]
+if TYPE_CHECKING:
+    from criteriakit.scorer_types import ScorerType
+from criteriakit.model.scorers import ScorerSpec
+
+__all__ = ["Invalid", "converter", "converter_for", "describe", "make_converter", "structure"]
 
 T = TypeVar("T")
-
-SCORER_TYPES: dict[str, type[Any]] = {
-    "linear": LinearScorer,
-    "thresholds": ThresholdScorer,
-    "target": TargetScorer,
-    "boolean": BooleanScorer,
-    "lookup": LookupScorer,
-}
 
 
 class Invalid(ValueError):  # noqa: N818  it is a finding, not an "...Error" control-flow signal
@@ -231,26 +219,29 @@ def _attrs_hook_factory(
     return factory
 
 
-def _structure_scorer(converter: cattrs.Converter) -> Callable[[object, object], Scorer]:
-    names = tuple(SCORER_TYPES)
+def _structure_scorer(
+    converter: cattrs.Converter, scorer_types: Mapping[str, type[Any]]
+) -> Callable[[object, object], ScorerSpec]:
+    names = tuple(scorer_types)
+    listed = ", ".join(f'"{name}"' for name in names)
 
-    def structure_scorer(value: object, _: object) -> Scorer:
-        listed = ", ".join(f'"{name}"' for name in names)
+    def structure_scorer(value: object, _: object) -> ScorerSpec:
         if not isinstance(value, Mapping):
-            raise Invalid(
-                f"expected a scorer table, got {describe(value)}",
-                f'write {{ type = "linear", ... }}; types: {listed}',
-            )
+            hint = f'write {{ type = "linear", ... }}; types: {listed}'
+            raise Invalid(f"expected a scorer table, got {describe(value)}", hint)
         kind = value.get("type")
         if kind is None:
             raise Invalid("missing key 'type'", f"the scorer type is one of {listed}", key="type")
-        if not isinstance(kind, str) or kind not in SCORER_TYPES:
-            hint = did_you_mean(kind, names) if isinstance(kind, str) else None
+        if not isinstance(kind, str) or kind not in scorer_types:
+            suggestion = did_you_mean(kind, names) if isinstance(kind, str) else None
             shown = f'"{kind}"' if isinstance(kind, str) else describe(kind)
+            message = f"unknown scorer type {shown}; expected one of {listed}"
             raise Invalid(
-                f"unknown scorer type {shown}; expected one of {listed}", hint, key="type"
+                message,
+                suggestion or "a plugin may provide it: see criteriakit plugins",
+                key="type",
             )
-        scorer: Scorer = converter.structure(dict(value), SCORER_TYPES[kind])
+        scorer: ScorerSpec = converter.structure(dict(value), scorer_types[kind])
         return scorer
 
     return structure_scorer
@@ -269,8 +260,12 @@ def _is_table(annotation: Any) -> bool:
     return bool(get_origin(annotation) is dict and get_args(annotation) != (str, str))
 
 
-def make_converter() -> cattrs.Converter:
-    """Build the strict converter used for framework files and result JSON."""
+def make_converter(scorer_types: Mapping[str, type[Any]] | None = None) -> cattrs.Converter:
+    """Build the strict converter for framework files and result JSON.
+
+    ``scorer_types`` maps scorer type names to their parameter classes (the built-in ones by
+    default); a scorer table is structured into the class its ``type`` names.
+    """
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     converter.register_structure_hook(int, _strict_int)
     converter.register_structure_hook(float, _strict_float)
@@ -291,7 +286,14 @@ def make_converter() -> cattrs.Converter:
         _is_table, lambda t: _mapping_hook(converter, get_args(t)[1])
     )
     converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory(converter))
-    converter.register_structure_hook(Scorer, _structure_scorer(converter))
+    if scorer_types is None:
+        from criteriakit.scorer_types import BUILTIN_SCORER_TYPES  # noqa: PLC0415  avoids an import cycle
+
+        scorer_types = {scorer.name: scorer.parameters for scorer in BUILTIN_SCORER_TYPES}
+    converter.register_structure_hook(ScorerSpec, _structure_scorer(converter, scorer_types))
+    converter.register_unstructure_hook(
+        ScorerSpec, lambda value: converter.unstructure(value, type(value))
+    )
     return converter
 
 
@@ -345,5 +347,15 @@ def _flatten(error: BaseException, path: KeyPath) -> typing.Iterator[RawProblem]
 
 @functools.cache
 def converter() -> cattrs.Converter:
-    """Return the converter, built on first use and then shared (it holds no mutable state)."""
+    """Return the converter for the built-in scorer types, built on first use and then shared."""
     return make_converter()
+
+
+def converter_for(scorer_types: Mapping[str, ScorerType]) -> cattrs.Converter:
+    """Return a converter that knows ``scorer_types`` (shared between equal tables)."""
+    return _converter_for(tuple((name, scorer.parameters) for name, scorer in scorer_types.items()))
+
+
+@functools.cache
+def _converter_for(scorer_types: tuple[tuple[str, type[Any]], ...]) -> cattrs.Converter:
+    return make_converter(dict(scorer_types))

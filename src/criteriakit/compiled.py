@@ -11,6 +11,7 @@ from typing import Literal
 import attrs
 
 from criteriakit.expressions import CompiledExpression
+from criteriakit.extensions import Weighting
 from criteriakit.inputs import InputChecker
 from criteriakit.model.framework import FrameworkDefinition, PolicyAction
 from criteriakit.scoring import CompiledScorer
@@ -83,6 +84,7 @@ class CompiledFramework:
     rules: tuple[CompiledCondition, ...]
     on_missing: PolicyAction
     on_division: PolicyAction
+    weighting: Weighting
 
     def tier_rank(self, tier_id: str) -> int:
         """Return the rank of a tier (0 = best)."""

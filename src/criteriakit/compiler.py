@@ -12,7 +12,7 @@ from __future__ import annotations
 import keyword
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from typing import Literal
 
 import attrs
@@ -32,13 +32,13 @@ from criteriakit.expressions import (
     NUMBER,
     CompiledExpression,
     ExprType,
-    FunctionSpec,
     LevelType,
     ListType,
     RecordsType,
     ScalarType,
     compile_expression,
 )
+from criteriakit.extensions import Extensions, Weighting
 from criteriakit.inputs import InputChecker
 from criteriakit.model.framework import (
     Criterion,
@@ -47,14 +47,8 @@ from criteriakit.model.framework import (
     Input,
     pick_text,
 )
-from criteriakit.model.scorers import (
-    BooleanScorer,
-    LinearScorer,
-    LookupScorer,
-    TargetScorer,
-    ThresholdScorer,
-)
-from criteriakit.scoring import CompiledScorer, compile_scorer
+from criteriakit.scorer_types import ScorerContext
+from criteriakit.scoring import CompiledScorer
 
 __all__ = [
     "CompiledCondition",
@@ -92,11 +86,10 @@ def _scalar_type(kind: str, levels: tuple[str, ...] | None) -> ScalarType | Leve
 class _Checker:
     """Collects problems while compiling; one instance per definition."""
 
-    def __init__(
-        self, definition: FrameworkDefinition, functions: Mapping[str, FunctionSpec]
-    ) -> None:
+    def __init__(self, definition: FrameworkDefinition, extensions: Extensions) -> None:
         self.definition = definition
-        self.functions = functions
+        self.extensions = extensions
+        self.functions = extensions.functions
         self.problems: list[RawProblem] = []
         self.scope: dict[str, ExprType] = {}
 
@@ -115,6 +108,16 @@ class _Checker:
             return None
 
     # ------------------------------------------------------------------ framework header
+
+    def weighting(self) -> Weighting | None:
+        found = self.extensions.weightings.get(self.definition.weighting)
+        if found is None:
+            names = sorted(self.extensions.weightings)
+            hint = (
+                did_you_mean(self.definition.weighting, names) or f"weightings: {', '.join(names)}"
+            )
+            self.problem(("weighting",), f"unknown weighting '{self.definition.weighting}'", hint)
+        return found
 
     def header(self) -> None:
         d = self.definition
@@ -397,129 +400,36 @@ class _Checker:
         points_scale: bool,
     ) -> CompiledScorer | None:
         spec = indicator.scorer
-        value_type = value.type if value is not None else None
-        start = len(self.problems)
-        unit_max = max_points if points_scale else 1.0
-        numeric = (NUMBER, INTEGER)
-        target: CompiledExpression | None = None
-        if isinstance(spec, LinearScorer):
-            self._expects(path, spec.type, value_type, numeric, "a number")
-            if spec.zero_at == spec.full_at:
-                self.problem(
-                    (*path, "full_at"), f"full_at must differ from zero_at ({spec.zero_at:g})"
-                )
-        elif isinstance(spec, ThresholdScorer):
-            self._expects(path, spec.type, value_type, numeric, "a number")
-            self._bands(path, spec, unit_max)
-        elif isinstance(spec, TargetScorer):
-            self._expects(path, spec.type, value_type, numeric, "a number")
-            if isinstance(spec.target, str):
-                target = self.expression((*path, "target"), spec.target, None)
-                if target is not None and target.type not in numeric:
-                    self.problem(
-                        (*path, "target"),
-                        f"the target must be a number, but '{spec.target}' is {target.type}",
-                    )
-            elif not (spec.target > 0 and math.isfinite(spec.target)):
-                self.problem(
-                    (*path, "target"), f"the target must be a positive number, got {spec.target:g}"
-                )
-        elif isinstance(spec, BooleanScorer):
-            self._expects(path, spec.type, value_type, (BOOL,), "a bool")
-        else:
-            self._lookup(path, spec, value_type, unit_max)
-        if len(self.problems) != start:
+        scorer_type = self.extensions.scorers[spec.type]
+        if value is None:
             return None
-        return compile_scorer(
-            spec,
-            max_points,
-            awards_in_points=points_scale,
-            target=target,
-            parse_key=_key_parser(value_type),
-        )
-
-    def _expects(
-        self,
-        path: KeyPath,
-        scorer: str,
-        actual: ExprType | None,
-        allowed: tuple[ExprType, ...],
-        wanted: str,
-    ) -> None:
-        if actual is not None and actual not in allowed:
-            value_path = (*path[:-1], "value")
-            self.problem(value_path, f"a {scorer} scorer needs {wanted}, but the value is {actual}")
-
-    def _award(self, path: KeyPath, award: float, unit_max: float) -> None:
-        if not 0 <= award <= unit_max:
-            unit = (
-                "the indicator's points"
-                if self.definition.scale == "points"
-                else "1 (a fraction of the indicator)"
+        if scorer_type.value_types and value.type not in scorer_type.value_types:
+            message = (
+                f"a {spec.type} scorer needs {scorer_type.accepts}, but the value is {value.type}"
             )
+            self.problem((*path[:-1], "value"), message)
+            return None
+        start = len(self.problems)
+
+        def report(relative: KeyPath, message: str, hint: str | None, at_key: bool) -> None:
+            self.problems.append(RawProblem((*path, *relative), message, hint, at_key=at_key))
+
+        context = ScorerContext(
+            max_points,
+            points_scale,
+            value.type,
+            lambda key, text: self.expression((*path, key), text, None),
+            report,
+        )
+        try:
+            compiled = scorer_type.compile(spec, context)
+        except Exception as error:  # noqa: BLE001  a plugin scorer's failure is reported, not raised
             self.problem(
                 path,
-                f"award {award:g} is outside 0 .. {unit_max:g}",
-                f"awards range from 0 to {unit}",
+                f"scorer type {spec.type!r} failed to compile: {type(error).__name__}: {error}",
             )
-
-    def _bands(self, path: KeyPath, spec: ThresholdScorer, unit_max: float) -> None:
-        if not spec.bands:
-            self.problem(
-                (*path, "bands"),
-                "a thresholds scorer needs at least one band",
-                "bands = [{ min = 0.9, award = 10 }]",
-            )
-            return
-        ascending = spec.bands[0].min is not None
-        bounds: set[float] = set()
-        for index, band in enumerate(spec.bands):
-            band_path = (*path, "bands", index)
-            if (band.min is None) == (band.max is None):
-                self.problem(
-                    band_path,
-                    "a band needs exactly one of 'min' and 'max'",
-                    "{ min = 0.9, award = 10 }",
-                )
-                continue
-            if (band.min is not None) != ascending:
-                self.problem(
-                    band_path,
-                    "all bands must use the same key, 'min' or 'max'",
-                    "use 'min' when higher is better",
-                )
-                continue
-            bound = band.min if band.min is not None else band.max
-            if bound in bounds:
-                self.problem(band_path, f"two bands have the bound {bound:g}")
-            bounds.add(bound)  # type: ignore[arg-type]
-            self._award((*band_path, "award"), band.award, unit_max)
-        self._award((*path, "otherwise"), spec.otherwise, unit_max)
-
-    def _lookup(
-        self, path: KeyPath, spec: LookupScorer, value_type: ExprType | None, unit_max: float
-    ) -> None:
-        if not spec.table:
-            self.problem(
-                (*path, "table"),
-                "a lookup scorer needs a table",
-                'table = { "good" = 5, "fair" = 2 }',
-            )
-        for key, award in spec.table.items():
-            self._award((*path, "table", key), award, unit_max)
-            if value_type is not None and not _key_fits(key, value_type):
-                hint = _key_hint(key, value_type)
-                self.problems.append(
-                    RawProblem(
-                        (*path, "table", key),
-                        f"key '{key}' is not a possible value of the indicator ({value_type})",
-                        hint,
-                        at_key=True,
-                    )
-                )
-        if value_type is not None and isinstance(value_type, ListType | RecordsType):
-            self._expects(path, "lookup", value_type, (), "a level, bool or integer")
-        self._award((*path, "otherwise"), spec.otherwise, unit_max)
+            return None
+        return compiled if len(self.problems) == start else None
 
     # ------------------------------------------------------------------ tiers and rules
 
@@ -604,48 +514,18 @@ def _path_text(path: KeyPath) -> str:
     return format_key_path(path)
 
 
-def _key_fits(key: str, value_type: ExprType) -> bool:
-    if value_type == BOOL:
-        return key in {"true", "false"}
-    if value_type == INTEGER:
-        return re.fullmatch(r"-?\d+", key) is not None
-    if isinstance(value_type, LevelType):
-        return key in value_type.levels
-    return False
-
-
-def _key_hint(key: str, value_type: ExprType) -> str | None:
-    if isinstance(value_type, LevelType):
-        return (
-            did_you_mean(key, value_type.levels)
-            or f"the levels are: {', '.join(value_type.levels)}"
-        )
-    if value_type == BOOL:
-        return 'the keys of a bool value are "true" and "false"'
-    if value_type == INTEGER:
-        return 'the keys of an integer value are whole numbers written as strings: "0", "1"'
-    return "a lookup needs a level, bool or integer value"
-
-
-def _key_parser(value_type: ExprType | None) -> Callable[[str], object]:
-    if value_type == INTEGER:
-        return int
-    if value_type == BOOL:
-        return lambda key: key == "true"
-    return str
-
-
 def compile_definition(
-    definition: FrameworkDefinition, functions: Mapping[str, FunctionSpec] | None = None
+    definition: FrameworkDefinition, extensions: Extensions
 ) -> CompiledFramework | list[RawProblem]:
-    """Check ``definition`` and compile it, or return every problem found."""
-    checker = _Checker(definition, functions or {})
+    """Check ``definition`` against ``extensions`` and compile it, or return every problem."""
+    checker = _Checker(definition, extensions)
+    weighting = checker.weighting()
     checker.header()
     checker.inputs()
     criteria, indicators = checker.criteria()
     tiers = checker.tiers()
     rules = checker.rules()
-    if checker.problems:
+    if checker.problems or weighting is None:
         return checker.problems
     policy = definition.policy
     return CompiledFramework(
@@ -657,4 +537,5 @@ def compile_definition(
         rules,
         policy.missing_input,
         policy.division_by_zero,
+        weighting,
     )

@@ -1,8 +1,9 @@
 """The scalar executor: evaluate one unit, with a full explanation.
 
 It is the reference semantics every other executor must match: indicator values, points under
-the undefined-value policies, criterion scores, the total (rescaled when indicators are
-excluded, rounded to 1e-9), classification, and what it would take to reach the next tier.
+the undefined-value policies, criterion scores, the total by the framework's weighting (the sum,
+rescaled when indicators are excluded, by default; rounded to 1e-9), classification, and what it
+would take to reach the next tier.
 """
 
 from __future__ import annotations
@@ -67,17 +68,16 @@ def evaluate_unit(
     definition = compiled.definition
     indicator_results: list[IndicatorResult] = []
     raw_points: list[float] = []
+    excluded: list[float] = []
     blocking: Reason | None = None
-    excluded_max = 0.0
     for indicator in compiled.indicators:
         value = indicator.value.evaluate(env)
         points = indicator.scorer.score(value, env) if not isinstance(value, Undefined) else value
         if isinstance(points, Undefined):
             result, reason = _undefined(indicator, value, points, unit)
             blocking = blocking or reason
-            if result.status == "excluded":
-                excluded_max += indicator.max_points
             raw_points.append(0.0)
+            excluded.append(indicator.max_points if result.status == "excluded" else 0.0)
         else:
             result = IndicatorResult(
                 indicator.id,
@@ -87,17 +87,22 @@ def evaluate_unit(
                 indicator.max_points,
             )
             raw_points.append(points)
+            excluded.append(0.0)
         indicator_results.append(result)
 
+    criterion_scores = [math.fsum(raw_points[c.first : c.stop]) for c in compiled.criteria]
+    criterion_maxima = [
+        c.max_score - math.fsum(excluded[c.first : c.stop]) for c in compiled.criteria
+    ]
     criteria = tuple(
         CriterionResult(
             criterion.id,
             criterion.title,
-            round(math.fsum(raw_points[criterion.first : criterion.stop]), SCORE_DIGITS),
+            round(score, SCORE_DIGITS),
             criterion.max_score,
             tuple(indicator_results[criterion.first : criterion.stop]),
         )
-        for criterion in compiled.criteria
+        for criterion, score in zip(compiled.criteria, criterion_scores, strict=True)
     )
     max_score = definition.max_score
 
@@ -122,15 +127,16 @@ def evaluate_unit(
             improvement=improvement,
         )
 
-    total = math.fsum(raw_points)
-    scored_max = max_score - excluded_max
+    scored_max = math.fsum(criterion_maxima)
     if blocking is None and scored_max <= 1e-12:
         blocking = Reason(
             "not-evaluable", "not-evaluable", "every indicator was excluded: nothing left to score"
         )
     if blocking is not None:
         return finish(None, None, (blocking,))
-    score = round(total if excluded_max == 0 else total * max_score / scored_max, SCORE_DIGITS)
+    score = round(
+        compiled.weighting.combine(criterion_scores, criterion_maxima, max_score), SCORE_DIGITS
+    )
     try:
         classification = classify(compiled, score, env, unit)
     except NotEvaluable as stop:

@@ -8,6 +8,7 @@ import attrs
 
 from criteriakit.compiled import CompiledFramework
 from criteriakit.evaluation import evaluate_unit
+from criteriakit.extensions import Extensions
 from criteriakit.inputs import UnknownInputs
 from criteriakit.model.framework import FrameworkDefinition, pick_text
 from criteriakit.model.results import Result
@@ -20,13 +21,15 @@ class Framework:
     """A framework ready to evaluate units; build it with :func:`criteriakit.load_framework`.
 
     ``definition`` is what the file declares, ``fingerprint`` a hash of it that every result
-    carries, ``source`` the file it came from (if any).
+    carries, ``source`` the file it came from (if any), ``extensions`` the plugins' functions,
+    scorers, weightings and evaluation hooks it was loaded with.
     """
 
     definition: FrameworkDefinition
     fingerprint: str
     compiled: CompiledFramework = attrs.field(repr=False)
     source: str | None = None
+    extensions: Extensions | None = attrs.field(default=None, repr=False)
 
     @property
     def id(self) -> str:
@@ -73,4 +76,9 @@ class Framework:
         framework's policy: :class:`~criteriakit.EvaluationError` for ``fail``.
         """
         env = self.compiled.inputs.check(inputs, unknown=unknown_inputs)
-        return evaluate_unit(self.compiled, self.fingerprint, env, unit)
+        if self.extensions is None:
+            return evaluate_unit(self.compiled, self.fingerprint, env, unit)
+        self.extensions.check_inputs(self, env)
+        return self.extensions.adjust(
+            self, evaluate_unit(self.compiled, self.fingerprint, env, unit)
+        )

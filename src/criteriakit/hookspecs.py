@@ -19,11 +19,22 @@ import pluggy
 
 if TYPE_CHECKING:
     import os
+    from collections.abc import Iterable, Mapping
 
     from criteriakit.expressions import FunctionSpec
+    from criteriakit.extensions import Weighting
     from criteriakit.framework import Framework
+    from criteriakit.model.results import Result
+    from criteriakit.scorer_types import ScorerType
 
-__all__ = ["criteriakit_register_frameworks", "criteriakit_register_functions"]
+__all__ = [
+    "criteriakit_adjust_result",
+    "criteriakit_register_frameworks",
+    "criteriakit_register_functions",
+    "criteriakit_register_scorers",
+    "criteriakit_register_weightings",
+    "criteriakit_validate_inputs",
+]
 
 _hookspec = pluggy.HookspecMarker("criteriakit")
 
@@ -49,6 +60,58 @@ def criteriakit_register_functions(register: Callable[[FunctionSpec], None]) -> 
     The function becomes callable by name in every framework's expressions, type-checked against
     its declared parameters. Names are unique across plugins and cannot shadow a built-in
     function. Functions are registered before any framework is loaded. Returns nothing.
+
+    Added in criteriakit 0.1.
+    """
+
+
+@_hookspec
+def criteriakit_register_scorers(register: Callable[[ScorerType], None]) -> None:
+    """Register scorer types: ``register(ScorerType(...))`` once per type.
+
+    An indicator selects one with ``scorer = { type = "NAME", ... }``. Build simple ones with
+    :func:`criteriakit.function_scorer`. Names are unique across plugins; criteriakit's own plugin
+    registers ``linear``, ``thresholds``, ``target``, ``boolean`` and ``lookup``. Scorers are
+    registered before any framework is loaded. Returns nothing.
+
+    Added in criteriakit 0.1.
+    """
+
+
+@_hookspec
+def criteriakit_register_weightings(register: Callable[[Weighting], None]) -> None:
+    """Register weightings: ``register(Weighting(...))`` once per weighting.
+
+    A framework selects one with its top-level ``weighting = "NAME"`` key; it combines the
+    criteria's scores into the total. criteriakit's own plugin registers ``sum`` (the default)
+    and ``geometric``. Returns nothing.
+
+    Added in criteriakit 0.1.
+    """
+
+
+@_hookspec
+def criteriakit_validate_inputs(
+    framework: Framework, inputs: Mapping[str, object]
+) -> Iterable[str | tuple[str, str]] | None:
+    """Check one unit's inputs with local rules, after their declared types and bounds.
+
+    ``inputs`` are the unit's checked values. Return the problems found, each a message or an
+    ``(input name, message)`` pair (or nothing); any problem makes the evaluation raise a
+    :class:`~criteriakit.DataError` listing all of them. Called for every framework: check
+    ``framework.id`` to apply rules to your frameworks only.
+
+    Added in criteriakit 0.1.
+    """
+
+
+@_hookspec
+def criteriakit_adjust_result(framework: Framework, result: Result) -> Result | None:
+    """Adjust a unit's result with local logic; return a new result, or None to keep it.
+
+    Results are frozen: build the new one with ``attrs.evolve(result, ...)``, e.g. to add a
+    :class:`~criteriakit.Reason`. Implementations are chained in call order, each receiving the
+    previous one's result. Called for every framework: check ``framework.id``.
 
     Added in criteriakit 0.1.
     """

@@ -5,7 +5,8 @@ holding, and no veto or cap holding the unit below it. The score gap is closed b
 changes found by inverting each scorer (the least demanding value that earns the points);
 options that need a single indicator come first, those that move the smallest share of the
 indicator's points first (an integer value is rounded to the next whole value that suffices); if no single indicator suffices, the indicators with the most
-headroom are combined. Gates and rules cannot be inverted in general, so they are listed as
+headroom are combined. Indicator changes are suggested for additive weightings (``sum``) only,
+where points add up to the score. Gates and rules cannot be inverted in general, so they are listed as
 obstacles with the condition and the values that decided.
 """
 
@@ -140,7 +141,7 @@ def improvement_for(
     gap = 0.0 if approx_ge(score, target.min_score) else round(target.min_score - score, 9)
     options: tuple[tuple[Change, ...], ...] = ()
     reachable = True
-    if gap > 0:
+    if gap > 0 and compiled.weighting.additive:
         factor = scored_max / compiled.definition.max_score
         options, reachable = _options(compiled, results, gap * factor, env)
     return Improvement(target.id, gap, options, tuple(obstacles), reachable)

@@ -14,13 +14,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from criteriakit._converter import converter, structure
+from criteriakit._converter import converter_for, structure
 from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._problems import RawProblem
 from criteriakit._toml_locations import TomlLocations, format_key_path
 from criteriakit.compiler import compile_definition
 from criteriakit.errors import FrameworkError, Problem
-from criteriakit.expressions import FunctionSpec
+from criteriakit.extensions import Extensions, builtin_extensions
 from criteriakit.fingerprint import fingerprint
 from criteriakit.framework import Framework
 from criteriakit.model.framework import FrameworkDefinition
@@ -54,22 +54,23 @@ _LONG_DOTTED_KEY = re.compile(
 
 
 def load_framework(
-    path: str | os.PathLike[str], *, functions: Mapping[str, FunctionSpec] | None = None
+    path: str | os.PathLike[str], *, extensions: Extensions | None = None
 ) -> Framework:
     """Load, check and compile the framework file at ``path``.
 
-    ``functions`` are extra expression functions (plugins register them). Raises
+    ``extensions`` are the functions, scorer types and weightings available (by default
+    criteriakit's own; a :class:`~criteriakit.Registry` passes every plugin's). Raises
     :class:`~criteriakit.FrameworkError` listing every problem of the file.
     """
     try:
         text = read_text_capped(Path(path), MAX_FILE_BYTES)
     except UnreadableFile as error:
         raise FrameworkError([error.problem]) from None
-    return loads_framework(text, source=str(path), functions=functions)
+    return loads_framework(text, source=str(path), extensions=extensions)
 
 
 def loads_framework(
-    text: str, *, source: str = "<string>", functions: Mapping[str, FunctionSpec] | None = None
+    text: str, *, source: str = "<string>", extensions: Extensions | None = None
 ) -> Framework:
     """Load, check and compile a framework from TOML text; ``source`` names it in errors."""
     if len(text) > MAX_FILE_BYTES:
@@ -87,32 +88,33 @@ def loads_framework(
             hint="framework files need a few levels of nesting at most",
         )
         raise FrameworkError([problem], source=source) from None
-    return _build(data, source, TomlLocations(text), functions)
+    return _build(data, source, TomlLocations(text), extensions)
 
 
 def framework_from_dict(
     data: Mapping[str, Any],
     *,
     source: str | None = None,
-    functions: Mapping[str, FunctionSpec] | None = None,
+    extensions: Extensions | None = None,
 ) -> Framework:
     """Check and compile a framework given as plain data (as parsed from TOML or JSON)."""
-    return _build(data, source, None, functions)
+    return _build(data, source, None, extensions)
 
 
 def _build(
     data: Mapping[str, Any],
     source: str | None,
     locations: TomlLocations | None,
-    functions: Mapping[str, FunctionSpec] | None,
+    extensions: Extensions | None,
 ) -> Framework:
-    definition = structure(converter(), data, FrameworkDefinition)
+    extensions = extensions or builtin_extensions()
+    definition = structure(converter_for(extensions.scorers), data, FrameworkDefinition)
     if isinstance(definition, list):
         raise _error(definition, source, locations)
-    compiled = compile_definition(definition, functions)
+    compiled = compile_definition(definition, extensions)
     if isinstance(compiled, list):
         raise _error(compiled, source, locations)
-    return Framework(definition, fingerprint(definition), compiled, source)
+    return Framework(definition, fingerprint(definition), compiled, source, extensions)
 
 
 def _refuse_pathological(text: str, source: str) -> None:

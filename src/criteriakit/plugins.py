@@ -150,6 +150,14 @@ class _Loader:
         hooks = tuple(sorted(caller.name for caller in self.manager.get_hookcallers(plugin) or ()))
         self.infos.append(PluginInfo(name, distribution, hooks, location))
 
+    def builtin(self) -> None:
+        """Register criteriakit's own plugin first; it cannot be blocked."""
+        from criteriakit import _builtin  # noqa: PLC0415  the built-in plugin imports this module
+        from criteriakit._version import __version__  # noqa: PLC0415
+
+        self.blocked -= {_builtin.BUILTIN_PLUGIN_NAME}
+        self.add(_builtin, _builtin.BUILTIN_PLUGIN_NAME, f"criteriakit {__version__}")
+
     def entry_points(self) -> None:
         for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
             if entry_point.name in self.blocked:
@@ -204,6 +212,13 @@ class _Loader:
         return module
 
 
+def builtin_plugins() -> LoadedPlugins:
+    """Load criteriakit's own plugin alone, whatever the environment says."""
+    loader = _Loader(frozenset())
+    loader.builtin()
+    return LoadedPlugins(loader.manager, tuple(loader.infos), tuple(loader.problems))
+
+
 def load_plugins(
     *,
     autoload: bool = True,
@@ -219,6 +234,7 @@ def load_plugins(
     (after those of ``CRITERIAKIT_PATH``); ``plugins`` adds in-process ``(name, plugin)`` pairs.
     """
     loader = _Loader(_blocked(disabled))
+    loader.builtin()
     if autoload and not os.environ.get("CRITERIAKIT_DISABLE_PLUGIN_AUTOLOAD"):
         loader.entry_points()
     for directory in _local_dirs(plugin_dirs):

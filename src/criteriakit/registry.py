@@ -13,14 +13,19 @@ import datetime as dt
 import difflib
 import os
 from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import attrs
 
 from criteriakit.errors import CriteriaKitError, PluginError, UnknownFrameworkError
 from criteriakit.expressions import FunctionSpec
+from criteriakit.extensions import Extensions, Weighting
 from criteriakit.framework import Framework
 from criteriakit.loading import load_framework
 from criteriakit.plugins import LoadedPlugins, PluginInfo, load_plugins
+from criteriakit.scorer_types import ScorerType
+
+Named = TypeVar("Named", FunctionSpec, ScorerType, Weighting)
 
 __all__ = ["RegisteredFramework", "Registry", "get_framework", "split_ref"]
 
@@ -61,11 +66,15 @@ class Registry:
 
     def __init__(self, plugins: LoadedPlugins) -> None:
         self.plugins = plugins
-        self.functions: dict[str, FunctionSpec] = {}
-        self.function_origins: dict[str, PluginInfo] = {}
+        self.origins: dict[tuple[str, str], PluginInfo] = {}
         self.frameworks: dict[tuple[str, str], RegisteredFramework] = {}
         self._problems: list[PluginError] = list(plugins.problems)
-        self._collect_functions()
+        self.extensions = Extensions(
+            functions=self._collect("criteriakit_register_functions", "function", FunctionSpec),
+            scorers=self._collect("criteriakit_register_scorers", "scorer", ScorerType),
+            weightings=self._collect("criteriakit_register_weightings", "weighting", Weighting),
+            plugins=plugins,
+        )
         self._collect_frameworks()
 
     @classmethod
@@ -94,24 +103,26 @@ class Registry:
             PluginError(message, plugin=plugin.name, distribution=plugin.distribution, hook=hook)
         )
 
-    def _collect_functions(self) -> None:
-        hook = "criteriakit_register_functions"
+    def _collect(self, hook: str, kind: str, cls: type[Named]) -> dict[str, Named]:
+        """Collect one kind of named registration, refusing wrong types and duplicate names."""
+        collected: dict[str, Named] = {}
         for plugin, implementation in self.plugins.implementations(hook):
-            for spec in self._registrations(plugin, hook, implementation):
-                if not isinstance(spec, FunctionSpec):
+            for item in self._registrations(plugin, hook, implementation):
+                if not isinstance(item, cls):
                     self._fail(
-                        plugin, hook, f"registered {type(spec).__name__}, not a FunctionSpec"
+                        plugin, hook, f"registered {type(item).__name__}, not a {cls.__name__}"
                     )
-                elif spec.name in self.functions:
-                    other = self.function_origins[spec.name].name
+                elif item.name in collected:
+                    other = self.origins[kind, item.name].name
                     self._fail(
                         plugin,
                         hook,
-                        f"function {spec.name!r} is already registered by plugin {other!r}",
+                        f"{kind} {item.name!r} is already registered by plugin {other!r}",
                     )
                 else:
-                    self.functions[spec.name] = spec
-                    self.function_origins[spec.name] = plugin
+                    collected[item.name] = item
+                    self.origins[kind, item.name] = plugin
+        return collected
 
     def _collect_frameworks(self) -> None:
         hook = "criteriakit_register_frameworks"
@@ -149,7 +160,7 @@ class Registry:
             return item
         if isinstance(item, str | os.PathLike):
             try:
-                return load_framework(item, functions=self.functions)
+                return load_framework(item, extensions=self.extensions)
             except CriteriaKitError as error:
                 self._fail(plugin, hook, str(error))
                 return None

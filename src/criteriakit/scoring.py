@@ -1,6 +1,8 @@
 """Scorers at run time: turn an indicator's value into points, and back.
 
-Each scorer specification compiles to a :class:`CompiledScorer` with two functions:
+The builders here make the run-time side of the built-in scorer types (their parameters are
+checked in :mod:`criteriakit.scorer_types`). Each gives a :class:`CompiledScorer` with two
+functions:
 ``score(value, env)`` gives the points (or :class:`~criteriakit.expressions.Undefined`), and
 ``needed(points, env)`` gives the least demanding value that would earn at least those points,
 which "what it would take" uses. Threshold comparisons follow the expression language's
@@ -9,22 +11,24 @@ tolerance rule, so a value that hand arithmetic puts on a bound reaches it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
 
 from criteriakit.expressions import CompiledExpression, Undefined, approx_ge, approx_gt
-from criteriakit.model.scorers import (
-    BooleanScorer,
-    LinearScorer,
-    LookupScorer,
-    Scorer,
-    TargetScorer,
-    ThresholdScorer,
-)
 
-__all__ = ["Comparison", "CompiledScorer", "Needed", "compile_scorer", "lookup_key"]
+__all__ = [
+    "Comparison",
+    "CompiledScorer",
+    "Needed",
+    "boolean_scorer",
+    "linear_scorer",
+    "lookup_key",
+    "lookup_scorer",
+    "target_scorer",
+    "threshold_scorer",
+]
 
 Env = Mapping[str, object]
 Comparison = Literal[">=", ">", "<=", "<", "=="]
@@ -53,35 +57,8 @@ def lookup_key(value: object) -> str:
     return str(value)
 
 
-def compile_scorer(
-    spec: Scorer,
-    max_points: float,
-    *,
-    awards_in_points: bool,
-    target: CompiledExpression | None = None,
-    parse_key: Callable[[str], object] = str,
-) -> CompiledScorer:
-    """Compile a scorer specification for an indicator worth ``max_points``.
-
-    ``awards_in_points`` says whether threshold and lookup awards are points (points scale) or
-    fractions of the indicator (weights scale). ``target`` is the compiled target expression of
-    a target scorer whose target is an expression. ``parse_key`` turns a lookup key back into
-    a value of the indicator's type, for ``needed``.
-    """
-    scale = 1.0 if awards_in_points else max_points
-    if isinstance(spec, LinearScorer):
-        return _linear(spec, max_points)
-    if isinstance(spec, ThresholdScorer):
-        return _thresholds(spec, scale)
-    if isinstance(spec, TargetScorer):
-        return _target(spec, max_points, target)
-    if isinstance(spec, BooleanScorer):
-        return _boolean(max_points)
-    return _lookup(spec, scale, parse_key)
-
-
-def _linear(spec: LinearScorer, max_points: float) -> CompiledScorer:
-    zero_at, full_at = spec.zero_at, spec.full_at
+def linear_scorer(zero_at: float, full_at: float, max_points: float) -> CompiledScorer:
+    """Score linearly from no points at ``zero_at`` to all at ``full_at``, clamped outside."""
     span = full_at - zero_at
 
     def score(value: float, _: Env) -> float:
@@ -101,18 +78,20 @@ def _linear(spec: LinearScorer, max_points: float) -> CompiledScorer:
     return CompiledScorer(score, needed)
 
 
-def _thresholds(spec: ThresholdScorer, scale: float) -> CompiledScorer:
-    ascending = spec.bands[0].min is not None
-    bands = sorted(
-        ((band.min if ascending else band.max, band.award * scale) for band in spec.bands),
-        key=lambda pair: pair[0] if pair[0] is not None else 0.0,
-        reverse=ascending,
-    )
-    steps: tuple[tuple[float, float], ...] = tuple(
-        (bound, award) for bound, award in bands if bound is not None
-    )
-    otherwise = spec.otherwise * scale
-    inclusive = spec.inclusive
+def threshold_scorer(
+    bands: Sequence[tuple[float, float]],
+    *,
+    ascending: bool,
+    inclusive: bool,
+    otherwise: float,
+    scale: float,
+) -> CompiledScorer:
+    """Score by steps: the most demanding ``(bound, award)`` the value reaches gives its award.
+
+    Awards are multiplied by ``scale`` (1 for points, the indicator's points for fractions).
+    """
+    steps = tuple(sorted(((bound, award * scale) for bound, award in bands), reverse=ascending))
+    otherwise *= scale
 
     def reaches(value: float, bound: float) -> bool:
         if ascending:
@@ -137,24 +116,22 @@ def _thresholds(spec: ThresholdScorer, scale: float) -> CompiledScorer:
     return CompiledScorer(score, needed)
 
 
-def _target(
-    spec: TargetScorer, max_points: float, target: CompiledExpression | None
-) -> CompiledScorer:
-    constant = spec.target if isinstance(spec.target, float) else None
+def target_scorer(target: float | CompiledExpression, max_points: float) -> CompiledScorer:
+    """Score in proportion to ``value / target`` (a number or an expression), capped."""
+    shown = target.text if isinstance(target, CompiledExpression) else f"{target:g}"
 
     def target_of(env: Env) -> float | Undefined:
-        if constant is not None:
-            return constant
-        assert target is not None  # noqa: S101  the compiler always passes an expression target
-        value: float | Undefined = target.evaluate(env)  # type: ignore[assignment]
-        return value
+        if isinstance(target, CompiledExpression):
+            value: float | Undefined = target.evaluate(env)  # type: ignore[assignment]
+            return value
+        return target
 
     def score(value: float, env: Env) -> float | Undefined:
         goal = target_of(env)
         if isinstance(goal, Undefined):
             return goal
         if goal == 0:
-            return Undefined("division-by-zero", f"target '{spec.target}' is zero")
+            return Undefined("division-by-zero", f"target '{shown}' is zero")
         fraction = value / goal
         if fraction >= 1.0:
             return max_points
@@ -171,7 +148,9 @@ def _target(
     return CompiledScorer(score, needed)
 
 
-def _boolean(max_points: float) -> CompiledScorer:
+def boolean_scorer(max_points: float) -> CompiledScorer:
+    """Give all points when the value is true, none when false."""
+
     def score(value: bool, _: Env) -> float:
         return max_points if value else 0.0
 
@@ -181,9 +160,12 @@ def _boolean(max_points: float) -> CompiledScorer:
     return CompiledScorer(score, needed)
 
 
-def _lookup(spec: LookupScorer, scale: float, parse_key: Callable[[str], object]) -> CompiledScorer:
-    table = {key: award * scale for key, award in spec.table.items()}
-    otherwise = spec.otherwise * scale
+def lookup_scorer(
+    awards: Mapping[str, float], otherwise: float, scale: float, parse_key: Callable[[str], object]
+) -> CompiledScorer:
+    """Score from a table keyed by :func:`lookup_key`; ``parse_key`` turns a key back into a value."""
+    table = {key: award * scale for key, award in awards.items()}
+    otherwise *= scale
 
     def score(value: object, _: Env) -> float:
         return table.get(lookup_key(value), otherwise)

@@ -13,7 +13,7 @@ from typing import Literal
 
 import attrs
 
-from criteriakit.model.scorers import Scorer
+from criteriakit.model.scorers import ScorerSpec
 
 __all__ = [
     "Criterion",
@@ -102,7 +102,7 @@ class Indicator:
     id: str
     title: Text
     value: str
-    scorer: Scorer
+    scorer: ScorerSpec
     points: float | None = None
     weight: float | None = None
     description: str | None = None
@@ -169,3 +169,4 @@ class FrameworkDefinition:
     valid_until: dt.date | None = None
     policy: Policy = Policy()
     rules: tuple[Rule, ...] = ()
+    weighting: str = "sum"

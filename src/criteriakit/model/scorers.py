@@ -9,7 +9,7 @@ The scoring functions themselves live in :mod:`criteriakit.scoring`.
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal, Protocol, Union
 
 import attrs
 
@@ -19,6 +19,7 @@ __all__ = [
     "LinearScorer",
     "LookupScorer",
     "Scorer",
+    "ScorerSpec",
     "TargetScorer",
     "ThresholdScorer",
 ]
@@ -87,3 +88,12 @@ class LookupScorer:
 
 
 Scorer = Union[LinearScorer, ThresholdScorer, TargetScorer, BooleanScorer, LookupScorer]  # noqa: UP007  a runtime union cattrs can dispatch on under Python 3.10
+
+
+class ScorerSpec(Protocol):
+    """Any scorer's parameters: a built-in scorer class above, or a plugin scorer type's class."""
+
+    @property
+    def type(self) -> str:
+        """The scorer type's name, as written in ``scorer = { type = ... }``."""
+        ...

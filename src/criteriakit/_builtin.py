@@ -1,0 +1,27 @@
+"""criteriakit's own plugin: the built-in scorer types and weightings, registered like any other."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from criteriakit.extensions import BUILTIN_WEIGHTINGS, Weighting
+from criteriakit.plugins import hookimpl
+from criteriakit.scorer_types import BUILTIN_SCORER_TYPES, ScorerType
+
+__all__ = ["BUILTIN_PLUGIN_NAME", "criteriakit_register_scorers", "criteriakit_register_weightings"]
+
+BUILTIN_PLUGIN_NAME = "criteriakit"
+
+
+@hookimpl
+def criteriakit_register_scorers(register: Callable[[ScorerType], None]) -> None:
+    """Register linear, thresholds, target, boolean and lookup."""
+    for scorer_type in BUILTIN_SCORER_TYPES:
+        register(scorer_type)
+
+
+@hookimpl
+def criteriakit_register_weightings(register: Callable[[Weighting], None]) -> None:
+    """Register sum and geometric."""
+    for weighting in BUILTIN_WEIGHTINGS:
+        register(weighting)

@@ -1,0 +1,158 @@
+"""What plugins add to frameworks: functions, scorer types, weightings and evaluation hooks.
+
+An :class:`Extensions` value is what a framework is loaded and evaluated with. The
+:class:`~criteriakit.Registry` builds one from every loaded plugin; :func:`builtin_extensions`
+is criteriakit's own (its plugin registers the built-in scorers and weightings through the same
+hooks as any other), used when a framework is loaded without a registry.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from criteriakit.errors import DataError, PluginError, Problem
+from criteriakit.expressions import FunctionSpec
+from criteriakit.scorer_types import ScorerType
+
+if TYPE_CHECKING:
+    from criteriakit.framework import Framework
+    from criteriakit.model.results import Result
+    from criteriakit.plugins import LoadedPlugins
+
+__all__ = ["BUILTIN_WEIGHTINGS", "Extensions", "Weighting", "builtin_extensions"]
+
+
+@attrs.frozen
+class Weighting:
+    """How criterion scores combine into the total: ``combine(scores, maxima, max_score)``.
+
+    ``scores`` and ``maxima`` are the criteria's scores and maxima (maxima reduced by excluded
+    indicators); the result is the total on the framework's ``max_score``. ``additive`` says the
+    total moves point for point with the scores, which "what it would take" relies on to
+    suggest indicator changes.
+    """
+
+    name: str
+    combine: Callable[[Sequence[float], Sequence[float], float], float]
+    additive: bool = False
+    description: str = ""
+
+
+def _sum(scores: Sequence[float], maxima: Sequence[float], max_score: float) -> float:
+    total = math.fsum(scores)
+    scored = math.fsum(maxima)
+    return total if scored == max_score else total * max_score / scored
+
+
+def _geometric(scores: Sequence[float], maxima: Sequence[float], max_score: float) -> float:
+    scored = math.fsum(maxima)
+    product = 1.0
+    for score, maximum in zip(scores, maxima, strict=True):
+        if maximum > 0:
+            product *= (score / maximum) ** (maximum / scored)
+    return max_score * product
+
+
+BUILTIN_WEIGHTINGS: tuple[Weighting, ...] = (
+    Weighting(
+        "sum", _sum, additive=True, description="The sum of the criteria's points (the default)."
+    ),
+    Weighting(
+        "geometric",
+        _geometric,
+        description="Weighted geometric mean of the criteria's shares: a weak criterion drags the total down.",
+    ),
+)
+"""The built-in weightings, registered by criteriakit's own plugin."""
+
+
+@attrs.frozen
+class Extensions:
+    """Functions, scorer types and weightings by name, and the plugins whose hooks evaluation calls."""
+
+    functions: Mapping[str, FunctionSpec]
+    scorers: Mapping[str, ScorerType]
+    weightings: Mapping[str, Weighting]
+    plugins: LoadedPlugins | None = attrs.field(default=None, repr=False)
+
+    def check_inputs(self, framework: Framework, inputs: Mapping[str, object]) -> None:
+        """Run the plugins' ``criteriakit_validate_inputs`` hooks; raise DataError on findings."""
+        if self.plugins is None:
+            return
+        problems: list[Problem] = []
+        for plugin, implementation in self.plugins.implementations("criteriakit_validate_inputs"):
+            findings = _call(
+                plugin.name,
+                plugin.distribution,
+                "criteriakit_validate_inputs",
+                implementation,
+                framework=framework,
+                inputs=inputs,
+            )
+            for finding in findings or ():  # type: ignore[attr-defined]  # hooks return an iterable
+                name, message = finding if isinstance(finding, tuple) else ("", str(finding))
+                problems.append(Problem(f"{message} (plugin {plugin.name})", path=name))
+        if problems:
+            raise DataError(problems)
+
+    def adjust(self, framework: Framework, result: Result) -> Result:
+        """Pass the result through the plugins' ``criteriakit_adjust_result`` hooks in order."""
+        if self.plugins is None:
+            return result
+        from criteriakit.model.results import Result  # noqa: PLC0415  avoids an import cycle
+
+        for plugin, implementation in self.plugins.implementations("criteriakit_adjust_result"):
+            adjusted = _call(
+                plugin.name,
+                plugin.distribution,
+                "criteriakit_adjust_result",
+                implementation,
+                framework=framework,
+                result=result,
+            )
+            if adjusted is None:
+                continue
+            if not isinstance(adjusted, Result):
+                message = f"returned {type(adjusted).__name__}; return a Result or None"
+                raise PluginError(
+                    message,
+                    plugin=plugin.name,
+                    distribution=plugin.distribution,
+                    hook="criteriakit_adjust_result",
+                )
+            result = adjusted
+        return result
+
+
+def _call(
+    plugin: str,
+    distribution: str | None,
+    hook: str,
+    implementation: Callable[..., object],
+    **arguments: object,
+) -> object:
+    try:
+        return implementation(**arguments)
+    except (DataError, PluginError):
+        raise
+    except Exception as error:
+        raise PluginError(
+            f"raised {type(error).__name__}: {error}",
+            plugin=plugin,
+            distribution=distribution,
+            hook=hook,
+        ) from error
+
+
+@functools.cache
+def builtin_extensions() -> Extensions:
+    """Return criteriakit's own extensions, gathered once through its plugin's hooks."""
+    from criteriakit.plugins import builtin_plugins  # noqa: PLC0415  plugins need these classes
+    from criteriakit.registry import Registry  # noqa: PLC0415  the registry loads frameworks with these
+
+    return Registry(builtin_plugins()).extensions
