@@ -211,7 +211,11 @@ def test_local_directory_with_frameworks_and_a_python_plugin(tmp_path, monkeypat
     assert "double" in reg.extensions.functions
     assert reg.get("vn.four-good-cell").version == "2024"
     names = [info.name for info in reg.plugins.infos]
-    assert names == ["criteriakit", f"local:{tmp_path}", f"local:{tmp_path / 'criteriakit_plugin.py'}"]
+    assert names == [
+        "criteriakit",
+        f"local:{tmp_path}",
+        f"local:{tmp_path / 'criteriakit_plugin.py'}",
+    ]
 
 
 def test_a_broken_local_plugin_file_and_a_missing_directory(tmp_path):

@@ -28,6 +28,7 @@ from criteriakit.errors import (
     UnknownFrameworkError,
 )
 from criteriakit.expressions import FunctionSpec
+from criteriakit.extensions import Extensions, Weighting
 from criteriakit.framework import Framework
 from criteriakit.loading import framework_from_dict, load_framework, loads_framework
 from criteriakit.model.framework import (
@@ -55,6 +56,7 @@ from criteriakit.model.scorers import (
 )
 from criteriakit.plugins import hookimpl
 from criteriakit.registry import Registry, get_framework
+from criteriakit.scorer_types import ScorerContext, ScorerType, function_scorer
 
 __all__ = [
     "Band",
@@ -68,6 +70,7 @@ __all__ = [
     "ExpressionError",
     "ExpressionSyntaxError",
     "ExpressionTypeError",
+    "Extensions",
     "Field",
     "Framework",
     "FrameworkDefinition",
@@ -90,12 +93,16 @@ __all__ = [
     "Result",
     "Rule",
     "Scorer",
+    "ScorerContext",
+    "ScorerType",
     "TargetScorer",
     "ThresholdScorer",
     "Tier",
     "UnknownFrameworkError",
+    "Weighting",
     "__version__",
     "framework_from_dict",
+    "function_scorer",
     "get_framework",
     "hookimpl",
     "load_framework",

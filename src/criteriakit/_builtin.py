@@ -1,4 +1,7 @@
-"""criteriakit's own plugin: the built-in scorer types and weightings, registered like any other."""
+"""criteriakit's own plugin: the built-in scorer types and weightings, registered like any other.
+
+Its hooks run first (``tryfirst``), so no plugin can take a built-in name.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +16,14 @@ __all__ = ["BUILTIN_PLUGIN_NAME", "criteriakit_register_scorers", "criteriakit_r
 BUILTIN_PLUGIN_NAME = "criteriakit"
 
 
-@hookimpl
+@hookimpl(tryfirst=True)
 def criteriakit_register_scorers(register: Callable[[ScorerType], None]) -> None:
     """Register linear, thresholds, target, boolean and lookup."""
     for scorer_type in BUILTIN_SCORER_TYPES:
         register(scorer_type)
 
 
-@hookimpl
+@hookimpl(tryfirst=True)
 def criteriakit_register_weightings(register: Callable[[Weighting], None]) -> None:
     """Register sum and geometric."""
     for weighting in BUILTIN_WEIGHTINGS:

@@ -7,11 +7,14 @@ them printed to standard error), 2 for usage errors. Output goes to standard out
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
+import attrs
 import click
 from rich.console import Console
 from rich.table import Table
@@ -26,7 +29,9 @@ from criteriakit.framework import Framework
 from criteriakit.inputs import UnknownInputs
 from criteriakit.loading import load_framework
 from criteriakit.model.results import Result
+from criteriakit.registry import Registry
 from criteriakit.render import render_csv, render_json
+from criteriakit.show import describe_framework, describe_registrations
 
 __all__ = ["build_cli"]
 
@@ -36,11 +41,40 @@ def _fail(error: CriteriaKitError) -> NoReturn:
     sys.exit(1)
 
 
-def _load(path: str) -> Framework:
-    try:
-        return load_framework(path)
-    except CriteriaKitError as error:
-        _fail(error)
+@attrs.define
+class _Session:
+    """The plugin options of one command line run, and the registry built from them on demand."""
+
+    plugin_dirs: tuple[str, ...]
+    disabled: tuple[str, ...]
+    autoload: bool
+    _registry: Registry | None = None
+
+    def registry(self) -> Registry:
+        """Load the plugins once; report their problems as warnings."""
+        if self._registry is None:
+            self._registry = Registry.load(
+                autoload=self.autoload, disabled=self.disabled, plugin_dirs=self.plugin_dirs
+            )
+            for problem in self._registry.problems:
+                click.echo(f"warning: {problem}", err=True)
+        return self._registry
+
+    def framework(self, reference: str, on: dt.date | None = None) -> Framework:
+        """Load a framework file (a path ending in .toml or that exists) or a registered id."""
+        registry = self.registry()
+        try:
+            if reference.endswith(".toml") or Path(reference).exists():
+                return load_framework(reference, extensions=registry.extensions)
+            return registry.resolve(reference, on)
+        except CriteriaKitError as error:
+            _fail(error)
+
+
+def _session() -> _Session:
+    session = click.get_current_context().find_object(_Session)
+    assert session is not None  # noqa: S101  the group always creates one
+    return session
 
 
 def _evaluate(
@@ -49,8 +83,9 @@ def _evaluate(
     id_column: str,
     data_format: DataFormat | None,
     ignore_unknown: bool,
+    on: dt.date | None,
 ) -> list[Result]:
-    loaded = _load(framework)
+    loaded = _session().framework(framework, on)
     try:
         rows = read_units(data, id_column=id_column, data_format=data_format)
         unknown: UnknownInputs = "ignore" if ignore_unknown else "error"
@@ -59,32 +94,33 @@ def _evaluate(
         _fail(error)
 
 
-def _table(results: Sequence[Result]) -> str:
-    table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
-    for column, justify in (
-        ("unit", "left"),
-        ("score", "right"),
-        ("band tier", "left"),
-        ("tier", "left"),
-        ("reasons", "left"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for result in results:
-        score = (
+def _results_table(results: Sequence[Result]) -> str:
+    rows = [
+        (
+            result.unit or "",
             "not evaluable"
             if result.score is None
-            else f"{format_number(result.score)} / {format_number(result.max_score)}"
-        )
-        table.add_row(
-            result.unit or "",
-            score,
+            else f"{format_number(result.score)} / {format_number(result.max_score)}",
             result.band_tier or "",
             result.tier or "",
             ", ".join(result.reason_codes),
         )
+        for result in results
+    ]
+    return _text_table(("unit", "score", "band tier", "tier", "reasons"), rows, right=("score",))
+
+
+def _text_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[str] = ()
+) -> str:
+    table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
+    for column in header:
+        table.add_column(column, justify="right" if column in right else "left")
+    for row in rows:
+        table.add_row(*row)
     buffer = io.StringIO()
     Console(width=200, file=buffer, color_system=None).print(table)
-    return buffer.getvalue()
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -94,8 +130,15 @@ def _emit(text: str, output: str | None) -> None:
         write_text_atomic(output, text)
 
 
+_ON_OPTION = click.option(
+    "--on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=lambda _context, _parameter, value: value.date() if value else None,
+    help="Use the framework version valid on this date (default: today).",
+)
+
 _DATA_OPTIONS = (
-    click.argument("framework", type=click.Path(dir_okay=False)),
+    click.argument("framework"),
     click.argument("data", type=click.Path(dir_okay=False)),
     click.option(
         "-o",
@@ -117,6 +160,7 @@ _DATA_OPTIONS = (
         is_flag=True,
         help="Ignore data columns that are not declared inputs (default: report them as errors).",
     ),
+    _ON_OPTION,
 )
 
 
@@ -130,8 +174,76 @@ def _data_command(function: Callable[..., None]) -> Callable[..., None]:
 def build_cli() -> click.Group:
     @click.group(context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, prog_name="criteriakit")
-    def cli() -> None:
+    @click.option(
+        "--plugin-dir",
+        "plugin_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        help="A local plugin directory: framework TOML files and criteriakit_plugin.py (repeatable; also CRITERIAKIT_PATH).",
+    )
+    @click.option(
+        "--disable-plugin",
+        "disabled",
+        multiple=True,
+        help="Do not load this plugin (repeatable; also CRITERIAKIT_DISABLE_PLUGINS).",
+    )
+    @click.option(
+        "--no-autoload", is_flag=True, help="Do not load installed plugins (entry points)."
+    )
+    @click.pass_context
+    def cli(
+        context: click.Context,
+        plugin_dirs: tuple[str, ...],
+        disabled: tuple[str, ...],
+        no_autoload: bool,
+    ) -> None:
         """Lint frameworks, evaluate data sets against them and explain the results."""
+        context.obj = _Session(plugin_dirs, disabled, not no_autoload)
+
+    @cli.command()
+    def frameworks() -> None:
+        """List the registered frameworks, with their validity and the plugin that registered them."""
+        entries = sorted(
+            _session().registry().frameworks.values(),
+            key=lambda e: (e.framework.id, e.framework.version),
+        )
+        rows = [
+            (
+                e.framework.id,
+                e.framework.version,
+                e.validity,
+                e.framework.title(),
+                e.plugin.name,
+                e.plugin.distribution or "",
+            )
+            for e in entries
+        ]
+        click.echo(
+            _text_table(("id", "version", "valid", "title", "plugin", "distribution"), rows),
+            nl=False,
+        )
+
+    @cli.command()
+    def plugins() -> None:
+        """List the loaded plugins: distribution, hooks and what each registered."""
+        registry = _session().registry()
+        rows = [
+            (
+                info.name,
+                info.distribution or "(local)",
+                ", ".join(hook.removeprefix("criteriakit_") for hook in info.hooks),
+                describe_registrations(registry, info.name),
+            )
+            for info in registry.plugins.infos
+        ]
+        click.echo(_text_table(("plugin", "distribution", "hooks", "registered"), rows), nl=False)
+
+    @cli.command()
+    @click.argument("framework")
+    @_ON_OPTION
+    def show(framework: str, on: dt.date | None) -> None:
+        """Show a framework (an id, id@version or file): inputs, criteria, tiers and rules."""
+        click.echo(describe_framework(_session().framework(framework, on)))
 
     @cli.command()
     @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
@@ -140,7 +252,7 @@ def build_cli() -> click.Group:
         failed = False
         for file in files:
             try:
-                framework = load_framework(file)
+                framework = load_framework(file, extensions=_session().registry().extensions)
             except CriteriaKitError as error:
                 click.echo(str(error), err=True)
                 failed = True
@@ -165,7 +277,7 @@ def build_cli() -> click.Group:
     def evaluate(output_format: str, output: str | None, **source: Any) -> None:
         """Evaluate every unit of DATA (CSV, JSON or JSON Lines) against FRAMEWORK (a TOML file)."""
         results = _evaluate(**source)
-        renderers = {"json": render_json, "csv": render_csv, "table": _table}
+        renderers = {"json": render_json, "csv": render_csv, "table": _results_table}
         _emit(renderers[output_format](results), output)
 
     @cli.command()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from criteriakit.data import MAX_REPORTED_PROBLEMS, UnitRow
-from criteriakit.errors import DataError, EvaluationError, Problem
-from criteriakit.evaluation import evaluate_unit
+from criteriakit.errors import DataError, EvaluationError, PluginError, Problem
 from criteriakit.framework import Framework
 from criteriakit.inputs import UnknownInputs
 from criteriakit.model.results import Result
@@ -38,12 +39,12 @@ def evaluate_rows(
                 unknown=unknown_inputs,
                 source=source,
             )
-            results.append(
-                evaluate_unit(framework.compiled, framework.fingerprint, values, unit_row.unit)
-            )
+            results.append(framework.evaluate_checked(values, unit_row.unit))
         except DataError as error:
-            problems.extend(error.problems)
-        except EvaluationError as error:
+            problems.extend(
+                attrs.evolve(problem, row=unit_row.row, file=source) for problem in error.problems
+            )
+        except (EvaluationError, PluginError) as error:
             problems.append(Problem(str(error), row=unit_row.row, file=source))
         if len(problems) >= MAX_REPORTED_PROBLEMS:
             break

@@ -22,8 +22,10 @@ from criteriakit.scorer_types import ScorerType
 if TYPE_CHECKING:
     from criteriakit.framework import Framework
     from criteriakit.model.results import Result
-    from criteriakit.plugins import LoadedPlugins
+    from criteriakit.plugins import LoadedPlugins, PluginInfo
 
+Hook = tuple["PluginInfo", Callable[..., object]]
+"""A plugin and its implementation of an evaluation hook, taking the hook's arguments by keyword."""
 __all__ = ["BUILTIN_WEIGHTINGS", "Extensions", "Weighting", "builtin_extensions"]
 
 
@@ -78,14 +80,30 @@ class Extensions:
     functions: Mapping[str, FunctionSpec]
     scorers: Mapping[str, ScorerType]
     weightings: Mapping[str, Weighting]
-    plugins: LoadedPlugins | None = attrs.field(default=None, repr=False)
+    input_validators: tuple[Hook, ...] = ()
+    result_adjusters: tuple[Hook, ...] = ()
+
+    @classmethod
+    def gather(
+        cls,
+        plugins: LoadedPlugins,
+        functions: Mapping[str, FunctionSpec],
+        scorers: Mapping[str, ScorerType],
+        weightings: Mapping[str, Weighting],
+    ) -> Extensions:
+        """Bundle registrations with the plugins' evaluation hooks, looked up once."""
+        return cls(
+            functions,
+            scorers,
+            weightings,
+            tuple(plugins.implementations("criteriakit_validate_inputs")),
+            tuple(plugins.implementations("criteriakit_adjust_result")),
+        )
 
     def check_inputs(self, framework: Framework, inputs: Mapping[str, object]) -> None:
         """Run the plugins' ``criteriakit_validate_inputs`` hooks; raise DataError on findings."""
-        if self.plugins is None:
-            return
         problems: list[Problem] = []
-        for plugin, implementation in self.plugins.implementations("criteriakit_validate_inputs"):
+        for plugin, implementation in self.input_validators:
             findings = _call(
                 plugin.name,
                 plugin.distribution,
@@ -102,11 +120,9 @@ class Extensions:
 
     def adjust(self, framework: Framework, result: Result) -> Result:
         """Pass the result through the plugins' ``criteriakit_adjust_result`` hooks in order."""
-        if self.plugins is None:
-            return result
         from criteriakit.model.results import Result  # noqa: PLC0415  avoids an import cycle
 
-        for plugin, implementation in self.plugins.implementations("criteriakit_adjust_result"):
+        for plugin, implementation in self.result_adjusters:
             adjusted = _call(
                 plugin.name,
                 plugin.distribution,

@@ -75,10 +75,17 @@ class Framework:
         too, listing every one. Undefined values (missing inputs, division by zero) follow the
         framework's policy: :class:`~criteriakit.EvaluationError` for ``fail``.
         """
-        env = self.compiled.inputs.check(inputs, unknown=unknown_inputs)
-        if self.extensions is None:
-            return evaluate_unit(self.compiled, self.fingerprint, env, unit)
-        self.extensions.check_inputs(self, env)
-        return self.extensions.adjust(
-            self, evaluate_unit(self.compiled, self.fingerprint, env, unit)
+        return self.evaluate_checked(
+            self.compiled.inputs.check(inputs, unknown=unknown_inputs), unit
         )
+
+    def evaluate_checked(self, values: Mapping[str, object], unit: str | None = None) -> Result:
+        """Evaluate values already checked against the declared inputs (as data readers do).
+
+        Plugins' ``criteriakit_validate_inputs`` and ``criteriakit_adjust_result`` hooks run here.
+        """
+        extensions = self.extensions
+        if extensions is None or not (extensions.input_validators or extensions.result_adjusters):
+            return evaluate_unit(self.compiled, self.fingerprint, values, unit)
+        extensions.check_inputs(self, values)
+        return extensions.adjust(self, evaluate_unit(self.compiled, self.fingerprint, values, unit))

@@ -69,11 +69,11 @@ class Registry:
         self.origins: dict[tuple[str, str], PluginInfo] = {}
         self.frameworks: dict[tuple[str, str], RegisteredFramework] = {}
         self._problems: list[PluginError] = list(plugins.problems)
-        self.extensions = Extensions(
+        self.extensions = Extensions.gather(
+            plugins,
             functions=self._collect("criteriakit_register_functions", "function", FunctionSpec),
             scorers=self._collect("criteriakit_register_scorers", "scorer", ScorerType),
             weightings=self._collect("criteriakit_register_weightings", "weighting", Weighting),
-            plugins=plugins,
         )
         self._collect_frameworks()
 
