@@ -278,3 +278,85 @@ def test_without_the_cli_extra_the_command_says_what_to_install(monkeypatch, cap
         capsys.readouterr().err
         == "the criteriakit command needs click: pip install 'criteriakit[cli]'\n"
     )
+
+
+@pytest.fixture
+def plugin_dir(tmp_path, monkeypatch):
+    for name in ("CRITERIAKIT_PATH", "CRITERIAKIT_DISABLE_PLUGINS"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "cell.toml").write_text(Path(FRAMEWORK).read_text())
+    return str(tmp_path)
+
+
+def test_frameworks_plugins_and_show(plugin_dir):
+    listed = run("--no-autoload", "--plugin-dir", plugin_dir, "frameworks")
+    assert listed.exit_code == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0].split() == ["id", "version", "valid", "title", "plugin", "distribution"]
+    assert lines[1].split()[:4] == ["vn.four-good-cell", "2024", "2024-05-19", ".."]
+    plugins = run("--no-autoload", "--plugin-dir", plugin_dir, "plugins")
+    assert (
+        "scorers: boolean, linear, lookup, target, thresholds; weightings: geometric, sum"
+        in plugins.stdout
+    )
+    assert f"local:{plugin_dir}" in plugins.stdout
+    assert "frameworks: vn.four-good-cell@2024" in plugins.stdout
+    shown = run("--no-autoload", "--plugin-dir", plugin_dir, "show", "vn.four-good-cell@2024")
+    assert shown.exit_code == 0
+    assert shown.stdout.startswith("vn.four-good-cell@2024 — 4-good party cell\n")
+    assert (
+        "    1.2 Targets over-achieved — 6: thresholds of targets_exceeded / targets_assigned"
+        in shown.stdout
+    )
+    assert "  veto disunity: when disunity_found → at most not-completed" in shown.stdout
+
+
+def test_evaluate_by_id_and_by_date(plugin_dir):
+    by_id = run(
+        "--no-autoload",
+        "--plugin-dir",
+        plugin_dir,
+        "evaluate",
+        "vn.four-good-cell",
+        CELLS,
+        "--format",
+        "csv",
+    )
+    by_path = run("--no-autoload", "evaluate", FRAMEWORK, CELLS, "--format", "csv")
+    assert by_id.exit_code == 0, by_id.stderr
+    assert by_id.stdout == by_path.stdout
+    too_early = run(
+        "--no-autoload",
+        "--plugin-dir",
+        plugin_dir,
+        "evaluate",
+        "vn.four-good-cell",
+        CELLS,
+        "--on",
+        "2020-01-01",
+    )
+    assert too_early.exit_code == 1
+    assert "no version of 'vn.four-good-cell' is valid on 2020-01-01" in too_early.stderr
+    unknown = run("--no-autoload", "--plugin-dir", plugin_dir, "show", "vn.four-good-cel")
+    assert unknown.exit_code == 1
+    assert "did you mean 'vn.four-good-cell'?" in unknown.stderr
+
+
+def test_plugin_problems_are_warnings_and_plugins_can_be_disabled(plugin_dir):
+    (Path(plugin_dir) / "broken.toml").write_text('id = "x"\n')
+    result = run("--no-autoload", "--plugin-dir", plugin_dir, "frameworks")
+    assert result.exit_code == 0
+    assert result.stderr.startswith(
+        f"warning: plugin 'local:{plugin_dir}', hook criteriakit_register_frameworks:"
+    )
+    assert "vn.four-good-cell" in result.stdout
+    disabled = run(
+        "--no-autoload",
+        "--plugin-dir",
+        plugin_dir,
+        "--disable-plugin",
+        f"local:{plugin_dir}",
+        "frameworks",
+    )
+    assert "vn.four-good-cell" not in disabled.stdout
+    assert disabled.stderr == ""

@@ -115,11 +115,11 @@ def _text_table(
 ) -> str:
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     for column in header:
-        table.add_column(column, justify="right" if column in right else "left")
+        table.add_column(column, justify="right" if column in right else "left", no_wrap=True)
     for row in rows:
         table.add_row(*row)
     buffer = io.StringIO()
-    Console(width=200, file=buffer, color_system=None).print(table)
+    Console(width=10_000, file=buffer, color_system=None).print(table)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
