@@ -198,7 +198,7 @@ def test_a_failing_evaluation_hook_names_the_plugin():
     class Crashing:
         @hookimpl
         def criteriakit_adjust_result(self, framework, result):
-            raise ValueError("nope")
+            raise ValueError(f"nope for {framework.id} {result.unit}")
 
     framework = load(SMALL, ("crashing", Crashing()))
     with pytest.raises(criteriakit.PluginError) as caught:
