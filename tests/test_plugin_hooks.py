@@ -205,7 +205,7 @@ def test_a_failing_evaluation_hook_names_the_plugin():
         framework.evaluate(INPUTS)
     assert (
         str(caught.value)
-        == "plugin 'crashing', hook criteriakit_adjust_result: raised ValueError: nope"
+        == "plugin 'crashing', hook criteriakit_adjust_result: raised ValueError: nope for test.small None"
     )
 
 
