@@ -22,7 +22,8 @@ class Framework:
 
     ``definition`` is what the file declares, ``fingerprint`` a hash of it that every result
     carries, ``source`` the file it came from (if any), ``extensions`` the plugins' functions,
-    scorers, weightings and evaluation hooks it was loaded with.
+    scorers, weightings and evaluation hooks it was loaded with, ``base`` the ``id@version`` it
+    extends (if it specialises another framework).
     """
 
     definition: FrameworkDefinition
@@ -30,6 +31,7 @@ class Framework:
     compiled: CompiledFramework = attrs.field(repr=False)
     source: str | None = None
     extensions: Extensions | None = attrs.field(default=None, repr=False)
+    base: str | None = None
 
     @property
     def id(self) -> str:

@@ -10,16 +10,19 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from criteriakit._converter import converter_for, structure
+import attrs
+
+from criteriakit._converter import converter_for, describe, structure
 from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._problems import RawProblem
 from criteriakit._toml_locations import TomlLocations, format_key_path
 from criteriakit.compiler import compile_definition
-from criteriakit.errors import FrameworkError, Problem
+from criteriakit.compose import compose
+from criteriakit.errors import CriteriaKitError, FrameworkError, Problem
 from criteriakit.extensions import Extensions, builtin_extensions
 from criteriakit.fingerprint import fingerprint
 from criteriakit.framework import Framework
@@ -30,12 +33,18 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+ResolveBase = Callable[[str], Framework]
+"""Finds the base framework named by an ``extends = "id@version"`` key."""
+
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_KEY_PARTS",
+    "ResolveBase",
+    "build_framework",
     "framework_from_dict",
     "load_framework",
     "loads_framework",
+    "parse_framework_text",
 ]
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -54,7 +63,10 @@ _LONG_DOTTED_KEY = re.compile(
 
 
 def load_framework(
-    path: str | os.PathLike[str], *, extensions: Extensions | None = None
+    path: str | os.PathLike[str],
+    *,
+    extensions: Extensions | None = None,
+    resolve_base: ResolveBase | None = None,
 ) -> Framework:
     """Load, check and compile the framework file at ``path``.
 
@@ -66,13 +78,43 @@ def load_framework(
         text = read_text_capped(Path(path), MAX_FILE_BYTES)
     except UnreadableFile as error:
         raise FrameworkError([error.problem]) from None
-    return loads_framework(text, source=str(path), extensions=extensions)
+    return loads_framework(text, source=str(path), extensions=extensions, resolve_base=resolve_base)
 
 
 def loads_framework(
-    text: str, *, source: str = "<string>", extensions: Extensions | None = None
+    text: str,
+    *,
+    source: str = "<string>",
+    extensions: Extensions | None = None,
+    resolve_base: ResolveBase | None = None,
 ) -> Framework:
-    """Load, check and compile a framework from TOML text; ``source`` names it in errors."""
+    """Load, check and compile a framework from TOML text; ``source`` names it in errors.
+
+    A file with ``extends = "id@version"`` is merged onto its base, which ``resolve_base``
+    finds (a :class:`~criteriakit.Registry` passes its own lookup).
+    """
+    data, locations = parse_framework_text(text, source)
+    return build_framework(
+        data, source, locations, extensions=extensions, resolve_base=resolve_base
+    )
+
+
+def build_framework(
+    data: Mapping[str, Any],
+    source: str,
+    locations: TomlLocations,
+    *,
+    extensions: Extensions | None = None,
+    resolve_base: ResolveBase | None = None,
+) -> Framework:
+    """Build a framework from parsed TOML: merged onto its base when it ``extends`` one."""
+    if "extends" in data:
+        return _build_extension(data, source, locations, extensions, resolve_base)
+    return _build(data, source, locations, extensions)
+
+
+def parse_framework_text(text: str, source: str) -> tuple[dict[str, Any], TomlLocations]:
+    """Parse framework TOML safely: size and shape caps, then ``tomllib``; positions too."""
     if len(text) > MAX_FILE_BYTES:
         raise FrameworkError([Problem("the framework text is larger than 4 MiB", file=source)])
     text = text.removeprefix("\ufeff")
@@ -88,7 +130,7 @@ def loads_framework(
             hint="framework files need a few levels of nesting at most",
         )
         raise FrameworkError([problem], source=source) from None
-    return _build(data, source, TomlLocations(text), extensions)
+    return data, TomlLocations(text)
 
 
 def framework_from_dict(
@@ -115,6 +157,68 @@ def _build(
     if isinstance(compiled, list):
         raise _error(compiled, source, locations)
     return Framework(definition, fingerprint(definition), compiled, source, extensions)
+
+
+def _build_extension(
+    data: Mapping[str, Any],
+    source: str,
+    locations: TomlLocations,
+    extensions: Extensions | None,
+    resolve_base: ResolveBase | None,
+) -> Framework:
+    """Merge a derived file onto its base, then check the result like any framework."""
+    reference = data["extends"]
+    if not isinstance(reference, str) or "@" not in reference:
+        message = f'extends must name a framework as "id@version", got {describe(reference)}'
+        raise _error(
+            [RawProblem(("extends",), message, 'extends = "vn.four-good-cell@2024"')],
+            source,
+            locations,
+        )
+    if resolve_base is None:
+        hint = "load it through a plugin directory (--plugin-dir) or a criteriakit.Registry"
+        raise _error(
+            [RawProblem(("extends",), f"cannot find the base {reference}: no registry", hint)],
+            source,
+            locations,
+        )
+    try:
+        base = resolve_base(reference)
+    except CriteriaKitError as error:
+        raise _error([RawProblem(("extends",), str(error))], source, locations) from None
+    extensions = extensions or base.extensions or builtin_extensions()
+    convert = converter_for(extensions.scorers)
+    composed = compose(convert.unstructure(base.definition), data)
+    if isinstance(composed, list):
+        raise _error(composed, source, locations)
+    definition = structure(convert, composed.data, FrameworkDefinition)
+    compiled = (
+        definition if isinstance(definition, list) else compile_definition(definition, extensions)
+    )
+    if isinstance(compiled, list):
+        documents = {
+            "derived": (source, locations),
+            "base": (base.source, _locations_of(base.source)),
+        }
+        problems = []
+        for problem in compiled:
+            document, path = composed.origin(problem.path)
+            problems.append(_locate(attrs.evolve(problem, path=path), *documents[document]))
+        problems.sort(
+            key=lambda problem: (problem.file != source, problem.line or 0, problem.column or 0)
+        )
+        raise FrameworkError(problems, source=source)
+    assert not isinstance(definition, list)  # noqa: S101  compiled only when structuring succeeded
+    return Framework(definition, fingerprint(definition), compiled, source, extensions, base.ref)
+
+
+def _locations_of(source: str | None) -> TomlLocations | None:
+    if source is None:
+        return None
+    try:
+        return TomlLocations(read_text_capped(Path(source), MAX_FILE_BYTES))
+    except UnreadableFile:
+        return None
 
 
 def _refuse_pathological(text: str, source: str) -> None:

@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import attrs
 
-from criteriakit.errors import CriteriaKitError, PluginError, UnknownFrameworkError
+from criteriakit._files import UnreadableFile, read_text_capped
+from criteriakit._toml_locations import TomlLocations
+from criteriakit.errors import CriteriaKitError, FrameworkError, PluginError, UnknownFrameworkError
 from criteriakit.expressions import FunctionSpec
 from criteriakit.extensions import Extensions, Weighting
 from criteriakit.framework import Framework
-from criteriakit.loading import load_framework
+from criteriakit.loading import MAX_FILE_BYTES, build_framework, parse_framework_text
 from criteriakit.plugins import LoadedPlugins, PluginInfo, load_plugins
 from criteriakit.scorer_types import ScorerType
 
@@ -53,6 +57,47 @@ class RegisteredFramework:
         start = definition.valid_from.isoformat() if definition.valid_from else ""
         end = definition.valid_until.isoformat() if definition.valid_until else ""
         return f"{start} .. {end}".strip()
+
+
+_HOOK = "criteriakit_register_frameworks"
+Result = TypeVar("Result")
+
+
+@attrs.frozen
+class _Pending:
+    """A registered framework file, parsed, with its ``extends`` if any."""
+
+    plugin: PluginInfo
+    source: str
+    data: dict[str, Any]
+    locations: TomlLocations = attrs.field(eq=False)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.data.get('id')}@{self.data.get('version')}"
+
+    @property
+    def base(self) -> object:
+        return self.data.get("extends")
+
+
+def _parse(plugin: PluginInfo, path: str | os.PathLike[str]) -> _Pending:
+    try:
+        text = read_text_capped(Path(path), MAX_FILE_BYTES)
+    except UnreadableFile as error:
+        raise FrameworkError([error.problem]) from None
+    data, locations = parse_framework_text(text, str(path))
+    return _Pending(plugin, str(path), data, locations)
+
+
+def _chain(start: _Pending, pending: Sequence[_Pending]) -> str:
+    by_ref = {entry.ref: entry for entry in pending}
+    chain = [start.ref]
+    current = start
+    while isinstance(current.base, str) and current.base in by_ref and current.base not in chain:
+        chain.append(current.base)
+        current = by_ref[current.base]
+    return " → ".join([*chain, str(current.base)])
 
 
 def split_ref(ref: str) -> tuple[str, str | None]:
@@ -125,22 +170,77 @@ class Registry:
         return collected
 
     def _collect_frameworks(self) -> None:
+        """Load every registered framework; those that extend another once their base is known."""
         hook = "criteriakit_register_frameworks"
+        pending: list[_Pending] = []
         for plugin, implementation in self.plugins.implementations(hook):
             for item in self._registrations(plugin, hook, implementation):
-                framework = self._framework(plugin, hook, item)
-                if framework is None:
-                    continue
-                key = (framework.id, framework.version)
-                if key in self.frameworks:
-                    other = self.frameworks[key].plugin.name
+                if isinstance(item, Framework):
+                    self._add(plugin, item)
+                elif isinstance(item, str | os.PathLike):
+                    parsed = self._attempt(plugin, functools.partial(_parse, plugin, item))
+                    if parsed is None:
+                        continue
+                    if "extends" in parsed.data:
+                        pending.append(parsed)
+                    else:
+                        self._build(parsed)
+                else:
+                    message = f"registered {type(item).__name__}; register a framework file path or a Framework"
+                    self._fail(plugin, hook, message)
+        self._build_extensions(pending)
+
+    def _build_extensions(self, pending: list[_Pending]) -> None:
+        """Build derived frameworks base first; report cycles and missing bases."""
+        while pending:
+            waiting = {entry.ref for entry in pending}
+            ready = [
+                entry for entry in pending if entry.base not in waiting or entry.base == entry.ref
+            ]
+            if not ready:
+                for entry in pending:
                     self._fail(
-                        plugin,
-                        hook,
-                        f"framework {framework.ref} is already registered by plugin {other!r}",
+                        entry.plugin,
+                        _HOOK,
+                        f"{entry.source}: cyclic extends: {_chain(entry, pending)}",
                     )
-                    continue
-                self.frameworks[key] = RegisteredFramework(framework, plugin)
+                return
+            for entry in ready:
+                self._build(entry)
+            pending = [entry for entry in pending if entry not in ready]
+
+    def _build(self, parsed: _Pending) -> None:
+        framework = self._attempt(
+            parsed.plugin,
+            lambda: build_framework(
+                parsed.data,
+                parsed.source,
+                parsed.locations,
+                extensions=self.extensions,
+                resolve_base=self.resolve,
+            ),
+        )
+        if framework is not None:
+            self._add(parsed.plugin, framework)
+
+    def _attempt(self, plugin: PluginInfo, action: Callable[[], Result]) -> Result | None:
+        try:
+            return action()
+        except CriteriaKitError as error:
+            self._fail(plugin, _HOOK, str(error))
+            return None
+
+    def _add(self, plugin: PluginInfo, framework: Framework) -> None:
+        key = (framework.id, framework.version)
+        if key in self.frameworks:
+            other = self.frameworks[key].plugin.name
+            self._fail(
+                plugin,
+                _HOOK,
+                f"framework {framework.ref} is already registered by plugin {other!r}",
+            )
+        else:
+            self.frameworks[key] = RegisteredFramework(framework, plugin)
 
     def _registrations(
         self, plugin: PluginInfo, hook: str, implementation: Callable[..., object]
@@ -154,22 +254,6 @@ class Registry:
         except Exception as error:  # noqa: BLE001  a failing plugin must not stop the others
             self._fail(plugin, hook, f"raised {type(error).__name__}: {error}")
         return registered
-
-    def _framework(self, plugin: PluginInfo, hook: str, item: object) -> Framework | None:
-        if isinstance(item, Framework):
-            return item
-        if isinstance(item, str | os.PathLike):
-            try:
-                return load_framework(item, extensions=self.extensions)
-            except CriteriaKitError as error:
-                self._fail(plugin, hook, str(error))
-                return None
-        self._fail(
-            plugin,
-            hook,
-            f"registered {type(item).__name__}; register a framework file path or a Framework",
-        )
-        return None
 
     def get(
         self, framework_id: str, version: str | None = None, on: dt.date | None = None
