@@ -14,11 +14,16 @@ from __future__ import annotations
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import criteriakit
 
-FRAMEWORK = Path(__file__).resolve().parent.parent / "examples" / "four-good" / "vn.four-good-cell.toml"
+FRAMEWORK = (
+    Path(__file__).resolve().parent.parent
+    / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks/vn.four-good-cell.toml"
+)
 
 
 def synthetic_cells(count: int, seed: int = 7) -> list[dict[str, object]]:
@@ -56,7 +61,7 @@ def synthetic_cells(count: int, seed: int = 7) -> list[dict[str, object]]:
     return cells
 
 
-def by_hand(c: dict) -> tuple[float, str]:  # type: ignore[type-arg]
+def by_hand(c: dict[str, Any]) -> tuple[float, str]:
     assigned, met, exceeded = c["targets_assigned"], c["targets_met"], c["targets_exceeded"]
     share_exceeded = exceeded / assigned
     orgs = c["mass_orgs_total"]
@@ -80,18 +85,29 @@ def by_hand(c: dict) -> tuple[float, str]:  # type: ignore[type-arg]
         + 5 * c["months_evaluated"] / 12
     )
     score = round(score, 9)  # as criteriakit does, so 89.99999999999999 is 90
-    if met < 0.5 * assigned or c["disunity_found"] or c["members_not_completed"] > c["members_rated"] / 2:
+    if (
+        met < 0.5 * assigned
+        or c["disunity_found"]
+        or c["members_not_completed"] > c["members_rated"] / 2
+    ):
         return score, "not-completed"
     tier = 0 if score >= 90 else 1 if score >= 70 else 2 if score >= 50 else 3
     all_met = met >= assigned
-    if tier == 0 and not (all_met and share_exceeded >= 0.3 and c["members_disciplined"] == 0 and c["members_not_completed"] == 0):
+    if tier == 0 and not (
+        all_met
+        and share_exceeded >= 0.3
+        and c["members_disciplined"] == 0
+        and c["members_not_completed"] == 0
+    ):
         tier = 1
     if tier == 1 and not all_met:
         tier = 2
     return score, ("excellent", "good", "complete", "not-completed")[tier]
 
 
-def timed(function, cells) -> float:  # type: ignore[no-untyped-def]
+def timed(
+    function: Callable[[list[dict[str, object]]], object], cells: list[dict[str, object]]
+) -> float:
     best = float("inf")
     for _ in range(3):
         start = time.perf_counter()
@@ -107,14 +123,21 @@ def main() -> None:
     mismatches = sum(
         1
         for cell in cells
-        if (result := framework.evaluate(cell)).tier != by_hand(cell)[1] or abs(result.score - by_hand(cell)[0]) > 1e-6
+        if (result := framework.evaluate(cell)).tier != by_hand(cell)[1]
+        or abs(result.score - by_hand(cell)[0]) > 1e-6
     )
     ours = timed(lambda units: [framework.evaluate(unit) for unit in units], cells)
     reference = timed(lambda units: [by_hand(unit) for unit in units], cells)
-    print(f"vn.four-good-cell, {count:,} units, best of 3 runs (mismatches with the reference: {mismatches})")
+    print(
+        f"vn.four-good-cell, {count:,} units, best of 3 runs (mismatches with the reference: {mismatches})"
+    )
     print(f"{'implementation':<44} {'seconds':>8} {'units/s':>10} {'ratio':>7}")
-    print(f"{'hand-written Python (score and tier only)':<44} {reference:>8.3f} {count / reference:>10,.0f} {1:>7.1f}")
-    print(f"{'criteriakit scalar (checked, full explanation)':<44} {ours:>8.3f} {count / ours:>10,.0f} {ours / reference:>7.1f}")
+    print(
+        f"{'hand-written Python (score and tier only)':<44} {reference:>8.3f} {count / reference:>10,.0f} {1:>7.1f}"
+    )
+    print(
+        f"{'criteriakit scalar (checked, full explanation)':<44} {ours:>8.3f} {count / ours:>10,.0f} {ours / reference:>7.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,10 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     """Evaluate one cell, print its explanation, then its result as JSON."""
-    framework = criteriakit.load_framework(HERE / "four-good" / "vn.four-good-cell.toml")
+    framework = criteriakit.load_framework(
+        HERE.parent
+        / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks/vn.four-good-cell.toml"
+    )
     cell = {
         "targets_assigned": 12,
         "targets_met": 12,

@@ -1,11 +1,9 @@
-"""Shared test configuration: hypothesis profiles and paths to the bundled examples."""
+"""Shared test configuration: hypothesis profiles."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -14,12 +12,3 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile("thorough", max_examples=2_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples" / "four-good"
-
-
-@pytest.fixture
-def cell_framework_path() -> Path:
-    """The bundled vn.four-good-cell framework file."""
-    return EXAMPLES / "vn.four-good-cell.toml"

@@ -16,7 +16,9 @@ from criteriakit._commands import build_cli
 from criteriakit.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-FRAMEWORK = str(ROOT / "examples/four-good/vn.four-good-cell.toml")
+FRAMEWORK = str(
+    ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks/vn.four-good-cell.toml"
+)
 CELLS = str(ROOT / "examples/four-good/cells.csv")
 BAD = ROOT / "tests/data/bad"
 

@@ -27,7 +27,10 @@ def test_embed_in_an_app():
 
 
 def test_bundled_cells_cover_every_tier_and_a_veto():
-    framework = criteriakit.load_framework(EXAMPLES / "four-good" / "vn.four-good-cell.toml")
+    framework = criteriakit.load_framework(
+        EXAMPLES.parent
+        / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks/vn.four-good-cell.toml"
+    )
     results = evaluate_rows(framework, read_units(EXAMPLES / "four-good" / "cells.csv"))
     assert len(results) == 21
     assert {result.tier for result in results} >= {"excellent", "good", "complete", "not-completed"}

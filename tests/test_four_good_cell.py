@@ -34,7 +34,8 @@ PERFECT: dict[str, object] = {
 @pytest.fixture(scope="module")
 def cell() -> criteriakit.Framework:
     return criteriakit.load_framework(
-        Path(__file__).parent.parent / "examples/four-good/vn.four-good-cell.toml"
+        Path(__file__).parent.parent
+        / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks/vn.four-good-cell.toml"
     )
 
 

@@ -14,7 +14,9 @@ from criteriakit import FunctionSpec, Registry, hookimpl
 from criteriakit.expressions import NUMBER
 
 ROOT = Path(__file__).resolve().parent.parent
-CELL = ROOT / "examples" / "four-good" / "vn.four-good-cell.toml"
+CELL = (
+    ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks/vn.four-good-cell.toml"
+)
 SMALL = ROOT / "tests" / "data" / "good" / "small.toml"
 
 
@@ -255,6 +257,8 @@ def installed(tmp_path, monkeypatch):
         (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.2\n")
         (info / "entry_points.txt").write_text(f"[criteriakit]\n{dist} = {module}\n")
     monkeypatch.syspath_prepend(str(site))
+    # the real plugins, when installed, would register the same framework as good_cells
+    monkeypatch.setenv("CRITERIAKIT_DISABLE_PLUGINS", "vn-party,vn-coal")
     yield site
     for module in ("good_cells", "broken_plugin"):
         sys.modules.pop(module, None)

@@ -12,7 +12,8 @@ import criteriakit
 
 GOOD = (Path(__file__).parent / "data" / "good" / "small.toml").read_text()
 CELL = (
-    Path(__file__).parent.parent / "examples" / "four-good" / "vn.four-good-cell.toml"
+    Path(__file__).parent.parent
+    / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks/vn.four-good-cell.toml"
 ).read_text()
 
 

@@ -23,6 +23,7 @@ from criteriakit._atomic import write_text_atomic
 from criteriakit._version import __version__
 from criteriakit.batch import evaluate_rows
 from criteriakit.data import DataFormat, read_units
+from criteriakit.diff import diff_definitions
 from criteriakit.errors import CriteriaKitError
 from criteriakit.explain import format_number
 from criteriakit.framework import Framework
@@ -237,6 +238,19 @@ def build_cli() -> click.Group:
             for info in registry.plugins.infos
         ]
         click.echo(_text_table(("plugin", "distribution", "hooks", "registered"), rows), nl=False)
+
+    @cli.command()
+    @click.argument("base")
+    @click.argument("derived")
+    @_ON_OPTION
+    def diff(base: str, derived: str, on: dt.date | None) -> None:
+        """Show what DERIVED changes from BASE (ids, id@version or files): + added, - removed, ~ changed."""
+        session = _session()
+        click.echo(
+            diff_definitions(
+                session.framework(base, on).definition, session.framework(derived, on).definition
+            ).render()
+        )
 
     @cli.command()
     @click.argument("framework")

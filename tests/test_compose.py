@@ -1,0 +1,666 @@
+"""Composition: a derived framework file merged into its base, by id, with origins and problems."""
+
+from __future__ import annotations
+
+import copy
+import re
+import runpy
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import criteriakit
+from criteriakit._converter import converter, structure
+from criteriakit._problems import RawProblem
+from criteriakit.compose import Composition, compose
+from criteriakit.model.framework import FrameworkDefinition
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_FILE = (
+    ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks/vn.four-good-cell.toml"
+)
+HEADER = 'extends = "vn.four-good-cell@2024"\nid = "acme.cell"\nversion = "1"\n'
+
+
+def coal_toml() -> str:
+    """The coal-mining extension as docs/extending.md shows it, so the document stays true."""
+    text = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", text, re.DOTALL)
+    (coal,) = [block for block in blocks if block.startswith("extends = ")]
+    return coal
+
+
+@pytest.fixture(scope="module")
+def base():
+    return converter().unstructure(criteriakit.load_framework(BASE_FILE).definition)
+
+
+def merge(base, text: str) -> Composition:
+    composed = compose(base, tomllib.loads(HEADER + text))
+    assert isinstance(composed, Composition), composed
+    return composed
+
+
+def problems(base, text: str, header: str = HEADER) -> list[RawProblem]:
+    composed = compose(base, tomllib.loads(header + text))
+    assert isinstance(composed, list), composed
+    return composed
+
+
+def indicator_ids(data, criterion: int) -> list[str]:
+    return [indicator["id"] for indicator in data["criteria"][criterion]["indicators"]]
+
+
+def without_none(value):
+    if isinstance(value, dict):
+        return {key: without_none(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list | tuple):
+        return [without_none(item) for item in value]
+    return value
+
+
+# ---------------------------------------------------------------------- top-level keys and inputs
+
+
+def test_top_level_keys_override_and_the_patch_keys_are_gone(base):
+    data = merge(base, 'title = "Coal cell"\nmax_score = 100\nsubject = "cell"\n').data
+    assert (data["id"], data["version"], data["title"]) == ("acme.cell", "1", "Coal cell")
+    assert data["description"] == base["description"]
+    assert "extends" not in data
+    assert "remove" not in merge(base, "[remove]\n").data
+
+
+def test_policy_merges_key_by_key(base):
+    data = merge(base, '[policy]\ndivision_by_zero = "zero"\n').data
+    assert data["policy"] == {"missing_input": "fail", "division_by_zero": "zero"}
+
+
+def test_an_input_is_added_or_replaced_whole(base):
+    data = merge(
+        base,
+        '[inputs.initiatives]\ntype = "integer"\n\n[inputs.admissions_target]\ntype = "integer"\n',
+    ).data
+    assert data["inputs"]["initiatives"] == {"type": "integer"}
+    assert data["inputs"]["admissions_target"] == {"type": "integer"}
+    assert list(data["inputs"])[-1] == "initiatives"
+
+
+def test_none_values_of_the_base_are_dropped(base):
+    data = merge(base, "").data
+    assert data == without_none(data)
+    assert "valid_until" not in data
+    assert "weight" not in data["criteria"][0]["indicators"][0]
+
+
+# ---------------------------------------------------------------------- criteria and indicators
+
+
+def test_a_criterion_s_given_keys_override_and_the_rest_is_kept(base):
+    data = merge(base, '[[criteria]]\nid = "2"\npoints = 20\n').data
+    criterion = data["criteria"][1]
+    assert (criterion["points"], criterion["title"]) == (20, base["criteria"][1]["title"])
+    assert indicator_ids(data, 1) == ["2.1", "2.2", "2.3", "2.4"]
+
+
+def test_an_indicator_s_keys_override_and_a_scorer_is_replaced_whole(base):
+    data = merge(
+        base,
+        '[[criteria]]\nid = "1"\n\n[[criteria.indicators]]\nid = "1.1"\npoints = 10\n'
+        'scorer = { type = "target", target = 1 }\n',
+    ).data
+    indicator = data["criteria"][0]["indicators"][0]
+    assert indicator["points"] == 10
+    assert indicator["scorer"] == {"type": "target", "target": 1}
+    assert indicator["value"] == "targets_met / targets_assigned"
+
+
+def test_a_new_indicator_goes_at_the_end_of_its_criterion(base):
+    data = merge(
+        base,
+        '[[criteria]]\nid = "2"\n\n[[criteria.indicators]]\nid = "2.5"\npoints = 1\n',
+    ).data
+    assert indicator_ids(data, 1) == ["2.1", "2.2", "2.3", "2.4", "2.5"]
+    assert data["criteria"][1]["indicators"][4] == {"id": "2.5", "points": 1}
+
+
+def test_a_new_criterion_goes_at_the_end_with_its_indicators(base):
+    data = merge(
+        base,
+        '[[criteria]]\nid = "5"\ntitle = "Safety"\npoints = 10\n\n'
+        '[[criteria.indicators]]\nid = "5.1"\npoints = 10\n',
+    ).data
+    assert [criterion["id"] for criterion in data["criteria"]] == ["1", "2", "3", "4", "5"]
+    assert data["criteria"][4] == {
+        "id": "5",
+        "title": "Safety",
+        "points": 10,
+        "indicators": [{"id": "5.1", "points": 10}],
+    }
+
+
+def test_removing_indicators_and_criteria(base):
+    data = merge(base, '[remove]\nindicators = ["1.4", "2.1"]\ncriteria = ["3"]\n').data
+    assert [criterion["id"] for criterion in data["criteria"]] == ["1", "2", "4"]
+    assert indicator_ids(data, 0) == ["1.1", "1.2", "1.3"]
+    assert indicator_ids(data, 1) == ["2.2", "2.3", "2.4"]
+
+
+def test_removing_inputs_gates_and_rules(base):
+    data = merge(
+        base,
+        '[remove]\ninputs = ["mass_orgs_good"]\ngates = ["excellent-no-discipline"]\n'
+        'rules = ["disunity"]\n',
+    ).data
+    assert "mass_orgs_good" not in data["inputs"]
+    assert "mass_orgs_total" in data["inputs"]
+    assert [gate["id"] for gate in data["tiers"][0]["gates"]] == [
+        "excellent-all-targets-met",
+        "excellent-targets-exceeded",
+        "excellent-no-member-failed",
+    ]
+    assert [rule["id"] for rule in data["rules"]] == ["targets-under-half", "members-mostly-failed"]
+
+
+# ---------------------------------------------------------------------- tiers, gates and rules
+
+
+def test_a_tier_s_keys_override_and_gates_are_matched_by_id(base):
+    data = merge(
+        base,
+        '[[tiers]]\nid = "good"\nmin_score = 75\n\n'
+        '[[tiers.gates]]\nid = "good-all-targets-met"\nmessage = "Every target, please"\n\n'
+        '[[tiers.gates]]\nid = "good-no-discipline"\nrequire = "members_disciplined == 0"\n'
+        'message = "Good needs no member disciplined"\n',
+    ).data
+    good = data["tiers"][1]
+    assert (good["min_score"], good["title"]) == (75, base["tiers"][1]["title"])
+    assert good["gates"] == [
+        {
+            "id": "good-all-targets-met",
+            "require": "targets_met >= targets_assigned",
+            "message": "Every target, please",
+        },
+        {
+            "id": "good-no-discipline",
+            "require": "members_disciplined == 0",
+            "message": "Good needs no member disciplined",
+        },
+    ]
+    assert data["tiers"][0] == without_none(base["tiers"][0])
+
+
+def test_rules_are_overridden_or_appended_by_id(base):
+    data = merge(
+        base,
+        '[[rules]]\nid = "disunity"\nat_most = "complete"\n\n'
+        '[[rules]]\nid = "accident"\nwhen = "true"\nat_most = "good"\nmessage = "An accident"\n',
+    ).data
+    assert [rule["id"] for rule in data["rules"]] == [
+        "targets-under-half",
+        "disunity",
+        "members-mostly-failed",
+        "accident",
+    ]
+    assert data["rules"][1]["at_most"] == "complete"
+    assert data["rules"][1]["when"] == "disunity_found"
+
+
+# ---------------------------------------------------------------------- problems of the patch
+
+
+def test_id_and_version_are_required(base):
+    assert problems(base, "", header='extends = "vn.four-good-cell@2024"\n') == [
+        RawProblem(
+            ("id",),
+            "missing required key 'id'",
+            "a framework that extends another needs its own id and version",
+            missing=True,
+        ),
+        RawProblem(
+            ("version",),
+            "missing required key 'version'",
+            "a framework that extends another needs its own id and version",
+            missing=True,
+        ),
+    ]
+
+
+def test_removing_what_the_base_does_not_have(base):
+    found = problems(base, '[remove]\ninputs = ["mass_org_total"]\nrules = ["disunty", "x"]\n')
+    assert found == [
+        RawProblem(
+            ("remove", "inputs", 0),
+            "the base framework vn.four-good-cell@2024 has no input 'mass_org_total'",
+            "did you mean 'mass_orgs_total'?",
+        ),
+        RawProblem(
+            ("remove", "rules", 0),
+            "the base framework vn.four-good-cell@2024 has no rule 'disunty'",
+            "did you mean 'disunity'?",
+        ),
+        RawProblem(
+            ("remove", "rules", 1), "the base framework vn.four-good-cell@2024 has no rule 'x'"
+        ),
+    ]
+
+
+def test_unknown_keys_in_remove(base):
+    assert problems(base, '[remove]\nindicator = ["1.4"]\ntiers = ["good"]\nfoo = []\n') == [
+        RawProblem(
+            ("remove", "indicator"),
+            "unknown key 'indicator'",
+            "did you mean 'indicators'?",
+            at_key=True,
+        ),
+        RawProblem(
+            ("remove", "tiers"),
+            "unknown key 'tiers'",
+            "tiers are the base framework's scale and cannot be removed",
+            at_key=True,
+        ),
+        RawProblem(
+            ("remove", "foo"),
+            "unknown key 'foo'",
+            "allowed keys: inputs, criteria, indicators, gates, rules",
+            at_key=True,
+        ),
+    ]
+
+
+def test_wrong_types_in_remove(base):
+    assert problems(base, 'remove = "1.4"\n') == [
+        RawProblem(
+            ("remove",),
+            'expected a table, got a string ("1.4")',
+            'write [remove] with inputs, criteria, indicators, gates or rules = ["id", ...]',
+        )
+    ]
+    assert problems(base, '[remove]\nindicators = "1.4"\ncriteria = [1]\n') == [
+        RawProblem(
+            ("remove", "indicators"),
+            'expected an array of ids, got a string ("1.4")',
+            'write indicators = ["id", ...]',
+        ),
+        RawProblem(
+            ("remove", "criteria", 0), "expected a string, got an integer (1)", 'quote it: "text"'
+        ),
+    ]
+
+
+def test_removing_and_giving_the_same_id(base):
+    found = problems(
+        base,
+        '[remove]\nindicators = ["1.4"]\ninputs = ["members_rated"]\n\n'
+        '[inputs.members_rated]\ntype = "integer"\n\n'
+        '[[criteria]]\nid = "2"\n\n[[criteria.indicators]]\nid = "1.4"\n',
+    )
+    hint = (
+        "to change a {0}, give it without removing it; to replace it, give the new one another id"
+    )
+    assert found == [
+        RawProblem(
+            ("remove", "indicators", 0),
+            "indicator '1.4' is both removed and given in this file",
+            hint.format("indicator"),
+        ),
+        RawProblem(
+            ("remove", "inputs", 0),
+            "input 'members_rated' is both removed and given in this file",
+            hint.format("input"),
+        ),
+    ]
+
+
+def test_a_removed_criterion_cannot_be_patched(base):
+    found = problems(base, '[remove]\ncriteria = ["3"]\n\n[[criteria]]\nid = "3"\npoints = 20\n')
+    assert [(problem.path, problem.message) for problem in found] == [
+        (("remove", "criteria", 0), "criterion '3' is both removed and given in this file")
+    ]
+
+
+def test_an_indicator_of_a_removed_criterion_may_be_added_elsewhere(base):
+    data = merge(
+        base,
+        '[remove]\ncriteria = ["3"]\n\n[[criteria]]\nid = "4"\n\n[[criteria.indicators]]\nid = "3.1"\n',
+    ).data
+    assert indicator_ids(data, 2) == ["4.1", "4.2", "4.3", "4.4", "3.1"]
+
+
+def test_new_tiers_are_refused(base):
+    assert problems(base, '[[tiers]]\nid = "excelent"\n\n[[tiers]]\nid = "platinum"\n') == [
+        RawProblem(
+            ("tiers", 0, "id"),
+            "unknown tier 'excelent'",
+            "tiers are the base framework's scale: an extension can change them but not add one; "
+            "did you mean 'excellent'?",
+        ),
+        RawProblem(
+            ("tiers", 1, "id"),
+            "unknown tier 'platinum'",
+            "tiers are the base framework's scale: an extension can change them but not add one",
+        ),
+    ]
+
+
+def test_an_indicator_or_gate_is_changed_under_its_own_parent(base):
+    found = problems(
+        base,
+        '[[criteria]]\nid = "1"\n\n[[criteria.indicators]]\nid = "2.1"\npoints = 4\n\n'
+        '[[tiers]]\nid = "excellent"\n\n[[tiers.gates]]\nid = "good-all-targets-met"\n',
+    )
+    assert found == [
+        RawProblem(
+            ("criteria", 0, "indicators", 0, "id"),
+            "indicator '2.1' belongs to criterion '2'",
+            'change it in the [[criteria]] entry with id = "2"',
+        ),
+        RawProblem(
+            ("tiers", 0, "gates", 0, "id"),
+            "gate 'good-all-targets-met' belongs to tier 'good'",
+            'change it in the [[tiers]] entry with id = "good"',
+        ),
+    ]
+
+
+def test_arrays_of_tables_are_checked(base):
+    assert problems(base, "criteria = 3\nrules = [1]\n") == [
+        RawProblem(
+            ("criteria",),
+            "expected an array of tables, got an integer (3)",
+            "write [[criteria]] tables",
+        ),
+        RawProblem(("rules", 0), "expected a table, got an integer (1)", "write [[rules]] tables"),
+    ]
+    assert problems(base, '[[criteria]]\nid = "1"\nindicators = { id = "1.1" }\n') == [
+        RawProblem(
+            ("criteria", 0, "indicators"),
+            "expected an array of tables, got a table",
+            "write [[criteria.indicators]] tables",
+        )
+    ]
+
+
+def test_entries_need_a_string_id_given_once(base):
+    found = problems(
+        base,
+        '[[criteria]]\npoints = 30\n\n[[criteria]]\nid = 1\n\n[[criteria]]\nid = "2"\n\n'
+        '[[criteria]]\nid = "2"\n\n[[tiers]]\nmin_score = 80\n',
+    )
+    assert found == [
+        RawProblem(
+            ("criteria", 0, "id"),
+            "missing required key 'id'",
+            "entries are matched by id: give the id of the criterion to change, "
+            "or a new id to add one",
+            missing=True,
+        ),
+        RawProblem(
+            ("criteria", 1, "id"), "expected a string, got an integer (1)", 'quote it: "text"'
+        ),
+        RawProblem(
+            ("criteria", 3, "id"),
+            "criterion '2' is given twice",
+            "give each criterion once, with all its changes",
+        ),
+        RawProblem(
+            ("tiers", 0, "id"),
+            "missing required key 'id'",
+            "entries are matched by id: give the id of the tier to change",
+            missing=True,
+        ),
+    ]
+
+
+def test_inputs_must_be_a_table(base):
+    assert problems(base, 'inputs = ["initiatives"]\n') == [
+        RawProblem(("inputs",), "expected a table, got an array", "write [inputs.NAME] tables")
+    ]
+
+
+def test_every_problem_is_reported_at_once(base):
+    found = problems(
+        base,
+        '[remove]\nindicators = ["9.9"]\n\n[[tiers]]\nid = "gold"\n\n[[rules]]\nwhen = "true"\n',
+    )
+    assert [problem.path for problem in found] == [
+        ("remove", "indicators", 0),
+        ("tiers", 0, "id"),
+        ("rules", 0, "id"),
+    ]
+
+
+def test_compose_does_not_change_its_arguments(base):
+    derived = tomllib.loads(coal_toml())
+    before = (copy.deepcopy(base), copy.deepcopy(derived))
+    compose(base, derived)
+    assert (base, derived) == before
+
+
+# ---------------------------------------------------------------------- origins
+
+
+def test_origins_point_into_the_document_each_part_came_from(base):
+    composition = merge(
+        base,
+        '[remove]\nindicators = ["2.1"]\n\n[policy]\ndivision_by_zero = "zero"\n\n'
+        '[[criteria]]\nid = "2"\n\n[[criteria.indicators]]\nid = "2.3"\npoints = 5\n\n'
+        '[[criteria.indicators]]\nid = "2.9"\n',
+    )
+    origin = composition.origin
+    assert origin(()) == ("derived", ())
+    assert origin(("id",)) == ("derived", ("id",))
+    assert origin(("title",)) == ("base", ("title",))
+    assert origin(("policy",)) == ("derived", ("policy",))
+    assert origin(("policy", "missing_input")) == ("base", ("policy", "missing_input"))
+    assert origin(("policy", "division_by_zero")) == ("derived", ("policy", "division_by_zero"))
+    assert origin(("inputs",)) == ("base", ("inputs",))
+    assert origin(("criteria",)) == ("derived", ("criteria",))
+    assert origin(("criteria", 0)) == ("base", ("criteria", 0))
+    assert origin(("criteria", 1)) == ("derived", ("criteria", 0))
+    assert origin(("criteria", 1, "points")) == ("base", ("criteria", 1, "points"))
+    assert origin(("criteria", 1, "indicators")) == ("derived", ("criteria", 0, "indicators"))
+    # 2.1 is removed: the merged criterion's first indicator is the base's second
+    assert origin(("criteria", 1, "indicators", 0)) == ("base", ("criteria", 1, "indicators", 1))
+    assert origin(("criteria", 1, "indicators", 1, "points")) == (
+        "derived",
+        ("criteria", 0, "indicators", 0, "points"),
+    )
+    assert origin(("criteria", 1, "indicators", 1, "value")) == (
+        "base",
+        ("criteria", 1, "indicators", 2, "value"),
+    )
+    assert origin(("criteria", 1, "indicators", 3)) == (
+        "derived",
+        ("criteria", 0, "indicators", 1),
+    )
+    assert origin(("criteria", 2, "indicators")) == ("base", ("criteria", 2, "indicators"))
+    assert origin(("tiers", 0, "gates", 1, "require")) == (
+        "base",
+        ("tiers", 0, "gates", 1, "require"),
+    )
+
+
+def test_origins_resolve_paths_below_a_recorded_one(base):
+    composition = merge(
+        base,
+        '[[criteria]]\nid = "1"\n\n[[criteria.indicators]]\nid = "1.2"\n'
+        'scorer = { type = "thresholds", bands = [{ min = 0.5, award = 6 }] }\n',
+    )
+    assert composition.origin(("criteria", 0, "indicators", 1, "scorer", "bands", 0, "min")) == (
+        "derived",
+        ("criteria", 0, "indicators", 0, "scorer", "bands", 0, "min"),
+    )
+    assert composition.origin(("criteria", 0, "indicators", 0, "title", "und")) == (
+        "base",
+        ("criteria", 0, "indicators", 0, "title", "und"),
+    )
+    assert composition.origin(("nowhere", 3)) == ("derived", ("nowhere", 3))
+
+
+def test_a_problem_of_the_merged_framework_maps_to_the_derived_file(base):
+    composition = merge(
+        base,
+        '[[criteria]]\nid = "4"\n\n[[criteria.indicators]]\nid = "4.5"\nvalue = "admissions"\n'
+        'points = 1\nscorer = { type = "boolean" }\n',
+    )
+    found = structure(converter(), composition.data, FrameworkDefinition)
+    assert isinstance(found, list)
+    assert [(problem.path, problem.missing) for problem in found] == [
+        (("criteria", 3, "indicators", 4, "title"), True)
+    ]
+    assert composition.origin(found[0].path) == (
+        "derived",
+        ("criteria", 0, "indicators", 0, "title"),
+    )
+
+
+# ---------------------------------------------------------------------- the worked example
+
+
+def test_the_coal_mining_extension_in_the_docs_composes_loads_and_evaluates(base):
+    composition = compose(base, tomllib.loads(coal_toml()))
+    assert isinstance(composition, Composition), composition
+    coal = criteriakit.framework_from_dict(composition.data)
+    assert coal.ref == "vn.four-good-cell.coal-mining@2024"
+    assert indicator_ids(composition.data, 0) == ["1.1", "1.2", "1.3", "X1", "X2"]
+    assert composition.origin(("criteria", 0, "indicators", 3, "points")) == (
+        "derived",
+        ("criteria", 0, "indicators", 0, "points"),
+    )
+    cell = {
+        "targets_assigned": 10,
+        "targets_met": 10,
+        "targets_exceeded": 3,
+        "action_plan_on_time": True,
+        "meetings_held": 12,
+        "attendance_rate": 0.92,
+        "thematic_meetings": 4,
+        "absence_rule_kept": True,
+        "members_disciplined": 0,
+        "half_years_approved": 2,
+        "disunity_found": False,
+        "members_rated": 20,
+        "members_good_or_better": 19,
+        "members_not_completed": 0,
+        "admissions": 1,
+        "months_evaluated": 12,
+        "initiatives": 10,
+        "members": 20,
+        "members_with_initiative": 17,
+    }
+    # 1: 1.1 12·min(10/10, 1) = 12; 1.2 3/10 = 30 % → 6; 1.3 4; X1 4·min(10/20, 1) = 2;
+    #    X2 17/20 = 85 % ≥ 80 % → 2: 26
+    # 2: 8·12/12 = 8; 92 % ≥ 90 % → 7; 5·4/4 = 5; 5: 25
+    # 3: 8 + 6 + 6 = 20
+    # 4: 19/20 = 95 % → 10; 5; 5·1/1 = 5; 5·12/12 = 5: 25
+    # total 26 + 25 + 20 + 25 = 96 ≥ 90: excellent by score; the new gate needs 17 ≥ 20 → good
+    result = coal.evaluate(cell, unit="coal-07")
+    assert (result.score, result.band_tier, result.tier) == (96, "excellent", "good")
+    assert result.reason_codes == ("excellent-all-members-innovate",)
+    # every member with an initiative: X2 → 4, 98, and the gate holds
+    everyone = coal.evaluate({**cell, "members_with_initiative": 20}, unit="coal-08")
+    assert (everyone.score, everyone.tier) == (98, "excellent")
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="the example uses tomllib")
+def test_the_python_example_in_the_docs_prints_what_the_docs_say(tmp_path, monkeypatch, capsys):
+    doc = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
+    (script,) = re.findall(r"```python\n(.*?)```", doc, re.DOTALL)
+    frameworks = tmp_path / BASE_FILE.relative_to(ROOT).parent
+    frameworks.mkdir(parents=True)
+    shutil.copy(BASE_FILE, frameworks)
+    (tmp_path / "vn.four-good-cell.coal-mining.toml").write_text(coal_toml(), encoding="utf-8")
+    (tmp_path / "example.py").write_text(script, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path("example.py")
+    origin, diff = capsys.readouterr().out.split("\n", 1)
+    assert origin == "('derived', ('criteria', 0, 'indicators', 0, 'points'))"
+    assert f"`composition.origin(...)` gives `{origin}`" in doc
+    shown = re.search(r"```text\n(vn\.four-good-cell@2024 → .*?\n)```", doc, re.DOTALL)
+    assert shown is not None
+    assert diff == shown.group(1)
+
+
+# ---------------------------------------------------------------------- an empty patch
+
+
+def test_an_empty_patch_gives_back_the_base(base):
+    composition = compose(base, {"extends": "vn.four-good-cell@2024", "id": "x", "version": "2"})
+    assert isinstance(composition, Composition)
+    assert composition.data == without_none({**base, "id": "x", "version": "2"})
+    rebuilt = criteriakit.framework_from_dict(composition.data).definition
+    assert converter().unstructure(rebuilt) == {**base, "id": "x", "version": "2"}
+
+
+VALUES = (
+    st.none()
+    | st.booleans()
+    | st.integers(-10, 10)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=6)
+)
+KEYS = st.sampled_from(("title", "points", "weight", "value", "message", "scorer", "policy"))
+TABLES = st.dictionaries(KEYS, VALUES | st.dictionaries(KEYS, VALUES, max_size=2), max_size=3)
+ARRAYS = st.sampled_from((list, tuple))
+
+
+@st.composite
+def bases(draw):
+    """Framework-like plain data: compose looks only at ids and arrays, not at what they mean."""
+
+    def entries(prefix, count, nested=None):
+        made = []
+        for index in range(count):
+            entry = {**draw(TABLES), "id": f"{prefix}{index}"}
+            if nested is not None:
+                key, sub_prefix = nested
+                entry[key] = draw(ARRAYS)(
+                    entries(f"{entry['id']}{sub_prefix}", draw(st.integers(0, 3)))
+                )
+            made.append(entry)
+        return draw(ARRAYS)(made)
+
+    names = st.from_regex(r"[a-z_]{1,6}", fullmatch=True)
+    data = {
+        "id": "base",
+        "version": "1",
+        "title": draw(VALUES),
+        "policy": draw(st.none() | st.dictionaries(KEYS, VALUES, max_size=2)),
+        "inputs": draw(st.none() | st.dictionaries(names, TABLES, max_size=4)),
+        "criteria": entries("c", draw(st.integers(0, 3)), ("indicators", ".")),
+        "tiers": entries("t", draw(st.integers(0, 3)), ("gates", "-g")),
+        "rules": entries("r", draw(st.integers(0, 3))),
+    }
+    kept = draw(st.sets(st.sampled_from(sorted(data))))
+    return {key: value for key, value in data.items() if key in kept | {"id", "version"}}
+
+
+def leaf_paths(value, path=()):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from leaf_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from leaf_paths(item, (*path, index))
+    else:
+        yield path
+
+
+@given(bases(), st.sampled_from(("base", "other")))
+def test_composing_with_an_empty_patch_gives_back_the_base(base_data, new_id):
+    derived = {"extends": "base@1", "id": new_id, "version": "2"}
+    composition = compose(base_data, derived)
+    assert isinstance(composition, Composition)
+    assert composition.data == without_none({**base_data, "id": new_id, "version": "2"})
+    for path in leaf_paths(composition.data):
+        expected = "derived" if path in {("id",), ("version",)} else "base"
+        assert composition.origin(path) == (expected, path)
