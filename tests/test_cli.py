@@ -362,3 +362,17 @@ def test_plugin_problems_are_warnings_and_plugins_can_be_disabled(plugin_dir):
     )
     assert "vn.four-good-cell" not in disabled.stdout
     assert disabled.stderr == ""
+
+
+def test_diff_between_a_base_and_its_specialisation(plugin_dir):
+    small = ROOT / "tests" / "data" / "good" / "small.toml"
+    (Path(plugin_dir) / "small.toml").write_text(small.read_text())
+    (Path(plugin_dir) / "child.toml").write_text(
+        'extends = "test.small@1"\nid = "test.child"\nversion = "2"\n\n[remove]\nrules = ["nothing-done"]\n'
+    )
+    result = run("--no-autoload", "--plugin-dir", plugin_dir, "diff", "test.small@1", "test.child")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "test.small@1 → test.child@2"
+    assert "  - rule nothing-done" in result.stdout
+    same = run("--no-autoload", "diff", str(small), str(small))
+    assert same.exit_code == 0

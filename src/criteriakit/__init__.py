@@ -15,6 +15,7 @@ full explanation::
 from __future__ import annotations
 
 from criteriakit._version import __version__
+from criteriakit.diff import DiffEntry, FrameworkDiff, diff_definitions
 from criteriakit.errors import (
     CriteriaKitError,
     DataError,
@@ -66,6 +67,7 @@ __all__ = [
     "Criterion",
     "CriterionResult",
     "DataError",
+    "DiffEntry",
     "EvaluationError",
     "ExpressionError",
     "ExpressionSyntaxError",
@@ -74,6 +76,7 @@ __all__ = [
     "Field",
     "Framework",
     "FrameworkDefinition",
+    "FrameworkDiff",
     "FrameworkError",
     "FunctionSpec",
     "Gate",
@@ -101,6 +104,7 @@ __all__ = [
     "UnknownFrameworkError",
     "Weighting",
     "__version__",
+    "diff_definitions",
     "framework_from_dict",
     "function_scorer",
     "get_framework",
