@@ -1,18 +1,16 @@
-"""Evaluating a data set row by row, reporting every bad row at once.
+"""Evaluating one data set, reporting every bad row at once.
 
 Nothing is returned unless every row evaluates, so callers (the CLI) never write a partial
-output: bad values and evaluation failures are collected into one :class:`DataError` by row.
+output. Quotas apply among the rows that share a parent (see :mod:`criteriakit.quotas`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import attrs
-
-from criteriakit.data import MAX_REPORTED_PROBLEMS, UnitRow
-from criteriakit.errors import DataError, EvaluationError, PluginError, Problem
+from criteriakit.data import UnitRow
 from criteriakit.framework import Framework
+from criteriakit.hierarchy import evaluate_levels
 from criteriakit.inputs import UnknownInputs
 from criteriakit.model.results import Result
 
@@ -26,28 +24,6 @@ def evaluate_rows(
     unknown_inputs: UnknownInputs = "error",
     source: str | None = None,
 ) -> list[Result]:
-    """Evaluate every row; raise :class:`DataError` with each bad row's problems."""
-    results: list[Result] = []
-    problems: list[Problem] = []
-    checker = framework.compiled.inputs
-    for unit_row in rows:
-        try:
-            values = checker.check(
-                unit_row.values,
-                text=unit_row.text,
-                row=unit_row.row,
-                unknown=unknown_inputs,
-                source=source,
-            )
-            results.append(framework.evaluate_checked(values, unit_row.unit))
-        except DataError as error:
-            problems.extend(
-                attrs.evolve(problem, row=unit_row.row, file=source) for problem in error.problems
-            )
-        except (EvaluationError, PluginError) as error:
-            problems.append(Problem(str(error), row=unit_row.row, file=source))
-        if len(problems) >= MAX_REPORTED_PROBLEMS:
-            break
-    if problems:
-        raise DataError(problems, source=source)
-    return results
+    """Evaluate every row; raise :class:`~criteriakit.DataError` with each bad row's problems."""
+    (level,) = evaluate_levels(framework, [rows], sources=[source], unknown_inputs=unknown_inputs)
+    return list(level.results)

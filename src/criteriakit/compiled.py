@@ -6,7 +6,8 @@ later the columnar ones) only read them, never the definition's raw text.
 
 from __future__ import annotations
 
-from typing import Literal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
@@ -16,11 +17,16 @@ from criteriakit.inputs import InputChecker
 from criteriakit.model.framework import FrameworkDefinition, PolicyAction
 from criteriakit.scoring import CompiledScorer
 
+if TYPE_CHECKING:
+    from criteriakit.framework import Framework
+
 __all__ = [
+    "CompiledChildren",
     "CompiledCondition",
     "CompiledCriterion",
     "CompiledFramework",
     "CompiledIndicator",
+    "CompiledQuota",
     "CompiledTier",
 ]
 
@@ -73,6 +79,28 @@ class CompiledCriterion:
 
 
 @attrs.frozen
+class CompiledChildren:
+    """The level below: its framework, the records name and which child inputs become fields."""
+
+    framework: Framework
+    name: str
+    not_evaluable: Literal["skip", "fail"]
+    fields: tuple[str, ...]
+
+
+@attrs.frozen
+class CompiledQuota:
+    """A quota with its tiers as ranks (0 = best) and its share as an exact fraction."""
+
+    id: str
+    tier: int
+    of: int
+    share: Fraction
+    counting: Literal["final", "before"]
+    message: str
+
+
+@attrs.frozen
 class CompiledFramework:
     """All the runnable parts of a checked framework definition."""
 
@@ -85,6 +113,9 @@ class CompiledFramework:
     on_missing: PolicyAction
     on_division: PolicyAction
     weighting: Weighting
+    children: CompiledChildren | None = None
+    rollups: tuple[tuple[str, CompiledExpression], ...] = ()
+    quotas: tuple[CompiledQuota, ...] = ()
 
     def tier_rank(self, tier_id: str) -> int:
         """Return the rank of a tier (0 = best)."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 import keyword
 import math
 import re
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
@@ -40,6 +40,7 @@ from criteriakit.expressions import (
 )
 from criteriakit.extensions import Extensions, Weighting
 from criteriakit.inputs import InputChecker
+from criteriakit.levels import check_children, check_quotas, check_rollups
 from criteriakit.model.framework import (
     Criterion,
     FrameworkDefinition,
@@ -49,6 +50,9 @@ from criteriakit.model.framework import (
 )
 from criteriakit.scorer_types import ScorerContext
 from criteriakit.scoring import CompiledScorer
+
+if TYPE_CHECKING:
+    from criteriakit.framework import Framework
 
 __all__ = [
     "CompiledCondition",
@@ -439,11 +443,15 @@ class _Checker:
             self.problem(("tiers",), "a framework needs at least one tier")
             return ()
         self._unique(((("tiers", i, "id"), t.id) for i, t in enumerate(d.tiers)), "tier")
-        codes = [
-            (("tiers", i, "gates", j, "id"), gate.id)
-            for i, tier in enumerate(d.tiers)
-            for j, gate in enumerate(tier.gates)
-        ] + [(("rules", i, "id"), rule.id) for i, rule in enumerate(d.rules)]
+        codes = (
+            [
+                (("tiers", i, "gates", j, "id"), gate.id)
+                for i, tier in enumerate(d.tiers)
+                for j, gate in enumerate(tier.gates)
+            ]
+            + [(("rules", i, "id"), rule.id) for i, rule in enumerate(d.rules)]
+            + [(("quotas", i, "id"), quota.id) for i, quota in enumerate(d.quotas)]
+        )
         self._unique(codes, "gate or rule")
         compiled: list[CompiledTier] = []
         previous: float | None = None
@@ -515,9 +523,14 @@ def _path_text(path: KeyPath) -> str:
 
 
 def compile_definition(
-    definition: FrameworkDefinition, extensions: Extensions
+    definition: FrameworkDefinition,
+    extensions: Extensions,
+    resolve: Callable[[str], Framework] | None = None,
 ) -> CompiledFramework | list[RawProblem]:
-    """Check ``definition`` against ``extensions`` and compile it, or return every problem."""
+    """Check ``definition`` against ``extensions`` and compile it, or return every problem.
+
+    ``resolve`` finds the framework of the ``[children]``, when the definition has them.
+    """
     checker = _Checker(definition, extensions)
     weighting = checker.weighting()
     checker.header()
@@ -525,6 +538,9 @@ def compile_definition(
     criteria, indicators = checker.criteria()
     tiers = checker.tiers()
     rules = checker.rules()
+    children = check_children(definition, resolve, checker.problems)
+    rollups = check_rollups(definition, children, checker.problems, checker.functions)
+    quotas = check_quotas(definition, checker.problems)
     if checker.problems or weighting is None:
         return checker.problems
     policy = definition.policy
@@ -538,4 +554,7 @@ def compile_definition(
         policy.missing_input,
         policy.division_by_zero,
         weighting,
+        children,
+        rollups,
+        quotas,
     )

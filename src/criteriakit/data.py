@@ -40,12 +40,13 @@ MAX_REPORTED_PROBLEMS = 50
 
 @attrs.frozen
 class UnitRow:
-    """One unit of a data set: its id, its raw values, its 1-based row and whether cells are text."""
+    """One unit of a data set: its id, raw values, 1-based row, whether cells are text, its parent."""
 
     unit: str
     values: Mapping[str, object]
     row: int
     text: bool
+    parent: str | None = None
 
 
 def _format_of(path: Path, data_format: DataFormat | None) -> DataFormat:
@@ -151,9 +152,17 @@ def _jsonl_records(text: str, name: str) -> Iterator[tuple[int, object]]:
 
 
 def read_units(
-    path: str | os.PathLike[str], *, id_column: str = "id", data_format: DataFormat | None = None
+    path: str | os.PathLike[str],
+    *,
+    id_column: str = "id",
+    parent_column: str = "parent",
+    data_format: DataFormat | None = None,
 ) -> list[UnitRow]:
-    """Read every unit of a data file; raise :class:`DataError` listing every bad row."""
+    """Read every unit of a data file; raise :class:`DataError` listing every bad row.
+
+    The ``id_column`` names each unit; the optional ``parent_column`` names the unit above it
+    (a member's cell), for quotas among siblings and roll-ups into parents.
+    """
     file = Path(path)
     name = str(path)
     kind = _format_of(file, data_format)
@@ -198,8 +207,23 @@ def read_units(
             )
             continue
         seen[unit] = row
-        values = {key: value for key, value in record.items() if key != id_column}
-        units.append(UnitRow(unit, values, row, kind == "csv"))
+        parent = record.get(parent_column)
+        if isinstance(parent, int) and not isinstance(parent, bool):
+            parent = str(parent)
+        if parent is not None and not isinstance(parent, str):
+            problems.append(
+                Problem(
+                    f"the parent id must be text, got {parent!r}",
+                    file=name,
+                    row=row,
+                    path=parent_column,
+                )
+            )
+            continue
+        values = {
+            key: value for key, value in record.items() if key not in {id_column, parent_column}
+        }
+        units.append(UnitRow(unit, values, row, kind == "csv", parent or None))
         if len(problems) >= MAX_REPORTED_PROBLEMS:
             break
     if problems:

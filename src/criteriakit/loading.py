@@ -33,13 +33,14 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-ResolveBase = Callable[[str], Framework]
-"""Finds the base framework named by an ``extends = "id@version"`` key."""
+Resolve = Callable[[str], Framework]
+"""Finds a framework another one refers to by ``id@version``: the base it ``extends``, or the
+framework that rates its ``[children]``. A :class:`~criteriakit.Registry` passes its lookup."""
 
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_KEY_PARTS",
-    "ResolveBase",
+    "Resolve",
     "build_framework",
     "framework_from_dict",
     "load_framework",
@@ -66,7 +67,7 @@ def load_framework(
     path: str | os.PathLike[str],
     *,
     extensions: Extensions | None = None,
-    resolve_base: ResolveBase | None = None,
+    resolve: Resolve | None = None,
 ) -> Framework:
     """Load, check and compile the framework file at ``path``.
 
@@ -78,7 +79,7 @@ def load_framework(
         text = read_text_capped(Path(path), MAX_FILE_BYTES)
     except UnreadableFile as error:
         raise FrameworkError([error.problem]) from None
-    return loads_framework(text, source=str(path), extensions=extensions, resolve_base=resolve_base)
+    return loads_framework(text, source=str(path), extensions=extensions, resolve=resolve)
 
 
 def loads_framework(
@@ -86,17 +87,15 @@ def loads_framework(
     *,
     source: str = "<string>",
     extensions: Extensions | None = None,
-    resolve_base: ResolveBase | None = None,
+    resolve: Resolve | None = None,
 ) -> Framework:
     """Load, check and compile a framework from TOML text; ``source`` names it in errors.
 
-    A file with ``extends = "id@version"`` is merged onto its base, which ``resolve_base``
+    A file with ``extends = "id@version"`` is merged onto its base, which ``resolve``
     finds (a :class:`~criteriakit.Registry` passes its own lookup).
     """
     data, locations = parse_framework_text(text, source)
-    return build_framework(
-        data, source, locations, extensions=extensions, resolve_base=resolve_base
-    )
+    return build_framework(data, source, locations, extensions=extensions, resolve=resolve)
 
 
 def build_framework(
@@ -105,12 +104,12 @@ def build_framework(
     locations: TomlLocations,
     *,
     extensions: Extensions | None = None,
-    resolve_base: ResolveBase | None = None,
+    resolve: Resolve | None = None,
 ) -> Framework:
     """Build a framework from parsed TOML: merged onto its base when it ``extends`` one."""
     if "extends" in data:
-        return _build_extension(data, source, locations, extensions, resolve_base)
-    return _build(data, source, locations, extensions)
+        return _build_extension(data, source, locations, extensions, resolve)
+    return _build(data, source, locations, extensions, resolve)
 
 
 def parse_framework_text(text: str, source: str) -> tuple[dict[str, Any], TomlLocations]:
@@ -138,9 +137,10 @@ def framework_from_dict(
     *,
     source: str | None = None,
     extensions: Extensions | None = None,
+    resolve: Resolve | None = None,
 ) -> Framework:
     """Check and compile a framework given as plain data (as parsed from TOML or JSON)."""
-    return _build(data, source, None, extensions)
+    return _build(data, source, None, extensions, resolve)
 
 
 def _build(
@@ -148,12 +148,13 @@ def _build(
     source: str | None,
     locations: TomlLocations | None,
     extensions: Extensions | None,
+    resolve: Resolve | None,
 ) -> Framework:
     extensions = extensions or builtin_extensions()
     definition = structure(converter_for(extensions.scorers), data, FrameworkDefinition)
     if isinstance(definition, list):
         raise _error(definition, source, locations)
-    compiled = compile_definition(definition, extensions)
+    compiled = compile_definition(definition, extensions, resolve)
     if isinstance(compiled, list):
         raise _error(compiled, source, locations)
     return Framework(definition, fingerprint(definition), compiled, source, extensions)
@@ -164,7 +165,7 @@ def _build_extension(
     source: str,
     locations: TomlLocations,
     extensions: Extensions | None,
-    resolve_base: ResolveBase | None,
+    resolve: Resolve | None,
 ) -> Framework:
     """Merge a derived file onto its base, then check the result like any framework."""
     reference = data["extends"]
@@ -175,7 +176,7 @@ def _build_extension(
             source,
             locations,
         )
-    if resolve_base is None:
+    if resolve is None:
         hint = "load it through a plugin directory (--plugin-dir) or a criteriakit.Registry"
         raise _error(
             [RawProblem(("extends",), f"cannot find the base {reference}: no registry", hint)],
@@ -183,7 +184,7 @@ def _build_extension(
             locations,
         )
     try:
-        base = resolve_base(reference)
+        base = resolve(reference)
     except CriteriaKitError as error:
         raise _error([RawProblem(("extends",), str(error))], source, locations) from None
     extensions = extensions or base.extensions or builtin_extensions()
@@ -193,7 +194,9 @@ def _build_extension(
         raise _error(composed, source, locations)
     definition = structure(convert, composed.data, FrameworkDefinition)
     compiled = (
-        definition if isinstance(definition, list) else compile_definition(definition, extensions)
+        definition
+        if isinstance(definition, list)
+        else compile_definition(definition, extensions, resolve)
     )
     if isinstance(compiled, list):
         documents = {

@@ -77,8 +77,14 @@ class _Pending:
         return f"{self.data.get('id')}@{self.data.get('version')}"
 
     @property
-    def base(self) -> object:
-        return self.data.get("extends")
+    def needs(self) -> frozenset[str]:
+        """The frameworks this one refers to: the base it extends, its children's framework."""
+        children = self.data.get("children")
+        references = [
+            self.data.get("extends"),
+            children.get("framework") if isinstance(children, dict) else None,
+        ]
+        return frozenset(reference for reference in references if isinstance(reference, str))
 
 
 def _parse(plugin: PluginInfo, path: str | os.PathLike[str]) -> _Pending:
@@ -94,10 +100,12 @@ def _chain(start: _Pending, pending: Sequence[_Pending]) -> str:
     by_ref = {entry.ref: entry for entry in pending}
     chain = [start.ref]
     current = start
-    while isinstance(current.base, str) and current.base in by_ref and current.base not in chain:
-        chain.append(current.base)
-        current = by_ref[current.base]
-    return " → ".join([*chain, str(current.base)])
+    while True:
+        following = sorted(current.needs & by_ref.keys())
+        if not following or following[0] in chain:
+            return " → ".join([*chain, *following[:1]])
+        chain.append(following[0])
+        current = by_ref[following[0]]
 
 
 def split_ref(ref: str) -> tuple[str, str | None]:
@@ -170,7 +178,7 @@ class Registry:
         return collected
 
     def _collect_frameworks(self) -> None:
-        """Load every registered framework; those that extend another once their base is known."""
+        """Load every registered framework, each after the frameworks it refers to."""
         hook = "criteriakit_register_frameworks"
         pending: list[_Pending] = []
         for plugin, implementation in self.plugins.implementations(hook):
@@ -179,31 +187,24 @@ class Registry:
                     self._add(plugin, item)
                 elif isinstance(item, str | os.PathLike):
                     parsed = self._attempt(plugin, functools.partial(_parse, plugin, item))
-                    if parsed is None:
-                        continue
-                    if "extends" in parsed.data:
+                    if parsed is not None:
                         pending.append(parsed)
-                    else:
-                        self._build(parsed)
                 else:
                     message = f"registered {type(item).__name__}; register a framework file path or a Framework"
                     self._fail(plugin, hook, message)
-        self._build_extensions(pending)
+        self._build_in_order(pending)
 
-    def _build_extensions(self, pending: list[_Pending]) -> None:
-        """Build derived frameworks base first; report cycles and missing bases."""
+    def _build_in_order(self, pending: list[_Pending]) -> None:
+        """Build frameworks after those they refer to (base, children); report cycles."""
         while pending:
             waiting = {entry.ref for entry in pending}
             ready = [
-                entry for entry in pending if entry.base not in waiting or entry.base == entry.ref
+                entry for entry in pending if not waiting.intersection(entry.needs) - {entry.ref}
             ]
             if not ready:
                 for entry in pending:
-                    self._fail(
-                        entry.plugin,
-                        _HOOK,
-                        f"{entry.source}: cyclic extends: {_chain(entry, pending)}",
-                    )
+                    message = f"{entry.source}: frameworks refer to each other in a cycle: {_chain(entry, pending)}"
+                    self._fail(entry.plugin, _HOOK, message)
                 return
             for entry in ready:
                 self._build(entry)
@@ -217,7 +218,7 @@ class Registry:
                 parsed.source,
                 parsed.locations,
                 extensions=self.extensions,
-                resolve_base=self.resolve,
+                resolve=self.resolve,
             ),
         )
         if framework is not None:

@@ -16,6 +16,7 @@ import attrs
 from criteriakit.model.scorers import ScorerSpec
 
 __all__ = [
+    "Children",
     "Criterion",
     "Field",
     "FrameworkDefinition",
@@ -25,6 +26,7 @@ __all__ = [
     "Input",
     "Policy",
     "PolicyAction",
+    "Quota",
     "Rule",
     "Text",
     "Tier",
@@ -93,6 +95,7 @@ class Input:
     items: ItemType | None = None
     max_length: int | None = None
     fields: dict[str, Field] | None = None
+    rollup: str | None = None
 
 
 @attrs.frozen
@@ -151,6 +154,38 @@ class Rule:
 
 
 @attrs.frozen
+class Children:
+    """The level below: the framework that rates each child, and the name children go by.
+
+    ``name`` is how the children appear in roll-up expressions, as records with the fields
+    ``tier``, ``band_tier``, ``score`` and ``evaluable`` and every scalar input of the child
+    framework. ``not_evaluable`` says whether a child without a score is left out of the
+    roll-ups (``skip``) or makes its parent fail (``fail``).
+    """
+
+    framework: str
+    name: str = "children"
+    not_evaluable: Literal["skip", "fail"] = "skip"
+
+
+@attrs.frozen
+class Quota:
+    """A cap among siblings: at most ``share`` of the units rated ``of`` may be rated ``tier``.
+
+    Units over the cap are demoted one tier, lowest score first, ties by ascending id.
+    ``counting = "final"`` caps against the final counts (each demotion to ``of`` raises the
+    cap); ``"before"`` against the count of ``of`` before any demotion.
+    """
+
+    id: str
+    tier: str
+    of: str
+    share: float
+    counting: Literal["final", "before"] = "final"
+    message: str | None = None
+
+
+@attrs.frozen
 class FrameworkDefinition:
     """Everything a framework file declares, structured and type-checked but not yet compiled."""
 
@@ -170,3 +205,5 @@ class FrameworkDefinition:
     policy: Policy = Policy()
     rules: tuple[Rule, ...] = ()
     weighting: str = "sum"
+    children: Children | None = None
+    quotas: tuple[Quota, ...] = ()

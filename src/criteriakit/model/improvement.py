@@ -26,10 +26,10 @@ class Change:
 
 @attrs.frozen
 class Obstacle:
-    """A gate of the target tier that fails, or a veto or cap that holds the unit down."""
+    """A gate of the target tier that fails, or a veto, cap or quota that holds the unit down."""
 
     code: str
-    kind: Literal["gate", "veto", "cap", "not-evaluable"]
+    kind: Literal["gate", "veto", "cap", "quota", "not-evaluable"]
     message: str
     condition: str
     values: dict[str, Any] = attrs.field(factory=dict)

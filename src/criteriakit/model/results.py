@@ -21,7 +21,7 @@ IndicatorStatus = Literal["scored", "zero", "excluded"]
 """``scored``: computed; ``zero``: undefined and scored zero by policy; ``excluded``: undefined
 and left out, the score being rescaled over the other indicators."""
 
-ReasonKind = Literal["veto", "cap", "gate", "not-evaluable", "undefined"]
+ReasonKind = Literal["veto", "cap", "gate", "quota", "not-evaluable", "undefined"]
 
 
 @attrs.frozen
@@ -68,6 +68,9 @@ class Reason:
 class Result:
     """The evaluation of one unit against one framework.
 
+    ``inputs`` are the values it was evaluated on; ``rolled_up`` those of them computed from its
+    children's results (see ``[children]`` and ``rollup`` in the format).
+
     ``score`` is ``None`` when the unit was not evaluable (then ``tier`` and ``band_tier``
     are ``None`` too and a ``not-evaluable`` reason says why). Scores are rounded to 1e-9,
     so a total that hand arithmetic puts on 90 is 90.0.
@@ -84,6 +87,7 @@ class Result:
     criteria: tuple[CriterionResult, ...]
     reasons: tuple[Reason, ...] = ()
     inputs: Mapping[str, Any] = attrs.field(factory=dict)
+    rolled_up: Mapping[str, Any] = attrs.field(factory=dict)
     improvement: Improvement | None = None
 
     @property
