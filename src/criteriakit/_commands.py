@@ -21,12 +21,12 @@ from rich.table import Table
 
 from criteriakit._atomic import write_text_atomic
 from criteriakit._version import __version__
-from criteriakit.batch import evaluate_rows
 from criteriakit.data import DataFormat, read_units
 from criteriakit.diff import diff_definitions
 from criteriakit.errors import CriteriaKitError
-from criteriakit.explain import format_number
+from criteriakit.explain import format_number, format_value
 from criteriakit.framework import Framework
+from criteriakit.hierarchy import LevelResults, evaluate_levels
 from criteriakit.inputs import UnknownInputs
 from criteriakit.loading import load_framework
 from criteriakit.model.results import Result
@@ -81,34 +81,59 @@ def _session() -> _Session:
 def _evaluate(
     framework: str,
     data: str,
+    children: tuple[str, ...],
     id_column: str,
     data_format: DataFormat | None,
     ignore_unknown: bool,
     on: dt.date | None,
-) -> list[Result]:
+) -> list[LevelResults]:
     loaded = _session().framework(framework, on)
     try:
-        rows = read_units(data, id_column=id_column, data_format=data_format)
+        files = (data, *children)
+        levels = [
+            read_units(file, id_column=id_column, data_format=data_format if file == data else None)
+            for file in files
+        ]
         unknown: UnknownInputs = "ignore" if ignore_unknown else "error"
-        return evaluate_rows(loaded, rows, unknown_inputs=unknown, source=data)
+        return evaluate_levels(loaded, levels, sources=files, unknown_inputs=unknown)
     except CriteriaKitError as error:
         _fail(error)
 
 
 def _results_table(results: Sequence[Result]) -> str:
-    rows = [
-        (
-            result.unit or "",
+    header = ["unit", "score", "band tier", "tier", "reasons"]
+    rolled = any(result.rolled_up for result in results)
+    if rolled:
+        header.append("rolled up")
+    rows = []
+    for result in results:
+        score = (
             "not evaluable"
             if result.score is None
-            else f"{format_number(result.score)} / {format_number(result.max_score)}",
+            else f"{format_number(result.score)} / {format_number(result.max_score)}"
+        )
+        row = [
+            result.unit or "",
+            score,
             result.band_tier or "",
             result.tier or "",
             ", ".join(result.reason_codes),
-        )
-        for result in results
-    ]
-    return _text_table(("unit", "score", "band tier", "tier", "reasons"), rows, right=("score",))
+        ]
+        if rolled:
+            row.append(
+                ", ".join(
+                    f"{name} {format_value(value)}" for name, value in result.rolled_up.items()
+                )
+            )
+        rows.append(row)
+    return _text_table(header, rows, right=("score",))
+
+
+def _levels_table(levels: Sequence[LevelResults]) -> str:
+    return "\n".join(
+        f"{level.framework.ref} ({len(level.results)} units)\n{_results_table(level.results)}"
+        for level in levels
+    )
 
 
 def _text_table(
@@ -141,6 +166,12 @@ _ON_OPTION = click.option(
 _DATA_OPTIONS = (
     click.argument("framework"),
     click.argument("data", type=click.Path(dir_okay=False)),
+    click.option(
+        "--children",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        help="Data of the level below DATA (rated by the framework's [children]); repeat for deeper levels.",
+    ),
     click.option(
         "-o",
         "--output",
@@ -201,6 +232,14 @@ def build_cli() -> click.Group:
         """Lint frameworks, evaluate data sets against them and explain the results."""
         context.obj = _Session(plugin_dirs, disabled, not no_autoload)
 
+    _add_registry_commands(cli)
+    _add_data_commands(cli)
+    return cli
+
+
+def _add_registry_commands(cli: click.Group) -> None:
+    """Add the commands about registered frameworks and plugins."""
+
     @cli.command()
     def frameworks() -> None:
         """List the registered frameworks, with their validity and the plugin that registered them."""
@@ -259,6 +298,10 @@ def build_cli() -> click.Group:
         """Show a framework (an id, id@version or file): inputs, criteria, tiers and rules."""
         click.echo(describe_framework(_session().framework(framework, on)))
 
+
+def _add_data_commands(cli: click.Group) -> None:
+    """Add the commands that check frameworks and evaluate data."""
+
     @cli.command()
     @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
     def lint(files: tuple[str, ...]) -> None:
@@ -288,11 +331,28 @@ def build_cli() -> click.Group:
         default="table",
         show_default=True,
     )
-    def evaluate(output_format: str, output: str | None, **source: Any) -> None:
-        """Evaluate every unit of DATA (CSV, JSON or JSON Lines) against FRAMEWORK (a TOML file)."""
-        results = _evaluate(**source)
-        renderers = {"json": render_json, "csv": render_csv, "table": _results_table}
-        _emit(renderers[output_format](results), output)
+    @click.option(
+        "--all-levels",
+        is_flag=True,
+        help="With --children: print the results of every level, top first.",
+    )
+    def evaluate(output_format: str, output: str | None, all_levels: bool, **source: Any) -> None:
+        """Evaluate every unit of DATA (CSV, JSON or JSON Lines) against FRAMEWORK (an id or a file).
+
+        With --children, the levels below are evaluated first and rolled up into DATA's units.
+        """
+        if all_levels and output_format == "csv":
+            raise click.BadParameter(
+                "CSV holds one framework's columns: use --format json or table",
+                param_hint="--all-levels",
+            )
+        levels = _evaluate(**source)
+        shown = levels if all_levels else levels[:1]
+        if output_format == "table":
+            _emit(_levels_table(shown) if all_levels else _results_table(shown[0].results), output)
+            return
+        results = [result for level in shown for result in level.results]
+        _emit(render_json(results) if output_format == "json" else render_csv(results), output)
 
     @cli.command()
     @_data_command
@@ -301,7 +361,7 @@ def build_cli() -> click.Group:
     )
     def explain(units: tuple[str, ...], output: str | None, **source: Any) -> None:
         """Explain the results of DATA against FRAMEWORK: points, reasons, what it would take."""
-        results = _evaluate(**source)
+        results = list(_evaluate(**source)[0].results)
         if units:
             known = {result.unit for result in results}
             unknown = [unit for unit in units if unit not in known]
@@ -310,5 +370,3 @@ def build_cli() -> click.Group:
                 raise click.BadParameter(message, param_hint="--unit")
             results = [result for result in results if result.unit in units]
         _emit("\n\n".join(result.explain() for result in results) + "\n", output)
-
-    return cli
