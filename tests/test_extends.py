@@ -52,8 +52,12 @@ def test_cycles_are_reported_for_every_file_in_them(directory):
     registry = load(directory)
     messages = sorted(str(problem) for problem in registry.problems)
     assert len(messages) == 2
-    assert messages[0].endswith("x.toml: cyclic extends: test.x@1 → test.y@1 → test.x@1")
-    assert messages[1].endswith("y.toml: cyclic extends: test.y@1 → test.x@1 → test.y@1")
+    assert messages[0].endswith(
+        "x.toml: frameworks refer to each other in a cycle: test.x@1 → test.y@1 → test.x@1"
+    )
+    assert messages[1].endswith(
+        "y.toml: frameworks refer to each other in a cycle: test.y@1 → test.x@1 → test.y@1"
+    )
     assert registry.get("test.small").ref == "test.small@1"
 
 
@@ -109,7 +113,7 @@ def test_loading_a_derived_file_alone_says_what_is_needed(tmp_path):
         == "load it through a plugin directory (--plugin-dir) or a criteriakit.Registry"
     )
     base = criteriakit.load_framework(SMALL)
-    child = criteriakit.load_framework(path, resolve_base={"test.small@1": base}.__getitem__)
+    child = criteriakit.load_framework(path, resolve={"test.small@1": base}.__getitem__)
     assert child.base == "test.small@1"
     assert child.fingerprint != base.fingerprint
 
@@ -121,5 +125,5 @@ def test_extends_must_name_a_version(tmp_path):
         criteriakit.FrameworkError, match=r'extends must name a framework as "id@version"'
     ):
         criteriakit.load_framework(
-            path, resolve_base=lambda _reference: criteriakit.load_framework(SMALL)
+            path, resolve=lambda _reference: criteriakit.load_framework(SMALL)
         )

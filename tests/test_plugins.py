@@ -14,9 +14,9 @@ from criteriakit import FunctionSpec, Registry, hookimpl
 from criteriakit.expressions import NUMBER
 
 ROOT = Path(__file__).resolve().parent.parent
-CELL = (
-    ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks/vn.four-good-cell.toml"
-)
+FRAMEWORKS = ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks"
+CELL = FRAMEWORKS / "vn.four-good-cell.toml"
+MEMBER = FRAMEWORKS / "vn.four-good-member.toml"  # the cell's [children] framework
 SMALL = ROOT / "tests" / "data" / "good" / "small.toml"
 
 
@@ -33,6 +33,7 @@ def _clean_environment(monkeypatch):
 class CellPlugin:
     @hookimpl
     def criteriakit_register_frameworks(self, register):
+        register(MEMBER)
         register(CELL)
 
 
@@ -55,7 +56,7 @@ def test_unknown_ids_and_versions_list_what_exists():
     with pytest.raises(criteriakit.UnknownFrameworkError) as caught:
         reg.get("vn.four-good-cel")
     assert str(caught.value) == (
-        "no framework 'vn.four-good-cel'; did you mean 'vn.four-good-cell'? registered frameworks: vn.four-good-cell"
+        "no framework 'vn.four-good-cel'; did you mean 'vn.four-good-cell'? registered frameworks: vn.four-good-cell, vn.four-good-member"
     )
     with pytest.raises(
         criteriakit.UnknownFrameworkError, match="has no version '2019'; versions: 2024"
@@ -113,8 +114,8 @@ def test_overlapping_versions_are_ambiguous(tmp_path):
 
 def test_duplicate_registration_names_both_plugins():
     reg = registry(("first", CellPlugin()), ("second", CellPlugin()))
-    assert len(reg.problems) == 1
-    problem = reg.problems[0]
+    assert len(reg.problems) == 2
+    problem = reg.problems[1]
     assert problem.hook == "criteriakit_register_frameworks"
     assert str(problem).endswith(
         "framework vn.four-good-cell@2024 is already registered by plugin 'second'"
@@ -195,6 +196,7 @@ def test_blocking_by_option_and_environment(monkeypatch):
 
 def test_local_directory_with_frameworks_and_a_python_plugin(tmp_path, monkeypatch):
     (tmp_path / "cell.toml").write_text(CELL.read_text())
+    (tmp_path / "member.toml").write_text(MEMBER.read_text())
     (tmp_path / "criteriakit_plugin.py").write_text(
         textwrap.dedent(
             """
@@ -246,6 +248,7 @@ def installed(tmp_path, monkeypatch):
 
             @hookimpl
             def criteriakit_register_frameworks(register):
+                register({str(MEMBER)!r})
                 register({str(CELL)!r})
             """
         )
@@ -284,3 +287,19 @@ def test_autoload_can_be_turned_off(monkeypatch):
     assert Registry.load().frameworks == {}
     monkeypatch.delenv("CRITERIAKIT_DISABLE_PLUGIN_AUTOLOAD")
     assert Registry.load(disabled=["broken_plugin"]).problems == ()
+
+
+def test_a_framework_whose_children_are_not_registered_still_works_with_direct_inputs():
+    class CellOnly:
+        @hookimpl
+        def criteriakit_register_frameworks(self, register):
+            register(CELL)
+
+    reg = registry(("cell-only", CellOnly()))
+    expected = (
+        "plugin 'cell-only', hook criteriakit_register_frameworks: vn.four-good-cell@2024 rates its children"
+        " with vn.four-good-member@2024, which is not registered: it evaluates units with direct inputs only"
+    )
+    assert [str(problem) for problem in reg.problems] == [expected]
+    framework = reg.get("vn.four-good-cell")
+    assert framework.compiled.children is None

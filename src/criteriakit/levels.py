@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean
 from criteriakit.compiled import CompiledChildren, CompiledQuota
-from criteriakit.errors import CriteriaKitError, ExpressionError
+from criteriakit.errors import CriteriaKitError, ExpressionError, UnknownFrameworkError
 from criteriakit.expressions import (
     BOOL,
     INTEGER,
@@ -79,21 +79,23 @@ def check_children(
     resolve: Callable[[str], Framework] | None,
     problems: list[RawProblem],
 ) -> CompiledChildren | None:
-    """Find the children's framework and check the name they go by."""
+    """Find the children's framework and check the name they go by.
+
+    Without ``resolve`` (a framework loaded on its own, not through a registry), or when no
+    framework of that id and version is registered, the children stay unresolved: the framework
+    evaluates units with direct inputs, and its roll-ups are checked once it is loaded where the
+    children's framework is known.
+    """
     children = definition.children
     if children is None:
         return None
     path: KeyPath = ("children",)
-    if (
-        not _NAME.match(children.name)
-        or keyword.iskeyword(children.name)
-        or children.name in definition.inputs
-    ):
+    if not _NAME.match(children.name) or keyword.iskeyword(children.name):
         problems.append(
             RawProblem(
                 (*path, "name"),
                 f"invalid children name '{children.name}'",
-                'an identifier that no input uses, like "members"',
+                'an identifier, like "members"',
             )
         )
     if "@" not in children.framework:
@@ -103,13 +105,11 @@ def check_children(
         )
         return None
     if resolve is None:
-        hint = "load it through a plugin directory (--plugin-dir) or a criteriakit.Registry"
-        problems.append(
-            RawProblem((*path, "framework"), f"cannot find {children.framework}: no registry", hint)
-        )
-        return None
+        return None  # loaded on its own: usable with direct inputs; roll-ups need a registry
     try:
         child = resolve(children.framework)
+    except UnknownFrameworkError:
+        return None  # not registered: usable with direct inputs; the registry warns about it
     except CriteriaKitError as error:
         problems.append(RawProblem((*path, "framework"), str(error)))
         return None

@@ -232,6 +232,13 @@ class Registry:
             return None
 
     def _add(self, plugin: PluginInfo, framework: Framework) -> None:
+        children = framework.definition.children
+        if children is not None and framework.compiled.children is None:
+            message = (
+                f"{framework.ref} rates its children with {children.framework}, which is not registered:"
+                " it evaluates units with direct inputs only"
+            )
+            self._fail(plugin, _HOOK, message)
         key = (framework.id, framework.version)
         if key in self.frameworks:
             other = self.frameworks[key].plugin.name
