@@ -37,15 +37,18 @@ def framework_chain(framework: Framework, depth: int) -> list[Framework]:
     """Return ``framework`` and the frameworks of its children, grandchildren… ``depth`` in all."""
     chain = [framework]
     while len(chain) < depth:
-        children = chain[-1].compiled.children
+        parent = chain[-1]
+        children = parent.compiled.children
         if children is None:
-            raise DataError(
-                [
-                    Problem(
-                        f"{chain[-1].ref} declares no [children]: it cannot take data for the level below"
-                    )
-                ]
-            )
+            declared = parent.definition.children
+            if declared is None:
+                message = (
+                    f"{parent.ref} declares no [children]: it cannot take data for the level below"
+                )
+                raise DataError([Problem(message)])
+            message = f"{parent.ref} was loaded on its own, so its children's framework {declared.framework} is unknown"
+            hint = "load it by id through the registry (installed plugins, --plugin-dir)"
+            raise DataError([Problem(message, hint=hint)])
         chain.append(children.framework)
     return chain
 
