@@ -14,6 +14,7 @@ from typing import Any, Literal
 import attrs
 
 from criteriakit.model.improvement import Improvement
+from criteriakit.model.period import Period
 
 __all__ = ["CriterionResult", "IndicatorResult", "IndicatorStatus", "Reason", "Result"]
 
@@ -69,7 +70,8 @@ class Result:
     """The evaluation of one unit against one framework.
 
     ``inputs`` are the values it was evaluated on; ``rolled_up`` those of them computed from its
-    children's results (see ``[children]`` and ``rollup`` in the format).
+    children's results (see ``[children]`` and ``rollup`` in the format); ``period`` the period
+    the result is for, when one was given.
 
     ``score`` is ``None`` when the unit was not evaluable (then ``tier`` and ``band_tier``
     are ``None`` too and a ``not-evaluable`` reason says why). Scores are rounded to 1e-9,
@@ -88,6 +90,7 @@ class Result:
     reasons: tuple[Reason, ...] = ()
     inputs: Mapping[str, Any] = attrs.field(factory=dict)
     rolled_up: Mapping[str, Any] = attrs.field(factory=dict)
+    period: Period | None = None
     improvement: Improvement | None = None
 
     @property
