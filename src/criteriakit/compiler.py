@@ -174,6 +174,7 @@ class _Checker:
             spec.type == "level" or spec.items == "level",
         )
         self._only(path, spec.type, "items", spec.items is not None, spec.type == "list")
+        self._only(path, spec.type, "per_month", spec.per_month is not None, spec.type == "list")
         self._only(path, spec.type, "fields", spec.fields is not None, spec.type == "records")
         self._only(
             path,

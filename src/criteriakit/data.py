@@ -21,7 +21,14 @@ import attrs
 from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit.errors import DataError, Problem
 
-__all__ = ["MAX_DATA_BYTES", "MAX_REPORTED_PROBLEMS", "DataFormat", "UnitRow", "read_units"]
+__all__ = [
+    "MAX_DATA_BYTES",
+    "MAX_REPORTED_PROBLEMS",
+    "DataFormat",
+    "UnitRow",
+    "read_records",
+    "read_units",
+]
 
 MAX_DATA_BYTES = 512 * 1024 * 1024
 """Data files larger than this are refused (512 MiB); larger populations go columnar."""
@@ -151,6 +158,20 @@ def _jsonl_records(text: str, name: str) -> Iterator[tuple[int, object]]:
             ) from None
 
 
+def read_records(
+    path: str | os.PathLike[str], data_format: DataFormat | None = None
+) -> tuple[Iterator[tuple[int, object]], DataFormat]:
+    """Read a data file's records as ``(row, record)`` pairs, and say which format it was."""
+    file = Path(path)
+    kind = _format_of(file, data_format)
+    try:
+        text = read_text_capped(file, MAX_DATA_BYTES)
+    except UnreadableFile as error:
+        raise DataError([error.problem]) from None
+    readers = {"csv": _csv_records, "json": _json_records, "jsonl": _jsonl_records}
+    return readers[kind](text, str(path)), kind
+
+
 def read_units(
     path: str | os.PathLike[str],
     *,
@@ -163,20 +184,8 @@ def read_units(
     The ``id_column`` names each unit; the optional ``parent_column`` names the unit above it
     (a member's cell), for quotas among siblings and roll-ups into parents.
     """
-    file = Path(path)
     name = str(path)
-    kind = _format_of(file, data_format)
-    try:
-        text = read_text_capped(file, MAX_DATA_BYTES)
-    except UnreadableFile as error:
-        raise DataError([error.problem]) from None
-    records: Iterator[tuple[int, object]]
-    if kind == "csv":
-        records = _csv_records(text, name)
-    elif kind == "json":
-        records = _json_records(text, name)
-    else:
-        records = _jsonl_records(text, name)
+    records, kind = read_records(path, data_format)
     units: list[UnitRow] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}

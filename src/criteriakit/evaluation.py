@@ -17,6 +17,7 @@ from criteriakit.errors import EvaluationError
 from criteriakit.expressions import Undefined
 from criteriakit.improve import improvement_for
 from criteriakit.model.improvement import Improvement
+from criteriakit.model.period import Period
 from criteriakit.model.results import (
     CriterionResult,
     IndicatorResult,
@@ -63,6 +64,7 @@ def evaluate_unit(
     fingerprint: str,
     env: Mapping[str, object],
     unit: str | None = None,
+    period: Period | None = None,
 ) -> Result:
     """Evaluate one unit's checked input values (see :meth:`criteriakit.Framework.evaluate`)."""
     definition = compiled.definition
@@ -124,6 +126,7 @@ def evaluate_unit(
             criteria=criteria,
             reasons=reasons,
             inputs=env,
+            period=period,
             improvement=improvement,
         )
 

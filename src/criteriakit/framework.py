@@ -11,6 +11,7 @@ from criteriakit.evaluation import evaluate_unit
 from criteriakit.extensions import Extensions
 from criteriakit.inputs import UnknownInputs
 from criteriakit.model.framework import FrameworkDefinition, pick_text
+from criteriakit.model.period import Period
 from criteriakit.model.results import Result
 
 __all__ = ["Framework"]
@@ -68,6 +69,7 @@ class Framework:
         unit: str | None = None,
         *,
         unknown_inputs: UnknownInputs = "error",
+        period: Period | str | None = None,
     ) -> Result:
         """Evaluate one unit and explain the result.
 
@@ -75,19 +77,25 @@ class Framework:
         ``None`` values take the declared default or count as missing. Unknown names raise
         :class:`~criteriakit.DataError` unless ``unknown_inputs="ignore"``; bad values raise it
         too, listing every one. Undefined values (missing inputs, division by zero) follow the
-        framework's policy: :class:`~criteriakit.EvaluationError` for ``fail``.
+        framework's policy: :class:`~criteriakit.EvaluationError` for ``fail``. ``period`` (a
+        :class:`~criteriakit.Period` or a label such as ``"2024"``) is recorded on the result.
         """
+        values = self.compiled.inputs.check(inputs, unknown=unknown_inputs)
         return self.evaluate_checked(
-            self.compiled.inputs.check(inputs, unknown=unknown_inputs), unit
+            values, unit, Period.parse(period) if isinstance(period, str) else period
         )
 
-    def evaluate_checked(self, values: Mapping[str, object], unit: str | None = None) -> Result:
+    def evaluate_checked(
+        self, values: Mapping[str, object], unit: str | None = None, period: Period | None = None
+    ) -> Result:
         """Evaluate values already checked against the declared inputs (as data readers do).
 
         Plugins' ``criteriakit_validate_inputs`` and ``criteriakit_adjust_result`` hooks run here.
         """
         extensions = self.extensions
         if extensions is None or not (extensions.input_validators or extensions.result_adjusters):
-            return evaluate_unit(self.compiled, self.fingerprint, values, unit)
+            return evaluate_unit(self.compiled, self.fingerprint, values, unit, period)
         extensions.check_inputs(self, values)
-        return extensions.adjust(self, evaluate_unit(self.compiled, self.fingerprint, values, unit))
+        return extensions.adjust(
+            self, evaluate_unit(self.compiled, self.fingerprint, values, unit, period)
+        )

@@ -19,7 +19,9 @@ from criteriakit.errors import DataError, EvaluationError, PluginError, Problem
 from criteriakit.expressions import Undefined
 from criteriakit.framework import Framework
 from criteriakit.inputs import UnknownInputs
+from criteriakit.model.period import Period
 from criteriakit.model.results import Result
+from criteriakit.periods import MonthlyRow, collect_months
 from criteriakit.quotas import apply_quotas
 
 __all__ = ["LevelResults", "child_record", "evaluate_levels", "framework_chain"]
@@ -93,14 +95,82 @@ def _rollups(
     return values, problems
 
 
+def _monthly_values(
+    framework: Framework, monthly: _Monthly | None, unit: UnitRow
+) -> tuple[dict[str, object], list[Problem]]:
+    """Return the unit's ``per_month`` inputs gathered from the monthly rows, converted."""
+    if monthly is None:
+        return {}, []
+    gathered = monthly.values.get(unit.unit, {})
+    values: dict[str, object] = {}
+    problems: list[Problem] = []
+    for name in monthly.columns:
+        if unit.values.get(name) not in (None, ""):
+            message = f"input {name!r} is gathered from the monthly data; the data gives it too"
+            hint = "remove the column, or evaluate without --monthly"
+            problems.append(Problem(message, path=name, row=unit.row, hint=hint))
+            continue
+        try:
+            checked = framework.compiled.inputs.check(
+                {name: gathered.get(name, [])}, text=monthly.text
+            )
+        except DataError as error:
+            problems.extend(
+                attrs.evolve(problem, row=unit.row, file=monthly.source)
+                for problem in error.problems
+            )
+            continue
+        values[name] = checked[name]
+    return values, problems
+
+
+@attrs.frozen
+class _Monthly:
+    """Monthly values gathered for one level: by unit, by input."""
+
+    columns: tuple[str, ...]
+    values: Mapping[str, Mapping[str, list[object]]]
+    text: bool
+    source: str | None
+
+
+@attrs.frozen
+class _Context:
+    """What every level of one evaluation shares: the period, monthly rows, unknown inputs."""
+
+    period: Period | None
+    monthly: Sequence[MonthlyRow]
+    monthly_source: str | None
+    unknown: UnknownInputs
+
+
+def _gather(framework: Framework, context: _Context) -> _Monthly | None:
+    columns = {
+        name: spec.per_month for name, spec in framework.definition.inputs.items() if spec.per_month
+    }
+    if not context.monthly or not columns:
+        return None
+    if context.period is None:
+        raise DataError(
+            [Problem("monthly data needs the period to gather, such as 2024", hint="give --period")]
+        )
+    gathered = collect_months(
+        context.monthly, context.period, columns, source=context.monthly_source
+    )
+    return _Monthly(
+        tuple(columns), gathered, any(row.text for row in context.monthly), context.monthly_source
+    )
+
+
 def _evaluate_level(
     framework: Framework,
     rows: Sequence[UnitRow],
     records: Mapping[str, list[dict[str, object]]] | None,
-    unknown: UnknownInputs,
+    context: _Context,
     source: str | None,
 ) -> tuple[list[Result], list[Problem]]:
     children = framework.compiled.children
+    monthly = _gather(framework, context)
     results: list[Result] = []
     problems: list[Problem] = []
     for unit in rows:
@@ -112,12 +182,16 @@ def _evaluate_level(
             if found:
                 problems.extend(attrs.evolve(problem, file=source) for problem in found)
                 continue
-        raw = {**unit.values, **rolled} if rolled else unit.values
+        months, found = _monthly_values(framework, monthly, unit)
+        if found:
+            problems.extend(found)
+            continue
+        raw = {**unit.values, **rolled, **months} if rolled or months else unit.values
         try:
             values = framework.compiled.inputs.check(
-                raw, text=unit.text, row=unit.row, unknown=unknown, source=source
+                raw, text=unit.text, row=unit.row, unknown=context.unknown, source=source
             )
-            result = framework.evaluate_checked(values, unit.unit)
+            result = framework.evaluate_checked(values, unit.unit, context.period)
         except DataError as error:
             problems.extend(
                 attrs.evolve(problem, row=unit.row, file=source) for problem in error.problems
@@ -165,19 +239,24 @@ def evaluate_levels(
     *,
     sources: Sequence[str | None] | None = None,
     unknown_inputs: UnknownInputs = "error",
+    period: Period | None = None,
+    monthly: Sequence[MonthlyRow] = (),
+    monthly_source: str | None = None,
 ) -> list[LevelResults]:
     """Evaluate ``levels[0]`` with ``framework``, ``levels[1]`` with its children's, and so on.
 
-    Returns the results of every level, top first. ``sources`` name the data of each level in
-    problems. Raises :class:`DataError` listing every problem of every level.
+    Returns the results of every level, top first, each marked with ``period``. ``monthly``
+    rows fill the ``per_month`` inputs of any level, gathered over ``period``. ``sources`` name
+    the data of each level in problems. Raises :class:`DataError` listing every problem.
     """
+    context = _Context(period, monthly, monthly_source, unknown_inputs)
     names = list(sources) if sources is not None else [None] * len(levels)
     chain = framework_chain(framework, len(levels))
     outcome: list[LevelResults] = []
     records: dict[str, list[dict[str, object]]] | None = None
     for depth in range(len(levels) - 1, -1, -1):
         level_framework, rows, source = chain[depth], levels[depth], names[depth]
-        results, problems = _evaluate_level(level_framework, rows, records, unknown_inputs, source)
+        results, problems = _evaluate_level(level_framework, rows, records, context, source)
         if problems:
             raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source)
         results = apply_quotas(level_framework.compiled, results, (row.parent for row in rows))

@@ -162,7 +162,7 @@ def _list(item: Convert, limit: int) -> Convert:
         converted: list[object] = []
         for index, element in enumerate(items):
             try:
-                converted.append(item(element, False))
+                converted.append(item(element, text and isinstance(element, str)))
             except _BadValue as bad:
                 raise _BadValue(f"item {index}: {bad.message}", bad.hint) from None
         return converted

@@ -96,6 +96,7 @@ class Input:
     max_length: int | None = None
     fields: dict[str, Field] | None = None
     rollup: str | None = None
+    per_month: str | None = None
 
 
 @attrs.frozen

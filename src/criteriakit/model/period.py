@@ -14,6 +14,8 @@ from typing import Literal
 
 import attrs
 
+from criteriakit.errors import DataError, Problem
+
 __all__ = ["Period", "PeriodType"]
 
 PeriodType = Literal["year", "half-year", "quarter", "month"]
@@ -34,10 +36,15 @@ class Period:
 
     @classmethod
     def parse(cls, label: str) -> Period:
-        """Read a label: ``2024``, ``2024-H1``, ``2024-Q3`` or ``2024-06``; ValueError otherwise."""
+        """Read a label: ``2024``, ``2024-H1``, ``2024-Q3`` or ``2024-06``; DataError otherwise."""
         match = _LABEL.match(label.strip())
         if match is None:
-            raise ValueError(f"invalid period {label!r}: write 2024, 2024-H1, 2024-Q3 or 2024-06")
+            problem = Problem(
+                f"invalid period {label!r}",
+                path="period",
+                hint="write 2024, 2024-H1, 2024-Q3 or 2024-06",
+            )
+            raise DataError([problem])
         year = int(match["year"])
         if match["month"]:
             first, last, kind = int(match["month"]), int(match["month"]), "month"
@@ -53,7 +60,7 @@ class Period:
         return cls(kind, match.group(0), dt.date(year, first, 1), end)  # type: ignore[arg-type]
 
     def months(self) -> tuple[str, ...]:
-        """The labels of the months in the period, in order: ``("2024-01", …, "2024-12")``."""
+        """Return the labels of the months in the period, in order: ``("2024-01", …)``."""
         return tuple(
             f"{self.start.year}-{month:02d}"
             for month in range(self.start.month, self.end.month + 1)

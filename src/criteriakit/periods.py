@@ -1,0 +1,121 @@
+"""Monthly data gathered into a longer period's inputs.
+
+Members are reviewed every month and classified every year. A list input that declares
+``per_month = "COLUMN"`` is filled from monthly rows (``id``, ``period`` such as ``2024-03``,
+and the column): one item per month of the period that has a row, in month order. Rows of
+months outside the period are ignored; two rows for the same unit and month are an error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from criteriakit.data import DataFormat, read_records
+from criteriakit.errors import DataError, Problem
+from criteriakit.model.period import Period
+
+__all__ = ["MonthlyRow", "collect_months", "read_monthly"]
+
+
+@attrs.frozen
+class MonthlyRow:
+    """One unit's values for one month."""
+
+    unit: str
+    month: str
+    values: Mapping[str, object]
+    row: int
+    text: bool = False
+
+
+def read_monthly(
+    path: str | os.PathLike[str],
+    *,
+    id_column: str = "id",
+    period_column: str = "period",
+    data_format: DataFormat | None = None,
+) -> list[MonthlyRow]:
+    """Read monthly rows: each has a unit id and a month (``2024-03``); report every bad row."""
+    name = str(path)
+    records, kind = read_records(path, data_format)
+    rows: list[MonthlyRow] = []
+    problems: list[Problem] = []
+    for row, record in records:
+        if not isinstance(record, Mapping):
+            problems.append(
+                Problem("expected an object with the unit's values", file=name, row=row)
+            )
+            continue
+        unit, month = record.get(id_column), record.get(period_column)
+        if not isinstance(unit, str | int) or isinstance(unit, bool) or not str(unit).strip():
+            problems.append(
+                Problem(
+                    f"the unit id is missing or empty (column {id_column!r})",
+                    file=name,
+                    row=row,
+                    path=id_column,
+                )
+            )
+            continue
+        try:
+            period: Period | None = Period.parse(str(month))
+        except DataError:
+            period = None
+        if period is None or period.type != "month":
+            problems.append(
+                Problem(
+                    f"expected a month such as 2024-03, got {month!r}",
+                    file=name,
+                    row=row,
+                    path=period_column,
+                )
+            )
+            continue
+        values = {
+            key: value for key, value in record.items() if key not in {id_column, period_column}
+        }
+        rows.append(MonthlyRow(str(unit), period.label, values, row, kind == "csv"))
+    if problems:
+        raise DataError(problems, source=name)
+    return rows
+
+
+def collect_months(
+    rows: Sequence[MonthlyRow],
+    period: Period,
+    columns: Mapping[str, str],
+    *,
+    source: str | None = None,
+) -> dict[str, dict[str, list[object]]]:
+    """Gather, per unit, each input's list of monthly values within ``period``, in month order.
+
+    ``columns`` maps input names to the monthly column they collect (``per_month``). Empty cells
+    are skipped; two rows for the same unit and month are an error.
+    """
+    months = period.months()
+    inside = sorted(
+        (row for row in rows if row.month in months), key=lambda row: (row.unit, row.month)
+    )
+    collected: dict[str, dict[str, list[object]]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    problems: list[Problem] = []
+    for row in inside:
+        key = (row.unit, row.month)
+        if key in seen:
+            message = (
+                f"unit {row.unit!r} has two rows for {row.month} (rows {seen[key]} and {row.row})"
+            )
+            problems.append(Problem(message, file=source, row=row.row))
+            continue
+        seen[key] = row.row
+        unit = collected.setdefault(row.unit, {name: [] for name in columns})
+        for name, column in columns.items():
+            value = row.values.get(column)
+            if value not in (None, ""):
+                unit[name].append(value)
+    if problems:
+        raise DataError(problems, source=source)
+    return collected
