@@ -23,13 +23,15 @@ from criteriakit._atomic import write_text_atomic
 from criteriakit._version import __version__
 from criteriakit.data import DataFormat, read_units
 from criteriakit.diff import diff_definitions
-from criteriakit.errors import CriteriaKitError
+from criteriakit.errors import CriteriaKitError, DataError
 from criteriakit.explain import format_number, format_value
 from criteriakit.framework import Framework
 from criteriakit.hierarchy import LevelResults, evaluate_levels
 from criteriakit.inputs import UnknownInputs
 from criteriakit.loading import load_framework
+from criteriakit.model.period import Period
 from criteriakit.model.results import Result
+from criteriakit.periods import read_monthly
 from criteriakit.registry import Registry
 from criteriakit.render import render_csv, render_json
 from criteriakit.show import describe_framework, describe_registrations
@@ -86,16 +88,27 @@ def _evaluate(
     data_format: DataFormat | None,
     ignore_unknown: bool,
     on: dt.date | None,
+    period: Period | None,
+    monthly: str | None,
 ) -> list[LevelResults]:
-    loaded = _session().framework(framework, on)
+    loaded = _session().framework(framework, on or (period.end if period else None))
     try:
+        months = read_monthly(monthly, id_column=id_column) if monthly else ()
         files = (data, *children)
         levels = [
             read_units(file, id_column=id_column, data_format=data_format if file == data else None)
             for file in files
         ]
         unknown: UnknownInputs = "ignore" if ignore_unknown else "error"
-        return evaluate_levels(loaded, levels, sources=files, unknown_inputs=unknown)
+        return evaluate_levels(
+            loaded,
+            levels,
+            sources=files,
+            unknown_inputs=unknown,
+            period=period,
+            monthly=months,
+            monthly_source=monthly,
+        )
     except CriteriaKitError as error:
         _fail(error)
 
@@ -193,7 +206,26 @@ _DATA_OPTIONS = (
         help="Ignore data columns that are not declared inputs (default: report them as errors).",
     ),
     _ON_OPTION,
+    click.option(
+        "--period",
+        callback=lambda _context, _parameter, value: _period(value),
+        help="The period evaluated: 2024, 2024-H1, 2024-Q3 or 2024-06; picks the framework version valid at its end.",
+    ),
+    click.option(
+        "--monthly",
+        type=click.Path(dir_okay=False),
+        help="Monthly rows (id, period such as 2024-03, columns) gathered into per_month inputs over --period.",
+    ),
 )
+
+
+def _period(label: str | None) -> Period | None:
+    if label is None:
+        return None
+    try:
+        return Period.parse(label)
+    except DataError as error:
+        raise click.BadParameter(error.problems[0].render()) from None
 
 
 def _data_command(function: Callable[..., None]) -> Callable[..., None]:
