@@ -376,3 +376,47 @@ def test_diff_between_a_base_and_its_specialisation(plugin_dir):
     assert "  - rule nothing-done" in result.stdout
     same = run("--no-autoload", "diff", str(small), str(small))
     assert same.exit_code == 0
+
+
+def test_compare_through_the_cli_knows_the_tier_order(plugin_dir, tmp_path):
+    (Path(plugin_dir) / "member.toml").write_text(
+        (
+            ROOT
+            / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks/vn.four-good-member.toml"
+        ).read_text()
+    )
+    base = ["--no-autoload", "--plugin-dir", plugin_dir]
+    lines = Path(CELLS).read_text().splitlines()
+    header = lines[0].split(",")
+    worse = []
+    for line in lines[1:]:
+        cells = line.split(",")
+        cells[header.index("disunity_found")] = (
+            "yes" if cells[0] == "C21" else cells[header.index("disunity_found")]
+        )
+        worse.append(",".join(cells))
+    later = tmp_path / "later.csv"
+    later.write_text("\n".join([lines[0], *worse]) + "\n")
+    for name, data, period in (("2023.json", CELLS, "2023"), ("2024.json", str(later), "2024")):
+        result = run(
+            *base,
+            "evaluate",
+            "vn.four-good-cell",
+            data,
+            "--format",
+            "json",
+            "--on",
+            "2024-06-01",
+            "--period",
+            period,
+            "-o",
+            str(tmp_path / name),
+        )
+        assert result.exit_code == 0, result.stderr
+    compared = run(
+        *base, "compare", str(tmp_path / "2023.json"), str(tmp_path / "2024.json"), "--only-changes"
+    )
+    assert compared.exit_code == 0, compared.stderr
+    assert compared.stdout.startswith("2023 → 2024: 21 units; 0 up, 1 down, 20 same")
+    assert "C21" in compared.stdout
+    assert "disunity" in compared.stdout

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from criteriakit._atomic import write_text_atomic
+from criteriakit._compare_command import compare_command
 from criteriakit._version import __version__
 from criteriakit.data import DataFormat, read_units
 from criteriakit.diff import diff_definitions
@@ -266,7 +267,21 @@ def build_cli() -> click.Group:
 
     _add_registry_commands(cli)
     _add_data_commands(cli)
+    cli.add_command(compare_command(_tier_orders))
     return cli
+
+
+def _tier_orders(results: Sequence[Result]) -> dict[str, tuple[str, ...]]:
+    """Each registered framework's tier ids, best first; frameworks not registered are left out."""
+    registry = _session().registry()
+    orders: dict[str, tuple[str, ...]] = {}
+    for reference in dict.fromkeys(result.framework_ref for result in results):
+        try:
+            framework = registry.resolve(reference)
+        except CriteriaKitError:
+            continue
+        orders.setdefault(framework.id, framework.tiers)
+    return orders
 
 
 def _add_registry_commands(cli: click.Group) -> None:

@@ -1,0 +1,336 @@
+"""What changed between two periods' results: tier moves, score deltas, new and resolved vetoes.
+
+Units are evaluated every period (``criteriakit evaluate … --format json -o 2023.json``, then
+2024); :func:`load_results` reads such a file back and :func:`compare_results` pairs the units of
+two periods by id. Without a tier order a tier change is only ``changed``; with one (each
+framework's tier ids, best first) it is ``up`` or ``down``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from criteriakit._converter import converter
+from criteriakit._files import UnreadableFile, read_text_capped
+from criteriakit.data import MAX_DATA_BYTES, MAX_REPORTED_PROBLEMS
+from criteriakit.errors import DataError, Problem
+from criteriakit.evaluation import SCORE_DIGITS
+from criteriakit.explain import format_number
+from criteriakit.expressions import approx_eq
+from criteriakit.model.results import Result
+
+__all__ = [
+    "Comparison",
+    "Direction",
+    "UnitChange",
+    "compare_results",
+    "load_results",
+    "period_label",
+]
+
+Direction = Literal["up", "down", "same", "added", "removed", "changed"]
+"""How a unit's tier moved; ``changed`` when it moved but the order of the tiers is unknown."""
+
+_DIRECTIONS: tuple[Direction, ...] = ("up", "down", "same", "added", "removed", "changed")
+_CAPPING = frozenset({"veto", "cap"})
+_ABSENT = "—"
+_NOT_EVALUABLE = "not evaluable"
+_HINT = 'write it with `criteriakit evaluate … --format json`: {"results": [...]}'
+
+
+def load_results(path: str | os.PathLike[str]) -> list[Result]:
+    """Read the results of a ``criteriakit evaluate --format json`` file; DataError if invalid."""
+    name = str(path)
+    try:
+        text = read_text_capped(Path(path), MAX_DATA_BYTES)
+    except UnreadableFile as error:
+        raise DataError([error.problem]) from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        problem = Problem(
+            f"invalid JSON: {error.msg}", file=name, line=error.lineno, column=error.colno
+        )
+        raise DataError([problem]) from None
+    if not isinstance(document, dict) or "results" not in document:
+        problem = Problem('expected an object with a "results" key', file=name, hint=_HINT)
+        raise DataError([problem])
+    items = document["results"]
+    if not isinstance(items, list):
+        problem = Problem(
+            f"expected a list of results, got {type(items).__name__}",
+            file=name,
+            path="results",
+            hint=_HINT,
+        )
+        raise DataError([problem])
+    results: list[Result] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(items):
+        where = f"results[{index}]"
+        if not isinstance(item, dict):
+            problems.append(Problem("expected an object: one result", file=name, path=where))
+            continue
+        try:
+            results.append(Result.from_dict(item))
+        except DataError as error:
+            problems.extend(
+                attrs.evolve(
+                    problem, file=name, path=f"{where}.{problem.path}" if problem.path else where
+                )
+                for problem in error.problems
+            )
+        if len(problems) >= MAX_REPORTED_PROBLEMS:
+            break
+    if problems:
+        raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=name)
+    return results
+
+
+def period_label(results: Iterable[Result]) -> str | None:
+    """Return the label of the period every result is for, or ``None`` if they differ or lack one."""
+    labels = {result.period.label if result.period else None for result in results}
+    return labels.pop() if len(labels) == 1 else None
+
+
+@attrs.frozen
+class UnitChange:
+    """How one unit's result changed from the first period to the second.
+
+    ``framework`` is ``id@version``, or ``before → after`` when it changed. Tiers and scores are
+    ``None`` where the unit is absent (``added``, ``removed``) or was not evaluable;
+    ``score_delta`` is ``None`` unless both scores exist. The four code tuples list the reasons
+    that appeared and disappeared: ``*_vetoes`` only vetoes and caps, ``*_reasons`` all of them.
+    """
+
+    unit: str
+    framework: str
+    before_tier: str | None
+    after_tier: str | None
+    before_score: float | None
+    after_score: float | None
+    score_delta: float | None
+    direction: Direction
+    new_vetoes: tuple[str, ...] = ()
+    resolved_vetoes: tuple[str, ...] = ()
+    new_reasons: tuple[str, ...] = ()
+    resolved_reasons: tuple[str, ...] = ()
+
+    @property
+    def unchanged(self) -> bool:
+        """Whether the tier, the score and the reasons all stayed the same."""
+        return (
+            self.direction == "same"
+            and not self.score_delta
+            and not self.new_reasons
+            and not self.resolved_reasons
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the change as JSON-ready plain data."""
+        plain: dict[str, Any] = converter().unstructure(self)
+        return plain
+
+
+@attrs.frozen
+class Comparison:
+    """Every unit's change from the ``before`` period to the ``after`` one, by unit id."""
+
+    before: str
+    after: str
+    changes: tuple[UnitChange, ...]
+
+    @property
+    def counts(self) -> dict[Direction, int]:
+        """How many units went each way: ``up``, ``down``, ``same``, ``added``, ``removed``, ``changed``."""
+        counts = dict.fromkeys(_DIRECTIONS, 0)
+        for change in self.changes:
+            counts[change.direction] += 1
+        return counts
+
+    def summary(self) -> str:
+        """Return one line: ``2023 → 2024: 21 units; 3 up, 2 down, 15 same, 1 added, 0 removed``."""
+        counts = self.counts
+        moves = [f"{counts['up']} up", f"{counts['down']} down"]
+        if counts["changed"]:
+            moves.append(f"{counts['changed']} changed")
+        moves += [f"{counts[key]} {key}" for key in ("same", "added", "removed")]
+        units = len(self.changes)
+        return f"{self.before} → {self.after}: {units} unit{'' if units == 1 else 's'}; {', '.join(moves)}"
+
+    def render(self, *, only_changes: bool = False) -> str:
+        """Return the summary line, then a table of the units (only those that changed, if asked)."""
+        shown = self._listed(only_changes=only_changes)
+        if not shown:
+            return f"{self.summary()}\nno changes" if only_changes else self.summary()
+        header = ("unit", "change", "framework", "tier", "score", "delta", "new vetoes")
+        table = _text_table(header, [_row(change) for change in shown], right={"delta"})
+        return f"{self.summary()}\n{table}"
+
+    def to_dict(self, *, only_changes: bool = False) -> dict[str, Any]:
+        """Return the comparison as JSON-ready data: labels, counts and the units' changes."""
+        return {
+            "before": self.before,
+            "after": self.after,
+            "counts": {"units": len(self.changes), **self.counts},
+            "changes": [change.to_dict() for change in self._listed(only_changes=only_changes)],
+        }
+
+    def _listed(self, *, only_changes: bool) -> list[UnitChange]:
+        return [change for change in self.changes if not (only_changes and change.unchanged)]
+
+
+def compare_results(
+    before: Sequence[Result],
+    after: Sequence[Result],
+    *,
+    tier_order: Mapping[str, Sequence[str]] | None = None,
+    before_label: str | None = None,
+    after_label: str | None = None,
+) -> Comparison:
+    """Pair two periods' results by unit id and say how each unit changed.
+
+    ``tier_order`` maps a framework id to its tier ids, best first; a tier change is ``up`` or
+    ``down`` when both results are of that framework and both tiers are listed, ``changed``
+    otherwise. A label defaults to the period every result of its side is for, else ``before``
+    or ``after``. A result without a unit id, or a unit id twice on one side, raises DataError.
+    """
+    labels = (
+        before_label or period_label(before) or "before",
+        after_label or period_label(after) or "after",
+    )
+    problems: list[Problem] = []
+    old = _by_unit(before, labels[0], problems)
+    new = _by_unit(after, labels[1], problems)
+    if problems:
+        raise DataError(problems[:MAX_REPORTED_PROBLEMS])
+    changes = tuple(
+        _change(unit, old.get(unit), new.get(unit), tier_order or {})
+        for unit in sorted(old.keys() | new.keys())
+    )
+    return Comparison(labels[0], labels[1], changes)
+
+
+def _by_unit(results: Sequence[Result], label: str, problems: list[Problem]) -> dict[str, Result]:
+    """Index the results by unit id, recording missing and repeated ids as problems."""
+    indexed: dict[str, Result] = {}
+    first: dict[str, int] = {}
+    for index, result in enumerate(results):
+        where = f"results[{index}].unit"
+        if result.unit is None:
+            problems.append(Problem("the result has no unit id", file=label, path=where))
+        elif result.unit in indexed:
+            message = f"unit id {result.unit!r} repeats results[{first[result.unit]}]"
+            problems.append(Problem(message, file=label, path=where))
+        else:
+            indexed[result.unit] = result
+            first[result.unit] = index
+    return indexed
+
+
+def _change(
+    unit: str, before: Result | None, after: Result | None, tier_order: Mapping[str, Sequence[str]]
+) -> UnitChange:
+    refs = dict.fromkeys(result.framework_ref for result in (before, after) if result is not None)
+    old_vetoes, new_vetoes = _codes(before, _CAPPING), _codes(after, _CAPPING)
+    old_codes, new_codes = _codes(before), _codes(after)
+    return UnitChange(
+        unit,
+        " → ".join(refs),
+        before.tier if before else None,
+        after.tier if after else None,
+        before.score if before else None,
+        after.score if after else None,
+        _delta(before, after),
+        _direction(before, after, tier_order),
+        _missing_from(new_vetoes, old_vetoes),
+        _missing_from(old_vetoes, new_vetoes),
+        _missing_from(new_codes, old_codes),
+        _missing_from(old_codes, new_codes),
+    )
+
+
+def _codes(result: Result | None, kinds: frozenset[str] | None = None) -> tuple[str, ...]:
+    """Return the codes of a result's reasons, optionally only those of some kinds."""
+    if result is None:
+        return ()
+    return tuple(reason.code for reason in result.reasons if kinds is None or reason.kind in kinds)
+
+
+def _missing_from(codes: Sequence[str], others: Sequence[str]) -> tuple[str, ...]:
+    """Return the codes not among ``others``, once each, in order."""
+    return tuple(dict.fromkeys(code for code in codes if code not in others))
+
+
+def _delta(before: Result | None, after: Result | None) -> float | None:
+    if before is None or after is None or before.score is None or after.score is None:
+        return None
+    if approx_eq(after.score, before.score):
+        return 0.0
+    return round(after.score - before.score, SCORE_DIGITS)
+
+
+def _direction(
+    before: Result | None, after: Result | None, tier_order: Mapping[str, Sequence[str]]
+) -> Direction:
+    if before is None:
+        return "added"
+    if after is None:
+        return "removed"
+    if before.tier == after.tier:
+        return "same"
+    order = tier_order.get(after.framework, ()) if before.framework == after.framework else ()
+    if before.tier not in order or after.tier not in order:
+        return "changed"
+    return "up" if order.index(after.tier) < order.index(before.tier) else "down"
+
+
+def _row(change: UnitChange) -> list[str]:
+    """Return the table row of a change: absent sides as a dash, unevaluable ones said so."""
+
+    def side(value: str | None, absent: Direction) -> str:
+        if change.direction == absent:
+            return _ABSENT
+        return _NOT_EVALUABLE if value is None else value
+
+    def score(value: float | None) -> str | None:
+        return None if value is None else format_number(value)
+
+    return [
+        change.unit,
+        change.direction,
+        change.framework,
+        f"{side(change.before_tier, 'added')} → {side(change.after_tier, 'removed')}",
+        f"{side(score(change.before_score), 'added')} → {side(score(change.after_score), 'removed')}",
+        "" if change.score_delta is None else _signed(change.score_delta),
+        ", ".join(change.new_vetoes),
+    ]
+
+
+def _signed(delta: float) -> str:
+    """Write a score delta with its sign and two decimals at most: ``+3.25``, ``-2``, ``0``."""
+    if delta == 0:
+        return "0"
+    text = f"{delta:+.2f}".removesuffix(".00")
+    return f"{delta:+.2g}" if text in {"+0", "-0"} else text
+
+
+def _text_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], right: Collection[str]
+) -> str:
+    """Lay out columns two spaces apart, as the command line's tables are."""
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = []
+    for row in (header, *rows):
+        cells = [
+            cell.rjust(width) if name in right else cell.ljust(width)
+            for name, cell, width in zip(header, row, widths, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
