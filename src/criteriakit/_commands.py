@@ -1,4 +1,4 @@
-"""The commands of the ``criteriakit`` command line (needs the ``cli`` extra: click and rich).
+"""The commands of the ``criteriakit`` command line (needs the ``cli`` extra: click).
 
 Exit status: 0 on success, 1 when a framework, the data or an evaluation has problems (all of
 them printed to standard error), 2 for usage errors. Output goes to standard output or, with
@@ -8,7 +8,6 @@ them printed to standard error), 2 for usage errors. Output goes to standard out
 from __future__ import annotations
 
 import datetime as dt
-import io
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,8 +15,6 @@ from typing import Any, NoReturn
 
 import attrs
 import click
-from rich.console import Console
-from rich.table import Table
 
 from criteriakit._atomic import write_text_atomic
 from criteriakit._compare_command import compare_command
@@ -34,7 +31,7 @@ from criteriakit.model.period import Period
 from criteriakit.model.results import Result
 from criteriakit.periods import read_monthly
 from criteriakit.registry import Registry
-from criteriakit.render import render_csv, render_json
+from criteriakit.render import render_csv, render_json, render_text_table
 from criteriakit.show import describe_framework, describe_registrations
 
 __all__ = ["build_cli"]
@@ -140,7 +137,7 @@ def _results_table(results: Sequence[Result]) -> str:
                 )
             )
         rows.append(row)
-    return _text_table(header, rows, right=("score",))
+    return render_text_table(header, rows, right=("score",))
 
 
 def _levels_table(levels: Sequence[LevelResults]) -> str:
@@ -148,19 +145,6 @@ def _levels_table(levels: Sequence[LevelResults]) -> str:
         f"{level.framework.ref} ({len(level.results)} units)\n{_results_table(level.results)}"
         for level in levels
     )
-
-
-def _text_table(
-    header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[str] = ()
-) -> str:
-    table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
-    for column in header:
-        table.add_column(column, justify="right" if column in right else "left", no_wrap=True)
-    for row in rows:
-        table.add_row(*row)
-    buffer = io.StringIO()
-    Console(width=10_000, file=buffer, color_system=None).print(table)
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -306,7 +290,7 @@ def _add_registry_commands(cli: click.Group) -> None:
             for e in entries
         ]
         click.echo(
-            _text_table(("id", "version", "valid", "title", "plugin", "distribution"), rows),
+            render_text_table(("id", "version", "valid", "title", "plugin", "distribution"), rows),
             nl=False,
         )
 
@@ -323,7 +307,9 @@ def _add_registry_commands(cli: click.Group) -> None:
             )
             for info in registry.plugins.infos
         ]
-        click.echo(_text_table(("plugin", "distribution", "hooks", "registered"), rows), nl=False)
+        click.echo(
+            render_text_table(("plugin", "distribution", "hooks", "registered"), rows), nl=False
+        )
 
     @cli.command()
     @click.argument("base")

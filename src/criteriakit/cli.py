@@ -12,13 +12,13 @@ from collections.abc import Sequence
 
 __all__ = ["main"]
 
-_CLI_MODULES = frozenset({"click", "rich"})
+_CLI_MODULES = frozenset({"click"})
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line (the ``criteriakit`` console script)."""
     try:
-        from criteriakit._commands import build_cli  # noqa: PLC0415  click and rich are an extra
+        from criteriakit._commands import build_cli  # noqa: PLC0415  click is an extra
     except ModuleNotFoundError as error:
         if error.name not in _CLI_MODULES:
             raise

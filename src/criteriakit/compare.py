@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,6 +24,7 @@ from criteriakit.evaluation import SCORE_DIGITS
 from criteriakit.explain import format_number
 from criteriakit.expressions import approx_eq
 from criteriakit.model.results import Result
+from criteriakit.render import render_text_table
 
 __all__ = [
     "Comparison",
@@ -170,7 +171,9 @@ class Comparison:
         if not shown:
             return f"{self.summary()}\nno changes" if only_changes else self.summary()
         header = ("unit", "change", "framework", "tier", "score", "delta", "new vetoes")
-        table = _text_table(header, [_row(change) for change in shown], right={"delta"})
+        table = render_text_table(
+            header, [_row(change) for change in shown], right={"delta"}
+        ).rstrip("\n")
         return f"{self.summary()}\n{table}"
 
     def to_dict(self, *, only_changes: bool = False) -> dict[str, Any]:
@@ -319,18 +322,3 @@ def _signed(delta: float) -> str:
         return "0"
     text = f"{delta:+.2f}".removesuffix(".00")
     return f"{delta:+.2g}" if text in {"+0", "-0"} else text
-
-
-def _text_table(
-    header: Sequence[str], rows: Sequence[Sequence[str]], right: Collection[str]
-) -> str:
-    """Lay out columns two spaces apart, as the command line's tables are."""
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
-    lines = []
-    for row in (header, *rows):
-        cells = [
-            cell.rjust(width) if name in right else cell.ljust(width)
-            for name, cell, width in zip(header, row, widths, strict=True)
-        ]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)

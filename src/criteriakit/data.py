@@ -172,6 +172,25 @@ def read_records(
     return readers[kind](text, str(path)), kind
 
 
+def unit_of(
+    record: object, row: int, id_column: str, source: str
+) -> tuple[Mapping[str, object], str] | Problem:
+    """Return one record with its unit id, or the problem that makes the record unusable."""
+    if not isinstance(record, Mapping):
+        return Problem("expected an object with the unit's values", file=source, row=row)
+    unit = record.get(id_column)
+    if isinstance(unit, int) and not isinstance(unit, bool):
+        unit = str(unit)
+    if not isinstance(unit, str) or not unit.strip():
+        return Problem(
+            f"the unit id is missing or empty (column {id_column!r})",
+            file=source,
+            row=row,
+            path=id_column,
+        )
+    return record, unit
+
+
 def read_units(
     path: str | os.PathLike[str],
     *,
@@ -190,24 +209,11 @@ def read_units(
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for row, record in records:
-        if not isinstance(record, Mapping):
-            problems.append(
-                Problem("expected an object with the unit's values", file=name, row=row)
-            )
+        found = unit_of(record, row, id_column, name)
+        if isinstance(found, Problem):
+            problems.append(found)
             continue
-        unit = record.get(id_column)
-        if isinstance(unit, int) and not isinstance(unit, bool):
-            unit = str(unit)
-        if not isinstance(unit, str) or not unit.strip():
-            problems.append(
-                Problem(
-                    f"the unit id is missing or empty (column {id_column!r})",
-                    file=name,
-                    row=row,
-                    path=id_column,
-                )
-            )
-            continue
+        fields, unit = found
         if unit in seen:
             problems.append(
                 Problem(
@@ -216,7 +222,7 @@ def read_units(
             )
             continue
         seen[unit] = row
-        parent = record.get(parent_column)
+        parent = fields.get(parent_column)
         if isinstance(parent, int) and not isinstance(parent, bool):
             parent = str(parent)
         if parent is not None and not isinstance(parent, str):
@@ -230,7 +236,7 @@ def read_units(
             )
             continue
         values = {
-            key: value for key, value in record.items() if key not in {id_column, parent_column}
+            key: value for key, value in fields.items() if key not in {id_column, parent_column}
         }
         units.append(UnitRow(unit, values, row, kind == "csv", parent or None))
         if len(problems) >= MAX_REPORTED_PROBLEMS:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from criteriakit.data import DataFormat, read_records
+from criteriakit.data import DataFormat, read_records, unit_of
 from criteriakit.errors import DataError, Problem
 from criteriakit.model.period import Period
 
@@ -44,22 +44,12 @@ def read_monthly(
     rows: list[MonthlyRow] = []
     problems: list[Problem] = []
     for row, record in records:
-        if not isinstance(record, Mapping):
-            problems.append(
-                Problem("expected an object with the unit's values", file=name, row=row)
-            )
+        found = unit_of(record, row, id_column, name)
+        if isinstance(found, Problem):
+            problems.append(found)
             continue
-        unit, month = record.get(id_column), record.get(period_column)
-        if not isinstance(unit, str | int) or isinstance(unit, bool) or not str(unit).strip():
-            problems.append(
-                Problem(
-                    f"the unit id is missing or empty (column {id_column!r})",
-                    file=name,
-                    row=row,
-                    path=id_column,
-                )
-            )
-            continue
+        fields, unit = found
+        month = fields.get(period_column)
         try:
             period: Period | None = Period.parse(str(month))
         except DataError:
@@ -75,9 +65,9 @@ def read_monthly(
             )
             continue
         values = {
-            key: value for key, value in record.items() if key not in {id_column, period_column}
+            key: value for key, value in fields.items() if key not in {id_column, period_column}
         }
-        rows.append(MonthlyRow(str(unit), period.label, values, row, kind == "csv"))
+        rows.append(MonthlyRow(unit, period.label, values, row, kind == "csv"))
     if problems:
         raise DataError(problems, source=name)
     return rows

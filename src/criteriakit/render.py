@@ -1,15 +1,15 @@
-"""Rendering results for programs: JSON and CSV (the CLI draws tables for people)."""
+"""Rendering results: JSON and CSV for programs, aligned text tables for people."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from criteriakit.model.results import Result
 
-__all__ = ["csv_columns", "render_csv", "render_json"]
+__all__ = ["csv_columns", "render_csv", "render_json", "render_text_table"]
 
 
 def render_json(results: Sequence[Result]) -> str:
@@ -52,3 +52,18 @@ def render_csv(results: Sequence[Result]) -> str:
         )
         writer.writerow(row)
     return buffer.getvalue()
+
+
+def render_text_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], right: Collection[str] = ()
+) -> str:
+    """Lay out columns two spaces apart, the ``right`` ones right-aligned; one line per row."""
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = []
+    for row in (header, *rows):
+        cells = [
+            cell.rjust(width) if name in right else cell.ljust(width)
+            for name, cell, width in zip(header, row, widths, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
