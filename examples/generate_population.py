@@ -199,7 +199,7 @@ def _committee_row(rng: random.Random, unit: str, quality: float) -> Row:
     }
 
 
-def _cell_row(rng: random.Random, unit: str, parent: str, quality: float, months: int) -> Row:
+def _cell_row(rng: random.Random, unit: str, parent: str, quality: float) -> Row:
     assigned = rng.randint(8, 14)
     met, exceeded = _targets(rng, assigned, quality)
     mass_orgs = rng.randint(0, 5)
@@ -220,8 +220,6 @@ def _cell_row(rng: random.Random, unit: str, parent: str, quality: float, months
         "disunity_found": _chance(rng, 0.02),
         "admissions": rng.randint(0, 3),
         "admissions_target": rng.randint(1, 2),
-        # Every member has a score for every month.
-        "months_evaluated": months,
     }
 
 
@@ -284,7 +282,7 @@ def _cells(spec: Spec) -> Iterator[_Cell]:
             draw = rng.random()
             count = min(members, 0 if draw < 0.84 else 1 if draw < 0.97 else 2)
             disciplined = frozenset(rng.sample(range(1, members + 1), count))
-            row = _cell_row(rng, unit, parent, quality, spec.months)
+            row = _cell_row(rng, unit, parent, quality)
             yield _Cell(row, quality, members, disciplined)
 
 

@@ -87,9 +87,11 @@ def cell_results(commune, frameworks, member_results):
     framework = frameworks["cell"]
     tiers = defaultdict(Counter)
     disciplined = Counter()
+    months = Counter()
     for row in commune[2]:
         tiers[row["parent"]][member_results[row["id"]].tier] += 1
         disciplined[row["parent"]] += row["disciplined"]
+        months[row["parent"]] = max(months[row["parent"]], len(row["monthly_scores"]))
     results = {}
     for row in commune[1]:
         counts = tiers[row["id"]]
@@ -98,6 +100,7 @@ def cell_results(commune, frameworks, member_results):
             "members_rated": counts.total(),
             "members_good_or_better": counts["excellent"] + counts["good"],
             "members_not_completed": counts["not-completed"],
+            "months_evaluated": months[row["id"]],
         }
         assert sorted(rolled_up) == sorted(_rolled_up(framework))
         values = framework.compiled.inputs.check(_inputs(row) | rolled_up, unknown="error")
@@ -185,7 +188,6 @@ def _check_cell(row):
     assert 0 <= row["attendance_rate"] <= 1
     assert row["half_years_approved"] in {0, 1, 2}
     assert row["admissions_target"] >= 1
-    assert row["months_evaluated"] == 12
 
 
 def _check_member(row):

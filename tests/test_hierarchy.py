@@ -15,7 +15,13 @@ from criteriakit.hierarchy import evaluate_levels
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks"
 COMMUNE = ROOT / "examples" / "commune"
-ROLLED = ("members_disciplined", "members_rated", "members_good_or_better", "members_not_completed")
+ROLLED = (
+    "members_disciplined",
+    "members_rated",
+    "members_good_or_better",
+    "members_not_completed",
+    "months_evaluated",
+)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +52,6 @@ CELL = {
     "half_years_approved": 2,
     "disunity_found": False,
     "admissions": 1,
-    "months_evaluated": 12,
 }
 
 
@@ -74,6 +79,7 @@ def test_a_cell_rolled_up_from_its_members_by_hand(registry):
         "members_rated": 5,
         "members_good_or_better": 3,
         "members_not_completed": 1,
+        "months_evaluated": 12,
     }
     # 3.1 no member disciplined: 0 of 8; 4.1 3/5 = 60 % < 70 %: 0 of 10; 4.2: 0 of 5 → 100 − 23
     assert result.score == 77

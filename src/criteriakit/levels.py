@@ -2,8 +2,9 @@
 
 A framework may declare ``[children]``: the framework that rates the level below (a cell's
 members). Its inputs may then declare ``rollup`` expressions over the children, seen as records
-with the fields ``tier``, ``band_tier``, ``score``, ``evaluable`` and every scalar input of the
-child framework: ``rollup = "count(members, tier >= 'good')"``. ``[[quotas]]`` cap a tier among
+with the fields ``tier``, ``band_tier``, ``score``, ``evaluable`` and every scalar or list input
+of the child framework: ``rollup = "count(members, tier >= 'good')"``, or with a list field
+``rollup = "max(members, count(monthly_scores))"``. ``[[quotas]]`` cap a tier among
 the siblings of one parent. This module checks those declarations and compiles them; running
 them is :mod:`criteriakit.hierarchy`'s job.
 """
@@ -27,6 +28,7 @@ from criteriakit.expressions import (
     ExprType,
     FunctionSpec,
     LevelType,
+    ListType,
     RecordsType,
     compile_expression,
 )
@@ -53,6 +55,13 @@ _SCALARS = {"number": NUMBER, "integer": INTEGER, "bool": BOOL}
 def _input_type(spec: Input) -> ExprType | None:
     if spec.type == "level":
         return LevelType(spec.levels or ())
+    if spec.type == "list":
+        item = (
+            LevelType(spec.levels or ())
+            if spec.items == "level"
+            else _SCALARS.get(spec.items or "number")
+        )
+        return ListType(item) if item is not None else None
     return _SCALARS.get(spec.type)
 
 
