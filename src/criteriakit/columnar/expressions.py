@@ -1,0 +1,433 @@
+"""Compile typed rule expressions to narwhals expressions, with the scalar evaluator's semantics.
+
+:func:`compile_columnar` turns a :class:`~criteriakit.expressions.CompiledExpression` into a
+:class:`ColumnExpression`: a ``value`` expression and an ``undefined`` expression to evaluate
+over a frame with one row per unit and one column per declared input (number as Float64,
+integer as Int64, bool as Boolean, level as String, list as a List column, records as a List
+of Struct column). A null is a missing input; so is every row of an input named in neither
+the frame nor ``columns`` when ``columns`` is given. Expressions that read no input are
+literals and broadcast like any narwhals literal (use ``with_columns``).
+
+``value`` is null exactly where the scalar evaluator returns an
+:class:`~criteriakit.expressions.Undefined`, and ``undefined`` then holds its kind
+(``"missing"``, ``"division-by-zero"`` or ``"empty"``): the first undefined operand's kind,
+``and``/``or`` three-valued, ``if`` lazy, numbers compared with the tolerance of
+:mod:`criteriakit.expressions.tolerance` and NaN compared as Python floats do.
+
+Everything runs as columns except what narwhals cannot express, which raises
+:class:`ColumnarUnsupported` (the caller then falls back to the scalar evaluator):
+
+- aggregates with a per-item expression (``count(xs, condition)``, ``share``, ``any``,
+  ``all``, ``sum(xs, value)``…): narwhals has no per-item evaluation of list columns. The
+  one-argument forms ``count(xs)`` and ``sum``/``avg``/``min``/``max`` of a list of numbers
+  are supported;
+- plugin functions without a columnar builder (see ``builders``);
+- integer literals beyond 64 bits;
+- expressions whose narwhals form would exceed :data:`MAX_SIZE` operations. Operands are
+  written out once per use (narwhals has no shared subexpressions): a comparison reads each
+  side about six times and ``if`` its condition three times, so comparisons nested in ``if``
+  conditions inside comparisons grow geometrically; chains of ``and``/``or``, arithmetic and
+  ``if`` branches grow linearly.
+
+Known differences, all outside the scalar evaluator's exactness: integers are 64-bit (they
+wrap where Python's grow, and convert to floats before dividing or mixing with numbers, so
+beyond 2**53 they may round); ``sum``/``avg`` of a list of numbers use the backend's float
+sum, not the exactly rounded :func:`math.fsum` (the same to rounding, unless terms cancel);
+list ``min``/``max`` rely on the backend skipping NaN items, as Polars does (a NaN first
+item gives NaN, as in Python). Backends that store missing floats as NaN (pandas with
+NumPy dtypes) see NaN inputs as missing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Mapping
+from typing import NamedTuple, TypeAlias
+
+import attrs
+import narwhals.stable.v2 as nw
+from narwhals.stable.v2.dtypes import DType
+
+from criteriakit.errors import CriteriaKitError
+from criteriakit.expressions import CompiledExpression
+from criteriakit.expressions.tolerance import EXACT_ABOVE, RELATIVE_TOLERANCE
+from criteriakit.expressions.typed_ast import (
+    Aggregate,
+    Arithmetic,
+    BuiltinCall,
+    Comparison,
+    ComparisonOperator,
+    Conditional,
+    Constant,
+    FieldRef,
+    InputRef,
+    ItemRef,
+    Logical,
+    LogicalOperator,
+    Negate,
+    Not,
+    PluginCall,
+    TypedNode,
+)
+from criteriakit.expressions.types import (
+    INTEGER,
+    NUMBER,
+    ExprType,
+    LevelType,
+    ListType,
+    RecordsType,
+    ScalarType,
+)
+from criteriakit.expressions.undefined import UndefinedKind
+
+__all__ = [
+    "MAX_SIZE",
+    "ColumnExpression",
+    "ColumnarFunction",
+    "ColumnarUnsupported",
+    "compile_columnar",
+]
+
+MAX_SIZE = 100_000
+"""The largest estimated size (operations written out) of an expression run as columns."""
+
+ColumnarFunction: TypeAlias = Callable[..., nw.Expr]
+"""A plugin function's columnar builder: argument value expressions in, a value expression out.
+
+Arguments are null where undefined (the result is then undefined whatever it is); a null
+result is undefined with kind ``"missing"``, like ``None`` from the scalar implementation.
+"""
+
+_SNIPPET = 60
+_INT64 = range(-(2**63), 2**63)
+_COMPARE: dict[ComparisonOperator, Callable[[nw.Expr, nw.Expr], nw.Expr]] = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+_REDUCE: dict[str, Callable[[nw.Expr], nw.Expr]] = {
+    "sum": lambda items: items.list.sum(),
+    "avg": lambda items: items.list.mean(),
+    "min": lambda items: items.list.min(),
+    "max": lambda items: items.list.max(),
+}
+
+
+class ColumnarUnsupported(CriteriaKitError):  # noqa: N818 - names the condition, not a failure
+    """An expression uses something that cannot run as narwhals expressions.
+
+    The message names the construct and why; the scalar evaluator still evaluates it.
+    """
+
+
+@attrs.frozen(eq=False)
+class ColumnExpression:
+    """An expression compiled to narwhals: its ``value`` and why it is ``undefined``.
+
+    ``value`` is null where the scalar evaluator returns an
+    :class:`~criteriakit.expressions.Undefined`; ``undefined`` is a string expression, null
+    where the value is defined, else the kind: ``"missing"``, ``"division-by-zero"`` or
+    ``"empty"``.
+    """
+
+    value: nw.Expr
+    undefined: nw.Expr
+
+
+def compile_columnar(
+    compiled: CompiledExpression,
+    *,
+    columns: Collection[str] | None = None,
+    builders: Mapping[str, ColumnarFunction] | None = None,
+) -> ColumnExpression:
+    """Compile ``compiled`` to narwhals expressions with the scalar evaluator's semantics.
+
+    ``columns`` names the frame's columns when some declared inputs may have none: inputs
+    not among them are missing in every row (``None``: every input read has a column).
+    ``builders`` maps plugin function names to their :data:`ColumnarFunction`. Raises
+    :class:`ColumnarUnsupported` for what cannot run as columns (see the module docstring).
+    """
+    compiler = _Compiler(compiled.text, columns, builders or {})
+    column = compiler.compile(compiled.tree)
+    if column.size > MAX_SIZE:
+        raise compiler.unsupported(
+            compiled.tree, f"it would take over {MAX_SIZE:,} narwhals operations"
+        )
+    undefined = column.undefined if column.undefined is not None else nw.lit(None, nw.String())
+    return ColumnExpression(column.value, undefined)
+
+
+class _Column(NamedTuple):
+    """A compiled node: ``undefined`` is ``None`` when it is never undefined.
+
+    A ``value`` never contains an ``undefined`` expression (its nulls come from its operands'
+    values); an ``undefined`` may contain values. ``size`` bounds the operations of both
+    written out as trees: each operand's size counts as often as the larger of the times its
+    value is used and the times its undefined is.
+    """
+
+    value: nw.Expr
+    undefined: nw.Expr | None
+    floating: bool  # a Float64 value, which may be NaN
+    size: int
+
+
+def _dtype(kind: ExprType) -> DType:
+    if isinstance(kind, ScalarType):
+        return {"number": nw.Float64(), "integer": nw.Int64(), "bool": nw.Boolean()}[kind.name]
+    if isinstance(kind, LevelType):
+        return nw.String()
+    if isinstance(kind, ListType):
+        return nw.List(_dtype(kind.item))
+    return nw.List(nw.Struct([nw.Field(name, _dtype(field)) for name, field in kind.fields]))
+
+
+def _kind(kind: UndefinedKind, where: nw.Expr) -> nw.Expr:
+    return nw.when(where).then(nw.lit(kind, nw.String()))
+
+
+def _first(*undefined: nw.Expr | None) -> nw.Expr | None:
+    """Return the first non-null kind among ``undefined`` (``None``: never undefined)."""
+    present = [each for each in undefined if each is not None]
+    if not present:
+        return None
+    return present[0] if len(present) == 1 else nw.coalesce(*present)
+
+
+def _present(operands: list[_Column]) -> nw.Expr:
+    """Return "no operand's value is null"."""
+    present = ~operands[0].value.is_null()
+    for operand in operands[1:]:
+        present &= ~operand.value.is_null()
+    return present
+
+
+def _skipped_if_nan(operand: _Column) -> nw.Expr:
+    """Return the operand's value, null if NaN: min/max_horizontal skip nulls."""
+    return operand.value.fill_nan(None) if operand.floating else operand.value
+
+
+def _nan_if_nan(first: _Column, result: nw.Expr) -> nw.Expr:
+    """Return NaN where ``first`` is NaN, else ``result``: Python's min/max keep a NaN first."""
+    if not first.floating:
+        return result
+    return nw.when(first.value.is_nan()).then(nw.lit(math.nan)).otherwise(result)
+
+
+def _tolerant(op: ComparisonOperator, left: _Column, right: _Column) -> nw.Expr:
+    """Compare numbers as :mod:`criteriakit.expressions.tolerance` does (null if one is)."""
+    a, b = left.value, right.value
+    scale = nw.max_horizontal(nw.lit(1.0), a.abs(), b.abs())
+    tol = nw.when(scale < EXACT_ABOVE).then(scale * RELATIVE_TOLERANCE).otherwise(0.0)
+    if op in {"==", "!="}:
+        equal = (a == b) | ((a - b).abs() <= tol)
+        result = equal if op == "==" else ~equal
+    elif op in {">=", "<"}:
+        result = _COMPARE[op](a, b - tol)
+    else:
+        result = _COMPARE[op](a, b + tol)
+    nan = [operand.value.is_nan() for operand in (left, right) if operand.floating]
+    if not nan:
+        return result
+    # Only != holds with a NaN (Polars would order NaN above all); a + b keeps nulls null.
+    holds = (a + b).is_nan()
+    return (
+        nw.when(nw.any_horizontal(*nan, ignore_nulls=False))
+        .then(holds if op == "!=" else ~holds)
+        .otherwise(result)
+    )
+
+
+def _chain(node: TypedNode, op: LogicalOperator) -> list[TypedNode]:
+    """Return the operands of a chain of ``op`` (``a and b and c``), left to right."""
+    if isinstance(node, Logical) and node.op == op:
+        return [*_chain(node.left, op), *_chain(node.right, op)]
+    return [node]
+
+
+def _rank(value: nw.Expr, kind: LevelType) -> nw.Expr:
+    """Map level names to ranks, greater is better (the first of duplicates); others to null."""
+    ranks = {level: -index for index, level in reversed(tuple(enumerate(kind.levels)))}
+    return value.replace_strict(ranks, default=None, return_dtype=nw.Int64())
+
+
+class _Compiler:
+    def __init__(
+        self,
+        text: str,
+        columns: Collection[str] | None,
+        builders: Mapping[str, ColumnarFunction],
+    ) -> None:
+        self._text = text
+        self._columns = columns
+        self._builders = builders
+
+    def compile(self, node: TypedNode) -> _Column:
+        if isinstance(node, Constant):
+            return self._constant(node)
+        if isinstance(node, InputRef):
+            return self._input(node)
+        if isinstance(node, (FieldRef, ItemRef, Aggregate)):
+            return self._aggregate(node)
+        if isinstance(node, Negate):
+            operand = self.compile(node.operand)
+            return operand._replace(value=-operand.value, size=operand.size + 1)
+        if isinstance(node, Not):
+            operand = self.compile(node.operand)
+            return operand._replace(value=~operand.value, size=operand.size + 1)
+        if isinstance(node, Arithmetic):
+            return self._arithmetic(node)
+        if isinstance(node, Comparison):
+            return self._comparison(node)
+        if isinstance(node, Logical):
+            return self._logical(node)
+        if isinstance(node, Conditional):
+            return self._conditional(node)
+        if isinstance(node, BuiltinCall):
+            return self._builtin(node)
+        return self._plugin(node)
+
+    def unsupported(self, node: TypedNode, reason: str) -> ColumnarUnsupported:
+        """Return the error for ``node``, quoting its text."""
+        text = " ".join(self._text[node.offset : node.offset + node.length].split())
+        if len(text) > _SNIPPET:
+            text = text[: _SNIPPET - 1] + "…"
+        return ColumnarUnsupported(
+            f"'{text}' cannot run as columns: {reason}; use the scalar evaluator"
+        )
+
+    def _constant(self, node: Constant) -> _Column:
+        if node.type == INTEGER and node.value not in _INT64:
+            raise self.unsupported(node, "the integer does not fit in 64 bits")
+        return _Column(nw.lit(node.value, _dtype(node.type)), None, node.type == NUMBER, 1)
+
+    def _input(self, node: InputRef) -> _Column:
+        dtype = _dtype(node.type)
+        floating = node.type == NUMBER
+        if self._columns is not None and node.name not in self._columns:
+            return _Column(nw.lit(None, dtype), nw.lit("missing", nw.String()), floating, 1)
+        column = nw.col(node.name)
+        missing = _kind("missing", column.is_null())
+        if isinstance(node.type, RecordsType):  # read as given: only their count is used
+            return _Column(column, missing, floating, 3)
+        return _Column(column.cast(dtype), missing, floating, 3)
+
+    def _arithmetic(self, node: Arithmetic) -> _Column:
+        left = self.compile(node.left)
+        right = self.compile(node.right)
+        a, b = left.value, right.value
+        if node.op == "/":
+            zero = _kind("division-by-zero", b == 0)
+            undefined = _first(left.undefined, right.undefined, zero)
+            size = left.size + 3 * right.size + 5
+            return _Column(nw.when(b != 0).then(a / b), undefined, floating=True, size=size)
+        value = a + b if node.op == "+" else a - b if node.op == "-" else a * b
+        undefined = _first(left.undefined, right.undefined)
+        return _Column(value, undefined, node.type == NUMBER, left.size + right.size + 2)
+
+    def _comparison(self, node: Comparison) -> _Column:
+        left = self.compile(node.left)
+        right = self.compile(node.right)
+        kind = node.left.type
+        value: nw.Expr
+        if isinstance(kind, LevelType):
+            # A name off the scale is false, as in the scalar evaluator, not undefined.
+            ranks = _COMPARE[node.op](_rank(left.value, kind), _rank(right.value, kind))
+            value = nw.when(_present([left, right])).then(ranks.fill_null(value=False))
+            uses = 2
+        elif node.exact:
+            value = _COMPARE[node.op](left.value, right.value)
+            uses = 1
+        else:
+            value = _tolerant(node.op, left, right)
+            uses = 6
+        size = uses * (left.size + right.size) + 20
+        undefined = _first(left.undefined, right.undefined)
+        return _Column(value, undefined, floating=False, size=size)
+
+    def _logical(self, node: Logical) -> _Column:
+        # A chain of one operator is one n-ary node: the scalar's result is the same (Kleene
+        # logic is associative, and the first undefined operand's kind wins either way).
+        operands = [self.compile(operand) for operand in _chain(node, node.op)]
+        value = operands[0].value
+        for operand in operands[1:]:
+            # Kleene logic on nulls: false and null is false, true and null is null.
+            value = value & operand.value if node.op == "and" else value | operand.value
+        kinds = _first(*(operand.undefined for operand in operands))
+        undefined = None if kinds is None else nw.when(value.is_null()).then(kinds)
+        size = 2 * sum(operand.size for operand in operands) + 3
+        return _Column(value, undefined, floating=False, size=size)
+
+    def _conditional(self, node: Conditional) -> _Column:
+        condition = self.compile(node.condition)
+        then = self.compile(node.then)
+        otherwise = self.compile(node.otherwise)
+        chosen = condition.value
+        value = nw.when(chosen).then(then.value).otherwise(nw.when(~chosen).then(otherwise.value))
+        branch = None
+        if then.undefined is not None or otherwise.undefined is not None:
+            none = nw.lit(None, nw.String())
+            branch = (
+                nw.when(chosen)
+                .then(none if then.undefined is None else then.undefined)
+                .otherwise(none if otherwise.undefined is None else otherwise.undefined)
+            )
+        undefined = _first(condition.undefined, branch)
+        size = 3 * condition.size + then.size + otherwise.size + 6
+        return _Column(value, undefined, node.type == NUMBER, size)
+
+    def _builtin(self, node: BuiltinCall) -> _Column:
+        args = [self.compile(arg) for arg in node.args]
+        if node.function == "abs":
+            return args[0]._replace(value=args[0].value.abs(), size=args[0].size + 1)
+        if node.function == "clamp":
+            value, low, high = args
+            raised = nw.max_horizontal(value.value, _skipped_if_nan(low))
+            result = _nan_if_nan(value, nw.min_horizontal(raised, _skipped_if_nan(high)))
+        else:
+            others = [_skipped_if_nan(arg) for arg in args[1:]]
+            if node.function == "min":
+                extreme = nw.min_horizontal(args[0].value, *others)
+            else:
+                extreme = nw.max_horizontal(args[0].value, *others)
+            result = _nan_if_nan(args[0], extreme)
+        undefined = _first(*(arg.undefined for arg in args))
+        floating = any(arg.floating for arg in args)
+        size = 3 * sum(arg.size for arg in args) + 4 * len(args)
+        return _Column(nw.when(_present(args)).then(result), undefined, floating, size)
+
+    def _aggregate(self, node: FieldRef | ItemRef | Aggregate) -> _Column:
+        if not isinstance(node, Aggregate) or node.item is not None:
+            raise self.unsupported(
+                node, "narwhals cannot evaluate an expression for each item of a list column"
+            )
+        source = self.compile(node.source)
+        items = source.value
+        if node.function == "count":
+            count = items.list.len().cast(nw.Int64())
+            return _Column(count, source.undefined, floating=False, size=source.size + 2)
+        has_missing = items.list.contains(None)
+        empty = None if node.function == "sum" else _kind("empty", items.list.len() == 0)
+        undefined = _first(source.undefined, _kind("missing", has_missing), empty)
+        value: nw.Expr = _REDUCE[node.function](items)
+        if node.function in {"min", "max"} and node.source.type == ListType(NUMBER):
+            # Python keeps a NaN first item (nothing compares below or above it).
+            first = nw.when(items.list.len() > 0).then(items).list.get(0)
+            value = nw.when(first.is_nan()).then(first).otherwise(value)
+        value = nw.when(~has_missing).then(value)
+        return _Column(value, undefined, node.type == NUMBER, 8 * source.size + 12)
+
+    def _plugin(self, node: PluginCall) -> _Column:
+        name = node.function.name
+        builder = self._builders.get(name)
+        if builder is None:
+            raise self.unsupported(node, f"plugin function '{name}' has no columnar builder")
+        args = [self.compile(arg) for arg in node.args]
+        result = builder(*(arg.value for arg in args)).cast(_dtype(node.type))
+        value = nw.when(_present(args)).then(result) if args else result
+        undefined = _first(*(arg.undefined for arg in args), _kind("missing", value.is_null()))
+        size = 4 * sum(arg.size for arg in args) + 8
+        return _Column(value, undefined, node.type == NUMBER, size)

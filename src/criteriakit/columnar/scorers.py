@@ -1,0 +1,128 @@
+"""The built-in scorers as column expressions: the same points as :mod:`criteriakit.scoring`.
+
+Each builder takes the indicator's value expression (null where undefined) and returns its
+points, plus an undefined-kind expression for scorers that can make a defined value undefined
+(a target of zero). Plugin scorer types have no columnar builder yet: evaluating a framework that
+uses one raises :class:`~criteriakit.columnar.ColumnarUnsupported`, and callers fall back to the
+scalar executor.
+"""
+
+from __future__ import annotations
+
+import narwhals.stable.v2 as nw
+
+from criteriakit.columnar.expressions import ColumnarUnsupported, ColumnExpression, compile_columnar
+from criteriakit.compiled import CompiledIndicator
+from criteriakit.expressions import RELATIVE_TOLERANCE, CompiledExpression
+from criteriakit.model.scorers import (
+    BooleanScorer,
+    LinearScorer,
+    LookupScorer,
+    ScorerSpec,
+    TargetScorer,
+    ThresholdScorer,
+)
+from criteriakit.scoring import lookup_key
+
+__all__ = ["ColumnPoints", "column_points"]
+
+ColumnPoints = tuple[nw.Expr, nw.Expr | None]
+"""The points of an indicator, and the kind of undefinedness its scorer adds (or None)."""
+
+
+def _clamped(fraction: nw.Expr, max_points: float) -> nw.Expr:
+    return (
+        nw.when(fraction >= 1.0)
+        .then(nw.lit(max_points))
+        .when(fraction <= 0.0)
+        .then(nw.lit(0.0))
+        .otherwise(fraction * max_points)
+    )
+
+
+def _reaches(value: nw.Expr, bound: float, *, ascending: bool, inclusive: bool) -> nw.Expr:
+    tolerance = RELATIVE_TOLERANCE * max(1.0, abs(bound))
+    scale = nw.max_horizontal(nw.lit(1.0), value.abs()) * RELATIVE_TOLERANCE
+    tol = nw.when(scale > tolerance).then(scale).otherwise(nw.lit(tolerance))
+    if ascending:
+        return value >= bound - tol if inclusive else value > bound + tol
+    return value <= bound + tol if inclusive else value < bound - tol
+
+
+def _thresholds(spec: ThresholdScorer, value: nw.Expr, scale: float) -> nw.Expr:
+    ascending = spec.bands[0].min is not None
+    steps = sorted(
+        ((band.min if ascending else band.max, band.award * scale) for band in spec.bands),
+        key=lambda step: step[0] if step[0] is not None else 0.0,
+        reverse=ascending,
+    )
+    result: nw.Expr = nw.lit(spec.otherwise * scale)
+    for bound, award in reversed(steps):
+        assert bound is not None  # noqa: S101  checked when the framework loaded
+        reached = _reaches(value, bound, ascending=ascending, inclusive=spec.inclusive)
+        result = nw.when(reached).then(nw.lit(award)).otherwise(result)
+    return result
+
+
+def _lookup(spec: LookupScorer, value: nw.Expr, scale: float) -> nw.Expr:
+    result: nw.Expr = nw.lit(spec.otherwise * scale)
+    for key, award in spec.table.items():
+        if key in {"true", "false"}:
+            matches = value == (key == "true")
+        elif key.lstrip("-").isdigit():
+            matches = value.cast(nw.Float64) == float(int(key))
+        else:
+            matches = value.cast(nw.String) == lookup_key(key)
+        result = nw.when(matches).then(nw.lit(award)).otherwise(result)
+    return result
+
+
+def _target(
+    spec: TargetScorer, maximum: float, value: nw.Expr, target: CompiledExpression | None
+) -> ColumnPoints:
+    if isinstance(spec.target, float) or target is None:
+        return _clamped(value / float(spec.target), maximum), None
+    goal: ColumnExpression = compile_columnar(target)
+    zero = goal.value == 0
+    points = (
+        nw.when(zero)
+        .then(nw.lit(None, nw.Float64))
+        .otherwise(_clamped(value / goal.value, maximum))
+    )
+    undefined = (
+        nw.when(~goal.undefined.is_null())
+        .then(goal.undefined)
+        .when(zero)
+        .then(nw.lit("division-by-zero"))
+        .otherwise(nw.lit(None, nw.String))
+    )
+    return points, undefined
+
+
+def column_points(
+    indicator: CompiledIndicator,
+    spec: ScorerSpec,
+    value: nw.Expr,
+    *,
+    awards_in_points: bool,
+    target: CompiledExpression | None = None,
+) -> ColumnPoints:
+    """Return the points expression of one indicator, for rows where its value is defined.
+
+    ``target`` is the compiled target expression of a target scorer whose target is one.
+    """
+    maximum = indicator.max_points
+    scale = 1.0 if awards_in_points else maximum
+    if isinstance(spec, LinearScorer):
+        return _clamped((value - spec.zero_at) / (spec.full_at - spec.zero_at), maximum), None
+    if isinstance(spec, ThresholdScorer):
+        return _thresholds(spec, value.cast(nw.Float64), scale), None
+    if isinstance(spec, TargetScorer):
+        return _target(spec, maximum, value, target)
+    if isinstance(spec, BooleanScorer):
+        return nw.when(value).then(nw.lit(maximum)).otherwise(nw.lit(0.0)), None
+    if isinstance(spec, LookupScorer):
+        return _lookup(spec, value, scale), None
+    raise ColumnarUnsupported(
+        f"indicator {indicator.id}: the scorer type {spec.type!r} comes from a plugin and has no columnar form"
+    )

@@ -1,0 +1,144 @@
+"""The columnar executor gives the scalar executor's results: tiers, reasons, scores within 1e-9."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import criteriakit
+from criteriakit.columnar.executor import evaluate_frame
+from criteriakit.columnar.expressions import ColumnarUnsupported
+from test_properties import FLAGS, NUMERIC, frameworks
+
+ROOT = Path(__file__).resolve().parent.parent
+CELL = (
+    ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks/vn.four-good-cell.toml"
+)
+POLICIES = st.sampled_from(["zero", "exclude", "not-evaluable"])
+
+
+def scalar_rows(
+    framework: criteriakit.Framework, rows: list[dict[str, object]]
+) -> list[tuple[object, ...]]:
+    results = []
+    for row in rows:
+        result = framework.evaluate(
+            {k: v for k, v in row.items() if k != "id" and v is not None}, unit=str(row["id"])
+        )
+        results.append(
+            (
+                result.unit,
+                result.score,
+                result.band_tier,
+                result.tier,
+                ";".join(result.reason_codes) if result.evaluable else "not-evaluable",
+            )
+        )
+    return results
+
+
+def columnar_rows(
+    framework: criteriakit.Framework, rows: list[dict[str, object]]
+) -> list[tuple[object, ...]]:
+    output = evaluate_frame(framework, pl.DataFrame(rows, infer_schema_length=None))
+    assert isinstance(output, pl.DataFrame)
+    return list(output.select("unit", "score", "band_tier", "tier", "reasons").iter_rows())
+
+
+def assert_same(scalar: list[tuple[object, ...]], columnar: list[tuple[object, ...]]) -> None:
+    assert len(scalar) == len(columnar)
+    for left, right in zip(scalar, columnar, strict=True):
+        assert left[0] == right[0]
+        assert left[2:] == right[2:], (left, right)
+        if left[1] is None or right[1] is None:
+            assert left[1] == right[1]
+        else:
+            assert left[1] == pytest.approx(right[1], abs=1e-9)
+
+
+rows_strategy = st.lists(
+    st.fixed_dictionaries(
+        {
+            **{
+                name: st.one_of(st.none(), st.floats(0, 100, allow_nan=False), st.integers(0, 100))
+                for name in NUMERIC
+            },
+            **{name: st.one_of(st.none(), st.booleans()) for name in FLAGS},
+        }
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@given(frameworks(), rows_strategy, POLICIES, POLICIES)
+def test_columnar_equals_scalar_on_random_frameworks(data, rows, missing, division):
+    framework = criteriakit.framework_from_dict(
+        {**data, "policy": {"missing_input": missing, "division_by_zero": division}}
+    )
+    units = [
+        {
+            "id": f"u{index}",
+            **{
+                k: (float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
+                for k, v in row.items()
+            },
+        }
+        for index, row in enumerate(rows)
+    ]
+    assert_same(scalar_rows(framework, units), columnar_rows(framework, units))
+
+
+def test_the_commune_cells_evaluate_the_same_way():
+    framework = criteriakit.load_framework(CELL)
+    frame = pl.read_csv(ROOT / "examples" / "four-good" / "cells.csv")
+    truthy = {"yes": True, "no": False}
+    bools = [name for name, spec in framework.definition.inputs.items() if spec.type == "bool"]
+    frame = frame.with_columns(pl.col(name).replace_strict(truthy) for name in bools)
+    rows = frame.to_dicts()
+    assert_same(scalar_rows(framework, rows), columnar_rows(framework, rows))
+
+
+def test_a_score_exactly_on_90_reaches_excellent_in_columns():
+    framework = criteriakit.load_framework(CELL)
+    row = {
+        "id": "c",
+        "targets_assigned": 10,
+        "targets_met": 10,
+        "targets_exceeded": 4,
+        "action_plan_on_time": True,
+        "mass_orgs_total": 3,
+        "mass_orgs_good": 1,
+        "meetings_held": 10,
+        "attendance_rate": 0.95,
+        "thematic_meetings": 4,
+        "absence_rule_kept": True,
+        "members_disciplined": 0,
+        "half_years_approved": 2,
+        "disunity_found": False,
+        "members_rated": 15,
+        "members_good_or_better": 15,
+        "members_not_completed": 0,
+        "admissions": 1,
+        "months_evaluated": 4,
+    }
+    (result,) = columnar_rows(framework, [row])
+    assert result[1:4] == (90.0, "excellent", "excellent")
+
+
+def test_policy_fail_raises_like_the_scalar_executor():
+    framework = criteriakit.load_framework(CELL)
+    with pytest.raises(criteriakit.EvaluationError, match=r"unit 'c': indicator 1\.1"):
+        evaluate_frame(
+            framework, pl.DataFrame({"id": ["c"], "targets_assigned": [0], "targets_met": [0]})
+        )
+
+
+def test_lists_and_plugin_scorers_are_unsupported_with_a_clear_message():
+    member = criteriakit.load_framework(CELL.parent / "vn.four-good-member.toml")
+    with pytest.raises(ColumnarUnsupported, match=r"input 'monthly_scores' is a list"):
+        evaluate_frame(member, pl.DataFrame({"id": ["m"]}))
