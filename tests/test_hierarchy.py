@@ -244,3 +244,19 @@ def test_the_cli_rolls_up_and_prints_every_level():
         build_cli(), [*arguments, *files, "--format", "csv", "--all-levels"]
     )
     assert csv_all.exit_code == 2
+
+
+def test_lint_checks_roll_ups_when_the_children_framework_is_registered(tmp_path):
+    from click.testing import CliRunner  # noqa: PLC0415  the CLI needs the cli extra
+
+    from criteriakit._commands import build_cli  # noqa: PLC0415
+
+    path = tmp_path / "cell.toml"
+    path.write_text(rollup_framework("count(memberz)"))
+    alone = CliRunner().invoke(build_cli(), ["--no-autoload", "lint", str(path)])
+    assert alone.exit_code == 0  # the children's framework is unknown: direct inputs only
+    checked = CliRunner().invoke(
+        build_cli(), ["--no-autoload", "--plugin-dir", str(FRAMEWORKS), "lint", str(path)]
+    )
+    assert checked.exit_code == 1
+    assert "inputs.members_rated.rollup: unknown input 'memberz'" in checked.stderr

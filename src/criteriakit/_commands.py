@@ -66,7 +66,9 @@ class _Session:
         registry = self.registry()
         try:
             if reference.endswith(".toml") or Path(reference).exists():
-                return load_framework(reference, extensions=registry.extensions)
+                return load_framework(
+                    reference, extensions=registry.extensions, resolve=registry.resolve
+                )
             return registry.resolve(reference, on)
         except CriteriaKitError as error:
             _fail(error)
@@ -342,7 +344,10 @@ def _add_data_commands(cli: click.Group) -> None:
         failed = False
         for file in files:
             try:
-                framework = load_framework(file, extensions=_session().registry().extensions)
+                registry = _session().registry()
+                framework = load_framework(
+                    file, extensions=registry.extensions, resolve=registry.resolve
+                )
             except CriteriaKitError as error:
                 click.echo(str(error), err=True)
                 failed = True
