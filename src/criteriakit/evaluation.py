@@ -144,7 +144,8 @@ def evaluate_unit(
         classification = classify(compiled, score, env, unit)
     except NotEvaluable as stop:
         return finish(None, None, (stop.reason,))
+    fired = {reason.code for reason in classification.reasons if reason.kind in {"veto", "cap"}}
     improvement = improvement_for(
-        compiled, classification.rank, score, scored_max, indicator_results, env
+        compiled, classification.rank, score, scored_max, indicator_results, env, fired
     )
     return finish(score, classification, classification.reasons, improvement)

@@ -13,7 +13,7 @@ obstacles with the condition and the values that decided.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from criteriakit.compiled import CompiledCondition, CompiledFramework, CompiledIndicator
 from criteriakit.expressions import INTEGER, Undefined, approx_ge
@@ -129,13 +129,17 @@ def improvement_for(
     scored_max: float,
     results: Sequence[IndicatorResult],
     env: Mapping[str, object],
+    fired: Collection[str],
 ) -> Improvement | None:
-    """Return what it would take to reach the tier above ``rank``, or None at the top."""
+    """Return what it would take to reach the tier above ``rank``, or None at the top.
+
+    ``fired`` names the vetoes and caps that held, as classification found them.
+    """
     if rank == 0:
         return None
     target = compiled.tiers[rank - 1]
     obstacles = [
-        _obstacle(rule, env) for rule in compiled.rules if rule.rank >= rank and _holds(rule, env)
+        _obstacle(rule, env) for rule in compiled.rules if rule.rank >= rank and rule.id in fired
     ]
     obstacles.extend(_obstacle(gate, env) for gate in target.gates if not _holds(gate, env))
     gap = 0.0 if approx_ge(score, target.min_score) else round(target.min_score - score, 9)

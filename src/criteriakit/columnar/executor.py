@@ -15,9 +15,10 @@ from typing import Any
 import narwhals.stable.v2 as nw
 
 from criteriakit.columnar.expressions import ColumnarUnsupported, ColumnExpression, compile_columnar
-from criteriakit.columnar.scorers import _reaches, column_points
+from criteriakit.columnar.scorers import column_points, reaches
 from criteriakit.compiled import CompiledCondition, CompiledFramework
 from criteriakit.compiler import input_type
+from criteriakit.data import MAX_REPORTED_PROBLEMS
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.evaluation import SCORE_DIGITS
 from criteriakit.expressions import CompiledExpression, compile_expression
@@ -84,7 +85,7 @@ def _check_bounds(framework: Framework, frame: nw.DataFrame[Any]) -> None:
                         f"{value!r} is outside the declared bounds or levels", path=name, row=row
                     )
                 )
-                if len(problems) >= 50:
+                if len(problems) >= MAX_REPORTED_PROBLEMS:
                     raise DataError(problems)
     if problems:
         raise DataError(problems)
@@ -242,7 +243,7 @@ def _classify(framework: Framework, lazy: nw.LazyFrame[Any]) -> nw.LazyFrame[Any
     band: nw.Expr = nw.lit(last)
     for rank in range(last, -1, -1):
         band = (
-            nw.when(_reaches(score, compiled.tiers[rank].min_score, ascending=True, inclusive=True))
+            nw.when(reaches(score, compiled.tiers[rank].min_score, ascending=True, inclusive=True))
             .then(nw.lit(rank))
             .otherwise(band)
         )

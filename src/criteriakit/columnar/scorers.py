@@ -24,7 +24,7 @@ from criteriakit.model.scorers import (
 )
 from criteriakit.scoring import lookup_key
 
-__all__ = ["ColumnPoints", "column_points"]
+__all__ = ["ColumnPoints", "column_points", "reaches"]
 
 ColumnPoints = tuple[nw.Expr, nw.Expr | None]
 """The points of an indicator, and the kind of undefinedness its scorer adds (or None)."""
@@ -40,7 +40,8 @@ def _clamped(fraction: nw.Expr, max_points: float) -> nw.Expr:
     )
 
 
-def _reaches(value: nw.Expr, bound: float, *, ascending: bool, inclusive: bool) -> nw.Expr:
+def reaches(value: nw.Expr, bound: float, *, ascending: bool, inclusive: bool) -> nw.Expr:
+    """Return whether ``value`` reaches ``bound``, with the expression language's tolerance."""
     tolerance = RELATIVE_TOLERANCE * max(1.0, abs(bound))
     scale = nw.max_horizontal(nw.lit(1.0), value.abs()) * RELATIVE_TOLERANCE
     tol = nw.when(scale > tolerance).then(scale).otherwise(nw.lit(tolerance))
@@ -59,7 +60,7 @@ def _thresholds(spec: ThresholdScorer, value: nw.Expr, scale: float) -> nw.Expr:
     result: nw.Expr = nw.lit(spec.otherwise * scale)
     for bound, award in reversed(steps):
         assert bound is not None  # noqa: S101  checked when the framework loaded
-        reached = _reaches(value, bound, ascending=ascending, inclusive=spec.inclusive)
+        reached = reaches(value, bound, ascending=ascending, inclusive=spec.inclusive)
         result = nw.when(reached).then(nw.lit(award)).otherwise(result)
     return result
 
