@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from criteriakit.columnar import MAX_SIZE, ColumnarUnsupported, ColumnExpression, compile_columnar
+from criteriakit.columnar.aggregates import with_aggregates
 from criteriakit.errors import CriteriaKitError
 from criteriakit.expressions import (
     BOOL,
@@ -39,7 +40,8 @@ SCOPE = {
     "lv2": LEVEL,
     "xs": ListType(NUMBER),
     "ns": ListType(INTEGER),
-    "ms": RecordsType({"score": NUMBER, "ok": BOOL}),
+    "ms": RecordsType({"score": NUMBER, "ok": BOOL, "quarter": NUMBER}),
+    "gs": RecordsType({"vals": ListType(INTEGER), "w": NUMBER}),
 }
 SCHEMA = {
     "a": pl.Float64,
@@ -52,7 +54,8 @@ SCHEMA = {
     "lv2": pl.String,
     "xs": pl.List(pl.Float64),
     "ns": pl.List(pl.Int64),
-    "ms": pl.List(pl.Struct({"score": pl.Float64, "ok": pl.Boolean})),
+    "ms": pl.List(pl.Struct({"score": pl.Float64, "ok": pl.Boolean, "quarter": pl.Float64})),
+    "gs": pl.List(pl.Struct({"vals": pl.List(pl.Int64), "w": pl.Float64})),
 }
 DOUBLE = FunctionSpec("double", [NUMBER], NUMBER, lambda x: 2 * x)
 POSITIVE = FunctionSpec("positive", [NUMBER], NUMBER, lambda x: x if x > 0 else None)
@@ -78,6 +81,8 @@ def frame(rows, absent=()):
 
 def run(compiled, native):
     """Evaluate ``compiled`` over a native frame: one ``(value, undefined kind)`` per row."""
+    if compiled.aggregates:
+        native = with_aggregates(native.lazy(), compiled.aggregates, "_row")
     result = (
         nw.from_native(native)
         .with_columns(_value=compiled.value, _undefined=compiled.undefined)
@@ -291,53 +296,82 @@ def test_runs_on_a_lazy_polars_frame():
     assert run(compiled, lazy) == [(True, None), missing("missing"), (False, None)]
 
 
-def test_runs_on_a_pandas_frame():
-    pd = pytest.importorskip("pandas", reason="pandas is not installed")
-    compiled = compile_columnar(compile_expression("a / b >= 50% and i > 0", SCOPE))
-    native = pd.DataFrame({"a": [1.0, 1.0, 3.0], "b": [0.0, 4.0, 2.0], "i": [1, 1, 0]})
-    assert run(compiled, native) == [
-        missing("division-by-zero"),
-        (False, None),
-        (False, None),
-    ]
-
-
 # --- what cannot run as columns ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "count(xs, it > 1)",
-        "share(ms, ok)",
-        "any(ms, ok) or p",
-        "all(xs, it > 0)",
-        "sum(ms, score) > 1",
-        "max(xs, it * 2)",
-    ],
-)
-def test_aggregates_over_items_are_unsupported(text):
-    expression = compile_expression(text, SCOPE)
-    with pytest.raises(ColumnarUnsupported, match="for each item of a list column") as info:
-        compile_columnar(expression)
-    assert "cannot run as columns" in str(info.value)
-    assert "scalar evaluator" in str(info.value)
+ITEM_CASES = [
+    ("count(xs, it > 1)", {"xs": [0.5, 2.0, 3.0]}, (2, None)),
+    ("count(xs, it > 1)", {"xs": []}, (0, None)),
+    ("count(xs, it > 1)", {}, missing("missing")),
+    ("count(xs, 1 / it > 1)", {"xs": [0.5, 0.0, 3.0]}, missing("division-by-zero")),
+    ("share(ms, ok)", {"ms": [{"ok": True}, {"ok": False}]}, (0.5, None)),
+    ("share(ms, ok)", {"ms": []}, missing("empty")),
+    ("share(ms, ok)", {"ms": [{"ok": True}, {}]}, missing("missing")),
+    ("any(ms, ok) or p", {"ms": [{}, {"ok": True}]}, (True, None)),
+    ("any(ms, ok)", {"ms": [{}, {"ok": False}]}, missing("missing")),
+    ("all(xs, it > 0)", {"xs": [1.0, -1.0]}, (False, None)),
+    ("all(xs, it > 0)", {"xs": []}, (True, None)),
+    ("sum(ms, quarter) > 1", {"ms": [{"quarter": 0.75}, {"quarter": 0.5}]}, (True, None)),
+    ("sum(ms, quarter)", {"ms": []}, (0.0, None)),
+    ("avg(ms, quarter)", {"ms": []}, missing("empty")),
+    ("max(xs, it * 2)", {"xs": [1.0, 3.0]}, (6.0, None)),
+    ("min(ms, score)", {"ms": [{"score": NAN}, {"score": 1.0}]}, (NAN, None)),
+    ("min(ms, score)", {"ms": [{"score": 1.0}, {"score": NAN}]}, (1.0, None)),
+    ("count(ms, score > a)", {"a": 1.0, "ms": [{"score": 2.0}, {"score": 0.0}]}, (1, None)),
+    ("sum(ns, it * i)", {"i": 3, "ns": [1, 2]}, (9, None)),
+    ("max(gs, count(vals))", {"gs": [{"vals": [1, 2]}, {"vals": [3]}]}, (2, None)),
+    ("max(gs, count(vals))", {"gs": [{"vals": [1, 2]}, {}]}, missing("missing")),
+    (
+        "sum(gs, count(vals, it > w))",
+        {"gs": [{"vals": [1, 2], "w": 1.0}, {"vals": [3]}]},
+        missing("missing"),
+    ),
+    (
+        "sum(gs, count(vals, it > w))",
+        {"gs": [{"vals": [1, 2], "w": 1.0}, {"vals": [3], "w": 0.0}]},
+        (2, None),
+    ),
+    (
+        "count(gs, any(vals, it > count(xs)))",
+        {"xs": [1.0], "gs": [{"vals": [1]}, {"vals": [0, 2]}]},
+        (1, None),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "row", "expected"), ITEM_CASES)
+def test_aggregates_over_items_match_the_scalar_evaluator(text, row, expected):
+    [(value, undefined)] = check(text, [row])
+    expected_value, expected_undefined = expected
+    assert undefined == expected_undefined
+    if isinstance(expected_value, float) and math.isnan(expected_value):
+        assert math.isnan(value)
+    else:
+        assert value == expected_value
+        assert type(value) is type(expected_value)
+
+
+def test_aggregates_over_items_become_group_by_columns():
+    expression = compile_columnar(compile_expression("share(ms, ok) + count(xs, it > 1)", SCOPE))
+    first, second = expression.aggregates
+    assert (first.function, first.source, first.records, first.fields) == (
+        "share",
+        "ms",
+        True,
+        ("ok",),
+    )
+    assert (second.function, second.source, second.records) == ("count", "xs", False)
+    assert first.name != second.name
 
 
 def test_the_message_names_the_construct():
-    expression = compile_expression("p and share(ms,\n   ok) >= 50%", SCOPE)
-    with pytest.raises(ColumnarUnsupported, match=r"^'share\(ms, ok\)' cannot run as columns"):
+    expression = compile_expression("p and double(\n   a) >= 50%", SCOPE, functions=FUNCTIONS)
+    with pytest.raises(ColumnarUnsupported, match=r"^'double\( a\)' cannot run as columns"):
         compile_columnar(expression)
-    long = "count(ms, " + " and ".join(["ok"] * 30) + ")"
-    with pytest.raises(ColumnarUnsupported, match=r"^'count\(ms, ok and ok[^']*…' cannot"):
-        compile_columnar(compile_expression(long, SCOPE))
-
-
-def test_record_fields_alone_are_unsupported():
-    expression = compile_expression("sum(ms, score)", SCOPE)
-    field = expression.tree.item
-    with pytest.raises(ColumnarUnsupported, match=r"^'score' cannot run as columns"):
-        compile_columnar(attrs.evolve(expression, tree=field))
+    long = "double(" + " + ".join(["a"] * 30) + ")"
+    expression = compile_expression(long, SCOPE, functions=FUNCTIONS)
+    with pytest.raises(ColumnarUnsupported, match=r"^'double\(a \+ a[^']*…' cannot"):
+        compile_columnar(expression)
 
 
 def test_plugin_functions_need_a_columnar_builder():
@@ -389,6 +423,9 @@ def test_unsupported_is_a_criteriakit_error():
 NUMBER_LEAVES = ["a", "b", "i", "j", "0", "1", "3", "10", "0.1", "0.2", "0.3", "0.5", "7.5"]
 NUMBER_LEAVES += ["30%", "85%", "100%", "count(xs)", "count(ms)", "sum(xs)", "avg(xs)"]
 NUMBER_LEAVES += ["min(xs)", "max(xs)", "sum(ns)", "avg(ns)", "min(ns)", "max(ns)"]
+NUMBER_LEAVES += ["count(xs, it > a)", "share(ms, ok)", "sum(ms, quarter)", "avg(ms, quarter * 2)"]
+NUMBER_LEAVES += ["min(ms, score)", "max(ms, score / b)", "sum(ns, it * i)", "avg(ns, it)"]
+NUMBER_LEAVES += ["max(gs, count(vals))", "sum(gs, count(vals, it > w))", "min(xs, it - a)"]
 COMPARISONS = ["==", "!=", "<", "<=", ">", ">="]
 
 
@@ -431,7 +468,8 @@ def level(depth):
 def boolean(depth):
     names = [f'"{name}"' for name in LEVELS]
     leaves = st.one_of(
-        st.sampled_from(["p", "q", "true", "false"]),
+        st.sampled_from(["p", "q", "true", "false", "any(ms, ok)", "all(xs, it > b)"]),
+        st.sampled_from(["any(gs, all(vals, it > i))", "all(ms, ok and score > 0)"]),
         binary(st.sampled_from(["lv", "lv2"]), COMPARISONS, st.sampled_from(["lv2", *names])),
     )
     if depth == 0:
@@ -466,7 +504,16 @@ levels = st.one_of(st.none(), st.sampled_from(LEVELS))
 list_numbers = st.one_of(
     st.none(), st.integers(-400, 400).map(lambda k: k / 4), st.sampled_from([NAN, INF, -INF])
 )
-records = st.fixed_dictionaries({"score": numbers, "ok": bools})
+quarters = st.one_of(st.none(), st.integers(-400, 400).map(lambda k: k / 4))
+records = st.fixed_dictionaries({"score": numbers, "ok": bools, "quarter": quarters})
+groups = st.fixed_dictionaries(
+    {
+        "vals": st.one_of(
+            st.none(), st.lists(st.one_of(st.none(), st.integers(-3, 3)), max_size=3)
+        ),
+        "w": quarters,
+    }
+)
 rows = st.fixed_dictionaries(
     {
         "a": numbers,
@@ -482,6 +529,7 @@ rows = st.fixed_dictionaries(
             st.none(), st.lists(st.one_of(st.none(), st.integers(-20, 20)), max_size=4)
         ),
         "ms": st.one_of(st.none(), st.lists(records, max_size=3)),
+        "gs": st.one_of(st.none(), st.lists(groups, max_size=3)),
     }
 )
 
@@ -489,7 +537,7 @@ rows = st.fixed_dictionaries(
 @given(
     expressions,
     st.lists(rows, min_size=1, max_size=6),
-    st.sets(st.sampled_from(["a", "i", "p", "lv", "xs", "ms"]), max_size=2),
+    st.sets(st.sampled_from(["a", "i", "p", "lv", "xs", "ms", "gs"]), max_size=2),
 )
 @settings(max_examples=max(300, settings.default.max_examples), deadline=None)
 def test_random_expressions_agree_with_the_scalar_evaluator(text, rows, absent):

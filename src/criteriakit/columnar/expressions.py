@@ -53,6 +53,7 @@ from criteriakit.expressions import CompiledExpression
 from criteriakit.expressions.tolerance import EXACT_ABOVE, RELATIVE_TOLERANCE
 from criteriakit.expressions.typed_ast import (
     Aggregate,
+    AggregateFunction,
     Arithmetic,
     BuiltinCall,
     Comparison,
@@ -82,10 +83,12 @@ from criteriakit.expressions.undefined import UndefinedKind
 
 __all__ = [
     "MAX_SIZE",
+    "AggregateColumns",
     "ColumnExpression",
     "ColumnarFunction",
     "ColumnarUnsupported",
     "compile_columnar",
+    "item_column",
 ]
 
 MAX_SIZE = 100_000
@@ -135,6 +138,45 @@ class ColumnExpression:
 
     value: nw.Expr
     undefined: nw.Expr
+    aggregates: tuple[AggregateColumns, ...] = ()
+
+
+@attrs.frozen(eq=False)
+class AggregateColumns:
+    """An aggregate over items, computed by grouping its items (see :mod:`.aggregates`).
+
+    The expressions that use it read its value from column ``name`` and its undefined kind
+    from ``name:u``, which :func:`criteriakit.columnar.aggregates.with_aggregates` adds. The
+    items are the list or records in column ``source`` of the frame (``None``: another frame
+    supplies them, as the children do for roll-ups), one per row of an item frame whose item
+    or fields are the columns named by :func:`item_column` for ``level``. ``item`` is the
+    per-item expression (``None`` for ``count(xs)``), ``carry`` the columns of the enclosing
+    frame it reads, ``integer`` whether ``sum``/``avg`` add integers.
+    """
+
+    name: str
+    function: AggregateFunction
+    source: str | None
+    level: int
+    records: bool
+    fields: tuple[str, ...]
+    item: ColumnExpression | None
+    integer: bool
+    carry: tuple[str, ...]
+
+
+def item_column(level: int, field: str | None) -> str:
+    """Return the column of the items (or of one field of the records) aggregated at ``level``."""
+    return f"__L{level}" if field is None else f"__L{level}.{field}"
+
+
+def _absent(source: InputRef | FieldRef, reads: Collection[str]) -> bool:
+    """Return whether ``source`` is an input without a column (missing in every row)."""
+    return isinstance(source, InputRef) and source.name not in reads
+
+
+def _source_column(node: InputRef | FieldRef) -> str:
+    return node.name if isinstance(node, InputRef) else item_column(node.level, node.name)
 
 
 def compile_columnar(
@@ -142,22 +184,27 @@ def compile_columnar(
     *,
     columns: Collection[str] | None = None,
     builders: Mapping[str, ColumnarFunction] | None = None,
+    prefix: str = "__agg",
+    item_frames: Collection[str] = (),
 ) -> ColumnExpression:
     """Compile ``compiled`` to narwhals expressions with the scalar evaluator's semantics.
 
     ``columns`` names the frame's columns when some declared inputs may have none: inputs
     not among them are missing in every row (``None``: every input read has a column).
-    ``builders`` maps plugin function names to their :data:`ColumnarFunction`. Raises
+    ``builders`` maps plugin function names to their :data:`ColumnarFunction`. Aggregates
+    over items become :class:`AggregateColumns` named ``prefix`` and a number: keep prefixes
+    distinct between expressions evaluated over one frame. ``item_frames`` names the records
+    inputs whose items come from another frame (the children of a roll-up). Raises
     :class:`ColumnarUnsupported` for what cannot run as columns (see the module docstring).
     """
-    compiler = _Compiler(compiled.text, columns, builders or {})
+    compiler = _Compiler(compiled.text, columns, builders or {}, prefix=prefix, frames=item_frames)
     column = compiler.compile(compiled.tree)
     if column.size > MAX_SIZE:
         raise compiler.unsupported(
             compiled.tree, f"it would take over {MAX_SIZE:,} narwhals operations"
         )
     undefined = column.undefined if column.undefined is not None else nw.lit(None, nw.String())
-    return ColumnExpression(column.value, undefined)
+    return ColumnExpression(column.value, undefined, tuple(compiler.requests))
 
 
 class _Column(NamedTuple):
@@ -260,17 +307,26 @@ class _Compiler:
         text: str,
         columns: Collection[str] | None,
         builders: Mapping[str, ColumnarFunction],
+        *,
+        prefix: str,
+        frames: Collection[str] = (),
     ) -> None:
         self._text = text
         self._columns = columns
         self._builders = builders
+        self._prefix = prefix
+        self._frames = frames
+        self.requests: list[AggregateColumns] = []
+        self.reads: set[str] = set()
 
     def compile(self, node: TypedNode) -> _Column:
         if isinstance(node, Constant):
             return self._constant(node)
         if isinstance(node, InputRef):
             return self._input(node)
-        if isinstance(node, (FieldRef, ItemRef, Aggregate)):
+        if isinstance(node, (FieldRef, ItemRef)):
+            return self._reference(node)
+        if isinstance(node, Aggregate):
             return self._aggregate(node)
         if isinstance(node, Negate):
             operand = self.compile(node.operand)
@@ -309,6 +365,7 @@ class _Compiler:
         floating = node.type == NUMBER
         if self._columns is not None and node.name not in self._columns:
             return _Column(nw.lit(None, dtype), nw.lit("missing", nw.String()), floating, 1)
+        self.reads.add(node.name)
         column = nw.col(node.name)
         missing = _kind("missing", column.is_null())
         if isinstance(node.type, RecordsType):  # read as given: only their count is used
@@ -399,11 +456,69 @@ class _Compiler:
         size = 3 * sum(arg.size for arg in args) + 4 * len(args)
         return _Column(nw.when(_present(args)).then(result), undefined, floating, size)
 
-    def _aggregate(self, node: FieldRef | ItemRef | Aggregate) -> _Column:
-        if not isinstance(node, Aggregate) or node.item is not None:
-            raise self.unsupported(
-                node, "narwhals cannot evaluate an expression for each item of a list column"
+    def _reference(self, node: FieldRef | ItemRef) -> _Column:
+        column = item_column(node.level, node.name if isinstance(node, FieldRef) else None)
+        self.reads.add(column)
+        value = nw.col(column)
+        if not isinstance(node.type, RecordsType):
+            value = value.cast(_dtype(node.type))
+        return _Column(value, _kind("missing", value.is_null()), node.type == NUMBER, 3)
+
+    def _aggregate(self, node: Aggregate) -> _Column:
+        source_name = node.source.name if isinstance(node.source, InputRef) else None
+        from_frame = source_name is not None and source_name in self._frames
+        if node.item is None and not from_frame:
+            return self._list_aggregate(node)
+        source = None if from_frame else self.compile(node.source)
+        if source is not None and _absent(node.source, self.reads):
+            dtype = _dtype(node.type)
+            return _Column(nw.lit(None, dtype), source.undefined, node.type == NUMBER, 1)
+        items = _Compiler(
+            self._text,
+            self._columns,
+            self._builders,
+            prefix=f"{self._prefix}{len(self.requests)}.",
+        )
+        item = None
+        if node.item is not None:
+            compiled = items.compile(node.item)
+            undefined = (
+                compiled.undefined if compiled.undefined is not None else nw.lit(None, nw.String())
             )
+            item = ColumnExpression(compiled.value, undefined, tuple(items.requests))
+        own = item_column(node.level, None)
+        carry = sorted(
+            column for column in items.reads if column != own and not column.startswith(own + ".")
+        )
+        fields = sorted(
+            column[len(own) + 1 :] for column in items.reads if column.startswith(own + ".")
+        )
+        self.reads.update(carry)
+        name = f"{self._prefix}{len(self.requests)}"
+        value_type = node.item.type if node.item is not None else node.source.type
+        self.requests.append(
+            AggregateColumns(
+                name=name,
+                function=node.function,
+                source=None if from_frame else _source_column(node.source),
+                level=node.level,
+                records=isinstance(node.source.type, RecordsType),
+                fields=tuple(fields),
+                item=item,
+                integer=value_type in (INTEGER, ListType(INTEGER)),
+                carry=tuple(carry),
+            )
+        )
+        value = nw.col(name)
+        undefined = nw.col(f"{name}:u")
+        if source is not None:
+            value = nw.when(~source.value.is_null()).then(value)
+            if source.undefined is not None:
+                undefined = nw.coalesce(source.undefined, undefined)
+        size = 2 * (source.size if source is not None else 1) + 4
+        return _Column(value, undefined, node.type == NUMBER, size)
+
+    def _list_aggregate(self, node: Aggregate) -> _Column:
         source = self.compile(node.source)
         items = source.value
         if node.function == "count":

@@ -1,0 +1,198 @@
+"""Aggregates over items as group-bys: explode the items, evaluate per item, aggregate per owner.
+
+An aggregate such as ``share(members, tier >= "good")`` or ``count(xs, it > 1)`` needs a value
+per item, which a list column cannot give. Its items become the rows of an *item frame* (the
+exploded list, or the children's results for a roll-up), keyed by their owner's row; the item
+expression runs there as columns, and each owner gets *partial* counts that combine by sum,
+min or max, so that partitions of a distributed engine can each aggregate their share of the
+items. :func:`finish` turns partials into the scalar evaluator's value and undefined kind:
+
+- ``count(xs, c)``, ``share``: undefined if an item is (the first one's kind), ``share`` of
+  no items is ``empty``;
+- ``any``: true if an item holds, else undefined if an item is, else false (``all`` dually);
+- ``sum``/``avg``/``min``/``max``: undefined if an item is; no items: ``sum`` is 0, the
+  others ``empty``; ``min``/``max`` are NaN when the first item is, as Python's are.
+
+The first undefined item is the one with the smallest order (its row in the item frame):
+its order and kind are packed in one integer, so that ``min`` finds both.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
+
+import narwhals.stable.v2 as nw
+import polars as pl
+
+from criteriakit.columnar.expressions import AggregateColumns, item_column
+
+__all__ = ["Combine", "finish", "item_frame", "partial_columns", "partials", "with_aggregates"]
+
+Combine = Literal["sum", "min", "max"]
+"""How partial columns of one owner combine across partitions."""
+
+_KINDS = ("missing", "division-by-zero", "empty")
+_CODES = {kind: code for code, kind in enumerate(_KINDS, start=1)}
+_PACK = 4
+
+
+def _parts(aggregate: AggregateColumns) -> dict[str, Combine]:
+    function = aggregate.function
+    parts: dict[str, Combine] = {"n": "sum"}
+    if aggregate.item is not None:
+        parts["u"] = "min"
+    if function in {"count", "share", "any"} and aggregate.item is not None:
+        parts["t"] = "sum"
+    elif function == "all":
+        parts["f"] = "sum"
+    elif function in {"sum", "avg"}:
+        parts["s"] = "sum"
+    elif function in {"min", "max"}:
+        parts[function] = "min" if function == "min" else "max"
+        if not aggregate.integer:
+            parts["z"] = "min"  # the first item's order, and whether it is NaN
+    return parts
+
+
+def partial_columns(aggregates: Iterable[AggregateColumns]) -> dict[str, Combine]:
+    """Return every partial column of ``aggregates`` and how it combines across partitions."""
+    return {
+        f"{aggregate.name}#{part}": combine
+        for aggregate in aggregates
+        for part, combine in _parts(aggregate).items()
+    }
+
+
+def item_frame(
+    frame: pl.LazyFrame, aggregate: AggregateColumns, key: str, order: str
+) -> pl.LazyFrame:
+    """Return the items of ``aggregate`` in ``frame``, one per row, keyed by ``key``.
+
+    The items keep the columns the item expression reads from the enclosing frame, and get
+    ``order``: their position among all items, in the order of the owners and of the lists.
+    """
+    assert aggregate.source is not None  # noqa: S101  roll-ups bring their own item frame
+    source = "__items"
+    items = (
+        frame.select(key, *aggregate.carry, pl.col(aggregate.source).alias(source))
+        .filter(pl.col(source).list.len() > 0)
+        .explode(source)
+        .with_row_index(order)
+    )
+    if aggregate.records:
+        fields = [
+            pl.col(source).struct.field(name).alias(item_column(aggregate.level, name))
+            for name in aggregate.fields
+        ]
+        return items.with_columns(fields).drop(source)
+    return items.rename({source: item_column(aggregate.level, None)})
+
+
+def partials(
+    items: pl.LazyFrame, aggregate: AggregateColumns, key: str, order: str
+) -> pl.LazyFrame:
+    """Aggregate the evaluated ``items`` per ``key``: the partial columns of ``aggregate``."""
+    name = aggregate.name
+    if aggregate.item is not None:
+        items = with_aggregates(items, aggregate.item.aggregates, order)
+        evaluated = nw.from_native(items).with_columns(
+            aggregate.item.value.alias("__value"), aggregate.item.undefined.alias("__kind")
+        )
+        items = evaluated.to_native()
+    value = pl.col("__value")
+    defined = pl.col("__kind").is_null()
+    parts: dict[str, pl.Expr] = {"n": pl.len().cast(pl.Int64)}
+    for part in _parts(aggregate):
+        if part == "u":
+            code = pl.col("__kind").replace_strict(_CODES, default=None, return_dtype=pl.Int64)
+            parts[part] = (pl.col(order).cast(pl.Int64) * _PACK + code).min()
+        elif part == "t":
+            parts[part] = (value & defined).sum().cast(pl.Int64)
+        elif part == "f":
+            parts[part] = (~value & defined).sum().cast(pl.Int64)
+        elif part == "s":
+            parts[part] = value.sum()
+        elif part in {"min", "max"}:
+            parts[part] = value.min() if part == "min" else value.max()
+        elif part == "z":
+            parts[part] = (pl.col(order).cast(pl.Int64) * 2 + value.is_nan().cast(pl.Int64)).min()
+    return items.group_by(key).agg(expr.alias(f"{name}#{part}") for part, expr in parts.items())
+
+
+def combine(frame: pl.LazyFrame, combines: Mapping[str, Combine], key: str) -> pl.LazyFrame:
+    """Combine partial rows of the same ``key`` (from several partitions) into one."""
+    how = {"sum": pl.Expr.sum, "min": pl.Expr.min, "max": pl.Expr.max}
+    return frame.group_by(key).agg(how[combine](pl.col(name)) for name, combine in combines.items())
+
+
+def finish(aggregate: AggregateColumns) -> list[pl.Expr]:
+    """Return the value (``name``) and undefined kind (``name:u``) from combined partials.
+
+    Owners without items have null partials, which count as none.
+    """
+    name = aggregate.name
+
+    def part(suffix: str) -> pl.Expr:
+        return pl.col(f"{name}#{suffix}")
+
+    count = part("n").fill_null(0)
+    undefined: pl.Expr = pl.lit(None, pl.String)
+    if aggregate.item is not None:
+        kinds = (part("u") % _PACK).replace_strict(
+            {code: kind for kind, code in _CODES.items()}, default=None, return_dtype=pl.String
+        )
+        undefined = kinds
+    empty = pl.lit("empty", pl.String)
+    function = aggregate.function
+    value: pl.Expr
+    if function == "count":
+        value = count if aggregate.item is None else part("t").fill_null(0)
+    elif function == "share":
+        value = part("t").fill_null(0) / count
+        undefined = pl.when(count == 0).then(empty).otherwise(undefined)
+    elif function == "any":
+        holds = part("t").fill_null(0) > 0
+        value = holds
+        undefined = pl.when(holds).then(pl.lit(None, pl.String)).otherwise(undefined)
+    elif function == "all":
+        fails = part("f").fill_null(0) > 0
+        value = ~fails
+        undefined = pl.when(fails).then(pl.lit(None, pl.String)).otherwise(undefined)
+    elif function == "sum":
+        value = part("s").fill_null(0 if aggregate.integer else 0.0)
+    elif function == "avg":
+        value = part("s").cast(pl.Float64) / count
+        undefined = pl.when(undefined.is_null() & (count == 0)).then(empty).otherwise(undefined)
+    else:
+        value = part(function)
+        if not aggregate.integer:
+            # Python's min and max keep a NaN first item (nothing compares below or above it).
+            value = pl.when(part("z") % 2 == 1).then(pl.lit(math.nan)).otherwise(value)
+        undefined = pl.when(undefined.is_null() & (count == 0)).then(empty).otherwise(undefined)
+    return [
+        pl.when(undefined.is_null()).then(value).alias(name),
+        undefined.alias(f"{name}:u"),
+    ]
+
+
+def _order_column(level: int) -> str:
+    return f"__order{level}"
+
+
+def with_aggregates(
+    frame: pl.LazyFrame, aggregates: Sequence[AggregateColumns], key: str
+) -> pl.LazyFrame:
+    """Add the value and kind columns of each of ``aggregates`` to ``frame``.
+
+    ``key`` identifies the rows of ``frame`` (unique); the items are its list columns.
+    """
+    for aggregate in aggregates:
+        level_order = _order_column(aggregate.level)
+        items = item_frame(frame, aggregate, key, level_order)
+        grouped = partials(items, aggregate, key, level_order)
+        frame = frame.join(grouped, on=key, how="left", maintain_order="left")
+        names = list(partial_columns([aggregate]))
+        frame = frame.with_columns(finish(aggregate)).drop(names)
+    return frame
