@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 import criteriakit
 from criteriakit.columnar.executor import evaluate_frame
-from criteriakit.columnar.expressions import ColumnarUnsupported
 from test_properties import FLAGS, NUMERIC, frameworks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,7 +137,29 @@ def test_policy_fail_raises_like_the_scalar_executor():
         )
 
 
-def test_lists_and_plugin_scorers_are_unsupported_with_a_clear_message():
+def test_list_inputs_evaluate_the_same_way():
     member = criteriakit.load_framework(CELL.parent / "vn.four-good-member.toml")
-    with pytest.raises(ColumnarUnsupported, match=r"input 'monthly_scores' is a list"):
-        evaluate_frame(member, pl.DataFrame({"id": ["m"]}))
+    rows = [
+        {
+            "id": "m1",
+            "monthly_scores": [80.0, 95.0, 91.0],
+            "tasks_assigned": 4,
+            "tasks_done": 4,
+            "disciplined": False,
+        },
+        {
+            "id": "m2",
+            "monthly_scores": [60.0],
+            "tasks_assigned": 4,
+            "tasks_done": 2,
+            "disciplined": False,
+        },
+        {
+            "id": "m3",
+            "monthly_scores": [99.0],
+            "tasks_assigned": 2,
+            "tasks_done": 2,
+            "disciplined": True,
+        },
+    ]
+    assert_same(scalar_rows(member, rows), columnar_rows(member, rows))

@@ -3,7 +3,6 @@ from __future__ import annotations
 import math
 from functools import cache
 
-import attrs
 import narwhals.stable.v2 as nw
 import polars as pl
 import pytest

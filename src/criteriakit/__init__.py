@@ -14,6 +14,8 @@ full explanation::
 
 from __future__ import annotations
 
+from typing import Any
+
 from criteriakit._version import __version__
 from criteriakit.diff import DiffEntry, FrameworkDiff, diff_definitions
 from criteriakit.errors import (
@@ -58,6 +60,18 @@ from criteriakit.model.scorers import (
 from criteriakit.plugins import hookimpl
 from criteriakit.registry import Registry, get_framework
 from criteriakit.scorer_types import ScorerContext, ScorerType, function_scorer
+
+_COLUMNAR = frozenset({"evaluate_frame", "evaluate_levels_frame"})
+
+
+def __getattr__(name: str) -> Any:
+    """Import the columnar executor (which needs Polars) only when it is used."""
+    if name in _COLUMNAR:
+        from criteriakit import columnar  # noqa: PLC0415  keeps Polars out of a plain import
+
+        return getattr(columnar, name)
+    raise AttributeError(f"module 'criteriakit' has no attribute {name!r}")
+
 
 __all__ = [
     "Band",
@@ -105,6 +119,8 @@ __all__ = [
     "Weighting",
     "__version__",
     "diff_definitions",
+    "evaluate_frame",
+    "evaluate_levels_frame",
     "framework_from_dict",
     "function_scorer",
     "get_framework",

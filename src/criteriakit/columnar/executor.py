@@ -1,10 +1,12 @@
 """The columnar executor: a whole population evaluated as column expressions, not a Python loop.
 
-``evaluate_frame(framework, frame)`` builds one narwhals expression per indicator, criterion,
-rule and gate, with the scalar executor's semantics (policies for undefined values, the total
-rounded to 1e-9, vetoes → bands → gates with the same tolerance), and returns a table of unit,
-score, band tier, tier, reason codes and criterion scores in the caller's dataframe type. Polars
-is the default backend; anything narwhals reads works (pandas, PyArrow, Polars lazy frames).
+``evaluate_frame(framework, frame)`` converts and checks the inputs as columns, builds one
+expression per indicator, criterion, rule and gate with the scalar executor's semantics
+(policies for undefined values, the total by the weighting rounded to 1e-9, vetoes → bands →
+gates with the same tolerance), applies the quotas among siblings, and returns a table of unit,
+evaluable, score, band tier, tier, reason codes and criterion scores in the caller's kind of
+frame. The plan runs on Polars, lazily; plugin parts without a columnar form run row by row
+inside it (see :mod:`.fallback`).
 """
 
 from __future__ import annotations
@@ -12,27 +14,50 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import narwhals.stable.v2 as nw
+import polars as pl
 
-from criteriakit.columnar.expressions import ColumnarUnsupported, ColumnExpression, compile_columnar
+from criteriakit.columnar.aggregates import with_aggregates
+from criteriakit.columnar.expressions import (
+    AggregateColumns,
+    ColumnarFunction,
+    ColumnarUnsupported,
+    ColumnExpression,
+    compile_columnar,
+)
+from criteriakit.columnar.fallback import (
+    KIND,
+    VALUE,
+    expression_by_rows,
+    points_by_rows,
+    total_by_rows,
+    warn,
+)
+from criteriakit.columnar.frames import open_frame
+from criteriakit.columnar.inputs import ROW, check_units, converted_inputs
+from criteriakit.columnar.quotas import QuotaColumns, apply_quotas
+from criteriakit.columnar.rollups import join_rollups
 from criteriakit.columnar.scorers import column_points, reaches
 from criteriakit.compiled import CompiledCondition, CompiledFramework
 from criteriakit.compiler import input_type
-from criteriakit.data import MAX_REPORTED_PROBLEMS
-from criteriakit.errors import DataError, EvaluationError, Problem
+from criteriakit.errors import EvaluationError
 from criteriakit.evaluation import SCORE_DIGITS
 from criteriakit.expressions import CompiledExpression, compile_expression
 from criteriakit.framework import Framework
+from criteriakit.inputs import UnknownInputs
 from criteriakit.model.framework import Indicator, PolicyAction
 from criteriakit.model.scorers import TargetScorer
 
-__all__ = ["evaluate_frame"]
+__all__ = ["evaluate_frame", "evaluate_lazy"]
 
-_DTYPES: dict[str, nw.dtypes.DType] = {
-    "number": nw.Float64(),
-    "integer": nw.Int64(),
-    "bool": nw.Boolean(),
-    "level": nw.String(),
+UNIT = "unit"
+PARENT = "parent"
+_POLARS_TYPES: dict[str, pl.DataType] = {
+    "number": pl.Float64(),
+    "integer": pl.Int64(),
+    "bool": pl.Boolean(),
+    "level": pl.String(),
 }
 
 
@@ -47,62 +72,21 @@ def _action(kind: nw.Expr, on_missing: PolicyAction, on_division: PolicyAction) 
     )
 
 
-def _prepare(framework: Framework, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    present = set(frame.collect_schema().names())
-    columns = []
-    for name, spec in framework.definition.inputs.items():
-        dtype = _DTYPES.get(spec.type)
-        if dtype is None:
-            raise ColumnarUnsupported(
-                f"input {name!r} is a {spec.type}: lists and records run in the scalar executor"
-            )
-        column = nw.col(name).cast(dtype) if name in present else nw.lit(None, dtype)
-        if spec.default is not None:
-            column = column.fill_null(nw.lit(spec.default, dtype))
-        columns.append(column.alias(name))
-    return frame.with_columns(columns)
+@attrs.frozen
+class _Columns:
+    """How each expression of the framework runs: as columns, or by rows (a struct column)."""
+
+    expressions: dict[str, ColumnExpression]
+    by_rows: dict[str, pl.Expr]
+
+    @property
+    def aggregates(self) -> list[AggregateColumns]:
+        return [each for expression in self.expressions.values() for each in expression.aggregates]
 
 
-def _check_bounds(framework: Framework, frame: nw.DataFrame[Any]) -> None:
-    problems: list[Problem] = []
-    for name, spec in framework.definition.inputs.items():
-        column = frame[name]
-        bad: nw.Series[Any] | None = None
-        if spec.min is not None:
-            bad = column < spec.min
-        if spec.max is not None:
-            over = column > spec.max
-            bad = over if bad is None else bad | over
-        if spec.type == "level":
-            bad = ~column.is_in(list(spec.levels or ())) & ~column.is_null()
-        if bad is None:
-            continue
-        for row, flagged in enumerate(bad.fill_null(value=False).to_list(), start=1):
-            if flagged:
-                value = column[row - 1]
-                problems.append(
-                    Problem(
-                        f"{value!r} is outside the declared bounds or levels", path=name, row=row
-                    )
-                )
-                if len(problems) >= MAX_REPORTED_PROBLEMS:
-                    raise DataError(problems)
-    if problems:
-        raise DataError(problems)
-
-
-def _conditions(
-    compiled: CompiledFramework,
-) -> tuple[
-    list[tuple[CompiledCondition, ColumnExpression]],
-    list[list[tuple[CompiledCondition, ColumnExpression]]],
-]:
-    rules = [(rule, compile_columnar(rule.expression)) for rule in compiled.rules]
-    gates = [
-        [(gate, compile_columnar(gate.expression)) for gate in tier.gates]
-        for tier in compiled.tiers
-    ]
-    return rules, gates
+def _builders(framework: Framework) -> dict[str, ColumnarFunction]:
+    functions = framework.extensions.functions if framework.extensions else {}
+    return {name: spec.columnar for name, spec in functions.items() if spec.columnar is not None}
 
 
 def _target(framework: Framework, indicator: Indicator) -> CompiledExpression | None:
@@ -114,130 +98,380 @@ def _target(framework: Framework, indicator: Indicator) -> CompiledExpression | 
     return compile_expression(spec.target, scope, functions=functions)
 
 
-def evaluate_frame(framework: Framework, frame: Any, *, unit_column: str = "id") -> Any:
-    """Evaluate every row of ``frame`` (one unit per row, inputs as columns); see the module docs.
+def _expressions(framework: Framework) -> list[tuple[str, str, CompiledExpression]]:
+    """Return (key, what, expression) for every expression the framework evaluates per unit."""
+    compiled = framework.compiled
+    found: list[tuple[str, str, CompiledExpression]] = []
+    indicators = [i for criterion in framework.definition.criteria for i in criterion.indicators]
+    for ordinal, (indicator, spec) in enumerate(zip(compiled.indicators, indicators, strict=True)):
+        found.append((f"v{ordinal}", f"indicator {indicator.id}", indicator.value))
+        target = _target(framework, spec)
+        if target is not None:
+            found.append((f"t{ordinal}", f"the target of indicator {indicator.id}", target))
+    for index, rule in enumerate(compiled.rules):
+        found.append((f"r{index}", f"rule {rule.id}", rule.expression))
+    for rank, tier in enumerate(compiled.tiers):
+        for index, gate in enumerate(tier.gates):
+            found.append((f"g{rank}.{index}", f"gate {gate.id}", gate.expression))
+    return found
 
-    Raises :class:`ColumnarUnsupported` for frameworks that need the scalar executor (list or
-    records inputs, plugin scorers or weightings), :class:`~criteriakit.DataError` for values
-    outside their bounds, :class:`~criteriakit.EvaluationError` when the policy says "fail".
-    """
+
+def _compile(framework: Framework, inputs: Sequence[str]) -> _Columns:
+    builders = _builders(framework)
+    expressions: dict[str, ColumnExpression] = {}
+    by_rows: dict[str, pl.Expr] = {}
+    for key, what, expression in _expressions(framework):
+        try:
+            expressions[key] = compile_columnar(expression, builders=builders, prefix=f"__a{key}.")
+        except ColumnarUnsupported as error:
+            warn(f"{framework.ref}: {what}", str(error))
+            dtype = _dtype_of(expression)
+            by_rows[key] = expression_by_rows(expression, inputs, dtype).alias(f"__x{key}")
+    return _Columns(expressions, by_rows)
+
+
+def _dtype_of(expression: CompiledExpression) -> pl.DataType:
+    name = getattr(expression.type, "name", None)
+    return _POLARS_TYPES.get(name, pl.String()) if isinstance(name, str) else pl.String()
+
+
+def _column(columns: _Columns, key: str) -> ColumnExpression:
+    """Return the columnar form of expression ``key``, reading a by-rows result if need be."""
+    found = columns.expressions.get(key)
+    if found is not None:
+        return found
+    struct = nw.col(f"__x{key}")
+    return ColumnExpression(struct.struct.field(VALUE), struct.struct.field(KIND))
+
+
+def evaluate_lazy(
+    framework: Framework,
+    lazy: pl.LazyFrame,
+    *,
+    text: bool = False,
+    unit_column: str = "id",
+    parent_column: str = "parent",
+    rolled_up: pl.LazyFrame | None = None,
+    keep_inputs: bool = False,
+    unknown_inputs: UnknownInputs = "error",
+    source: str | None = None,
+) -> pl.DataFrame:
+    """Evaluate a Polars lazy frame; see :func:`evaluate_frame` (this returns a Polars frame)."""
     compiled = framework.compiled
     definition = framework.definition
-    if compiled.weighting.name != "sum":
-        raise ColumnarUnsupported(
-            f"the weighting {compiled.weighting.name!r} runs in the scalar executor"
+    schema = lazy.collect_schema()
+    has_unit = unit_column in schema
+    has_parent = parent_column in schema
+    rolled = [name for name, _ in compiled.rollups] if rolled_up is not None else []
+    lazy = lazy.with_row_index(ROW, offset=1)
+    columns, flags = converted_inputs(framework, schema, text=text, skip=rolled)
+    reserved = {unit_column, parent_column}
+    check_units(
+        framework,
+        lazy,
+        flags,
+        text=text,
+        unit_column=unit_column,
+        reserved=reserved,
+        unknown_inputs=unknown_inputs,
+        source=source,
+        rolled_up=rolled,
+    )
+    unit = pl.col(unit_column).cast(pl.String) if has_unit else pl.lit(None, pl.String)
+    keys: list[str | pl.Expr] = [ROW, unit.alias(UNIT)]
+    if has_parent:
+        keys.append(pl.col(parent_column).cast(pl.String).alias(PARENT))
+    lazy = lazy.select(*keys, *columns)
+    if rolled_up is not None:
+        lazy = join_rollups(framework, lazy, rolled_up, unit=UNIT)
+    inputs = list(definition.inputs)
+    plan = _compile(framework, inputs)
+    if plan.by_rows:
+        lazy = lazy.with_columns(*plan.by_rows.values())
+    lazy = with_aggregates(lazy, plan.aggregates, ROW)
+    frame = nw.from_native(lazy)
+    frame = _score(framework, frame, plan, inputs)
+    frame = _classify(framework, frame, plan)
+    lazy = frame.to_native()
+    if compiled.quotas:
+        quota_columns = QuotaColumns(
+            rank="_final",
+            reasons="_reasons",
+            score="_score",
+            unit=UNIT,
+            row=ROW,
+            evaluable="_evaluable",
+            group=PARENT if has_parent else None,
         )
-    native = nw.from_native(frame)
-    eager = isinstance(native, nw.DataFrame)
-    lazy = _prepare(framework, native.lazy() if eager else native)
-    indicators = [
-        indicator for criterion in definition.criteria for indicator in criterion.indicators
-    ]
+        lazy = apply_quotas(
+            compiled,
+            lazy.with_columns((~pl.col("_blocked")).alias("_evaluable")),
+            columns=quota_columns,
+        )
+    result = lazy.collect()
+    _raise_failures(framework, result)
+    return _output(framework, result, has_parent=has_parent, keep_inputs=keep_inputs)
+
+
+def evaluate_frame(
+    framework: Framework,
+    frame: Any,
+    *,
+    unit_column: str = "id",
+    parent_column: str = "parent",
+    rolled_up: Any = None,
+    keep_inputs: bool = False,
+    unknown_inputs: UnknownInputs = "error",
+) -> Any:
+    """Evaluate every row of ``frame`` (one unit per row, inputs as columns); return a table.
+
+    ``frame`` is a Polars (eager or lazy), pandas or PyArrow frame, anything narwhals reads, or
+    the path of a CSV, Parquet or JSON lines file. The result, in the same kind of frame (a
+    path gives a Polars frame), has one row per unit in their order: ``unit``, ``parent`` (when
+    ``parent_column`` is a column), ``evaluable``, ``score``, ``band_tier``, ``tier``,
+    ``reasons`` (codes joined by ``;``) and one ``criterion:ID`` score per criterion; with
+    ``keep_inputs`` also every declared input as checked. Quotas apply among the rows sharing
+    a parent. ``rolled_up`` gives the roll-up inputs of each unit (see
+    :func:`criteriakit.columnar.rollups.finish_rollups`). Columns that are no declared input
+    are an error unless ``unknown_inputs="ignore"``.
+
+    Raises :class:`~criteriakit.DataError` listing bad values by row and column,
+    :class:`~criteriakit.EvaluationError` when a policy says "fail". Plugin parts without a
+    columnar form run row by row, with a
+    :class:`~criteriakit.columnar.ColumnarFallbackWarning`.
+    """
+    opened = open_frame(frame)
+    rolled = open_frame(rolled_up).lazy if rolled_up is not None else None
+    result = evaluate_lazy(
+        framework,
+        opened.lazy,
+        text=opened.text,
+        unit_column=unit_column,
+        parent_column=parent_column,
+        rolled_up=rolled,
+        keep_inputs=keep_inputs,
+        unknown_inputs=unknown_inputs,
+        source=opened.source,
+    )
+    return opened.to_caller(result)
+
+
+def _points(
+    framework: Framework,
+    frame: nw.LazyFrame[Any],
+    plan: _Columns,
+    inputs: Sequence[str],
+) -> tuple[nw.LazyFrame[Any], list[tuple[int, Indicator]]]:
+    """Add each indicator's value (``_v``), kind (``_k``) and raw points (``_r``)."""
+    compiled = framework.compiled
+    definition = framework.definition
+    specs = [i for criterion in definition.criteria for i in criterion.indicators]
+    values = []
+    for ordinal in range(len(specs)):
+        value = _column(plan, f"v{ordinal}")
+        values.extend([value.value.alias(f"_v{ordinal}"), value.undefined.alias(f"_k{ordinal}")])
+    frame = frame.with_columns(values)
+    points: list[nw.Expr] = []
+    by_rows: list[tuple[int, Indicator]] = []
+    for ordinal, (indicator, spec) in enumerate(zip(compiled.indicators, specs, strict=True)):
+        target = plan.expressions.get(f"t{ordinal}") if f"t{ordinal}" in plan.expressions else None
+        if target is None and f"t{ordinal}" in plan.by_rows:
+            target = _column(plan, f"t{ordinal}")
+        try:
+            raw, extra = column_points(
+                indicator,
+                spec.scorer,
+                nw.col(f"_v{ordinal}"),
+                awards_in_points=definition.scale == "points",
+                target=target,
+            )
+        except ColumnarUnsupported as error:
+            warn(f"{framework.ref}: indicator {indicator.id}", str(error))
+            by_rows.append((ordinal, spec))
+            continue
+        kind = nw.col(f"_k{ordinal}")
+        if extra is not None:
+            kind = nw.when(~kind.is_null()).then(kind).otherwise(extra)
+        points.extend([raw.alias(f"_r{ordinal}"), kind.alias(f"_k{ordinal}")])
+    frame = frame.with_columns(points)
+    if by_rows:
+        native: pl.LazyFrame = frame.to_native()
+        native = native.with_columns(
+            points_by_rows(compiled.indicators[ordinal].scorer, inputs, f"_v{ordinal}").alias(
+                f"__p{ordinal}"
+            )
+            for ordinal, _ in by_rows
+        )
+        frame = nw.from_native(native).with_columns(
+            *(nw.col(f"__p{o}").struct.field(VALUE).alias(f"_r{o}") for o, _ in by_rows),
+            *(
+                nw.coalesce(nw.col(f"_k{o}"), nw.col(f"__p{o}").struct.field(KIND)).alias(f"_k{o}")
+                for o, _ in by_rows
+            ),
+        )
+    return frame, by_rows
+
+
+def _score(
+    framework: Framework, frame: nw.LazyFrame[Any], plan: _Columns, inputs: Sequence[str]
+) -> nw.LazyFrame[Any]:
+    compiled = framework.compiled
+    definition = framework.definition
+    frame, _ = _points(framework, frame, plan, inputs)
     points: list[nw.Expr] = []
     excluded: list[nw.Expr] = []
     blocked: list[nw.Expr] = []
-    failures: list[tuple[str, nw.Expr]] = []
-    for ordinal, (indicator, spec) in enumerate(zip(compiled.indicators, indicators, strict=True)):
-        value = compile_columnar(indicator.value)
-        raw, extra = column_points(
-            indicator,
-            spec.scorer,
-            value.value,
-            awards_in_points=definition.scale == "points",
-            target=_target(framework, spec),
-        )
-        kind = (
-            value.undefined
-            if extra is None
-            else nw.when(~value.undefined.is_null()).then(value.undefined).otherwise(extra)
-        )
+    failures: list[nw.Expr] = []
+    for ordinal, indicator in enumerate(compiled.indicators):
+        kind = nw.col(f"_k{ordinal}")
         action = _action(kind, indicator.on_missing, indicator.on_division)
         points.append(
-            nw.when(kind.is_null()).then(raw).otherwise(nw.lit(0.0)).alias(f"_p{ordinal}")
+            nw.when(kind.is_null())
+            .then(nw.col(f"_r{ordinal}"))
+            .otherwise(nw.lit(0.0))
+            .alias(f"_p{ordinal}")
         )
         excluded.append(
-            nw.when(action == "exclude").then(nw.lit(indicator.max_points)).otherwise(nw.lit(0.0))
+            nw.when(action == "exclude")
+            .then(nw.lit(indicator.max_points))
+            .otherwise(nw.lit(0.0))
+            .alias(f"_x{ordinal}")
         )
         blocked.append((action == "not-evaluable").fill_null(value=False))
-        failures.append(
-            (
-                f"indicator {indicator.id} ({indicator.title})",
-                (action == "fail").fill_null(value=False),
-            )
-        )
-    lazy = lazy.with_columns(points)
+        failures.append((action == "fail").fill_null(value=False).alias(f"_fail{ordinal}"))
+    frame = frame.with_columns(*points, *excluded)
     criterion_scores = [
-        nw.sum_horizontal(
-            *(nw.col(f"_p{i}") for i in range(criterion.first, criterion.stop))
-        ).alias(f"criterion:{criterion.id}")
-        for criterion in compiled.criteria
+        nw.sum_horizontal(*(nw.col(f"_p{i}") for i in range(c.first, c.stop))).alias(
+            f"criterion:{c.id}"
+        )
+        for c in compiled.criteria
     ]
-    total = nw.sum_horizontal(*(nw.col(f"_p{i}") for i in range(len(points))))
-    excluded_total = nw.sum_horizontal(*excluded) if excluded else nw.lit(0.0)
-    scored_max = definition.max_score - excluded_total
-    lazy = lazy.with_columns(
-        *criterion_scores,
-        nw.when(excluded_total == 0)
-        .then(total)
-        .otherwise(total * definition.max_score / scored_max)
-        .round(SCORE_DIGITS)
-        .alias("_score"),
-        (nw.any_horizontal(*blocked, ignore_nulls=True) | (scored_max <= 1e-12)).alias("_blocked"),
-        *(flag.alias(f"_fail{i}") for i, (_, flag) in enumerate(failures)),
+    criterion_maxima = [
+        (
+            nw.lit(c.max_score)
+            - nw.sum_horizontal(nw.lit(0.0), *(nw.col(f"_x{i}") for i in range(c.first, c.stop)))
+        ).alias(f"_max:{c.id}")
+        for c in compiled.criteria
+    ]
+    frame = frame.with_columns(*criterion_scores, *criterion_maxima)
+    scored_max = nw.sum_horizontal(
+        nw.lit(0.0), *(nw.col(f"_max:{c.id}") for c in compiled.criteria)
     )
-    lazy = _classify(framework, lazy)
-    result = lazy.collect()
-    units = result[unit_column].to_list() if unit_column in result.columns else [None] * len(result)
-    for i, (subject, _) in enumerate(failures):
-        flags = result[f"_fail{i}"].to_list()
-        if any(flags):
-            row = flags.index(True)
-            raise EvaluationError(
-                f"unit {units[row]!r}: {subject} could not be computed",
-                unit=units[row],
-                subject=subject,
-            )
-    for name in ("_rule_fail", "_gate_fail"):
-        flags = result[name].to_list()
-        if any(flags):
-            row = flags.index(True)
-            raise EvaluationError(
-                f"unit {units[row]!r}: a condition could not be evaluated", unit=units[row]
-            )
-    _check_bounds(framework, result)
-    tiers = [tier.id for tier in compiled.tiers]
-    output = result.select(
-        (nw.col(unit_column) if unit_column in result.columns else nw.lit(None, nw.String)).alias(
-            "unit"
-        ),
-        nw.when(~nw.col("_blocked"))
-        .then(nw.col("_score"))
-        .otherwise(nw.lit(None, nw.Float64))
-        .alias("score"),
-        _tier_names(nw.col("_band"), tiers).alias("band_tier"),
-        _tier_names(nw.col("_final"), tiers).alias("tier"),
-        nw.when(nw.col("_blocked"))
-        .then(nw.lit("not-evaluable"))
-        .otherwise(nw.col("_reasons"))
-        .alias("reasons"),
-        *(
-            nw.col(f"criterion:{criterion.id}").round(SCORE_DIGITS)
-            for criterion in compiled.criteria
-        ),
+    frame = frame.with_columns(
+        _total(framework, frame, scored_max).round(SCORE_DIGITS).alias("_score")
+        if compiled.weighting.name in {"sum", "geometric"}
+        else nw.lit(0.0).alias("_score"),
+        (
+            nw.any_horizontal(*blocked, nw.lit(value=False), ignore_nulls=True)
+            | (scored_max <= 1e-12)
+        ).alias("_blocked"),
+        *failures,
     )
-    return output.to_native() if eager else output.lazy().to_native()
+    if compiled.weighting.name not in {"sum", "geometric"}:
+        warn(
+            f"{framework.ref}: the weighting {compiled.weighting.name!r}",
+            "it has no columnar form",
+        )
+        native: pl.LazyFrame = frame.to_native()
+        total = total_by_rows(
+            compiled.weighting,
+            [f"criterion:{c.id}" for c in compiled.criteria],
+            [f"_max:{c.id}" for c in compiled.criteria],
+            definition.max_score,
+        )
+        native = native.with_columns(
+            pl.when(~pl.col("_blocked"))
+            .then(total.struct.field(VALUE).round(SCORE_DIGITS))
+            .alias("_score")
+        )
+        frame = nw.from_native(native)
+    return frame
 
 
-def _tier_names(rank: nw.Expr, tiers: Sequence[str]) -> nw.Expr:
-    name: nw.Expr = nw.lit(None, nw.String)
-    for index, tier in enumerate(tiers):
-        name = nw.when(rank == index).then(nw.lit(tier)).otherwise(name)
-    return nw.when(~nw.col("_blocked")).then(name).otherwise(nw.lit(None, nw.String))
-
-
-def _classify(framework: Framework, lazy: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+def _total(framework: Framework, frame: nw.LazyFrame[Any], scored_max: nw.Expr) -> nw.Expr:
+    """Return the total by the built-in weightings, as the scalar ``combine`` computes it."""
+    del frame
     compiled = framework.compiled
-    rules, gates = _conditions(compiled)
+    max_score = framework.definition.max_score
+    scores = [nw.col(f"criterion:{c.id}") for c in compiled.criteria]
+    if compiled.weighting.name == "sum":
+        total = nw.sum_horizontal(nw.lit(0.0), *scores)
+        return (
+            nw.when(scored_max == max_score).then(total).otherwise(total * max_score / scored_max)
+        )
+    product: nw.Expr = nw.lit(1.0)
+    for criterion, score in zip(compiled.criteria, scores, strict=True):
+        maximum = nw.col(f"_max:{criterion.id}")
+        factor = (score / maximum) ** (maximum / scored_max)
+        product = product * nw.when(maximum > 0).then(factor).otherwise(nw.lit(1.0))
+    return nw.lit(max_score) * product
+
+
+def _raise_failures(framework: Framework, result: pl.DataFrame) -> None:
+    compiled = framework.compiled
+    checks = [
+        (f"indicator {i.id} ({i.title})", f"_fail{o}") for o, i in enumerate(compiled.indicators)
+    ]
+    for subject, column in [*checks, ("a condition", "_rule_fail"), ("a condition", "_gate_fail")]:
+        failed = result.filter(pl.col(column) & ~pl.col("_blocked")).head(1)
+        if failed.height:
+            unit = failed[UNIT][0]
+            message = (
+                f"unit {unit!r}: {subject} could not be computed"
+                if subject != "a condition"
+                else f"unit {unit!r}: a condition could not be evaluated"
+            )
+            if subject == "a condition":
+                raise EvaluationError(message, unit=unit)
+            raise EvaluationError(message, unit=unit, subject=subject)
+
+
+def _output(
+    framework: Framework, result: pl.DataFrame, *, has_parent: bool, keep_inputs: bool
+) -> pl.DataFrame:
+    compiled = framework.compiled
+    tiers = [tier.id for tier in compiled.tiers]
+    blocked = pl.col("_blocked")
+    keys = [pl.col(UNIT)]
+    if has_parent:
+        keys.append(pl.col(PARENT))
+    return result.select(
+        *keys,
+        (~blocked).alias("evaluable"),
+        pl.when(~blocked).then(pl.col("_score")).alias("score"),
+        _tier_names(pl.col("_band"), tiers).alias("band_tier"),
+        _tier_names(pl.col("_final"), tiers).alias("tier"),
+        pl.when(blocked)
+        .then(pl.lit("not-evaluable"))
+        .otherwise(pl.col("_reasons"))
+        .alias("reasons"),
+        *(pl.col(f"criterion:{c.id}").round(SCORE_DIGITS) for c in compiled.criteria),
+        *((pl.col(name) for name in framework.definition.inputs) if keep_inputs else ()),
+    )
+
+
+def _tier_names(rank: pl.Expr, tiers: Sequence[str]) -> pl.Expr:
+    names = rank.replace_strict(dict(enumerate(tiers)), default=None, return_dtype=pl.String)
+    return pl.when(~pl.col("_blocked")).then(names)
+
+
+def _conditions(
+    compiled: CompiledFramework, plan: _Columns
+) -> tuple[
+    list[tuple[CompiledCondition, ColumnExpression]],
+    list[list[tuple[CompiledCondition, ColumnExpression]]],
+]:
+    rules = [(rule, _column(plan, f"r{index}")) for index, rule in enumerate(compiled.rules)]
+    gates = [
+        [(gate, _column(plan, f"g{rank}.{index}")) for index, gate in enumerate(tier.gates)]
+        for rank, tier in enumerate(compiled.tiers)
+    ]
+    return rules, gates
+
+
+def _classify(framework: Framework, lazy: nw.LazyFrame[Any], plan: _Columns) -> nw.LazyFrame[Any]:
+    compiled = framework.compiled
+    rules, gates = _conditions(compiled, plan)
     last = len(compiled.tiers) - 1
     score = nw.col("_score")
     band: nw.Expr = nw.lit(last)
@@ -295,7 +529,7 @@ def _classify(framework: Framework, lazy: nw.LazyFrame[Any]) -> nw.LazyFrame[Any
             gate_blocked.append(checked & (action == "not-evaluable").fill_null(value=False))
     reasons = nw.concat_str(codes, separator=";", ignore_nulls=True) if codes else nw.lit("")
     return lazy.with_columns(
-        reasons.alias("_reasons"),
+        reasons.fill_null("").alias("_reasons"),
         (~nw.col("_blocked") & nw.any_horizontal(*gate_fail, ignore_nulls=True)).alias(
             "_gate_fail"
         ),

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import narwhals.stable.v2 as nw
 
-from criteriakit.columnar.expressions import ColumnarUnsupported, ColumnExpression, compile_columnar
+from criteriakit.columnar.expressions import ColumnarUnsupported, ColumnExpression
 from criteriakit.compiled import CompiledIndicator
-from criteriakit.expressions import RELATIVE_TOLERANCE, CompiledExpression
+from criteriakit.expressions import RELATIVE_TOLERANCE
 from criteriakit.model.scorers import (
     BooleanScorer,
     LinearScorer,
@@ -79,11 +79,10 @@ def _lookup(spec: LookupScorer, value: nw.Expr, scale: float) -> nw.Expr:
 
 
 def _target(
-    spec: TargetScorer, maximum: float, value: nw.Expr, target: CompiledExpression | None
+    spec: TargetScorer, maximum: float, value: nw.Expr, goal: ColumnExpression | None
 ) -> ColumnPoints:
-    if isinstance(spec.target, float) or target is None:
+    if isinstance(spec.target, float) or goal is None:
         return _clamped(value / float(spec.target), maximum), None
-    goal: ColumnExpression = compile_columnar(target)
     zero = goal.value == 0
     points = (
         nw.when(zero)
@@ -106,11 +105,12 @@ def column_points(
     value: nw.Expr,
     *,
     awards_in_points: bool,
-    target: CompiledExpression | None = None,
+    target: ColumnExpression | None = None,
 ) -> ColumnPoints:
     """Return the points expression of one indicator, for rows where its value is defined.
 
-    ``target`` is the compiled target expression of a target scorer whose target is one.
+    ``target`` is the columnar target expression of a target scorer whose target is one.
+    Raises :class:`ColumnarUnsupported` for scorer types from plugins.
     """
     maximum = indicator.max_points
     scale = 1.0 if awards_in_points else maximum
@@ -124,6 +124,5 @@ def column_points(
         return nw.when(value).then(nw.lit(maximum)).otherwise(nw.lit(0.0)), None
     if isinstance(spec, LookupScorer):
         return _lookup(spec, value, scale), None
-    raise ColumnarUnsupported(
-        f"indicator {indicator.id}: the scorer type {spec.type!r} comes from a plugin and has no columnar form"
-    )
+    message = f"indicator {indicator.id}: the scorer type {spec.type!r} has no columnar form"
+    raise ColumnarUnsupported(message)

@@ -25,6 +25,7 @@ from criteriakit.expressions.types import ExprType, LevelType, ListType, Records
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+    from typing import Any
 
 __all__ = ["AGGREGATE_FUNCTIONS", "BUILTIN_FUNCTIONS", "KEYWORDS", "FunctionSpec"]
 
@@ -73,3 +74,7 @@ class FunctionSpec:
     returns: ExprType = attrs.field(validator=_is_type)
     implementation: Callable[..., object] = attrs.field(validator=attrs.validators.is_callable())
     description: str = ""
+    columnar: Callable[..., Any] | None = None
+    """Optional narwhals builder: argument expressions in, the value expression out (see
+    :data:`criteriakit.columnar.ColumnarFunction`); without one, the columnar executor calls
+    ``implementation`` row by row."""

@@ -1,0 +1,74 @@
+"""Quotas among siblings as window expressions: the same demotions as :mod:`criteriakit.quotas`.
+
+Per group of siblings (rows sharing a parent), a quota counts the units in its capped and
+reference tiers, computes how many must go with exact integer arithmetic (the share is a
+fraction p/q), and demotes that many capped units one tier: the lowest scores first, equal
+scores by ascending unit id. Quotas apply one after another, each on the tiers the previous
+left.
+"""
+
+from __future__ import annotations
+
+import attrs
+import polars as pl
+
+from criteriakit.compiled import CompiledFramework, CompiledQuota
+
+__all__ = ["QuotaColumns", "apply_quotas"]
+
+
+@attrs.frozen
+class QuotaColumns:
+    """The columns quotas read and update: the tier ``rank`` (0 = best) and ``reasons``."""
+
+    rank: str
+    reasons: str
+    score: str
+    unit: str
+    row: str
+    evaluable: str
+    group: str | None
+
+
+def _needed(
+    quota: CompiledQuota, capped: pl.Expr, reference: pl.Expr, *, into_reference: bool
+) -> pl.Expr:
+    p, q = quota.share.numerator, quota.share.denominator
+    if quota.counting == "before" or not into_reference:
+        return (capped - (reference * p) // q).clip(lower_bound=0)
+    # the smallest d with capped - d <= p/q · (reference + d): ceil((q·capped - p·ref) / (q + p))
+    numerator = capped * q - reference * p
+    return (-((-numerator) // (q + p))).clip(lower_bound=0)
+
+
+def apply_quotas(
+    compiled: CompiledFramework,
+    lazy: pl.LazyFrame,
+    *,
+    columns: QuotaColumns,
+) -> pl.LazyFrame:
+    """Demote units over each quota: update the rank column and append to the reasons."""
+    rank, reasons = columns.rank, columns.reasons
+    keys: list[str | pl.Expr] = [columns.group] if columns.group is not None else [pl.lit(0)]
+    order = [columns.score, columns.unit, columns.row]
+    for quota in compiled.quotas:
+        lower = quota.tier + 1
+        capped = (pl.col(rank) == quota.tier) & pl.col(columns.evaluable)
+        counted_capped = capped.cast(pl.Int64).sum().over(keys)
+        reference = (pl.col(rank) == quota.of) & pl.col(columns.evaluable)
+        counted_reference = reference.cast(pl.Int64).sum().over(keys)
+        needed = _needed(quota, counted_capped, counted_reference, into_reference=lower == quota.of)
+        place = capped.cast(pl.Int64).cum_sum().over(keys, order_by=order)
+        demoted = capped & (place <= needed)
+        lazy = lazy.with_columns(
+            pl.when(demoted).then(pl.lit(lower)).otherwise(pl.col(rank)).alias(rank),
+            pl.when(demoted)
+            .then(
+                pl.when(pl.col(reasons) == "")
+                .then(pl.lit(quota.id))
+                .otherwise(pl.col(reasons) + ";" + quota.id)
+            )
+            .otherwise(pl.col(reasons))
+            .alias(reasons),
+        )
+    return lazy

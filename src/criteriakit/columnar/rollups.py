@@ -1,0 +1,181 @@
+"""Roll-ups as group-bys over the children's results, in parts that partitions can share.
+
+A parent's roll-up inputs (``rollup = "share(members, tier >= 'good')"``) aggregate the
+records of its evaluable children: their ``tier``, ``band_tier``, ``score``, ``evaluable`` and
+inputs. On one machine :func:`rolled_up` does it all; a distributed engine evaluates children
+partition by partition, takes :func:`rollup_partials` of each, combines the partial rows of each
+parent natively with :func:`partial_aggregations` (sums, minima, maxima) or with
+:func:`combine_partials`, and finishes with :func:`finish_rollups`. Parents without children
+get the roll-ups of an empty set (``count`` 0, ``share`` undefined…), as in the scalar executor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import narwhals.stable.v2 as nw
+import polars as pl
+
+from criteriakit.columnar.aggregates import Combine, combine, finish, partial_columns, partials
+from criteriakit.columnar.expressions import (
+    AggregateColumns,
+    ColumnExpression,
+    compile_columnar,
+    item_column,
+)
+from criteriakit.columnar.frames import open_frame
+from criteriakit.columnar.inputs import input_dtype
+from criteriakit.compiled import CompiledChildren
+from criteriakit.errors import DataError, Problem
+from criteriakit.framework import Framework
+
+__all__ = [
+    "combine_partials",
+    "finish_rollups",
+    "join_rollups",
+    "partial_aggregations",
+    "rolled_up",
+    "rollup_partials",
+]
+
+_ORDER = "__order1"
+_MATCHED = "__matched"
+
+
+def _children(framework: Framework) -> CompiledChildren:
+    children = framework.compiled.children
+    if children is None or not framework.compiled.rollups:
+        message = f"{framework.ref} rolls nothing up: it has no [children] with rollup inputs"
+        raise DataError([Problem(message)])
+    return children
+
+
+def _plan(framework: Framework) -> list[tuple[str, ColumnExpression]]:
+    children = _children(framework)
+    functions = framework.extensions.functions if framework.extensions else {}
+    builders = {name: spec.columnar for name, spec in functions.items() if spec.columnar}
+    return [
+        (
+            name,
+            compile_columnar(
+                expression,
+                builders=builders,
+                prefix=f"__u{index}.",
+                item_frames={children.name},
+            ),
+        )
+        for index, (name, expression) in enumerate(framework.compiled.rollups)
+    ]
+
+
+def _aggregates(framework: Framework) -> list[AggregateColumns]:
+    return [each for _, expression in _plan(framework) for each in expression.aggregates]
+
+
+def partial_aggregations(framework: Framework) -> dict[str, Combine]:
+    """Return each partial column of ``framework``'s roll-ups and how partitions combine it."""
+    return partial_columns(_aggregates(framework))
+
+
+def _partials(framework: Framework, children: pl.LazyFrame, parent_column: str) -> pl.LazyFrame:
+    child = _children(framework)
+    schema = children.collect_schema()
+    if "evaluable" in schema:
+        if child.not_evaluable == "fail":
+            failed = children.filter(~pl.col("evaluable")).select("unit").head(1).collect()
+            if failed.height:
+                unit = failed["unit"][0]
+                message = f'unit {unit!r} is not evaluable, and its parent\'s [children] say not_evaluable = "fail"'
+                raise DataError([Problem(message)])
+        children = children.filter(pl.col("evaluable"))
+    fields = ("tier", "band_tier", "score", "evaluable", *child.fields)
+    items = children.select(
+        pl.col(parent_column).cast(pl.String),
+        *(pl.col(name).alias(item_column(1, name)) for name in fields if name in schema),
+    ).with_row_index(_ORDER)
+    found: pl.LazyFrame | None = None
+    for aggregate in _aggregates(framework):
+        grouped = partials(items, aggregate, parent_column, _ORDER)
+        found = (
+            grouped
+            if found is None
+            else found.join(grouped, on=parent_column, how="full", coalesce=True)
+        )
+    assert found is not None  # noqa: S101  a roll-up has at least one aggregate over the children
+    return found
+
+
+def rollup_partials(
+    framework: Framework, children_results: Any, *, parent_column: str = "parent"
+) -> Any:
+    """Return the partial roll-ups of the parents in ``children_results``, one row per parent.
+
+    ``framework`` is the parent level's; ``children_results`` the children's results with
+    their inputs (``evaluate_frame(child, ..., keep_inputs=True)``) and parent column.
+    """
+    opened = open_frame(children_results)
+    return opened.to_caller(_partials(framework, opened.lazy, parent_column).collect())
+
+
+def combine_partials(framework: Framework, partials: Any, *, parent_column: str = "parent") -> Any:
+    """Combine the partial rows of each parent (from several partitions) into one."""
+    opened = open_frame(partials)
+    combined = combine(opened.lazy, partial_aggregations(framework), parent_column)
+    return opened.to_caller(combined.collect())
+
+
+def _finished(framework: Framework, lazy: pl.LazyFrame, parent_column: str) -> pl.LazyFrame:
+    plan = _plan(framework)
+    aggregates = [each for _, expression in plan for each in expression.aggregates]
+    lazy = lazy.with_columns(expr for aggregate in aggregates for expr in finish(aggregate))
+    inputs = framework.definition.inputs
+    values = nw.from_native(lazy).select(
+        nw.col(parent_column).alias("unit"),
+        *(expression.value.alias(name) for name, expression in plan),
+    )
+    native: pl.LazyFrame = values.to_native()
+    return native.with_columns(pl.col(name).cast(input_dtype(inputs[name])) for name, _ in plan)
+
+
+def finish_rollups(framework: Framework, combined: Any, *, parent_column: str = "parent") -> Any:
+    """Return ``unit`` (the parent) and the value of each roll-up input (null if undefined)."""
+    opened = open_frame(combined)
+    return opened.to_caller(_finished(framework, opened.lazy, parent_column).collect())
+
+
+def rolled_up(framework: Framework, children: pl.LazyFrame, parent_column: str) -> pl.LazyFrame:
+    """Return the roll-up inputs of the parents of ``children`` (complete: one machine)."""
+    return _finished(framework, _partials(framework, children, parent_column), parent_column)
+
+
+def _empty(framework: Framework) -> dict[str, object]:
+    """Return the roll-up values of a parent without evaluable children."""
+    columns = {
+        name: pl.Series(name, [None], dtype=pl.Int64) for name in partial_aggregations(framework)
+    }
+    frame = pl.DataFrame({"parent": pl.Series([None], dtype=pl.String), **columns})
+    return _finished(framework, frame.lazy(), "parent").collect().row(0, named=True)
+
+
+def join_rollups(
+    framework: Framework, lazy: pl.LazyFrame, rolled: pl.LazyFrame, *, unit: str
+) -> pl.LazyFrame:
+    """Join the ``rolled`` up inputs onto the units of ``lazy`` (by ``unit``)."""
+    names = [name for name, _ in framework.compiled.rollups]
+    inputs = framework.definition.inputs
+    empty = _empty(framework)
+    joined = lazy.join(
+        rolled.select(pl.col("unit").cast(pl.String).alias(unit), *names).with_columns(
+            pl.lit(value=True).alias(_MATCHED)
+        ),
+        on=unit,
+        how="left",
+        maintain_order="left",
+    )
+    return joined.with_columns(
+        pl.when(pl.col(_MATCHED))
+        .then(pl.col(name))
+        .otherwise(pl.lit(empty[name], input_dtype(inputs[name])))
+        .alias(name)
+        for name in names
+    ).drop(_MATCHED)

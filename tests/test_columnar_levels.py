@@ -1,0 +1,234 @@
+"""Hierarchies, quotas, data files and plugin fallbacks in the columnar executor."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import criteriakit
+from criteriakit import Registry
+from criteriakit.columnar import (
+    ColumnarFallbackWarning,
+    combine_partials,
+    evaluate_frame,
+    evaluate_levels_frame,
+    finish_rollups,
+    partial_aggregations,
+    rollup_partials,
+)
+from criteriakit.data import UnitRow, read_units
+from criteriakit.hierarchy import evaluate_levels
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAMEWORKS = ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks"
+COMMUNE = ROOT / "examples" / "commune"
+FILES = ("committees.csv", "cells.csv", "members.jsonl")
+ROLLED = (
+    "members_disciplined",
+    "members_rated",
+    "members_good_or_better",
+    "members_not_completed",
+    "months_evaluated",
+)
+CELLS = pl.read_csv(ROOT / "examples/four-good/cells.csv").with_columns(
+    pl.col(name).replace_strict({"yes": True, "no": False})
+    for name in ("action_plan_on_time", "absence_rule_kept", "disunity_found")
+)
+
+
+def member_columns(count: int) -> dict[str, list[object]]:
+    """Return the columns of ``count`` good members."""
+    one = {
+        "monthly_scores": [90.0, 95.0],
+        "tasks_assigned": 4,
+        "tasks_done": 4,
+        "tasks_exceeded": 1,
+        "disciplined": False,
+    }
+    return {name: [value] * count for name, value in one.items()}
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return Registry.load(autoload=False, plugin_dirs=[FRAMEWORKS])
+
+
+@pytest.fixture(scope="module")
+def scalar(registry):
+    levels = [read_units(COMMUNE / name) for name in FILES]
+    return evaluate_levels(registry.get("vn.four-good-committee", "2024"), levels)
+
+
+@pytest.fixture(scope="module")
+def columnar(registry):
+    committee = registry.get("vn.four-good-committee", "2024")
+    return evaluate_levels_frame(committee, [COMMUNE / name for name in FILES])
+
+
+def rows_of(level) -> list[tuple[object, ...]]:
+    return [
+        (
+            result.unit,
+            result.score,
+            result.band_tier,
+            result.tier,
+            ";".join(result.reason_codes) if result.evaluable else "not-evaluable",
+        )
+        for result in level.results
+    ]
+
+
+def assert_same(expected, frame: pl.DataFrame) -> None:
+    actual = list(frame.select("unit", "score", "band_tier", "tier", "reasons").iter_rows())
+    assert len(expected) == len(actual)
+    for left, right in zip(expected, actual, strict=True):
+        assert left[0] == right[0]
+        assert left[2:] == right[2:], (left, right)
+        assert left[1] == pytest.approx(right[1], abs=1e-9)
+
+
+def test_the_commune_hierarchy_equals_the_scalar_executor(scalar, columnar):
+    for level, frame in zip(scalar, columnar, strict=True):
+        assert_same(rows_of(level), frame)
+
+
+def test_the_member_quota_demotes_the_same_members(scalar, columnar):
+    members = columnar[2]
+    demoted = members.filter(pl.col("reasons").str.contains("excellent-at-most-20-percent-of-good"))
+    expected = [
+        r.unit
+        for r in scalar[2].results
+        if "excellent-at-most-20-percent-of-good" in r.reason_codes
+    ]
+    assert demoted["unit"].to_list() == expected
+    assert len(expected) > 10
+
+
+def test_roll_ups_combine_from_partitions(registry):
+    cell = registry.get("vn.four-good-cell", "2024")
+    member = registry.get("vn.four-good-member", "2024")
+    members = evaluate_frame(member, COMMUNE / "members.jsonl", keep_inputs=True)
+    whole = finish_rollups(cell, rollup_partials(cell, members))
+    parts = [rollup_partials(cell, part) for part in members.iter_slices(n_rows=50)]
+    combined = finish_rollups(cell, combine_partials(cell, pl.concat(parts)))
+    assert set(partial_aggregations(cell).values()) <= {"sum", "min", "max"}
+    key = ["unit"]
+    assert combined.sort(key).equals(whole.sort(key))
+    assert len(parts) > 5
+
+
+def test_inputs_from_pandas_pyarrow_and_parquet_come_back_in_kind(registry, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    cell = registry.get("vn.four-good-cell", "2024")
+    expected = evaluate_frame(cell, ROOT / "examples/four-good/cells.csv")
+    typed = pl.read_csv(ROOT / "examples/four-good/cells.csv").with_columns(
+        pl.col(name).replace_strict({"yes": True, "no": False})
+        for name, spec in cell.definition.inputs.items()
+        if spec.type == "bool"
+    )
+    as_arrow = evaluate_frame(cell, typed.to_arrow())
+    assert isinstance(as_arrow, pa.Table)
+    assert pl.from_arrow(as_arrow).equals(expected)
+    typed.write_parquet(tmp_path / "cells.parquet")
+    assert evaluate_frame(cell, tmp_path / "cells.parquet").equals(expected)
+    lazy = evaluate_frame(cell, typed.lazy())
+    assert isinstance(lazy, pl.LazyFrame)
+    assert lazy.collect().equals(expected)
+    pd = pytest.importorskip("pandas")
+    as_pandas = evaluate_frame(cell, typed.to_pandas())
+    assert isinstance(as_pandas, pd.DataFrame)
+    assert list(as_pandas["tier"]) == expected["tier"].to_list()
+
+
+def test_bad_values_are_reported_by_row_and_column_as_the_scalar_reader_does(registry, tmp_path):
+    cell = registry.get("vn.four-good-cell", "2024")
+    lines = (ROOT / "examples/four-good/cells.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    bad = lines[2].split(",")
+    bad[header.index("targets_met")] = "ten"
+    bad[header.index("attendance_rate")] = "150%"
+    (tmp_path / "cells.csv").write_text("\n".join([lines[0], lines[1], ",".join(bad)]) + "\n")
+    with pytest.raises(criteriakit.DataError) as info:
+        evaluate_frame(cell, tmp_path / "cells.csv")
+    messages = [(p.row, p.path, p.message) for p in info.value.problems]
+    assert messages == [
+        (2, "targets_met", "expected an integer, got 'ten'"),
+        (2, "attendance_rate", "1.5 is above the maximum 1"),
+    ]
+    assert str(tmp_path / "cells.csv") in str(info.value)
+
+
+def test_unknown_columns_repeated_and_missing_ids_are_refused(registry):
+    cell = registry.get("vn.four-good-cell", "2024")
+    with pytest.raises(criteriakit.DataError, match="unknown input 'targets_mett'") as info:
+        evaluate_frame(cell, pl.DataFrame({"id": ["a"], "targets_mett": [1]}))
+    assert "did you mean 'targets_met'" in str(info.value)
+    noted = CELLS.head(1).with_columns(note=pl.lit("x"))
+    assert evaluate_frame(cell, noted, unknown_inputs="ignore").height == 1
+    with pytest.raises(criteriakit.DataError, match=r"unit id 'a' repeats row 1"):
+        evaluate_frame(cell, pl.DataFrame({"id": ["a", "a"]}))
+    with pytest.raises(criteriakit.DataError, match="the unit id is missing or empty"):
+        evaluate_frame(cell, pl.DataFrame({"id": ["a", " "]}))
+
+
+def test_orphans_and_rolled_up_inputs_given_twice_are_refused(registry):
+    cell = registry.get("vn.four-good-cell", "2024")
+    cells = CELLS.head(1).drop(*ROLLED).with_columns(id=pl.lit("C1"))
+    members = pl.DataFrame({**member_columns(2), "id": ["M1", "M2"], "parent": ["C1", "C9"]})
+    with pytest.raises(criteriakit.DataError, match=r"unit 'M2' has parent 'C9', which is not in"):
+        evaluate_levels_frame(cell, [cells, members])
+    given = cells.with_columns(members_rated=pl.lit(3))
+    message = "'members_rated' is rolled up from the members; the data gives it too"
+    with pytest.raises(criteriakit.DataError, match=message):
+        evaluate_levels_frame(cell, [given, members.head(1)])
+
+
+def test_a_parent_without_children_rolls_up_an_empty_set(registry):
+    cell = registry.get("vn.four-good-cell", "2024")
+    cells = CELLS.head(2).drop(*ROLLED).with_columns(id=pl.Series(["C1", "C2"]))
+    members = pl.DataFrame({**member_columns(1), "id": ["M1"], "parent": ["C1"]})
+    rows = [UnitRow(row.pop("id"), row, n, text=False) for n, row in enumerate(cells.to_dicts(), 1)]
+    child = {name: values[0] for name, values in member_columns(1).items()}
+    levels = [rows, [UnitRow("M1", child, 1, text=False, parent="C1")]]
+    # C2 has no members: share(members, ...) is undefined, and the policy says "fail"
+    message = r"unit 'C2': indicator 4\.1 \(Share of members rated good or better\)"
+    with pytest.raises(criteriakit.EvaluationError, match=message):
+        evaluate_levels_frame(cell, [cells, members])
+    with pytest.raises(criteriakit.DataError, match=message):
+        evaluate_levels(cell, levels)
+    top, _ = evaluate_levels_frame(cell, [cells.head(1), members])
+    scalar_top, _ = evaluate_levels(cell, [rows[:1], levels[1]])
+    assert_same(rows_of(scalar_top), top)
+
+
+def test_plugin_functions_without_a_builder_run_by_rows_with_a_warning():
+    coal = pytest.importorskip("criteriakit_vn_coal")
+    loaded = Registry.load(autoload=False, plugins=[("coal", coal)], plugin_dirs=[FRAMEWORKS])
+    framework = loaded.get("vn.four-good-cell.coal-mining", "2024")
+    cells = CELLS.with_columns(
+        initiatives=pl.int_range(pl.len()) % 7,
+        members=pl.int_range(pl.len()) % 5 + 1,
+        members_with_initiative=pl.int_range(pl.len()) % 2,
+    )
+    with pytest.warns(ColumnarFallbackWarning, match=r"indicator X1 runs row by row.*per_member"):
+        output = evaluate_frame(framework, cells, unknown_inputs="ignore")
+    rows = [UnitRow(row.pop("id"), row, n, text=False) for n, row in enumerate(cells.to_dicts(), 1)]
+    (scalar,) = evaluate_levels(framework, [rows], unknown_inputs="ignore")
+    assert_same(rows_of(scalar), output)
+
+
+def test_the_geometric_weighting_runs_as_columns():
+    text = (FRAMEWORKS / "vn.four-good-cell.toml").read_text()
+    framework = criteriakit.loads_framework(
+        text.replace('id = "vn.four-good-cell"', 'id = "geo"\nweighting = "geometric"', 1)
+    )
+    assert framework.compiled.weighting.name == "geometric"
+    path = ROOT / "examples/four-good/cells.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        output = evaluate_frame(framework, path)
+    (expected,) = evaluate_levels(framework, [read_units(path)])
+    assert_same(rows_of(expected), output)
