@@ -154,7 +154,10 @@ def _empty(framework: Framework) -> dict[str, object]:
         name: pl.Series(name, [None], dtype=pl.Int64) for name in partial_aggregations(framework)
     }
     frame = pl.DataFrame({"parent": pl.Series([None], dtype=pl.String), **columns})
-    return _finished(framework, frame.lazy(), "parent").collect().row(0, named=True)
+    row: dict[str, object] = (
+        _finished(framework, frame.lazy(), "parent").collect().row(0, named=True)
+    )
+    return row
 
 
 def join_rollups(
