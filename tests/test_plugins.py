@@ -303,3 +303,13 @@ def test_a_framework_whose_children_are_not_registered_still_works_with_direct_i
     assert [str(problem) for problem in reg.problems] == [expected]
     framework = reg.get("vn.four-good-cell")
     assert framework.compiled.children is None
+
+
+def test_local_directories_skip_test_case_files(tmp_path):
+    frameworks = ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks"
+    framework = frameworks / "vn.four-good-member.toml"
+    (tmp_path / framework.name).write_text(framework.read_text())
+    (tmp_path / "test_cases.toml").write_text('framework = "x@1"\n')
+    loaded = Registry.load(autoload=False, plugin_dirs=[tmp_path])
+    assert not loaded.problems
+    assert len(loaded.frameworks) == 1

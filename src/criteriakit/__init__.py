@@ -19,6 +19,7 @@ from typing import Any
 from criteriakit._version import __version__
 from criteriakit.diff import DiffEntry, FrameworkDiff, diff_definitions
 from criteriakit.errors import (
+    CaseFileError,
     CriteriaKitError,
     DataError,
     EvaluationError,
@@ -76,6 +77,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Band",
     "BooleanScorer",
+    "CaseFileError",
     "Change",
     "CriteriaKitError",
     "Criterion",

@@ -18,6 +18,8 @@ import click
 
 from criteriakit._atomic import write_text_atomic
 from criteriakit._compare_command import compare_command
+from criteriakit._new_plugin_command import new_plugin_command
+from criteriakit._test_command import test_command
 from criteriakit._version import __version__
 from criteriakit.data import DataFormat, read_units
 from criteriakit.diff import diff_definitions
@@ -254,6 +256,8 @@ def build_cli() -> click.Group:
     _add_registry_commands(cli)
     _add_data_commands(cli)
     cli.add_command(compare_command(_tier_orders))
+    cli.add_command(new_plugin_command())
+    cli.add_command(test_command(_session))
     return cli
 
 

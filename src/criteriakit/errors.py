@@ -11,11 +11,13 @@ anything the library raises on purpose; anything else escaping is a bug::
     ├── DataError               unit data is invalid (all problems at once, by row and column)
     ├── EvaluationError         evaluation stopped because the framework's policy says "fail"
     ├── PluginError             a plugin failed to load or registered something invalid
-    └── UnknownFrameworkError   no registered framework matches an id, version and date
+    ├── UnknownFrameworkError   no registered framework matches an id, version and date
+    └── CaseFileError           a test case file is invalid (all problems at once)
 
-Errors that describe several findings (:class:`FrameworkError`, :class:`DataError`) carry them
-as :class:`Problem` values in ``.problems``; ``str(error)`` renders every one of them with the
-file, the key path or row/column, line and column, the source line with a caret and a hint.
+Errors that describe several findings (:class:`FrameworkError`, :class:`DataError`,
+:class:`CaseFileError`) carry them as :class:`Problem` values in ``.problems``; ``str(error)``
+renders every one of them with the file, the key path or row/column, line and column, the source
+line with a caret and a hint.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Sequence
 import attrs
 
 __all__ = [
+    "CaseFileError",
     "CriteriaKitError",
     "DataError",
     "EvaluationError",
@@ -223,3 +226,14 @@ class PluginError(CriteriaKitError):
 
 class UnknownFrameworkError(CriteriaKitError):
     """No registered framework matches; the message lists what exists and suggests the closest."""
+
+
+class CaseFileError(_ProblemsError):
+    """A test case file (``test_*.toml``, see ``docs/testing.md``) is invalid.
+
+    ``.problems`` lists every finding with the file, key path, line and column. It is kept apart
+    from :class:`FrameworkError` because the two call for different readings: a bad case file is
+    a mistake in the tests, a framework error a failure of the rules under test.
+    """
+
+    noun = "problem"

@@ -206,7 +206,7 @@ def _build_extension(
         problems = []
         for problem in compiled:
             document, path = composed.origin(problem.path)
-            problems.append(_locate(attrs.evolve(problem, path=path), *documents[document]))
+            problems.append(locate_problem(attrs.evolve(problem, path=path), *documents[document]))
         problems.sort(
             key=lambda problem: (problem.file != source, problem.line or 0, problem.column or 0)
         )
@@ -261,12 +261,15 @@ def _toml_problem(message: str, text: str, source: str) -> Problem:
 def _error(
     raw: Sequence[RawProblem], source: str | None, locations: TomlLocations | None
 ) -> FrameworkError:
-    problems = [_locate(problem, source, locations) for problem in raw]
+    problems = [locate_problem(problem, source, locations) for problem in raw]
     problems.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
     return FrameworkError(problems, source=source)
 
 
-def _locate(problem: RawProblem, source: str | None, locations: TomlLocations | None) -> Problem:
+def locate_problem(
+    problem: RawProblem, source: str | None, locations: TomlLocations | None
+) -> Problem:
+    """Return ``problem`` with its key path as text and its line and column in ``source``."""
     path_text = format_key_path(problem.path)
     base = Problem(problem.message, path=path_text, file=source, hint=problem.hint)
     if locations is None:

@@ -11,7 +11,11 @@ __all__ = ["LocalFrameworks"]
 
 
 class LocalFrameworks:
-    """Registers every ``*.toml`` file of a directory as a framework, in name order."""
+    """Registers every ``*.toml`` file of a directory as a framework, in name order.
+
+    Test case files (``test_*.toml``, see ``docs/testing.md``) are not frameworks and are skipped,
+    so that a plugin directory may keep its cases beside its frameworks.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -20,4 +24,5 @@ class LocalFrameworks:
     def criteriakit_register_frameworks(self, register: Callable[[Path], None]) -> None:
         """Register the directory's framework files."""
         for path in sorted(self.directory.glob("*.toml")):
-            register(path)
+            if not path.name.startswith("test_"):
+                register(path)

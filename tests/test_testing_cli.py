@@ -1,0 +1,258 @@
+"""``criteriakit test`` runs case files without Python: a readable summary and an exit status."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from criteriakit import registry
+from criteriakit._commands import build_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+TEAM = ROOT / "tests" / "data" / "cases" / "team.toml"
+VN_PARTY = ROOT / "plugins" / "criteriakit-vn-party"
+
+PASSING = """\
+framework = "team.toml"
+
+[inputs]
+done = 10
+planned = 10
+ok = true
+
+[[cases]]
+name = "perfect"
+expect = { score = 100, tier = "gold" }
+
+[[cases]]
+name = "one undone"
+inputs = { done = 9 }
+expect = { score = 94, band_tier = "gold", tier = "silver", reasons = ["gold-all-done"] }
+"""
+
+FAILING = """\
+framework = "team.toml"
+
+[[cases]]
+name = "half done"
+inputs = { done = 5, planned = 10, ok = true }
+expect = { score = 70, tier = "gold" }
+
+[[cases]]
+name = "missing input"
+inputs = { done = 5, ok = true }
+expect.error = "division by zero"
+"""
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    for name in ("CRITERIAKIT_PATH", "CRITERIAKIT_DISABLE_PLUGINS"):
+        monkeypatch.delenv(name, raising=False)
+    shutil.copy(TEAM, tmp_path / "team.toml")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(build_cli(), ["--no-autoload", *args], catch_exceptions=False)
+
+
+@pytest.mark.usefixtures("folder")
+def test_passing_cases_exit_0():
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    result = run("test", ".")
+    assert result.exit_code == 0
+    assert result.output == (
+        "test_team.toml: test.team@1\n  PASS  perfect\n  PASS  one undone\n\n2 passed in 1 file\n"
+    )
+
+
+@pytest.mark.usefixtures("folder")
+def test_failures_are_shown_with_their_lines_and_exit_1():
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    Path("checks").mkdir()
+    Path("checks/test_failing.toml").write_text(
+        FAILING.replace('"team.toml"', '"../team.toml"'), encoding="utf-8"
+    )
+    result = run("test", "test_team.toml", "checks")
+    assert result.exit_code == 1
+    assert result.output == (
+        "test_team.toml: test.team@1\n"
+        "  PASS  perfect\n"
+        "  PASS  one undone\n"
+        "checks/test_failing.toml: test.team@1\n"
+        "  FAIL  half done (checks/test_failing.toml:3)\n"
+        "        checks/test_failing.toml:6: tier: expected 'gold', got 'silver'\n"
+        "        result: score 70 / 100, band tier silver, final tier silver\n"
+        "          points lost: a.1 30 / 60\n"
+        "  FAIL  missing input (checks/test_failing.toml:8)\n"
+        "        checks/test_failing.toml:11: error: expected the inputs to be rejected with"
+        " 'division by zero', got:\n"
+        "          indicator a.1 (Done) could not be computed: input 'planned' is missing\n"
+        "\n"
+        "2 passed, 2 failed in 2 files\n"
+    )
+
+
+@pytest.mark.usefixtures("folder")
+def test_bad_files_are_errors_and_the_others_still_run():
+    Path("test_bad.toml").write_text('framework = "team.toml"\ncases = 3\n', encoding="utf-8")
+    Path("test_lost.toml").write_text(
+        'framework = "test.gone@1"\n[[cases]]\nname = "x"\nexpect.tier = "gold"\n',
+        encoding="utf-8",
+    )
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    result = run("test", ".")
+    assert result.exit_code == 1
+    assert result.output == (
+        "test_bad.toml: ERROR\n"
+        "  1 problem in test_bad.toml:\n"
+        "  test_bad.toml:2:9: cases: expected an array, got an integer (3)\n"
+        "    2 | cases = 3\n"
+        "      |         ^\n"
+        "    hint: write [ ... ]\n"
+        "test_lost.toml: ERROR\n"
+        "  test_lost.toml:1: cannot load the framework 'test.gone@1':\n"
+        "  no framework 'test.gone' registered frameworks: none (is the plugin installed?)\n"
+        "test_team.toml: test.team@1\n"
+        "  PASS  perfect\n"
+        "  PASS  one undone\n"
+        "\n"
+        "2 passed, 2 errors in 3 files\n"
+    )
+
+
+@pytest.mark.usefixtures("folder")
+def test_coverage_is_reported_before_the_count():
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    result = run("test", "--coverage", "test_team.toml")
+    assert result.exit_code == 0
+    assert result.output.endswith(
+        "\nrule coverage of test.team@1 (2 results):\n"
+        "rule   id                           tier    exercised\n"
+        "band   gold                         gold    reached 2\n"
+        "band   silver                       silver  never reached\n"
+        "band   bronze                       bronze  never reached\n"
+        "gate   gold-all-done                gold    failed 1, passed 1\n"
+        "veto   nothing-done                 bronze  never fired\n"
+        "cap    incidents                    silver  never fired\n"
+        "quota  gold-at-most-half-of-silver  gold    never demoted\n"
+        "not exercised (5 of 7):\n"
+        "  band silver: never reached\n"
+        "  band bronze: never reached\n"
+        "  veto nothing-done: never fired\n"
+        "  cap incidents: never fired\n"
+        "  quota gold-at-most-half-of-silver: never demoted\n"
+        "\n"
+        "2 passed in 1 file\n"
+    )
+
+
+def test_usage_errors_exit_2(folder):
+    (folder / "test_hidden").mkdir()
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "test_x.toml").write_text(PASSING, encoding="utf-8")
+    empty = run("test", ".")
+    assert empty.exit_code == 2
+    assert "no case files (test_*.toml) in ." in empty.output
+    missing = run("test", "nowhere")
+    assert missing.exit_code == 2
+    assert "'nowhere' does not exist" in missing.output
+
+
+def test_the_group_plugin_options_apply_to_every_case_file(folder):
+    (folder / "frameworks").mkdir()
+    (folder / "team.toml").rename(folder / "frameworks" / "team.toml")
+    Path("test_team.toml").write_text(
+        PASSING.replace('"team.toml"', '"test.team@1"'), encoding="utf-8"
+    )
+    assert run("test", ".").exit_code == 1
+    result = run("--plugin-dir", "frameworks", "test", ".")
+    assert result.exit_code == 0, result.output
+    disabled = run(
+        "--plugin-dir", "frameworks", "--disable-plugin", "local:frameworks", "test", "."
+    )
+    assert disabled.exit_code == 1
+
+
+def test_the_bundled_vn_party_cases_pass():
+    result = run("test", str(VN_PARTY / "tests"))
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("\n18 passed in 1 file\n")
+
+
+@pytest.mark.usefixtures("folder")
+def test_installed_plugins_are_loaded_only_when_the_case_file_asks(monkeypatch):
+    calls = []
+    real_load = registry.Registry.load
+
+    def load(**options):
+        calls.append(options["autoload"])
+        return real_load(**{**options, "autoload": False})
+
+    monkeypatch.setattr(registry.Registry, "load", load)
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    Path("test_installed.toml").write_text(
+        PASSING.replace(
+            'framework = "team.toml"', 'framework = "team.toml"\ninstalled_plugins = true'
+        ),
+        encoding="utf-8",
+    )
+    assert CliRunner().invoke(build_cli(), ["test", "."]).exit_code == 0
+    assert sorted(calls) == [False, True]
+    calls.clear()
+    assert run("test", ".").exit_code == 0  # --no-autoload wins
+    assert calls == [False, False]
+
+
+@pytest.mark.usefixtures("folder")
+def test_misspelt_names_get_a_hint_and_unexpected_errors_are_shown():
+    Path("test_team.toml").write_text(
+        """\
+framework = "team.toml"
+
+[[cases]]
+name = "misspelt"
+inputs = { done = 0, planned = 10, ok = true }
+expect = { tier = "bronz", reasons = ["nothing-dnoe"] }
+
+[[cases]]
+name = "missing input"
+inputs = { done = 5, ok = true }
+expect.tier = "gold"
+
+[[cases]]
+name = "accepted"
+inputs = { done = 5, planned = 10, ok = true }
+expect.error = "below the minimum"
+""",
+        encoding="utf-8",
+    )
+    result = run("test", ".")
+    assert result.exit_code == 1
+    assert result.output == (
+        "test_team.toml: test.team@1\n"
+        "  FAIL  misspelt (test_team.toml:3)\n"
+        "        test_team.toml:6: tier: expected 'bronz', got 'bronze'"
+        " (the framework has no tier 'bronz'; did you mean 'bronze'?)\n"
+        "        test_team.toml:6: reasons: expected [nothing-dnoe], got [nothing-done]:"
+        " missing nothing-dnoe; unexpected nothing-done"
+        " (no rule, gate or quota is named 'nothing-dnoe'; did you mean 'nothing-done'?)\n"
+        "        result: score 40 / 100, band tier bronze, final tier bronze\n"
+        "          veto nothing-done (tier bronze): Nothing was done; done = 0\n"
+        "          points lost: a.1 0 / 60\n"
+        "  FAIL  missing input (test_team.toml:8)\n"
+        "        test_team.toml:8: the evaluation failed:\n"
+        "          indicator a.1 (Done) could not be computed: input 'planned' is missing\n"
+        "  FAIL  accepted (test_team.toml:13)\n"
+        "        test_team.toml:16: error: expected the inputs to be rejected with"
+        " 'below the minimum', but they were accepted\n"
+        "        result: score 70 / 100, band tier silver, final tier silver\n"
+        "          points lost: a.1 30 / 60\n"
+        "\n"
+        "0 passed, 3 failed in 1 file\n"
+    )
