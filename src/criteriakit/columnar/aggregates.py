@@ -26,7 +26,7 @@ from typing import Literal
 import narwhals.stable.v2 as nw
 import polars as pl
 
-from criteriakit.columnar.expressions import AggregateColumns, item_column
+from criteriakit.columnar.expressions import AggregateColumns, FunctionColumns, item_column
 
 __all__ = ["Combine", "finish", "item_frame", "partial_columns", "partials", "with_aggregates"]
 
@@ -56,11 +56,14 @@ def _parts(aggregate: AggregateColumns) -> dict[str, Combine]:
     return parts
 
 
-def partial_columns(aggregates: Iterable[AggregateColumns]) -> dict[str, Combine]:
+def partial_columns(
+    aggregates: Iterable[AggregateColumns | FunctionColumns],
+) -> dict[str, Combine]:
     """Return every partial column of ``aggregates`` and how it combines across partitions."""
     return {
         f"{aggregate.name}#{part}": combine
         for aggregate in aggregates
+        if isinstance(aggregate, AggregateColumns)
         for part, combine in _parts(aggregate).items()
     }
 
@@ -91,22 +94,36 @@ def item_frame(
 
 
 def partials(
-    items: pl.LazyFrame, aggregate: AggregateColumns, key: str, order: str
+    items: pl.LazyFrame, aggregates: Sequence[AggregateColumns], key: str, order: str
 ) -> pl.LazyFrame:
-    """Aggregate the evaluated ``items`` per ``key``: the partial columns of ``aggregate``."""
+    """Aggregate the ``items`` per ``key`` in one pass: the partial columns of ``aggregates``.
+
+    Each aggregate's item expression (and the aggregates nested in it) is evaluated first.
+    """
+    evaluated: list[pl.Expr] = []
+    for aggregate in aggregates:
+        if aggregate.item is not None:
+            items = with_aggregates(items, aggregate.item.aggregates, order)
+            evaluated += [
+                aggregate.item.value.alias(f"{aggregate.name}#value"),
+                aggregate.item.undefined.alias(f"{aggregate.name}#kind"),
+            ]
+    if evaluated:
+        items = items.with_columns(evaluated)
+    return items.group_by(key).agg(
+        expr for aggregate in aggregates for expr in _partial_expressions(aggregate, order)
+    )
+
+
+def _partial_expressions(aggregate: AggregateColumns, order: str) -> list[pl.Expr]:
     name = aggregate.name
-    if aggregate.item is not None:
-        items = with_aggregates(items, aggregate.item.aggregates, order)
-        evaluated = nw.from_native(items).with_columns(
-            aggregate.item.value.alias("__value"), aggregate.item.undefined.alias("__kind")
-        )
-        items = evaluated.to_native()
-    value = pl.col("__value")
-    defined = pl.col("__kind").is_null()
+    value = pl.col(f"{name}#value")
+    kind = pl.col(f"{name}#kind")
+    defined = kind.is_null()
     parts: dict[str, pl.Expr] = {"n": pl.len().cast(pl.Int64)}
     for part in _parts(aggregate):
         if part == "u":
-            code = pl.col("__kind").replace_strict(_CODES, default=None, return_dtype=pl.Int64)
+            code = kind.replace_strict(_CODES, default=None, return_dtype=pl.Int64)
             parts[part] = (pl.col(order).cast(pl.Int64) * _PACK + code).min()
         elif part == "t":
             parts[part] = (value & defined).sum().cast(pl.Int64)
@@ -118,7 +135,7 @@ def partials(
             parts[part] = value.min() if part == "min" else value.max()
         elif part == "z":
             parts[part] = (pl.col(order).cast(pl.Int64) * 2 + value.is_nan().cast(pl.Int64)).min()
-    return items.group_by(key).agg(expr.alias(f"{name}#{part}") for part, expr in parts.items())
+    return [expr.alias(f"{name}#{part}") for part, expr in parts.items()]
 
 
 def combine(frame: pl.LazyFrame, combines: Mapping[str, Combine], key: str) -> pl.LazyFrame:
@@ -181,17 +198,33 @@ def _order_column(level: int) -> str:
     return f"__order{level}"
 
 
+def _with_function(frame: pl.LazyFrame, function: FunctionColumns) -> pl.LazyFrame:
+    names = [f"{function.name}.{index}" for index in range(len(function.args))]
+    frame = frame.with_columns(
+        arg.alias(name) for arg, name in zip(function.args, names, strict=True)
+    )
+    built = function.builder(*(nw.col(name) for name in names))
+    computed: pl.LazyFrame = (
+        nw.from_native(frame).with_columns(built.alias(function.name)).to_native()
+    )
+    return computed.with_columns(pl.col(function.name).cast(function.dtype)).drop(names)
+
+
 def with_aggregates(
-    frame: pl.LazyFrame, aggregates: Sequence[AggregateColumns], key: str
+    frame: pl.LazyFrame, aggregates: Sequence[AggregateColumns | FunctionColumns], key: str
 ) -> pl.LazyFrame:
-    """Add the value and kind columns of each of ``aggregates`` to ``frame``.
+    """Add the columns of ``aggregates`` (and of plugin functions' builders) to ``frame``.
 
     ``key`` identifies the rows of ``frame`` (unique); the items are its list columns.
+    Aggregates get their value (``name``) and undefined kind (``name:u``).
     """
     for aggregate in aggregates:
+        if isinstance(aggregate, FunctionColumns):
+            frame = _with_function(frame, aggregate)
+            continue
         level_order = _order_column(aggregate.level)
         items = item_frame(frame, aggregate, key, level_order)
-        grouped = partials(items, aggregate, key, level_order)
+        grouped = partials(items, [aggregate], key, level_order)
         frame = frame.join(grouped, on=key, how="left", maintain_order="left")
         names = list(partial_columns([aggregate]))
         frame = frame.with_columns(finish(aggregate)).drop(names)

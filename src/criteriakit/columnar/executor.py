@@ -11,11 +11,10 @@ inside it (see :mod:`.fallback`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import attrs
-import narwhals.stable.v2 as nw
 import polars as pl
 
 from criteriakit.columnar.aggregates import with_aggregates
@@ -35,13 +34,19 @@ from criteriakit.columnar.fallback import (
     warn,
 )
 from criteriakit.columnar.frames import open_frame
-from criteriakit.columnar.inputs import ROW, check_units, converted_inputs
+from criteriakit.columnar.inputs import (
+    ROW,
+    check_columns,
+    converted_inputs,
+    report_bad_rows,
+    row_checks,
+)
 from criteriakit.columnar.quotas import QuotaColumns, apply_quotas
 from criteriakit.columnar.rollups import join_rollups
 from criteriakit.columnar.scorers import column_points, reaches
 from criteriakit.compiled import CompiledCondition, CompiledFramework
 from criteriakit.compiler import input_type
-from criteriakit.errors import EvaluationError
+from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.evaluation import SCORE_DIGITS
 from criteriakit.expressions import CompiledExpression, compile_expression
 from criteriakit.framework import Framework
@@ -53,6 +58,7 @@ __all__ = ["evaluate_frame", "evaluate_lazy"]
 
 UNIT = "unit"
 PARENT = "parent"
+_BAD = "__bad"
 _POLARS_TYPES: dict[str, pl.DataType] = {
     "number": pl.Float64(),
     "integer": pl.Int64(),
@@ -61,14 +67,24 @@ _POLARS_TYPES: dict[str, pl.DataType] = {
 }
 
 
-def _action(kind: nw.Expr, on_missing: PolicyAction, on_division: PolicyAction) -> nw.Expr:
+def _any(flags: Sequence[pl.Expr]) -> pl.Expr:
+    """Return "one of ``flags`` holds", nulls counting as false."""
+    return pl.any_horizontal(pl.lit(value=False), *(flag.fill_null(value=False) for flag in flags))
+
+
+def _all(flags: Sequence[pl.Expr]) -> pl.Expr:
+    """Return "every one of ``flags`` holds", nulls counting as true."""
+    return pl.all_horizontal(pl.lit(value=True), *(flag.fill_null(value=True) for flag in flags))
+
+
+def _action(kind: pl.Expr, on_missing: PolicyAction, on_division: PolicyAction) -> pl.Expr:
     """Return the policy action for each row's undefined kind (null where defined)."""
     return (
-        nw.when(kind == "missing")
-        .then(nw.lit(on_missing))
+        pl.when(kind == "missing")
+        .then(pl.lit(on_missing))
         .when(~kind.is_null())
-        .then(nw.lit(on_division))
-        .otherwise(nw.lit(None, nw.String))
+        .then(pl.lit(on_division))
+        .otherwise(pl.lit(None, pl.String))
     )
 
 
@@ -140,7 +156,7 @@ def _column(columns: _Columns, key: str) -> ColumnExpression:
     found = columns.expressions.get(key)
     if found is not None:
         return found
-    struct = nw.col(f"__x{key}")
+    struct = pl.col(f"__x{key}")
     return ColumnExpression(struct.struct.field(VALUE), struct.struct.field(KIND))
 
 
@@ -152,11 +168,14 @@ def evaluate_lazy(
     unit_column: str = "id",
     parent_column: str = "parent",
     rolled_up: pl.LazyFrame | None = None,
-    keep_inputs: bool = False,
+    keep_inputs: bool | Collection[str] = False,
     unknown_inputs: UnknownInputs = "error",
     source: str | None = None,
 ) -> pl.DataFrame:
-    """Evaluate a Polars lazy frame; see :func:`evaluate_frame` (this returns a Polars frame)."""
+    """Evaluate a Polars lazy frame; see :func:`evaluate_frame` (this returns a Polars frame).
+
+    ``keep_inputs`` may also name the inputs to keep.
+    """
     compiled = framework.compiled
     definition = framework.definition
     schema = lazy.collect_schema()
@@ -166,22 +185,22 @@ def evaluate_lazy(
     lazy = lazy.with_row_index(ROW, offset=1)
     columns, flags = converted_inputs(framework, schema, text=text, skip=rolled)
     reserved = {unit_column, parent_column}
-    check_units(
+    check_columns(
         framework,
         lazy,
-        flags,
-        text=text,
-        unit_column=unit_column,
         reserved=reserved,
         unknown_inputs=unknown_inputs,
         source=source,
         rolled_up=rolled,
     )
+    checks = row_checks(flags, schema, unit_column)
     unit = pl.col(unit_column).cast(pl.String) if has_unit else pl.lit(None, pl.String)
     keys: list[str | pl.Expr] = [ROW, unit.alias(UNIT)]
     if has_parent:
         keys.append(pl.col(parent_column).cast(pl.String).alias(PARENT))
-    lazy = lazy.select(*keys, *columns)
+    bad = pl.any_horizontal(pl.lit(value=False), *checks).fill_null(value=True)
+    raw = lazy
+    lazy = lazy.select(*keys, *columns, bad.alias(_BAD))
     if rolled_up is not None:
         lazy = join_rollups(framework, lazy, rolled_up, unit=UNIT)
     inputs = list(definition.inputs)
@@ -189,10 +208,8 @@ def evaluate_lazy(
     if plan.by_rows:
         lazy = lazy.with_columns(*plan.by_rows.values())
     lazy = with_aggregates(lazy, plan.aggregates, ROW)
-    frame = nw.from_native(lazy)
-    frame = _score(framework, frame, plan, inputs)
-    frame = _classify(framework, frame, plan)
-    lazy = frame.to_native()
+    lazy = _score(framework, lazy, plan, inputs)
+    lazy = _classify(framework, lazy, plan)
     if compiled.quotas:
         quota_columns = QuotaColumns(
             rank="_final",
@@ -208,9 +225,18 @@ def evaluate_lazy(
             lazy.with_columns((~pl.col("_blocked")).alias("_evaluable")),
             columns=quota_columns,
         )
-    result = lazy.collect()
+    try:
+        result = lazy.collect()
+    except pl.exceptions.PolarsError as error:
+        # a value the engine cannot read (an invalid JSON array in a CSV cell): find and report it
+        report_bad_rows(framework, raw, checks, text=text, unit_column=unit_column, source=source)
+        problem = Problem(f"the data could not be read: {error}", file=source)
+        raise DataError([problem], source=source) from None
+    if result[_BAD].any():
+        report_bad_rows(framework, raw, checks, text=text, unit_column=unit_column, source=source)
     _raise_failures(framework, result)
-    return _output(framework, result, has_parent=has_parent, keep_inputs=keep_inputs)
+    kept = list(definition.inputs) if keep_inputs is True else list(keep_inputs or ())
+    return _output(framework, result, has_parent=has_parent, keep_inputs=kept)
 
 
 def evaluate_frame(
@@ -258,10 +284,10 @@ def evaluate_frame(
 
 def _points(
     framework: Framework,
-    frame: nw.LazyFrame[Any],
+    frame: pl.LazyFrame,
     plan: _Columns,
     inputs: Sequence[str],
-) -> tuple[nw.LazyFrame[Any], list[tuple[int, Indicator]]]:
+) -> tuple[pl.LazyFrame, list[tuple[int, Indicator]]]:
     """Add each indicator's value (``_v``), kind (``_k``) and raw points (``_r``)."""
     compiled = framework.compiled
     definition = framework.definition
@@ -271,7 +297,7 @@ def _points(
         value = _column(plan, f"v{ordinal}")
         values.extend([value.value.alias(f"_v{ordinal}"), value.undefined.alias(f"_k{ordinal}")])
     frame = frame.with_columns(values)
-    points: list[nw.Expr] = []
+    points: list[pl.Expr] = []
     by_rows: list[tuple[int, Indicator]] = []
     for ordinal, (indicator, spec) in enumerate(zip(compiled.indicators, specs, strict=True)):
         target = plan.expressions.get(f"t{ordinal}") if f"t{ordinal}" in plan.expressions else None
@@ -281,7 +307,7 @@ def _points(
             raw, extra = column_points(
                 indicator,
                 spec.scorer,
-                nw.col(f"_v{ordinal}"),
+                pl.col(f"_v{ordinal}"),
                 awards_in_points=definition.scale == "points",
                 target=target,
             )
@@ -289,23 +315,21 @@ def _points(
             warn(f"{framework.ref}: indicator {indicator.id}", str(error))
             by_rows.append((ordinal, spec))
             continue
-        kind = nw.col(f"_k{ordinal}")
+        kind = pl.col(f"_k{ordinal}")
         if extra is not None:
-            kind = nw.when(~kind.is_null()).then(kind).otherwise(extra)
+            kind = pl.when(~kind.is_null()).then(kind).otherwise(extra)
         points.extend([raw.alias(f"_r{ordinal}"), kind.alias(f"_k{ordinal}")])
     frame = frame.with_columns(points)
     if by_rows:
-        native: pl.LazyFrame = frame.to_native()
-        native = native.with_columns(
+        frame = frame.with_columns(
             points_by_rows(compiled.indicators[ordinal].scorer, inputs, f"_v{ordinal}").alias(
                 f"__p{ordinal}"
             )
             for ordinal, _ in by_rows
-        )
-        frame = nw.from_native(native).with_columns(
-            *(nw.col(f"__p{o}").struct.field(VALUE).alias(f"_r{o}") for o, _ in by_rows),
+        ).with_columns(
+            *(pl.col(f"__p{o}").struct.field(VALUE).alias(f"_r{o}") for o, _ in by_rows),
             *(
-                nw.coalesce(nw.col(f"_k{o}"), nw.col(f"__p{o}").struct.field(KIND)).alias(f"_k{o}")
+                pl.coalesce(pl.col(f"_k{o}"), pl.col(f"__p{o}").struct.field(KIND)).alias(f"_k{o}")
                 for o, _ in by_rows
             ),
         )
@@ -313,58 +337,55 @@ def _points(
 
 
 def _score(
-    framework: Framework, frame: nw.LazyFrame[Any], plan: _Columns, inputs: Sequence[str]
-) -> nw.LazyFrame[Any]:
+    framework: Framework, frame: pl.LazyFrame, plan: _Columns, inputs: Sequence[str]
+) -> pl.LazyFrame:
     compiled = framework.compiled
     definition = framework.definition
     frame, _ = _points(framework, frame, plan, inputs)
-    points: list[nw.Expr] = []
-    excluded: list[nw.Expr] = []
-    blocked: list[nw.Expr] = []
-    failures: list[nw.Expr] = []
+    points: list[pl.Expr] = []
+    excluded: list[pl.Expr] = []
+    blocked: list[pl.Expr] = []
+    failures: list[pl.Expr] = []
     for ordinal, indicator in enumerate(compiled.indicators):
-        kind = nw.col(f"_k{ordinal}")
+        kind = pl.col(f"_k{ordinal}")
         action = _action(kind, indicator.on_missing, indicator.on_division)
         points.append(
-            nw.when(kind.is_null())
-            .then(nw.col(f"_r{ordinal}"))
-            .otherwise(nw.lit(0.0))
+            pl.when(kind.is_null())
+            .then(pl.col(f"_r{ordinal}"))
+            .otherwise(pl.lit(0.0))
             .alias(f"_p{ordinal}")
         )
         excluded.append(
-            nw.when(action == "exclude")
-            .then(nw.lit(indicator.max_points))
-            .otherwise(nw.lit(0.0))
+            pl.when(action == "exclude")
+            .then(pl.lit(indicator.max_points))
+            .otherwise(pl.lit(0.0))
             .alias(f"_x{ordinal}")
         )
         blocked.append((action == "not-evaluable").fill_null(value=False))
         failures.append((action == "fail").fill_null(value=False).alias(f"_fail{ordinal}"))
     frame = frame.with_columns(*points, *excluded)
     criterion_scores = [
-        nw.sum_horizontal(*(nw.col(f"_p{i}") for i in range(c.first, c.stop))).alias(
+        pl.sum_horizontal(*(pl.col(f"_p{i}") for i in range(c.first, c.stop))).alias(
             f"criterion:{c.id}"
         )
         for c in compiled.criteria
     ]
     criterion_maxima = [
         (
-            nw.lit(c.max_score)
-            - nw.sum_horizontal(nw.lit(0.0), *(nw.col(f"_x{i}") for i in range(c.first, c.stop)))
+            pl.lit(c.max_score)
+            - pl.sum_horizontal(pl.lit(0.0), *(pl.col(f"_x{i}") for i in range(c.first, c.stop)))
         ).alias(f"_max:{c.id}")
         for c in compiled.criteria
     ]
     frame = frame.with_columns(*criterion_scores, *criterion_maxima)
-    scored_max = nw.sum_horizontal(
-        nw.lit(0.0), *(nw.col(f"_max:{c.id}") for c in compiled.criteria)
+    scored_max = pl.sum_horizontal(
+        pl.lit(0.0), *(pl.col(f"_max:{c.id}") for c in compiled.criteria)
     )
     frame = frame.with_columns(
         _total(framework, frame, scored_max).round(SCORE_DIGITS).alias("_score")
         if compiled.weighting.name in {"sum", "geometric"}
-        else nw.lit(0.0).alias("_score"),
-        (
-            nw.any_horizontal(*blocked, nw.lit(value=False), ignore_nulls=True)
-            | (scored_max <= 1e-12)
-        ).alias("_blocked"),
+        else pl.lit(0.0).alias("_score"),
+        (_any(blocked) | (scored_max <= 1e-12)).alias("_blocked"),
         *failures,
     )
     if compiled.weighting.name not in {"sum", "geometric"}:
@@ -372,39 +393,37 @@ def _score(
             f"{framework.ref}: the weighting {compiled.weighting.name!r}",
             "it has no columnar form",
         )
-        native: pl.LazyFrame = frame.to_native()
         total = total_by_rows(
             compiled.weighting,
             [f"criterion:{c.id}" for c in compiled.criteria],
             [f"_max:{c.id}" for c in compiled.criteria],
             definition.max_score,
         )
-        native = native.with_columns(
+        frame = frame.with_columns(
             pl.when(~pl.col("_blocked"))
             .then(total.struct.field(VALUE).round(SCORE_DIGITS))
             .alias("_score")
         )
-        frame = nw.from_native(native)
     return frame
 
 
-def _total(framework: Framework, frame: nw.LazyFrame[Any], scored_max: nw.Expr) -> nw.Expr:
+def _total(framework: Framework, frame: pl.LazyFrame, scored_max: pl.Expr) -> pl.Expr:
     """Return the total by the built-in weightings, as the scalar ``combine`` computes it."""
     del frame
     compiled = framework.compiled
     max_score = framework.definition.max_score
-    scores = [nw.col(f"criterion:{c.id}") for c in compiled.criteria]
+    scores = [pl.col(f"criterion:{c.id}") for c in compiled.criteria]
     if compiled.weighting.name == "sum":
-        total = nw.sum_horizontal(nw.lit(0.0), *scores)
+        total = pl.sum_horizontal(pl.lit(0.0), *scores)
         return (
-            nw.when(scored_max == max_score).then(total).otherwise(total * max_score / scored_max)
+            pl.when(scored_max == max_score).then(total).otherwise(total * max_score / scored_max)
         )
-    product: nw.Expr = nw.lit(1.0)
+    product: pl.Expr = pl.lit(1.0)
     for criterion, score in zip(compiled.criteria, scores, strict=True):
-        maximum = nw.col(f"_max:{criterion.id}")
+        maximum = pl.col(f"_max:{criterion.id}")
         factor = (score / maximum) ** (maximum / scored_max)
-        product = product * nw.when(maximum > 0).then(factor).otherwise(nw.lit(1.0))
-    return nw.lit(max_score) * product
+        product = product * pl.when(maximum > 0).then(factor).otherwise(pl.lit(1.0))
+    return pl.lit(max_score) * product
 
 
 def _raise_failures(framework: Framework, result: pl.DataFrame) -> None:
@@ -427,7 +446,7 @@ def _raise_failures(framework: Framework, result: pl.DataFrame) -> None:
 
 
 def _output(
-    framework: Framework, result: pl.DataFrame, *, has_parent: bool, keep_inputs: bool
+    framework: Framework, result: pl.DataFrame, *, has_parent: bool, keep_inputs: Sequence[str]
 ) -> pl.DataFrame:
     compiled = framework.compiled
     tiers = [tier.id for tier in compiled.tiers]
@@ -446,7 +465,7 @@ def _output(
         .otherwise(pl.col("_reasons"))
         .alias("reasons"),
         *(pl.col(f"criterion:{c.id}").round(SCORE_DIGITS) for c in compiled.criteria),
-        *((pl.col(name) for name in framework.definition.inputs) if keep_inputs else ()),
+        *(pl.col(name) for name in keep_inputs),
     )
 
 
@@ -469,69 +488,64 @@ def _conditions(
     return rules, gates
 
 
-def _classify(framework: Framework, lazy: nw.LazyFrame[Any], plan: _Columns) -> nw.LazyFrame[Any]:
+def _classify(framework: Framework, lazy: pl.LazyFrame, plan: _Columns) -> pl.LazyFrame:
     compiled = framework.compiled
     rules, gates = _conditions(compiled, plan)
     last = len(compiled.tiers) - 1
-    score = nw.col("_score")
-    band: nw.Expr = nw.lit(last)
+    score = pl.col("_score")
+    band: pl.Expr = pl.lit(last)
     for rank in range(last, -1, -1):
         band = (
-            nw.when(reaches(score, compiled.tiers[rank].min_score, ascending=True, inclusive=True))
-            .then(nw.lit(rank))
+            pl.when(reaches(score, compiled.tiers[rank].min_score, ascending=True, inclusive=True))
+            .then(pl.lit(rank))
             .otherwise(band)
         )
-    codes: list[nw.Expr] = []
-    caps: list[nw.Expr] = [nw.lit(0)]
-    rule_fail: list[nw.Expr] = []
-    blocked: list[nw.Expr] = [nw.col("_blocked")]
+    codes: list[pl.Expr] = []
+    caps: list[pl.Expr] = [pl.lit(0)]
+    rule_fail: list[pl.Expr] = []
+    blocked: list[pl.Expr] = [pl.col("_blocked")]
     for rule, condition in rules:
         action = _action(condition.undefined, compiled.on_missing, compiled.on_division)
         fired = condition.value.fill_null(value=False) & condition.undefined.is_null()
-        caps.append(nw.when(fired).then(nw.lit(rule.rank)).otherwise(nw.lit(0)))
+        caps.append(pl.when(fired).then(pl.lit(rule.rank)).otherwise(pl.lit(0)))
         undefined = action.is_in(["zero", "exclude"]).fill_null(value=False)
         codes.append(
-            nw.when(fired | undefined).then(nw.lit(rule.id)).otherwise(nw.lit(None, nw.String))
+            pl.when(fired | undefined).then(pl.lit(rule.id)).otherwise(pl.lit(None, pl.String))
         )
         rule_fail.append((action == "fail").fill_null(value=False))
         blocked.append((action == "not-evaluable").fill_null(value=False))
     lazy = lazy.with_columns(
         band.alias("_band"),
-        nw.max_horizontal(*caps).alias("_cap"),
-        (
-            ~nw.col("_blocked")
-            & nw.any_horizontal(*rule_fail, nw.lit(value=False), ignore_nulls=True)
-        ).alias("_rule_fail"),
-        nw.any_horizontal(*blocked, ignore_nulls=True).alias("_blocked_rules"),
+        pl.max_horizontal(*caps).alias("_cap"),
+        (~pl.col("_blocked") & _any(rule_fail)).alias("_rule_fail"),
+        _any(blocked).alias("_blocked_rules"),
     )
-    start = nw.max_horizontal(nw.col("_band"), nw.col("_cap"))
+    start = pl.max_horizontal(pl.col("_band"), pl.col("_cap"))
     passes = []
     for rank in range(last):
         holds = [
             (condition.value.fill_null(value=False) & condition.undefined.is_null())
             for _, condition in gates[rank]
         ]
-        passes.append(nw.all_horizontal(*holds, nw.lit(value=True), ignore_nulls=True))
-    final: nw.Expr = nw.lit(last)
+        passes.append(_all(holds))
+    final: pl.Expr = pl.lit(last)
     for rank in range(last - 1, -1, -1):
-        final = nw.when((start <= rank) & passes[rank]).then(nw.lit(rank)).otherwise(final)
+        final = pl.when((start <= rank) & passes[rank]).then(pl.lit(rank)).otherwise(final)
     lazy = lazy.with_columns(start.alias("_start"), final.alias("_final"))
-    gate_fail: list[nw.Expr] = [nw.lit(value=False)]
-    gate_blocked: list[nw.Expr] = [nw.col("_blocked_rules")]
+    gate_fail: list[pl.Expr] = [pl.lit(value=False)]
+    gate_blocked: list[pl.Expr] = [pl.col("_blocked_rules")]
     for rank in range(last):
-        checked = (nw.col("_start") <= rank) & (nw.col("_final") >= rank)
+        checked = (pl.col("_start") <= rank) & (pl.col("_final") >= rank)
         for gate, condition in gates[rank]:
             action = _action(condition.undefined, compiled.on_missing, compiled.on_division)
             fails = ~condition.value.fill_null(value=False) | ~condition.undefined.is_null()
-            failed = checked & (nw.col("_final") > rank) & fails
-            codes.append(nw.when(failed).then(nw.lit(gate.id)).otherwise(nw.lit(None, nw.String)))
+            failed = checked & (pl.col("_final") > rank) & fails
+            codes.append(pl.when(failed).then(pl.lit(gate.id)).otherwise(pl.lit(None, pl.String)))
             gate_fail.append(checked & (action == "fail").fill_null(value=False))
             gate_blocked.append(checked & (action == "not-evaluable").fill_null(value=False))
-    reasons = nw.concat_str(codes, separator=";", ignore_nulls=True) if codes else nw.lit("")
+    reasons = pl.concat_str(codes, separator=";", ignore_nulls=True) if codes else pl.lit("")
     return lazy.with_columns(
         reasons.fill_null("").alias("_reasons"),
-        (~nw.col("_blocked") & nw.any_horizontal(*gate_fail, ignore_nulls=True)).alias(
-            "_gate_fail"
-        ),
-        nw.any_horizontal(*gate_blocked, ignore_nulls=True).alias("_blocked"),
+        (~pl.col("_blocked") & _any(gate_fail)).alias("_gate_fail"),
+        _any(gate_blocked).alias("_blocked"),
     )

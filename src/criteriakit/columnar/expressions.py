@@ -42,11 +42,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Mapping
-from typing import NamedTuple, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import attrs
-import narwhals.stable.v2 as nw
-from narwhals.stable.v2.dtypes import DType
+import polars as pl
 
 from criteriakit.errors import CriteriaKitError
 from criteriakit.expressions import CompiledExpression
@@ -87,6 +86,7 @@ __all__ = [
     "ColumnExpression",
     "ColumnarFunction",
     "ColumnarUnsupported",
+    "FunctionColumns",
     "compile_columnar",
     "item_column",
 ]
@@ -94,16 +94,17 @@ __all__ = [
 MAX_SIZE = 100_000
 """The largest estimated size (operations written out) of an expression run as columns."""
 
-ColumnarFunction: TypeAlias = Callable[..., nw.Expr]
-"""A plugin function's columnar builder: argument value expressions in, a value expression out.
+ColumnarFunction: TypeAlias = Callable[..., Any]
+"""A plugin function's columnar builder: narwhals expressions in, a narwhals expression out.
 
-Arguments are null where undefined (the result is then undefined whatever it is); a null
-result is undefined with kind ``"missing"``, like ``None`` from the scalar implementation.
+It receives one ``narwhals.Expr`` per argument (a column, null where the argument is
+undefined: the result is then undefined whatever it is) and returns the value; a null result
+is undefined with kind ``"missing"``, like ``None`` from the scalar implementation.
 """
 
 _SNIPPET = 60
 _INT64 = range(-(2**63), 2**63)
-_COMPARE: dict[ComparisonOperator, Callable[[nw.Expr, nw.Expr], nw.Expr]] = {
+_COMPARE: dict[ComparisonOperator, Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
     "<": lambda a, b: a < b,
@@ -111,7 +112,7 @@ _COMPARE: dict[ComparisonOperator, Callable[[nw.Expr, nw.Expr], nw.Expr]] = {
     ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b,
 }
-_REDUCE: dict[str, Callable[[nw.Expr], nw.Expr]] = {
+_REDUCE: dict[str, Callable[[pl.Expr], pl.Expr]] = {
     "sum": lambda items: items.list.sum(),
     "avg": lambda items: items.list.mean(),
     "min": lambda items: items.list.min(),
@@ -136,9 +137,9 @@ class ColumnExpression:
     ``"empty"``.
     """
 
-    value: nw.Expr
-    undefined: nw.Expr
-    aggregates: tuple[AggregateColumns, ...] = ()
+    value: pl.Expr
+    undefined: pl.Expr
+    aggregates: tuple[AggregateColumns | FunctionColumns, ...] = ()
 
 
 @attrs.frozen(eq=False)
@@ -163,6 +164,20 @@ class AggregateColumns:
     item: ColumnExpression | None
     integer: bool
     carry: tuple[str, ...]
+
+
+@attrs.frozen(eq=False)
+class FunctionColumns:
+    """A plugin function with a columnar builder, computed as column ``name`` of the frame.
+
+    The ``args`` are added as columns ``name.0``, ``name.1``… and the narwhals ``builder`` runs
+    on them (see :mod:`.aggregates`), so that plugins write narwhals while the plan is Polars.
+    """
+
+    name: str
+    builder: ColumnarFunction
+    args: tuple[pl.Expr, ...]
+    dtype: pl.DataType
 
 
 def item_column(level: int, field: str | None) -> str:
@@ -203,7 +218,7 @@ def compile_columnar(
         raise compiler.unsupported(
             compiled.tree, f"it would take over {MAX_SIZE:,} narwhals operations"
         )
-    undefined = column.undefined if column.undefined is not None else nw.lit(None, nw.String())
+    undefined = column.undefined if column.undefined is not None else pl.lit(None, pl.String())
     return ColumnExpression(column.value, undefined, tuple(compiler.requests))
 
 
@@ -216,35 +231,35 @@ class _Column(NamedTuple):
     value is used and the times its undefined is.
     """
 
-    value: nw.Expr
-    undefined: nw.Expr | None
+    value: pl.Expr
+    undefined: pl.Expr | None
     floating: bool  # a Float64 value, which may be NaN
     size: int
 
 
-def _dtype(kind: ExprType) -> DType:
+def _dtype(kind: ExprType) -> pl.DataType:
     if isinstance(kind, ScalarType):
-        return {"number": nw.Float64(), "integer": nw.Int64(), "bool": nw.Boolean()}[kind.name]
+        return {"number": pl.Float64(), "integer": pl.Int64(), "bool": pl.Boolean()}[kind.name]
     if isinstance(kind, LevelType):
-        return nw.String()
+        return pl.String()
     if isinstance(kind, ListType):
-        return nw.List(_dtype(kind.item))
-    return nw.List(nw.Struct([nw.Field(name, _dtype(field)) for name, field in kind.fields]))
+        return pl.List(_dtype(kind.item))
+    return pl.List(pl.Struct([pl.Field(name, _dtype(field)) for name, field in kind.fields]))
 
 
-def _kind(kind: UndefinedKind, where: nw.Expr) -> nw.Expr:
-    return nw.when(where).then(nw.lit(kind, nw.String()))
+def _kind(kind: UndefinedKind, where: pl.Expr) -> pl.Expr:
+    return pl.when(where).then(pl.lit(kind, pl.String()))
 
 
-def _first(*undefined: nw.Expr | None) -> nw.Expr | None:
+def _first(*undefined: pl.Expr | None) -> pl.Expr | None:
     """Return the first non-null kind among ``undefined`` (``None``: never undefined)."""
     present = [each for each in undefined if each is not None]
     if not present:
         return None
-    return present[0] if len(present) == 1 else nw.coalesce(*present)
+    return present[0] if len(present) == 1 else pl.coalesce(*present)
 
 
-def _present(operands: list[_Column]) -> nw.Expr:
+def _present(operands: list[_Column]) -> pl.Expr:
     """Return "no operand's value is null"."""
     present = ~operands[0].value.is_null()
     for operand in operands[1:]:
@@ -252,23 +267,23 @@ def _present(operands: list[_Column]) -> nw.Expr:
     return present
 
 
-def _skipped_if_nan(operand: _Column) -> nw.Expr:
+def _skipped_if_nan(operand: _Column) -> pl.Expr:
     """Return the operand's value, null if NaN: min/max_horizontal skip nulls."""
     return operand.value.fill_nan(None) if operand.floating else operand.value
 
 
-def _nan_if_nan(first: _Column, result: nw.Expr) -> nw.Expr:
+def _nan_if_nan(first: _Column, result: pl.Expr) -> pl.Expr:
     """Return NaN where ``first`` is NaN, else ``result``: Python's min/max keep a NaN first."""
     if not first.floating:
         return result
-    return nw.when(first.value.is_nan()).then(nw.lit(math.nan)).otherwise(result)
+    return pl.when(first.value.is_nan()).then(pl.lit(math.nan)).otherwise(result)
 
 
-def _tolerant(op: ComparisonOperator, left: _Column, right: _Column) -> nw.Expr:
+def _tolerant(op: ComparisonOperator, left: _Column, right: _Column) -> pl.Expr:
     """Compare numbers as :mod:`criteriakit.expressions.tolerance` does (null if one is)."""
     a, b = left.value, right.value
-    scale = nw.max_horizontal(nw.lit(1.0), a.abs(), b.abs())
-    tol = nw.when(scale < EXACT_ABOVE).then(scale * RELATIVE_TOLERANCE).otherwise(0.0)
+    scale = pl.max_horizontal(pl.lit(1.0), a.abs(), b.abs())
+    tol = pl.when(scale < EXACT_ABOVE).then(scale * RELATIVE_TOLERANCE).otherwise(0.0)
     if op in {"==", "!="}:
         equal = (a == b) | ((a - b).abs() <= tol)
         result = equal if op == "==" else ~equal
@@ -281,11 +296,7 @@ def _tolerant(op: ComparisonOperator, left: _Column, right: _Column) -> nw.Expr:
         return result
     # Only != holds with a NaN (Polars would order NaN above all); a + b keeps nulls null.
     holds = (a + b).is_nan()
-    return (
-        nw.when(nw.any_horizontal(*nan, ignore_nulls=False))
-        .then(holds if op == "!=" else ~holds)
-        .otherwise(result)
-    )
+    return pl.when(pl.any_horizontal(*nan)).then(holds if op == "!=" else ~holds).otherwise(result)
 
 
 def _chain(node: TypedNode, op: LogicalOperator) -> list[TypedNode]:
@@ -295,10 +306,10 @@ def _chain(node: TypedNode, op: LogicalOperator) -> list[TypedNode]:
     return [node]
 
 
-def _rank(value: nw.Expr, kind: LevelType) -> nw.Expr:
+def _rank(value: pl.Expr, kind: LevelType) -> pl.Expr:
     """Map level names to ranks, greater is better (the first of duplicates); others to null."""
     ranks = {level: -index for index, level in reversed(tuple(enumerate(kind.levels)))}
-    return value.replace_strict(ranks, default=None, return_dtype=nw.Int64())
+    return value.replace_strict(ranks, default=None, return_dtype=pl.Int64())
 
 
 class _Compiler:
@@ -316,7 +327,7 @@ class _Compiler:
         self._builders = builders
         self._prefix = prefix
         self._frames = frames
-        self.requests: list[AggregateColumns] = []
+        self.requests: list[AggregateColumns | FunctionColumns] = []
         self.reads: set[str] = set()
 
     def compile(self, node: TypedNode) -> _Column:
@@ -358,15 +369,15 @@ class _Compiler:
     def _constant(self, node: Constant) -> _Column:
         if node.type == INTEGER and node.value not in _INT64:
             raise self.unsupported(node, "the integer does not fit in 64 bits")
-        return _Column(nw.lit(node.value, _dtype(node.type)), None, node.type == NUMBER, 1)
+        return _Column(pl.lit(node.value, _dtype(node.type)), None, node.type == NUMBER, 1)
 
     def _input(self, node: InputRef) -> _Column:
         dtype = _dtype(node.type)
         floating = node.type == NUMBER
         if self._columns is not None and node.name not in self._columns:
-            return _Column(nw.lit(None, dtype), nw.lit("missing", nw.String()), floating, 1)
+            return _Column(pl.lit(None, dtype), pl.lit("missing", pl.String()), floating, 1)
         self.reads.add(node.name)
-        column = nw.col(node.name)
+        column = pl.col(node.name)
         missing = _kind("missing", column.is_null())
         if isinstance(node.type, RecordsType):  # read as given: only their count is used
             return _Column(column, missing, floating, 3)
@@ -380,7 +391,7 @@ class _Compiler:
             zero = _kind("division-by-zero", b == 0)
             undefined = _first(left.undefined, right.undefined, zero)
             size = left.size + 3 * right.size + 5
-            return _Column(nw.when(b != 0).then(a / b), undefined, floating=True, size=size)
+            return _Column(pl.when(b != 0).then(a / b), undefined, floating=True, size=size)
         value = a + b if node.op == "+" else a - b if node.op == "-" else a * b
         undefined = _first(left.undefined, right.undefined)
         return _Column(value, undefined, node.type == NUMBER, left.size + right.size + 2)
@@ -389,11 +400,11 @@ class _Compiler:
         left = self.compile(node.left)
         right = self.compile(node.right)
         kind = node.left.type
-        value: nw.Expr
+        value: pl.Expr
         if isinstance(kind, LevelType):
             # A name off the scale is false, as in the scalar evaluator, not undefined.
             ranks = _COMPARE[node.op](_rank(left.value, kind), _rank(right.value, kind))
-            value = nw.when(_present([left, right])).then(ranks.fill_null(value=False))
+            value = pl.when(_present([left, right])).then(ranks.fill_null(value=False))
             uses = 2
         elif node.exact:
             value = _COMPARE[node.op](left.value, right.value)
@@ -414,7 +425,7 @@ class _Compiler:
             # Kleene logic on nulls: false and null is false, true and null is null.
             value = value & operand.value if node.op == "and" else value | operand.value
         kinds = _first(*(operand.undefined for operand in operands))
-        undefined = None if kinds is None else nw.when(value.is_null()).then(kinds)
+        undefined = None if kinds is None else pl.when(value.is_null()).then(kinds)
         size = 2 * sum(operand.size for operand in operands) + 3
         return _Column(value, undefined, floating=False, size=size)
 
@@ -423,12 +434,12 @@ class _Compiler:
         then = self.compile(node.then)
         otherwise = self.compile(node.otherwise)
         chosen = condition.value
-        value = nw.when(chosen).then(then.value).otherwise(nw.when(~chosen).then(otherwise.value))
+        value = pl.when(chosen).then(then.value).otherwise(pl.when(~chosen).then(otherwise.value))
         branch = None
         if then.undefined is not None or otherwise.undefined is not None:
-            none = nw.lit(None, nw.String())
+            none = pl.lit(None, pl.String())
             branch = (
-                nw.when(chosen)
+                pl.when(chosen)
                 .then(none if then.undefined is None else then.undefined)
                 .otherwise(none if otherwise.undefined is None else otherwise.undefined)
             )
@@ -442,24 +453,24 @@ class _Compiler:
             return args[0]._replace(value=args[0].value.abs(), size=args[0].size + 1)
         if node.function == "clamp":
             value, low, high = args
-            raised = nw.max_horizontal(value.value, _skipped_if_nan(low))
-            result = _nan_if_nan(value, nw.min_horizontal(raised, _skipped_if_nan(high)))
+            raised = pl.max_horizontal(value.value, _skipped_if_nan(low))
+            result = _nan_if_nan(value, pl.min_horizontal(raised, _skipped_if_nan(high)))
         else:
             others = [_skipped_if_nan(arg) for arg in args[1:]]
             if node.function == "min":
-                extreme = nw.min_horizontal(args[0].value, *others)
+                extreme = pl.min_horizontal(args[0].value, *others)
             else:
-                extreme = nw.max_horizontal(args[0].value, *others)
+                extreme = pl.max_horizontal(args[0].value, *others)
             result = _nan_if_nan(args[0], extreme)
         undefined = _first(*(arg.undefined for arg in args))
         floating = any(arg.floating for arg in args)
         size = 3 * sum(arg.size for arg in args) + 4 * len(args)
-        return _Column(nw.when(_present(args)).then(result), undefined, floating, size)
+        return _Column(pl.when(_present(args)).then(result), undefined, floating, size)
 
     def _reference(self, node: FieldRef | ItemRef) -> _Column:
         column = item_column(node.level, node.name if isinstance(node, FieldRef) else None)
         self.reads.add(column)
-        value = nw.col(column)
+        value = pl.col(column)
         if not isinstance(node.type, RecordsType):
             value = value.cast(_dtype(node.type))
         return _Column(value, _kind("missing", value.is_null()), node.type == NUMBER, 3)
@@ -472,7 +483,7 @@ class _Compiler:
         source = None if from_frame else self.compile(node.source)
         if source is not None and _absent(node.source, self.reads):
             dtype = _dtype(node.type)
-            return _Column(nw.lit(None, dtype), source.undefined, node.type == NUMBER, 1)
+            return _Column(pl.lit(None, dtype), source.undefined, node.type == NUMBER, 1)
         items = _Compiler(
             self._text,
             self._columns,
@@ -483,7 +494,7 @@ class _Compiler:
         if node.item is not None:
             compiled = items.compile(node.item)
             undefined = (
-                compiled.undefined if compiled.undefined is not None else nw.lit(None, nw.String())
+                compiled.undefined if compiled.undefined is not None else pl.lit(None, pl.String())
             )
             item = ColumnExpression(compiled.value, undefined, tuple(items.requests))
         own = item_column(node.level, None)
@@ -509,12 +520,12 @@ class _Compiler:
                 carry=tuple(carry),
             )
         )
-        value = nw.col(name)
-        undefined = nw.col(f"{name}:u")
+        value = pl.col(name)
+        undefined = pl.col(f"{name}:u")
         if source is not None:
-            value = nw.when(~source.value.is_null()).then(value)
+            value = pl.when(~source.value.is_null()).then(value)
             if source.undefined is not None:
-                undefined = nw.coalesce(source.undefined, undefined)
+                undefined = pl.coalesce(source.undefined, undefined)
         size = 2 * (source.size if source is not None else 1) + 4
         return _Column(value, undefined, node.type == NUMBER, size)
 
@@ -522,17 +533,17 @@ class _Compiler:
         source = self.compile(node.source)
         items = source.value
         if node.function == "count":
-            count = items.list.len().cast(nw.Int64())
+            count = items.list.len().cast(pl.Int64())
             return _Column(count, source.undefined, floating=False, size=source.size + 2)
         has_missing = items.list.contains(None)
         empty = None if node.function == "sum" else _kind("empty", items.list.len() == 0)
         undefined = _first(source.undefined, _kind("missing", has_missing), empty)
-        value: nw.Expr = _REDUCE[node.function](items)
+        value: pl.Expr = _REDUCE[node.function](items)
         if node.function in {"min", "max"} and node.source.type == ListType(NUMBER):
             # Python keeps a NaN first item (nothing compares below or above it).
-            first = nw.when(items.list.len() > 0).then(items).list.get(0)
-            value = nw.when(first.is_nan()).then(first).otherwise(value)
-        value = nw.when(~has_missing).then(value)
+            first = pl.when(items.list.len() > 0).then(items).list.get(0)
+            value = pl.when(first.is_nan()).then(first).otherwise(value)
+        value = pl.when(~has_missing).then(value)
         return _Column(value, undefined, node.type == NUMBER, 8 * source.size + 12)
 
     def _plugin(self, node: PluginCall) -> _Column:
@@ -541,8 +552,12 @@ class _Compiler:
         if builder is None:
             raise self.unsupported(node, f"plugin function '{name}' has no columnar builder")
         args = [self.compile(arg) for arg in node.args]
-        result = builder(*(arg.value for arg in args)).cast(_dtype(node.type))
-        value = nw.when(_present(args)).then(result) if args else result
+        column = f"{self._prefix}{len(self.requests)}"
+        self.requests.append(
+            FunctionColumns(column, builder, tuple(arg.value for arg in args), _dtype(node.type))
+        )
+        result = pl.col(column)
+        value = pl.when(_present(args)).then(result) if args else result
         undefined = _first(*(arg.undefined for arg in args), _kind("missing", value.is_null()))
         size = 4 * sum(arg.size for arg in args) + 8
         return _Column(value, undefined, node.type == NUMBER, size)

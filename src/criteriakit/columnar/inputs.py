@@ -23,7 +23,14 @@ from criteriakit.framework import Framework
 from criteriakit.inputs import DEFAULT_MAX_LENGTH, UnknownInputs
 from criteriakit.model.framework import Field, Input
 
-__all__ = ["ROW", "check_units", "converted_inputs", "input_dtype"]
+__all__ = [
+    "ROW",
+    "check_columns",
+    "converted_inputs",
+    "input_dtype",
+    "report_bad_rows",
+    "row_checks",
+]
 
 ROW = "__row"
 """The column of each unit's row number (1 = the first data row), for problems."""
@@ -193,22 +200,19 @@ def _raw_values(row: Mapping[str, Any], names: Collection[str]) -> dict[str, obj
     return {name: row[name] for name in names if name in row}
 
 
-def check_units(
+def check_columns(
     framework: Framework,
     lazy: pl.LazyFrame,
-    flags: list[pl.Expr],
     *,
-    text: bool,
-    unit_column: str,
     reserved: Collection[str],
     unknown_inputs: UnknownInputs,
     source: str | None,
     rolled_up: Collection[str] = (),
 ) -> None:
-    """Raise :class:`DataError` listing the bad rows of ``lazy`` (which has :data:`ROW`).
+    """Raise :class:`DataError` for columns that are no declared input, and roll-ups given.
 
-    Also checks the columns (unknown ones, with ``unknown_inputs="error"``) and unit ids
-    (present, not empty, not repeated).
+    Unknown columns are errors unless ``unknown_inputs="ignore"``; roll-up inputs the data gives
+    too are errors, since the level below supplies them.
     """
     schema = lazy.collect_schema()
     declared = framework.definition.inputs
@@ -226,20 +230,46 @@ def check_units(
     given = [name for name in rolled_up if name in schema]
     if given:
         _reject_rolled_up(framework, lazy, given, source)
-    checks: list[pl.Expr] = list(flags)
+
+
+def row_checks(flags: list[pl.Expr], schema: Collection[str], unit_column: str) -> list[pl.Expr]:
+    """Return the "bad row" flags: bad values, and missing, empty or repeated unit ids."""
+    checks = list(flags)
     if unit_column in schema:
         ids = pl.col(unit_column).cast(pl.String)
         checks.append(ids.is_null() | (ids.str.strip_chars() == ""))
         checks.append(ids.is_duplicated() & ids.is_not_null())
+    return checks
+
+
+def report_bad_rows(
+    framework: Framework,
+    lazy: pl.LazyFrame,
+    checks: list[pl.Expr],
+    *,
+    text: bool,
+    unit_column: str,
+    source: str | None,
+) -> None:
+    """Raise :class:`DataError` listing the flagged rows, with the scalar checker's messages.
+
+    ``lazy`` has :data:`ROW`; ``checks`` flag its bad rows. The executor flags bad rows within its one pass over the data and calls this only when a
+    row is flagged (or the engine could not read a value), so valid data are read once.
+    """
+    schema = lazy.collect_schema()
+    declared = framework.definition.inputs
+    problems: list[Problem] = []
     if not checks:
         return
     names = [name for name in declared if name in schema]
-    bad_rows = (
-        lazy.filter(pl.any_horizontal(checks))
-        .select(ROW, *({unit_column} & set(schema)), *names)
-        .head(MAX_REPORTED_PROBLEMS)
-        .collect()
-    )
+    columns = [ROW, *({unit_column} & set(schema)), *names]
+    every_row = False
+    try:
+        bad_rows = (
+            lazy.filter(pl.any_horizontal(checks)).select(columns).head(MAX_REPORTED_PROBLEMS)
+        ).collect()
+    except pl.exceptions.PolarsError:  # a cell the engine cannot even parse: check every row
+        bad_rows, every_row = lazy.select(columns).collect(), True
     if bad_rows.is_empty():
         return
     first_rows: dict[str, int] = {}
@@ -263,11 +293,13 @@ def check_units(
         except DataError as error:
             problems.extend(error.problems)
             continue
-        if unit_column in schema and _repeated(bad_rows, unit_column, unit):
-            continue  # the first of repeated ids: reported at its repeats
+        if every_row or (unit_column in schema and _repeated(bad_rows, unit_column, unit)):
+            continue  # a valid row, or the first of repeated ids (reported at its repeats)
         message = "a value could not be read as columns, though it is valid"
         hint = "evaluate these data with the scalar executor (--engine scalar)"
         problems.append(Problem(message, file=source, row=number, hint=hint))
+        if len(problems) >= MAX_REPORTED_PROBLEMS:
+            break
     if problems:
         raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source)
 

@@ -16,7 +16,7 @@ import polars as pl
 
 from criteriakit.columnar.executor import PARENT, UNIT, evaluate_lazy
 from criteriakit.columnar.frames import open_frame
-from criteriakit.columnar.rollups import rolled_up
+from criteriakit.columnar.rollups import fields_read, rolled_up
 from criteriakit.data import MAX_REPORTED_PROBLEMS
 from criteriakit.errors import DataError, Problem
 from criteriakit.framework import Framework
@@ -74,6 +74,10 @@ def evaluate_levels_frame(
     rolled: pl.LazyFrame | None = None
     for depth in range(len(levels) - 1, -1, -1):
         level = opened[depth]
+        parent_framework = chain[depth - 1] if depth else None
+        rolls_up = parent_framework is not None and bool(parent_framework.compiled.rollups)
+        read = fields_read(parent_framework) if parent_framework and rolls_up else frozenset()
+        keep = [name for name in chain[depth].definition.inputs if name in read]
         result = evaluate_lazy(
             chain[depth],
             level.lazy,
@@ -81,7 +85,7 @@ def evaluate_levels_frame(
             unit_column=unit_column,
             parent_column=parent_column,
             rolled_up=rolled,
-            keep_inputs=depth > 0,
+            keep_inputs=keep,
             unknown_inputs=unknown_inputs,
             source=level.source,
         )
@@ -91,15 +95,15 @@ def evaluate_levels_frame(
                 .lazy.select(pl.col(unit_column).cast(pl.String).alias(UNIT))
                 .collect()
             )
-            parent_framework = chain[depth - 1]
+            assert parent_framework is not None  # noqa: S101  depth > 0
             children = parent_framework.compiled.children
             assert children is not None  # noqa: S101  the chain only goes down through [children]
             _check_children(result, parents, children.not_evaluable, level.source)
             rolled = (
                 rolled_up(parent_framework, result.lazy(), PARENT).collect().lazy()
-                if parent_framework.compiled.rollups
+                if rolls_up
                 else None
             )
-            result = result.drop(list(chain[depth].definition.inputs))
+            result = result.drop(keep)
         results[depth] = result
     return [level.to_caller(result) for level, result in zip(opened, results, strict=True)]

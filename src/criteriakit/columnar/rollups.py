@@ -13,13 +13,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import narwhals.stable.v2 as nw
 import polars as pl
 
-from criteriakit.columnar.aggregates import Combine, combine, finish, partial_columns, partials
+from criteriakit.columnar.aggregates import (
+    Combine,
+    combine,
+    finish,
+    partial_columns,
+    partials,
+    with_aggregates,
+)
 from criteriakit.columnar.expressions import (
     AggregateColumns,
     ColumnExpression,
+    FunctionColumns,
     compile_columnar,
     item_column,
 )
@@ -31,6 +38,7 @@ from criteriakit.framework import Framework
 
 __all__ = [
     "combine_partials",
+    "fields_read",
     "finish_rollups",
     "join_rollups",
     "partial_aggregations",
@@ -69,7 +77,18 @@ def _plan(framework: Framework) -> list[tuple[str, ColumnExpression]]:
 
 
 def _aggregates(framework: Framework) -> list[AggregateColumns]:
-    return [each for _, expression in _plan(framework) for each in expression.aggregates]
+    """Return the aggregates over the children (plugin functions around them run when finishing)."""
+    return [
+        each
+        for _, expression in _plan(framework)
+        for each in expression.aggregates
+        if isinstance(each, AggregateColumns)
+    ]
+
+
+def fields_read(framework: Framework) -> frozenset[str]:
+    """Return the fields of the children's records that ``framework``'s roll-ups read."""
+    return frozenset(field for aggregate in _aggregates(framework) for field in aggregate.fields)
 
 
 def partial_aggregations(framework: Framework) -> dict[str, Combine]:
@@ -93,16 +112,7 @@ def _partials(framework: Framework, children: pl.LazyFrame, parent_column: str) 
         pl.col(parent_column).cast(pl.String),
         *(pl.col(name).alias(item_column(1, name)) for name in fields if name in schema),
     ).with_row_index(_ORDER)
-    found: pl.LazyFrame | None = None
-    for aggregate in _aggregates(framework):
-        grouped = partials(items, aggregate, parent_column, _ORDER)
-        found = (
-            grouped
-            if found is None
-            else found.join(grouped, on=parent_column, how="full", coalesce=True)
-        )
-    assert found is not None  # noqa: S101  a roll-up has at least one aggregate over the children
-    return found
+    return partials(items, _aggregates(framework), parent_column, _ORDER)
 
 
 def rollup_partials(
@@ -126,15 +136,23 @@ def combine_partials(framework: Framework, partials: Any, *, parent_column: str 
 
 def _finished(framework: Framework, lazy: pl.LazyFrame, parent_column: str) -> pl.LazyFrame:
     plan = _plan(framework)
-    aggregates = [each for _, expression in plan for each in expression.aggregates]
+    aggregates = _aggregates(framework)
     lazy = lazy.with_columns(expr for aggregate in aggregates for expr in finish(aggregate))
+    functions = [
+        each
+        for _, expression in plan
+        for each in expression.aggregates
+        if isinstance(each, FunctionColumns)
+    ]
+    lazy = with_aggregates(lazy, functions, parent_column)
     inputs = framework.definition.inputs
-    values = nw.from_native(lazy).select(
-        nw.col(parent_column).alias("unit"),
-        *(expression.value.alias(name) for name, expression in plan),
+    return lazy.select(
+        pl.col(parent_column).alias("unit"),
+        *(
+            expression.value.cast(input_dtype(inputs[name])).alias(name)
+            for name, expression in plan
+        ),
     )
-    native: pl.LazyFrame = values.to_native()
-    return native.with_columns(pl.col(name).cast(input_dtype(inputs[name])) for name, _ in plan)
 
 
 def finish_rollups(framework: Framework, combined: Any, *, parent_column: str = "parent") -> Any:

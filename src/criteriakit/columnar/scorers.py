@@ -9,7 +9,7 @@ scalar executor.
 
 from __future__ import annotations
 
-import narwhals.stable.v2 as nw
+import polars as pl
 
 from criteriakit.columnar.expressions import ColumnarUnsupported, ColumnExpression
 from criteriakit.compiled import CompiledIndicator
@@ -26,75 +26,75 @@ from criteriakit.scoring import lookup_key
 
 __all__ = ["ColumnPoints", "column_points", "reaches"]
 
-ColumnPoints = tuple[nw.Expr, nw.Expr | None]
+ColumnPoints = tuple[pl.Expr, pl.Expr | None]
 """The points of an indicator, and the kind of undefinedness its scorer adds (or None)."""
 
 
-def _clamped(fraction: nw.Expr, max_points: float) -> nw.Expr:
+def _clamped(fraction: pl.Expr, max_points: float) -> pl.Expr:
     return (
-        nw.when(fraction >= 1.0)
-        .then(nw.lit(max_points))
+        pl.when(fraction >= 1.0)
+        .then(pl.lit(max_points))
         .when(fraction <= 0.0)
-        .then(nw.lit(0.0))
+        .then(pl.lit(0.0))
         .otherwise(fraction * max_points)
     )
 
 
-def reaches(value: nw.Expr, bound: float, *, ascending: bool, inclusive: bool) -> nw.Expr:
+def reaches(value: pl.Expr, bound: float, *, ascending: bool, inclusive: bool) -> pl.Expr:
     """Return whether ``value`` reaches ``bound``, with the expression language's tolerance."""
     tolerance = RELATIVE_TOLERANCE * max(1.0, abs(bound))
-    scale = nw.max_horizontal(nw.lit(1.0), value.abs()) * RELATIVE_TOLERANCE
-    tol = nw.when(scale > tolerance).then(scale).otherwise(nw.lit(tolerance))
+    scale = pl.max_horizontal(pl.lit(1.0), value.abs()) * RELATIVE_TOLERANCE
+    tol = pl.when(scale > tolerance).then(scale).otherwise(pl.lit(tolerance))
     if ascending:
         return value >= bound - tol if inclusive else value > bound + tol
     return value <= bound + tol if inclusive else value < bound - tol
 
 
-def _thresholds(spec: ThresholdScorer, value: nw.Expr, scale: float) -> nw.Expr:
+def _thresholds(spec: ThresholdScorer, value: pl.Expr, scale: float) -> pl.Expr:
     ascending = spec.bands[0].min is not None
     steps = sorted(
         ((band.min if ascending else band.max, band.award * scale) for band in spec.bands),
         key=lambda step: step[0] if step[0] is not None else 0.0,
         reverse=ascending,
     )
-    result: nw.Expr = nw.lit(spec.otherwise * scale)
+    result: pl.Expr = pl.lit(spec.otherwise * scale)
     for bound, award in reversed(steps):
         assert bound is not None  # noqa: S101  checked when the framework loaded
         reached = reaches(value, bound, ascending=ascending, inclusive=spec.inclusive)
-        result = nw.when(reached).then(nw.lit(award)).otherwise(result)
+        result = pl.when(reached).then(pl.lit(award)).otherwise(result)
     return result
 
 
-def _lookup(spec: LookupScorer, value: nw.Expr, scale: float) -> nw.Expr:
-    result: nw.Expr = nw.lit(spec.otherwise * scale)
+def _lookup(spec: LookupScorer, value: pl.Expr, scale: float) -> pl.Expr:
+    result: pl.Expr = pl.lit(spec.otherwise * scale)
     for key, award in spec.table.items():
         if key in {"true", "false"}:
             matches = value == (key == "true")
         elif key.lstrip("-").isdigit():
-            matches = value.cast(nw.Float64) == float(int(key))
+            matches = value.cast(pl.Float64) == float(int(key))
         else:
-            matches = value.cast(nw.String) == lookup_key(key)
-        result = nw.when(matches).then(nw.lit(award)).otherwise(result)
+            matches = value.cast(pl.String) == lookup_key(key)
+        result = pl.when(matches).then(pl.lit(award)).otherwise(result)
     return result
 
 
 def _target(
-    spec: TargetScorer, maximum: float, value: nw.Expr, goal: ColumnExpression | None
+    spec: TargetScorer, maximum: float, value: pl.Expr, goal: ColumnExpression | None
 ) -> ColumnPoints:
     if isinstance(spec.target, float) or goal is None:
         return _clamped(value / float(spec.target), maximum), None
     zero = goal.value == 0
     points = (
-        nw.when(zero)
-        .then(nw.lit(None, nw.Float64))
+        pl.when(zero)
+        .then(pl.lit(None, pl.Float64))
         .otherwise(_clamped(value / goal.value, maximum))
     )
     undefined = (
-        nw.when(~goal.undefined.is_null())
+        pl.when(~goal.undefined.is_null())
         .then(goal.undefined)
         .when(zero)
-        .then(nw.lit("division-by-zero"))
-        .otherwise(nw.lit(None, nw.String))
+        .then(pl.lit("division-by-zero"))
+        .otherwise(pl.lit(None, pl.String))
     )
     return points, undefined
 
@@ -102,7 +102,7 @@ def _target(
 def column_points(
     indicator: CompiledIndicator,
     spec: ScorerSpec,
-    value: nw.Expr,
+    value: pl.Expr,
     *,
     awards_in_points: bool,
     target: ColumnExpression | None = None,
@@ -117,11 +117,11 @@ def column_points(
     if isinstance(spec, LinearScorer):
         return _clamped((value - spec.zero_at) / (spec.full_at - spec.zero_at), maximum), None
     if isinstance(spec, ThresholdScorer):
-        return _thresholds(spec, value.cast(nw.Float64), scale), None
+        return _thresholds(spec, value.cast(pl.Float64), scale), None
     if isinstance(spec, TargetScorer):
         return _target(spec, maximum, value, target)
     if isinstance(spec, BooleanScorer):
-        return nw.when(value).then(nw.lit(maximum)).otherwise(nw.lit(0.0)), None
+        return pl.when(value).then(pl.lit(maximum)).otherwise(pl.lit(0.0)), None
     if isinstance(spec, LookupScorer):
         return _lookup(spec, value, scale), None
     message = f"indicator {indicator.id}: the scorer type {spec.type!r} has no columnar form"
