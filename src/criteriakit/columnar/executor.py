@@ -21,6 +21,7 @@ from criteriakit.columnar.aggregates import with_aggregates
 from criteriakit.columnar.expressions import (
     AggregateColumns,
     ColumnarFunction,
+    FunctionColumns,
     ColumnarUnsupported,
     ColumnExpression,
     compile_columnar,
@@ -96,7 +97,8 @@ class _Columns:
     by_rows: dict[str, pl.Expr]
 
     @property
-    def aggregates(self) -> list[AggregateColumns]:
+    def aggregates(self) -> list[AggregateColumns | FunctionColumns]:
+        """Return the columns to add before the expressions run, in order."""
         return [each for expression in self.expressions.values() for each in expression.aggregates]
 
 
