@@ -21,9 +21,9 @@ from criteriakit.columnar.aggregates import with_aggregates
 from criteriakit.columnar.expressions import (
     AggregateColumns,
     ColumnarFunction,
-    FunctionColumns,
     ColumnarUnsupported,
     ColumnExpression,
+    FunctionColumns,
     compile_columnar,
 )
 from criteriakit.columnar.fallback import (
