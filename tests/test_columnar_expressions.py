@@ -400,7 +400,7 @@ def test_expressions_too_large_for_narwhals_are_unsupported():
     rows = [{"a": 2.0, "b": 0.5}, {"a": 0.5, "b": 3.0}, {"b": 1.0}]
     check(nested_ifs(2), rows)
     compile_columnar(compile_expression(nested_ifs(3), SCOPE))
-    with pytest.raises(ColumnarUnsupported, match=f"over {MAX_SIZE:,} narwhals operations"):
+    with pytest.raises(ColumnarUnsupported, match=f"over {MAX_SIZE:,} column operations"):
         compile_columnar(compile_expression(nested_ifs(4), SCOPE))
 
 

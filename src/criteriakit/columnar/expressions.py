@@ -1,4 +1,4 @@
-"""Compile typed rule expressions to narwhals expressions, with the scalar evaluator's semantics.
+"""Compile typed rule expressions to Polars expressions, with the scalar evaluator's semantics.
 
 :func:`compile_columnar` turns a :class:`~criteriakit.expressions.CompiledExpression` into a
 :class:`ColumnExpression`: a ``value`` expression and an ``undefined`` expression to evaluate
@@ -6,7 +6,7 @@ over a frame with one row per unit and one column per declared input (number as 
 integer as Int64, bool as Boolean, level as String, list as a List column, records as a List
 of Struct column). A null is a missing input; so is every row of an input named in neither
 the frame nor ``columns`` when ``columns`` is given. Expressions that read no input are
-literals and broadcast like any narwhals literal (use ``with_columns``).
+literals and broadcast like any Polars literal (use ``with_columns``).
 
 ``value`` is null exactly where the scalar evaluator returns an
 :class:`~criteriakit.expressions.Undefined`, and ``undefined`` then holds its kind
@@ -14,28 +14,26 @@ literals and broadcast like any narwhals literal (use ``with_columns``).
 ``and``/``or`` three-valued, ``if`` lazy, numbers compared with the tolerance of
 :mod:`criteriakit.expressions.tolerance` and NaN compared as Python floats do.
 
-Everything runs as columns except what narwhals cannot express, which raises
-:class:`ColumnarUnsupported` (the caller then falls back to the scalar evaluator):
+Some parts need columns added to the frame first, listed in ``aggregates`` in order (see
+:func:`criteriakit.columnar.aggregates.with_aggregates`): aggregates with a per-item
+expression (``count(xs, it > 1)``, ``share(members, ok)``, nested ones), computed by
+grouping the items, and plugin functions with a narwhals builder. The one-argument forms
+``count(xs)`` and ``sum``/``avg``/``min``/``max`` of a list run on the list column directly.
 
-- aggregates with a per-item expression (``count(xs, condition)``, ``share``, ``any``,
-  ``all``, ``sum(xs, value)``…): narwhals has no per-item evaluation of list columns. The
-  one-argument forms ``count(xs)`` and ``sum``/``avg``/``min``/``max`` of a list of numbers
-  are supported;
+What cannot run as columns raises :class:`ColumnarUnsupported` (the executor then evaluates
+that expression row by row with the scalar evaluator):
+
 - plugin functions without a columnar builder (see ``builders``);
 - integer literals beyond 64 bits;
-- expressions whose narwhals form would exceed :data:`MAX_SIZE` operations. Operands are
-  written out once per use (narwhals has no shared subexpressions): a comparison reads each
-  side about six times and ``if`` its condition three times, so comparisons nested in ``if``
-  conditions inside comparisons grow geometrically; chains of ``and``/``or``, arithmetic and
-  ``if`` branches grow linearly.
+- expressions whose Polars form would exceed :data:`MAX_SIZE` operations. Operands are
+  written out once per use: a comparison reads each side about six times and ``if`` its
+  condition three times, so comparisons nested in ``if`` conditions inside comparisons grow
+  geometrically; chains of ``and``/``or``, arithmetic and ``if`` branches grow linearly.
 
 Known differences, all outside the scalar evaluator's exactness: integers are 64-bit (they
 wrap where Python's grow, and convert to floats before dividing or mixing with numbers, so
-beyond 2**53 they may round); ``sum``/``avg`` of a list of numbers use the backend's float
-sum, not the exactly rounded :func:`math.fsum` (the same to rounding, unless terms cancel);
-list ``min``/``max`` rely on the backend skipping NaN items, as Polars does (a NaN first
-item gives NaN, as in Python). Backends that store missing floats as NaN (pandas with
-NumPy dtypes) see NaN inputs as missing.
+beyond 2**53 they may round); sums of numbers use Polars' float sum, not the exactly rounded
+:func:`math.fsum` (the same to rounding, unless terms cancel).
 """
 
 from __future__ import annotations
@@ -121,7 +119,7 @@ _REDUCE: dict[str, Callable[[pl.Expr], pl.Expr]] = {
 
 
 class ColumnarUnsupported(CriteriaKitError):  # noqa: N818 - names the condition, not a failure
-    """An expression uses something that cannot run as narwhals expressions.
+    """An expression uses something that cannot run as column expressions.
 
     The message names the construct and why; the scalar evaluator still evaluates it.
     """
@@ -129,7 +127,7 @@ class ColumnarUnsupported(CriteriaKitError):  # noqa: N818 - names the condition
 
 @attrs.frozen(eq=False)
 class ColumnExpression:
-    """An expression compiled to narwhals: its ``value`` and why it is ``undefined``.
+    """An expression compiled to Polars: its ``value`` and why it is ``undefined``.
 
     ``value`` is null where the scalar evaluator returns an
     :class:`~criteriakit.expressions.Undefined`; ``undefined`` is a string expression, null
@@ -202,7 +200,7 @@ def compile_columnar(
     prefix: str = "__agg",
     item_frames: Collection[str] = (),
 ) -> ColumnExpression:
-    """Compile ``compiled`` to narwhals expressions with the scalar evaluator's semantics.
+    """Compile ``compiled`` to Polars expressions with the scalar evaluator's semantics.
 
     ``columns`` names the frame's columns when some declared inputs may have none: inputs
     not among them are missing in every row (``None``: every input read has a column).
@@ -216,7 +214,7 @@ def compile_columnar(
     column = compiler.compile(compiled.tree)
     if column.size > MAX_SIZE:
         raise compiler.unsupported(
-            compiled.tree, f"it would take over {MAX_SIZE:,} narwhals operations"
+            compiled.tree, f"it would take over {MAX_SIZE:,} column operations"
         )
     undefined = column.undefined if column.undefined is not None else pl.lit(None, pl.String())
     return ColumnExpression(column.value, undefined, tuple(compiler.requests))
