@@ -17,6 +17,7 @@ import attrs
 import click
 
 from criteriakit._atomic import write_text_atomic
+from criteriakit._columnar_command import ENGINE_OPTION, Engine, evaluate_columnar, wants_columnar
 from criteriakit._compare_command import compare_command
 from criteriakit._new_plugin_command import new_plugin_command
 from criteriakit._test_command import test_command
@@ -378,16 +379,41 @@ def _add_data_commands(cli: click.Group) -> None:
         is_flag=True,
         help="With --children: print the results of every level, top first.",
     )
-    def evaluate(output_format: str, output: str | None, all_levels: bool, **source: Any) -> None:
-        """Evaluate every unit of DATA (CSV, JSON or JSON Lines) against FRAMEWORK (an id or a file).
+    @ENGINE_OPTION
+    def evaluate(
+        output_format: str, output: str | None, all_levels: bool, engine: Engine, **source: Any
+    ) -> None:
+        """Evaluate every unit of DATA (CSV, JSON, JSON Lines or Parquet) against FRAMEWORK.
 
-        With --children, the levels below are evaluated first and rolled up into DATA's units.
+        FRAMEWORK is an id or a file. With --children, the levels below are evaluated first and
+        rolled up into DATA's units. Large data sets evaluate as columns (see --engine).
         """
         if all_levels and output_format == "csv":
             raise click.BadParameter(
                 "CSV holds one framework's columns: use --format json or table",
                 param_hint="--all-levels",
             )
+        files = (source["data"], *source["children"])
+        if wants_columnar(
+            engine, files, data_format=source["data_format"], monthly=source["monthly"]
+        ):
+            period: Period | None = source["period"]
+            framework = _session().framework(
+                source["framework"], source["on"] or (period.end if period else None)
+            )
+            try:
+                evaluate_columnar(
+                    framework,
+                    files,
+                    id_column=source["id_column"],
+                    ignore_unknown=source["ignore_unknown"],
+                    all_levels=all_levels,
+                    output_format=output_format,
+                    output=output,
+                )
+            except CriteriaKitError as error:
+                _fail(error)
+            return
         levels = _evaluate(**source)
         shown = levels if all_levels else levels[:1]
         if output_format == "table":

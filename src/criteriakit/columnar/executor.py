@@ -180,7 +180,10 @@ def evaluate_lazy(
     """
     compiled = framework.compiled
     definition = framework.definition
-    schema = lazy.collect_schema()
+    try:
+        schema = lazy.collect_schema()
+    except pl.exceptions.PolarsError as error:
+        raise DataError([Problem(f"cannot read the data: {error}", file=source)]) from None
     has_unit = unit_column in schema
     has_parent = parent_column in schema
     rolled = [name for name, _ in compiled.rollups] if rolled_up is not None else []

@@ -9,7 +9,7 @@ are reported by row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
@@ -60,13 +60,15 @@ def evaluate_levels_frame(
     unit_column: str = "id",
     parent_column: str = "parent",
     unknown_inputs: UnknownInputs = "error",
+    progress: Callable[[int], None] | None = None,
 ) -> list[Any]:
     """Evaluate ``levels[0]`` with ``framework``, ``levels[1]`` with its children's, and so on.
 
     Each level is a frame or a file path, as for :func:`criteriakit.evaluate_frame`; the result
     is each level's table, top first, in the caller's kinds of frame. Raises
     :class:`~criteriakit.DataError` for bad values, orphans and unevaluable children their
-    parents refuse, naming the level's file when it was read from one.
+    parents refuse, naming the level's file when it was read from one. ``progress`` is called
+    with the number of units of each level once it is evaluated (a progress bar's update).
     """
     chain = framework_chain(framework, len(levels))
     opened = [open_frame(level) for level in levels]
@@ -106,4 +108,6 @@ def evaluate_levels_frame(
             )
             result = result.drop(keep)
         results[depth] = result
+        if progress is not None:
+            progress(result.height)
     return [level.to_caller(result) for level, result in zip(opened, results, strict=True)]
