@@ -436,18 +436,16 @@ def _raise_failures(framework: Framework, result: pl.DataFrame) -> None:
     checks = [
         (f"indicator {i.id} ({i.title})", f"_fail{o}") for o, i in enumerate(compiled.indicators)
     ]
-    for subject, column in [*checks, ("a condition", "_rule_fail"), ("a condition", "_gate_fail")]:
-        failed = result.filter(pl.col(column) & ~pl.col("_blocked")).head(1)
-        if failed.height:
-            unit = failed[UNIT][0]
-            message = (
-                f"unit {unit!r}: {subject} could not be computed"
-                if subject != "a condition"
-                else f"unit {unit!r}: a condition could not be evaluated"
-            )
-            if subject == "a condition":
-                raise EvaluationError(message, unit=unit)
-            raise EvaluationError(message, unit=unit, subject=subject)
+    checks += [("a condition", "_rule_fail"), ("a condition", "_gate_fail")]
+    failed = result.select(pl.col(column).any() for _, column in checks).row(0)
+    for (subject, column), any_failed in zip(checks, failed, strict=True):
+        if not any_failed:
+            continue
+        unit = result.filter(pl.col(column))[UNIT][0]
+        if subject == "a condition":
+            raise EvaluationError(f"unit {unit!r}: a condition could not be evaluated", unit=unit)
+        message = f"unit {unit!r}: {subject} could not be computed"
+        raise EvaluationError(message, unit=unit, subject=subject)
 
 
 def _output(
