@@ -203,9 +203,8 @@ def evaluate_lazy(
     keys: list[str | pl.Expr] = [ROW, unit.alias(UNIT)]
     if has_parent:
         keys.append(pl.col(parent_column).cast(pl.String).alias(PARENT))
-    bad = pl.any_horizontal(pl.lit(value=False), *checks).fill_null(value=True)
     raw = lazy
-    lazy = lazy.select(*keys, *columns, bad.alias(_BAD))
+    lazy = lazy.select(*keys, *columns, checks.quick.alias(_BAD))
     if rolled_up is not None:
         lazy = join_rollups(framework, lazy, rolled_up, unit=UNIT)
     inputs = list(definition.inputs)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+import attrs
 import polars as pl
 
 from criteriakit._problems import did_you_mean
@@ -25,6 +26,7 @@ from criteriakit.model.framework import Field, Input
 
 __all__ = [
     "ROW",
+    "RowChecks",
     "check_columns",
     "converted_inputs",
     "input_dtype",
@@ -32,6 +34,7 @@ __all__ = [
     "row_checks",
 ]
 
+_VALUE_BAD = "__value_bad"
 ROW = "__row"
 """The column of each unit's row number (1 = the first data row), for problems."""
 
@@ -232,20 +235,37 @@ def check_columns(
         _reject_rolled_up(framework, lazy, given, source)
 
 
-def row_checks(flags: list[pl.Expr], schema: Collection[str], unit_column: str) -> list[pl.Expr]:
-    """Return the "bad row" flags: bad values, and missing, empty or repeated unit ids."""
-    checks = list(flags)
+@attrs.frozen
+class RowChecks:
+    """The flags of bad rows: bad ``values``, and bad unit ``ids`` (missing, empty, repeated).
+
+    ``quick`` is what the executor computes in its pass over the data: the value flags, and
+    repeated ids found by their hashes (fast; a collision only costs an exact look).
+    """
+
+    values: tuple[pl.Expr, ...]
+    ids: tuple[pl.Expr, ...]
+    quick: pl.Expr
+
+
+def row_checks(flags: list[pl.Expr], schema: Collection[str], unit_column: str) -> RowChecks:
+    """Return the checks of the rows: their values and their unit ids."""
+    ids: tuple[pl.Expr, ...] = ()
+    quick = [*flags]
     if unit_column in schema:
-        ids = pl.col(unit_column).cast(pl.String)
-        checks.append(ids.is_null() | (ids.str.strip_chars() == ""))
-        checks.append(ids.is_duplicated() & ids.is_not_null())
-    return checks
+        unit = pl.col(unit_column).cast(pl.String)
+        empty = unit.is_null() | (unit.str.strip_chars() == "")
+        ids = (empty, unit.is_duplicated() & unit.is_not_null())
+        repeated = unit.drop_nulls().hash().n_unique() != unit.drop_nulls().len()
+        quick += [empty, repeated]
+    bad = pl.any_horizontal(pl.lit(value=False), *quick).fill_null(value=True)
+    return RowChecks(tuple(flags), ids, bad)
 
 
 def report_bad_rows(
     framework: Framework,
     lazy: pl.LazyFrame,
-    checks: list[pl.Expr],
+    checks: RowChecks,
     *,
     text: bool,
     unit_column: str,
@@ -259,16 +279,19 @@ def report_bad_rows(
     schema = lazy.collect_schema()
     declared = framework.definition.inputs
     problems: list[Problem] = []
-    if not checks:
+    flags = [*checks.values, *checks.ids]
+    if not flags:
         return
     names = [name for name in declared if name in schema]
-    columns = [ROW, *({unit_column} & set(schema)), *names]
+    value_bad = pl.any_horizontal(pl.lit(value=False), *checks.values).fill_null(value=True)
+    columns = [ROW, *({unit_column} & set(schema)), *names, value_bad.alias(_VALUE_BAD)]
     every_row = False
     try:
         bad_rows = (
-            lazy.filter(pl.any_horizontal(checks)).select(columns).head(MAX_REPORTED_PROBLEMS)
+            lazy.filter(pl.any_horizontal(flags)).select(columns).head(MAX_REPORTED_PROBLEMS)
         ).collect()
     except pl.exceptions.PolarsError:  # a cell the engine cannot even parse: check every row
+        columns[-1] = pl.lit(value=False).alias(_VALUE_BAD)
         bad_rows, every_row = lazy.select(columns).collect(), True
     if bad_rows.is_empty():
         return
@@ -293,7 +316,7 @@ def report_bad_rows(
         except DataError as error:
             problems.extend(error.problems)
             continue
-        if every_row or (unit_column in schema and _repeated(bad_rows, unit_column, unit)):
+        if every_row or not row[_VALUE_BAD]:
             continue  # a valid row, or the first of repeated ids (reported at its repeats)
         message = "a value could not be read as columns, though it is valid"
         hint = "evaluate these data with the scalar executor (--engine scalar)"
@@ -327,7 +350,3 @@ def _reject_rolled_up(
     ]
     if problems:
         raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source)
-
-
-def _repeated(rows: pl.DataFrame, column: str, unit: object) -> bool:
-    return unit is not None and rows.filter(pl.col(column).cast(pl.String) == str(unit)).height > 1
