@@ -486,3 +486,20 @@ def test_evaluation_is_deterministic_and_leaves_inputs_alone():
     inputs = {"a": 0.5, "b": 2}
     assert fw.evaluate(inputs) == fw.evaluate(dict(inputs))
     assert inputs == {"a": 0.5, "b": 2}
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        criteriakit.DataError([criteriakit.Problem("bad", path="x", row=3)], source="d.csv"),
+        criteriakit.EvaluationError("unit 'c': indicator 1.1 could not be computed", unit="c"),
+        criteriakit.FrameworkError([criteriakit.Problem("bad key", path="tiers")]),
+    ],
+)
+def test_errors_pickle_with_their_attributes(error):
+    import pickle  # noqa: PLC0415
+
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301  our own bytes
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+    assert vars(copy) == vars(error)

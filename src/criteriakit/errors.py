@@ -23,6 +23,7 @@ line with a caret and a hint.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
@@ -93,7 +94,25 @@ class Problem:
 
 
 class CriteriaKitError(Exception):
-    """Base class of every error criteriakit raises on purpose."""
+    """Base class of every error criteriakit raises on purpose.
+
+    Errors pickle with their attributes (``.problems``, ``.unit``…), so that an error raised in
+    a worker process reaches the caller intact.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the error with its attributes, not through ``__init__``."""
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(
+    cls: type[CriteriaKitError], args: tuple[object, ...], state: dict[str, object]
+) -> CriteriaKitError:
+    """Return an error of ``cls`` with ``args`` and attributes ``state``, without ``__init__``."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class _ProblemsError(CriteriaKitError):

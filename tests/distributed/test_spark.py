@@ -1,0 +1,176 @@
+"""Spark in local mode gives the one-machine results: quotas per parent, roll-ups across partitions."""
+
+from __future__ import annotations
+
+import sys
+
+import polars as pl
+import pytest
+from engines import assert_as_scalar, assert_same_frames, import_engine
+
+import_engine("pyspark", "spark")
+
+from pyspark.sql import DataFrame, SparkSession  # noqa: E402
+from pyspark.sql import functions as F  # noqa: E402, N812
+
+from criteriakit import DataError, EvaluationError  # noqa: E402
+from criteriakit.columnar import evaluate_frame  # noqa: E402
+from criteriakit.distributed.spark import evaluate_levels_spark, evaluate_spark  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings(
+    # pyspark 4 warns on every Arrow call under pandas 3, which it calls "not yet fully supported"
+    "ignore:PySpark does not yet fully support pandas:FutureWarning"
+)
+
+PARTITIONS = 4
+
+
+@pytest.fixture(scope="session")
+def spark():
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("criteriakit-tests")
+        .config("spark.sql.shuffle.partitions", str(PARTITIONS))
+        .config("spark.default.parallelism", str(PARTITIONS))
+        # keep every shuffle at 4 partitions, so that roll-ups combine partials from several
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.pyspark.python", sys.executable)
+        # a JVM that starts quickly: these tests run many small jobs, none long enough to optimise
+        .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def to_spark(spark, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("spark")
+
+    def convert(frame: pl.DataFrame, partitions: int = PARTITIONS) -> DataFrame:
+        path = folder / f"{len(list(folder.iterdir()))}.parquet"
+        frame.write_parquet(path)
+        return spark.read.parquet(str(path)).repartition(partitions)
+
+    return convert
+
+
+def to_polars(frame: DataFrame, like: pl.DataFrame) -> pl.DataFrame:
+    assert frame.columns == like.columns
+    return pl.DataFrame([row.asDict() for row in frame.collect()], schema=like.schema)
+
+
+def persisted(spark: SparkSession) -> int:
+    """How many computed results Spark keeps."""
+    return spark.sparkContext._jsc.getPersistentRDDs().size()
+
+
+def select(frame: DataFrame, names: list[str]) -> DataFrame:
+    return frame.select(*(F.col(f"`{name}`") for name in names))
+
+
+@pytest.fixture(scope="module")
+def levels(to_spark, commune):
+    return [to_spark(frame) for frame in commune]
+
+
+def test_the_commune_gives_the_one_machine_and_the_scalar_results(
+    committee, levels, commune_on_one_machine, commune_by_scalar
+):
+    # the cells have no quota: they stay in 4 partitions, each with cells of the committee, so
+    # the committee's roll-ups combine partial counts from all four
+    assert min(levels[1].rdd.glom().map(len).collect()) > 0
+    results = evaluate_levels_spark(committee, levels, keep_inputs=True)
+    assert len(results) == 3
+    for actual, expected, scalar in zip(
+        results, commune_on_one_machine, commune_by_scalar, strict=True
+    ):
+        assert set(expected.columns) < set(actual.columns)  # and the inputs, kept
+        actual_polars = to_polars(select(actual, expected.columns), expected)
+        assert_same_frames(actual_polars, expected)
+        assert_as_scalar(actual_polars, scalar)
+    assert results[0].collect()[0]["cells_rated"] == 21
+
+
+def test_the_four_good_cells_give_the_one_machine_and_the_scalar_results(
+    spark, cell, levels, cells_on_one_machine, cells_by_scalar
+):
+    before = persisted(spark)
+    cells, members = evaluate_levels_spark(cell, levels[1:])
+    # computed by the call and kept for the caller to unpersist; the members' inputs, which the
+    # cells rolled up, are not kept any more
+    assert cells.storageLevel.useMemory
+    assert members.storageLevel.useMemory
+    assert persisted(spark) == before + 2
+    for actual, expected, scalar in zip(
+        (cells, members), cells_on_one_machine, cells_by_scalar, strict=True
+    ):
+        actual_polars = to_polars(actual, expected)
+        assert_same_frames(actual_polars, expected)
+        assert_as_scalar(actual_polars, scalar)
+
+
+def test_a_level_with_quotas_is_evaluated_among_the_units_of_each_parent(member, commune, to_spark):
+    expected = evaluate_frame(member, commune[2], keep_inputs=True)
+    actual = evaluate_spark(member, to_spark(commune[2]), keep_inputs=True)
+    assert_same_frames(to_polars(actual, expected), expected)
+    assert "excellent-at-most-20-percent-of-good" in "".join(expected["reasons"])
+
+
+def test_without_a_parent_column_quotas_apply_to_the_whole_level(member, commune, to_spark):
+    members = commune[2].drop("parent")
+    expected = evaluate_frame(member, members)
+    actual = evaluate_spark(member, to_spark(members))
+    assert_same_frames(to_polars(actual, expected), expected)
+
+
+def test_orphans_are_refused(cell, commune, to_spark):
+    members = commune[2].head(3).with_columns(pl.Series("parent", ["K0001-C01", "K0001-C99", None]))
+    with pytest.raises(DataError) as caught:
+        evaluate_levels_spark(cell, [to_spark(commune[1]), to_spark(members)])
+    messages = sorted(problem.message for problem in caught.value.problems)
+    assert messages == [
+        f"unit {members['id'][1]!r} has parent 'K0001-C99', which is not in the level above",
+        f"unit {members['id'][2]!r} has no parent",
+    ]
+
+
+def test_bad_values_raise_the_data_error_of_one_machine(member, commune, to_spark):
+    members = commune[2].with_columns(
+        tasks_done=pl.when(pl.col("id") == "K0001-C02-M003").then(-1).otherwise("tasks_done")
+    )
+    with pytest.raises(DataError) as expected:
+        evaluate_frame(member, members)
+    with pytest.raises(DataError) as caught:
+        evaluate_spark(member, to_spark(members))
+    (problem,) = expected.value.problems
+    assert [(p.message, p.path, p.row) for p in caught.value.problems] == [
+        (f"unit 'K0001-C02-M003': {problem.message}", "tasks_done", None)
+    ]
+
+
+def test_a_policy_that_says_fail_raises_an_evaluation_error(cell, commune, to_spark):
+    # alone, the cells lack the inputs their members roll up, and a missing input "fail"s
+    with pytest.raises(EvaluationError, match="could not be computed"):
+        evaluate_spark(cell, to_spark(commune[1].head(2), partitions=1))
+
+
+def test_no_levels_give_no_results(cell):
+    assert evaluate_levels_spark(cell, []) == []
+
+
+def test_unevaluable_children_are_refused_when_their_parents_say_so(strict_cell, commune, to_spark):
+    # a member without monthly scores cannot be rated (the mean of nothing divides by zero)
+    members = commune[2].with_columns(
+        monthly_scores=pl.when(pl.col("id") == "K0001-C01-M002")
+        .then(pl.lit([], pl.List(pl.Float64)))
+        .otherwise("monthly_scores")
+    )
+    with pytest.raises(DataError) as caught:
+        evaluate_levels_spark(strict_cell, [to_spark(commune[1]), to_spark(members)])
+    assert [problem.message for problem in caught.value.problems] == [
+        "unit 'K0001-C01-M002' is not evaluable, and its parent's [children] say not_evaluable = \"fail\""
+    ]
