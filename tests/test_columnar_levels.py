@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import runpy
+import types
 import warnings
 from pathlib import Path
 
@@ -232,3 +234,64 @@ def test_the_geometric_weighting_runs_as_columns():
         output = evaluate_frame(framework, path)
     (expected,) = evaluate_levels(framework, [read_units(path)])
     assert_same(rows_of(expected), output)
+
+
+class _AcmeWithBuilders:
+    """The local-plugin example's function and scorer, with columnar builders."""
+
+    @criteriakit.hookimpl
+    def criteriakit_register_functions(self, register):
+        import narwhals.stable.v2 as nw  # noqa: PLC0415
+
+        from criteriakit.expressions import NUMBER  # noqa: PLC0415
+
+        register(
+            criteriakit.FunctionSpec(
+                "incident_rate",
+                (NUMBER, NUMBER),
+                NUMBER,
+                ACME.incident_rate,
+                columnar=lambda incidents, hours: nw.when(hours > 0).then(
+                    incidents * ACME.HOURS_BASE / hours
+                ),
+            )
+        )
+
+    @criteriakit.hookimpl
+    def criteriakit_register_scorers(self, register):
+        register(
+            criteriakit.function_scorer(
+                "diminishing",
+                ACME.diminishing,
+                parameters={"full_at": None},
+                needed=ACME.diminishing_needed,
+                columnar=lambda value, full_at: (value.clip(lower_bound=0.0) / full_at).sqrt(),
+            )
+        )
+
+
+ACME_DIR = ROOT / "examples" / "local-plugin"
+ACME = types.SimpleNamespace(**runpy.run_path(str(ACME_DIR / "criteriakit_plugin.py")))
+
+
+def test_plugin_scorers_and_functions_with_builders_run_as_columns(tmp_path):
+    framework_file = next(ACME_DIR.glob("*.toml"))
+    (tmp_path / framework_file.name).write_text(framework_file.read_text())
+    loaded = Registry.load(
+        autoload=False, plugin_dirs=[tmp_path], plugins=[("acme", _AcmeWithBuilders())]
+    )
+    assert not loaded.problems
+    (framework,) = [loaded.frameworks[key].framework for key in loaded.frameworks]
+    teams = ACME_DIR / "teams.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        output = evaluate_frame(framework, teams)
+    (scalar,) = evaluate_levels(framework, [read_units(teams)])
+    assert_same(rows_of(scalar), output)
+    slow = Registry.load(autoload=False, plugin_dirs=[ACME_DIR])
+    (plain,) = [slow.frameworks[key].framework for key in slow.frameworks]
+    with pytest.warns(ColumnarFallbackWarning) as caught:
+        evaluate_frame(plain, teams)
+    messages = " ".join(str(warning.message) for warning in caught)
+    assert "incident_rate" in messages
+    assert "diminishing" in messages

@@ -90,6 +90,13 @@ class ScorerType:
     scorer table. ``compile(parameters, context)`` returns the run-time scorer, or None after
     reporting problems. ``value_types`` lists the indicator value types it accepts (empty: any),
     described for people by ``accepts``.
+
+    ``columnar``, optional, makes the type fast in the columnar executor: a narwhals builder
+    ``columnar(parameters, value)`` that takes the parameters and the indicator's value as a
+    narwhals expression and returns the share of the indicator's points (0 to 1, clamped; a
+    null or non-finite share makes the indicator undefined, kind ``"division-by-zero"``), as
+    ``compile``'s scorer must compute it. Without it, the columnar executor calls the scalar
+    scorer row by row.
     """
 
     name: str
@@ -98,6 +105,7 @@ class ScorerType:
     value_types: tuple[ExprType, ...] = ()
     accepts: str = "a number"
     description: str = ""
+    columnar: Callable[[Any, Any], Any] | None = None
 
 
 def _award(context: ScorerContext, path: KeyPath, award: float) -> None:
@@ -280,6 +288,7 @@ def function_scorer(
     value_type: ExprType = NUMBER,
     needed: Callable[..., float] | None = None,
     description: str = "",
+    columnar: Callable[..., Any] | None = None,
 ) -> ScorerType:
     """Make a scorer type from a function giving the share (0 to 1) of the indicator's points.
 
@@ -287,7 +296,9 @@ def function_scorer(
     parameters of the scorer table; ``parameters`` maps each parameter name to its default
     (``None``: required). The result is clamped to 0..1; a non-finite result makes the indicator
     undefined. ``needed(share, **parameters)``, if given, returns the least value that earns the
-    share, for "what it would take" (values are compared with ``>=``).
+    share, for "what it would take" (values are compared with ``>=``). ``columnar(value,
+    **parameters)``, if given, is ``fraction`` as a narwhals expression builder, for the
+    columnar executor.
     """
     declared = dict(parameters or {})
     fields: dict[str, Any] = {"type": attrs.field(type=str)}
@@ -317,6 +328,10 @@ def function_scorer(
 
         return CompiledScorer(score, invert)
 
+    def columnar_share(spec: Any, value: Any) -> Any:
+        assert columnar is not None  # noqa: S101  only given when there is a builder
+        return columnar(value, **{key: getattr(spec, key) for key in names})
+
     accepts = "a number" if value_type in NUMERIC else f"a value of type {value_type}"
     return ScorerType(
         name,
@@ -325,4 +340,5 @@ def function_scorer(
         (value_type,) if value_type != NUMBER else NUMERIC,
         accepts,
         description,
+        columnar_share if columnar is not None else None,
     )

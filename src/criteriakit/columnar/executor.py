@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 import attrs
+import narwhals.stable.v2 as nw
 import polars as pl
 
 from criteriakit.columnar.aggregates import with_aggregates
@@ -316,9 +317,16 @@ def _points(
                 target=target,
             )
         except ColumnarUnsupported as error:
-            warn(f"{framework.ref}: indicator {indicator.id}", str(error))
-            by_rows.append((ordinal, spec))
-            continue
+            types = framework.extensions.scorers if framework.extensions else {}
+            scorer_type = types.get(spec.scorer.type)
+            if scorer_type is None or scorer_type.columnar is None:
+                warn(f"{framework.ref}: indicator {indicator.id}", str(error))
+                by_rows.append((ordinal, spec))
+                continue
+            share = scorer_type.columnar(spec.scorer, nw.col(f"_v{ordinal}"))
+            built = nw.from_native(frame).with_columns(share.alias(f"__s{ordinal}"))
+            frame = built.to_native().with_columns(pl.col(f"__s{ordinal}").cast(pl.Float64))
+            raw, extra = _share_points(f"__s{ordinal}", indicator.max_points)
         kind = pl.col(f"_k{ordinal}")
         if extra is not None:
             kind = pl.when(~kind.is_null()).then(kind).otherwise(extra)
@@ -338,6 +346,14 @@ def _points(
             ),
         )
     return frame, by_rows
+
+
+def _share_points(share: str, maximum: float) -> tuple[pl.Expr, pl.Expr]:
+    """Return the points of a plugin scorer's share column, and its undefined kind."""
+    value = pl.col(share)
+    finite = value.is_finite().fill_null(value=False)
+    points = pl.when(finite).then(value.clip(0.0, 1.0) * maximum)
+    return points, pl.when(~finite).then(pl.lit("division-by-zero"))
 
 
 def _score(
