@@ -4,12 +4,15 @@ The order is the contract of DOMAIN.md: every rule whose condition holds caps th
 caps it at the lowest tier); the score picks the band tier (bounds inclusive, with the
 expression language's tolerance, so 90.00 by hand arithmetic reaches 90); then, from the better
 of the two limits down, each tier's gates must all hold or the unit falls to the next tier.
+
+A :class:`Classifier` is built once per framework and classifies every unit; undefined
+conditions take the framework's policy through :func:`check_condition`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -20,10 +23,9 @@ from criteriakit.model.results import Reason
 
 __all__ = [
     "Classification",
+    "Classifier",
     "NotEvaluable",
-    "band_rank",
     "check_condition",
-    "classify",
     "condition_values",
 ]
 
@@ -36,23 +38,20 @@ class NotEvaluable(Exception):  # noqa: N818  a control-flow signal carrying the
         self.reason = reason
 
 
-@attrs.frozen
-class Classification:
-    """The band tier (score alone), the final tier and the reasons that separate them."""
+class Classification(NamedTuple):
+    """The band tier (score alone), the final tier and the reasons that separate them.
+
+    ``fired`` are the vetoes and caps that held. ``unmet_above`` are the gates of the tier
+    just above the final one that did not evaluate to true, when classification checked that
+    tier (the unit fell from it), else ``None``: what it would take needs exactly these.
+    """
 
     band_tier: str
     tier: str
     rank: int
     reasons: tuple[Reason, ...]
-
-
-def band_rank(compiled: CompiledFramework, score: float) -> int:
-    """Return the rank of the best tier whose minimum the score reaches."""
-    tiers = compiled.tiers
-    for rank, tier in enumerate(tiers):
-        if approx_ge(score, tier.min_score):
-            return rank
-    return len(tiers) - 1
+    fired: tuple[CompiledCondition, ...]
+    unmet_above: tuple[CompiledCondition, ...] | None
 
 
 def condition_values(condition: CompiledCondition, env: Mapping[str, object]) -> dict[str, Any]:
@@ -100,47 +99,103 @@ def _unit_text(unit: str | None) -> str:
     return f"unit {unit!r}: " if unit is not None else ""
 
 
-def classify(
-    compiled: CompiledFramework, score: float, env: Mapping[str, object], unit: str | None
-) -> Classification:
-    """Classify a scored unit: rules cap, the score bands, gates let it fall."""
-    tiers = compiled.tiers
-    reasons: list[Reason] = []
-    cap = 0
-    for rule in compiled.rules:
-        holds = check_condition(compiled, rule, env, unit)
-        if holds is True:
-            reasons.append(
-                Reason(rule.id, rule.kind, rule.message, rule.tier, condition_values(rule, env))
+_Check = tuple[CompiledCondition, Any, tuple[str, ...]]
+"""A condition, its evaluate function and the sorted names of the inputs it reads."""
+
+
+def _checks(conditions: tuple[CompiledCondition, ...]) -> tuple[_Check, ...]:
+    return tuple(
+        (condition, condition.expression.evaluate, tuple(sorted(condition.expression.names)))
+        for condition in conditions
+    )
+
+
+@attrs.frozen
+class Classifier:
+    """Classifies scored units against one framework's rules, bands and gates."""
+
+    compiled: CompiledFramework
+    _rules: tuple[_Check, ...] = attrs.field(init=False, repr=False, eq=False)
+    _minimums: tuple[float, ...] = attrs.field(init=False, repr=False, eq=False)
+    _gates: tuple[tuple[_Check, ...], ...] = attrs.field(init=False, repr=False, eq=False)
+
+    @_rules.default
+    def _rule_checks(self) -> tuple[_Check, ...]:
+        return _checks(self.compiled.rules)
+
+    @_minimums.default
+    def _tier_minimums(self) -> tuple[float, ...]:
+        return tuple(tier.min_score for tier in self.compiled.tiers)
+
+    @_gates.default
+    def _gate_checks(self) -> tuple[tuple[_Check, ...], ...]:
+        return tuple(_checks(tier.gates) for tier in self.compiled.tiers)
+
+    def classify(self, score: float, env: Mapping[str, object], unit: str | None) -> Classification:
+        """Classify a scored unit: rules cap, the score bands, gates let it fall."""
+        compiled = self.compiled
+        reasons: list[Reason] = []
+        fired: list[CompiledCondition] = []
+        cap = 0
+        for rule, evaluate, names in self._rules:
+            outcome = evaluate(env)
+            if outcome is False:
+                continue
+            holds = (
+                check_condition(compiled, rule, env, unit)
+                if isinstance(outcome, Undefined)
+                else bool(outcome)
             )
-            cap = max(cap, rule.rank)
-        elif isinstance(holds, Undefined):
-            reasons.append(
-                Reason(
-                    rule.id,
-                    "undefined",
-                    f"{rule.message}: not checked, {holds.detail}",
-                    rule.tier,
-                    condition_values(rule, env),
+            if holds is True:
+                values = dict(zip(names, map(env.get, names), strict=True))
+                reasons.append(Reason(rule.id, rule.kind, rule.message, rule.tier, values))
+                fired.append(rule)
+                cap = max(cap, rule.rank)
+            elif isinstance(holds, Undefined):
+                message = f"{rule.message}: not checked, {holds.detail}"
+                values = dict(zip(names, map(env.get, names), strict=True))
+                reasons.append(Reason(rule.id, "undefined", message, rule.tier, values))
+        minimums = self._minimums
+        last = len(minimums) - 1
+        band = last
+        for rank, minimum in enumerate(minimums):
+            if score >= minimum or approx_ge(score, minimum):  # the first test settles most
+                band = rank
+                break
+        rank = start = max(band, cap)
+        unmet_above: list[CompiledCondition] = []
+        while rank < last:
+            unmet: list[CompiledCondition] = []
+            failed = False
+            for gate, evaluate, names in self._gates[rank]:
+                outcome = evaluate(env)
+                if outcome is True:
+                    continue
+                unmet.append(gate)
+                holds = (
+                    check_condition(compiled, gate, env, unit)
+                    if isinstance(outcome, Undefined)
+                    else bool(outcome)
                 )
-            )
-    band = band_rank(compiled, score)
-    rank = max(band, cap)
-    while rank < len(tiers) - 1:
-        failed = False
-        for gate in tiers[rank].gates:
-            holds = check_condition(compiled, gate, env, unit)
-            if holds is not True:
-                failed = True
-                message = (
-                    gate.message
-                    if holds is False
-                    else f"{gate.message}: not checked, {holds.detail}"
-                )
-                reasons.append(
-                    Reason(gate.id, "gate", message, gate.tier, condition_values(gate, env))
-                )
-        if not failed:
-            break
-        rank += 1
-    return Classification(tiers[band].id, tiers[rank].id, rank, tuple(reasons))
+                if holds is not True:
+                    failed = True
+                    message = (
+                        gate.message
+                        if holds is False
+                        else f"{gate.message}: not checked, {holds.detail}"
+                    )
+                    values = dict(zip(names, map(env.get, names), strict=True))
+                    reasons.append(Reason(gate.id, "gate", message, gate.tier, values))
+            if not failed:
+                break
+            unmet_above = unmet
+            rank += 1
+        tiers = compiled.tiers
+        return Classification(
+            tiers[band].id,
+            tiers[rank].id,
+            rank,
+            tuple(reasons),
+            tuple(fired),
+            tuple(unmet_above) if rank > start else None,
+        )

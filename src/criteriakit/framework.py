@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import attrs
 
 from criteriakit.compiled import CompiledFramework
-from criteriakit.evaluation import evaluate_unit
+from criteriakit.evaluation import ScalarExecutor
 from criteriakit.extensions import Extensions
 from criteriakit.inputs import UnknownInputs
 from criteriakit.model.framework import FrameworkDefinition, pick_text
@@ -33,6 +33,11 @@ class Framework:
     source: str | None = None
     extensions: Extensions | None = attrs.field(default=None, repr=False)
     base: str | None = None
+    _executor: ScalarExecutor = attrs.field(init=False, repr=False)
+
+    @_executor.default
+    def _scalar_executor(self) -> ScalarExecutor:
+        return ScalarExecutor(self.compiled, self.fingerprint)
 
     @property
     def id(self) -> str:
@@ -94,8 +99,6 @@ class Framework:
         """
         extensions = self.extensions
         if extensions is None or not (extensions.input_validators or extensions.result_adjusters):
-            return evaluate_unit(self.compiled, self.fingerprint, values, unit, period)
+            return self._executor.evaluate(values, unit, period)
         extensions.check_inputs(self, values)
-        return extensions.adjust(
-            self, evaluate_unit(self.compiled, self.fingerprint, values, unit, period)
-        )
+        return extensions.adjust(self, self._executor.evaluate(values, unit, period))

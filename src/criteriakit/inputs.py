@@ -45,6 +45,14 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _number_text(number: float) -> str:
+    """Show a number as ``:g`` does; an int too large for a float is shown as it is."""
+    try:
+        return f"{number:g}"
+    except OverflowError:
+        return _shown(number)
+
+
 def _number(value: object, text: bool) -> float | int:
     if text and isinstance(value, str):
         cell = value.strip()
@@ -118,9 +126,9 @@ def _bounded(convert: Convert, lower: float | None, upper: float | None) -> Conv
         number = convert(value, text)
         assert isinstance(number, int | float)  # noqa: S101  numeric converters return numbers
         if lower is not None and number < lower:
-            raise _BadValue(f"{number:g} is below the minimum {lower:g}")
+            raise _BadValue(f"{_number_text(number)} is below the minimum {lower:g}")
         if upper is not None and number > upper:
-            raise _BadValue(f"{number:g} is above the maximum {upper:g}")
+            raise _BadValue(f"{_number_text(number)} is above the maximum {upper:g}")
         return number
 
     return check
@@ -212,11 +220,37 @@ def _converter_for(spec: Input) -> Convert:
     return _scalar(spec.type, spec.levels, spec.min, spec.max)
 
 
+_FINITE = 1.7976931348623157e308  # the largest float: bounds that no infinity passes
+_PLAIN_TYPES: dict[str, tuple[type, ...]] = {
+    "number": (int, float),
+    "integer": (int,),
+    "bool": (bool,),
+}
+
+
 @attrs.frozen
 class _Slot:
+    """One declared input: its converter and default, and the values accepted as they are.
+
+    A value whose type is exactly one of ``plain`` and which lies within ``lower .. upper`` is
+    what ``convert`` would return unchanged, so the checker takes it without the call; anything
+    else (a float for an integer, text, a list, a bad value) goes through ``convert``.
+    """
+
     name: str
     convert: Convert
     default: object
+    plain: tuple[type, ...] = ()
+    lower: float = -_FINITE
+    upper: float = _FINITE
+
+    @classmethod
+    def for_input(cls, name: str, spec: Input) -> _Slot:
+        """Build the slot of a declared input."""
+        plain = _PLAIN_TYPES.get(spec.type, ())
+        lower = -_FINITE if spec.min is None else max(spec.min, -_FINITE)
+        upper = _FINITE if spec.max is None else min(spec.max, _FINITE)
+        return cls(name, _converter_for(spec), spec.default, plain, lower, upper)
 
 
 @attrs.frozen
@@ -225,14 +259,20 @@ class InputChecker:
 
     slots: tuple[_Slot, ...]
     names: frozenset[str]
+    _plan: tuple[tuple[str, tuple[type, ...], float, float, _Slot], ...] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+
+    @_plan.default
+    def _unpacked(self) -> tuple[tuple[str, tuple[type, ...], float, float, _Slot], ...]:
+        return tuple((slot.name, slot.plain, slot.lower, slot.upper, slot) for slot in self.slots)
 
     @classmethod
     def for_inputs(cls, inputs: Mapping[str, Input]) -> InputChecker:
         """Build the checker for a framework's declared inputs."""
-        slots = tuple(
-            _Slot(name, _converter_for(spec), spec.default) for name, spec in inputs.items()
+        return cls(
+            tuple(_Slot.for_input(name, spec) for name, spec in inputs.items()), frozenset(inputs)
         )
-        return cls(slots, frozenset(inputs))
 
     def check(
         self,
@@ -250,17 +290,20 @@ class InputChecker:
         """
         values: dict[str, object] = {}
         problems: list[Problem] = []
-        for slot in self.slots:
-            value = raw.get(slot.name)
+        for name, plain, lower, upper, slot in self._plan:
+            value = raw.get(name)
+            if type(value) in plain and lower <= value <= upper:  # type: ignore[operator]
+                values[name] = value
+                continue
             if value is None or (text and isinstance(value, str) and not value.strip()):
                 if slot.default is not None:
-                    values[slot.name] = slot.default
+                    values[name] = slot.default
                 continue
             try:
-                values[slot.name] = slot.convert(value, text)
+                values[name] = slot.convert(value, text)
             except _BadValue as bad:
                 problems.append(
-                    Problem(bad.message, path=slot.name, row=row, hint=bad.hint, file=source)
+                    Problem(bad.message, path=name, row=row, hint=bad.hint, file=source)
                 )
         if unknown == "error" and not self.names.issuperset(raw):
             problems.extend(self._unknown(raw, row, source))

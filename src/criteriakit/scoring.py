@@ -6,19 +6,23 @@ functions:
 ``score(value, env)`` gives the points (or :class:`~criteriakit.expressions.Undefined`), and
 ``needed(points, env)`` gives the least demanding value that would earn at least those points,
 which "what it would take" uses. Threshold comparisons follow the expression language's
-tolerance rule, so a value that hand arithmetic puts on a bound reaches it.
+tolerance rule, so a value that hand arithmetic puts on a bound reaches it. Points are rounded
+with :func:`round_points`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+import math
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, Literal, cast
 
 import attrs
 
 from criteriakit.expressions import CompiledExpression, Undefined, approx_ge, approx_gt
+from criteriakit.expressions.tolerance import EXACT_ABOVE, RELATIVE_TOLERANCE
 
 __all__ = [
+    "SCORE_DIGITS",
     "Comparison",
     "CompiledScorer",
     "Needed",
@@ -26,13 +30,40 @@ __all__ = [
     "linear_scorer",
     "lookup_key",
     "lookup_scorer",
+    "round_points",
     "target_scorer",
     "threshold_scorer",
 ]
 
+SCORE_DIGITS = 9
+"""Scores and points are rounded to this many decimals, so float noise never shows or decides."""
+
+_SCALE = 10.0**SCORE_DIGITS
+_EXACT_RANGE = 2.0**40  # |value * _SCALE| below this: the product is off by under 2**-14
+_TIE_MARGIN = 0.4999  # ... so a product this far from a tie rounds like the exact one
+
 Env = Mapping[str, object]
 Comparison = Literal[">=", ">", "<=", "<", "=="]
 Needed = tuple[Any, Comparison, float]
+
+
+def round_points(value: float) -> float:
+    """Return ``round(value, SCORE_DIGITS)``: the same float, without its cost in most cases.
+
+    ``round`` goes through decimal text. For a float whose scaled value ``value * 1e9`` is below
+    2**40 in magnitude the scaled product is within 2**-14 of the exact one, so unless it lies
+    near a tie its nearest integer is the decimal rounding ``round`` makes, and dividing that
+    integer by 1e9 (one correctly rounded division) gives the float nearest that decimal, which
+    is what ``round`` returns. Zero results (their sign), ties, huge values, NaN, infinities and
+    ints take ``round`` itself.
+    """
+    if type(value) is float:
+        scaled = value * _SCALE
+        if -_EXACT_RANGE < scaled < _EXACT_RANGE:
+            nearest = round(scaled)
+            if nearest and -_TIE_MARGIN < scaled - nearest < _TIE_MARGIN:
+                return nearest / _SCALE
+    return round(value, SCORE_DIGITS)
 
 
 @attrs.frozen
@@ -42,10 +73,18 @@ class CompiledScorer:
     ``needed(points, env)`` returns ``(value, comparison, earned)``: an indicator value that
     compares so with ``value`` earns ``earned`` points, at least ``points``; ``None`` when no
     value earns that many.
+
+    ``value_only`` promises that both depend on the value (or points) alone, never on the other
+    inputs in ``env``, and always give the same answer for it. ``context``, when given, promises
+    that ``score`` depends on the value and on what ``context(env)`` returns alone (a target
+    scorer's target, say). The scalar executor then reuses an indicator's result between units
+    with the same value (and context).
     """
 
     score: Callable[[Any, Env], float | Undefined]
     needed: Callable[[float, Env], Needed | None]
+    value_only: bool = False
+    context: Callable[[Env], Hashable] | None = None
 
 
 def lookup_key(value: object) -> str:
@@ -75,7 +114,7 @@ def linear_scorer(zero_at: float, full_at: float, max_points: float) -> Compiled
         value = zero_at + span * (points / max_points)
         return (value, ">=" if span > 0 else "<=", points)
 
-    return CompiledScorer(score, needed)
+    return CompiledScorer(score, needed, value_only=True)
 
 
 def threshold_scorer(
@@ -92,6 +131,7 @@ def threshold_scorer(
     """
     steps = tuple(sorted(((bound, award * scale) for bound, award in bands), reverse=ascending))
     otherwise *= scale
+    window, quick = _within_window(steps, otherwise, ascending=ascending, inclusive=inclusive)
 
     def reaches(value: float, bound: float) -> bool:
         if ascending:
@@ -99,6 +139,8 @@ def threshold_scorer(
         return approx_ge(bound, value) if inclusive else approx_gt(bound, value)
 
     def score(value: float, _: Env) -> float:
+        if -window <= value <= window:
+            return quick(value)
         for bound, award in steps:
             if reaches(value, bound):
                 return award
@@ -113,21 +155,75 @@ def threshold_scorer(
             return (least, ">=" if inclusive else ">", award)
         return (least, "<=" if inclusive else "<", award)
 
-    return CompiledScorer(score, needed)
+    return CompiledScorer(score, needed, value_only=True)
+
+
+def _within_window(
+    steps: Sequence[tuple[float, float]], otherwise: float, *, ascending: bool, inclusive: bool
+) -> tuple[float, Callable[[float], float]]:
+    """Return ``(window, score)``: threshold scoring for values no larger than ``window``.
+
+    A comparison's tolerance depends on the larger magnitude of its operands; for a value no
+    larger than ``max(1, abs(bound))`` it is the bound's own, so for values within the smallest
+    of these (the window) every tolerance is known in advance and each comparison is the very
+    expression the tolerance helpers evaluate, with the tolerance (or the shifted bound, when
+    the value stands alone on one side) computed once. The window is NaN (no value is within)
+    when a bound is so large that comparisons with it are exact.
+    """
+    scales = [max(1.0, abs(bound)) for bound, _ in steps]
+    if not all(scale < EXACT_ABOVE for scale in scales):
+        return math.nan, lambda _: otherwise
+    window = min(scales)
+    tolerances = [
+        RELATIVE_TOLERANCE if scale <= 1.0 else RELATIVE_TOLERANCE * scale for scale in scales
+    ]
+    if ascending:
+        shifted = tuple(
+            (bound - tol if inclusive else bound + tol, award)
+            for (bound, award), tol in zip(steps, tolerances, strict=True)
+        )
+
+        def at_least(value: float) -> float:  # approx_ge(value, bound): value >= bound - tol
+            for lower, award in shifted:
+                if value >= lower:
+                    return award
+            return otherwise
+
+        def above(value: float) -> float:  # approx_gt(value, bound): value > bound + tol
+            for upper, award in shifted:
+                if value > upper:
+                    return award
+            return otherwise
+
+        return window, at_least if inclusive else above
+    toleranced = tuple(
+        (bound, tol, award) for (bound, award), tol in zip(steps, tolerances, strict=True)
+    )
+
+    def at_most(value: float) -> float:  # approx_ge(bound, value): bound >= value - tol
+        for bound, tol, award in toleranced:
+            if bound >= value - tol:
+                return award
+        return otherwise
+
+    def below(value: float) -> float:  # approx_gt(bound, value): bound > value + tol
+        for bound, tol, award in toleranced:
+            if bound > value + tol:
+                return award
+        return otherwise
+
+    return window, at_most if inclusive else below
 
 
 def target_scorer(target: float | CompiledExpression, max_points: float) -> CompiledScorer:
     """Score in proportion to ``value / target`` (a number or an expression), capped."""
-    shown = target.text if isinstance(target, CompiledExpression) else f"{target:g}"
-
-    def target_of(env: Env) -> float | Undefined:
-        if isinstance(target, CompiledExpression):
-            value: float | Undefined = target.evaluate(env)  # type: ignore[assignment]
-            return value
-        return target
+    if not isinstance(target, CompiledExpression):
+        return _fixed_target_scorer(target, max_points)
+    shown = target.text
+    goal_of = target.evaluate
 
     def score(value: float, env: Env) -> float | Undefined:
-        goal = target_of(env)
+        goal = cast("float | Undefined", goal_of(env))
         if isinstance(goal, Undefined):
             return goal
         if goal == 0:
@@ -140,12 +236,38 @@ def target_scorer(target: float | CompiledExpression, max_points: float) -> Comp
         return max_points * fraction
 
     def needed(points: float, env: Env) -> Needed | None:
-        goal = target_of(env)
+        goal = cast("float | Undefined", goal_of(env))
         if isinstance(goal, Undefined) or goal <= 0 or points > max_points:
             return None
         return (goal * points / max_points, ">=", points)
 
-    return CompiledScorer(score, needed)
+    def context(env: Env) -> Hashable:
+        goal = goal_of(env)
+        return goal.__class__, goal  # 1 and 1.0 are equal, but may not divide alike
+
+    return CompiledScorer(score, needed, context=context)
+
+
+def _fixed_target_scorer(goal: float, max_points: float) -> CompiledScorer:
+    """Score in proportion to ``value / goal`` for a fixed goal: points depend on the value alone."""
+    zero = Undefined("division-by-zero", f"target '{goal:g}' is zero")
+
+    def score(value: float, _: Env) -> float | Undefined:
+        if goal == 0:
+            return zero
+        fraction = value / goal
+        if fraction >= 1.0:
+            return max_points
+        if fraction <= 0.0:
+            return 0.0
+        return max_points * fraction
+
+    def needed(points: float, _: Env) -> Needed | None:
+        if goal <= 0 or points > max_points:
+            return None
+        return (goal * points / max_points, ">=", points)
+
+    return CompiledScorer(score, needed, value_only=True)
 
 
 def boolean_scorer(max_points: float) -> CompiledScorer:
@@ -157,7 +279,7 @@ def boolean_scorer(max_points: float) -> CompiledScorer:
     def needed(points: float, _: Env) -> Needed | None:
         return None if points > max_points else (True, "==", max_points)
 
-    return CompiledScorer(score, needed)
+    return CompiledScorer(score, needed, value_only=True)
 
 
 def lookup_scorer(
@@ -177,4 +299,4 @@ def lookup_scorer(
         award, key = min(reaching, key=lambda pair: pair[0])
         return (parse_key(key), "==", award)
 
-    return CompiledScorer(score, needed)
+    return CompiledScorer(score, needed, value_only=True)

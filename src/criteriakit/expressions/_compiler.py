@@ -88,8 +88,10 @@ def compile_tree(tree: TypedNode, text: str, *, fold: bool = True) -> Callable[[
     """Compile ``tree`` (checked from ``text``) to ``evaluate(env) -> value | Undefined``.
 
     ``fold=False`` turns off constant folding and constant-operand specialisation; results are
-    the same either way (tests compare both).
+    the same either way (tests compare both). An expression that is one input reads it directly.
     """
+    if isinstance(tree, InputRef):
+        return _read_input(tree.name)
     code = _Compiler(text, fold=fold).compile(tree)
     if code.constant:
         value = code.value
@@ -292,6 +294,17 @@ class _Compiler:
 
 
 # --- names ---------------------------------------------------------------------------------
+
+
+def _read_input(name: str) -> Callable[[_Env], object]:
+    """Return ``evaluate(env)`` for an expression that is just the input ``name``."""
+    missing = Undefined("missing", f"input '{name}' is missing")
+
+    def read_input(env: _Env) -> object:
+        value = env.get(name)
+        return missing if value is None else value
+
+    return read_input
 
 
 def _input(name: str) -> _Fn:
