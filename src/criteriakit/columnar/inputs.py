@@ -11,6 +11,7 @@ the problems read exactly as the scalar executor's, with row and column.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -94,17 +95,16 @@ def _from_typed(kind: str, raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 def _within(spec: Input | Field, value: pl.Expr) -> pl.Expr:
     """Return "the converted value is acceptable": finite, within bounds, a known level."""
-    ok = pl.lit(value=True)
     if spec.type in {"number", "integer"}:
-        if spec.type == "number":
-            ok = value.is_finite()
-        if spec.min is not None:
-            ok &= value >= spec.min
-        if spec.max is not None:
-            ok &= value <= spec.max
-    elif spec.type == "level":
-        ok = value.is_in(list(spec.levels or ()))
-    return ok
+        low = -math.inf if spec.min is None else spec.min
+        high = math.inf if spec.max is None else spec.max
+        ok = value.is_between(low, high)  # false for NaN
+        if spec.type == "number" and not (math.isfinite(low) and math.isfinite(high)):
+            ok &= value.is_finite()
+        return ok
+    if spec.type == "level":
+        return value.is_in(list(spec.levels or ()))
+    return pl.lit(value=True)
 
 
 def _scalar_input(
@@ -115,11 +115,11 @@ def _scalar_input(
         if text and dtype == pl.String
         else _from_typed(spec.type, raw, dtype)
     )
-    given = (
-        raw.is_not_null() & (raw.cast(pl.String).str.strip_chars() != "")
-        if text
-        else raw.is_not_null()
-    )
+    if not (text and dtype == pl.String):
+        # typed: null exactly where the raw value is (or its type does not fit: flagged)
+        fits = converted.is_not_null() | raw.is_null()
+        return converted, ~(fits & _within(spec, converted).fill_null(value=True))
+    given = raw.is_not_null() & (raw.str.strip_chars() != "")
     bad = given & (converted.is_null() | ~_within(spec, converted).fill_null(value=False))
     return pl.when(given).then(converted), bad
 
