@@ -230,6 +230,10 @@ def evaluate_lazy(
             lazy.with_columns((~pl.col("_blocked")).alias("_evaluable")),
             columns=quota_columns,
         )
+    kept = list(definition.inputs) if keep_inputs is True else list(keep_inputs or ())
+    flags = [f"_fail{ordinal}" for ordinal in range(len(compiled.indicators))]
+    flags += ["_rule_fail", "_gate_fail", _BAD]
+    lazy = lazy.select(*_output(framework, has_parent=has_parent, keep_inputs=kept), *flags)
     try:
         result = lazy.collect()
     except pl.exceptions.PolarsError as error:
@@ -240,8 +244,7 @@ def evaluate_lazy(
     if result[_BAD].any():
         report_bad_rows(framework, raw, checks, text=text, unit_column=unit_column, source=source)
     _raise_failures(framework, result)
-    kept = list(definition.inputs) if keep_inputs is True else list(keep_inputs or ())
-    return _output(framework, result, has_parent=has_parent, keep_inputs=kept)
+    return result.drop(flags)
 
 
 def evaluate_frame(
@@ -463,16 +466,15 @@ def _raise_failures(framework: Framework, result: pl.DataFrame) -> None:
         raise EvaluationError(message, unit=unit, subject=subject)
 
 
-def _output(
-    framework: Framework, result: pl.DataFrame, *, has_parent: bool, keep_inputs: Sequence[str]
-) -> pl.DataFrame:
+def _output(framework: Framework, *, has_parent: bool, keep_inputs: Sequence[str]) -> list[pl.Expr]:
+    """Return the columns of the result table."""
     compiled = framework.compiled
     tiers = [tier.id for tier in compiled.tiers]
     blocked = pl.col("_blocked")
     keys = [pl.col(UNIT)]
     if has_parent:
         keys.append(pl.col(PARENT))
-    return result.select(
+    return [
         *keys,
         (~blocked).alias("evaluable"),
         pl.when(~blocked).then(pl.col("_score")).alias("score"),
@@ -484,7 +486,7 @@ def _output(
         .alias("reasons"),
         *(pl.col(f"criterion:{c.id}").round(SCORE_DIGITS) for c in compiled.criteria),
         *(pl.col(name) for name in keep_inputs),
-    )
+    ]
 
 
 def _tier_names(rank: pl.Expr, tiers: Sequence[str]) -> pl.Expr:
