@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from criteriakit.columnar import MAX_SIZE, ColumnarUnsupported, ColumnExpression, compile_columnar
 from criteriakit.columnar.aggregates import with_aggregates
+from criteriakit.columnar.expressions import KINDS
 from criteriakit.errors import CriteriaKitError
 from criteriakit.expressions import (
     BOOL,
@@ -89,7 +90,8 @@ def run(compiled, native):
         .select("_value", "_undefined")
         .collect()
     )
-    return list(zip(result["_value"].to_list(), result["_undefined"].to_list(), strict=True))
+    kinds = [KINDS.get(code) for code in result["_undefined"].to_list()]
+    return list(zip(result["_value"].to_list(), kinds, strict=True))
 
 
 def same(expected, actual, kind) -> bool:

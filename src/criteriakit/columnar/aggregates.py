@@ -26,15 +26,19 @@ from typing import Literal
 import narwhals.stable.v2 as nw
 import polars as pl
 
-from criteriakit.columnar.expressions import AggregateColumns, FunctionColumns, item_column
+from criteriakit.columnar.expressions import (
+    NO_KIND,
+    AggregateColumns,
+    FunctionColumns,
+    item_column,
+    kind_code,
+)
 
 __all__ = ["Combine", "finish", "item_frame", "partial_columns", "partials", "with_aggregates"]
 
 Combine = Literal["sum", "min", "max"]
 """How partial columns of one owner combine across partitions."""
 
-_KINDS = ("missing", "division-by-zero", "empty")
-_CODES = {kind: code for code, kind in enumerate(_KINDS, start=1)}
 _PACK = 4
 
 
@@ -125,7 +129,7 @@ def _partial_expressions(aggregate: AggregateColumns, order: str) -> list[pl.Exp
         if part == "u":
             # only the (usually few) undefined items: their order and kind packed, the least
             found = ~defined
-            code = kind.filter(found).replace_strict(_CODES, default=None, return_dtype=pl.Int64)
+            code = kind.filter(found).cast(pl.Int64)
             parts[part] = (pl.col(order).filter(found).cast(pl.Int64) * _PACK + code).min()
         elif part == "t":
             parts[part] = (value & defined).sum().cast(pl.Int64)
@@ -157,13 +161,10 @@ def finish(aggregate: AggregateColumns) -> list[pl.Expr]:
         return pl.col(f"{name}#{suffix}")
 
     count = part("n").fill_null(0)
-    undefined: pl.Expr = pl.lit(None, pl.String)
+    undefined: pl.Expr = NO_KIND
     if aggregate.item is not None:
-        kinds = (part("u") % _PACK).replace_strict(
-            {code: kind for kind, code in _CODES.items()}, default=None, return_dtype=pl.String
-        )
-        undefined = kinds
-    empty = pl.lit("empty", pl.String)
+        undefined = (part("u") % _PACK).cast(pl.Int8)
+    empty = kind_code("empty")
     function = aggregate.function
     value: pl.Expr
     if function == "count":
@@ -174,11 +175,11 @@ def finish(aggregate: AggregateColumns) -> list[pl.Expr]:
     elif function == "any":
         holds = part("t").fill_null(0) > 0
         value = holds
-        undefined = pl.when(holds).then(pl.lit(None, pl.String)).otherwise(undefined)
+        undefined = pl.when(holds).then(NO_KIND).otherwise(undefined)
     elif function == "all":
         fails = part("f").fill_null(0) > 0
         value = ~fails
-        undefined = pl.when(fails).then(pl.lit(None, pl.String)).otherwise(undefined)
+        undefined = pl.when(fails).then(NO_KIND).otherwise(undefined)
     elif function == "sum":
         value = part("s").fill_null(0 if aggregate.integer else 0.0)
     elif function == "avg":

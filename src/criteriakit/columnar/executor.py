@@ -20,12 +20,14 @@ import polars as pl
 
 from criteriakit.columnar.aggregates import with_aggregates
 from criteriakit.columnar.expressions import (
+    KIND_CODES,
     AggregateColumns,
     ColumnarFunction,
     ColumnarUnsupported,
     ColumnExpression,
     FunctionColumns,
     compile_columnar,
+    kind_code,
 )
 from criteriakit.columnar.fallback import (
     KIND,
@@ -82,7 +84,7 @@ def _all(flags: Sequence[pl.Expr]) -> pl.Expr:
 def _action(kind: pl.Expr, on_missing: PolicyAction, on_division: PolicyAction) -> pl.Expr:
     """Return the policy action for each row's undefined kind (null where defined)."""
     return (
-        pl.when(kind == "missing")
+        pl.when(kind == KIND_CODES["missing"])
         .then(pl.lit(on_missing))
         .when(~kind.is_null())
         .then(pl.lit(on_division))
@@ -231,9 +233,9 @@ def evaluate_lazy(
             columns=quota_columns,
         )
     kept = list(definition.inputs) if keep_inputs is True else list(keep_inputs or ())
-    flags = [f"_fail{ordinal}" for ordinal in range(len(compiled.indicators))]
-    flags += ["_rule_fail", "_gate_fail", _BAD]
-    lazy = lazy.select(*_output(framework, has_parent=has_parent, keep_inputs=kept), *flags)
+    flag_columns = [f"_fail{ordinal}" for ordinal in range(len(compiled.indicators))]
+    flag_columns += ["_rule_fail", "_gate_fail", _BAD]
+    lazy = lazy.select(*_output(framework, has_parent=has_parent, keep_inputs=kept), *flag_columns)
     try:
         result = lazy.collect()
     except pl.exceptions.PolarsError as error:
@@ -244,7 +246,7 @@ def evaluate_lazy(
     if result[_BAD].any():
         report_bad_rows(framework, raw, checks, text=text, unit_column=unit_column, source=source)
     _raise_failures(framework, result)
-    return result.drop(flags)
+    return result.drop(flag_columns)
 
 
 def evaluate_frame(
@@ -356,7 +358,7 @@ def _share_points(share: str, maximum: float) -> tuple[pl.Expr, pl.Expr]:
     value = pl.col(share)
     finite = value.is_finite().fill_null(value=False)
     points = pl.when(finite).then(value.clip(0.0, 1.0) * maximum)
-    return points, pl.when(~finite).then(pl.lit("division-by-zero"))
+    return points, pl.when(~finite).then(kind_code("division-by-zero"))
 
 
 def _score(

@@ -10,7 +10,8 @@ literals and broadcast like any Polars literal (use ``with_columns``).
 
 ``value`` is null exactly where the scalar evaluator returns an
 :class:`~criteriakit.expressions.Undefined`, and ``undefined`` then holds its kind
-(``"missing"``, ``"division-by-zero"`` or ``"empty"``): the first undefined operand's kind,
+as a small integer (:data:`KIND_CODES`: ``"missing"``, ``"division-by-zero"`` or ``"empty"``):
+the first undefined operand's kind,
 ``and``/``or`` three-valued, ``if`` lazy, numbers compared with the tolerance of
 :mod:`criteriakit.expressions.tolerance` and NaN compared as Python floats do.
 
@@ -79,7 +80,10 @@ from criteriakit.expressions.types import (
 from criteriakit.expressions.undefined import UndefinedKind
 
 __all__ = [
+    "KINDS",
+    "KIND_CODES",
     "MAX_SIZE",
+    "NO_KIND",
     "AggregateColumns",
     "ColumnExpression",
     "ColumnarFunction",
@@ -87,7 +91,20 @@ __all__ = [
     "FunctionColumns",
     "compile_columnar",
     "item_column",
+    "kind_code",
 ]
+
+KIND_CODES: dict[UndefinedKind, int] = {"missing": 1, "division-by-zero": 2, "empty": 3}
+"""The codes of the kinds of undefined values in ``undefined`` columns (Int8; null: defined)."""
+KINDS: dict[int, UndefinedKind] = {code: kind for kind, code in KIND_CODES.items()}
+NO_KIND = pl.lit(None, pl.Int8)
+"""The ``undefined`` of an expression that is never undefined."""
+
+
+def kind_code(kind: UndefinedKind) -> pl.Expr:
+    """Return the literal code of ``kind`` for ``undefined`` columns."""
+    return pl.lit(KIND_CODES[kind], pl.Int8)
+
 
 MAX_SIZE = 100_000
 """The largest estimated size (operations written out) of an expression run as columns."""
@@ -131,8 +148,8 @@ class ColumnExpression:
 
     ``value`` is null where the scalar evaluator returns an
     :class:`~criteriakit.expressions.Undefined`; ``undefined`` is a string expression, null
-    where the value is defined, else the kind: ``"missing"``, ``"division-by-zero"`` or
-    ``"empty"``.
+    where the value is defined, else the kind's code in :data:`KIND_CODES` (``"missing"``,
+    ``"division-by-zero"`` or ``"empty"``).
     """
 
     value: pl.Expr
@@ -216,7 +233,7 @@ def compile_columnar(
         raise compiler.unsupported(
             compiled.tree, f"it would take over {MAX_SIZE:,} column operations"
         )
-    undefined = column.undefined if column.undefined is not None else pl.lit(None, pl.String())
+    undefined = column.undefined if column.undefined is not None else NO_KIND
     return ColumnExpression(column.value, undefined, tuple(compiler.requests))
 
 
@@ -246,7 +263,7 @@ def _dtype(kind: ExprType) -> pl.DataType:
 
 
 def _kind(kind: UndefinedKind, where: pl.Expr) -> pl.Expr:
-    return pl.when(where).then(pl.lit(kind, pl.String()))
+    return pl.when(where).then(kind_code(kind))
 
 
 def _first(*undefined: pl.Expr | None) -> pl.Expr | None:
@@ -373,7 +390,7 @@ class _Compiler:
         dtype = _dtype(node.type)
         floating = node.type == NUMBER
         if self._columns is not None and node.name not in self._columns:
-            return _Column(pl.lit(None, dtype), pl.lit("missing", pl.String()), floating, 1)
+            return _Column(pl.lit(None, dtype), kind_code("missing"), floating, 1)
         self.reads.add(node.name)
         column = pl.col(node.name)
         missing = _kind("missing", column.is_null())
@@ -435,7 +452,7 @@ class _Compiler:
         value = pl.when(chosen).then(then.value).otherwise(pl.when(~chosen).then(otherwise.value))
         branch = None
         if then.undefined is not None or otherwise.undefined is not None:
-            none = pl.lit(None, pl.String())
+            none = NO_KIND
             branch = (
                 pl.when(chosen)
                 .then(none if then.undefined is None else then.undefined)
@@ -491,9 +508,7 @@ class _Compiler:
         item = None
         if node.item is not None:
             compiled = items.compile(node.item)
-            undefined = (
-                compiled.undefined if compiled.undefined is not None else pl.lit(None, pl.String())
-            )
+            undefined = compiled.undefined if compiled.undefined is not None else NO_KIND
             item = ColumnExpression(compiled.value, undefined, tuple(items.requests))
         own = item_column(node.level, None)
         carry = sorted(

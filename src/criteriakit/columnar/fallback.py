@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from criteriakit.columnar.expressions import KIND_CODES
 from criteriakit.expressions import CompiledExpression, Undefined
 from criteriakit.extensions import Weighting
 from criteriakit.scoring import CompiledScorer
@@ -45,16 +46,16 @@ def _by_rows(
     columns: Sequence[str], dtype: pl.DataType, compute: Callable[[dict[str, Any]], object]
 ) -> pl.Expr:
     """Return a struct column of (value, kind) computed by ``compute`` from each row's columns."""
-    schema = {VALUE: dtype, KIND: pl.String()}
+    schema = {VALUE: dtype, KIND: pl.Int8()}
 
     def run(batch: pl.Series) -> pl.Series:
         values: list[object] = []
-        kinds: list[str | None] = []
+        kinds: list[int | None] = []
         for row in batch.to_list():
             result = compute(row)
             if isinstance(result, Undefined):
                 values.append(None)
-                kinds.append(result.kind)
+                kinds.append(KIND_CODES[result.kind])
             else:
                 values.append(result)
                 kinds.append(None)

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from criteriakit.columnar.expressions import ColumnarUnsupported, ColumnExpression
+from criteriakit.columnar.expressions import (
+    NO_KIND,
+    ColumnarUnsupported,
+    ColumnExpression,
+    kind_code,
+)
 from criteriakit.compiled import CompiledIndicator
 from criteriakit.expressions import RELATIVE_TOLERANCE
 from criteriakit.model.scorers import (
@@ -93,8 +98,8 @@ def _target(
         pl.when(~goal.undefined.is_null())
         .then(goal.undefined)
         .when(zero)
-        .then(pl.lit("division-by-zero"))
-        .otherwise(pl.lit(None, pl.String))
+        .then(kind_code("division-by-zero"))
+        .otherwise(NO_KIND)
     )
     return points, undefined
 
