@@ -22,12 +22,12 @@ from criteriakit.columnar.aggregates import with_aggregates
 from criteriakit.columnar.expressions import (
     KIND_CODES,
     AggregateColumns,
-    ColumnarFunction,
     ColumnarUnsupported,
     ColumnExpression,
     FunctionColumns,
     compile_columnar,
     kind_code,
+    plugin_builders,
 )
 from criteriakit.columnar.fallback import (
     KIND,
@@ -105,11 +105,6 @@ class _Columns:
         return [each for expression in self.expressions.values() for each in expression.aggregates]
 
 
-def _builders(framework: Framework) -> dict[str, ColumnarFunction]:
-    functions = framework.extensions.functions if framework.extensions else {}
-    return {name: spec.columnar for name, spec in functions.items() if spec.columnar is not None}
-
-
 def _target(framework: Framework, indicator: Indicator) -> CompiledExpression | None:
     spec = indicator.scorer
     if not isinstance(spec, TargetScorer) or not isinstance(spec.target, str):
@@ -138,7 +133,7 @@ def _expressions(framework: Framework) -> list[tuple[str, str, CompiledExpressio
 
 
 def _compile(framework: Framework, inputs: Sequence[str]) -> _Columns:
-    builders = _builders(framework)
+    builders = plugin_builders(framework.extensions)
     expressions: dict[str, ColumnExpression] = {}
     by_rows: dict[str, pl.Expr] = {}
     for key, what, expression in _expressions(framework):
@@ -310,9 +305,9 @@ def _points(
     points: list[pl.Expr] = []
     by_rows: list[tuple[int, Indicator]] = []
     for ordinal, (indicator, spec) in enumerate(zip(compiled.indicators, specs, strict=True)):
-        target = plan.expressions.get(f"t{ordinal}") if f"t{ordinal}" in plan.expressions else None
-        if target is None and f"t{ordinal}" in plan.by_rows:
-            target = _column(plan, f"t{ordinal}")
+        key = f"t{ordinal}"
+        has_target = key in plan.expressions or key in plan.by_rows
+        target = _column(plan, key) if has_target else None
         try:
             raw, extra = column_points(
                 indicator,
@@ -407,7 +402,7 @@ def _score(
         pl.lit(0.0), *(pl.col(f"_max:{c.id}") for c in compiled.criteria)
     )
     frame = frame.with_columns(
-        _total(framework, frame, scored_max).round(SCORE_DIGITS).alias("_score")
+        _total(framework, scored_max).round(SCORE_DIGITS).alias("_score")
         if compiled.weighting.name in {"sum", "geometric"}
         else pl.lit(0.0).alias("_score"),
         (_any(blocked) | (scored_max <= 1e-12)).alias("_blocked"),
@@ -432,9 +427,8 @@ def _score(
     return frame
 
 
-def _total(framework: Framework, frame: pl.LazyFrame, scored_max: pl.Expr) -> pl.Expr:
+def _total(framework: Framework, scored_max: pl.Expr) -> pl.Expr:
     """Return the total by the built-in weightings, as the scalar ``combine`` computes it."""
-    del frame
     compiled = framework.compiled
     max_score = framework.definition.max_score
     scores = [pl.col(f"criterion:{c.id}") for c in compiled.criteria]

@@ -78,6 +78,7 @@ from criteriakit.expressions.types import (
     ScalarType,
 )
 from criteriakit.expressions.undefined import UndefinedKind
+from criteriakit.extensions import Extensions
 
 __all__ = [
     "KINDS",
@@ -92,6 +93,7 @@ __all__ = [
     "compile_columnar",
     "item_column",
     "kind_code",
+    "plugin_builders",
 ]
 
 KIND_CODES: dict[UndefinedKind, int] = {"missing": 1, "division-by-zero": 2, "empty": 3}
@@ -193,6 +195,12 @@ class FunctionColumns:
     builder: ColumnarFunction
     args: tuple[pl.Expr, ...]
     dtype: pl.DataType
+
+
+def plugin_builders(extensions: Extensions | None) -> dict[str, ColumnarFunction]:
+    """Return the columnar builders of the plugin functions in ``extensions``, by name."""
+    functions = extensions.functions if extensions is not None else {}
+    return {name: spec.columnar for name, spec in functions.items() if spec.columnar is not None}
 
 
 def item_column(level: int, field: str | None) -> str:

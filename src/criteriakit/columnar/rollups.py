@@ -29,6 +29,7 @@ from criteriakit.columnar.expressions import (
     FunctionColumns,
     compile_columnar,
     item_column,
+    plugin_builders,
 )
 from criteriakit.columnar.frames import open_frame
 from criteriakit.columnar.inputs import input_dtype
@@ -59,9 +60,9 @@ def _children(framework: Framework) -> CompiledChildren:
 
 
 def _plan(framework: Framework) -> list[tuple[str, ColumnExpression]]:
+    """Return each roll-up input and its expression compiled over the children's records."""
     children = _children(framework)
-    functions = framework.extensions.functions if framework.extensions else {}
-    builders = {name: spec.columnar for name, spec in functions.items() if spec.columnar}
+    builders = plugin_builders(framework.extensions)
     return [
         (
             name,
@@ -76,11 +77,11 @@ def _plan(framework: Framework) -> list[tuple[str, ColumnExpression]]:
     ]
 
 
-def _aggregates(framework: Framework) -> list[AggregateColumns]:
+def _aggregates(plan: list[tuple[str, ColumnExpression]]) -> list[AggregateColumns]:
     """Return the aggregates over the children (plugin functions around them run when finishing)."""
     return [
         each
-        for _, expression in _plan(framework)
+        for _, expression in plan
         for each in expression.aggregates
         if isinstance(each, AggregateColumns)
     ]
@@ -88,12 +89,14 @@ def _aggregates(framework: Framework) -> list[AggregateColumns]:
 
 def fields_read(framework: Framework) -> frozenset[str]:
     """Return the fields of the children's records that ``framework``'s roll-ups read."""
-    return frozenset(field for aggregate in _aggregates(framework) for field in aggregate.fields)
+    return frozenset(
+        field for aggregate in _aggregates(_plan(framework)) for field in aggregate.fields
+    )
 
 
 def partial_aggregations(framework: Framework) -> dict[str, Combine]:
     """Return each partial column of ``framework``'s roll-ups and how partitions combine it."""
-    return partial_columns(_aggregates(framework))
+    return partial_columns(_aggregates(_plan(framework)))
 
 
 def _partials(framework: Framework, children: pl.LazyFrame, parent_column: str) -> pl.LazyFrame:
@@ -112,7 +115,7 @@ def _partials(framework: Framework, children: pl.LazyFrame, parent_column: str) 
         pl.col(parent_column).cast(pl.String),
         *(pl.col(name).alias(item_column(1, name)) for name in fields if name in schema),
     ).with_row_index(_ORDER)
-    return partials(items, _aggregates(framework), parent_column, _ORDER)
+    return partials(items, _aggregates(_plan(framework)), parent_column, _ORDER)
 
 
 def rollup_partials(
@@ -136,7 +139,7 @@ def combine_partials(framework: Framework, partials: Any, *, parent_column: str 
 
 def _finished(framework: Framework, lazy: pl.LazyFrame, parent_column: str) -> pl.LazyFrame:
     plan = _plan(framework)
-    aggregates = _aggregates(framework)
+    aggregates = _aggregates(plan)
     lazy = lazy.with_columns(expr for aggregate in aggregates for expr in finish(aggregate))
     functions = [
         each
