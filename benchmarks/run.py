@@ -1,19 +1,21 @@
 """Run criteriakit's benchmarks and print one table (issue 5, item 5).
 
-Three workloads, each in its own module:
+Four workloads, each in its own module:
 
 - ``reference`` (reference_workload.py): 1,000,000 units x 20 indicators rolled up into 50,000
   groups; criteriakit's columnar executor against NumPy written by hand and the scalar executor;
 - ``weighted-sum`` (weighted_sum.py): 1,000,000 alternatives x 20 values, one weighted sum;
   criteriakit against scikit-criteria and pymcdm (each skipped when not installed);
 - ``rollup`` (rollup_members.py): 5,000,000 party members rolled up into their cells; time and
-  the peak memory of the process that does it.
+  the peak memory of the process that does it;
+- ``scalar`` (scalar_four_good.py): 20,000 ``vn.four-good-cell`` units through the scalar
+  executor with full explanations, against the same rules written by hand in Python.
 
 Every line says whether its implementations agree (tiers equal, scores within 1e-9) and whether
 its target is met. Times are wall-clock, best of a few runs, on whatever else the machine is
 doing: run it on a quiet machine for figures to quote.
 
-Run: python benchmarks/run.py [--quick] [--only reference|weighted-sum|rollup ...]
+Run: python benchmarks/run.py [--quick] [--only reference|weighted-sum|rollup|scalar ...]
 (with ``pip install -e .[bench]``, or PYTHONPATH=src).
 """
 
@@ -31,6 +33,7 @@ import numpy as np
 import polars as pl
 import reference_workload
 import rollup_members
+import scalar_four_good
 import weighted_sum
 from harness import Row, table
 
@@ -46,6 +49,7 @@ class Sizes:
     sample_groups: int
     alternatives: int
     members: int
+    scalar_units: int
     repeats: int
 
 
@@ -55,10 +59,17 @@ FULL = Sizes(
     sample_groups=1_000,
     alternatives=1_000_000,
     members=5_000_000,
+    scalar_units=20_000,
     repeats=3,
 )
 QUICK = Sizes(
-    units=50_000, groups=2_500, sample_groups=100, alternatives=50_000, members=100_000, repeats=2
+    units=50_000,
+    groups=2_500,
+    sample_groups=100,
+    alternatives=50_000,
+    members=100_000,
+    scalar_units=5_000,
+    repeats=2,
 )
 
 WORKLOADS: dict[str, Callable[[Sizes], list[Row]]] = {
@@ -67,6 +78,7 @@ WORKLOADS: dict[str, Callable[[Sizes], list[Row]]] = {
     ),
     "weighted-sum": lambda sizes: weighted_sum.run(sizes.alternatives, sizes.repeats),
     "rollup": lambda sizes: rollup_members.run(sizes.members),
+    "scalar": lambda sizes: scalar_four_good.run(sizes.scalar_units, sizes.repeats),
 }
 
 

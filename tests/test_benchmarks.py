@@ -20,7 +20,13 @@ import run  # noqa: E402
 import weighted_sum  # noqa: E402
 
 TINY = run.Sizes(
-    units=2_000, groups=100, sample_groups=10, alternatives=2_000, members=2_000, repeats=1
+    units=2_000,
+    groups=100,
+    sample_groups=10,
+    alternatives=2_000,
+    members=2_000,
+    scalar_units=500,
+    repeats=1,
 )
 
 
@@ -31,7 +37,12 @@ def test_every_workload_runs_and_its_implementations_agree(monkeypatch, capsys):
     run.main(["--quick"])
     printed = capsys.readouterr().out
     lines = [line for line in printed.splitlines() if line.startswith("| ")]
-    for workload in ("reference", "weighted sum", "member → cell roll-up"):
+    for workload in (
+        "reference",
+        "weighted sum",
+        "member → cell roll-up",
+        "scalar, vn.four-good-cell",
+    ):
         assert any(line.startswith(f"| {workload} ") for line in lines), printed
     for library, shown in (("skcriteria", "scikit-criteria"), ("pymcdm", "pymcdm")):
         if weighted_sum.installed(library):
