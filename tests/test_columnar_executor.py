@@ -129,6 +129,20 @@ def test_a_score_exactly_on_90_reaches_excellent_in_columns():
     assert result[1:4] == (90.0, "excellent", "excellent")
 
 
+def test_ids_repeated_among_valid_rows_are_refused_by_row():
+    framework = criteriakit.load_framework(CELL)
+    frame = pl.read_csv(ROOT / "examples" / "four-good" / "cells.csv")
+    truthy = {"yes": True, "no": False}
+    bools = [name for name, spec in framework.definition.inputs.items() if spec.type == "bool"]
+    frame = frame.with_columns(pl.col(name).replace_strict(truthy) for name in bools)
+    assert evaluate_frame(framework, frame).height == frame.height  # valid: no false alarm
+    first = frame["id"][0]
+    third = pl.int_range(pl.len()) == 2
+    repeated = frame.with_columns(pl.when(third).then(pl.lit(first)).otherwise("id").alias("id"))
+    with pytest.raises(criteriakit.DataError, match=rf"row 3: .*unit id '{first}' repeats row 1"):
+        evaluate_frame(framework, repeated)
+
+
 def test_policy_fail_raises_like_the_scalar_executor():
     framework = criteriakit.load_framework(CELL)
     with pytest.raises(criteriakit.EvaluationError, match=r"unit 'c': indicator 1\.1"):

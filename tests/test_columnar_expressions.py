@@ -182,6 +182,14 @@ CASES = [
     ("lv == lv2", {"lv": "fair"}, missing("missing")),
     ('lv == "good"', {"lv": "unknown"}, (False, None)),
     ("lv != lv2", {"lv": "unknown", "lv2": "good"}, (False, None)),
+    # against a constant level: the names that compare true
+    ('"poor" == lv', {"lv": "poor"}, (True, None)),
+    ('lv != "fair"', {"lv": "good"}, (True, None)),
+    ('lv != "fair"', {"lv": "unknown"}, (False, None)),
+    ('lv > "good"', {"lv": "good"}, (False, None)),
+    ('"poor" > lv', {"lv": "poor"}, (False, None)),
+    ('"good" >= lv', {"lv": "poor"}, (True, None)),
+    ('lv <= "fair"', {}, missing("missing")),
     # three-valued logic: the first undefined operand's kind
     ("not p", {"p": True}, (False, None)),
     ("not p", {}, missing("missing")),

@@ -127,10 +127,9 @@ def _partial_expressions(aggregate: AggregateColumns, order: str) -> list[pl.Exp
     parts: dict[str, pl.Expr] = {"n": pl.len().cast(pl.Int64)}
     for part in _parts(aggregate):
         if part == "u":
-            # only the (usually few) undefined items: their order and kind packed, the least
-            found = ~defined
-            code = kind.filter(found).cast(pl.Int64)
-            parts[part] = (pl.col(order).filter(found).cast(pl.Int64) * _PACK + code).min()
+            # the undefined items' order and kind packed, the least (null elsewhere: skipped)
+            packed = pl.col(order).cast(pl.Int64) * _PACK + kind.cast(pl.Int64)
+            parts[part] = packed.min()
         elif part == "t":
             parts[part] = (value & defined).sum().cast(pl.Int64)
         elif part == "f":

@@ -42,6 +42,7 @@ from criteriakit.columnar.inputs import (
     ROW,
     check_columns,
     converted_inputs,
+    repeats,
     report_bad_rows,
     row_checks,
 )
@@ -81,15 +82,26 @@ def _all(flags: Sequence[pl.Expr]) -> pl.Expr:
     return pl.all_horizontal(pl.lit(value=True), *(flag.fill_null(value=True) for flag in flags))
 
 
-def _action(kind: pl.Expr, on_missing: PolicyAction, on_division: PolicyAction) -> pl.Expr:
-    """Return the policy action for each row's undefined kind (null where defined)."""
-    return (
-        pl.when(kind == KIND_CODES["missing"])
-        .then(pl.lit(on_missing))
-        .when(~kind.is_null())
-        .then(pl.lit(on_division))
-        .otherwise(pl.lit(None, pl.String))
-    )
+def _takes(
+    kind: pl.Expr,
+    on_missing: PolicyAction,
+    on_division: PolicyAction,
+    actions: Collection[PolicyAction],
+) -> pl.Expr:
+    """Return "the policy for this row's undefined kind is one of ``actions``" (false if defined).
+
+    The policies are known when the plan is built, so this is a test of the kind code alone:
+    no per-row action names to build and compare.
+    """
+    missing = on_missing in actions
+    division = on_division in actions
+    if missing and division:
+        return kind.is_not_null()
+    if missing:
+        return (kind == KIND_CODES["missing"]).fill_null(value=False)
+    if division:
+        return (kind != KIND_CODES["missing"]).fill_null(value=False)
+    return pl.lit(value=False)
 
 
 @attrs.frozen
@@ -238,7 +250,7 @@ def evaluate_lazy(
         report_bad_rows(framework, raw, checks, text=text, unit_column=unit_column, source=source)
         problem = Problem(f"the data could not be read: {error}", file=source)
         raise DataError([problem], source=source) from None
-    if result[_BAD].any():
+    if result[_BAD].any() or (has_unit and repeats(result[UNIT])):
         report_bad_rows(framework, raw, checks, text=text, unit_column=unit_column, source=source)
     _raise_failures(framework, result)
     return result.drop(flag_columns)
@@ -368,7 +380,7 @@ def _score(
     failures: list[pl.Expr] = []
     for ordinal, indicator in enumerate(compiled.indicators):
         kind = pl.col(f"_k{ordinal}")
-        action = _action(kind, indicator.on_missing, indicator.on_division)
+        policies = (kind, indicator.on_missing, indicator.on_division)
         points.append(
             pl.when(kind.is_null())
             .then(pl.col(f"_r{ordinal}"))
@@ -376,13 +388,13 @@ def _score(
             .alias(f"_p{ordinal}")
         )
         excluded.append(
-            pl.when(action == "exclude")
+            pl.when(_takes(*policies, ["exclude"]))
             .then(pl.lit(indicator.max_points))
             .otherwise(pl.lit(0.0))
             .alias(f"_x{ordinal}")
         )
-        blocked.append((action == "not-evaluable").fill_null(value=False))
-        failures.append((action == "fail").fill_null(value=False).alias(f"_fail{ordinal}"))
+        blocked.append(_takes(*policies, ["not-evaluable"]))
+        failures.append(_takes(*policies, ["fail"]).alias(f"_fail{ordinal}"))
     frame = frame.with_columns(*points, *excluded)
     criterion_scores = [
         pl.sum_horizontal(*(pl.col(f"_p{i}") for i in range(c.first, c.stop))).alias(
@@ -486,7 +498,11 @@ def _output(framework: Framework, *, has_parent: bool, keep_inputs: Sequence[str
 
 
 def _tier_names(rank: pl.Expr, tiers: Sequence[str]) -> pl.Expr:
-    names = rank.replace_strict(dict(enumerate(tiers)), default=None, return_dtype=pl.String)
+    """Return the names of the tiers ranked ``rank`` (0 = the best), null where not evaluable.
+
+    A rank is always a tier's, so the names are picked by position (far cheaper than a lookup).
+    """
+    names = pl.lit(pl.Series(list(tiers), dtype=pl.String)).gather(rank)
     return pl.when(~pl.col("_blocked")).then(names)
 
 
@@ -521,15 +537,15 @@ def _classify(framework: Framework, lazy: pl.LazyFrame, plan: _Columns) -> pl.La
     rule_fail: list[pl.Expr] = []
     blocked: list[pl.Expr] = [pl.col("_blocked")]
     for rule, condition in rules:
-        action = _action(condition.undefined, compiled.on_missing, compiled.on_division)
+        policies = (condition.undefined, compiled.on_missing, compiled.on_division)
         fired = condition.value.fill_null(value=False) & condition.undefined.is_null()
         caps.append(pl.when(fired).then(pl.lit(rule.rank)).otherwise(pl.lit(0)))
-        undefined = action.is_in(["zero", "exclude"]).fill_null(value=False)
+        undefined = _takes(*policies, ["zero", "exclude"])
         codes.append(
             pl.when(fired | undefined).then(pl.lit(rule.id)).otherwise(pl.lit(None, pl.String))
         )
-        rule_fail.append((action == "fail").fill_null(value=False))
-        blocked.append((action == "not-evaluable").fill_null(value=False))
+        rule_fail.append(_takes(*policies, ["fail"]))
+        blocked.append(_takes(*policies, ["not-evaluable"]))
     lazy = lazy.with_columns(
         band.alias("_band"),
         pl.max_horizontal(*caps).alias("_cap"),
@@ -553,12 +569,12 @@ def _classify(framework: Framework, lazy: pl.LazyFrame, plan: _Columns) -> pl.La
     for rank in range(last):
         checked = (pl.col("_start") <= rank) & (pl.col("_final") >= rank)
         for gate, condition in gates[rank]:
-            action = _action(condition.undefined, compiled.on_missing, compiled.on_division)
+            policies = (condition.undefined, compiled.on_missing, compiled.on_division)
             fails = ~condition.value.fill_null(value=False) | ~condition.undefined.is_null()
             failed = checked & (pl.col("_final") > rank) & fails
             codes.append(pl.when(failed).then(pl.lit(gate.id)).otherwise(pl.lit(None, pl.String)))
-            gate_fail.append(checked & (action == "fail").fill_null(value=False))
-            gate_blocked.append(checked & (action == "not-evaluable").fill_null(value=False))
+            gate_fail.append(checked & _takes(*policies, ["fail"]))
+            gate_blocked.append(checked & _takes(*policies, ["not-evaluable"]))
     reasons = pl.concat_str(codes, separator=";", ignore_nulls=True) if codes else pl.lit("")
     return lazy.with_columns(
         reasons.fill_null("").alias("_reasons"),

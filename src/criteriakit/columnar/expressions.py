@@ -40,6 +40,7 @@ beyond 2**53 they may round); sums of numbers use Polars' float sum, not the exa
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, NamedTuple, TypeAlias
 
@@ -128,6 +129,14 @@ _COMPARE: dict[ComparisonOperator, Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
     "<=": lambda a, b: a <= b,
     ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b,
+}
+_HOLDS: dict[ComparisonOperator, Callable[[int, int], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
 }
 _REDUCE: dict[str, Callable[[pl.Expr], pl.Expr]] = {
     "sum": lambda items: items.list.sum(),
@@ -329,10 +338,52 @@ def _chain(node: TypedNode, op: LogicalOperator) -> list[TypedNode]:
     return [node]
 
 
+def _ranks(kind: LevelType) -> dict[str, int]:
+    """Return the rank of each level name, greater is better (the first of duplicates)."""
+    return {level: -index for index, level in reversed(tuple(enumerate(kind.levels)))}
+
+
 def _rank(value: pl.Expr, kind: LevelType) -> pl.Expr:
-    """Map level names to ranks, greater is better (the first of duplicates); others to null."""
-    ranks = {level: -index for index, level in reversed(tuple(enumerate(kind.levels)))}
-    return value.replace_strict(ranks, default=None, return_dtype=pl.Int64())
+    """Map level names to ranks (see :func:`_ranks`); others to null."""
+    return value.replace_strict(_ranks(kind), default=None, return_dtype=pl.Int64())
+
+
+def _versus_level(
+    op: ComparisonOperator, value: pl.Expr, level: str, kind: LevelType, *, level_first: bool
+) -> pl.Expr:
+    """Compare level names with the constant ``level``: the names that compare true, listed.
+
+    The same as comparing ranks (a name off the scale, or a constant off it, is false), but a
+    test of membership in a few names instead of a lookup per row. Null where ``value`` is.
+    """
+    ranks = _ranks(kind)
+    bound = ranks.get(level)
+    holds = _HOLDS[op]
+    names = [
+        name
+        for name, rank in ranks.items()
+        if bound is not None and (holds(bound, rank) if level_first else holds(rank, bound))
+    ]
+    if not names:
+        return pl.when(value.is_not_null()).then(pl.lit(value=False))
+    return value == names[0] if len(names) == 1 else value.is_in(names)
+
+
+def _level_comparison(
+    node: Comparison, left: _Column, right: _Column, kind: LevelType
+) -> tuple[pl.Expr, int]:
+    """Compare level names by rank; return the value and how often it reads the operands.
+
+    A name off the scale is false, as in the scalar evaluator, not undefined.
+    """
+    if isinstance(node.right, Constant):
+        level = str(node.right.value)
+        return _versus_level(node.op, left.value, level, kind, level_first=False), 1
+    if isinstance(node.left, Constant):
+        level = str(node.left.value)
+        return _versus_level(node.op, right.value, level, kind, level_first=True), 1
+    ranks = _COMPARE[node.op](_rank(left.value, kind), _rank(right.value, kind))
+    return pl.when(_present([left, right])).then(ranks.fill_null(value=False)), 2
 
 
 class _Compiler:
@@ -425,10 +476,7 @@ class _Compiler:
         kind = node.left.type
         value: pl.Expr
         if isinstance(kind, LevelType):
-            # A name off the scale is false, as in the scalar evaluator, not undefined.
-            ranks = _COMPARE[node.op](_rank(left.value, kind), _rank(right.value, kind))
-            value = pl.when(_present([left, right])).then(ranks.fill_null(value=False))
-            uses = 2
+            value, uses = _level_comparison(node, left, right, kind)
         elif node.exact:
             value = _COMPARE[node.op](left.value, right.value)
             uses = 1

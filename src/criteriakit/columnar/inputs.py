@@ -31,6 +31,7 @@ __all__ = [
     "check_columns",
     "converted_inputs",
     "input_dtype",
+    "repeats",
     "report_bad_rows",
     "row_checks",
 ]
@@ -239,8 +240,9 @@ def check_columns(
 class RowChecks:
     """The flags of bad rows: bad ``values``, and bad unit ``ids`` (missing, empty, repeated).
 
-    ``quick`` is what the executor computes in its pass over the data: the value flags, and
-    repeated ids found by their hashes (fast; a collision only costs an exact look).
+    ``quick`` is what the executor computes per row in its pass over the data: the value flags
+    and missing or empty ids. Repeated ids are found after it, on the ids evaluated
+    (:func:`repeats`).
     """
 
     values: tuple[pl.Expr, ...]
@@ -256,10 +258,19 @@ def row_checks(flags: list[pl.Expr], schema: Collection[str], unit_column: str) 
         unit = pl.col(unit_column).cast(pl.String)
         empty = unit.is_null() | (unit.str.strip_chars() == "")
         ids = (empty, unit.is_duplicated() & unit.is_not_null())
-        repeated = unit.drop_nulls().hash().n_unique() != unit.drop_nulls().len()
-        quick += [empty, repeated]
+        quick.append(empty)
     bad = pl.any_horizontal(pl.lit(value=False), *quick).fill_null(value=True)
     return RowChecks(tuple(flags), ids, bad)
+
+
+def repeats(ids: pl.Series) -> bool:
+    """Return whether an id may repeat in ``ids`` (nulls aside), comparing their hashes.
+
+    Counting distinct hashes is much cheaper than distinct strings; a collision only costs
+    :func:`report_bad_rows` an exact look, which then finds no repeat.
+    """
+    given = ids.drop_nulls()
+    return bool(given.hash().n_unique() != given.len())
 
 
 def report_bad_rows(
@@ -273,8 +284,9 @@ def report_bad_rows(
 ) -> None:
     """Raise :class:`DataError` listing the flagged rows, with the scalar checker's messages.
 
-    ``lazy`` has :data:`ROW`; ``checks`` flag its bad rows. The executor flags bad rows within its one pass over the data and calls this only when a
-    row is flagged (or the engine could not read a value), so valid data are read once.
+    ``lazy`` has :data:`ROW`; ``checks`` flag its bad rows. The executor flags bad rows within
+    its one pass over the data and calls this only when a row is flagged, an id may repeat or
+    the engine could not read a value, so valid data are read once.
     """
     schema = lazy.collect_schema()
     declared = framework.definition.inputs
