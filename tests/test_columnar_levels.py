@@ -18,6 +18,7 @@ from criteriakit.columnar import (
     evaluate_frame,
     evaluate_levels_frame,
     finish_rollups,
+    frames,
     partial_aggregations,
     rollup_partials,
 )
@@ -143,6 +144,51 @@ def test_inputs_from_pandas_pyarrow_and_parquet_come_back_in_kind(registry, tmp_
     as_pandas = evaluate_frame(cell, typed.to_pandas())
     assert isinstance(as_pandas, pd.DataFrame)
     assert list(as_pandas["tier"]) == expected["tier"].to_list()
+
+
+def test_a_parquet_file_too_large_once_decoded_is_refused_before_it_is_read(
+    registry, tmp_path, monkeypatch
+):
+    pytest.importorskip("pyarrow")
+    cell = registry.get("vn.four-good-cell", "2024")
+    # a million equal rows: tens of kilobytes on disk, about 140 MB once decoded
+    path = tmp_path / "bomb.parquet"
+    CELLS.head(1).select(pl.all().repeat_by(1_000_000).explode()).write_parquet(path)
+    assert path.stat().st_size < 100_000
+    decoded = frames.decoded_size(path)
+    assert decoded is not None
+    assert 100_000_000 < decoded < 200_000_000
+    monkeypatch.setattr(frames, "machine_memory", lambda: 64 * 2**20)
+    read: list[object] = []
+    monkeypatch.setattr(pl, "scan_parquet", read.append)
+    with pytest.raises(criteriakit.DataError) as info:
+        evaluate_frame(cell, path)
+    (problem,) = info.value.problems
+    assert problem.file == str(path)
+    assert problem.message == (
+        f"the file's values would take about {decoded / 2**20:,.0f} MiB once decoded, "
+        "more than this machine's memory (64 MiB)"
+    )
+    assert problem.hint is not None
+    assert "Spark or Dask" in problem.hint
+    assert read == []  # refused from the metadata alone
+
+
+def test_parquet_files_that_fit_or_cannot_be_measured_are_read(registry, tmp_path, monkeypatch):
+    pytest.importorskip("pyarrow")
+    cell = registry.get("vn.four-good-cell", "2024")
+    path = tmp_path / "cells.parquet"
+    CELLS.write_parquet(path)
+    expected = evaluate_frame(cell, CELLS)
+    monkeypatch.setattr(frames, "machine_memory", lambda: 64 * 2**20)
+    assert evaluate_frame(cell, path).equals(expected)
+    monkeypatch.setattr(frames, "machine_memory", lambda: None)  # the system does not say
+    assert evaluate_frame(cell, path).equals(expected)
+    junk = tmp_path / "junk.parquet"
+    junk.write_bytes(b"PAR1 not really")
+    assert frames.decoded_size(junk) is None
+    with pytest.raises(criteriakit.DataError, match=r"junk\.parquet: cannot read the data"):
+        evaluate_frame(cell, junk)
 
 
 def test_bad_values_are_reported_by_row_and_column_as_the_scalar_reader_does(registry, tmp_path):

@@ -3,12 +3,19 @@
 The executor runs on Polars (lazy). :func:`open_frame` takes what the caller has — a Polars
 frame, a pandas or PyArrow table, anything narwhals reads, or the path of a CSV, Parquet or JSON
 lines file — and :meth:`Opened.to_caller` returns the results in the same kind of frame (a path
-gives a Polars ``DataFrame``, and so does a lazy frame of another library). CSV cells are read as text and converted as the scalar reader
-converts them (``"yes"``, ``"85%"``, a JSON array for lists).
+gives a Polars ``DataFrame``, and so does a lazy frame of another library). CSV cells are read
+as text and converted as the scalar reader converts them (``"yes"``, ``"85%"``, a JSON array for
+lists).
+
+A Parquet file may come from another organisation, and its compression can hide data far larger
+than the file (a column of a billion equal values takes a few bytes). Before reading one, its
+metadata are checked: a file whose values would not fit in this machine's memory once decoded is
+refused with a :class:`~criteriakit.DataError`, rather than the process being killed.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,8 +25,11 @@ import polars as pl
 
 from criteriakit.errors import DataError, Problem
 
-__all__ = ["Opened", "open_frame"]
+__all__ = ["Opened", "decoded_size", "machine_memory", "open_frame"]
 
+_DECODED_BITS = {"BOOLEAN": 1, "INT32": 32, "FLOAT": 32, "INT64": 64, "DOUBLE": 64, "INT96": 96}
+"""Bits a decoded value of each Parquet physical type takes in Polars; 128 for the others (a
+string's or a binary's view)."""
 _SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 Kind = Literal["polars", "polars-lazy", "narwhals", "path"]
@@ -45,6 +55,61 @@ class Opened:
         return result
 
 
+def machine_memory() -> int | None:
+    """Return this machine's physical memory in bytes, or None where the system does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows), or no such name
+        return None
+
+
+def decoded_size(path: Path) -> int | None:
+    """Return about how many bytes the values of a Parquet file take once decoded.
+
+    Worked out from the file's metadata alone: every column chunk's value count (list items
+    included) times its type's width in Polars, or its uncompressed size if larger. None when
+    PyArrow is not installed or the metadata cannot be read (reading the file then says what is
+    wrong).
+    """
+    try:
+        import pyarrow.parquet as pq  # noqa: PLC0415  optional: the polars extra brings it
+    except ImportError:
+        return None
+    try:
+        metadata = pq.read_metadata(path)
+    except (OSError, ValueError):  # not Parquet, or damaged (ArrowInvalid is a ValueError)
+        return None
+    bits = 0
+    for group_index in range(metadata.num_row_groups):
+        group = metadata.row_group(group_index)
+        for column_index in range(group.num_columns):
+            column = group.column(column_index)
+            width = _DECODED_BITS.get(column.physical_type, 128)
+            bits += max(column.num_values * width, column.total_uncompressed_size * 8)
+    return bits // 8
+
+
+def _shown_size(size: int) -> str:
+    """Return a byte count as MiB, or as GiB from 1 GiB on."""
+    if size >= 2**30:
+        return f"{size / 2**30:,.1f} GiB"
+    return f"{size / 2**20:,.0f} MiB"
+
+
+def _check_fits(path: Path) -> None:
+    """Refuse a Parquet file whose values would not fit in this machine's memory."""
+    memory = machine_memory()
+    size = decoded_size(path) if memory is not None else None
+    if memory is None or size is None or size <= memory:
+        return
+    message = (
+        f"the file's values would take about {_shown_size(size)} once decoded, "
+        f"more than this machine's memory ({_shown_size(memory)})"
+    )
+    hint = "split it into smaller files, or evaluate it on Spark or Dask (see docs/clusters.md)"
+    raise DataError([Problem(message, file=str(path), hint=hint)], source=str(path))
+
+
 def _open_path(path: Path) -> Opened:
     kind = _SUFFIXES.get(path.suffix.lower())
     if kind is None:
@@ -56,6 +121,7 @@ def _open_path(path: Path) -> Opened:
         lazy = pl.scan_csv(path, infer_schema=False)
         return Opened(lazy, text=True, kind="path", source=str(path))
     if kind == "parquet":
+        _check_fits(path)
         return Opened(pl.scan_parquet(path), text=False, kind="path", source=str(path))
     return Opened(pl.scan_ndjson(path), text=False, kind="path", source=str(path))
 
