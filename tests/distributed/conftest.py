@@ -6,11 +6,14 @@ with the scalar executor on the same data.
 
 from __future__ import annotations
 
+import importlib
+import shutil
 import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
+from engines import ACME, ACME_PLUGIN
 
 from criteriakit import Framework, Registry, evaluate_levels_frame, framework_from_dict
 from criteriakit.data import read_units
@@ -97,3 +100,53 @@ def cells_on_one_machine(cell, commune) -> list[pl.DataFrame]:
 @pytest.fixture(scope="session")
 def cells_by_scalar(cell) -> list[LevelResults]:
     return evaluate_levels(cell, [read_units(path) for path in COMMUNE_FILES[1:]])
+
+
+# ---------------------------------------------------------------- frameworks with plugin code
+# The workers must import a plugin's functions and scorer types by name. None of these has a
+# columnar builder: they run row by row on the workers (mark the tests with ``row_by_row``).
+
+
+@pytest.fixture(scope="session")
+def coal_mining() -> Framework:
+    """The coal-mining cell framework, with per_member() from an installed plugin."""
+    coal = pytest.importorskip("criteriakit_vn_coal")  # an installed distribution (tox installs it)
+    registry = Registry.load(autoload=False, plugins=[("coal", coal)], plugin_dirs=[FRAMEWORKS])
+    return registry.get("vn.four-good-cell.coal-mining", "2024")
+
+
+@pytest.fixture(scope="session")
+def coal_commune(commune) -> list[pl.DataFrame]:
+    """The cells, with the coal-mining inputs instead of those of 1.4, and their members."""
+    cells = commune[1].drop("mass_orgs_total", "mass_orgs_good")
+    initiatives = cells.with_columns(
+        initiatives=pl.int_range(pl.len()) % 7,
+        members=pl.int_range(pl.len()) % 5 + 1,
+        members_with_initiative=pl.int_range(pl.len()) % 2,
+    )
+    return [initiatives, commune[2]]
+
+
+@pytest.fixture
+def acme(monkeypatch, tmp_path):
+    """The local-plugin example's framework, its plugin imported by name as ``criteriakit_plugin``.
+
+    Loaded from a plugin directory, criteriakit_plugin.py is imported under a name of its own,
+    which no worker can import. Imported as a module and given to the registry as a plugin, its
+    functions pickle by reference to ``criteriakit_plugin``: the tests send the file to the
+    workers (Dask's ``upload_file``, Spark's ``addPyFile``) as a user would.
+    """
+    shutil.copy(ACME / "acme.team-safety.toml", tmp_path)
+    monkeypatch.syspath_prepend(ACME)
+    try:
+        plugin = importlib.import_module(ACME_PLUGIN.stem)
+        registry = Registry.load(autoload=False, plugins=[("acme", plugin)], plugin_dirs=[tmp_path])
+        assert not registry.problems
+        yield registry.get("acme.team-safety", "2025")
+    finally:
+        sys.modules.pop(ACME_PLUGIN.stem, None)
+
+
+@pytest.fixture(scope="session")
+def teams() -> pl.DataFrame:
+    return pl.read_csv(ACME / "teams.csv")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from pathlib import Path
 from types import ModuleType
 
 import polars as pl
@@ -16,6 +17,13 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from criteriakit.hierarchy import LevelResults
+
+ACME = Path(__file__).resolve().parents[2] / "examples" / "local-plugin"
+ACME_PLUGIN = ACME / "criteriakit_plugin.py"
+"""The local-plugin example's plugin: a function, a scorer type and an input check."""
+
+row_by_row = pytest.mark.filterwarnings("ignore::criteriakit.columnar.ColumnarFallbackWarning")
+"""Plugin functions and scorer types without columnar builders run row by row, and warn."""
 
 
 def import_engine(module: str, engine: str) -> ModuleType:

@@ -6,44 +6,55 @@ import sys
 
 import polars as pl
 import pytest
-from engines import assert_as_scalar, assert_same_frames, import_engine
+from engines import ACME_PLUGIN, assert_as_scalar, assert_same_frames, import_engine, row_by_row
 
 import_engine("pyspark", "spark")
 
 from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402, N812
 
-from criteriakit import DataError, EvaluationError  # noqa: E402
+from criteriakit import DataError, EvaluationError, evaluate_levels_frame  # noqa: E402
 from criteriakit.columnar import evaluate_frame  # noqa: E402
 from criteriakit.distributed.spark import evaluate_levels_spark, evaluate_spark  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings(
+pytestmark = [
     # pyspark 4 warns on every Arrow call under pandas 3, which it calls "not yet fully supported"
-    "ignore:PySpark does not yet fully support pandas:FutureWarning"
-)
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+    # pyspark 3.5 checks the pandas version with distutils' LooseVersion on every mapInArrow,
+    # and leaves Py4J's sockets to the garbage collector
+    pytest.mark.filterwarnings(
+        "ignore:distutils Version classes are deprecated:DeprecationWarning"
+    ),
+    pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning"),
+]
 
 PARTITIONS = 4
 
 
 @pytest.fixture(scope="session")
 def spark():
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("criteriakit-tests")
-        .config("spark.sql.shuffle.partitions", str(PARTITIONS))
-        .config("spark.default.parallelism", str(PARTITIONS))
-        # keep every shuffle at 4 partitions, so that roll-ups combine partials from several
-        .config("spark.sql.adaptive.enabled", "false")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.pyspark.python", sys.executable)
-        # a JVM that starts quickly: these tests run many small jobs, none long enough to optimise
-        .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
+    with pytest.MonkeyPatch.context() as patch:
+        # the workers run this Python: pyspark 4 reads spark.pyspark.python, but pyspark 3.5's
+        # SparkContext reads only $PYSPARK_PYTHON (else it runs python3 from the PATH)
+        patch.setenv("PYSPARK_PYTHON", sys.executable)
+        session = (
+            SparkSession.builder.master("local[2]")
+            .appName("criteriakit-tests")
+            .config("spark.sql.shuffle.partitions", str(PARTITIONS))
+            .config("spark.default.parallelism", str(PARTITIONS))
+            # keep every shuffle at 4 partitions, so that roll-ups combine partials from several
+            .config("spark.sql.adaptive.enabled", "false")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.pyspark.python", sys.executable)
+            # a JVM that starts quickly: these tests run many small jobs, none long enough to
+            # optimise
+            .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+            .getOrCreate()
+        )
+        session.sparkContext.setLogLevel("ERROR")
+        yield session
+        session.stop()
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +185,23 @@ def test_unevaluable_children_are_refused_when_their_parents_say_so(strict_cell,
     assert [problem.message for problem in caught.value.problems] == [
         "unit 'K0001-C01-M002' is not evaluable, and its parent's [children] say not_evaluable = \"fail\""
     ]
+
+
+# ---------------------------------------------------------------- plugins on the workers
+
+
+@row_by_row
+def test_an_installed_plugins_function_runs_on_the_workers(coal_mining, coal_commune, to_spark):
+    expected = evaluate_levels_frame(coal_mining, coal_commune)
+    results = evaluate_levels_spark(coal_mining, [to_spark(frame) for frame in coal_commune])
+    for actual, one_machine in zip(results, expected, strict=True):
+        assert_same_frames(to_polars(actual, one_machine), one_machine)
+    assert expected[0]["criterion:1"].n_unique() > 1  # X1, per_member(), rates the cells apart
+
+
+@row_by_row
+def test_a_plugins_function_and_scorer_run_on_the_workers(spark, acme, teams, to_spark):
+    spark.sparkContext.addPyFile(str(ACME_PLUGIN))  # importable by the workers
+    expected = evaluate_frame(acme, teams)
+    actual = evaluate_spark(acme, to_spark(teams))
+    assert_same_frames(to_polars(actual, expected), expected)

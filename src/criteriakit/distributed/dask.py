@@ -10,7 +10,9 @@ on the workers (see ``docs/clusters.md``).
 
 Quotas apply among the units of one parent, so a level with quotas is shuffled on its parent
 column first. Roll-ups are reduced per partition to partial counts, combined by Dask's
-``groupby().agg()``, finished, and merged onto the level above by unit id.
+``groupby().agg()``, finished, and merged onto the level above by unit id. Shuffles and merges
+of frames with list, record or ``object`` columns are task-based: on a distributed cluster Dask
+would use its P2P shuffle, which cannot move them (see :func:`_shuffle_method`).
 
 The results are lazy, like any Dask frame: bad values and policy failures raise
 :class:`~criteriakit.DataError` and :class:`~criteriakit.EvaluationError` when they are computed.
@@ -27,6 +29,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import polars as pl
+import pyarrow as pa
 
 from criteriakit.distributed._plan import ROLLED, Combine, Step, evaluate_levels
 from criteriakit.framework import Framework
@@ -107,6 +110,21 @@ class _PandasStep:
         return result
 
 
+def _shuffle_method(frame: dd.DataFrame) -> str | None:
+    """Dask's own choice of shuffle for ``frame``, unless it has columns P2P cannot move.
+
+    With a distributed client, Dask shuffles and merges with P2P, which moves partitions as
+    Arrow tables and rebuilds pandas frames from their metadata: that fails for nested Arrow
+    columns (lists, records: pandas cannot read their dtype names back), and lists held in
+    ``object`` columns come back as NumPy arrays. The task-based shuffle pickles partitions whole.
+    """
+    for dtype in frame.dtypes:
+        nested = isinstance(dtype, pd.ArrowDtype) and pa.types.is_nested(dtype.pyarrow_dtype)
+        if nested or dtype == np.dtype(object):
+            return "tasks"
+    return None
+
+
 class _Dask:
     """The engine primitives of :mod:`criteriakit.distributed._plan`, on Dask DataFrames."""
 
@@ -124,7 +142,9 @@ class _Dask:
         return frame.map_partitions(_PandasStep(step), meta=meta)
 
     def group(self, frame: dd.DataFrame, column: str | None) -> dd.DataFrame:
-        return frame.repartition(npartitions=1) if column is None else frame.shuffle(on=column)
+        if column is None:
+            return frame.repartition(npartitions=1)
+        return frame.shuffle(on=column, shuffle_method=_shuffle_method(frame))
 
     def combine(self, frame: dd.DataFrame, key: str, how: Mapping[str, Combine]) -> dd.DataFrame:
         if not how:
@@ -136,7 +156,13 @@ class _Dask:
     ) -> dd.DataFrame:
         key = f"{ROLLED}unit"
         rolled = rolled.astype({key: frame.dtypes[unit_column]})
-        return frame.merge(rolled, how="left", left_on=unit_column, right_on=key)
+        return frame.merge(
+            rolled,
+            how="left",
+            left_on=unit_column,
+            right_on=key,
+            shuffle_method=_shuffle_method(frame),
+        )
 
     def orphans(
         self,
