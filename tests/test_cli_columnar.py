@@ -151,3 +151,35 @@ def test_an_unreadable_file_is_a_data_error(tmp_path):
     )
     assert result.exit_code == 1
     assert "empty.csv: cannot read the data: empty CSV" in result.stderr
+
+
+ADJUSTING_PLUGIN = """
+import attrs
+import criteriakit
+
+
+@criteriakit.hookimpl
+def criteriakit_adjust_result(framework, result):
+    review = criteriakit.Reason("local-review", "cap", "reviewed by the commune")
+    return attrs.evolve(result, reasons=(*result.reasons, review))
+"""
+
+
+def test_results_adjusted_by_a_plugin_keep_the_scalar_engine(monkeypatch, tmp_path):
+    (tmp_path / "criteriakit_plugin.py").write_text(ADJUSTING_PLUGIN)
+    monkeypatch.setattr(_columnar_command, "AUTO_ROWS", 100)
+    auto = run("--plugin-dir", str(tmp_path), "evaluate", "vn.four-good-cell", *CELL_LEVELS)
+    assert auto.exit_code == 0, auto.output
+    assert auto.stdout.count("local-review") == 21  # the scalar engine applied the plugin
+    columnar = run(
+        "--plugin-dir",
+        str(tmp_path),
+        "evaluate",
+        "vn.four-good-cell",
+        *CELL_LEVELS,
+        "--engine",
+        "columnar",
+    )
+    assert columnar.exit_code == 1
+    assert "hook criteriakit_adjust_result: it adjusts the full results of" in columnar.stderr
+    assert "evaluate with the scalar executor" in columnar.stderr

@@ -268,6 +268,57 @@ def test_plugin_functions_without_a_builder_run_by_rows_with_a_warning():
     assert_same(rows_of(scalar), output)
 
 
+def test_plugins_check_inputs_row_by_row_as_in_the_scalar_executor():
+    coal = pytest.importorskip("criteriakit_vn_coal")
+    loaded = Registry.load(autoload=False, plugins=[("coal", coal)], plugin_dirs=[FRAMEWORKS])
+    framework = loaded.get("vn.four-good-cell.coal-mining", "2024")
+    cells = CELLS.with_columns(
+        initiatives=pl.lit(3),
+        members=pl.lit(5),
+        members_with_initiative=pl.int_range(pl.len()) % 9,  # 6, 7 and 8 are too many
+    )
+    rows = [UnitRow(row.pop("id"), row, n, text=False) for n, row in enumerate(cells.to_dicts(), 1)]
+    with pytest.raises(criteriakit.DataError) as scalar:
+        evaluate_levels(framework, [rows], unknown_inputs="ignore")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ColumnarFallbackWarning)  # per_member has no builder
+        with pytest.raises(criteriakit.DataError) as columnar:
+            evaluate_frame(framework, cells, unknown_inputs="ignore")
+    found = [(p.row, p.path, p.message) for p in columnar.value.problems]
+    assert found == [(p.row, p.path, p.message) for p in scalar.value.problems]
+    assert found[0] == (
+        7,
+        "members_with_initiative",
+        "6 members with an initiative, but only 5 members (plugin coal)",
+    )
+    valid = cells.with_columns(members_with_initiative=pl.lit(5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ColumnarFallbackWarning)
+        output = evaluate_frame(framework, valid, unknown_inputs="ignore", keep_inputs=True)
+    assert "_in:members" not in output.columns
+    assert output["members_with_initiative"].to_list() == [5] * valid.height
+
+
+class _Adjuster:
+    @criteriakit.hookimpl
+    def criteriakit_adjust_result(self, result):
+        return result
+
+
+def test_a_plugin_that_adjusts_results_is_refused_by_the_columnar_executor():
+    loaded = Registry.load(
+        autoload=False, plugins=[("local-rules", _Adjuster())], plugin_dirs=[FRAMEWORKS]
+    )
+    cell = loaded.get("vn.four-good-cell", "2024")
+    with pytest.raises(criteriakit.PluginError) as info:
+        evaluate_frame(cell, CELLS)
+    assert str(info.value) == (
+        "plugin 'local-rules', hook criteriakit_adjust_result: it adjusts the full results of "
+        "vn.four-good-cell@2024, which the columnar executor does not build: evaluate with the "
+        "scalar executor (criteriakit evaluate --engine scalar)"
+    )
+
+
 def test_the_geometric_weighting_runs_as_columns():
     text = (FRAMEWORKS / "vn.four-good-cell.toml").read_text()
     framework = criteriakit.loads_framework(

@@ -5,7 +5,8 @@ progress bar on standard error; the output is the columnar table (unit, parent, 
 score, band tier, tier, reasons, criterion scores) as text, JSON (``{"engine": "columnar",
 "results": [row, ...]}``) or CSV, written
 atomically with ``--output``. The scalar engine stays the default for small data sets, whose
-JSON output carries the full explanation of every result.
+JSON output carries the full explanation of every result, and so are data sets of frameworks
+whose plugins adjust results (``criteriakit_adjust_result``), which only the scalar engine applies.
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ from criteriakit.framework import Framework
 from criteriakit.hierarchy import framework_chain
 from criteriakit.render import render_text_table
 
-__all__ = ["AUTO_ROWS", "ENGINE_OPTION", "Engine", "evaluate_columnar", "wants_columnar"]
+__all__ = [
+    "AUTO_ROWS",
+    "ENGINE_OPTION",
+    "Engine",
+    "evaluate_columnar",
+    "keeps_scalar",
+    "wants_columnar",
+]
 
 AUTO_ROWS = 20_000
 """From this many units in all, ``--engine auto`` evaluates as columns (Parquet files always)."""
@@ -94,6 +102,20 @@ def wants_columnar(
         return False
     parquet = any(Path(file).suffix.lower() == ".parquet" for file in files)
     return parquet or _rows(files) >= AUTO_ROWS
+
+
+def keeps_scalar(engine: Engine, framework: Framework, files: Sequence[str]) -> bool:
+    """Return whether ``auto`` must keep the scalar engine after all.
+
+    It must when a plugin adjusts the results of a framework of the levels, which the columnar
+    engine refuses (Parquet aside, which only the columnar engine reads).
+    """
+    if engine != "auto" or any(Path(file).suffix.lower() == ".parquet" for file in files):
+        return False
+    return any(
+        level.extensions is not None and level.extensions.result_adjusters
+        for level in framework_chain(framework, len(files))
+    )
 
 
 def _table(frame: object) -> str:

@@ -17,7 +17,13 @@ import attrs
 import click
 
 from criteriakit._atomic import write_text_atomic
-from criteriakit._columnar_command import ENGINE_OPTION, Engine, evaluate_columnar, wants_columnar
+from criteriakit._columnar_command import (
+    ENGINE_OPTION,
+    Engine,
+    evaluate_columnar,
+    keeps_scalar,
+    wants_columnar,
+)
 from criteriakit._compare_command import compare_command
 from criteriakit._new_plugin_command import new_plugin_command
 from criteriakit._test_command import test_command
@@ -402,18 +408,19 @@ def _add_data_commands(cli: click.Group) -> None:
                 source["framework"], source["on"] or (period.end if period else None)
             )
             try:
-                evaluate_columnar(
-                    framework,
-                    files,
-                    id_column=source["id_column"],
-                    ignore_unknown=source["ignore_unknown"],
-                    all_levels=all_levels,
-                    output_format=output_format,
-                    output=output,
-                )
+                if not keeps_scalar(engine, framework, files):
+                    evaluate_columnar(
+                        framework,
+                        files,
+                        id_column=source["id_column"],
+                        ignore_unknown=source["ignore_unknown"],
+                        all_levels=all_levels,
+                        output_format=output_format,
+                        output=output,
+                    )
+                    return
             except CriteriaKitError as error:
                 _fail(error)
-            return
         levels = _evaluate(**source)
         shown = levels if all_levels else levels[:1]
         if output_format == "table":

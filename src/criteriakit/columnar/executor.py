@@ -38,6 +38,7 @@ from criteriakit.columnar.fallback import (
     warn,
 )
 from criteriakit.columnar.frames import open_frame
+from criteriakit.columnar.hooks import refuse_result_adjusters, validate_by_rows, validates_inputs
 from criteriakit.columnar.inputs import (
     ROW,
     check_columns,
@@ -190,6 +191,7 @@ def evaluate_lazy(
     """
     compiled = framework.compiled
     definition = framework.definition
+    refuse_result_adjusters(framework)
     try:
         schema = lazy.collect_schema()
     except pl.exceptions.PolarsError as error:
@@ -240,9 +242,8 @@ def evaluate_lazy(
             columns=quota_columns,
         )
     kept = list(definition.inputs) if keep_inputs is True else list(keep_inputs or ())
-    flag_columns = [f"_fail{ordinal}" for ordinal in range(len(compiled.indicators))]
-    flag_columns += ["_rule_fail", "_gate_fail", _BAD]
-    lazy = lazy.select(*_output(framework, has_parent=has_parent, keep_inputs=kept), *flag_columns)
+    selected, dropped, checked = _selection(framework, lazy, has_parent=has_parent, kept=kept)
+    lazy = lazy.select(*selected)
     try:
         result = lazy.collect()
     except pl.exceptions.PolarsError as error:
@@ -252,8 +253,10 @@ def evaluate_lazy(
         raise DataError([problem], source=source) from None
     if result[_BAD].any() or (has_unit and repeats(result[UNIT])):
         report_bad_rows(framework, raw, checks, text=text, unit_column=unit_column, source=source)
+    if checked:
+        validate_by_rows(framework, result, ROW, checked, source)
     _raise_failures(framework, result)
-    return result.drop(flag_columns)
+    return result.drop(dropped)
 
 
 def evaluate_frame(
@@ -455,6 +458,29 @@ def _total(framework: Framework, scored_max: pl.Expr) -> pl.Expr:
         factor = (score / maximum) ** (maximum / scored_max)
         product = product * pl.when(maximum > 0).then(factor).otherwise(pl.lit(1.0))
     return pl.lit(max_score) * product
+
+
+def _selection(
+    framework: Framework, lazy: pl.LazyFrame, *, has_parent: bool, kept: Sequence[str]
+) -> tuple[list[pl.Expr], list[str], dict[str, str]]:
+    """Return what the one collect selects, the columns to drop after it, and checked inputs.
+
+    Besides the result table, the collect gives the flags of policy failures and bad rows and,
+    when a plugin checks inputs, the row numbers and the inputs it checks: each input's name
+    maps to its column there (``_in:NAME``).
+    """
+    compiled = framework.compiled
+    dropped = [f"_fail{ordinal}" for ordinal in range(len(compiled.indicators))]
+    dropped += ["_rule_fail", "_gate_fail", _BAD]
+    selected = [*_output(framework, has_parent=has_parent, keep_inputs=kept)]
+    selected += [pl.col(column) for column in dropped]
+    checked: dict[str, str] = {}
+    if validates_inputs(framework):
+        present = lazy.collect_schema()
+        checked = {name: f"_in:{name}" for name in framework.definition.inputs if name in present}
+        selected += [pl.col(ROW), *(pl.col(name).alias(column) for name, column in checked.items())]
+        dropped += [ROW, *checked.values()]
+    return selected, dropped, checked
 
 
 def _raise_failures(framework: Framework, result: pl.DataFrame) -> None:
