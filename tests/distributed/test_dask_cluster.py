@@ -9,12 +9,16 @@ pickled back. One cluster serves the whole module: it takes a few seconds to sta
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 
 import polars as pl
 import pytest
 from engines import ACME_PLUGIN, assert_as_scalar, assert_same_frames, import_engine, row_by_row
 
-import_engine("dask.distributed", "dask")
+# distributed.client, not dask.distributed: without distributed installed, tests/distributed on
+# sys.path is a namespace package "distributed", which dask.distributed imports without failing
+import_engine("distributed.client", "dask")
 
 import dask  # noqa: E402
 import dask.dataframe as dd  # noqa: E402
@@ -22,9 +26,16 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from dask.distributed import Client, LocalCluster  # noqa: E402
 
-from criteriakit import DataError, EvaluationError, evaluate_levels_frame  # noqa: E402
+from criteriakit import (  # noqa: E402
+    DataError,
+    EvaluationError,
+    FrameworkError,
+    Registry,
+    evaluate_levels_frame,
+)
 from criteriakit.columnar import evaluate_frame  # noqa: E402
 from criteriakit.distributed import _recipe  # noqa: E402
+from criteriakit.distributed._recipe import FrameworkRecipe  # noqa: E402
 from criteriakit.distributed.dask import evaluate_dask, evaluate_levels_dask  # noqa: E402
 
 PARTITIONS = 4
@@ -68,6 +79,25 @@ def to_polars(client: Client, frame: dd.DataFrame) -> pl.DataFrame:
 def built_here() -> tuple[int, list[str]]:
     """This process's id and the frameworks it rebuilt from their recipes."""
     return os.getpid(), sorted(fw.ref for chain in _recipe._BUILT.values() for fw in chain)
+
+
+@pytest.fixture
+def local_acme(tmp_path):
+    """The local-plugin example's framework loaded from a directory: its plugin cannot travel."""
+    for name in ("acme.team-safety.toml", ACME_PLUGIN.name):
+        shutil.copy(ACME_PLUGIN.parent / name, tmp_path)
+    before = set(sys.modules)
+    try:
+        registry = Registry.load(autoload=False, plugin_dirs=[tmp_path])
+        assert not registry.problems
+        framework = registry.get("acme.team-safety", "2025")
+        with pytest.raises(FrameworkError) as refused:
+            FrameworkRecipe.of(framework, 1)
+        yield framework, str(refused.value)
+    finally:
+        for name in set(sys.modules) - before:
+            if str(getattr(sys.modules[name], "__file__", "")).startswith(str(tmp_path)):
+                del sys.modules[name]
 
 
 def test_the_commune_gives_the_one_machine_and_the_scalar_results(
@@ -145,3 +175,15 @@ def test_a_plugins_function_and_scorer_run_on_the_workers(client, acme, teams):
     client.upload_file(str(ACME_PLUGIN))  # importable on every worker, present and future
     expected = evaluate_frame(acme, teams)
     assert_same_frames(to_polars(client, evaluate_dask(acme, to_dask(teams))), expected)
+
+
+def test_a_local_plugin_files_code_is_refused_before_anything_is_computed(
+    client, local_acme, teams
+):
+    framework, refusal = local_acme
+    units = to_dask(teams)
+    with pytest.raises(FrameworkError) as caught:  # from building the graph: nothing to wait for
+        evaluate_dask(framework, units)
+    assert str(caught.value) == refusal
+    assert "function 'incident_rate'" in refusal
+    assert len(client.scheduler_info()["workers"]) == 2  # no worker was lost

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 import polars as pl
@@ -13,8 +14,15 @@ import_engine("pyspark", "spark")
 from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402, N812
 
-from criteriakit import DataError, EvaluationError, evaluate_levels_frame  # noqa: E402
+from criteriakit import (  # noqa: E402
+    DataError,
+    EvaluationError,
+    FrameworkError,
+    Registry,
+    evaluate_levels_frame,
+)
 from criteriakit.columnar import evaluate_frame  # noqa: E402
+from criteriakit.distributed._recipe import FrameworkRecipe  # noqa: E402
 from criteriakit.distributed.spark import evaluate_levels_spark, evaluate_spark  # noqa: E402
 
 pytestmark = [
@@ -86,6 +94,25 @@ def select(frame: DataFrame, names: list[str]) -> DataFrame:
 @pytest.fixture(scope="module")
 def levels(to_spark, commune):
     return [to_spark(frame) for frame in commune]
+
+
+@pytest.fixture
+def local_acme(tmp_path):
+    """The local-plugin example's framework loaded from a directory: its plugin cannot travel."""
+    for name in ("acme.team-safety.toml", ACME_PLUGIN.name):
+        shutil.copy(ACME_PLUGIN.parent / name, tmp_path)
+    before = set(sys.modules)
+    try:
+        registry = Registry.load(autoload=False, plugin_dirs=[tmp_path])
+        assert not registry.problems
+        framework = registry.get("acme.team-safety", "2025")
+        with pytest.raises(FrameworkError) as refused:
+            FrameworkRecipe.of(framework, 1)
+        yield framework, str(refused.value)
+    finally:
+        for name in set(sys.modules) - before:
+            if str(getattr(sys.modules[name], "__file__", "")).startswith(str(tmp_path)):
+                del sys.modules[name]
 
 
 def test_the_commune_gives_the_one_machine_and_the_scalar_results(
@@ -205,3 +232,12 @@ def test_a_plugins_function_and_scorer_run_on_the_workers(spark, acme, teams, to
     expected = evaluate_frame(acme, teams)
     actual = evaluate_spark(acme, to_spark(teams))
     assert_same_frames(to_polars(actual, expected), expected)
+
+
+def test_a_local_plugin_files_code_is_refused_on_the_driver(local_acme, teams, to_spark):
+    framework, refusal = local_acme
+    units = to_spark(teams)
+    with pytest.raises(FrameworkError) as caught:  # not a worker's ModuleNotFoundError
+        evaluate_spark(framework, units)
+    assert str(caught.value) == refusal
+    assert "function 'incident_rate'" in refusal
