@@ -10,7 +10,7 @@ The population has the shape of ``examples/generate_population.py``'s ``country`
 23 members a cell, the same mix of strong and weak members and cells), drawn with NumPy in
 seconds rather than row by row in Python. Each evaluation runs in a child process of its own,
 and its peak memory is the peak resident set the operating system reports for that process
-(``os.wait4``): an honest figure, not an estimate. The children also write the results of the
+(:func:`own_peak`): an honest figure, not an estimate. The children also write the results of the
 first cells and their members, which the parent checks against the scalar executor
 (``criteriakit.hierarchy.evaluate_levels``).
 
@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import resource
 import sys
 import tempfile
 import time
@@ -206,6 +208,23 @@ class Measure:
     peak_bytes: int
 
 
+def own_peak() -> int:
+    """Return this process's peak resident set in bytes, as the kernel counts it.
+
+    On Linux this is ``VmHWM`` of ``/proc/self/status``: ``ru_maxrss`` (from ``getrusage`` or
+    ``os.wait4``) would also count the peak of the process that started this one, which Linux
+    carries over ``exec`` (after the other workloads, the launcher's peak is larger than the
+    roll-up's). Elsewhere, ``ru_maxrss``.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        found = re.search(r"^VmHWM:\s+(\d+) kB$", status.read_text(encoding="utf-8"), re.MULTILINE)
+        if found:
+            return int(found.group(1)) * 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak * (1 if sys.platform == "darwin" else 1024)  # bytes on macOS, KiB elsewhere
+
+
 def _checked(directory: Path, source: Source) -> tuple[Path, Path]:
     """Return where the child writes the checked cells' results, and their members'."""
     return (
@@ -245,14 +264,12 @@ def measure(directory: Path, source: Source) -> Measure:
     environment = {**os.environ, "PYTHONPATH": path}
     start = time.perf_counter()
     pid = os.posix_spawn(sys.executable, command, environment)
-    _, status, usage = os.wait4(pid, 0)
+    _, status = os.waitpid(pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"the roll-up child process failed ({status=}); see its output above")
-    times = json.loads(report.read_text(encoding="utf-8"))
-    # ru_maxrss is in KiB on Linux, in bytes on macOS.
-    peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    return Measure(times["evaluate_seconds"], times["read_seconds"], elapsed, peak)
+    child = json.loads(report.read_text(encoding="utf-8"))
+    return Measure(child["evaluate_seconds"], child["read_seconds"], elapsed, child["peak_bytes"])
 
 
 def scalar_results(directory: Path, cell: criteriakit.Framework) -> list[criteriakit.Result]:
@@ -326,7 +343,7 @@ def main() -> None:
         directory, source = Path(sys.argv[2]), sys.argv[3]
         if source not in SOURCES:
             raise SystemExit(f"unknown source {source!r}: one of {', '.join(SOURCES)}")
-        report = evaluate(directory, cast("Source", source))
+        report = {**evaluate(directory, cast("Source", source)), "peak_bytes": own_peak()}
         (directory / f"report-{source}.json").write_text(json.dumps(report), encoding="utf-8")
         return
     members = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000_000
