@@ -12,7 +12,8 @@ import attrs
 import pytest
 from engines import ACME
 
-from criteriakit import DataError, FrameworkError, Registry, load_framework
+import criteriakit
+from criteriakit import DataError, FrameworkError, PluginError, Registry, load_framework
 from criteriakit.distributed import _recipe
 from criteriakit.distributed._recipe import FrameworkRecipe
 
@@ -194,3 +195,20 @@ def test_a_plugin_file_imported_by_its_name_is_accepted(acme):
     assert recipe.extensions.functions["incident_rate"].implementation.__module__ == (
         "criteriakit_plugin"
     )
+
+
+class _Adjuster:
+    @criteriakit.hookimpl
+    def criteriakit_adjust_result(self, result):
+        return result
+
+
+def test_a_plugin_that_adjusts_results_is_refused_on_the_driver(cell_file):
+    registry = Registry.load(
+        autoload=False, plugins=[("local-rules", _Adjuster())], plugin_dirs=[cell_file.parent]
+    )
+    cell = registry.get("vn.four-good-cell", "2024")
+    with pytest.raises(
+        PluginError, match=r"it adjusts the full results of vn\.four-good-cell@2024"
+    ):
+        FrameworkRecipe.of(cell, 2)

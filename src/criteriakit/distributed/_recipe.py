@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 from criteriakit._converter import converter_for
+from criteriakit.columnar.hooks import refuse_result_adjusters
 from criteriakit.errors import FrameworkError, Problem, UnknownFrameworkError
 from criteriakit.extensions import Extensions, builtin_extensions
 from criteriakit.framework import Framework
@@ -56,13 +57,17 @@ class FrameworkRecipe:
         """Return the recipe of ``framework`` and the frameworks of ``depth - 1`` levels below.
 
         Raises :class:`~criteriakit.DataError` when ``framework`` has no children's framework
-        for a level (as :func:`criteriakit.hierarchy.evaluate_levels` does), and
+        for a level (as :func:`criteriakit.hierarchy.evaluate_levels` does),
         :class:`~criteriakit.FrameworkError` when its extensions hold functions, scorer types,
-        weightings or hooks of a local plugin file, which the workers cannot import.
+        weightings or hooks of a local plugin file, which the workers cannot import, and
+        :class:`~criteriakit.PluginError` when a plugin adjusts results, which the columnar
+        executor on the workers cannot do: all of it on the driver, before anything is shipped.
         """
         chain = framework_chain(framework, depth)
         extensions = framework.extensions or builtin_extensions()
         _refuse_local_plugins(framework, extensions)
+        for level in chain:
+            refuse_result_adjusters(level)
         unstructure = converter_for(extensions.scorers).unstructure
         return cls(
             tuple(unstructure(level.definition) for level in chain),
