@@ -15,8 +15,15 @@ import polars as pl
 import pytest
 from engines import ACME, ACME_PLUGIN
 
-from criteriakit import Framework, Registry, evaluate_levels_frame, framework_from_dict
+from criteriakit import (
+    Framework,
+    FrameworkError,
+    Registry,
+    evaluate_levels_frame,
+    framework_from_dict,
+)
 from criteriakit.data import read_units
+from criteriakit.distributed._recipe import FrameworkRecipe
 from criteriakit.hierarchy import LevelResults, evaluate_levels
 
 if sys.version_info >= (3, 11):
@@ -150,3 +157,22 @@ def acme(monkeypatch, tmp_path):
 @pytest.fixture(scope="session")
 def teams() -> pl.DataFrame:
     return pl.read_csv(ACME / "teams.csv")
+
+
+@pytest.fixture
+def local_acme(tmp_path):
+    """The local-plugin example's framework loaded from a directory: its plugin cannot travel."""
+    for name in ("acme.team-safety.toml", ACME_PLUGIN.name):
+        shutil.copy(ACME_PLUGIN.parent / name, tmp_path)
+    before = set(sys.modules)
+    try:
+        registry = Registry.load(autoload=False, plugin_dirs=[tmp_path])
+        assert not registry.problems
+        framework = registry.get("acme.team-safety", "2025")
+        with pytest.raises(FrameworkError) as refused:
+            FrameworkRecipe.of(framework, 1)
+        yield framework, str(refused.value)
+    finally:
+        for name in set(sys.modules) - before:
+            if str(getattr(sys.modules[name], "__file__", "")).startswith(str(tmp_path)):
+                del sys.modules[name]

@@ -9,8 +9,6 @@ pickled back. One cluster serves the whole module: it takes a few seconds to sta
 from __future__ import annotations
 
 import os
-import shutil
-import sys
 
 import polars as pl
 import pytest
@@ -30,12 +28,10 @@ from criteriakit import (  # noqa: E402
     DataError,
     EvaluationError,
     FrameworkError,
-    Registry,
     evaluate_levels_frame,
 )
 from criteriakit.columnar import evaluate_frame  # noqa: E402
 from criteriakit.distributed import _recipe  # noqa: E402
-from criteriakit.distributed._recipe import FrameworkRecipe  # noqa: E402
 from criteriakit.distributed.dask import evaluate_dask, evaluate_levels_dask  # noqa: E402
 
 PARTITIONS = 4
@@ -79,25 +75,6 @@ def to_polars(client: Client, frame: dd.DataFrame) -> pl.DataFrame:
 def built_here() -> tuple[int, list[str]]:
     """This process's id and the frameworks it rebuilt from their recipes."""
     return os.getpid(), sorted(fw.ref for chain in _recipe._BUILT.values() for fw in chain)
-
-
-@pytest.fixture
-def local_acme(tmp_path):
-    """The local-plugin example's framework loaded from a directory: its plugin cannot travel."""
-    for name in ("acme.team-safety.toml", ACME_PLUGIN.name):
-        shutil.copy(ACME_PLUGIN.parent / name, tmp_path)
-    before = set(sys.modules)
-    try:
-        registry = Registry.load(autoload=False, plugin_dirs=[tmp_path])
-        assert not registry.problems
-        framework = registry.get("acme.team-safety", "2025")
-        with pytest.raises(FrameworkError) as refused:
-            FrameworkRecipe.of(framework, 1)
-        yield framework, str(refused.value)
-    finally:
-        for name in set(sys.modules) - before:
-            if str(getattr(sys.modules[name], "__file__", "")).startswith(str(tmp_path)):
-                del sys.modules[name]
 
 
 def test_the_commune_gives_the_one_machine_and_the_scalar_results(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 
 import polars as pl
@@ -18,11 +17,9 @@ from criteriakit import (  # noqa: E402
     DataError,
     EvaluationError,
     FrameworkError,
-    Registry,
     evaluate_levels_frame,
 )
 from criteriakit.columnar import evaluate_frame  # noqa: E402
-from criteriakit.distributed._recipe import FrameworkRecipe  # noqa: E402
 from criteriakit.distributed.spark import evaluate_levels_spark, evaluate_spark  # noqa: E402
 
 pytestmark = [
@@ -94,25 +91,6 @@ def select(frame: DataFrame, names: list[str]) -> DataFrame:
 @pytest.fixture(scope="module")
 def levels(to_spark, commune):
     return [to_spark(frame) for frame in commune]
-
-
-@pytest.fixture
-def local_acme(tmp_path):
-    """The local-plugin example's framework loaded from a directory: its plugin cannot travel."""
-    for name in ("acme.team-safety.toml", ACME_PLUGIN.name):
-        shutil.copy(ACME_PLUGIN.parent / name, tmp_path)
-    before = set(sys.modules)
-    try:
-        registry = Registry.load(autoload=False, plugin_dirs=[tmp_path])
-        assert not registry.problems
-        framework = registry.get("acme.team-safety", "2025")
-        with pytest.raises(FrameworkError) as refused:
-            FrameworkRecipe.of(framework, 1)
-        yield framework, str(refused.value)
-    finally:
-        for name in set(sys.modules) - before:
-            if str(getattr(sys.modules[name], "__file__", "")).startswith(str(tmp_path)):
-                del sys.modules[name]
 
 
 def test_the_commune_gives_the_one_machine_and_the_scalar_results(

@@ -122,16 +122,8 @@ is undefined with kind ``"missing"``, like ``None`` from the scalar implementati
 
 _SNIPPET = 60
 _INT64 = range(-(2**63), 2**63)
-_COMPARE: dict[ComparisonOperator, Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-}
-_HOLDS: dict[ComparisonOperator, Callable[[int, int], bool]] = {
-    "==": operator.eq,
+_COMPARE: dict[ComparisonOperator, Callable[[Any, Any], Any]] = {
+    "==": operator.eq,  # on expressions, as on numbers: a == b
     "!=": operator.ne,
     "<": operator.lt,
     "<=": operator.le,
@@ -358,7 +350,7 @@ def _versus_level(
     """
     ranks = _ranks(kind)
     bound = ranks.get(level)
-    holds = _HOLDS[op]
+    holds = _COMPARE[op]
     names = [
         name
         for name, rank in ranks.items()
