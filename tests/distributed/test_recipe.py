@@ -69,7 +69,8 @@ def test_levels_below_a_framework_without_children_are_refused(cell_file):
 HINT = (
     "install the plugin on the workers as a package, or import criteriakit_plugin by its name, "
     "give the module to Registry.load(plugins=...) and send the file to the workers "
-    "(SparkContext.addPyFile, Client.upload_file): see docs/clusters.md"
+    "(SparkContext.addPyFile, or spark.addArtifacts(..., pyfile=True) with Spark Connect; "
+    "Client.upload_file in Dask): see docs/clusters.md"
 )
 
 

@@ -122,7 +122,8 @@ def _resolver(below: Framework | None) -> Resolve:
 _LOCAL_HINT = (
     "install the plugin on the workers as a package, or import criteriakit_plugin by its name, "
     "give the module to Registry.load(plugins=...) and send the file to the workers "
-    "(SparkContext.addPyFile, Client.upload_file): see docs/clusters.md"
+    "(SparkContext.addPyFile, or spark.addArtifacts(..., pyfile=True) with Spark Connect; "
+    "Client.upload_file in Dask): see docs/clusters.md"
 )
 
 
