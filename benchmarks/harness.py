@@ -71,7 +71,7 @@ def unit_rows(frame: pl.DataFrame) -> list[UnitRow]:
     for number, values in enumerate(frame.iter_rows(named=True), start=1):
         unit = str(values.pop("id"))
         parent = values.pop("parent", None)
-        rows.append(UnitRow(unit, values, number, text=False, parent=parent))
+        rows.append(UnitRow(unit, values, number, parent=parent))
     return rows
 
 

@@ -116,7 +116,7 @@ def run(alternatives: int, repeats: int) -> list[Row]:
     weighted = framework()
     values = matrix(alternatives)
     weight = weights(weighted)
-    frame = pl.from_numpy(values, schema=list(COLUMNS), orient="row")
+    frame = pl.from_numpy(values, schema=list(COLUMNS), orient="row").with_row_index("id")
     label = "weighted sum"
     size = size_of(alternatives, "x 20")
     ours_seconds, ours = best_of(repeats, lambda: with_criteriakit(weighted, frame))

@@ -156,22 +156,25 @@ def test_output_file_is_written_atomically(tmp_path):
     result = run("evaluate", FRAMEWORK, CELLS, "--format", "csv", "-o", str(output))
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert output.read_text().startswith("unit,framework,version,score")
+    assert output.read_text().startswith("unit,parent,framework,version,evaluable,score")
     assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]
 
 
 def test_unknown_columns_and_duplicate_ids(tmp_path):
+    lines = Path(CELLS).read_text().splitlines()
     data = tmp_path / "d.csv"
-    data.write_text("id,targets_asigned\nx,1\nx,2\n")
+    data.write_text("\n".join([lines[0], lines[1], lines[1]]) + "\n")
     result = run("evaluate", FRAMEWORK, str(data))
     assert result.exit_code == 1
-    assert "row 2: id: unit id 'x' repeats row 1" in result.stderr
-    data.write_text("id,targets_asigned\nx,1\n")
+    assert "row 2: id: unit id 'C01' repeats row 1" in result.stderr
+    data.write_text("\n".join([lines[0].replace("targets_assigned", "targets_asigned"), lines[1]]))
     result = run("evaluate", FRAMEWORK, str(data))
-    assert (
-        "targets_asigned: unknown input 'targets_asigned'\n  hint: did you mean 'targets_assigned'?"
-        in result.stderr
-    )
+    assert result.stderr.splitlines()[1:] == [
+        f"{data}: targets_asigned: unknown input 'targets_asigned': vn.four-good-cell@2024 declares no such input",
+        "  hint: did you mean 'targets_assigned'?",
+        f"{data}: targets_assigned: the data has no column for the input 'targets_assigned' (integer)",
+        "  hint: add the column (an empty cell counts as missing), or give the input a default",
+    ]
 
 
 def test_evaluation_failure_is_reported_by_row(tmp_path):
@@ -210,11 +213,11 @@ def test_explain_one_unit():
 
 
 def test_unknown_data_format(tmp_path):
-    data = tmp_path / "cells.xlsx"
+    data = tmp_path / "cells.xls"
     data.write_text("")
     result = run("evaluate", FRAMEWORK, str(data))
     assert result.exit_code == 1
-    assert "cannot tell the data format from the suffix '.xlsx'" in result.stderr
+    assert "cannot tell the data format from the suffix '.xls'" in result.stderr
 
 
 def test_data_format_option_overrides_the_suffix(tmp_path):
@@ -248,7 +251,7 @@ def test_malformed_csv(tmp_path, content, message):
         ("d.json", '{"id": 1}', "expected a JSON array of objects, one per unit"),
         ("d.json", "[1]", "row 1: expected an object with the unit's values"),
         ("d.jsonl", '{"id": "a"}\nnot json\n', "d.jsonl:2:1: row 2: invalid JSON: Expecting value"),
-        ("d.json", '[{"name": "x"}]', "row 1: id: the unit id is missing or empty (column 'id')"),
+        ("d.json", '[{"name": "x"}]', "id: the data has no column 'id' for the unit ids"),
     ],
 )
 def test_malformed_json(tmp_path, name, content, message):

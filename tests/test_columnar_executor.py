@@ -34,7 +34,7 @@ def scalar_rows(
                 result.score,
                 result.band_tier,
                 result.tier,
-                ";".join(result.reason_codes) if result.evaluable else "not-evaluable",
+                list(result.reason_codes),
             )
         )
     return results
@@ -145,10 +145,10 @@ def test_ids_repeated_among_valid_rows_are_refused_by_row():
 
 def test_policy_fail_raises_like_the_scalar_executor():
     framework = criteriakit.load_framework(CELL)
-    with pytest.raises(criteriakit.EvaluationError, match=r"unit 'c': indicator 1\.1"):
-        evaluate_frame(
-            framework, pl.DataFrame({"id": ["c"], "targets_assigned": [0], "targets_met": [0]})
-        )
+    columns = {name: [None] for name in framework.input_names}
+    frame = pl.DataFrame({**columns, "id": ["c"], "targets_assigned": [0], "targets_met": [0]})
+    with pytest.raises(criteriakit.EvaluationError, match=r"row 1: unit 'c': indicator 1\.1"):
+        evaluate_frame(framework, frame)
 
 
 def test_list_inputs_evaluate_the_same_way():
@@ -176,4 +176,5 @@ def test_list_inputs_evaluate_the_same_way():
             "disciplined": True,
         },
     ]
+    rows = [{"tasks_exceeded": None, **row} for row in rows]
     assert_same(scalar_rows(member, rows), columnar_rows(member, rows))

@@ -78,7 +78,7 @@ def rows_of(level) -> list[tuple[object, ...]]:
             result.score,
             result.band_tier,
             result.tier,
-            ";".join(result.reason_codes) if result.evaluable else "not-evaluable",
+            list(result.reason_codes),
         )
         for result in level.results
     ]
@@ -88,9 +88,7 @@ def assert_same(expected, frame: pl.DataFrame) -> None:
     actual = list(frame.select("unit", "score", "band_tier", "tier", "reasons").iter_rows())
     assert len(expected) == len(actual)
     for left, right in zip(expected, actual, strict=True):
-        assert left[0] == right[0]
-        assert left[2:] == right[2:], (left, right)
-        assert left[1] == pytest.approx(right[1], abs=1e-9)
+        assert left == right
 
 
 def test_the_commune_hierarchy_equals_the_scalar_executor(scalar, columnar):
@@ -100,7 +98,9 @@ def test_the_commune_hierarchy_equals_the_scalar_executor(scalar, columnar):
 
 def test_the_member_quota_demotes_the_same_members(scalar, columnar):
     members = columnar[2]
-    demoted = members.filter(pl.col("reasons").str.contains("excellent-at-most-20-percent-of-good"))
+    demoted = members.filter(
+        pl.col("reasons").list.contains("excellent-at-most-20-percent-of-good")
+    )
     expected = [
         r.unit
         for r in scalar[2].results
@@ -187,7 +187,7 @@ def test_parquet_files_that_fit_or_cannot_be_measured_are_read(registry, tmp_pat
     junk = tmp_path / "junk.parquet"
     junk.write_bytes(b"PAR1 not really")
     assert frames.decoded_size(junk) is None
-    with pytest.raises(criteriakit.DataError, match=r"junk\.parquet: cannot read the data"):
+    with pytest.raises(criteriakit.DataError, match=r"junk\.parquet: cannot read the parquet data"):
         evaluate_frame(cell, junk)
 
 
@@ -216,10 +216,10 @@ def test_unknown_columns_repeated_and_missing_ids_are_refused(registry):
     assert "did you mean 'targets_met'" in str(info.value)
     noted = CELLS.head(1).with_columns(note=pl.lit("x"))
     assert evaluate_frame(cell, noted, unknown_inputs="ignore").height == 1
-    with pytest.raises(criteriakit.DataError, match=r"unit id 'a' repeats row 1"):
-        evaluate_frame(cell, pl.DataFrame({"id": ["a", "a"]}))
-    with pytest.raises(criteriakit.DataError, match="the unit id is missing or empty"):
-        evaluate_frame(cell, pl.DataFrame({"id": ["a", " "]}))
+    with pytest.raises(criteriakit.DataError, match=r"row 2: id: unit id 'a' repeats row 1"):
+        evaluate_frame(cell, CELLS.head(2).with_columns(id=pl.lit("a")))
+    with pytest.raises(criteriakit.DataError, match="row 2: id: the unit id is missing or empty"):
+        evaluate_frame(cell, CELLS.head(2).with_columns(id=pl.Series(["a", " "])))
 
 
 def test_orphans_and_rolled_up_inputs_given_twice_are_refused(registry):
@@ -238,15 +238,16 @@ def test_a_parent_without_children_rolls_up_an_empty_set(registry):
     cell = registry.get("vn.four-good-cell", "2024")
     cells = CELLS.head(2).drop(*ROLLED).with_columns(id=pl.Series(["C1", "C2"]))
     members = pl.DataFrame({**member_columns(1), "id": ["M1"], "parent": ["C1"]})
-    rows = [UnitRow(row.pop("id"), row, n, text=False) for n, row in enumerate(cells.to_dicts(), 1)]
+    rows = [UnitRow(row.pop("id"), row, n) for n, row in enumerate(cells.to_dicts(), 1)]
     child = {name: values[0] for name, values in member_columns(1).items()}
-    levels = [rows, [UnitRow("M1", child, 1, text=False, parent="C1")]]
+    levels = [rows, [UnitRow("M1", child, 1, parent="C1")]]
     # C2 has no members: share(members, ...) is undefined, and the policy says "fail"
-    message = r"unit 'C2': indicator 4\.1 \(Share of members rated good or better\)"
-    with pytest.raises(criteriakit.EvaluationError, match=message):
+    message = r"row 2: unit 'C2': indicator 4\.1 \(Share of members rated good or better\)"
+    with pytest.raises(criteriakit.EvaluationError, match=message) as columnar:
         evaluate_levels_frame(cell, [cells, members])
-    with pytest.raises(criteriakit.DataError, match=message):
+    with pytest.raises(criteriakit.EvaluationError, match=message) as scalar:
         evaluate_levels(cell, levels)
+    assert str(columnar.value) == str(scalar.value)
     top, _ = evaluate_levels_frame(cell, [cells.head(1), members])
     scalar_top, _ = evaluate_levels(cell, [rows[:1], levels[1]])
     assert_same(rows_of(scalar_top), top)
@@ -263,7 +264,7 @@ def test_plugin_functions_without_a_builder_run_by_rows_with_a_warning():
     )
     with pytest.warns(ColumnarFallbackWarning, match=r"indicator X1 runs row by row.*per_member"):
         output = evaluate_frame(framework, cells, unknown_inputs="ignore")
-    rows = [UnitRow(row.pop("id"), row, n, text=False) for n, row in enumerate(cells.to_dicts(), 1)]
+    rows = [UnitRow(row.pop("id"), row, n) for n, row in enumerate(cells.to_dicts(), 1)]
     (scalar,) = evaluate_levels(framework, [rows], unknown_inputs="ignore")
     assert_same(rows_of(scalar), output)
 
@@ -277,7 +278,7 @@ def test_plugins_check_inputs_row_by_row_as_in_the_scalar_executor():
         members=pl.lit(5),
         members_with_initiative=pl.int_range(pl.len()) % 9,  # 6, 7 and 8 are too many
     )
-    rows = [UnitRow(row.pop("id"), row, n, text=False) for n, row in enumerate(cells.to_dicts(), 1)]
+    rows = [UnitRow(row.pop("id"), row, n) for n, row in enumerate(cells.to_dicts(), 1)]
     with pytest.raises(criteriakit.DataError) as scalar:
         evaluate_levels(framework, [rows], unknown_inputs="ignore")
     with warnings.catch_warnings():

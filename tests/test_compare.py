@@ -404,7 +404,7 @@ def test_cli_passes_both_periods_results_to_the_tier_order(files):
     seen = []
 
     def order(results):
-        seen.append({(result.unit, result.period.label) for result in results})
+        seen.append({(result.unit, result.period) for result in results})
         return {}
 
     result = run(*files, "--format", "json", group=cli(order))

@@ -60,9 +60,9 @@ def test_results_carry_their_period_through_json():
     assert MEMBER.evaluate({**TASKS, "monthly_scores": [80]}).period is None
 
 
-def months(unit: str, scores: dict[str, object], *, text: bool = False) -> list[MonthlyRow]:
+def months(unit: str, scores: dict[str, object]) -> list[MonthlyRow]:
     return [
-        MonthlyRow(unit, month, {"score": score}, row, text)
+        MonthlyRow(unit, month, {"score": score}, row)
         for row, (month, score) in enumerate(scores.items(), 1)
     ]
 
@@ -82,8 +82,8 @@ def test_monthly_rows_are_gathered_in_month_order_within_the_period():
 
 
 def test_a_year_of_monthly_reviews_gives_the_annual_member_result():
-    member = UnitRow("M1", TASKS, 1, text=False)
-    reviews = months("M1", {f"2024-{month:02d}": "90" for month in range(1, 13)}, text=True)
+    member = UnitRow("M1", TASKS, 1)
+    reviews = months("M1", {f"2024-{month:02d}": "90" for month in range(1, 13)})
     (level,) = evaluate_levels(MEMBER, [[member]], period=Period.parse("2024"), monthly=reviews)
     (result,) = level.results
     assert result.inputs["monthly_scores"] == [90.0] * 12
@@ -95,7 +95,7 @@ def test_a_year_of_monthly_reviews_gives_the_annual_member_result():
 
 
 def test_monthly_data_errors():
-    member = UnitRow("M1", {**TASKS, "monthly_scores": [80]}, 4, text=False)
+    member = UnitRow("M1", {**TASKS, "monthly_scores": [80]}, 4)
     reviews = months("M1", {"2024-01": 90})
     with pytest.raises(criteriakit.DataError) as caught:
         evaluate_levels(MEMBER, [[member]], period=Period.parse("2024"), monthly=reviews)
@@ -105,12 +105,12 @@ def test_monthly_data_errors():
     )
     assert caught.value.problems[0].row == 4
     with pytest.raises(criteriakit.DataError, match="monthly data needs the period"):
-        evaluate_levels(MEMBER, [[UnitRow("M1", TASKS, 1, text=False)]], monthly=reviews)
-    bad = months("M1", {"2024-01": "lots"}, text=True)
+        evaluate_levels(MEMBER, [[UnitRow("M1", TASKS, 1)]], monthly=reviews)
+    bad = months("M1", {"2024-01": "lots"})
     with pytest.raises(criteriakit.DataError, match="item 0: expected a number, got 'lots'"):
         evaluate_levels(
             MEMBER,
-            [[UnitRow("M1", TASKS, 1, text=False)]],
+            [[UnitRow("M1", TASKS, 1)]],
             period=Period.parse("2024"),
             monthly=bad,
         )
@@ -126,7 +126,7 @@ def test_read_monthly_reports_bad_rows(tmp_path):
         (3, "period"),
     ]
     path.write_text("id,period,score\nM1,2024-01,80\n")
-    assert read_monthly(path) == [MonthlyRow("M1", "2024-01", {"score": "80"}, 1, text=True)]
+    assert read_monthly(path) == [MonthlyRow("M1", "2024-01", {"score": "80"}, 1)]
 
 
 def test_the_cli_gathers_monthly_reviews_and_picks_the_version_by_period(tmp_path):

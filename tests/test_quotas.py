@@ -26,9 +26,7 @@ TASKS = {"tasks_assigned": 10, "tasks_done": 10, "tasks_exceeded": 3, "disciplin
 
 
 def member(unit: str, mean: float, parent: str = "C1", **changes: object) -> UnitRow:
-    return UnitRow(
-        unit, {**TASKS, "monthly_scores": [mean] * 12, **changes}, 0, text=False, parent=parent
-    )
+    return UnitRow(unit, {**TASKS, "monthly_scores": [mean] * 12, **changes}, 0, parent=parent)
 
 
 def tiers(results: list[criteriakit.Result]) -> dict[str | None, str | None]:

@@ -28,19 +28,20 @@ from criteriakit._compare_command import compare_command
 from criteriakit._new_plugin_command import new_plugin_command
 from criteriakit._test_command import test_command
 from criteriakit._version import __version__
-from criteriakit.data import DataFormat, read_units
+from criteriakit.compare import Outcome
+from criteriakit.data import STDIN, DataFormat, DataSource, open_source, read_level
 from criteriakit.diff import diff_definitions
 from criteriakit.errors import CriteriaKitError, DataError
-from criteriakit.explain import format_number, format_value
 from criteriakit.framework import Framework
-from criteriakit.hierarchy import LevelResults, evaluate_levels
+from criteriakit.hierarchy import LevelResults, evaluate_levels, framework_chain
 from criteriakit.inputs import UnknownInputs
 from criteriakit.loading import load_framework
 from criteriakit.model.period import Period
-from criteriakit.model.results import Result
 from criteriakit.periods import read_monthly
 from criteriakit.registry import Registry
-from criteriakit.render import render_csv, render_json, render_text_table
+from criteriakit.render import render_text_table
+from criteriakit.render.table import ResultTable
+from criteriakit.render.writers import OutputFormat, write_documents, write_tables
 from criteriakit.show import describe_framework, describe_registrations
 
 __all__ = ["build_cli"]
@@ -89,6 +90,19 @@ def _session() -> _Session:
     return session
 
 
+def _sources(
+    data: str, children: Sequence[str], data_format: DataFormat | None, monthly: str | None
+) -> list[DataSource]:
+    """Open every level's data (``-`` is standard input, for one of them at most)."""
+    files = (data, *children)
+    if [*files, monthly].count(STDIN) > 1:
+        raise click.BadParameter("standard input (-) can give one data set only")
+    try:
+        return [open_source(file, data_format if file == data else None) for file in files]
+    except CriteriaKitError as error:
+        _fail(error)
+
+
 def _evaluate(
     framework: str,
     data: str,
@@ -99,20 +113,17 @@ def _evaluate(
     on: dt.date | None,
     period: Period | None,
     monthly: str | None,
+    sources: Sequence[DataSource] | None = None,
 ) -> list[LevelResults]:
     loaded = _session().framework(framework, on or (period.end if period else None))
+    opened = sources if sources is not None else _sources(data, children, data_format, monthly)
     try:
         months = read_monthly(monthly, id_column=id_column) if monthly else ()
-        files = (data, *children)
-        levels = [
-            read_units(file, id_column=id_column, data_format=data_format if file == data else None)
-            for file in files
-        ]
+        levels = [read_level(source, id_column=id_column) for source in opened]
         unknown: UnknownInputs = "ignore" if ignore_unknown else "error"
         return evaluate_levels(
             loaded,
             levels,
-            sources=files,
             unknown_inputs=unknown,
             period=period,
             monthly=months,
@@ -120,42 +131,6 @@ def _evaluate(
         )
     except CriteriaKitError as error:
         _fail(error)
-
-
-def _results_table(results: Sequence[Result]) -> str:
-    header = ["unit", "score", "band tier", "tier", "reasons"]
-    rolled = any(result.rolled_up for result in results)
-    if rolled:
-        header.append("rolled up")
-    rows = []
-    for result in results:
-        score = (
-            "not evaluable"
-            if result.score is None
-            else f"{format_number(result.score)} / {format_number(result.max_score)}"
-        )
-        row = [
-            result.unit or "",
-            score,
-            result.band_tier or "",
-            result.tier or "",
-            ", ".join(result.reason_codes),
-        ]
-        if rolled:
-            row.append(
-                ", ".join(
-                    f"{name} {format_value(value)}" for name, value in result.rolled_up.items()
-                )
-            )
-        rows.append(row)
-    return render_text_table(header, rows, right=("score",))
-
-
-def _levels_table(levels: Sequence[LevelResults]) -> str:
-    return "\n".join(
-        f"{level.framework.ref} ({len(level.results)} units)\n{_results_table(level.results)}"
-        for level in levels
-    )
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -174,11 +149,10 @@ _ON_OPTION = click.option(
 
 _DATA_OPTIONS = (
     click.argument("framework"),
-    click.argument("data", type=click.Path(dir_okay=False)),
+    click.argument("data"),
     click.option(
         "--children",
         multiple=True,
-        type=click.Path(dir_okay=False),
         help="Data of the level below DATA (rated by the framework's [children]); repeat for deeper levels.",
     ),
     click.option(
@@ -192,8 +166,8 @@ _DATA_OPTIONS = (
     ),
     click.option(
         "--data-format",
-        type=click.Choice(["csv", "json", "jsonl"]),
-        help="Format of DATA (default: from its suffix).",
+        type=click.Choice(["csv", "json", "jsonl", "parquet", "xlsx"]),
+        help="Format of DATA (default: from its suffix, or from its first bytes for -).",
     ),
     click.option(
         "--ignore-unknown-columns",
@@ -209,7 +183,6 @@ _DATA_OPTIONS = (
     ),
     click.option(
         "--monthly",
-        type=click.Path(dir_okay=False),
         help="Monthly rows (id, period such as 2024-03, columns) gathered into per_month inputs over --period.",
     ),
 )
@@ -262,13 +235,25 @@ def build_cli() -> click.Group:
 
     _add_registry_commands(cli)
     _add_data_commands(cli)
-    cli.add_command(compare_command(_tier_orders))
+    cli.add_command(compare_command(_tier_orders, _reason_kinds))
     cli.add_command(new_plugin_command())
     cli.add_command(test_command(_session))
     return cli
 
 
-def _tier_orders(results: Sequence[Result]) -> dict[str, tuple[str, ...]]:
+def _reason_kinds(framework: str, version: str) -> dict[str, str] | None:
+    """Return a registered framework's reason kinds by code (None if it is not registered)."""
+    try:
+        compiled = _session().registry().resolve(f"{framework}@{version}").compiled
+    except CriteriaKitError:
+        return None
+    kinds: dict[str, str] = {rule.id: rule.kind for rule in compiled.rules}
+    kinds.update((gate.id, "gate") for tier in compiled.tiers for gate in tier.gates)
+    kinds.update((quota.id, "quota") for quota in compiled.quotas)
+    return kinds
+
+
+def _tier_orders(results: Sequence[Outcome]) -> dict[str, tuple[str, ...]]:
     """Each registered framework's tier ids, best first; frameworks not registered are left out."""
     registry = _session().registry()
     orders: dict[str, tuple[str, ...]] = {}
@@ -345,6 +330,65 @@ def _add_registry_commands(cli: click.Group) -> None:
         click.echo(describe_framework(_session().framework(framework, on)))
 
 
+def _write_evaluation(
+    output_format: OutputFormat,
+    output: str | None,
+    all_levels: bool,
+    engine: Engine,
+    source: dict[str, Any],
+) -> None:
+    """Evaluate with the engine ``engine`` picks and write the results (see ``evaluate``)."""
+    if all_levels and output_format in {"csv", "parquet"}:
+        raise click.BadParameter(
+            f"{output_format} holds one framework's table: use --format table, json or jsonl",
+            param_hint="--all-levels",
+        )
+    sources = _sources(source["data"], source["children"], source["data_format"], source["monthly"])
+    documents = output_format == "json"
+    titles: list[str] | None = None
+    if wants_columnar(engine, sources, documents=documents, monthly=source["monthly"]):
+        period: Period | None = source["period"]
+        framework = _session().framework(
+            source["framework"], source["on"] or (period.end if period else None)
+        )
+        if not keeps_scalar(engine, framework, sources):
+            try:
+                tables = evaluate_columnar(
+                    framework,
+                    sources,
+                    id_column=source["id_column"],
+                    ignore_unknown=source["ignore_unknown"],
+                )
+                if all_levels:
+                    chain = framework_chain(framework, len(sources))
+                    titles = [level.ref for level in chain]
+                write_tables(
+                    tables if all_levels else tables[:1], output_format, output, titles=titles
+                )
+            except CriteriaKitError as error:
+                _fail(error)
+            return
+    levels = _evaluate(**source, sources=sources)
+    shown = levels if all_levels else levels[:1]
+    try:
+        if documents:
+            write_documents([result for level in shown for result in level.results], output)
+            return
+        tables = [
+            ResultTable.of(
+                level.framework,
+                level.results,
+                id_type=level.data.id_type if level.data else "text",
+                parent_type=level.data.parent_type if level.data else "text",
+            )
+            for level in shown
+        ]
+        titles = [level.framework.ref for level in shown] if all_levels else None
+        write_tables(tables, output_format, output, titles=titles)
+    except CriteriaKitError as error:
+        _fail(error)
+
+
 def _add_data_commands(cli: click.Group) -> None:
     """Add the commands that check frameworks and evaluate data."""
 
@@ -376,9 +420,10 @@ def _add_data_commands(cli: click.Group) -> None:
     @click.option(
         "--format",
         "output_format",
-        type=click.Choice(["table", "json", "csv"]),
+        type=click.Choice(["table", "csv", "json", "jsonl", "parquet"]),
         default="table",
         show_default=True,
+        help="json: result documents (every explanation); the others: the result table.",
     )
     @click.option(
         "--all-levels",
@@ -387,47 +432,19 @@ def _add_data_commands(cli: click.Group) -> None:
     )
     @ENGINE_OPTION
     def evaluate(
-        output_format: str, output: str | None, all_levels: bool, engine: Engine, **source: Any
+        output_format: OutputFormat,
+        output: str | None,
+        all_levels: bool,
+        engine: Engine,
+        **source: Any,
     ) -> None:
-        """Evaluate every unit of DATA (CSV, JSON, JSON Lines or Parquet) against FRAMEWORK.
+        """Evaluate every unit of DATA against FRAMEWORK; DATA may be - (standard input).
 
-        FRAMEWORK is an id or a file. With --children, the levels below are evaluated first and
-        rolled up into DATA's units. Large data sets evaluate as columns (see --engine).
+        FRAMEWORK is an id or a file; DATA a CSV, JSON, JSON Lines, Parquet or Excel file. With
+        --children, the levels below are evaluated first and rolled up into DATA's units. The
+        output is the same whichever engine runs (see --engine and docs/results.md).
         """
-        if all_levels and output_format == "csv":
-            raise click.BadParameter(
-                "CSV holds one framework's columns: use --format json or table",
-                param_hint="--all-levels",
-            )
-        files = (source["data"], *source["children"])
-        if wants_columnar(
-            engine, files, data_format=source["data_format"], monthly=source["monthly"]
-        ):
-            period: Period | None = source["period"]
-            framework = _session().framework(
-                source["framework"], source["on"] or (period.end if period else None)
-            )
-            try:
-                if not keeps_scalar(engine, framework, files):
-                    evaluate_columnar(
-                        framework,
-                        files,
-                        id_column=source["id_column"],
-                        ignore_unknown=source["ignore_unknown"],
-                        all_levels=all_levels,
-                        output_format=output_format,
-                        output=output,
-                    )
-                    return
-            except CriteriaKitError as error:
-                _fail(error)
-        levels = _evaluate(**source)
-        shown = levels if all_levels else levels[:1]
-        if output_format == "table":
-            _emit(_levels_table(shown) if all_levels else _results_table(shown[0].results), output)
-            return
-        results = [result for level in shown for result in level.results]
-        _emit(render_json(results) if output_format == "json" else render_csv(results), output)
+        _write_evaluation(output_format, output, all_levels, engine, source)
 
     @cli.command()
     @_data_command

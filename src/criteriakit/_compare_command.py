@@ -2,7 +2,8 @@
 
 It is built by :func:`compare_command` and added to the command line by ``build_cli``, which
 passes a function giving each framework's tier order (best first) so that tier changes read as
-``up`` or ``down``; without one they read ``changed``.
+``up`` or ``down`` (without one they read ``changed``), and one giving its reasons' kinds, so
+that the vetoes of a result table are told apart.
 """
 
 from __future__ import annotations
@@ -16,17 +17,24 @@ from typing import NoReturn
 import click
 
 from criteriakit._atomic import write_text_atomic
-from criteriakit.compare import compare_results, load_results, period_label
+from criteriakit.compare import (
+    Outcome,
+    ReasonKinds,
+    compare_results,
+    load_outcomes,
+    period_label,
+)
 from criteriakit.errors import CriteriaKitError
-from criteriakit.model.results import Result
 
 __all__ = ["TierOrderFor", "compare_command"]
 
-TierOrderFor = Callable[[Sequence[Result]], Mapping[str, Sequence[str]]]
+TierOrderFor = Callable[[Sequence[Outcome]], Mapping[str, Sequence[str]]]
 """Given the results of both periods, return tier ids best first by framework id."""
 
 
-def compare_command(tier_order_for: TierOrderFor | None = None) -> click.Command:
+def compare_command(
+    tier_order_for: TierOrderFor | None = None, reason_kinds: ReasonKinds | None = None
+) -> click.Command:
     """Build ``compare BEFORE AFTER [--format table|json] [--only-changes] [-o FILE]``."""
 
     @click.command()
@@ -53,12 +61,12 @@ def compare_command(tier_order_for: TierOrderFor | None = None) -> click.Command
     def compare(
         before: str, after: str, output_format: str, only_changes: bool, output: str | None
     ) -> None:
-        """Compare two periods' results (from `evaluate --format json`): tiers, scores, vetoes.
+        """Compare two periods' results (any form `evaluate` writes): tiers, scores, vetoes.
 
         Units are matched by id; the summary counts those that went up, down, stayed, were
         added or removed, and the table lists each one's tier, score and new vetoes.
         """
-        old, new = _load_both(before, after)
+        old, new = _load_both(before, after, reason_kinds)
         try:
             comparison = compare_results(
                 old,
@@ -82,13 +90,15 @@ def compare_command(tier_order_for: TierOrderFor | None = None) -> click.Command
     return compare
 
 
-def _load_both(before: str, after: str) -> tuple[list[Result], list[Result]]:
+def _load_both(
+    before: str, after: str, reason_kinds: ReasonKinds | None
+) -> tuple[list[Outcome], list[Outcome]]:
     """Read both files, reporting the problems of both before giving up."""
-    loaded: list[list[Result]] = []
+    loaded: list[list[Outcome]] = []
     errors: list[str] = []
     for file in (before, after):
         try:
-            loaded.append(load_results(file))
+            loaded.append(load_outcomes(file, reason_kinds=reason_kinds))
         except CriteriaKitError as error:
             errors.append(str(error))
     if errors:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from criteriakit.errors import Problem
 
-__all__ = ["UnreadableFile", "read_text_capped"]
+__all__ = ["UnreadableFile", "decode_text", "read_bytes_capped", "read_text_capped"]
 
 
 class UnreadableFile(Exception):  # noqa: N818  carries a Problem for the caller's own error type
@@ -17,20 +17,26 @@ class UnreadableFile(Exception):  # noqa: N818  carries a Problem for the caller
         self.problem = problem
 
 
-def read_text_capped(path: Path, limit: int) -> str:
-    """Return the file's text (a UTF-8 BOM removed), refusing files over ``limit`` bytes."""
+def read_bytes_capped(path: Path, limit: int) -> bytes:
+    """Return the file's bytes, refusing a directory, an unreadable file or one over ``limit``."""
     name = str(path)
     try:
+        if path.is_dir():
+            raise UnreadableFile(Problem("cannot read the file: it is a directory", file=name))
         size = path.stat().st_size
         if size > limit:
             raise UnreadableFile(
                 Problem(f"the file is {size:,} bytes, more than the {limit:,} allowed", file=name)
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise UnreadableFile(
             Problem(f"cannot read the file: {error.strerror or error}", file=name)
         ) from None
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Return ``data`` as UTF-8 text without a BOM; bad UTF-8 is refused with its line."""
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
@@ -38,3 +44,8 @@ def read_text_capped(path: Path, limit: int) -> str:
         raise UnreadableFile(
             Problem("the file is not valid UTF-8", file=name, line=line, hint="save it as UTF-8")
         ) from None
+
+
+def read_text_capped(path: Path, limit: int) -> str:
+    """Return the file's text (a UTF-8 BOM removed), refusing files over ``limit`` bytes."""
+    return decode_text(read_bytes_capped(path, limit), str(path))

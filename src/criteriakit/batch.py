@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from criteriakit.data import UnitRow
+from criteriakit.data import LevelData, UnitRow
 from criteriakit.framework import Framework
 from criteriakit.hierarchy import evaluate_levels
 from criteriakit.inputs import UnknownInputs
@@ -19,11 +19,10 @@ __all__ = ["evaluate_rows"]
 
 def evaluate_rows(
     framework: Framework,
-    rows: Sequence[UnitRow],
+    data: LevelData | Sequence[UnitRow],
     *,
     unknown_inputs: UnknownInputs = "error",
-    source: str | None = None,
 ) -> list[Result]:
     """Evaluate every row; raise :class:`~criteriakit.DataError` with each bad row's problems."""
-    (level,) = evaluate_levels(framework, [rows], sources=[source], unknown_inputs=unknown_inputs)
+    (level,) = evaluate_levels(framework, [data], unknown_inputs=unknown_inputs)
     return list(level.results)

@@ -1,16 +1,20 @@
 """What changed between two periods' results: tier moves, score deltas, new and resolved vetoes.
 
-Units are evaluated every period (``criteriakit evaluate … --format json -o 2023.json``, then
-2024); :func:`load_results` reads such a file back and :func:`compare_results` pairs the units of
-two periods by id. Without a tier order a tier change is only ``changed``; with one (each
-framework's tier ids, best first) it is ``up`` or ``down``.
+Units are evaluated every period (``criteriakit evaluate … -o 2023.json``, then 2024), in either
+form of results (``docs/results.md``): result documents (JSON), or the result table (CSV, JSON
+Lines, Parquet). :func:`load_outcomes` reads any of them back as :class:`Outcome` values (what a
+comparison needs of a result), :func:`load_results` reads documents as full results, and
+:func:`compare_results` pairs the units of two periods by id. Without a tier order a tier change
+is only ``changed``; with one (each framework's tier ids, best first) it is ``up`` or ``down``.
+A table names its reasons by code only: which of them are vetoes and caps comes from the
+framework (``reason_kinds``), and without it no reason of a table counts as a veto.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +22,15 @@ import attrs
 
 from criteriakit._converter import converter
 from criteriakit._files import UnreadableFile, read_text_capped
-from criteriakit.data import MAX_DATA_BYTES, MAX_REPORTED_PROBLEMS
+from criteriakit.csvfiles import read_csv_text
+from criteriakit.data import (
+    MAX_DATA_BYTES,
+    MAX_REPORTED_PROBLEMS,
+    json_records,
+    open_source,
+    records_of,
+    typed_frame,
+)
 from criteriakit.errors import DataError, Problem
 from criteriakit.evaluation import SCORE_DIGITS
 from criteriakit.explain import format_number
@@ -29,8 +41,11 @@ from criteriakit.render import render_text_table
 __all__ = [
     "Comparison",
     "Direction",
+    "Outcome",
+    "ReasonKinds",
     "UnitChange",
     "compare_results",
+    "load_outcomes",
     "load_results",
     "period_label",
 ]
@@ -43,6 +58,49 @@ _CAPPING = frozenset({"veto", "cap"})
 _ABSENT = "—"
 _NOT_EVALUABLE = "not evaluable"
 _HINT = 'write it with `criteriakit evaluate … --format json`: {"results": [...]}'
+_TABLE_HINT = "write it with `criteriakit evaluate … --format csv` (or jsonl, parquet)"
+_TABLE_COLUMNS = ("unit", "framework", "version", "score", "tier", "reasons")
+
+ReasonKinds = Callable[[str, str], Mapping[str, str] | None]
+"""Given a framework id and version, return its reason codes' kinds (``veto``, ``gate``…)."""
+
+
+@attrs.frozen
+class Outcome:
+    """What a comparison needs of one unit's result, from a result document or a table row.
+
+    ``reasons`` are the reason codes in order, ``vetoes`` those of them that are vetoes or caps.
+    """
+
+    unit: str | None
+    framework: str
+    version: str
+    score: float | None
+    tier: str | None
+    reasons: tuple[str, ...] = ()
+    vetoes: tuple[str, ...] = ()
+    period: str | None = None
+
+    @property
+    def framework_ref(self) -> str:
+        """The framework as ``id@version``."""
+        return f"{self.framework}@{self.version}"
+
+    @classmethod
+    def of(cls, result: Result | Outcome) -> Outcome:
+        """Return the outcome of a full result (an outcome is returned as it is)."""
+        if isinstance(result, Outcome):
+            return result
+        return cls(
+            result.unit,
+            result.framework,
+            result.version,
+            result.score,
+            result.tier,
+            result.reason_codes,
+            tuple(reason.code for reason in result.reasons if reason.kind in _CAPPING),
+            result.period.label if result.period else None,
+        )
 
 
 def load_results(path: str | os.PathLike[str]) -> list[Result]:
@@ -94,9 +152,89 @@ def load_results(path: str | os.PathLike[str]) -> list[Result]:
     return results
 
 
-def period_label(results: Iterable[Result]) -> str | None:
+def _table_rows(path: Path, name: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """Yield the rows of a result table file (CSV, JSON Lines or Parquet) with their numbers."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        source = open_source(path, "parquet")
+        yield from records_of(source, typed_frame(source))
+        return
+    try:
+        text = read_text_capped(path, MAX_DATA_BYTES)
+    except UnreadableFile as error:
+        raise DataError([error.problem]) from None
+    if suffix == ".csv":
+        table = read_csv_text(text, name)
+        for row, cells in enumerate(table.rows, start=1):
+            yield row, dict(zip(table.header, cells, strict=True))
+        return
+    for row, record in json_records(text, name, "jsonl"):
+        if not isinstance(record, Mapping):
+            problem = Problem("expected an object: one row of the result table", file=name, row=row)
+            raise DataError([problem], source=name)
+        yield row, record
+
+
+def _outcome(
+    row: int, record: object, name: str, reason_kinds: ReasonKinds | None
+) -> Outcome | Problem:
+    if not isinstance(record, Mapping):
+        return Problem("expected an object: one row of the result table", file=name, row=row)
+    missing = [column for column in _TABLE_COLUMNS if column not in record]
+    if missing:
+        message = f"expected a result table: the row has no {missing[0]!r}"
+        return Problem(message, file=name, row=row, hint=_TABLE_HINT)
+    reasons = record["reasons"]
+    codes = tuple(
+        code for code in (reasons.split(";") if isinstance(reasons, str) else reasons or ()) if code
+    )
+    score = record["score"]
+    try:
+        number = None if score in (None, "") else float(score)
+    except (TypeError, ValueError):
+        return Problem(f"expected a score, got {score!r}", file=name, row=row, path="score")
+    framework, version = str(record["framework"]), str(record["version"])
+    kinds = reason_kinds(framework, version) if reason_kinds else None
+    unit = record["unit"]
+    return Outcome(
+        None if unit in (None, "") else str(unit),
+        framework,
+        version,
+        number,
+        record["tier"] or None,
+        codes,
+        tuple(code for code in codes if kinds is not None and kinds.get(code) in _CAPPING),
+    )
+
+
+def load_outcomes(
+    path: str | os.PathLike[str], *, reason_kinds: ReasonKinds | None = None
+) -> list[Outcome]:
+    """Read the results in a file of either form: documents (``.json``) or a table.
+
+    A table is CSV, JSON Lines (``.jsonl``) or Parquet, as ``criteriakit evaluate`` writes it;
+    ``reason_kinds`` tells its vetoes and caps apart (see the module docs).
+    """
+    file = Path(path)
+    name = str(path)
+    if file.suffix.lower() == ".json":
+        return [Outcome.of(result) for result in load_results(path)]
+    outcomes: list[Outcome] = []
+    problems: list[Problem] = []
+    for row, record in _table_rows(file, name):
+        found = _outcome(row, record, name, reason_kinds)
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            outcomes.append(found)
+    if problems:
+        raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=name, total=len(problems))
+    return outcomes
+
+
+def period_label(results: Iterable[Result | Outcome]) -> str | None:
     """Return the label of the period every result is for, or ``None`` if they differ or lack one."""
-    labels = {result.period.label if result.period else None for result in results}
+    labels = {Outcome.of(result).period for result in results}
     return labels.pop() if len(labels) == 1 else None
 
 
@@ -190,8 +328,8 @@ class Comparison:
 
 
 def compare_results(
-    before: Sequence[Result],
-    after: Sequence[Result],
+    before: Sequence[Result | Outcome],
+    after: Sequence[Result | Outcome],
     *,
     tier_order: Mapping[str, Sequence[str]] | None = None,
     before_label: str | None = None,
@@ -209,8 +347,8 @@ def compare_results(
         after_label or period_label(after) or "after",
     )
     problems: list[Problem] = []
-    old = _by_unit(before, labels[0], problems)
-    new = _by_unit(after, labels[1], problems)
+    old = _by_unit([Outcome.of(result) for result in before], labels[0], problems)
+    new = _by_unit([Outcome.of(result) for result in after], labels[1], problems)
     if problems:
         raise DataError(problems[:MAX_REPORTED_PROBLEMS])
     changes = tuple(
@@ -220,9 +358,9 @@ def compare_results(
     return Comparison(labels[0], labels[1], changes)
 
 
-def _by_unit(results: Sequence[Result], label: str, problems: list[Problem]) -> dict[str, Result]:
+def _by_unit(results: Sequence[Outcome], label: str, problems: list[Problem]) -> dict[str, Outcome]:
     """Index the results by unit id, recording missing and repeated ids as problems."""
-    indexed: dict[str, Result] = {}
+    indexed: dict[str, Outcome] = {}
     first: dict[str, int] = {}
     for index, result in enumerate(results):
         where = f"results[{index}].unit"
@@ -238,11 +376,16 @@ def _by_unit(results: Sequence[Result], label: str, problems: list[Problem]) -> 
 
 
 def _change(
-    unit: str, before: Result | None, after: Result | None, tier_order: Mapping[str, Sequence[str]]
+    unit: str,
+    before: Outcome | None,
+    after: Outcome | None,
+    tier_order: Mapping[str, Sequence[str]],
 ) -> UnitChange:
     refs = dict.fromkeys(result.framework_ref for result in (before, after) if result is not None)
-    old_vetoes, new_vetoes = _codes(before, _CAPPING), _codes(after, _CAPPING)
-    old_codes, new_codes = _codes(before), _codes(after)
+    old_vetoes = before.vetoes if before else ()
+    new_vetoes = after.vetoes if after else ()
+    old_codes = before.reasons if before else ()
+    new_codes = after.reasons if after else ()
     return UnitChange(
         unit,
         " → ".join(refs),
@@ -259,19 +402,12 @@ def _change(
     )
 
 
-def _codes(result: Result | None, kinds: frozenset[str] | None = None) -> tuple[str, ...]:
-    """Return the codes of a result's reasons, optionally only those of some kinds."""
-    if result is None:
-        return ()
-    return tuple(reason.code for reason in result.reasons if kinds is None or reason.kind in kinds)
-
-
 def _missing_from(codes: Sequence[str], others: Sequence[str]) -> tuple[str, ...]:
     """Return the codes not among ``others``, once each, in order."""
     return tuple(dict.fromkeys(code for code in codes if code not in others))
 
 
-def _delta(before: Result | None, after: Result | None) -> float | None:
+def _delta(before: Outcome | None, after: Outcome | None) -> float | None:
     if before is None or after is None or before.score is None or after.score is None:
         return None
     if approx_eq(after.score, before.score):
@@ -280,7 +416,7 @@ def _delta(before: Result | None, after: Result | None) -> float | None:
 
 
 def _direction(
-    before: Result | None, after: Result | None, tier_order: Mapping[str, Sequence[str]]
+    before: Outcome | None, after: Outcome | None, tier_order: Mapping[str, Sequence[str]]
 ) -> Direction:
     if before is None:
         return "added"

@@ -1,194 +1,454 @@
-"""Reading unit data sets: CSV, JSON (a list of objects) and JSON Lines, one unit per row.
+"""Reading unit data sets: CSV, JSON, JSON Lines, Parquet and Excel, one unit per row.
 
-Every row needs a unit id (column ``id`` by default); ids must be unique. CSV cells are text
-and are converted by the framework's input types (``12``, ``yes``, ``85%``, a JSON array for
-lists); JSON values are taken as they are. Files are size-capped and read without running
-anything they contain.
+A data set is a file (or standard input, ``-``) whose rows are units: a unit id (column ``id``
+by default), optionally the id of its parent, and one column per input. Every engine reads a
+file the same way (see ``docs/data.md``):
+
+- CSV cells are text (the delimiter, ``,`` ``;`` or tab, is told from the header line);
+  JSON values keep their JSON type, and a JSON string is text; Parquet and Excel columns keep
+  their types. How text and typed values become inputs is :mod:`criteriakit.inputs`' rule.
+- A unit id is text or a whole number (``7`` and ``7.0`` are the unit ``"7"``); other values
+  (``1.5``, ``true``, a list) are refused, and so are missing, empty and repeated ids.
+- Files are size-capped and read without running anything they contain; a missing file, a
+  directory or a file that cannot be read is a :class:`~criteriakit.DataError` naming it.
+
+Reading keeps every row, good or bad: a row whose id is unusable carries its problem, so that
+the evaluation reports it among the value problems, in row order.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import math
 import os
-from collections.abc import Iterator, Mapping
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import attrs
 
-from criteriakit._files import UnreadableFile, read_text_capped
+from criteriakit._files import UnreadableFile, decode_text, read_bytes_capped
 from criteriakit.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = [
     "MAX_DATA_BYTES",
     "MAX_REPORTED_PROBLEMS",
+    "STDIN",
     "DataFormat",
+    "DataSource",
+    "IdType",
+    "LevelData",
     "UnitRow",
-    "read_records",
+    "json_records",
+    "open_source",
+    "read_level",
     "read_units",
+    "row_problem",
+    "unit_id",
 ]
 
 MAX_DATA_BYTES = 512 * 1024 * 1024
-"""Data files larger than this are refused (512 MiB); larger populations go columnar."""
+"""Text data files larger than this are refused (512 MiB); larger populations go to Parquet."""
 
-DataFormat = Literal["csv", "json", "jsonl"]
+MAX_REPORTED_PROBLEMS = 50
+"""At most this many problems are shown; the message says how many there are in all."""
+
+STDIN = "-"
+"""The data path that means standard input."""
+
+DataFormat = Literal["csv", "json", "jsonl", "parquet", "xlsx"]
+IdType = Literal["text", "integer"]
+"""How the ids of a data set were written: all whole numbers, or text (at least one)."""
 
 _SUFFIXES: dict[str, DataFormat] = {
     ".csv": "csv",
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".xlsx": "xlsx",
 }
-MAX_REPORTED_PROBLEMS = 50
-"""After this many problems a data set is not read further: the rest would only add noise."""
+_FORMAT_HINT = "use .csv, .json, .jsonl, .parquet or .xlsx, or give the format (--data-format)"
+
+
+@attrs.frozen
+class DataSource:
+    """Where one level's data comes from: a file or standard input, and its format.
+
+    ``name`` is how problems name it (the path as given, or ``<stdin>``); ``content`` holds
+    standard input's bytes, read once; ``path`` is the file otherwise.
+    """
+
+    name: str
+    format: DataFormat
+    path: Path | None = None
+    content: bytes | None = attrs.field(default=None, repr=False)
+
+    def read_bytes(self) -> bytes:
+        """Return the whole content, refusing more than :data:`MAX_DATA_BYTES`."""
+        if self.content is not None:
+            return self.content
+        assert self.path is not None  # noqa: S101  a source is a path or content
+        try:
+            return read_bytes_capped(self.path, MAX_DATA_BYTES)
+        except UnreadableFile as error:
+            raise DataError([error.problem], source=self.name) from None
+
+    def read_text(self) -> str:
+        """Return the content as text (UTF-8, a BOM removed)."""
+        try:
+            return decode_text(self.read_bytes(), self.name)
+        except UnreadableFile as error:
+            raise DataError([error.problem], source=self.name) from None
+
+
+def _sniffed_format(content: bytes) -> DataFormat:
+    """Tell the format of standard input from its first bytes."""
+    if content.startswith(b"PAR1"):
+        return "parquet"
+    if content.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    start = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return {b"[": "json", b"{": "jsonl"}.get(start, "csv")  # type: ignore[return-value]
+
+
+def open_source(
+    path: str | os.PathLike[str],
+    data_format: DataFormat | None = None,
+    *,
+    stdin: BinaryIO | None = None,
+) -> DataSource:
+    """Check that ``path`` can be read and tell its format; ``-`` reads standard input.
+
+    The format is ``data_format`` if given, else the file's suffix, else (standard input) its
+    first bytes: ``PAR1`` Parquet, a zip Excel, ``[`` JSON, ``{`` JSON Lines, otherwise CSV.
+    """
+    if str(path) == STDIN:
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        content = stream.read(MAX_DATA_BYTES + 1)
+        if len(content) > MAX_DATA_BYTES:
+            problem = Problem(
+                f"standard input holds more than the {MAX_DATA_BYTES:,} bytes allowed",
+                file="<stdin>",
+            )
+            raise DataError([problem], source="<stdin>")
+        return DataSource("<stdin>", data_format or _sniffed_format(content), content=content)
+    file = Path(path)
+    name = str(path)
+    try:
+        if file.is_dir():
+            problem = Problem("cannot read the file: it is a directory", file=name)
+            raise DataError([problem], source=name)
+        with file.open("rb"):
+            pass
+    except OSError as error:
+        message = f"cannot read the file: {error.strerror or error}"
+        raise DataError([Problem(message, file=name)], source=name) from None
+    if data_format is not None:
+        return DataSource(name, data_format, path=file)
+    found = _SUFFIXES.get(file.suffix.lower())
+    if found is None:
+        message = f"cannot tell the data format from the suffix {file.suffix!r}"
+        raise DataError([Problem(message, file=name, hint=_FORMAT_HINT)], source=name)
+    return DataSource(name, found, path=file)
 
 
 @attrs.frozen
 class UnitRow:
-    """One unit of a data set: its id, raw values, 1-based row, whether cells are text, its parent."""
+    """One row of a data set: its unit id, raw values, 1-based row and parent.
 
-    unit: str
+    ``problem`` is set (and ``unit`` may be None) when the row cannot be a unit: its id is
+    missing, empty, repeated or not an id, or the row is not an object.
+    """
+
+    unit: str | None
     values: Mapping[str, object]
     row: int
-    text: bool
     parent: str | None = None
+    problem: Problem | None = None
 
 
-def _format_of(path: Path, data_format: DataFormat | None) -> DataFormat:
-    if data_format is not None:
-        return data_format
-    found = _SUFFIXES.get(path.suffix.lower())
-    if found is None:
-        raise DataError(
-            [
-                Problem(
-                    f"cannot tell the data format from the suffix {path.suffix!r}",
-                    file=str(path),
-                    hint="use .csv, .json or .jsonl, or give the format (--data-format)",
-                )
-            ]
+def _columns_of(rows: Sequence[UnitRow]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name for row in rows for name in row.values))
+
+
+@attrs.frozen
+class LevelData:
+    """One level's data as read: its rows, the columns the data has, and what the ids look like.
+
+    ``columns`` are the data's column names besides the id and parent (a CSV header, the keys
+    of the JSON objects in order of first use), unknown (None) for JSON without a single
+    object, which has nothing to evaluate; ``has_ids`` whether the id column exists;
+    ``id_type``/``parent_type`` whether ids were all whole numbers, for the result table.
+    """
+
+    rows: tuple[UnitRow, ...]
+    columns: tuple[str, ...] | None = attrs.field()
+    source: str | None = None
+    has_ids: bool = True
+    id_type: IdType = "text"
+    parent_type: IdType = "text"
+    id_column: str = "id"
+
+    @columns.default
+    def _from_rows(self) -> tuple[str, ...]:
+        return _columns_of(self.rows)
+
+    def __iter__(self) -> Iterator[UnitRow]:
+        """Iterate over the rows."""
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        """Return the number of rows."""
+        return len(self.rows)
+
+
+_ID_HINT = "an id is text or a whole number"
+_BLANK = " \t\n\r\f\v"
+_ID_RANGE = 2.0**63
+
+
+def unit_id(value: object) -> str | None:
+    """Return the id a value names, or None if it is no id (see the module docs).
+
+    Text is kept as written (it must not be empty or only white space); a whole number, also
+    written as a float such as ``7.0``, is the decimal text of that number (a float id must
+    lie within the 64-bit range).
+    """
+    if isinstance(value, str):
+        return value if value.strip(_BLANK) else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        whole = value.is_integer() and -_ID_RANGE <= value < _ID_RANGE
+        return str(int(value)) if whole else None
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return format(value.to_integral_value(), "f")
+    return None
+
+
+def _blank(value: object) -> bool:
+    """Return whether a value is no value at all: absent, blank text or a NaN."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip(_BLANK)
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _is_whole(value: object) -> bool:
+    return not isinstance(value, str | bool) and isinstance(value, int | float | Decimal)
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def row_problem(
+    raw_id: object,
+    raw_parent: object,
+    row: int,
+    *,
+    unit_column: str,
+    parent_column: str,
+    source: str | None,
+    first_row: Mapping[str, int],
+) -> Problem | None:
+    """Return why a row cannot be a unit (its id or parent), or None if it can.
+
+    ``first_row`` maps ids to the first row that has them: a later row with the same id
+    repeats it.
+    """
+    unit = unit_id(raw_id)
+    if unit is None:
+        if _blank(raw_id):
+            message = f"the unit id is missing or empty (column {unit_column!r})"
+            return Problem(message, file=source, row=row, path=unit_column)
+        message = f"the unit id must be text or a whole number, got {_shown(raw_id)}"
+        return Problem(message, file=source, row=row, path=unit_column, hint=_ID_HINT)
+    first = first_row.get(unit, row)
+    if first < row:
+        message = f"unit id {unit!r} repeats row {first}"
+        return Problem(message, file=source, row=row, path=unit_column)
+    if not _blank(raw_parent) and unit_id(raw_parent) is None:
+        message = f"the parent id must be text or a whole number, got {_shown(raw_parent)}"
+        return Problem(message, file=source, row=row, path=parent_column, hint=_ID_HINT)
+    return None
+
+
+def level_from_records(
+    records: Iterator[tuple[int, object]],
+    *,
+    source: str | None,
+    id_column: str,
+    parent_column: str,
+    columns: Sequence[str] | None = None,
+) -> LevelData:
+    """Turn ``(row, record)`` pairs into a level's rows, keeping every row (see the module docs).
+
+    ``columns`` is the header when the data has one (CSV, a frame), else the records' keys.
+    A record that is not an object (JSON) makes the data unreadable: a DataError lists them.
+    """
+    rows: list[UnitRow] = []
+    first: dict[str, int] = {}
+    seen_keys: dict[str, None] = dict.fromkeys(columns) if columns is not None else {}
+    whole_ids = whole_parents = True
+    any_parent = False
+    shapeless: list[Problem] = []
+    for row, record in records:
+        if not isinstance(record, Mapping):
+            message = "expected an object with the unit's values"
+            shapeless.append(Problem(message, file=source, row=row))
+            continue
+        if columns is None:
+            seen_keys.update(dict.fromkeys(record))
+        raw_id, raw_parent = record.get(id_column), record.get(parent_column)
+        unit = unit_id(raw_id)
+        if unit is not None:
+            first.setdefault(unit, row)
+        values = {k: v for k, v in record.items() if k not in {id_column, parent_column}}
+        problem = row_problem(
+            raw_id,
+            raw_parent,
+            row,
+            unit_column=id_column,
+            parent_column=parent_column,
+            source=source,
+            first_row=first,
         )
-    return found
-
-
-def _csv_records(text: str, name: str) -> Iterator[tuple[int, Mapping[str, object]]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames:
-        raise DataError(
-            [
-                Problem(
-                    "the CSV file has no header row",
-                    file=name,
-                    hint="the first row names the columns: id,...",
-                )
-            ]
-        )
-    duplicates = sorted(
-        {field for field in reader.fieldnames if reader.fieldnames.count(field) > 1}
+        if problem is not None:
+            rows.append(UnitRow(unit, values, row, problem=problem))
+            continue
+        whole_ids = whole_ids and _is_whole(raw_id)
+        parent = None if _blank(raw_parent) else unit_id(raw_parent)
+        if parent is not None:
+            any_parent = True
+            whole_parents = whole_parents and _is_whole(raw_parent)
+        rows.append(UnitRow(unit, values, row, parent))
+    if shapeless:
+        hint = '[{"id": "c1", ...}, ...], or one such object per line'
+        shapeless[0] = attrs.evolve(shapeless[0], hint=hint)
+        raise DataError(shapeless[:MAX_REPORTED_PROBLEMS], source=source, total=len(shapeless))
+    names = tuple(name for name in seen_keys if name not in {id_column, parent_column})
+    known = columns is not None or bool(rows)
+    return LevelData(
+        tuple(rows),
+        names if known else None,
+        source,
+        has_ids=id_column in seen_keys or not known,
+        id_type="integer" if whole_ids and first else "text",
+        parent_type="integer" if whole_parents and any_parent else "text",
+        id_column=id_column,
     )
-    if duplicates:
-        raise DataError(
-            [Problem(f"the header repeats the column {duplicates[0]!r}", file=name, line=1)]
-        )
-    try:
-        for row, record in enumerate(reader, start=1):
-            if None in record:
-                raise DataError(
-                    [
-                        Problem(
-                            "the row has more cells than the header has columns",
-                            file=name,
-                            row=row,
-                            line=reader.line_num,
-                        )
-                    ]
-                )
-            yield row, record
-    except csv.Error as error:
-        raise DataError(
-            [Problem(f"invalid CSV: {error}", file=name, line=reader.line_num)]
-        ) from None
 
 
-def _json_records(text: str, name: str) -> Iterator[tuple[int, object]]:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataError(
-            [
-                Problem(
-                    f"invalid JSON: {error.msg}", file=name, line=error.lineno, column=error.colno
-                )
-            ]
-        ) from None
-    if not isinstance(document, list):
-        raise DataError(
-            [
-                Problem(
-                    "expected a JSON array of objects, one per unit",
-                    file=name,
-                    hint='[{"id": "c1", ...}, ...]',
-                )
-            ]
-        )
-    yield from enumerate(document, start=1)
+def _json_number(text: str) -> int | Decimal:
+    """Read a JSON integer; one too long for Python's ``int`` stays exact as a Decimal."""
+    return int(text) if len(text) <= 4_000 else Decimal(text)
 
 
-def _jsonl_records(text: str, name: str) -> Iterator[tuple[int, object]]:
+def _no_constant(text: str) -> object:
+    raise ValueError(f"{text} is not a JSON value")
+
+
+def json_records(
+    text: str, name: str, kind: Literal["json", "jsonl"]
+) -> Iterator[tuple[int, object]]:
+    """Yield the ``(row, record)`` pairs of JSON text: an array of objects, or one per line.
+
+    Standard JSON only: ``NaN`` and ``Infinity`` are invalid, as JSON says.
+    """
+
+    def parse(piece: str, line: int, row: int | None) -> object:
+        try:
+            return json.loads(piece, parse_int=_json_number, parse_constant=_no_constant)
+        except json.JSONDecodeError as error:
+            problem = Problem(
+                f"invalid JSON: {error.msg}",
+                file=name,
+                line=line + error.lineno - 1,
+                column=error.colno,
+                row=row,
+            )
+        except ValueError as error:
+            problem = Problem(f"invalid JSON: {error}", file=name, line=line, row=row)
+        raise DataError([problem], source=name)
+
+    if kind == "json":
+        document = parse(text, 1, None)
+        if not isinstance(document, list):
+            hint = '[{"id": "c1", ...}, ...]'
+            problem = Problem(
+                "expected a JSON array of objects, one per unit", file=name, hint=hint
+            )
+            raise DataError([problem], source=name)
+        yield from enumerate(document, start=1)
+        return
     row = 0
     for line_number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        row += 1
-        try:
-            yield row, json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DataError(
-                [
-                    Problem(
-                        f"invalid JSON: {error.msg}",
-                        file=name,
-                        line=line_number,
-                        column=error.colno,
-                        row=row,
-                    )
-                ]
-            ) from None
+        if line.strip():
+            row += 1
+            yield row, parse(line, line_number, row)
 
 
-def read_records(
-    path: str | os.PathLike[str], data_format: DataFormat | None = None
-) -> tuple[Iterator[tuple[int, object]], DataFormat]:
-    """Read a data file's records as ``(row, record)`` pairs, and say which format it was."""
-    file = Path(path)
-    kind = _format_of(file, data_format)
-    try:
-        text = read_text_capped(file, MAX_DATA_BYTES)
-    except UnreadableFile as error:
-        raise DataError([error.problem]) from None
-    readers = {"csv": _csv_records, "json": _json_records, "jsonl": _jsonl_records}
-    return readers[kind](text, str(path)), kind
+def _csv_level(source: DataSource, id_column: str, parent_column: str) -> LevelData:
+    from criteriakit.csvfiles import read_csv_text  # noqa: PLC0415  one reader per format
 
-
-def unit_of(
-    record: object, row: int, id_column: str, source: str
-) -> tuple[Mapping[str, object], str] | Problem:
-    """Return one record with its unit id, or the problem that makes the record unusable."""
-    if not isinstance(record, Mapping):
-        return Problem("expected an object with the unit's values", file=source, row=row)
-    unit = record.get(id_column)
-    if isinstance(unit, int) and not isinstance(unit, bool):
-        unit = str(unit)
-    if not isinstance(unit, str) or not unit.strip():
-        return Problem(
-            f"the unit id is missing or empty (column {id_column!r})",
-            file=source,
-            row=row,
-            path=id_column,
+    table = read_csv_text(source.read_text(), source.name)
+    records = (
+        (
+            row,
+            {
+                name: cell
+                for name, cell in zip(table.header, cells, strict=True)
+                if cell is not None
+            },
         )
-    return record, unit
+        for row, cells in enumerate(table.rows, start=1)
+    )
+    return level_from_records(
+        records,
+        source=source.name,
+        id_column=id_column,
+        parent_column=parent_column,
+        columns=table.header,
+    )
+
+
+def typed_frame(source: DataSource) -> pl.DataFrame:
+    """Read a Parquet or Excel source as a Polars frame (needs the ``polars`` extra)."""
+    from criteriakit.columnar.frames import read_typed  # noqa: PLC0415  Polars only when needed
+
+    return read_typed(source)
+
+
+def read_level(
+    source: DataSource, *, id_column: str = "id", parent_column: str = "parent"
+) -> LevelData:
+    """Read one level's data, every row kept (see :class:`UnitRow`)."""
+    if source.format == "csv":
+        return _csv_level(source, id_column, parent_column)
+    if source.format in {"json", "jsonl"}:
+        records = json_records(source.read_text(), source.name, source.format)
+        return level_from_records(
+            records, source=source.name, id_column=id_column, parent_column=parent_column
+        )
+    frame = typed_frame(source)
+    return level_from_records(
+        records_of(source, frame),
+        source=source.name,
+        id_column=id_column,
+        parent_column=parent_column,
+        columns=tuple(frame.columns),
+    )
 
 
 def read_units(
@@ -197,50 +457,35 @@ def read_units(
     id_column: str = "id",
     parent_column: str = "parent",
     data_format: DataFormat | None = None,
-) -> list[UnitRow]:
-    """Read every unit of a data file; raise :class:`DataError` listing every bad row.
+) -> LevelData:
+    """Read a data file (``-`` for standard input) as one level's rows."""
+    source = open_source(path, data_format)
+    return read_level(source, id_column=id_column, parent_column=parent_column)
 
-    The ``id_column`` names each unit; the optional ``parent_column`` names the unit above it
-    (a member's cell), for quotas among siblings and roll-ups into parents.
+
+def records_of(
+    source: DataSource, frame: pl.DataFrame | None = None
+) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """Yield a source's rows as ``(row, record)`` pairs, nulls left out (they are missing).
+
+    ``frame`` is the source already read as a typed frame (Parquet, Excel), if it was.
     """
-    name = str(path)
-    records, kind = read_records(path, data_format)
-    units: list[UnitRow] = []
-    problems: list[Problem] = []
-    seen: dict[str, int] = {}
-    for row, record in records:
-        found = unit_of(record, row, id_column, name)
-        if isinstance(found, Problem):
-            problems.append(found)
-            continue
-        fields, unit = found
-        if unit in seen:
-            problems.append(
-                Problem(
-                    f"unit id {unit!r} repeats row {seen[unit]}", file=name, row=row, path=id_column
+    if source.format == "csv":
+        from criteriakit.csvfiles import read_csv_text  # noqa: PLC0415
+
+        table = read_csv_text(source.read_text(), source.name)
+        for row, cells in enumerate(table.rows, start=1):
+            yield row, {n: c for n, c in zip(table.header, cells, strict=True) if c is not None}
+        return
+    if source.format in {"json", "jsonl"}:
+        for row, record in json_records(source.read_text(), source.name, source.format):
+            if not isinstance(record, Mapping):
+                problem = Problem(
+                    "expected an object with the unit's values", file=source.name, row=row
                 )
-            )
-            continue
-        seen[unit] = row
-        parent = fields.get(parent_column)
-        if isinstance(parent, int) and not isinstance(parent, bool):
-            parent = str(parent)
-        if parent is not None and not isinstance(parent, str):
-            problems.append(
-                Problem(
-                    f"the parent id must be text, got {parent!r}",
-                    file=name,
-                    row=row,
-                    path=parent_column,
-                )
-            )
-            continue
-        values = {
-            key: value for key, value in fields.items() if key not in {id_column, parent_column}
-        }
-        units.append(UnitRow(unit, values, row, kind == "csv", parent or None))
-        if len(problems) >= MAX_REPORTED_PROBLEMS:
-            break
-    if problems:
-        raise DataError(problems, source=name)
-    return units
+                raise DataError([problem], source=source.name)
+            yield row, record
+        return
+    typed = frame if frame is not None else typed_frame(source)
+    for row, record in enumerate(typed.iter_rows(named=True), start=1):
+        yield row, {k: v for k, v in record.items() if v is not None}

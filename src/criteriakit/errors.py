@@ -116,21 +116,31 @@ def _rebuild(
 
 
 class _ProblemsError(CriteriaKitError):
-    """An error made of one or more :class:`Problem` findings, all reported together."""
+    """An error made of one or more :class:`Problem` findings, all reported together.
+
+    ``total`` is how many problems were found in all when only the first ones are kept
+    (``problems``); the message then says so: ``50 of 120 data problems in cells.csv``.
+    """
 
     noun = "problem"
 
-    def __init__(self, problems: Sequence[Problem], *, source: str | None = None) -> None:
+    def __init__(
+        self, problems: Sequence[Problem], *, source: str | None = None, total: int | None = None
+    ) -> None:
         if not problems:
             raise ValueError("an error needs at least one problem")
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.source = source
+        self.total = max(total or 0, len(self.problems))
         super().__init__(self._render())
 
     def _render(self) -> str:
         count = len(self.problems)
-        plural = self.noun if count == 1 else f"{self.noun}s"
-        head = f"{count} {plural}" + (f" in {self.source}" if self.source else "")
+        plural = self.noun if self.total == 1 else f"{self.noun}s"
+        shown = f"{count} of {self.total}" if self.total > count else f"{count}"
+        head = f"{shown} {plural}" + (f" in {self.source}" if self.source else "")
+        if self.total > count:
+            head += f" (the first {count} shown)"
         body = "\n".join(problem.render() for problem in self.problems)
         return f"{head}:\n{body}"
 

@@ -15,7 +15,6 @@ whose indicators all came from there keeps its results by their values too.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
@@ -25,6 +24,7 @@ from criteriakit.classify import Classification, Classifier, NotEvaluable
 from criteriakit.compiled import CompiledCriterion, CompiledFramework, CompiledIndicator
 from criteriakit.errors import EvaluationError
 from criteriakit.expressions import BOOL, INTEGER, ExprType, LevelType, Undefined
+from criteriakit.expressions.floats import SCORE_DIGITS, add_up, round_points
 from criteriakit.improve import Improver
 from criteriakit.model.improvement import Improvement
 from criteriakit.model.period import Period
@@ -35,7 +35,6 @@ from criteriakit.model.results import (
     Reason,
     Result,
 )
-from criteriakit.scoring import SCORE_DIGITS, round_points
 
 __all__ = ["MEMO_SIZE", "SCORE_DIGITS", "ScalarExecutor"]
 
@@ -105,7 +104,7 @@ def _criterion_result(
     criterion: CompiledCriterion, points: list[float], results: list[IndicatorResult]
 ) -> tuple[CriterionResult, float]:
     """Return a criterion's result from its indicators' results and points, and its raw score."""
-    total = math.fsum(points)
+    total = add_up(points)
     result = CriterionResult(
         criterion.id, criterion.title, round_points(total), criterion.max_score, tuple(results)
     )
@@ -186,10 +185,10 @@ class ScalarExecutor:
         maxima = self._maxima
         if any(excluded):
             maxima = tuple(
-                criterion.max_score - math.fsum(dropped)
+                criterion.max_score - add_up(dropped)
                 for (criterion, _, _), dropped in zip(self._criteria, excluded, strict=True)
             )
-        scored_max = math.fsum(maxima)
+        scored_max = add_up(maxima)
         if blocking is None and scored_max <= 1e-12:
             blocking = Reason(
                 "not-evaluable",

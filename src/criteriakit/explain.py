@@ -22,7 +22,9 @@ def format_value(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        if abs(value) >= 1e6:
+            return f"{value:,.0f}"
+        return str(int(value)) if value.is_integer() else f"{value:.4g}"
     if isinstance(value, list | tuple):
         shown = ", ".join(format_value(item) for item in value[:6])
         return f"[{shown}{', …' if len(value) > 6 else ''}]"

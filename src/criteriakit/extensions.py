@@ -9,7 +9,6 @@ hooks as any other), used when a framework is loaded without a registry.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ import attrs
 
 from criteriakit.errors import DataError, PluginError, Problem
 from criteriakit.expressions import FunctionSpec
+from criteriakit.expressions.floats import add_up
 from criteriakit.scorer_types import ScorerType
 
 if TYPE_CHECKING:
@@ -46,13 +46,13 @@ class Weighting:
 
 
 def _sum(scores: Sequence[float], maxima: Sequence[float], max_score: float) -> float:
-    total = math.fsum(scores)
-    scored = math.fsum(maxima)
+    total = add_up(scores)
+    scored = add_up(maxima)
     return total if scored == max_score else total * max_score / scored
 
 
 def _geometric(scores: Sequence[float], maxima: Sequence[float], max_score: float) -> float:
-    scored = math.fsum(maxima)
+    scored = add_up(maxima)
     product = 1.0
     for score, maximum in zip(scores, maxima, strict=True):
         if maximum > 0:

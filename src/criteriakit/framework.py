@@ -91,14 +91,21 @@ class Framework:
         )
 
     def evaluate_checked(
-        self, values: Mapping[str, object], unit: str | None = None, period: Period | None = None
+        self,
+        values: Mapping[str, object],
+        unit: str | None = None,
+        period: Period | None = None,
+        *,
+        validate: bool = True,
     ) -> Result:
         """Evaluate values already checked against the declared inputs (as data readers do).
 
-        Plugins' ``criteriakit_validate_inputs`` and ``criteriakit_adjust_result`` hooks run here.
+        Plugins' ``criteriakit_validate_inputs`` hooks run here unless ``validate`` is false
+        (a data set's readers run them on every unit first), then ``criteriakit_adjust_result``.
         """
         extensions = self.extensions
         if extensions is None or not (extensions.input_validators or extensions.result_adjusters):
             return self._executor.evaluate(values, unit, period)
-        extensions.check_inputs(self, values)
+        if validate:
+            extensions.check_inputs(self, values)
         return extensions.adjust(self, self._executor.evaluate(values, unit, period))

@@ -3,8 +3,17 @@
 The top framework names the framework of the level below in ``[children]``, which may name the
 next, and so on. Each level is evaluated, its quotas applied among siblings, and its results
 rolled up into their parents' inputs (the ``rollup`` expressions), before the level above is
-evaluated. Every bad row of every level is reported at once; nothing is returned unless every
-unit evaluated.
+evaluated. Nothing is returned unless every unit evaluated.
+
+Every engine finds problems in the same order, so that the same data gives the same error:
+
+1. each level's columns (:func:`criteriakit.columns.check_columns`), top level first;
+2. then, level by level from the bottom: every row's id and values (one
+   :class:`~criteriakit.DataError`, the first :data:`~criteriakit.data.MAX_REPORTED_PROBLEMS`
+   problems shown, in row order, with how many there are in all); the plugins' input checks;
+   the first unit whose evaluation a ``fail`` policy stops (an
+   :class:`~criteriakit.EvaluationError` naming its row); the quotas; the units whose parent is
+   not in the level above, or which their parent refuses as not evaluable.
 """
 
 from __future__ import annotations
@@ -13,9 +22,10 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from criteriakit.columns import check_columns
 from criteriakit.compiled import CompiledChildren
-from criteriakit.data import MAX_REPORTED_PROBLEMS, UnitRow
-from criteriakit.errors import DataError, EvaluationError, PluginError, Problem
+from criteriakit.data import MAX_REPORTED_PROBLEMS, LevelData, UnitRow
+from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.expressions import Undefined
 from criteriakit.framework import Framework
 from criteriakit.inputs import UnknownInputs
@@ -24,7 +34,17 @@ from criteriakit.model.results import Result
 from criteriakit.periods import MonthlyRow, collect_months
 from criteriakit.quotas import apply_quotas
 
-__all__ = ["LevelResults", "child_record", "evaluate_levels", "framework_chain"]
+__all__ = [
+    "LevelResults",
+    "check_level_columns",
+    "checked_rows",
+    "child_record",
+    "evaluate_levels",
+    "first_given",
+    "framework_chain",
+    "located",
+    "raise_problems",
+]
 
 
 @attrs.frozen
@@ -33,6 +53,7 @@ class LevelResults:
 
     framework: Framework
     results: tuple[Result, ...]
+    data: LevelData | None = None
 
 
 def framework_chain(framework: Framework, depth: int) -> list[Framework]:
@@ -55,6 +76,20 @@ def framework_chain(framework: Framework, depth: int) -> list[Framework]:
     return chain
 
 
+def raise_problems(problems: Sequence[Problem], source: str | None) -> None:
+    """Raise a :class:`DataError` of the first problems (and their count), if there are any."""
+    if problems:
+        raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source, total=len(problems))
+
+
+def located(error: EvaluationError, row: int, source: str | None) -> EvaluationError:
+    """Return ``error`` with the file and row of the unit it stopped at in front of its message."""
+    where = f"{source}: row {row}" if source else f"row {row}"
+    return EvaluationError(
+        f"{where}: {error}", unit=error.unit, subject=error.subject, cause=error.cause
+    )
+
+
 def child_record(result: Result, fields: Sequence[str]) -> dict[str, object]:
     """Return a child's result as the record its parent's roll-ups see."""
     record: dict[str, object] = {
@@ -68,60 +103,16 @@ def child_record(result: Result, fields: Sequence[str]) -> dict[str, object]:
     return record
 
 
-def _rollups(
-    children: CompiledChildren,
-    framework: Framework,
-    unit: UnitRow,
-    records: list[dict[str, object]],
-) -> tuple[dict[str, object], list[Problem]]:
-    values: dict[str, object] = {}
-    problems: list[Problem] = []
+def _rollups(framework: Framework, records: list[dict[str, object]]) -> dict[str, object]:
+    children = framework.compiled.children
+    assert children is not None  # noqa: S101  only frameworks with [children] roll up
     scope = {children.name: records}
+    values: dict[str, object] = {}
     for name, expression in framework.compiled.rollups:
-        if unit.values.get(name) not in (None, ""):
-            message = f"input {name!r} is rolled up from the {children.name}; the data gives it too"
-            problems.append(
-                Problem(
-                    message,
-                    path=name,
-                    row=unit.row,
-                    hint="remove the column, or evaluate without the level below",
-                )
-            )
-            continue
         value = expression.evaluate(scope)
         if not isinstance(value, Undefined):
             values[name] = value
-    return values, problems
-
-
-def _monthly_values(
-    framework: Framework, monthly: _Monthly | None, unit: UnitRow
-) -> tuple[dict[str, object], list[Problem]]:
-    """Return the unit's ``per_month`` inputs gathered from the monthly rows, converted."""
-    if monthly is None:
-        return {}, []
-    gathered = monthly.values.get(unit.unit, {})
-    values: dict[str, object] = {}
-    problems: list[Problem] = []
-    for name in monthly.columns:
-        if unit.values.get(name) not in (None, ""):
-            message = f"input {name!r} is gathered from the monthly data; the data gives it too"
-            hint = "remove the column, or evaluate without --monthly"
-            problems.append(Problem(message, path=name, row=unit.row, hint=hint))
-            continue
-        try:
-            checked = framework.compiled.inputs.check(
-                {name: gathered.get(name, [])}, text=monthly.text
-            )
-        except DataError as error:
-            problems.extend(
-                attrs.evolve(problem, row=unit.row, file=monthly.source)
-                for problem in error.problems
-            )
-            continue
-        values[name] = checked[name]
-    return values, problems
+    return values
 
 
 @attrs.frozen
@@ -130,7 +121,6 @@ class _Monthly:
 
     columns: tuple[str, ...]
     values: Mapping[str, Mapping[str, list[object]]]
-    text: bool
     source: str | None
 
 
@@ -144,11 +134,18 @@ class _Context:
     unknown: UnknownInputs
 
 
-def _gather(framework: Framework, context: _Context) -> _Monthly | None:
-    columns = {
+def _gathered_inputs(framework: Framework, context: _Context) -> dict[str, str]:
+    """Return the inputs gathered from the monthly rows, by the monthly column they collect."""
+    if not context.monthly:
+        return {}
+    return {
         name: spec.per_month for name, spec in framework.definition.inputs.items() if spec.per_month
     }
-    if not context.monthly or not columns:
+
+
+def _gather(framework: Framework, context: _Context) -> _Monthly | None:
+    columns = _gathered_inputs(framework, context)
+    if not columns:
         return None
     if context.period is None:
         raise DataError(
@@ -157,63 +154,142 @@ def _gather(framework: Framework, context: _Context) -> _Monthly | None:
     gathered = collect_months(
         context.monthly, context.period, columns, source=context.monthly_source
     )
-    return _Monthly(
-        tuple(columns), gathered, any(row.text for row in context.monthly), context.monthly_source
+    return _Monthly(tuple(columns), gathered, context.monthly_source)
+
+
+def first_given(data: LevelData, names: Sequence[str]) -> dict[str, int]:
+    """Return, of ``names``, those some row gives a value for, with the first such row."""
+    given: dict[str, int] = {}
+    for unit in data.rows:
+        for name in names:
+            if name not in given and unit.values.get(name) not in (None, ""):
+                given[name] = unit.row
+    return given
+
+
+def check_level_columns(
+    framework: Framework, data: LevelData, *, below: bool, context: _Context
+) -> None:
+    """Check one level's columns (see :func:`criteriakit.columns.check_columns`)."""
+    if data.columns is None:  # JSON without a single unit: nothing to check, nothing to evaluate
+        return
+    rolled = [name for name, _ in framework.compiled.rollups] if below else []
+    gathered = list(_gathered_inputs(framework, context))
+    check_columns(
+        framework,
+        data.columns,
+        source=data.source,
+        id_column=data.id_column,
+        has_ids=data.has_ids,
+        unknown=context.unknown,
+        rolled_up=rolled,
+        gathered=gathered,
+        given=first_given(data, [*rolled, *gathered]),
     )
 
 
-def _evaluate_level(
+def checked_rows(
     framework: Framework,
-    rows: Sequence[UnitRow],
-    records: Mapping[str, list[dict[str, object]]] | None,
-    context: _Context,
-    source: str | None,
-) -> tuple[list[Result], list[Problem]]:
-    children = framework.compiled.children
-    monthly = _gather(framework, context)
-    results: list[Result] = []
+    data: LevelData,
+    *,
+    extra: Mapping[str, Mapping[str, object]] | None = None,
+    monthly: _Monthly | None = None,
+) -> list[tuple[UnitRow, dict[str, object]]]:
+    """Return every unit with its checked values; raise one DataError for all bad rows.
+
+    ``extra`` gives, by unit, the inputs the level below rolls up (checked with the row's own
+    values); ``monthly`` the values gathered from monthly rows.
+    """
+    checker = framework.compiled.inputs
+    checked: list[tuple[UnitRow, dict[str, object]]] = []
     problems: list[Problem] = []
-    for unit in rows:
-        if len(problems) >= MAX_REPORTED_PROBLEMS:
-            break
-        rolled: dict[str, object] = {}
-        if records is not None and children is not None:
-            rolled, found = _rollups(children, framework, unit, records.get(unit.unit, []))
-            if found:
-                problems.extend(attrs.evolve(problem, file=source) for problem in found)
-                continue
-        months, found = _monthly_values(framework, monthly, unit)
+    source = data.source
+    for unit in data.rows:
+        if unit.problem is not None:
+            problems.append(unit.problem)
+            continue
+        key = unit.unit or ""
+        added = dict(extra.get(key, {})) if extra is not None else {}
+        found: list[Problem] = []
+        if monthly is not None:
+            gathered = monthly.values.get(key, {})
+            for name in monthly.columns:
+                try:
+                    added[name] = checker.check_cells(name, gathered.get(name, []), row=unit.row)
+                except DataError as error:
+                    found.extend(
+                        attrs.evolve(problem, file=monthly.source) for problem in error.problems
+                    )
+        raw = {**unit.values, **added} if added else unit.values
+        try:
+            values = checker.check(raw, row=unit.row, unknown="ignore", source=source)
+        except DataError as error:
+            problems.extend(error.problems)
+            problems.extend(found)
+            continue
         if found:
             problems.extend(found)
             continue
-        raw = {**unit.values, **rolled, **months} if rolled or months else unit.values
+        checked.append((unit, values))
+    raise_problems(problems, source)
+    return checked
+
+
+def _validated(
+    framework: Framework, checked: Sequence[tuple[UnitRow, dict[str, object]]], source: str | None
+) -> None:
+    """Run the plugins' input checks on every unit; one DataError for every finding."""
+    extensions = framework.extensions
+    if extensions is None or not extensions.input_validators:
+        return
+    problems: list[Problem] = []
+    for unit, values in checked:
         try:
-            values = framework.compiled.inputs.check(
-                raw, text=unit.text, row=unit.row, unknown=context.unknown, source=source
-            )
-            result = framework.evaluate_checked(values, unit.unit, context.period)
+            extensions.check_inputs(framework, values)
         except DataError as error:
             problems.extend(
                 attrs.evolve(problem, row=unit.row, file=source) for problem in error.problems
             )
-            continue
-        except (EvaluationError, PluginError) as error:
-            problems.append(Problem(str(error), row=unit.row, file=source))
-            continue
-        results.append(attrs.evolve(result, rolled_up=rolled) if rolled else result)
-    return results, problems
+    raise_problems(problems, source)
+
+
+def _evaluate_level(
+    framework: Framework,
+    data: LevelData,
+    records: Mapping[str, list[dict[str, object]]] | None,
+    context: _Context,
+) -> list[Result]:
+    extra = None
+    if records is not None:
+        extra = {
+            unit.unit: _rollups(framework, records.get(unit.unit, []))
+            for unit in data.rows
+            if unit.unit is not None
+        }
+    checked = checked_rows(framework, data, extra=extra, monthly=_gather(framework, context))
+    _validated(framework, checked, data.source)
+    results: list[Result] = []
+    rolled = {name for name, _ in framework.compiled.rollups} if records is not None else set()
+    for unit, values in checked:
+        try:
+            result = framework.evaluate_checked(values, unit.unit, context.period, validate=False)
+        except EvaluationError as error:
+            raise located(error, unit.row, data.source) from None
+        rolled_up = {name: values[name] for name in rolled if name in values}
+        results.append(attrs.evolve(result, parent=unit.parent, rolled_up=rolled_up))
+    return results
 
 
 def _records_by_parent(
     children: CompiledChildren,
-    rows: Sequence[UnitRow],
+    data: LevelData,
     results: Sequence[Result],
     parents: set[str],
-    source: str | None,
-) -> tuple[dict[str, list[dict[str, object]]], list[Problem]]:
+) -> dict[str, list[dict[str, object]]]:
     records: dict[str, list[dict[str, object]]] = {}
     problems: list[Problem] = []
-    for unit, result in zip(rows, results, strict=True):
+    source = data.source
+    for unit, result in zip(data.rows, results, strict=True):
         if unit.parent is None or unit.parent not in parents:
             shown = (
                 "no parent"
@@ -230,14 +306,14 @@ def _records_by_parent(
             continue
         if result.evaluable:
             records.setdefault(unit.parent, []).append(child_record(result, children.fields))
-    return records, problems
+    raise_problems(problems, source)
+    return records
 
 
 def evaluate_levels(
     framework: Framework,
-    levels: Sequence[Sequence[UnitRow]],
+    levels: Sequence[LevelData | Sequence[UnitRow]],
     *,
-    sources: Sequence[str | None] | None = None,
     unknown_inputs: UnknownInputs = "error",
     period: Period | None = None,
     monthly: Sequence[MonthlyRow] = (),
@@ -245,27 +321,29 @@ def evaluate_levels(
 ) -> list[LevelResults]:
     """Evaluate ``levels[0]`` with ``framework``, ``levels[1]`` with its children's, and so on.
 
-    Returns the results of every level, top first, each marked with ``period``. ``monthly``
-    rows fill the ``per_month`` inputs of any level, gathered over ``period``. ``sources`` name
-    the data of each level in problems. Raises :class:`DataError` listing every problem.
+    Returns the results of every level, top first, each marked with ``period`` and its units'
+    parents. ``monthly`` rows fill the ``per_month`` inputs of any level, gathered over
+    ``period``. A level is read data (:func:`criteriakit.data.read_level`) or a sequence of
+    rows. Problems are found in the order the module docs give.
     """
     context = _Context(period, monthly, monthly_source, unknown_inputs)
-    names = list(sources) if sources is not None else [None] * len(levels)
     chain = framework_chain(framework, len(levels))
+    data_sets = [
+        level if isinstance(level, LevelData) else LevelData(tuple(level)) for level in levels
+    ]
+    for depth, (level_framework, data) in enumerate(zip(chain, data_sets, strict=True)):
+        below = depth + 1 < len(levels)
+        check_level_columns(level_framework, data, below=below, context=context)
     outcome: list[LevelResults] = []
     records: dict[str, list[dict[str, object]]] | None = None
     for depth in range(len(levels) - 1, -1, -1):
-        level_framework, rows, source = chain[depth], levels[depth], names[depth]
-        results, problems = _evaluate_level(level_framework, rows, records, context, source)
-        if problems:
-            raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source)
-        results = apply_quotas(level_framework.compiled, results, (row.parent for row in rows))
-        outcome.insert(0, LevelResults(level_framework, tuple(results)))
+        level_framework, data = chain[depth], data_sets[depth]
+        results = _evaluate_level(level_framework, data, records, context)
+        results = apply_quotas(level_framework.compiled, results, (row.parent for row in data))
+        outcome.insert(0, LevelResults(level_framework, tuple(results), data))
         if depth > 0:
             children = chain[depth - 1].compiled.children
             assert children is not None  # noqa: S101  the chain only goes down through [children]
-            parents = {row.unit for row in levels[depth - 1]}
-            records, problems = _records_by_parent(children, rows, results, parents, source)
-            if problems:
-                raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source)
+            parents = {row.unit for row in data_sets[depth - 1] if row.unit is not None}
+            records = _records_by_parent(children, data, results, parents)
     return outcome

@@ -1,16 +1,23 @@
 """Checking one unit's input values against the framework's declared inputs.
 
-Values come either as Python/JSON values (``text=False``) or as text cells from CSV
-(``text=True``: ``"12"``, ``"yes"``, ``"85%"``, a JSON array for lists). Every bad value is
-reported at once, by input name (the column) and, for data files, by row. Missing values and
-empty cells take the declared default or stay missing, for the framework's missing-input policy.
+One rule for every source (see ``docs/data.md``): **text** (a CSV cell, a JSON string, a text
+column of a frame) is read as written — ``12``, ``7.5``, ``85%``, ``yes``, a level name, a JSON
+array for a list — and a **typed** value (a JSON number or boolean, a numeric or boolean column)
+must have the input's type. Numbers are 64-bit floats, integers 64-bit signed integers: a value
+that does not fit is refused, never rounded or overflowed. A NaN in a typed column is a missing
+value, as pandas writes missing values; ``nan`` and ``inf`` written as text are not numbers.
+Every bad value is reported at once, by input name (the column) and, for data files, by row.
+Missing values and empty text take the declared default or stay missing, for the framework's
+missing-input policy.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Literal
 
 import attrs
@@ -19,15 +26,48 @@ from criteriakit._problems import did_you_mean
 from criteriakit.errors import DataError, Problem
 from criteriakit.model.framework import Field, Input
 
-__all__ = ["DEFAULT_MAX_LENGTH", "InputChecker", "UnknownInputs"]
+__all__ = [
+    "BLANK",
+    "DEFAULT_MAX_LENGTH",
+    "FALSE_WORDS",
+    "INT64_MAX",
+    "INT64_MIN",
+    "INTEGER_TEXT",
+    "NUMBER_TEXT",
+    "PERCENT_TEXT",
+    "TRUE_WORDS",
+    "InputChecker",
+    "UnknownInputs",
+    "is_missing",
+]
 
 DEFAULT_MAX_LENGTH = 100_000
 """The longest list or records input accepted when the framework declares no ``max_length``."""
 
 UnknownInputs = Literal["error", "ignore"]
 
-_TRUE = frozenset({"true", "yes", "y", "1"})
-_FALSE = frozenset({"false", "no", "n", "0"})
+BLANK = " \t\n\r\f\v"
+"""The characters stripped from both ends of text before it is read (ASCII white space only)."""
+NUMBER_TEXT = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+"""A number written as text: ASCII digits, an optional sign, point and exponent (no ``1_000``,
+no ``inf``, no other scripts' digits)."""
+PERCENT_TEXT = rf"({NUMBER_TEXT})[ \t]*%"
+"""A percentage: a number followed by ``%``, read as the number times 0.01."""
+INTEGER_TEXT = r"([+-]?[0-9]+)(?:\.0*)?"
+"""An integer written as text: ASCII digits and an optional sign, optionally ``.0``."""
+TRUE_WORDS = ("true", "yes", "y", "1")
+FALSE_WORDS = ("false", "no", "n", "0")
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+_NUMBER = re.compile(NUMBER_TEXT)
+_PERCENT = re.compile(PERCENT_TEXT)
+_INTEGER = re.compile(INTEGER_TEXT)
+_TRUE = frozenset(TRUE_WORDS)
+_FALSE = frozenset(FALSE_WORDS)
+_NUMBER_HINT = "write 12, 7.5 or 85%"
+_INTEGER_HINT = "write a whole number: 12"
+_RANGE_HINT = f"integers are 64-bit: from {INT64_MIN} to {INT64_MAX}"
 
 
 class _BadValue(ValueError):  # noqa: N818  a finding about one value, collected into a DataError
@@ -38,69 +78,89 @@ class _BadValue(ValueError):  # noqa: N818  a finding about one value, collected
 
 
 Convert = Callable[[object, bool], object]
+"""Convert one value; the flag says whether text is read (top-level values) or not (items)."""
 
 
 def _shown(value: object) -> str:
-    text = repr(value)
+    text = repr(value) if not isinstance(value, Decimal) else f"'{value}'"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _number_text(number: float) -> str:
-    """Show a number as ``:g`` does; an int too large for a float is shown as it is."""
-    try:
-        return f"{number:g}"
-    except OverflowError:
-        return _shown(number)
+    return f"{number:g}"
 
 
-def _number(value: object, text: bool) -> float | int:
-    if text and isinstance(value, str):
-        cell = value.strip()
-        scale = 1.0
-        if cell.endswith("%"):
-            cell, scale = cell[:-1].strip(), 0.01
-        try:
-            value = float(cell) * scale if scale != 1.0 else float(cell)
-        except ValueError:
-            raise _BadValue(
-                f"expected a number, got {_shown(value)}", "write 12, 7.5 or 85%"
-            ) from None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _BadValue(f"expected a number, got {_shown(value)}")
-    if isinstance(value, float) and not math.isfinite(value):
+def _number_from_text(value: str) -> float:
+    cell = value.strip(BLANK)
+    if _NUMBER.fullmatch(cell):
+        number = float(cell)
+    else:
+        percent = _PERCENT.fullmatch(cell)
+        if percent is None:
+            raise _BadValue(f"expected a number, got {_shown(value)}", _NUMBER_HINT)
+        number = float(percent.group(1)) * 0.01
+    if not math.isfinite(number):
+        raise _BadValue(f"the number {_shown(value)} is too large", "numbers are 64-bit floats")
+    return number
+
+
+def _number(value: object, text: bool) -> float:
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
         raise _BadValue(f"expected a finite number, got {_shown(value)}")
-    return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            raise _BadValue(
+                f"the number {_shown(value)} is too large", "numbers are 64-bit floats"
+            ) from None
+    if isinstance(value, Decimal) or (text and isinstance(value, str)):
+        return _number_from_text(str(value))
+    raise _BadValue(f"expected a number, got {_shown(value)}")
+
+
+def _in_range(number: int, value: object) -> int:
+    if INT64_MIN <= number <= INT64_MAX:
+        return number
+    raise _BadValue(f"the integer {_shown(value)} does not fit in 64 bits", _RANGE_HINT)
+
+
+def _integer_from_text(value: str) -> int:
+    match = _INTEGER.fullmatch(value.strip(BLANK))
+    if match is None:
+        raise _BadValue(f"expected an integer, got {_shown(value)}", _INTEGER_HINT)
+    digits = match.group(1)
+    if len(digits.lstrip("+-0")) > 19:  # more digits than any 64-bit integer has
+        raise _BadValue(f"the integer {_shown(value)} does not fit in 64 bits", _RANGE_HINT)
+    return _in_range(int(digits), value)
 
 
 def _integer(value: object, text: bool) -> int:
-    if text and isinstance(value, str):
-        try:
-            value = (
-                float(value.strip()) if "." in value or "e" in value.lower() else int(value.strip())
-            )
-        except ValueError:
-            raise _BadValue(
-                f"expected an integer, got {_shown(value)}", "write a whole number: 12"
-            ) from None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _in_range(value, value)
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _BadValue(f"expected an integer, got {_shown(value)}", "write a whole number: 12")
-    return value
+        if -(2.0**63) <= value < 2.0**63:
+            return int(value)
+        raise _BadValue(f"the integer {_shown(value)} does not fit in 64 bits", _RANGE_HINT)
+    if isinstance(value, Decimal) or (text and isinstance(value, str)):
+        return _integer_from_text(str(value))
+    raise _BadValue(f"expected an integer, got {_shown(value)}", _INTEGER_HINT)
 
 
 def _bool(value: object, text: bool) -> bool:
+    if isinstance(value, bool):
+        return value
     if text and isinstance(value, str):
-        cell = value.strip().lower()
+        cell = value.strip(BLANK).lower()
         if cell in _TRUE:
             return True
         if cell in _FALSE:
             return False
-    if not isinstance(value, bool):
-        raise _BadValue(
-            f"expected true or false, got {_shown(value)}", "write true/false, yes/no or 1/0"
-        )
-    return value
+    raise _BadValue(
+        f"expected true or false, got {_shown(value)}", "write true/false, yes/no or 1/0"
+    )
 
 
 def _level(levels: tuple[str, ...]) -> Convert:
@@ -108,7 +168,7 @@ def _level(levels: tuple[str, ...]) -> Convert:
 
     def convert(value: object, text: bool) -> str:
         if text and isinstance(value, str):
-            value = value.strip()
+            value = value.strip(BLANK)
         if isinstance(value, str) and value in allowed:
             return value
         hint = did_you_mean(value, levels) if isinstance(value, str) else None
@@ -148,8 +208,9 @@ def _parse_json_cell(value: object, text: bool) -> object:
     if text and isinstance(value, str):
         try:
             return json.loads(value)
-        except json.JSONDecodeError as error:
-            raise _BadValue(f"expected a JSON array, got {_shown(value)}: {error.msg}") from None
+        except ValueError as error:  # JSONDecodeError, or an integer of over 4,300 digits
+            reason = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+            raise _BadValue(f"expected a JSON array, got {_shown(value)}: {reason}") from None
     return value
 
 
@@ -166,11 +227,10 @@ def _sequence(value: object, text: bool, limit: int) -> Sequence[object]:
 
 def _list(item: Convert, limit: int) -> Convert:
     def convert(value: object, text: bool) -> list[object]:
-        items = _sequence(value, text, limit)
         converted: list[object] = []
-        for index, element in enumerate(items):
+        for index, element in enumerate(_sequence(value, text, limit)):
             try:
-                converted.append(item(element, text and isinstance(element, str)))
+                converted.append(item(element, False))
             except _BadValue as bad:
                 raise _BadValue(f"item {index}: {bad.message}", bad.hint) from None
         return converted
@@ -220,11 +280,20 @@ def _converter_for(spec: Input) -> Convert:
     return _scalar(spec.type, spec.levels, spec.min, spec.max)
 
 
+def is_missing(value: object) -> bool:
+    """Return whether a raw value counts as missing: None, empty text, or a NaN float."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip(BLANK)
+    return isinstance(value, float) and value != value  # noqa: PLR0124  NaN test
+
+
 _FINITE = 1.7976931348623157e308  # the largest float: bounds that no infinity passes
-_PLAIN_TYPES: dict[str, tuple[type, ...]] = {
-    "number": (int, float),
-    "integer": (int,),
-    "bool": (bool,),
+_PLAIN: dict[str, tuple[type, float, float]] = {
+    "number": (float, -_FINITE, _FINITE),
+    "integer": (int, INT64_MIN, INT64_MAX),
+    "bool": (bool, -_FINITE, _FINITE),
 }
 
 
@@ -232,25 +301,40 @@ _PLAIN_TYPES: dict[str, tuple[type, ...]] = {
 class _Slot:
     """One declared input: its converter and default, and the values accepted as they are.
 
-    A value whose type is exactly one of ``plain`` and which lies within ``lower .. upper`` is
-    what ``convert`` would return unchanged, so the checker takes it without the call; anything
-    else (a float for an integer, text, a list, a bad value) goes through ``convert``.
+    A value whose type is exactly ``plain`` and which lies within ``lower .. upper`` is what
+    ``convert`` would return unchanged, so the checker takes it without the call; anything
+    else (an int for a number, text, a list, a bad value) goes through ``convert``.
     """
 
     name: str
     convert: Convert
     default: object
-    plain: tuple[type, ...] = ()
+    plain: type | None = None
     lower: float = -_FINITE
     upper: float = _FINITE
+    item: Convert | None = None
 
     @classmethod
     def for_input(cls, name: str, spec: Input) -> _Slot:
-        """Build the slot of a declared input."""
-        plain = _PLAIN_TYPES.get(spec.type, ())
-        lower = -_FINITE if spec.min is None else max(spec.min, -_FINITE)
-        upper = _FINITE if spec.max is None else min(spec.max, _FINITE)
-        return cls(name, _converter_for(spec), spec.default, plain, lower, upper)
+        """Build the slot of a declared input; its default is converted like a value."""
+        convert = _converter_for(spec)
+        default: object = spec.default
+        if default is not None:
+            try:
+                default = convert(default, True)
+            except _BadValue:  # the loader reports a bad default; keep it as declared
+                default = spec.default
+        plain, lower, upper = _PLAIN.get(spec.type, (None, -_FINITE, _FINITE))
+        if spec.min is not None:
+            lower = max(spec.min, lower)
+        if spec.max is not None:
+            upper = min(spec.max, upper)
+        item = (
+            _scalar(spec.items or "number", spec.levels, spec.min, spec.max)
+            if spec.type == "list"
+            else None
+        )
+        return cls(name, convert, default, plain, lower, upper, item)
 
 
 @attrs.frozen
@@ -259,12 +343,12 @@ class InputChecker:
 
     slots: tuple[_Slot, ...]
     names: frozenset[str]
-    _plan: tuple[tuple[str, tuple[type, ...], float, float, _Slot], ...] = attrs.field(
+    _plan: tuple[tuple[str, type | None, float, float, _Slot], ...] = attrs.field(
         init=False, repr=False, eq=False
     )
 
     @_plan.default
-    def _unpacked(self) -> tuple[tuple[str, tuple[type, ...], float, float, _Slot], ...]:
+    def _unpacked(self) -> tuple[tuple[str, type | None, float, float, _Slot], ...]:
         return tuple((slot.name, slot.plain, slot.lower, slot.upper, slot) for slot in self.slots)
 
     @classmethod
@@ -278,29 +362,28 @@ class InputChecker:
         self,
         raw: Mapping[str, object],
         *,
-        text: bool = False,
         row: int | None = None,
         unknown: UnknownInputs = "error",
         source: str | None = None,
     ) -> dict[str, object]:
         """Return the converted values; raise :class:`DataError` listing every bad value.
 
-        Absent values, ``None`` and (with ``text``) empty cells take the declared default, or are
-        left out so the framework's missing-input policy decides.
+        Missing values (see :func:`is_missing`) take the declared default, or are left out so
+        the framework's missing-input policy decides.
         """
         values: dict[str, object] = {}
         problems: list[Problem] = []
         for name, plain, lower, upper, slot in self._plan:
             value = raw.get(name)
-            if type(value) in plain and lower <= value <= upper:  # type: ignore[operator]
+            if type(value) is plain and lower <= value <= upper:  # type: ignore[operator]
                 values[name] = value
                 continue
-            if value is None or (text and isinstance(value, str) and not value.strip()):
+            if is_missing(value):
                 if slot.default is not None:
                     values[name] = slot.default
                 continue
             try:
-                values[name] = slot.convert(value, text)
+                values[name] = slot.convert(value, True)
             except _BadValue as bad:
                 problems.append(
                     Problem(bad.message, path=name, row=row, hint=bad.hint, file=source)
@@ -310,6 +393,28 @@ class InputChecker:
         if problems:
             raise DataError(problems, source=source)
         return values
+
+    def check_cells(
+        self, name: str, cells: Sequence[object], *, row: int | None = None
+    ) -> list[object]:
+        """Return a list input given cell by cell (one per month), each cell read as text is.
+
+        Raises :class:`DataError` naming the first bad cell as ``item N``.
+        """
+        slot = next(slot for slot in self.slots if slot.name == name)
+        assert slot.item is not None  # noqa: S101  only list inputs gather cells
+        items: list[object] = []
+        try:
+            for index, cell in enumerate(cells):
+                try:
+                    items.append(slot.item(cell, True))
+                except _BadValue as bad:
+                    raise _BadValue(f"item {index}: {bad.message}", bad.hint) from None
+            converted = slot.convert(items, False)
+        except _BadValue as bad:
+            raise DataError([Problem(bad.message, path=name, row=row, hint=bad.hint)]) from None
+        assert isinstance(converted, list)  # noqa: S101  a list input converts to a list
+        return converted
 
     def _unknown(
         self, raw: Mapping[str, object], row: int | None, source: str | None

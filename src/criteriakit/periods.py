@@ -13,7 +13,13 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from criteriakit.data import DataFormat, read_records, unit_of
+from criteriakit.data import (
+    MAX_REPORTED_PROBLEMS,
+    DataFormat,
+    open_source,
+    records_of,
+    unit_id,
+)
 from criteriakit.errors import DataError, Problem
 from criteriakit.model.period import Period
 
@@ -28,7 +34,6 @@ class MonthlyRow:
     month: str
     values: Mapping[str, object]
     row: int
-    text: bool = False
 
 
 def read_monthly(
@@ -39,16 +44,16 @@ def read_monthly(
     data_format: DataFormat | None = None,
 ) -> list[MonthlyRow]:
     """Read monthly rows: each has a unit id and a month (``2024-03``); report every bad row."""
-    name = str(path)
-    records, kind = read_records(path, data_format)
+    source = open_source(path, data_format)
+    name = source.name
     rows: list[MonthlyRow] = []
     problems: list[Problem] = []
-    for row, record in records:
-        found = unit_of(record, row, id_column, name)
-        if isinstance(found, Problem):
-            problems.append(found)
+    for row, fields in records_of(source):
+        unit = unit_id(fields.get(id_column))
+        if unit is None:
+            message = f"the unit id is missing or not an id (column {id_column!r})"
+            problems.append(Problem(message, file=name, row=row, path=id_column))
             continue
-        fields, unit = found
         month = fields.get(period_column)
         try:
             period: Period | None = Period.parse(str(month))
@@ -67,9 +72,9 @@ def read_monthly(
         values = {
             key: value for key, value in fields.items() if key not in {id_column, period_column}
         }
-        rows.append(MonthlyRow(unit, period.label, values, row, kind == "csv"))
+        rows.append(MonthlyRow(unit, period.label, values, row))
     if problems:
-        raise DataError(problems, source=name)
+        raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=name, total=len(problems))
     return rows
 
 

@@ -19,6 +19,7 @@ from typing import Any, Literal, cast
 import attrs
 
 from criteriakit.expressions import CompiledExpression, Undefined, approx_ge, approx_gt
+from criteriakit.expressions.floats import SCORE_DIGITS, round_points
 from criteriakit.expressions.tolerance import EXACT_ABOVE, RELATIVE_TOLERANCE
 
 __all__ = [
@@ -35,35 +36,9 @@ __all__ = [
     "threshold_scorer",
 ]
 
-SCORE_DIGITS = 9
-"""Scores and points are rounded to this many decimals, so float noise never shows or decides."""
-
-_SCALE = 10.0**SCORE_DIGITS
-_EXACT_RANGE = 2.0**40  # |value * _SCALE| below this: the product is off by under 2**-14
-_TIE_MARGIN = 0.4999  # ... so a product this far from a tie rounds like the exact one
-
 Env = Mapping[str, object]
 Comparison = Literal[">=", ">", "<=", "<", "=="]
 Needed = tuple[Any, Comparison, float]
-
-
-def round_points(value: float) -> float:
-    """Return ``round(value, SCORE_DIGITS)``: the same float, without its cost in most cases.
-
-    ``round`` goes through decimal text. For a float whose scaled value ``value * 1e9`` is below
-    2**40 in magnitude the scaled product is within 2**-14 of the exact one, so unless it lies
-    near a tie its nearest integer is the decimal rounding ``round`` makes, and dividing that
-    integer by 1e9 (one correctly rounded division) gives the float nearest that decimal, which
-    is what ``round`` returns. Zero results (their sign), ties, huge values, NaN, infinities and
-    ints take ``round`` itself.
-    """
-    if type(value) is float:
-        scaled = value * _SCALE
-        if -_EXACT_RANGE < scaled < _EXACT_RANGE:
-            nearest = round(scaled)
-            if nearest and -_TIE_MARGIN < scaled - nearest < _TIE_MARGIN:
-                return nearest / _SCALE
-    return round(value, SCORE_DIGITS)
 
 
 @attrs.frozen

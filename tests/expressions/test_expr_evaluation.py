@@ -262,7 +262,7 @@ def test_if_is_lazy():
         ("all(flags, it)", {"flags": []}, True),
         ("sum(counts)", {"counts": [1, 2, 3]}, 6),
         ("sum(counts)", {"counts": []}, 0),
-        ("sum(scores)", {"scores": [0.1, 0.2, 0.3]}, 0.6),
+        ("sum(scores)", {"scores": [0.1, 0.2, 0.3]}, 0.1 + 0.2 + 0.3),  # added left to right
         ("sum(scores)", {"scores": []}, 0.0),
         ("avg(scores)", {"scores": [80.0, 90.0, 100.0]}, 90.0),
         ("avg(counts)", {"counts": [1, 2]}, 1.5),

@@ -33,6 +33,7 @@ from criteriakit.columnar.expressions import (
     item_column,
     kind_code,
 )
+from criteriakit.columnar.floats import divided
 
 __all__ = ["Combine", "finish", "item_frame", "partial_columns", "partials", "with_aggregates"]
 
@@ -169,7 +170,7 @@ def finish(aggregate: AggregateColumns) -> list[pl.Expr]:
     if function == "count":
         value = count if aggregate.item is None else part("t").fill_null(0)
     elif function == "share":
-        value = part("t").fill_null(0) / count
+        value = divided(part("t").fill_null(0), count)
         undefined = pl.when(count == 0).then(empty).otherwise(undefined)
     elif function == "any":
         holds = part("t").fill_null(0) > 0
@@ -182,7 +183,7 @@ def finish(aggregate: AggregateColumns) -> list[pl.Expr]:
     elif function == "sum":
         value = part("s").fill_null(0 if aggregate.integer else 0.0)
     elif function == "avg":
-        value = part("s").cast(pl.Float64) / count
+        value = divided(part("s").cast(pl.Float64), count)
         undefined = pl.when(undefined.is_null() & (count == 0)).then(empty).otherwise(undefined)
     else:
         value = part(function)

@@ -1,262 +1,374 @@
 """The columnar executor: a whole population evaluated as column expressions, not a Python loop.
 
-``evaluate_frame(framework, frame)`` converts and checks the inputs as columns, builds one
-expression per indicator, criterion, rule and gate with the scalar executor's semantics
-(policies for undefined values, the total by the weighting rounded to 1e-9, vetoes → bands →
-gates with the same tolerance), applies the quotas among siblings, and returns a table of unit,
-evaluable, score, band tier, tier, reason codes and criterion scores in the caller's kind of
-frame. The plan runs on Polars, lazily; plugin parts without a columnar form run row by row
-inside it (see :mod:`.fallback`).
+``evaluate_frame(framework, frame)`` reads the data by the scalar readers' rules, converts and
+checks the inputs as columns, runs the framework's plan (:mod:`.plan`) and returns the result
+table (:mod:`criteriakit.render.table`): the same columns and values as the scalar engine's, in
+the caller's kind of frame. One pass over the data computes the results and flags the rows with
+problems; only when a row is flagged are the first such rows checked again by the scalar
+checker, so that errors read exactly as the scalar engine's (see
+:mod:`criteriakit.hierarchy` for the order in which problems are found). A ``fail`` policy
+stops at the first unit it applies to, which the scalar executor then evaluates to say why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-import attrs
-import narwhals.stable.v2 as nw
 import polars as pl
 
-from criteriakit.columnar.aggregates import with_aggregates
-from criteriakit.columnar.expressions import (
-    KIND_CODES,
-    AggregateColumns,
-    ColumnarUnsupported,
-    ColumnExpression,
-    FunctionColumns,
-    compile_columnar,
-    kind_code,
-    plugin_builders,
-)
-from criteriakit.columnar.fallback import (
-    KIND,
-    VALUE,
-    expression_by_rows,
-    points_by_rows,
-    total_by_rows,
-    warn,
-)
-from criteriakit.columnar.frames import open_frame
+from criteriakit.columnar.floats import rounded
+from criteriakit.columnar.frames import Opened, id_dtype, open_frame
 from criteriakit.columnar.hooks import refuse_result_adjusters, validate_by_rows, validates_inputs
 from criteriakit.columnar.inputs import (
     ROW,
-    check_columns,
     converted_inputs,
-    repeats,
+    id_checks,
+    problem_counts,
     report_bad_rows,
-    row_checks,
+    within,
 )
-from criteriakit.columnar.quotas import QuotaColumns, apply_quotas
+from criteriakit.columnar.plan import evaluated, fail_columns, tier_names
 from criteriakit.columnar.rollups import join_rollups
-from criteriakit.columnar.scorers import column_points, reaches
-from criteriakit.compiled import CompiledCondition, CompiledFramework
-from criteriakit.compiler import input_type
+from criteriakit.columns import check_columns
+from criteriakit.data import MAX_REPORTED_PROBLEMS
 from criteriakit.errors import DataError, EvaluationError, Problem
-from criteriakit.evaluation import SCORE_DIGITS
-from criteriakit.expressions import CompiledExpression, compile_expression
 from criteriakit.framework import Framework
+from criteriakit.hierarchy import checked_rows, located
 from criteriakit.inputs import UnknownInputs
-from criteriakit.model.framework import Indicator, PolicyAction
-from criteriakit.model.scorers import TargetScorer
 
-__all__ = ["evaluate_frame", "evaluate_lazy"]
+__all__ = ["PARENT", "UNIT", "check_opened", "evaluate_frame", "evaluate_lazy", "evaluate_opened"]
 
 UNIT = "unit"
 PARENT = "parent"
-_BAD = "__bad"
-_POLARS_TYPES: dict[str, pl.DataType] = {
-    "number": pl.Float64(),
-    "integer": pl.Int64(),
-    "bool": pl.Boolean(),
-    "level": pl.String(),
-}
+_ID_BAD = "__id_bad"
+_PROBLEMS = "__problems"
 
 
-def _any(flags: Sequence[pl.Expr]) -> pl.Expr:
-    """Return "one of ``flags`` holds", nulls counting as false."""
-    return pl.any_horizontal(pl.lit(value=False), *(flag.fill_null(value=False) for flag in flags))
-
-
-def _all(flags: Sequence[pl.Expr]) -> pl.Expr:
-    """Return "every one of ``flags`` holds", nulls counting as true."""
-    return pl.all_horizontal(pl.lit(value=True), *(flag.fill_null(value=True) for flag in flags))
-
-
-def _takes(
-    kind: pl.Expr,
-    on_missing: PolicyAction,
-    on_division: PolicyAction,
-    actions: Collection[PolicyAction],
-) -> pl.Expr:
-    """Return "the policy for this row's undefined kind is one of ``actions``" (false if defined).
-
-    The policies are known when the plan is built, so this is a test of the kind code alone:
-    no per-row action names to build and compare.
-    """
-    missing = on_missing in actions
-    division = on_division in actions
-    if missing and division:
-        return kind.is_not_null()
-    if missing:
-        return (kind == KIND_CODES["missing"]).fill_null(value=False)
-    if division:
-        return (kind != KIND_CODES["missing"]).fill_null(value=False)
-    return pl.lit(value=False)
-
-
-@attrs.frozen
-class _Columns:
-    """How each expression of the framework runs: as columns, or by rows (a struct column)."""
-
-    expressions: dict[str, ColumnExpression]
-    by_rows: dict[str, pl.Expr]
-
-    @property
-    def aggregates(self) -> list[AggregateColumns | FunctionColumns]:
-        """Return the columns to add before the expressions run, in order."""
-        return [each for expression in self.expressions.values() for each in expression.aggregates]
-
-
-def _target(framework: Framework, indicator: Indicator) -> CompiledExpression | None:
-    spec = indicator.scorer
-    if not isinstance(spec, TargetScorer) or not isinstance(spec.target, str):
-        return None
-    scope = {name: input_type(declared) for name, declared in framework.definition.inputs.items()}
-    functions = framework.extensions.functions if framework.extensions else None
-    return compile_expression(spec.target, scope, functions=functions)
-
-
-def _expressions(framework: Framework) -> list[tuple[str, str, CompiledExpression]]:
-    """Return (key, what, expression) for every expression the framework evaluates per unit."""
+def _output(framework: Framework, keep_inputs: Sequence[str]) -> list[pl.Expr]:
+    """Return the columns of the result table (see :mod:`criteriakit.render.table`)."""
     compiled = framework.compiled
-    found: list[tuple[str, str, CompiledExpression]] = []
-    indicators = [i for criterion in framework.definition.criteria for i in criterion.indicators]
-    for ordinal, (indicator, spec) in enumerate(zip(compiled.indicators, indicators, strict=True)):
-        found.append((f"v{ordinal}", f"indicator {indicator.id}", indicator.value))
-        target = _target(framework, spec)
-        if target is not None:
-            found.append((f"t{ordinal}", f"the target of indicator {indicator.id}", target))
-    for index, rule in enumerate(compiled.rules):
-        found.append((f"r{index}", f"rule {rule.id}", rule.expression))
-    for rank, tier in enumerate(compiled.tiers):
-        for index, gate in enumerate(tier.gates):
-            found.append((f"g{rank}.{index}", f"gate {gate.id}", gate.expression))
+    tiers = [tier.id for tier in compiled.tiers]
+    blocked = pl.col("_blocked")
+    not_evaluable = pl.lit(["not-evaluable"], pl.List(pl.String))
+    return [
+        pl.col(UNIT),
+        pl.col(PARENT),
+        pl.lit(framework.id, pl.String).alias("framework"),
+        pl.lit(framework.version, pl.String).alias("version"),
+        (~blocked).alias("evaluable"),
+        pl.when(~blocked).then(pl.col("_score")).alias("score"),
+        pl.lit(float(framework.definition.max_score)).alias("max_score"),
+        tier_names(pl.col("_band"), tiers).alias("band_tier"),
+        tier_names(pl.col("_final"), tiers).alias("tier"),
+        pl.when(blocked).then(not_evaluable).otherwise(pl.col("_reasons")).alias("reasons"),
+        *(
+            rounded(pl.col(f"_c{index}")).alias(f"criterion:{criterion.id}")
+            for index, criterion in enumerate(compiled.criteria)
+        ),
+        *(
+            rounded(pl.col(f"_p{ordinal}")).alias(f"indicator:{indicator.id}")
+            for ordinal, indicator in enumerate(compiled.indicators)
+        ),
+        *(pl.col(name) for name in keep_inputs),
+    ]
+
+
+def _schema(lazy: pl.LazyFrame, source: str | None) -> Mapping[str, pl.DataType]:
+    try:
+        return lazy.collect_schema()
+    except pl.exceptions.PolarsError as error:
+        raise DataError([Problem(f"cannot read the data: {error}", file=source)]) from None
+
+
+def _first_bad_rows(result: pl.DataFrame) -> list[int]:
+    """Return the rows whose problems are among the first shown, in row order."""
+    bad = result.filter(pl.col(_PROBLEMS) > 0).select(ROW, _PROBLEMS)
+    before = bad[_PROBLEMS].cum_sum() - bad[_PROBLEMS]
+    return bad.filter(before < MAX_REPORTED_PROBLEMS)[ROW].to_list()
+
+
+def _raw_rows(
+    raw: pl.LazyFrame, joined: pl.LazyFrame, rows: Collection[int], rolled: Sequence[str]
+) -> pl.DataFrame:
+    """Return the data's own values of ``rows``, with their rolled-up inputs (as evaluated)."""
+    wanted = pl.col(ROW).is_in(list(rows))
+    found = raw.filter(wanted).collect()
+    if rolled:
+        values = joined.filter(wanted).select(ROW, *rolled).collect()
+        found = found.join(values, on=ROW, how="left", maintain_order="left")
     return found
 
 
-def _compile(framework: Framework, inputs: Sequence[str]) -> _Columns:
-    builders = plugin_builders(framework.extensions)
-    expressions: dict[str, ColumnExpression] = {}
-    by_rows: dict[str, pl.Expr] = {}
-    for key, what, expression in _expressions(framework):
-        try:
-            expressions[key] = compile_columnar(expression, builders=builders, prefix=f"__a{key}.")
-        except ColumnarUnsupported as error:
-            warn(f"{framework.ref}: {what}", str(error))
-            dtype = _dtype_of(expression)
-            by_rows[key] = expression_by_rows(expression, inputs, dtype).alias(f"__x{key}")
-    return _Columns(expressions, by_rows)
+def _report(
+    framework: Framework,
+    raw: pl.LazyFrame,
+    joined: pl.LazyFrame,
+    result: pl.DataFrame,
+    *,
+    rolled: Sequence[str],
+    unit_column: str,
+    parent_column: str,
+    source: str | None,
+) -> None:
+    """Raise the scalar reader's DataError for the flagged rows (see the module docs)."""
+    total = int(result[_PROBLEMS].sum())
+    rows = _first_bad_rows(result)
+    bad_rows = _raw_rows(raw, joined, rows, rolled)
+    units = result.filter(pl.col(ROW).is_in(rows))[UNIT].drop_nulls().to_list()
+    first = (
+        result.filter(pl.col(UNIT).is_in(units)).group_by(UNIT).agg(pl.col(ROW).min()).iter_rows()
+    )
+    report_bad_rows(
+        framework,
+        bad_rows,
+        total=total,
+        unit_column=unit_column,
+        parent_column=parent_column,
+        first_rows=dict(first),
+        source=source,
+    )
 
 
-def _dtype_of(expression: CompiledExpression) -> pl.DataType:
-    name = getattr(expression.type, "name", None)
-    return _POLARS_TYPES.get(name, pl.String()) if isinstance(name, str) else pl.String()
-
-
-def _column(columns: _Columns, key: str) -> ColumnExpression:
-    """Return the columnar form of expression ``key``, reading a by-rows result if need be."""
-    found = columns.expressions.get(key)
-    if found is not None:
-        return found
-    struct = pl.col(f"__x{key}")
-    return ColumnExpression(struct.struct.field(VALUE), struct.struct.field(KIND))
+def _raise_failure(
+    framework: Framework,
+    raw: pl.LazyFrame,
+    joined: pl.LazyFrame,
+    result: pl.DataFrame,
+    *,
+    rolled: Sequence[str],
+    source: str | None,
+) -> None:
+    """Raise the EvaluationError of the first unit a ``fail`` policy stops at, if any."""
+    columns = [column for _, column in fail_columns(framework)]
+    failed = result.filter(pl.any_horizontal(columns))
+    if failed.is_empty():
+        return
+    row = int(failed[ROW].min())  # type: ignore[arg-type]
+    record = _raw_rows(raw, joined, [row], rolled).row(0, named=True)
+    names = framework.definition.inputs
+    values = framework.compiled.inputs.check(
+        {name: value for name, value in record.items() if name in names and value is not None},
+        row=row,
+        unknown="ignore",
+        source=source,
+    )
+    unit = result.filter(pl.col(ROW) == row)[UNIT][0]
+    try:
+        framework.evaluate_checked(values, unit, validate=False)
+    except EvaluationError as error:
+        raise located(error, row, source) from None
+    message = f"unit {unit!r} could not be evaluated"  # the engines disagree: say so plainly
+    raise located(EvaluationError(message, unit=unit), row, source)
 
 
 def evaluate_lazy(
     framework: Framework,
     lazy: pl.LazyFrame,
     *,
-    text: bool = False,
     unit_column: str = "id",
     parent_column: str = "parent",
     rolled_up: pl.LazyFrame | None = None,
     keep_inputs: bool | Collection[str] = False,
-    unknown_inputs: UnknownInputs = "error",
     source: str | None = None,
 ) -> pl.DataFrame:
-    """Evaluate a Polars lazy frame; see :func:`evaluate_frame` (this returns a Polars frame).
+    """Evaluate a Polars lazy frame whose columns are already checked; return a Polars table.
 
-    ``keep_inputs`` may also name the inputs to keep.
+    ``keep_inputs`` may also name the inputs to keep. The ``unit`` and ``parent`` columns are
+    text; :func:`evaluate_opened` gives them the caller's types.
     """
     compiled = framework.compiled
-    definition = framework.definition
     refuse_result_adjusters(framework)
-    try:
-        schema = lazy.collect_schema()
-    except pl.exceptions.PolarsError as error:
-        raise DataError([Problem(f"cannot read the data: {error}", file=source)]) from None
-    has_unit = unit_column in schema
-    has_parent = parent_column in schema
+    schema = _schema(lazy, source)
     rolled = [name for name, _ in compiled.rollups] if rolled_up is not None else []
-    lazy = lazy.with_row_index(ROW, offset=1)
-    columns, flags = converted_inputs(framework, schema, text=text, skip=rolled)
-    reserved = {unit_column, parent_column}
-    check_columns(
-        framework,
-        lazy,
-        reserved=reserved,
-        unknown_inputs=unknown_inputs,
-        source=source,
-        rolled_up=rolled,
+    raw = lazy.with_row_index(ROW, offset=1)
+    ids = id_checks(schema, unit_column, parent_column)
+    columns, flags = converted_inputs(framework, schema, skip=rolled)
+    frame = raw.select(
+        ROW,
+        ids.unit.alias(UNIT),
+        ids.parent.alias(PARENT),
+        ids.id_bad.alias(_ID_BAD),
+        *columns,
+        *flags,
     )
-    checks = row_checks(flags, schema, unit_column)
-    unit = pl.col(unit_column).cast(pl.String) if has_unit else pl.lit(None, pl.String)
-    keys: list[str | pl.Expr] = [ROW, unit.alias(UNIT)]
-    if has_parent:
-        keys.append(pl.col(parent_column).cast(pl.String).alias(PARENT))
-    raw = lazy
-    lazy = lazy.select(*keys, *columns, checks.quick.alias(_BAD))
+    flag_names = [flag.meta.output_name() for flag in flags]
+    joined = frame
     if rolled_up is not None:
-        lazy = join_rollups(framework, lazy, rolled_up, unit=UNIT)
-    inputs = list(definition.inputs)
-    plan = _compile(framework, inputs)
-    if plan.by_rows:
-        lazy = lazy.with_columns(*plan.by_rows.values())
-    lazy = with_aggregates(lazy, plan.aggregates, ROW)
-    lazy = _score(framework, lazy, plan, inputs)
-    lazy = _classify(framework, lazy, plan)
-    if compiled.quotas:
-        quota_columns = QuotaColumns(
-            rank="_final",
-            reasons="_reasons",
-            score="_score",
-            unit=UNIT,
-            row=ROW,
-            evaluable="_evaluable",
-            group=PARENT if has_parent else None,
+        joined = join_rollups(framework, frame, rolled_up, unit=UNIT)
+        inputs = framework.definition.inputs
+        joined = joined.with_columns(
+            (
+                pl.col(name).is_not_null()
+                & ~within(inputs[name], pl.col(name)).fill_null(value=False)
+            ).alias(f"__bad:{name}")
+            for name in rolled
         )
-        lazy = apply_quotas(
-            compiled,
-            lazy.with_columns((~pl.col("_blocked")).alias("_evaluable")),
-            columns=quota_columns,
-        )
-    kept = list(definition.inputs) if keep_inputs is True else list(keep_inputs or ())
-    selected, dropped, checked = _selection(framework, lazy, has_parent=has_parent, kept=kept)
-    lazy = lazy.select(*selected)
+        flag_names += [f"__bad:{name}" for name in rolled]
+    counted = joined.with_columns(
+        problem_counts([pl.col(name) for name in flag_names], pl.col(_ID_BAD)).alias(_PROBLEMS)
+    )
+    planned = evaluated(framework, counted, row=ROW, unit=UNIT, group=PARENT)
+    kept = list(framework.definition.inputs) if keep_inputs is True else list(keep_inputs or ())
+    checked: dict[str, str] = {}
+    extra: list[pl.Expr] = [pl.col(_PROBLEMS), pl.col(ROW)]
+    extra += [pl.col(column) for _, column in fail_columns(framework)]
+    if validates_inputs(framework):
+        present = planned.collect_schema()
+        checked = {name: f"_in:{name}" for name in framework.definition.inputs if name in present}
+        extra += [pl.col(name).alias(column) for name, column in checked.items()]
     try:
-        result = lazy.collect()
+        result = planned.select(*_output(framework, kept), *extra).collect()
     except pl.exceptions.PolarsError as error:
-        # a value the engine cannot read (an invalid JSON array in a CSV cell): find and report it
-        report_bad_rows(framework, raw, checks, text=text, unit_column=unit_column, source=source)
-        problem = Problem(f"the data could not be read: {error}", file=source)
+        problem = Problem(
+            f"the data could not be read as columns: {error}",
+            file=source,
+            hint="evaluate these data with the scalar engine (--engine scalar)",
+        )
         raise DataError([problem], source=source) from None
-    if result[_BAD].any() or (has_unit and repeats(result[UNIT])):
-        report_bad_rows(framework, raw, checks, text=text, unit_column=unit_column, source=source)
+    if result[_PROBLEMS].sum():
+        _report(
+            framework,
+            raw,
+            joined,
+            result,
+            rolled=rolled,
+            unit_column=unit_column,
+            parent_column=parent_column,
+            source=source,
+        )
     if checked:
         validate_by_rows(framework, result, ROW, checked, source)
-    _raise_failures(framework, result)
-    return result.drop(dropped)
+    _raise_failure(framework, raw, joined, result, rolled=rolled, source=source)
+    return result.drop(
+        _PROBLEMS, ROW, *(column for _, column in fail_columns(framework)), *checked.values()
+    )
+
+
+def _given(lazy: pl.LazyFrame, names: Sequence[str]) -> dict[str, int]:
+    """Return, of ``names``, the columns some row gives a value for, with the first such row."""
+    schema = lazy.collect_schema()
+    present = [name for name in names if name in schema]
+    if not present:
+        return {}
+
+    def has_value(name: str) -> pl.Expr:
+        column = pl.col(name)
+        if schema[name] == pl.String:
+            return column.is_not_null() & (column != "")
+        return column.is_not_null()
+
+    firsts = (
+        lazy.with_row_index(ROW, offset=1)
+        .select(pl.col(ROW).filter(has_value(name)).min().alias(name) for name in present)
+        .collect()
+        .row(0, named=True)
+    )
+    return {name: int(row) for name, row in firsts.items() if row is not None}
+
+
+def check_opened(
+    framework: Framework,
+    opened: Opened,
+    *,
+    rolled_up: bool,
+    unit_column: str,
+    parent_column: str,
+    unknown_inputs: UnknownInputs,
+) -> None:
+    """Check one level's columns, as :func:`criteriakit.columns.check_columns` says."""
+    rolled = [name for name, _ in framework.compiled.rollups] if rolled_up else []
+    if opened.level is not None:
+        from criteriakit.hierarchy import first_given  # noqa: PLC0415  shares the scalar scan
+
+        level = opened.level
+        if level.columns is None:  # JSON without a single unit: nothing to check
+            return
+        columns, has_ids = level.columns, level.has_ids
+        given = first_given(level, rolled)
+    else:
+        assert opened.lazy is not None  # noqa: S101  a frame, when not JSON rows
+        schema = _schema(opened.lazy, opened.source)
+        columns = tuple(name for name in schema if name not in {unit_column, parent_column})
+        has_ids = unit_column in schema
+        given = _given(opened.lazy, rolled)
+    check_columns(
+        framework,
+        columns,
+        source=opened.source,
+        id_column=unit_column,
+        has_ids=has_ids,
+        unknown=unknown_inputs,
+        rolled_up=rolled,
+        given=given,
+    )
+
+
+def _checked_frame(
+    framework: Framework,
+    opened: Opened,
+    rolled_up: pl.LazyFrame | None,
+    unit_column: str,
+    parent_column: str,
+) -> pl.LazyFrame:
+    """Return a JSON level's rows, checked by the scalar checker, as typed columns."""
+    from criteriakit.columnar.inputs import input_dtype  # noqa: PLC0415
+
+    level = opened.level
+    assert level is not None  # noqa: S101  only JSON levels come as rows
+    extra: dict[str, dict[str, object]] | None = None
+    if rolled_up is not None:
+        units = pl.LazyFrame({UNIT: [row.unit for row in level.rows]}, schema={UNIT: pl.String})
+        names = [name for name, _ in framework.compiled.rollups]
+        joined = join_rollups(framework, units, rolled_up, unit=UNIT).collect()
+        extra = {
+            row[UNIT]: {name: row[name] for name in names if row[name] is not None}
+            for row in joined.iter_rows(named=True)
+            if row[UNIT] is not None
+        }
+    rows = checked_rows(framework, level, extra=extra)
+    inputs = framework.definition.inputs
+    data: dict[str, pl.Series] = {
+        unit_column: pl.Series([unit.unit for unit, _ in rows], dtype=pl.String),
+        parent_column: pl.Series([unit.parent for unit, _ in rows], dtype=pl.String),
+    }
+    for name, spec in inputs.items():
+        data[name] = pl.Series([values.get(name) for _, values in rows], dtype=input_dtype(spec))
+    return pl.DataFrame(data).lazy()
+
+
+def evaluate_opened(
+    framework: Framework,
+    opened: Opened,
+    *,
+    unit_column: str,
+    parent_column: str,
+    rolled_up: pl.LazyFrame | None = None,
+    keep_inputs: bool | Collection[str] = False,
+) -> pl.DataFrame:
+    """Evaluate a level opened by :func:`~criteriakit.columnar.frames.open_frame`.
+
+    The ``unit`` and ``parent`` columns get the types of the data's id columns.
+    """
+    if opened.level is not None:
+        lazy = _checked_frame(framework, opened, rolled_up, unit_column, parent_column)
+        rolled_up = None
+    else:
+        assert opened.lazy is not None  # noqa: S101  a frame, when not JSON rows
+        lazy = opened.lazy
+    result = evaluate_lazy(
+        framework,
+        lazy,
+        unit_column=unit_column,
+        parent_column=parent_column,
+        rolled_up=rolled_up,
+        keep_inputs=keep_inputs,
+        source=opened.source,
+    )
+    return result.with_columns(
+        pl.col(UNIT).cast(id_dtype(opened, unit_column)),
+        pl.col(PARENT).cast(id_dtype(opened, parent_column)),
+    )
 
 
 def evaluate_frame(
@@ -271,339 +383,39 @@ def evaluate_frame(
 ) -> Any:
     """Evaluate every row of ``frame`` (one unit per row, inputs as columns); return a table.
 
-    ``frame`` is a Polars (eager or lazy), pandas or PyArrow frame, anything narwhals reads, or
-    the path of a CSV, Parquet or JSON lines file. The result, in the same kind of frame (a
-    path gives a Polars frame), has one row per unit in their order: ``unit``, ``parent`` (when
-    ``parent_column`` is a column), ``evaluable``, ``score``, ``band_tier``, ``tier``,
-    ``reasons`` (codes joined by ``;``) and one ``criterion:ID`` score per criterion; with
-    ``keep_inputs`` also every declared input as checked. Quotas apply among the rows sharing
-    a parent. ``rolled_up`` gives the roll-up inputs of each unit (see
-    :func:`criteriakit.columnar.rollups.finish_rollups`). Columns that are no declared input
-    are an error unless ``unknown_inputs="ignore"``.
+    ``frame`` is a Polars (eager or lazy), pandas or PyArrow frame (or ``RecordBatchReader``),
+    a DuckDB relation, anything narwhals reads, or the path of a CSV, JSON, JSON Lines, Parquet
+    or Excel file, read as the scalar engine reads it (``docs/data.md``). The result is the
+    result table (``docs/results.md``: ``unit``, ``parent``, ``framework``, ``version``,
+    ``evaluable``, ``score``, ``max_score``, ``band_tier``, ``tier``, ``reasons`` as a list,
+    ``criterion:ID`` and ``indicator:ID`` points), one row per unit in their order, in the same
+    kind of frame (a path gives a Polars frame); with ``keep_inputs`` also every declared
+    input as checked. The unit and parent ids keep their type (an integer id column gives
+    integers). Quotas apply among the rows sharing a parent. ``rolled_up`` gives the roll-up
+    inputs of each unit (see :func:`criteriakit.columnar.rollups.finish_rollups`). Columns that
+    are no declared input are an error unless ``unknown_inputs="ignore"``.
 
     Raises :class:`~criteriakit.DataError` listing bad values by row and column,
     :class:`~criteriakit.EvaluationError` when a policy says "fail". Plugin parts without a
     columnar form run row by row, with a
     :class:`~criteriakit.columnar.ColumnarFallbackWarning`.
     """
-    opened = open_frame(frame)
-    rolled = open_frame(rolled_up).lazy if rolled_up is not None else None
-    result = evaluate_lazy(
+    opened = open_frame(frame, id_column=unit_column, parent_column=parent_column)
+    rolled = open_frame(rolled_up).frame() if rolled_up is not None else None
+    check_opened(
         framework,
-        opened.lazy,
-        text=opened.text,
+        opened,
+        rolled_up=rolled is not None,
+        unit_column=unit_column,
+        parent_column=parent_column,
+        unknown_inputs=unknown_inputs,
+    )
+    result = evaluate_opened(
+        framework,
+        opened,
         unit_column=unit_column,
         parent_column=parent_column,
         rolled_up=rolled,
         keep_inputs=keep_inputs,
-        unknown_inputs=unknown_inputs,
-        source=opened.source,
     )
     return opened.to_caller(result)
-
-
-def _points(
-    framework: Framework,
-    frame: pl.LazyFrame,
-    plan: _Columns,
-    inputs: Sequence[str],
-) -> tuple[pl.LazyFrame, list[tuple[int, Indicator]]]:
-    """Add each indicator's value (``_v``), kind (``_k``) and raw points (``_r``)."""
-    compiled = framework.compiled
-    definition = framework.definition
-    specs = [i for criterion in definition.criteria for i in criterion.indicators]
-    values = []
-    for ordinal in range(len(specs)):
-        value = _column(plan, f"v{ordinal}")
-        values.extend([value.value.alias(f"_v{ordinal}"), value.undefined.alias(f"_k{ordinal}")])
-    frame = frame.with_columns(values)
-    points: list[pl.Expr] = []
-    by_rows: list[tuple[int, Indicator]] = []
-    for ordinal, (indicator, spec) in enumerate(zip(compiled.indicators, specs, strict=True)):
-        key = f"t{ordinal}"
-        has_target = key in plan.expressions or key in plan.by_rows
-        target = _column(plan, key) if has_target else None
-        try:
-            raw, extra = column_points(
-                indicator,
-                spec.scorer,
-                pl.col(f"_v{ordinal}"),
-                awards_in_points=definition.scale == "points",
-                target=target,
-            )
-        except ColumnarUnsupported as error:
-            types = framework.extensions.scorers if framework.extensions else {}
-            scorer_type = types.get(spec.scorer.type)
-            if scorer_type is None or scorer_type.columnar is None:
-                warn(f"{framework.ref}: indicator {indicator.id}", str(error))
-                by_rows.append((ordinal, spec))
-                continue
-            share = scorer_type.columnar(spec.scorer, nw.col(f"_v{ordinal}"))
-            built = nw.from_native(frame).with_columns(share.alias(f"__s{ordinal}"))
-            frame = built.to_native().with_columns(pl.col(f"__s{ordinal}").cast(pl.Float64))
-            raw, extra = _share_points(f"__s{ordinal}", indicator.max_points)
-        kind = pl.col(f"_k{ordinal}")
-        if extra is not None:
-            kind = pl.when(~kind.is_null()).then(kind).otherwise(extra)
-        points.extend([raw.alias(f"_r{ordinal}"), kind.alias(f"_k{ordinal}")])
-    frame = frame.with_columns(points)
-    if by_rows:
-        frame = frame.with_columns(
-            points_by_rows(compiled.indicators[ordinal].scorer, inputs, f"_v{ordinal}").alias(
-                f"__p{ordinal}"
-            )
-            for ordinal, _ in by_rows
-        ).with_columns(
-            *(pl.col(f"__p{o}").struct.field(VALUE).alias(f"_r{o}") for o, _ in by_rows),
-            *(
-                pl.coalesce(pl.col(f"_k{o}"), pl.col(f"__p{o}").struct.field(KIND)).alias(f"_k{o}")
-                for o, _ in by_rows
-            ),
-        )
-    return frame, by_rows
-
-
-def _share_points(share: str, maximum: float) -> tuple[pl.Expr, pl.Expr]:
-    """Return the points of a plugin scorer's share column, and its undefined kind."""
-    value = pl.col(share)
-    finite = value.is_finite().fill_null(value=False)
-    points = pl.when(finite).then(value.clip(0.0, 1.0) * maximum)
-    return points, pl.when(~finite).then(kind_code("division-by-zero"))
-
-
-def _score(
-    framework: Framework, frame: pl.LazyFrame, plan: _Columns, inputs: Sequence[str]
-) -> pl.LazyFrame:
-    compiled = framework.compiled
-    definition = framework.definition
-    frame, _ = _points(framework, frame, plan, inputs)
-    points: list[pl.Expr] = []
-    excluded: list[pl.Expr] = []
-    blocked: list[pl.Expr] = []
-    failures: list[pl.Expr] = []
-    for ordinal, indicator in enumerate(compiled.indicators):
-        kind = pl.col(f"_k{ordinal}")
-        policies = (kind, indicator.on_missing, indicator.on_division)
-        points.append(
-            pl.when(kind.is_null())
-            .then(pl.col(f"_r{ordinal}"))
-            .otherwise(pl.lit(0.0))
-            .alias(f"_p{ordinal}")
-        )
-        excluded.append(
-            pl.when(_takes(*policies, ["exclude"]))
-            .then(pl.lit(indicator.max_points))
-            .otherwise(pl.lit(0.0))
-            .alias(f"_x{ordinal}")
-        )
-        blocked.append(_takes(*policies, ["not-evaluable"]))
-        failures.append(_takes(*policies, ["fail"]).alias(f"_fail{ordinal}"))
-    frame = frame.with_columns(*points, *excluded)
-    criterion_scores = [
-        pl.sum_horizontal(*(pl.col(f"_p{i}") for i in range(c.first, c.stop))).alias(
-            f"criterion:{c.id}"
-        )
-        for c in compiled.criteria
-    ]
-    criterion_maxima = [
-        (
-            pl.lit(c.max_score)
-            - pl.sum_horizontal(pl.lit(0.0), *(pl.col(f"_x{i}") for i in range(c.first, c.stop)))
-        ).alias(f"_max:{c.id}")
-        for c in compiled.criteria
-    ]
-    frame = frame.with_columns(*criterion_scores, *criterion_maxima)
-    scored_max = pl.sum_horizontal(
-        pl.lit(0.0), *(pl.col(f"_max:{c.id}") for c in compiled.criteria)
-    )
-    frame = frame.with_columns(
-        _total(framework, scored_max).round(SCORE_DIGITS).alias("_score")
-        if compiled.weighting.name in {"sum", "geometric"}
-        else pl.lit(0.0).alias("_score"),
-        (_any(blocked) | (scored_max <= 1e-12)).alias("_blocked"),
-        *failures,
-    )
-    if compiled.weighting.name not in {"sum", "geometric"}:
-        warn(
-            f"{framework.ref}: the weighting {compiled.weighting.name!r}",
-            "it has no columnar form",
-        )
-        total = total_by_rows(
-            compiled.weighting,
-            [f"criterion:{c.id}" for c in compiled.criteria],
-            [f"_max:{c.id}" for c in compiled.criteria],
-            definition.max_score,
-        )
-        frame = frame.with_columns(
-            pl.when(~pl.col("_blocked"))
-            .then(total.struct.field(VALUE).round(SCORE_DIGITS))
-            .alias("_score")
-        )
-    return frame
-
-
-def _total(framework: Framework, scored_max: pl.Expr) -> pl.Expr:
-    """Return the total by the built-in weightings, as the scalar ``combine`` computes it."""
-    compiled = framework.compiled
-    max_score = framework.definition.max_score
-    scores = [pl.col(f"criterion:{c.id}") for c in compiled.criteria]
-    if compiled.weighting.name == "sum":
-        total = pl.sum_horizontal(pl.lit(0.0), *scores)
-        return (
-            pl.when(scored_max == max_score).then(total).otherwise(total * max_score / scored_max)
-        )
-    product: pl.Expr = pl.lit(1.0)
-    for criterion, score in zip(compiled.criteria, scores, strict=True):
-        maximum = pl.col(f"_max:{criterion.id}")
-        factor = (score / maximum) ** (maximum / scored_max)
-        product = product * pl.when(maximum > 0).then(factor).otherwise(pl.lit(1.0))
-    return pl.lit(max_score) * product
-
-
-def _selection(
-    framework: Framework, lazy: pl.LazyFrame, *, has_parent: bool, kept: Sequence[str]
-) -> tuple[list[pl.Expr], list[str], dict[str, str]]:
-    """Return what the one collect selects, the columns to drop after it, and checked inputs.
-
-    Besides the result table, the collect gives the flags of policy failures and bad rows and,
-    when a plugin checks inputs, the row numbers and the inputs it checks: each input's name
-    maps to its column there (``_in:NAME``).
-    """
-    compiled = framework.compiled
-    dropped = [f"_fail{ordinal}" for ordinal in range(len(compiled.indicators))]
-    dropped += ["_rule_fail", "_gate_fail", _BAD]
-    selected = [*_output(framework, has_parent=has_parent, keep_inputs=kept)]
-    selected += [pl.col(column) for column in dropped]
-    checked: dict[str, str] = {}
-    if validates_inputs(framework):
-        present = lazy.collect_schema()
-        checked = {name: f"_in:{name}" for name in framework.definition.inputs if name in present}
-        selected += [pl.col(ROW), *(pl.col(name).alias(column) for name, column in checked.items())]
-        dropped += [ROW, *checked.values()]
-    return selected, dropped, checked
-
-
-def _raise_failures(framework: Framework, result: pl.DataFrame) -> None:
-    compiled = framework.compiled
-    checks = [
-        (f"indicator {i.id} ({i.title})", f"_fail{o}") for o, i in enumerate(compiled.indicators)
-    ]
-    checks += [("a condition", "_rule_fail"), ("a condition", "_gate_fail")]
-    failed = result.select(pl.col(column).any() for _, column in checks).row(0)
-    for (subject, column), any_failed in zip(checks, failed, strict=True):
-        if not any_failed:
-            continue
-        unit = result.filter(pl.col(column))[UNIT][0]
-        if subject == "a condition":
-            raise EvaluationError(f"unit {unit!r}: a condition could not be evaluated", unit=unit)
-        message = f"unit {unit!r}: {subject} could not be computed"
-        raise EvaluationError(message, unit=unit, subject=subject)
-
-
-def _output(framework: Framework, *, has_parent: bool, keep_inputs: Sequence[str]) -> list[pl.Expr]:
-    """Return the columns of the result table."""
-    compiled = framework.compiled
-    tiers = [tier.id for tier in compiled.tiers]
-    blocked = pl.col("_blocked")
-    keys = [pl.col(UNIT)]
-    if has_parent:
-        keys.append(pl.col(PARENT))
-    return [
-        *keys,
-        (~blocked).alias("evaluable"),
-        pl.when(~blocked).then(pl.col("_score")).alias("score"),
-        _tier_names(pl.col("_band"), tiers).alias("band_tier"),
-        _tier_names(pl.col("_final"), tiers).alias("tier"),
-        pl.when(blocked)
-        .then(pl.lit("not-evaluable"))
-        .otherwise(pl.col("_reasons"))
-        .alias("reasons"),
-        *(pl.col(f"criterion:{c.id}").round(SCORE_DIGITS) for c in compiled.criteria),
-        *(pl.col(name) for name in keep_inputs),
-    ]
-
-
-def _tier_names(rank: pl.Expr, tiers: Sequence[str]) -> pl.Expr:
-    """Return the names of the tiers ranked ``rank`` (0 = the best), null where not evaluable.
-
-    A rank is always a tier's, so the names are picked by position (far cheaper than a lookup).
-    """
-    names = pl.lit(pl.Series(list(tiers), dtype=pl.String)).gather(rank)
-    return pl.when(~pl.col("_blocked")).then(names)
-
-
-def _conditions(
-    compiled: CompiledFramework, plan: _Columns
-) -> tuple[
-    list[tuple[CompiledCondition, ColumnExpression]],
-    list[list[tuple[CompiledCondition, ColumnExpression]]],
-]:
-    rules = [(rule, _column(plan, f"r{index}")) for index, rule in enumerate(compiled.rules)]
-    gates = [
-        [(gate, _column(plan, f"g{rank}.{index}")) for index, gate in enumerate(tier.gates)]
-        for rank, tier in enumerate(compiled.tiers)
-    ]
-    return rules, gates
-
-
-def _classify(framework: Framework, lazy: pl.LazyFrame, plan: _Columns) -> pl.LazyFrame:
-    compiled = framework.compiled
-    rules, gates = _conditions(compiled, plan)
-    last = len(compiled.tiers) - 1
-    score = pl.col("_score")
-    band: pl.Expr = pl.lit(last)
-    for rank in range(last, -1, -1):
-        band = (
-            pl.when(reaches(score, compiled.tiers[rank].min_score, ascending=True, inclusive=True))
-            .then(pl.lit(rank))
-            .otherwise(band)
-        )
-    codes: list[pl.Expr] = []
-    caps: list[pl.Expr] = [pl.lit(0)]
-    rule_fail: list[pl.Expr] = []
-    blocked: list[pl.Expr] = [pl.col("_blocked")]
-    for rule, condition in rules:
-        policies = (condition.undefined, compiled.on_missing, compiled.on_division)
-        fired = condition.value.fill_null(value=False) & condition.undefined.is_null()
-        caps.append(pl.when(fired).then(pl.lit(rule.rank)).otherwise(pl.lit(0)))
-        undefined = _takes(*policies, ["zero", "exclude"])
-        codes.append(
-            pl.when(fired | undefined).then(pl.lit(rule.id)).otherwise(pl.lit(None, pl.String))
-        )
-        rule_fail.append(_takes(*policies, ["fail"]))
-        blocked.append(_takes(*policies, ["not-evaluable"]))
-    lazy = lazy.with_columns(
-        band.alias("_band"),
-        pl.max_horizontal(*caps).alias("_cap"),
-        (~pl.col("_blocked") & _any(rule_fail)).alias("_rule_fail"),
-        _any(blocked).alias("_blocked_rules"),
-    )
-    start = pl.max_horizontal(pl.col("_band"), pl.col("_cap"))
-    passes = []
-    for rank in range(last):
-        holds = [
-            (condition.value.fill_null(value=False) & condition.undefined.is_null())
-            for _, condition in gates[rank]
-        ]
-        passes.append(_all(holds))
-    final: pl.Expr = pl.lit(last)
-    for rank in range(last - 1, -1, -1):
-        final = pl.when((start <= rank) & passes[rank]).then(pl.lit(rank)).otherwise(final)
-    lazy = lazy.with_columns(start.alias("_start"), final.alias("_final"))
-    gate_fail: list[pl.Expr] = [pl.lit(value=False)]
-    gate_blocked: list[pl.Expr] = [pl.col("_blocked_rules")]
-    for rank in range(last):
-        checked = (pl.col("_start") <= rank) & (pl.col("_final") >= rank)
-        for gate, condition in gates[rank]:
-            policies = (condition.undefined, compiled.on_missing, compiled.on_division)
-            fails = ~condition.value.fill_null(value=False) | ~condition.undefined.is_null()
-            failed = checked & (pl.col("_final") > rank) & fails
-            codes.append(pl.when(failed).then(pl.lit(gate.id)).otherwise(pl.lit(None, pl.String)))
-            gate_fail.append(checked & _takes(*policies, ["fail"]))
-            gate_blocked.append(checked & _takes(*policies, ["not-evaluable"]))
-    reasons = pl.concat_str(codes, separator=";", ignore_nulls=True) if codes else pl.lit("")
-    return lazy.with_columns(
-        reasons.fill_null("").alias("_reasons"),
-        (~pl.col("_blocked") & _any(gate_fail)).alias("_gate_fail"),
-        _any(gate_blocked).alias("_blocked"),
-    )

@@ -47,6 +47,7 @@ from typing import Any, NamedTuple, TypeAlias
 import attrs
 import polars as pl
 
+from criteriakit.columnar.floats import divided
 from criteriakit.errors import CriteriaKitError
 from criteriakit.expressions import CompiledExpression
 from criteriakit.expressions.tolerance import EXACT_ABOVE, RELATIVE_TOLERANCE
@@ -457,7 +458,7 @@ class _Compiler:
             zero = _kind("division-by-zero", b == 0)
             undefined = _first(left.undefined, right.undefined, zero)
             size = left.size + 3 * right.size + 5
-            return _Column(pl.when(b != 0).then(a / b), undefined, floating=True, size=size)
+            return _Column(pl.when(b != 0).then(divided(a, b)), undefined, floating=True, size=size)
         value = a + b if node.op == "+" else a - b if node.op == "-" else a * b
         undefined = _first(left.undefined, right.undefined)
         return _Column(value, undefined, node.type == NUMBER, left.size + right.size + 2)

@@ -1,55 +1,64 @@
-"""Declared inputs as typed columns: conversion, defaults, and every bad value reported by row.
+"""Declared inputs as typed columns, by the scalar checker's rules, with every bad row flagged.
 
 Each declared input becomes a column of its type (number → Float64, integer → Int64, bool,
-level → String, list → List, records → List of Struct), converted as the scalar checker
-converts: text cells (CSV) like ``"12"``, ``"yes"``, ``"85%"`` or a JSON array; typed values
-only when their type fits (a float for an integer only if whole). A value that does not convert,
-lies outside the declared bounds or levels, or a list longer than allowed flags its row; the
-flagged rows (up to the report cap) are then checked one by one by the scalar checker, so that
-the problems read exactly as the scalar executor's, with row and column.
+level → String, list → List, records → List of Struct), converted by the rules of
+:mod:`criteriakit.inputs`: a text column is read as text (``"12"``, ``"yes"``, ``"85%"``), a typed
+column must have the input's type (a float for an integer only when whole and within 64 bits; a
+NaN is missing). A value that does not convert, lies outside the declared bounds or levels, or a
+list longer than allowed flags its row, and so does a missing, empty, repeated or malformed id.
+
+The flags only find the bad rows: the first of them are then checked one by one by the scalar
+checker (:func:`report_bad_rows`), so that the problems read exactly as the scalar executor's,
+with row and column, and the count of all problems is the scalar executor's count. Lists and
+records written as JSON text (a CSV cell) are converted by the scalar converter itself, since
+Polars' JSON decoding would coerce what the rules refuse.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import attrs
 import polars as pl
 
-from criteriakit._problems import did_you_mean
-from criteriakit.data import MAX_REPORTED_PROBLEMS
+from criteriakit.columnar.frames import instance
+from criteriakit.data import MAX_REPORTED_PROBLEMS, row_problem
 from criteriakit.errors import DataError, Problem
 from criteriakit.framework import Framework
-from criteriakit.inputs import DEFAULT_MAX_LENGTH, UnknownInputs
+from criteriakit.inputs import (
+    BLANK,
+    DEFAULT_MAX_LENGTH,
+    FALSE_WORDS,
+    INTEGER_TEXT,
+    NUMBER_TEXT,
+    PERCENT_TEXT,
+    TRUE_WORDS,
+)
 from criteriakit.model.framework import Field, Input
 
 __all__ = [
     "ROW",
     "RowChecks",
-    "check_columns",
     "converted_inputs",
+    "id_checks",
     "input_dtype",
-    "repeats",
+    "problem_counts",
     "report_bad_rows",
-    "row_checks",
+    "within",
 ]
 
-_VALUE_BAD = "__value_bad"
 ROW = "__row"
 """The column of each unit's row number (1 = the first data row), for problems."""
 
-_TRUE = ["true", "yes", "y", "1"]
-_FALSE = ["false", "no", "n", "0"]
-_NUMERIC: tuple[type[pl.DataType], ...] = (pl.Float32, pl.Float64, pl.Int8, pl.Int16, pl.Int32)
-_NUMERIC += (pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
 _DTYPES: dict[str, pl.DataType] = {
     "number": pl.Float64(),
     "integer": pl.Int64(),
     "bool": pl.Boolean(),
     "level": pl.String(),
 }
+_TWO_63 = 2.0**63
 
 
 def input_dtype(spec: Input | Field) -> pl.DataType:
@@ -62,114 +71,154 @@ def input_dtype(spec: Input | Field) -> pl.DataType:
     return _DTYPES[spec.type]
 
 
-def _from_text(kind: str, raw: pl.Expr) -> pl.Expr:
-    cell = raw.str.strip_chars()
-    if kind == "number":
-        percent = cell.str.ends_with("%")
-        number = cell.str.strip_suffix("%").str.strip_chars().cast(pl.Float64, strict=False)
-        return pl.when(percent).then(number * 0.01).otherwise(cell.cast(pl.Float64, strict=False))
-    if kind == "integer":
-        whole = cell.cast(pl.Int64, strict=False)
-        number = cell.cast(pl.Float64, strict=False)
-        integral = number.is_finite() & (number.round(0) == number) & (number.abs() < 2.0**53)
-        return pl.coalesce(whole, pl.when(integral).then(number.cast(pl.Int64)))
-    if kind == "bool":
-        lowered = cell.str.to_lowercase()
-        return pl.when(lowered.is_in(_TRUE)).then(True).when(lowered.is_in(_FALSE)).then(False)
-    return cell
-
-
-def _from_typed(kind: str, raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    if kind == "number":
-        return raw.cast(pl.Float64) if isinstance(dtype, _NUMERIC) else pl.lit(None, pl.Float64)
-    if kind == "integer":
-        if dtype.is_integer():
-            return raw.cast(pl.Int64, strict=False)
-        if dtype.is_float():
-            integral = raw.is_finite() & (raw.round(0) == raw) & (raw.abs() < 2.0**53)
-            return pl.when(integral).then(raw.cast(pl.Int64, strict=False))
-        return pl.lit(None, pl.Int64)
-    if kind == "bool":
-        return raw if dtype == pl.Boolean else pl.lit(None, pl.Boolean)
-    return raw.cast(pl.String) if dtype in (pl.String, pl.Categorical) else pl.lit(None, pl.String)
-
-
-def _within(spec: Input | Field, value: pl.Expr) -> pl.Expr:
-    """Return "the converted value is acceptable": finite, within bounds, a known level."""
+def within(spec: Input | Field, value: pl.Expr) -> pl.Expr:
+    """Return "the converted value is acceptable": within bounds, a known level (null if null)."""
     if spec.type in {"number", "integer"}:
         low = -math.inf if spec.min is None else spec.min
         high = math.inf if spec.max is None else spec.max
-        ok = value.is_between(low, high)  # false for NaN
-        if spec.type == "number" and not (math.isfinite(low) and math.isfinite(high)):
-            ok &= value.is_finite()
-        return ok
+        return value.is_between(low, high)
     if spec.type == "level":
         return value.is_in(list(spec.levels or ()))
     return pl.lit(value=True)
 
 
-def _scalar_input(
-    spec: Input, raw: pl.Expr, dtype: pl.DataType, text: bool
-) -> tuple[pl.Expr, pl.Expr]:
-    converted = (
-        _from_text(spec.type, raw)
-        if text and dtype == pl.String
-        else _from_typed(spec.type, raw, dtype)
-    )
-    if not (text and dtype == pl.String):
-        # typed: null exactly where the raw value is (or its type does not fit: flagged)
-        fits = converted.is_not_null() | raw.is_null()
-        return converted, ~(fits & _within(spec, converted).fill_null(value=True))
-    given = raw.is_not_null() & (raw.str.strip_chars() != "")
-    bad = given & (converted.is_null() | ~_within(spec, converted).fill_null(value=False))
-    return pl.when(given).then(converted), bad
+def _from_text(kind: str, raw: pl.Expr) -> pl.Expr:
+    """Return the value text converts to, null where it does not (see criteriakit.inputs)."""
+    cell = raw.str.strip_chars(BLANK)
+    if kind == "number":
+        plain = cell.str.contains(f"^{NUMBER_TEXT}$")
+        percent = cell.str.extract(f"^{PERCENT_TEXT}$", 1).cast(pl.Float64, strict=False) * 0.01
+        number = pl.when(plain).then(cell.cast(pl.Float64, strict=False)).otherwise(percent)
+        return pl.when(number.is_finite()).then(number)
+    if kind == "integer":
+        return cell.str.extract(f"^{INTEGER_TEXT}$", 1).cast(pl.Int64, strict=False)
+    if kind == "bool":
+        lowered = cell.str.to_lowercase()
+        true, false = list(TRUE_WORDS), list(FALSE_WORDS)
+        return pl.when(lowered.is_in(true)).then(True).when(lowered.is_in(false)).then(False)
+    return cell
 
 
-def _collection_input(
-    spec: Input, raw: pl.Expr, dtype: pl.DataType, text: bool
-) -> tuple[pl.Expr, pl.Expr]:
-    target = input_dtype(spec)
-    if text and dtype == pl.String:
-        cell = raw.str.strip_chars()
-        given = raw.is_not_null() & (cell != "")
-        converted: pl.Expr = pl.when(given).then(cell.str.json_decode(target))
-        fits = True
+def _from_typed(kind: str, raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Return the value a typed column converts to, null where it does not (or is missing)."""
+    if kind == "number":
+        if dtype.is_integer():
+            return raw.cast(pl.Float64)
+        if dtype.is_float():
+            return pl.when(raw.is_finite()).then(raw.cast(pl.Float64))
+        return pl.lit(None, pl.Float64)
+    if kind == "integer":
+        if dtype.is_integer():
+            return raw.cast(pl.Int64, strict=False)
+        if dtype.is_float():
+            whole = (raw.floor() == raw) & (raw >= -_TWO_63) & (raw < _TWO_63)
+            return pl.when(whole).then(raw.cast(pl.Int64, strict=False))
+        return pl.lit(None, pl.Int64)
+    if kind == "bool":
+        return raw if dtype == pl.Boolean else pl.lit(None, pl.Boolean)
+    return raw if dtype == pl.String else pl.lit(None, pl.String)
+
+
+def _missing(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Return "the value is missing": null, blank text, or a NaN float."""
+    if dtype == pl.String:
+        return raw.is_null() | (raw.str.strip_chars(BLANK) == "")
+    if dtype.is_float():
+        return raw.is_null() | raw.is_nan()
+    return raw.is_null()
+
+
+def _scalar_input(spec: Input, raw: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
+    """Return the converted column and its "bad value" flag (never null)."""
+    if dtype == pl.String:
+        converted = _from_text(spec.type, raw)
     else:
-        given = raw.is_not_null()
-        converted = raw.cast(target, strict=False)
-        fits = isinstance(dtype, pl.List) and _fits(dtype, target)
-    limit = spec.max_length if spec.max_length is not None else DEFAULT_MAX_LENGTH
-    ok = converted.list.len() <= limit
-    if spec.type == "list":
-        item = Input(spec.items or "number", min=spec.min, max=spec.max, levels=spec.levels)
-        element = pl.element()
-        ok &= converted.list.eval(_within(item, element) | element.is_null()).list.all()
-    bad = given & (pl.lit(not fits) | converted.is_null() | ~ok.fill_null(value=False))
-    return converted, bad
+        converted = _from_typed(spec.type, raw, dtype)
+    missing = _missing(raw, dtype)
+    good = converted.is_not_null() & within(spec, converted).fill_null(value=False)
+    return pl.when(~missing).then(converted), ~missing & ~good
 
 
-def _fits(actual: Any, target: Any) -> bool:
-    """Return whether a typed list column converts to ``target`` without changing a value."""
-    if isinstance(target, pl.List) and isinstance(actual, pl.List):
-        return _fits(actual.inner, target.inner)
-    if isinstance(target, pl.Struct) and isinstance(actual, pl.Struct):
-        declared = {field.name: field.dtype for field in target.fields}
-        return all(
-            field.name in declared and _fits(field.dtype, declared[field.name])
-            for field in actual.fields
-        )
-    if target == pl.Float64:
-        return isinstance(actual, _NUMERIC) or actual == pl.Null
-    if target == pl.Int64:
-        return bool(actual.is_integer()) or actual == pl.Null
-    return actual in (target, pl.Null)
+def _item(kind: str, spec: Input | Field, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
+    """Return an item's (or field's) converted value and "bad" flag, on ``pl.element()``.
+
+    Items are typed: text is only a level's, taken exactly; a null or NaN item is bad.
+    """
+    element = pl.element()
+    converted = _from_typed(kind, element, dtype)
+    good = converted.is_not_null() & within(spec, converted).fill_null(value=False)
+    return converted, ~good
+
+
+def _typed_list(spec: Input, raw: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
+    target = input_dtype(spec)
+    kind = spec.items or "number"
+    inner = instance(dtype.inner) if isinstance(dtype, pl.List | pl.Array) else None
+    if inner is None:
+        return pl.lit(None, target), raw.is_not_null()
+    item = Input(kind, min=spec.min, max=spec.max, levels=spec.levels)
+    value, bad = _item(kind, item, inner)
+    converted = raw.list.eval(value).cast(target)
+    items_bad = raw.list.eval(bad).list.any()
+    return converted, raw.is_not_null() & items_bad.fill_null(value=False)
+
+
+def _typed_records(spec: Input, raw: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
+    target = input_dtype(spec)
+    inner = instance(dtype.inner) if isinstance(dtype, pl.List | pl.Array) else None
+    if not isinstance(inner, pl.Struct):
+        return pl.lit(None, target), raw.is_not_null()
+    declared = spec.fields or {}
+    present = {field.name: instance(field.dtype) for field in inner.fields}
+    if set(present) - set(declared):  # the scalar checker refuses every record with them
+        return pl.lit(None, target), (raw.list.len() > 0).fill_null(value=False)
+    fields: list[pl.Expr] = []
+    flags: list[pl.Expr] = [pl.element().is_null()]
+    for name, field in declared.items():
+        if name not in present:
+            fields.append(pl.lit(None, input_dtype(field)).alias(name))
+            continue
+        part = pl.element().struct.field(name)
+        converted = _from_typed(field.type, part, present[name])
+        good = converted.is_not_null() & within(field, converted).fill_null(value=False)
+        fields.append(converted.cast(input_dtype(field)).alias(name))
+        flags.append(part.is_not_null() & ~good)
+    converted_list = raw.list.eval(pl.struct(fields)).cast(target)
+    bad = raw.list.eval(pl.any_horizontal(flags)).list.any()
+    return converted_list, raw.is_not_null() & bad.fill_null(value=False)
+
+
+def _by_converter(framework: Framework, name: str, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Convert a list or records input written as JSON text with the scalar converter."""
+    slot = next(slot for slot in framework.compiled.inputs.slots if slot.name == name)
+    target = input_dtype(framework.definition.inputs[name])
+
+    def convert(cells: pl.Series) -> pl.Series:
+        values: list[object] = []
+        bad: list[bool] = []
+        for cell in cells:
+            if cell is None or not cell.strip(BLANK):
+                values.append(None)
+                bad.append(False)
+                continue
+            try:
+                values.append(slot.convert(cell, True))
+                bad.append(False)
+            except ValueError:
+                values.append(None)
+                bad.append(True)
+        return pl.DataFrame(
+            [pl.Series("value", values, dtype=target), pl.Series("bad", bad, dtype=pl.Boolean)]
+        ).to_struct("converted")
+
+    struct = raw.map_batches(convert, return_dtype=pl.Struct({"value": target, "bad": pl.Boolean}))
+    return struct.struct.field("value"), struct.struct.field("bad")
 
 
 def converted_inputs(
     framework: Framework,
     schema: Mapping[str, pl.DataType],
     *,
-    text: bool,
     skip: Collection[str] = (),
 ) -> tuple[list[pl.Expr], list[pl.Expr]]:
     """Return each declared input's typed column (defaults applied) and its "bad value" flag.
@@ -178,187 +227,130 @@ def converted_inputs(
     """
     columns: list[pl.Expr] = []
     flags: list[pl.Expr] = []
+    defaults = {slot.name: slot.default for slot in framework.compiled.inputs.slots}
     for name, spec in framework.definition.inputs.items():
         if name in skip:
             continue
         target = input_dtype(spec)
-        if name not in schema:
-            column: Any = pl.lit(None, target)
+        dtype = schema.get(name)
+        if dtype is None or dtype == pl.Null:
+            column: pl.Expr = pl.lit(None, target)
         else:
-            raw, dtype = pl.col(name), schema[name]
-            if dtype == pl.Null:
-                column = pl.lit(None, target)
+            raw = pl.col(name)
+            if spec.type in {"list", "records"} and dtype == pl.String:
+                column, bad = _by_converter(framework, name, raw)
+            elif spec.type == "list":
+                column, bad = _typed_list(spec, raw, dtype)
+            elif spec.type == "records":
+                column, bad = _typed_records(spec, raw, dtype)
             else:
-                if spec.type in {"list", "records"}:
-                    column, bad = _collection_input(spec, raw, dtype, text)
-                else:
-                    column, bad = _scalar_input(spec, raw, dtype, text)
-                flags.append(bad)
+                column, bad = _scalar_input(spec, raw, dtype)
+            if spec.type in {"list", "records"}:
+                limit = spec.max_length if spec.max_length is not None else DEFAULT_MAX_LENGTH
+                bad = bad | (column.list.len() > limit).fill_null(value=False)
+            flags.append(bad.alias(f"__bad:{name}"))
         if spec.default is not None:
-            column = column.fill_null(pl.lit(spec.default, target))
+            column = column.fill_null(pl.lit(defaults[name], target))
         columns.append(column.cast(target).alias(name))
     return columns, flags
 
 
-def _raw_values(row: Mapping[str, Any], names: Collection[str]) -> dict[str, object]:
-    return {name: row[name] for name in names if name in row}
-
-
-def check_columns(
-    framework: Framework,
-    lazy: pl.LazyFrame,
-    *,
-    reserved: Collection[str],
-    unknown_inputs: UnknownInputs,
-    source: str | None,
-    rolled_up: Collection[str] = (),
-) -> None:
-    """Raise :class:`DataError` for columns that are no declared input, and roll-ups given.
-
-    Unknown columns are errors unless ``unknown_inputs="ignore"``; roll-up inputs the data gives
-    too are errors, since the level below supplies them.
-    """
-    schema = lazy.collect_schema()
-    declared = framework.definition.inputs
-    problems: list[Problem] = []
-    if unknown_inputs == "error":
-        for name in schema:
-            if name not in declared and name not in reserved and name != ROW:
-                hint = (
-                    did_you_mean(name, tuple(declared)) or "remove the column, or declare the input"
-                )
-                message = f"unknown input {name!r}: {framework.ref} declares no such input"
-                problems.append(Problem(message, path=name, file=source, hint=hint))
-    if problems:
-        raise DataError(problems, source=source)
-    given = [name for name in rolled_up if name in schema]
-    if given:
-        _reject_rolled_up(framework, lazy, given, source)
+def _whole_id(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Return the id text of an id column (null where it is no id), by :func:`~criteriakit.data.unit_id`."""
+    if dtype == pl.String:
+        return pl.when(raw.str.strip_chars(BLANK) != "").then(raw)
+    if dtype.is_integer():
+        return raw.cast(pl.String)
+    if dtype.is_float():
+        whole = raw.is_finite() & (raw.floor() == raw) & (raw.abs() < _TWO_63)
+        return pl.when(whole).then(raw.cast(pl.Int64, strict=False).cast(pl.String))
+    return pl.lit(None, pl.String)
 
 
 @attrs.frozen
 class RowChecks:
-    """The flags of bad rows: bad ``values``, and bad unit ``ids`` (missing, empty, repeated).
+    """The per-row checks of a level: its ids as text, and "the row has an id problem".
 
-    ``quick`` is what the executor computes per row in its pass over the data: the value flags
-    and missing or empty ids. Repeated ids are found after it, on the ids evaluated
-    (:func:`repeats`).
+    ``unit`` and ``parent`` give each row's id and parent id as text (null where there is none
+    or it is no id); ``id_bad`` flags rows the scalar reader refuses as a whole (a missing,
+    empty, malformed or repeated id, a malformed parent), and ``parent_bad`` the second cause.
     """
 
-    values: tuple[pl.Expr, ...]
-    ids: tuple[pl.Expr, ...]
-    quick: pl.Expr
+    unit: pl.Expr
+    parent: pl.Expr
+    id_bad: pl.Expr
 
 
-def row_checks(flags: list[pl.Expr], schema: Collection[str], unit_column: str) -> RowChecks:
-    """Return the checks of the rows: their values and their unit ids."""
-    ids: tuple[pl.Expr, ...] = ()
-    quick = [*flags]
+def id_checks(schema: Mapping[str, pl.DataType], unit_column: str, parent_column: str) -> RowChecks:
+    """Return the id checks of a level whose columns are ``schema``."""
     if unit_column in schema:
-        unit = pl.col(unit_column).cast(pl.String)
-        empty = unit.is_null() | (unit.str.strip_chars() == "")
-        ids = (empty, unit.is_duplicated() & unit.is_not_null())
-        quick.append(empty)
-    bad = pl.any_horizontal(pl.lit(value=False), *quick).fill_null(value=True)
-    return RowChecks(tuple(flags), ids, bad)
+        unit = _whole_id(pl.col(unit_column), schema[unit_column])
+    else:
+        unit = pl.lit(None, pl.String)
+    repeated = unit.is_not_null() & ~unit.is_first_distinct()
+    bad = unit.is_null() | repeated
+    parent: pl.Expr = pl.lit(None, pl.String)
+    if parent_column in schema:
+        dtype = schema[parent_column]
+        raw = pl.col(parent_column)
+        parent = _whole_id(raw, dtype)
+        blank = raw.is_null() | (raw.str.strip_chars(BLANK) == "" if dtype == pl.String else False)
+        if dtype.is_float():
+            blank = blank | raw.is_nan()
+        bad = bad | (parent.is_null() & ~blank)
+    return RowChecks(unit, parent, bad)
 
 
-def repeats(ids: pl.Series) -> bool:
-    """Return whether an id may repeat in ``ids`` (nulls aside), comparing their hashes.
+def problem_counts(flags: Sequence[pl.Expr], id_bad: pl.Expr) -> pl.Expr:
+    """Return each row's number of problems, as the scalar reader counts them."""
+    values = pl.sum_horizontal(pl.lit(0, pl.UInt32), *(f.cast(pl.UInt32) for f in flags))
+    return pl.when(id_bad).then(pl.lit(1, pl.UInt32)).otherwise(values)
 
-    Counting distinct hashes is much cheaper than distinct strings; a collision only costs
-    :func:`report_bad_rows` an exact look, which then finds no repeat.
-    """
-    given = ids.drop_nulls()
-    return bool(given.hash().n_unique() != given.len())
+
+def _record(row: Mapping[str, Any], names: Collection[str]) -> dict[str, object]:
+    return {name: row[name] for name in names if name in row and row[name] is not None}
 
 
 def report_bad_rows(
     framework: Framework,
-    lazy: pl.LazyFrame,
-    checks: RowChecks,
+    bad_rows: pl.DataFrame,
     *,
-    text: bool,
+    total: int,
     unit_column: str,
+    parent_column: str,
+    first_rows: Mapping[str, int],
     source: str | None,
 ) -> None:
-    """Raise :class:`DataError` listing the flagged rows, with the scalar checker's messages.
+    """Raise :class:`DataError` with the problems of ``bad_rows``, as the scalar reader words them.
 
-    ``lazy`` has :data:`ROW`; ``checks`` flag its bad rows. The executor flags bad rows within
-    its one pass over the data and calls this only when a row is flagged, an id may repeat or
-    the engine could not read a value, so valid data are read once.
+    ``bad_rows`` are the first flagged rows (their :data:`ROW`, raw id, parent and inputs);
+    ``first_rows`` the first row of each of their ids, for "repeats row N"; ``total`` the count
+    of problems in all rows.
     """
-    schema = lazy.collect_schema()
-    declared = framework.definition.inputs
+    checker = framework.compiled.inputs
+    names = list(framework.definition.inputs)
     problems: list[Problem] = []
-    flags = [*checks.values, *checks.ids]
-    if not flags:
-        return
-    names = [name for name in declared if name in schema]
-    value_bad = pl.any_horizontal(pl.lit(value=False), *checks.values).fill_null(value=True)
-    columns = [ROW, *({unit_column} & set(schema)), *names, value_bad.alias(_VALUE_BAD)]
-    every_row = False
-    try:
-        bad_rows = (
-            lazy.filter(pl.any_horizontal(flags)).select(columns).head(MAX_REPORTED_PROBLEMS)
-        ).collect()
-    except pl.exceptions.PolarsError:  # a cell the engine cannot even parse: check every row
-        columns[-1] = pl.lit(value=False).alias(_VALUE_BAD)
-        bad_rows, every_row = lazy.select(columns).collect(), True
-    if bad_rows.is_empty():
-        return
-    first_rows: dict[str, int] = {}
     for row in bad_rows.iter_rows(named=True):
         number = row[ROW]
-        unit: object = row.get(unit_column)
-        if unit_column in schema and (unit is None or not str(unit).strip()):
-            message = f"the unit id is missing or empty (column {unit_column!r})"
-            problems.append(Problem(message, file=source, row=number, path=unit_column))
+        found = row_problem(
+            row.get(unit_column),
+            row.get(parent_column),
+            number,
+            unit_column=unit_column,
+            parent_column=parent_column,
+            source=source,
+            first_row=first_rows,
+        )
+        if found is not None:
+            problems.append(found)
             continue
-        if unit is not None and str(unit) in first_rows:
-            message = f"unit id {str(unit)!r} repeats row {first_rows[str(unit)]}"
-            problems.append(Problem(message, file=source, row=number, path=unit_column))
-            continue
-        if unit is not None:
-            first_rows[str(unit)] = number
         try:
-            framework.compiled.inputs.check(
-                _raw_values(row, names), text=text, row=number, unknown="ignore", source=source
-            )
+            checker.check(_record(row, names), row=number, unknown="ignore", source=source)
         except DataError as error:
             problems.extend(error.problems)
             continue
-        if every_row or not row[_VALUE_BAD]:
-            continue  # a valid row, or the first of repeated ids (reported at its repeats)
         message = "a value could not be read as columns, though it is valid"
-        hint = "evaluate these data with the scalar executor (--engine scalar)"
+        hint = "evaluate these data with the scalar engine (--engine scalar)"
         problems.append(Problem(message, file=source, row=number, hint=hint))
-        if len(problems) >= MAX_REPORTED_PROBLEMS:
-            break
     if problems:
-        raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source)
-
-
-def _reject_rolled_up(
-    framework: Framework, lazy: pl.LazyFrame, given: list[str], source: str | None
-) -> None:
-    children = framework.compiled.children
-    below = children.name if children is not None else "level below"
-    present = pl.any_horizontal(
-        pl.col(name).is_not_null() & (pl.col(name).cast(pl.String) != "") for name in given
-    )
-    rows = lazy.filter(present).select(ROW, *given).head(MAX_REPORTED_PROBLEMS).collect()
-    problems = [
-        Problem(
-            f"input {name!r} is rolled up from the {below}; the data gives it too",
-            path=name,
-            row=row[ROW],
-            file=source,
-            hint="remove the column, or evaluate without the level below",
-        )
-        for row in rows.iter_rows(named=True)
-        for name in given
-        if row[name] not in (None, "")
-    ]
-    if problems:
-        raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source)
+        raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source, total=total)

@@ -47,7 +47,7 @@ def apply_quotas(
     *,
     columns: QuotaColumns,
 ) -> pl.LazyFrame:
-    """Demote units over each quota: update the rank column and append to the reasons."""
+    """Demote units over each quota: update the rank column and append to the reasons (a list)."""
     rank, reasons = columns.rank, columns.reasons
     keys: list[str | pl.Expr] = [columns.group] if columns.group is not None else [pl.lit(0)]
     order = [columns.score, columns.unit, columns.row]
@@ -63,11 +63,7 @@ def apply_quotas(
         lazy = lazy.with_columns(
             pl.when(demoted).then(pl.lit(lower)).otherwise(pl.col(rank)).alias(rank),
             pl.when(demoted)
-            .then(
-                pl.when(pl.col(reasons) == "")
-                .then(pl.lit(quota.id))
-                .otherwise(pl.col(reasons) + ";" + quota.id)
-            )
+            .then(pl.concat_list(pl.col(reasons), pl.lit(quota.id)))
             .otherwise(pl.col(reasons))
             .alias(reasons),
         )

@@ -127,13 +127,13 @@ def rollup_partials(
     their inputs (``evaluate_frame(child, ..., keep_inputs=True)``) and parent column.
     """
     opened = open_frame(children_results)
-    return opened.to_caller(_partials(framework, opened.lazy, parent_column).collect())
+    return opened.to_caller(_partials(framework, opened.frame(), parent_column).collect())
 
 
 def combine_partials(framework: Framework, partials: Any, *, parent_column: str = "parent") -> Any:
     """Combine the partial rows of each parent (from several partitions) into one."""
     opened = open_frame(partials)
-    combined = combine(opened.lazy, partial_aggregations(framework), parent_column)
+    combined = combine(opened.frame(), partial_aggregations(framework), parent_column)
     return opened.to_caller(combined.collect())
 
 
@@ -161,7 +161,7 @@ def _finished(framework: Framework, lazy: pl.LazyFrame, parent_column: str) -> p
 def finish_rollups(framework: Framework, combined: Any, *, parent_column: str = "parent") -> Any:
     """Return ``unit`` (the parent) and the value of each roll-up input (null if undefined)."""
     opened = open_frame(combined)
-    return opened.to_caller(_finished(framework, opened.lazy, parent_column).collect())
+    return opened.to_caller(_finished(framework, opened.frame(), parent_column).collect())
 
 
 def rolled_up(framework: Framework, children: pl.LazyFrame, parent_column: str) -> pl.LazyFrame:

@@ -17,6 +17,7 @@ from criteriakit.columnar.expressions import (
     ColumnExpression,
     kind_code,
 )
+from criteriakit.columnar.floats import divided
 from criteriakit.compiled import CompiledIndicator
 from criteriakit.expressions import RELATIVE_TOLERANCE
 from criteriakit.model.scorers import (
@@ -87,12 +88,12 @@ def _target(
     spec: TargetScorer, maximum: float, value: pl.Expr, goal: ColumnExpression | None
 ) -> ColumnPoints:
     if isinstance(spec.target, float) or goal is None:
-        return _clamped(value / float(spec.target), maximum), None
+        return _clamped(divided(value, float(spec.target)), maximum), None
     zero = goal.value == 0
     points = (
         pl.when(zero)
         .then(pl.lit(None, pl.Float64))
-        .otherwise(_clamped(value / goal.value, maximum))
+        .otherwise(_clamped(divided(value, goal.value), maximum))
     )
     undefined = (
         pl.when(~goal.undefined.is_null())
@@ -120,7 +121,8 @@ def column_points(
     maximum = indicator.max_points
     scale = 1.0 if awards_in_points else maximum
     if isinstance(spec, LinearScorer):
-        return _clamped((value - spec.zero_at) / (spec.full_at - spec.zero_at), maximum), None
+        span = spec.full_at - spec.zero_at
+        return _clamped(divided(value - spec.zero_at, span), maximum), None
     if isinstance(spec, ThresholdScorer):
         return _thresholds(spec, value.cast(pl.Float64), scale), None
     if isinstance(spec, TargetScorer):

@@ -19,6 +19,7 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeAlias
 
+from criteriakit.expressions.floats import add_up
 from criteriakit.expressions.tolerance import (
     EXACT_ABOVE,
     RELATIVE_TOLERANCE,
@@ -285,7 +286,7 @@ class _Compiler:
             value_type = node.item.type if node.item is not None else node.source.type
             integer = value_type in (INTEGER, ListType(INTEGER))
             if function == "sum":
-                fn = _reduce(values, sum if integer else _fsum, None)
+                fn = _reduce(values, sum if integer else _float_sum, None)
             elif function == "avg":
                 fn = _reduce(values, _average_integers if integer else _average, empty)
             else:
@@ -850,19 +851,16 @@ def _reduce(values: _Fn, reducer: Callable[[Sequence[Any]], Any], empty: Undefin
     return reduce
 
 
-def _fsum(values: Sequence[Any]) -> float:
-    """Sum exactly rounded (the same on every Python version), saturating on overflow."""
+def _float_sum(values: Sequence[Any]) -> float:
+    """Sum left to right (see :mod:`criteriakit.expressions.floats`), saturating big ints."""
     try:
-        return math.fsum(values)
-    except (OverflowError, ValueError):
-        total = 0.0
-        for value in values:
-            total += _saturate(value)
-        return total
+        return add_up(values)
+    except OverflowError:  # an int beyond the float range among floats
+        return add_up(_saturate(value) for value in values)
 
 
 def _average(values: Sequence[Any]) -> float:
-    return _fsum(values) / len(values)
+    return _float_sum(values) / len(values)
 
 
 def _average_integers(values: Sequence[Any]) -> float:

@@ -69,6 +69,7 @@ class Reason:
 class Result:
     """The evaluation of one unit against one framework.
 
+    ``parent`` is the unit above it in a hierarchy (a member's cell), when the data names one.
     ``inputs`` are the values it was evaluated on; ``rolled_up`` those of them computed from its
     children's results (see ``[children]`` and ``rollup`` in the format); ``period`` the period
     the result is for, when one was given.
@@ -79,6 +80,7 @@ class Result:
     """
 
     unit: str | None = None
+    parent: str | None = None
     framework: str
     version: str
     fingerprint: str

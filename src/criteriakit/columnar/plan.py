@@ -1,0 +1,440 @@
+"""The columnar plan of one framework: indicators, criteria, total and tiers as expressions.
+
+:func:`evaluated` adds to a frame of converted inputs (one row per unit) the columns the scalar
+executor's steps compute, with its semantics: each indicator's value (``_v``), undefined kind
+(``_k``), raw points (``_r``) and points under the policies (``_p``); each criterion's raw
+score (``_c``) and maximum; the total (``_score``, rounded as the scalar executor rounds it);
+whether the unit is evaluable; the band and final tier ranks (``_band``, ``_final``, 0 = the
+best); the reason codes (``_reasons``, a list); and the flags of policy failures (``_fail…``).
+Plugin parts without a columnar form run row by row inside the plan (see :mod:`.fallback`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+import attrs
+import narwhals.stable.v2 as nw
+import polars as pl
+
+from criteriakit.columnar.aggregates import with_aggregates
+from criteriakit.columnar.expressions import (
+    KIND_CODES,
+    AggregateColumns,
+    ColumnarUnsupported,
+    ColumnExpression,
+    FunctionColumns,
+    compile_columnar,
+    kind_code,
+    plugin_builders,
+)
+from criteriakit.columnar.fallback import (
+    KIND,
+    VALUE,
+    expression_by_rows,
+    points_by_rows,
+    total_by_rows,
+    warn,
+)
+from criteriakit.columnar.floats import added_up, divided, rounded
+from criteriakit.columnar.quotas import QuotaColumns, apply_quotas
+from criteriakit.columnar.scorers import column_points, reaches
+from criteriakit.compiled import CompiledCondition, CompiledFramework
+from criteriakit.compiler import input_type
+from criteriakit.expressions import CompiledExpression, compile_expression
+from criteriakit.framework import Framework
+from criteriakit.model.framework import Indicator, PolicyAction
+from criteriakit.model.scorers import TargetScorer
+
+__all__ = ["evaluated", "fail_columns", "tier_names"]
+
+_POLARS_TYPES: dict[str, pl.DataType] = {
+    "number": pl.Float64(),
+    "integer": pl.Int64(),
+    "bool": pl.Boolean(),
+    "level": pl.String(),
+}
+
+
+def _any(flags: Sequence[pl.Expr]) -> pl.Expr:
+    """Return "one of ``flags`` holds", nulls counting as false."""
+    return pl.any_horizontal(pl.lit(value=False), *(flag.fill_null(value=False) for flag in flags))
+
+
+def _all(flags: Sequence[pl.Expr]) -> pl.Expr:
+    """Return "every one of ``flags`` holds", nulls counting as true."""
+    return pl.all_horizontal(pl.lit(value=True), *(flag.fill_null(value=True) for flag in flags))
+
+
+def _takes(
+    kind: pl.Expr,
+    on_missing: PolicyAction,
+    on_division: PolicyAction,
+    actions: Collection[PolicyAction],
+) -> pl.Expr:
+    """Return "the policy for this row's undefined kind is one of ``actions``" (false if defined).
+
+    The policies are known when the plan is built, so this is a test of the kind code alone:
+    no per-row action names to build and compare.
+    """
+    missing = on_missing in actions
+    division = on_division in actions
+    if missing and division:
+        return kind.is_not_null()
+    if missing:
+        return (kind == KIND_CODES["missing"]).fill_null(value=False)
+    if division:
+        return (kind != KIND_CODES["missing"]).fill_null(value=False)
+    return pl.lit(value=False)
+
+
+@attrs.frozen
+class _Columns:
+    """How each expression of the framework runs: as columns, or by rows (a struct column)."""
+
+    expressions: dict[str, ColumnExpression]
+    by_rows: dict[str, pl.Expr]
+
+    @property
+    def aggregates(self) -> list[AggregateColumns | FunctionColumns]:
+        """Return the columns to add before the expressions run, in order."""
+        return [each for expression in self.expressions.values() for each in expression.aggregates]
+
+
+def _target(framework: Framework, indicator: Indicator) -> CompiledExpression | None:
+    spec = indicator.scorer
+    if not isinstance(spec, TargetScorer) or not isinstance(spec.target, str):
+        return None
+    scope = {name: input_type(declared) for name, declared in framework.definition.inputs.items()}
+    functions = framework.extensions.functions if framework.extensions else None
+    return compile_expression(spec.target, scope, functions=functions)
+
+
+def _expressions(framework: Framework) -> list[tuple[str, str, CompiledExpression]]:
+    """Return (key, what, expression) for every expression the framework evaluates per unit."""
+    compiled = framework.compiled
+    found: list[tuple[str, str, CompiledExpression]] = []
+    indicators = [i for criterion in framework.definition.criteria for i in criterion.indicators]
+    for ordinal, (indicator, spec) in enumerate(zip(compiled.indicators, indicators, strict=True)):
+        found.append((f"v{ordinal}", f"indicator {indicator.id}", indicator.value))
+        target = _target(framework, spec)
+        if target is not None:
+            found.append((f"t{ordinal}", f"the target of indicator {indicator.id}", target))
+    for index, rule in enumerate(compiled.rules):
+        found.append((f"r{index}", f"rule {rule.id}", rule.expression))
+    for rank, tier in enumerate(compiled.tiers):
+        for index, gate in enumerate(tier.gates):
+            found.append((f"g{rank}.{index}", f"gate {gate.id}", gate.expression))
+    return found
+
+
+def _compile(framework: Framework, inputs: Sequence[str]) -> _Columns:
+    builders = plugin_builders(framework.extensions)
+    expressions: dict[str, ColumnExpression] = {}
+    by_rows: dict[str, pl.Expr] = {}
+    for key, what, expression in _expressions(framework):
+        try:
+            expressions[key] = compile_columnar(expression, builders=builders, prefix=f"__a{key}.")
+        except ColumnarUnsupported as error:
+            warn(f"{framework.ref}: {what}", str(error))
+            dtype = _dtype_of(expression)
+            by_rows[key] = expression_by_rows(expression, inputs, dtype).alias(f"__x{key}")
+    return _Columns(expressions, by_rows)
+
+
+def _dtype_of(expression: CompiledExpression) -> pl.DataType:
+    name = getattr(expression.type, "name", None)
+    return _POLARS_TYPES.get(name, pl.String()) if isinstance(name, str) else pl.String()
+
+
+def _column(columns: _Columns, key: str) -> ColumnExpression:
+    """Return the columnar form of expression ``key``, reading a by-rows result if need be."""
+    found = columns.expressions.get(key)
+    if found is not None:
+        return found
+    struct = pl.col(f"__x{key}")
+    return ColumnExpression(struct.struct.field(VALUE), struct.struct.field(KIND))
+
+
+def _points(
+    framework: Framework,
+    frame: pl.LazyFrame,
+    plan: _Columns,
+    inputs: Sequence[str],
+) -> tuple[pl.LazyFrame, list[tuple[int, Indicator]]]:
+    """Add each indicator's value (``_v``), kind (``_k``) and raw points (``_r``)."""
+    compiled = framework.compiled
+    definition = framework.definition
+    specs = [i for criterion in definition.criteria for i in criterion.indicators]
+    values = []
+    for ordinal in range(len(specs)):
+        value = _column(plan, f"v{ordinal}")
+        values.extend([value.value.alias(f"_v{ordinal}"), value.undefined.alias(f"_k{ordinal}")])
+    frame = frame.with_columns(values)
+    points: list[pl.Expr] = []
+    by_rows: list[tuple[int, Indicator]] = []
+    for ordinal, (indicator, spec) in enumerate(zip(compiled.indicators, specs, strict=True)):
+        key = f"t{ordinal}"
+        has_target = key in plan.expressions or key in plan.by_rows
+        target = _column(plan, key) if has_target else None
+        try:
+            raw, extra = column_points(
+                indicator,
+                spec.scorer,
+                pl.col(f"_v{ordinal}"),
+                awards_in_points=definition.scale == "points",
+                target=target,
+            )
+        except ColumnarUnsupported as error:
+            types = framework.extensions.scorers if framework.extensions else {}
+            scorer_type = types.get(spec.scorer.type)
+            if scorer_type is None or scorer_type.columnar is None:
+                warn(f"{framework.ref}: indicator {indicator.id}", str(error))
+                by_rows.append((ordinal, spec))
+                continue
+            share = scorer_type.columnar(spec.scorer, nw.col(f"_v{ordinal}"))
+            built = nw.from_native(frame).with_columns(share.alias(f"__s{ordinal}"))
+            frame = built.to_native().with_columns(pl.col(f"__s{ordinal}").cast(pl.Float64))
+            raw, extra = _share_points(f"__s{ordinal}", indicator.max_points)
+        kind = pl.col(f"_k{ordinal}")
+        if extra is not None:
+            kind = pl.when(~kind.is_null()).then(kind).otherwise(extra)
+        points.extend([raw.alias(f"_r{ordinal}"), kind.alias(f"_k{ordinal}")])
+    frame = frame.with_columns(points)
+    if by_rows:
+        frame = frame.with_columns(
+            points_by_rows(compiled.indicators[ordinal].scorer, inputs, f"_v{ordinal}").alias(
+                f"__p{ordinal}"
+            )
+            for ordinal, _ in by_rows
+        ).with_columns(
+            *(pl.col(f"__p{o}").struct.field(VALUE).alias(f"_r{o}") for o, _ in by_rows),
+            *(
+                pl.coalesce(pl.col(f"_k{o}"), pl.col(f"__p{o}").struct.field(KIND)).alias(f"_k{o}")
+                for o, _ in by_rows
+            ),
+        )
+    return frame, by_rows
+
+
+def _share_points(share: str, maximum: float) -> tuple[pl.Expr, pl.Expr]:
+    """Return the points of a plugin scorer's share column, and its undefined kind."""
+    value = pl.col(share)
+    finite = value.is_finite().fill_null(value=False)
+    points = pl.when(finite).then(value.clip(0.0, 1.0) * maximum)
+    return points, pl.when(~finite).then(kind_code("division-by-zero"))
+
+
+def _score(
+    framework: Framework, frame: pl.LazyFrame, plan: _Columns, inputs: Sequence[str]
+) -> pl.LazyFrame:
+    compiled = framework.compiled
+    definition = framework.definition
+    frame, _ = _points(framework, frame, plan, inputs)
+    points: list[pl.Expr] = []
+    excluded: list[pl.Expr] = []
+    blocked: list[pl.Expr] = []
+    failures: list[pl.Expr] = []
+    for ordinal, indicator in enumerate(compiled.indicators):
+        kind = pl.col(f"_k{ordinal}")
+        policies = (kind, indicator.on_missing, indicator.on_division)
+        points.append(
+            pl.when(kind.is_null())
+            .then(pl.col(f"_r{ordinal}"))
+            .otherwise(pl.lit(0.0))
+            .alias(f"_p{ordinal}")
+        )
+        excluded.append(
+            pl.when(_takes(*policies, ["exclude"]))
+            .then(pl.lit(indicator.max_points))
+            .otherwise(pl.lit(0.0))
+            .alias(f"_x{ordinal}")
+        )
+        blocked.append(_takes(*policies, ["not-evaluable"]))
+        failures.append(_takes(*policies, ["fail"]).alias(f"_fail{ordinal}"))
+    frame = frame.with_columns(*points, *excluded)
+    criterion_scores = [
+        added_up([pl.col(f"_p{i}") for i in range(c.first, c.stop)]).alias(f"_c{index}")
+        for index, c in enumerate(compiled.criteria)
+    ]
+    criterion_maxima = [
+        (
+            pl.lit(float(c.max_score))
+            - added_up([pl.col(f"_x{i}") for i in range(c.first, c.stop)])
+        ).alias(f"_m{index}")
+        for index, c in enumerate(compiled.criteria)
+    ]
+    frame = frame.with_columns(*criterion_scores, *criterion_maxima)
+    scored_max = added_up([pl.col(f"_m{index}") for index in range(len(compiled.criteria))])
+    frame = frame.with_columns(
+        rounded(_total(framework, scored_max)).alias("_score")
+        if compiled.weighting.name in {"sum", "geometric"}
+        else pl.lit(0.0).alias("_score"),
+        (_any(blocked) | (scored_max <= 1e-12)).alias("_blocked"),
+        *failures,
+    )
+    if compiled.weighting.name not in {"sum", "geometric"}:
+        warn(
+            f"{framework.ref}: the weighting {compiled.weighting.name!r}",
+            "it has no columnar form",
+        )
+        count = len(compiled.criteria)
+        total = total_by_rows(
+            compiled.weighting,
+            [f"_c{index}" for index in range(count)],
+            [f"_m{index}" for index in range(count)],
+            definition.max_score,
+        )
+        frame = frame.with_columns(
+            pl.when(~pl.col("_blocked")).then(rounded(total.struct.field(VALUE))).alias("_score")
+        )
+    return frame
+
+
+def _total(framework: Framework, scored_max: pl.Expr) -> pl.Expr:
+    """Return the total by the built-in weightings, as the scalar ``combine`` computes it."""
+    compiled = framework.compiled
+    max_score = framework.definition.max_score
+    scores = [pl.col(f"_c{index}") for index in range(len(compiled.criteria))]
+    if compiled.weighting.name == "sum":
+        total = added_up(scores)
+        return (
+            pl.when(scored_max == max_score)
+            .then(total)
+            .otherwise(divided(total * max_score, scored_max))
+        )
+    product: pl.Expr = pl.lit(1.0)
+    for index, score in enumerate(scores):
+        maximum = pl.col(f"_m{index}")
+        factor = divided(score, maximum) ** divided(maximum, scored_max)
+        product = product * pl.when(maximum > 0).then(factor).otherwise(pl.lit(1.0))
+    return pl.lit(max_score) * product
+
+
+def tier_names(rank: pl.Expr, tiers: Sequence[str]) -> pl.Expr:
+    """Return the names of the tiers ranked ``rank`` (0 = the best), null where not evaluable.
+
+    A rank is always a tier's, so the names are picked by position (far cheaper than a lookup).
+    """
+    names = pl.lit(pl.Series(list(tiers), dtype=pl.String)).gather(rank)
+    return pl.when(~pl.col("_blocked")).then(names)
+
+
+def _conditions(
+    compiled: CompiledFramework, plan: _Columns
+) -> tuple[
+    list[tuple[CompiledCondition, ColumnExpression]],
+    list[list[tuple[CompiledCondition, ColumnExpression]]],
+]:
+    rules = [(rule, _column(plan, f"r{index}")) for index, rule in enumerate(compiled.rules)]
+    gates = [
+        [(gate, _column(plan, f"g{rank}.{index}")) for index, gate in enumerate(tier.gates)]
+        for rank, tier in enumerate(compiled.tiers)
+    ]
+    return rules, gates
+
+
+def _classify(framework: Framework, lazy: pl.LazyFrame, plan: _Columns) -> pl.LazyFrame:
+    compiled = framework.compiled
+    rules, gates = _conditions(compiled, plan)
+    last = len(compiled.tiers) - 1
+    score = pl.col("_score")
+    band: pl.Expr = pl.lit(last)
+    for rank in range(last, -1, -1):
+        band = (
+            pl.when(reaches(score, compiled.tiers[rank].min_score, ascending=True, inclusive=True))
+            .then(pl.lit(rank))
+            .otherwise(band)
+        )
+    codes: list[pl.Expr] = []
+    caps: list[pl.Expr] = [pl.lit(0)]
+    rule_fail: list[pl.Expr] = []
+    blocked: list[pl.Expr] = [pl.col("_blocked")]
+    for rule, condition in rules:
+        policies = (condition.undefined, compiled.on_missing, compiled.on_division)
+        fired = condition.value.fill_null(value=False) & condition.undefined.is_null()
+        caps.append(pl.when(fired).then(pl.lit(rule.rank)).otherwise(pl.lit(0)))
+        undefined = _takes(*policies, ["zero", "exclude"])
+        codes.append(
+            pl.when(fired | undefined).then(pl.lit(rule.id)).otherwise(pl.lit(None, pl.String))
+        )
+        rule_fail.append(_takes(*policies, ["fail"]))
+        blocked.append(_takes(*policies, ["not-evaluable"]))
+    lazy = lazy.with_columns(
+        band.alias("_band"),
+        pl.max_horizontal(*caps).alias("_cap"),
+        (~pl.col("_blocked") & _any(rule_fail)).alias("_rule_fail"),
+        _any(blocked).alias("_blocked_rules"),
+    )
+    start = pl.max_horizontal(pl.col("_band"), pl.col("_cap"))
+    passes = []
+    for rank in range(last):
+        holds = [
+            (condition.value.fill_null(value=False) & condition.undefined.is_null())
+            for _, condition in gates[rank]
+        ]
+        passes.append(_all(holds))
+    final: pl.Expr = pl.lit(last)
+    for rank in range(last - 1, -1, -1):
+        final = pl.when((start <= rank) & passes[rank]).then(pl.lit(rank)).otherwise(final)
+    lazy = lazy.with_columns(start.alias("_start"), final.alias("_final"))
+    gate_fail: list[pl.Expr] = [pl.lit(value=False)]
+    gate_blocked: list[pl.Expr] = [pl.col("_blocked_rules")]
+    for rank in range(last):
+        checked = (pl.col("_start") <= rank) & (pl.col("_final") >= rank)
+        for gate, condition in gates[rank]:
+            policies = (condition.undefined, compiled.on_missing, compiled.on_division)
+            fails = ~condition.value.fill_null(value=False) | ~condition.undefined.is_null()
+            failed = checked & (pl.col("_final") > rank) & fails
+            codes.append(pl.when(failed).then(pl.lit(gate.id)).otherwise(pl.lit(None, pl.String)))
+            gate_fail.append(checked & _takes(*policies, ["fail"]))
+            gate_blocked.append(checked & _takes(*policies, ["not-evaluable"]))
+    reasons = pl.concat_list(codes).list.drop_nulls() if codes else pl.lit([], pl.List(pl.String))
+    return lazy.with_columns(
+        reasons.alias("_reasons"),
+        (~pl.col("_blocked") & _any(gate_fail)).alias("_gate_fail"),
+        _any(gate_blocked).alias("_blocked"),
+    )
+
+
+def evaluated(
+    framework: Framework, lazy: pl.LazyFrame, *, row: str, unit: str, group: str | None
+) -> pl.LazyFrame:
+    """Add the plan's columns (see the module docs) to a frame of converted inputs.
+
+    ``row`` and ``unit`` name the columns of each unit's row number and id, ``group`` that of
+    its parent: quotas apply among the units of one parent (all units without it).
+    """
+    compiled = framework.compiled
+    inputs = list(framework.definition.inputs)
+    plan = _compile(framework, inputs)
+    if plan.by_rows:
+        lazy = lazy.with_columns(*plan.by_rows.values())
+    lazy = with_aggregates(lazy, plan.aggregates, row)
+    lazy = _score(framework, lazy, plan, inputs)
+    lazy = _classify(framework, lazy, plan)
+    if compiled.quotas:
+        quota_columns = QuotaColumns(
+            rank="_final",
+            reasons="_reasons",
+            score="_score",
+            unit=unit,
+            row=row,
+            evaluable="_evaluable",
+            group=group,
+        )
+        lazy = apply_quotas(
+            compiled,
+            lazy.with_columns((~pl.col("_blocked")).alias("_evaluable")),
+            columns=quota_columns,
+        )
+    return lazy
+
+
+def fail_columns(framework: Framework) -> list[tuple[str, str]]:
+    """Return the policy-failure flags, in the scalar executor's order: (what, column)."""
+    compiled = framework.compiled
+    checks = [
+        (f"indicator {i.id} ({i.title})", f"_fail{o}") for o, i in enumerate(compiled.indicators)
+    ]
+    return [*checks, ("a condition", "_rule_fail"), ("a condition", "_gate_fail")]

@@ -1,0 +1,47 @@
+"""Float arithmetic every engine does with the same bits: sums and the rounding of points.
+
+The scalar executor is the reference and the columnar engine must print the very same numbers,
+so the two share one definition of the float operations whose results are shown: a sum is the
+left-to-right sum from ``0.0`` (as NumPy, Polars' list sums and SQL add up), not an exactly
+rounded one, and points are rounded by :func:`round_points`. Both are a few IEEE operations
+that Polars performs identically on whole columns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+__all__ = ["SCALE", "SCORE_DIGITS", "add_up", "round_points"]
+
+SCORE_DIGITS = 9
+"""Scores and points are rounded to this many decimals, so float noise never shows or decides."""
+
+SCALE = 10.0**SCORE_DIGITS
+"""Points and scores are rounded to multiples of ``1 / SCALE``."""
+
+
+def add_up(values: Iterable[float]) -> float:
+    """Return the left-to-right float sum of ``values``, starting from ``0.0``.
+
+    Overflow gives an infinity, as float addition does (no exception).
+    """
+    total = 0.0
+    for value in values:
+        total += value
+    return total
+
+
+def round_points(value: float) -> float:
+    """Return ``value`` rounded to :data:`SCORE_DIGITS` decimals, as every engine rounds it.
+
+    The rule is the float product ``value * 1e9`` rounded to the nearest integer (ties to
+    even), divided by 1e9, keeping the sign of a zero; where the product is not finite, the
+    value itself. A total that hand arithmetic puts on 90 (``89.99999999999999``) becomes
+    ``90.0``. The columnar engine applies the same operations to whole columns.
+    """
+    scaled = value * SCALE
+    if scaled - scaled != 0.0:  # NaN or an infinity
+        return value
+    nearest = round(scaled)
+    return nearest / SCALE if nearest else math.copysign(0.0, scaled)

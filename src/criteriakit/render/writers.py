@@ -1,0 +1,160 @@
+"""Writing results in every output format, the same bytes whichever engine made them.
+
+``table`` (aligned text for people), ``csv``, ``jsonl`` and ``parquet`` write the result table
+(:mod:`criteriakit.render.table`); ``json`` writes the result documents. A table is a
+:class:`~criteriakit.render.table.ResultTable` (the scalar engine's, written in pure Python) or a
+Polars frame with the same columns (the columnar engine's, written by Polars' writers); the two
+give identical bytes (:mod:`criteriakit.render.rows` matches Polars' writers). CSV joins the
+reason codes with ``;``. Parquet and large outputs need Polars (the ``polars`` extra).
+
+Files are written atomically (readers see the old file or the whole new one) and get the
+permissions the umask gives new files.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from criteriakit._atomic import replacing, write_text_atomic
+from criteriakit.model.results import Result
+from criteriakit.render import render_text_table
+from criteriakit.render.rows import ColumnType, write_csv_text, write_jsonl_text
+from criteriakit.render.table import SCHEMA_VERSION, ResultTable, text_rows
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = [
+    "OutputFormat",
+    "render_documents",
+    "table_frame",
+    "write_documents",
+    "write_tables",
+]
+
+OutputFormat = Literal["table", "csv", "json", "jsonl", "parquet"]
+
+_POLARS_TYPES = {"string": "String", "integer": "Int64", "float": "Float64", "bool": "Boolean"}
+
+
+def render_documents(results: Sequence[Result]) -> str:
+    """Return the result documents as JSON text: ``{"schema_version": 1, "results": [...]}``."""
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "results": [result.to_dict() for result in results],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _polars() -> Any:
+    try:
+        import polars as pl  # noqa: PLC0415  an optional dependency, loaded when it is used
+    except ImportError:
+        from criteriakit.errors import DataError, Problem  # noqa: PLC0415
+
+        hint = "pip install 'criteriakit[polars]'"
+        raise DataError([Problem("writing Parquet needs Polars", hint=hint)]) from None
+    return pl
+
+
+def table_frame(table: ResultTable) -> pl.DataFrame:
+    """Return a Python result table as a Polars frame of the same columns and types."""
+    polars = _polars()
+    schema = {
+        name: polars.List(polars.String)
+        if kind == "strings"
+        else getattr(polars, _POLARS_TYPES[kind])
+        for name, kind in table.columns
+    }
+    frame: pl.DataFrame = polars.DataFrame(list(table.rows), schema=schema, orient="row")
+    return frame
+
+
+def _is_frame(table: object) -> bool:
+    return not isinstance(table, ResultTable)
+
+
+def _text(table: Any) -> str:
+    rows = table.select(table.columns[:10]).iter_rows() if _is_frame(table) else table.rows
+    header = ["unit", "score", "band tier", "tier", "reasons"]
+    return render_text_table(header, text_rows(list(rows)), right=("score",))
+
+
+def _csv(table: Any) -> str:
+    if _is_frame(table):
+        pl = _polars()
+        return str(table.with_columns(pl.col("reasons").list.join(";")).write_csv())
+    columns: list[tuple[str, ColumnType]] = [
+        (name, "string" if kind == "strings" else kind) for name, kind in table.columns
+    ]
+    index = table.names.index("reasons")
+    rows = ((*row[:index], ";".join(row[index]), *row[index + 1 :]) for row in table.rows)
+    return write_csv_text(columns, rows)
+
+
+def _jsonl(table: Any) -> str:
+    if _is_frame(table):
+        return str(table.write_ndjson())
+    return write_jsonl_text(table.columns, table.rows)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_text_atomic(output, text)
+
+
+def _parquet(tables: Sequence[Any], output: str | None) -> None:
+    frame = tables[0] if _is_frame(tables[0]) else table_frame(tables[0])
+    metadata = {"criteriakit.schema_version": str(SCHEMA_VERSION)}
+    if output is None:
+        frame.write_parquet(sys.stdout.buffer, metadata=metadata)
+        sys.stdout.buffer.flush()
+        return
+    with replacing(output) as temporary:
+        frame.write_parquet(temporary, metadata=metadata)
+
+
+def write_tables(
+    tables: Sequence[Any],
+    output_format: OutputFormat,
+    output: str | None,
+    *,
+    titles: Sequence[str] | None = None,
+) -> None:
+    """Write result tables (top level first) to ``output`` or standard output.
+
+    With ``titles`` (one per level, for ``--all-levels``) the text format prints each level
+    under its title, and JSON Lines writes every level's rows one after the other; CSV and
+    Parquet hold one table.
+    """
+    if output_format == "parquet":
+        _parquet(tables, output)
+        return
+    if output_format == "table":
+        if titles is None:
+            text = _text(tables[0])
+        else:
+            text = "\n".join(
+                f"{title} ({_height(table)} units)\n{_text(table)}"
+                for title, table in zip(titles, tables, strict=True)
+            )
+    elif output_format == "csv":
+        text = _csv(tables[0])
+    else:
+        text = "".join(_jsonl(table) for table in (tables if titles else tables[:1]))
+    _emit(text, output)
+
+
+def _height(table: Any) -> int:
+    return int(table.height) if _is_frame(table) else len(table.rows)
+
+
+def write_documents(results: Sequence[Result], output: str | None) -> None:
+    """Write the result documents (JSON) to ``output`` or standard output."""
+    _emit(render_documents(results), output)

@@ -1,0 +1,269 @@
+"""Property: for random frameworks and random data files, both engines write the same bytes.
+
+``criteriakit evaluate --engine scalar`` and ``--engine columnar`` on the same framework and data
+must print byte-identical CSV, JSON Lines and JSON output, or fail with the same exit code and
+the same message. The frameworks draw every input type (number, integer, bool, level, list),
+bounds, defaults, policies, vetoes, gates and quotas; the data files (CSV and JSON Lines) draw
+valid cells and the malformed ones the fuzz campaign of issue 11 found (``1_2``, ``١٢``, huge
+integers, ``nan``, ``1e400``, bad JSON types, blank and repeated ids…).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from criteriakit._commands import build_cli
+
+NUMBERS = ("n0", "n1")
+POLICIES = ("zero", "exclude", "not-evaluable", "fail")
+
+
+def toml_value(value: object) -> str:
+    """Write a value as TOML: strings, numbers, arrays and inline tables."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{key} = {toml_value(item)}" for key, item in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    return json.dumps(value)
+
+
+@st.composite
+def frameworks(draw: st.DrawFn) -> str:
+    """Return a random framework file's text over the inputs n0, n1, k, f, lv, xs."""
+    policy = draw(st.sampled_from(POLICIES)), draw(st.sampled_from(POLICIES))
+    default = draw(st.none() | st.integers(0, 5))
+    lines = [
+        'id = "random.engines"',
+        'version = "1"',
+        'title = "Random"',
+        'subject = "unit"',
+        "",
+        "[policy]",
+        f'missing_input = "{policy[0]}"',
+        f'division_by_zero = "{policy[1]}"',
+        "",
+        '[inputs.n0]\ntype = "number"\nmin = 0\nmax = 100',
+        '[inputs.n1]\ntype = "number"',
+        '[inputs.k]\ntype = "integer"\nmin = 0' + (f"\ndefault = {default}" if default else ""),
+        '[inputs.f]\ntype = "bool"',
+        '[inputs.lv]\ntype = "level"\nlevels = ["low", "mid", "high"]',
+        '[inputs.xs]\ntype = "list"\nitems = "number"\nmax_length = 5',
+    ]
+    values = [
+        ("n0", {"type": "linear", "zero_at": 0, "full_at": draw(st.integers(1, 100))}),
+        ("n1 / k", {"type": "thresholds", "bands": [{"min": 0.5, "award": 1.0}]}),
+        ("f", {"type": "boolean"}),
+        ('lv >= "mid"', {"type": "boolean"}),
+        ("count(xs, it > 50)", {"type": "target", "target": draw(st.integers(1, 4))}),
+        ("avg(xs) / 3", {"type": "linear", "zero_at": 0, "full_at": 33}),
+        ("n0 * k - n1", {"type": "linear", "zero_at": -50, "full_at": 500}),
+    ]
+    chosen = draw(st.lists(st.sampled_from(values), min_size=2, max_size=5, unique_by=str))
+    split = draw(st.integers(1, len(chosen) - 1))
+    groups = [chosen[:split], chosen[split:]]
+    total = 100
+    first_points = draw(st.integers(1, 99))
+    for index, (group, points) in enumerate(
+        zip(groups, (first_points, total - first_points), strict=True)
+    ):
+        lines += [
+            "",
+            "[[criteria]]",
+            f'id = "c{index}"',
+            f'title = "C{index}"',
+            f"points = {points}",
+        ]
+        shares = [points / len(group)] * len(group)
+        shares[-1] = points - sum(shares[:-1])
+        for number, ((value, spec), share) in enumerate(zip(group, shares, strict=True)):
+            scorer = dict(spec)
+            if scorer["type"] == "thresholds":
+                scorer["bands"] = [{"min": 0.5, "award": share}]
+            lines += [
+                "",
+                "[[criteria.indicators]]",
+                f'id = "c{index}.{number}"',
+                f'title = "I{index}.{number}"',
+                f"value = {toml_value(value)}",
+                f"points = {share!r}",
+                f"scorer = {toml_value(scorer)}",
+            ]
+    minimums = sorted(draw(st.lists(st.integers(1, 99), min_size=2, max_size=2, unique=True)))
+    lines += [
+        "",
+        "[[tiers]]",
+        'id = "top"',
+        'title = "Top"',
+        f"min_score = {minimums[1]}",
+    ]
+    if draw(st.booleans()):
+        lines += ['gates = [{ id = "top-needs-f", require = "f", message = "f" }]']
+    lines += ["", "[[tiers]]", 'id = "middle"', 'title = "Middle"', f"min_score = {minimums[0]}"]
+    lines += ["", "[[tiers]]", 'id = "bottom"', 'title = "Bottom"', "min_score = 0"]
+    if draw(st.booleans()):
+        lines += [
+            "",
+            "[[rules]]",
+            'id = "low-n1"',
+            f'when = "n1 < {draw(st.integers(0, 50))} and not f"',
+            f'at_most = "{draw(st.sampled_from(["middle", "bottom"]))}"',
+            'message = "n1 is low"',
+        ]
+    if draw(st.booleans()):
+        lines += [
+            "",
+            "[[quotas]]",
+            'id = "few-at-the-top"',
+            'tier = "top"',
+            'of = "middle"',
+            f"share = {draw(st.sampled_from([0.2, 0.5, 1.0]))}",
+            f'counting = "{draw(st.sampled_from(["final", "before"]))}"',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+NUMBER_CELLS = ["12", "7.5", "85%", " 3 ", "1e1", "0", "100", "", "nan", "inf", "1_2", "١٢", "１２"]
+NUMBER_CELLS += ["101", "-1", "1e400", "12abc", "+5", ".5", "5.", "1e-400", "50 %"]
+INTEGER_CELLS = ["3", "0", "3.0", "3.5", "1e20", "9223372036854775808", "9223372036854775807"]
+INTEGER_CELLS += ["-1", "", "x", "0042", "+7", "1" * 401]
+BOOL_CELLS = ["yes", "no", "TRUE", "1", "0", "y", "N", "maybe", "", " true "]
+LEVEL_CELLS = ["low", "mid", "high", " mid ", "MID", "", "top"]
+LIST_CELLS = [
+    "[60, 70]",
+    "[]",
+    "[1, 2, 3, 4, 5, 6]",
+    '[1, "2"]',
+    "x",
+    "[1e400]",
+    "[null]",
+    "",
+    "[99]",
+]
+ID_CELLS = ["u1", "u2", "u3", "u4", "u5", "u6", "", " ", "u1"]
+
+JSON_NUMBERS = st.one_of(
+    st.integers(-5, 200),
+    st.floats(-5, 200, allow_nan=False),
+    st.sampled_from([1e20, 2**63, 10**30, True, "12", "yes", None, [1], {"a": 1}, 1.5]),
+)
+
+
+@st.composite
+def csv_data(draw: st.DrawFn) -> str:
+    """Return a random CSV data set (header and rows), valid or not."""
+    columns = ["id", "parent", "n0", "n1", "k", "f", "lv", "xs"]
+    cells = {
+        "n0": NUMBER_CELLS,
+        "n1": NUMBER_CELLS,
+        "k": INTEGER_CELLS,
+        "f": BOOL_CELLS,
+        "lv": LEVEL_CELLS,
+        "xs": LIST_CELLS,
+        "parent": ["p1", "p2", ""],
+    }
+    size = draw(st.integers(0, 8))
+    rows = []
+    for index in range(size):
+        valid = draw(st.booleans())
+        row = [f"u{index}" if valid or draw(st.booleans()) else draw(st.sampled_from(ID_CELLS))]
+        for column in columns[1:]:
+            options = cells[column]
+            good = options[: min(4, len(options) - 1)]
+            row.append(draw(st.sampled_from(good if valid else options)))
+        rows.append(row)
+
+    def quoted(cell: str) -> str:
+        return '"' + cell.replace('"', '""') + '"' if any(c in cell for c in ',"\n') else cell
+
+    return "\n".join(",".join(quoted(cell) for cell in row) for row in [columns, *rows]) + "\n"
+
+
+GOOD_JSON = {
+    "n0": st.integers(0, 100) | st.floats(0, 100, allow_nan=False) | st.sampled_from(["12", "85%"]),
+    "n1": st.integers(0, 200) | st.floats(0, 200, allow_nan=False),
+    "k": st.integers(0, 5) | st.sampled_from([2.0, "3"]),
+    "f": st.sampled_from([True, False, "yes", "no"]),
+    "lv": st.sampled_from(["low", "mid", "high"]),
+    "xs": st.lists(st.integers(0, 100) | st.floats(0, 100, allow_nan=False), max_size=5),
+}
+BAD_JSON = {
+    "n0": JSON_NUMBERS,
+    "n1": JSON_NUMBERS,
+    "k": JSON_NUMBERS,
+    "f": st.sampled_from([True, False, "yes", 1, None, "x"]),
+    "lv": st.sampled_from([*LEVEL_CELLS, 1, None]),
+    "xs": st.sampled_from([[60.0, 70], [], [1, "2"], "[60]", None, [None], 5, [1, 2, 3, 4, 5, 6]]),
+}
+
+
+@st.composite
+def jsonl_data(draw: st.DrawFn) -> str:
+    """Return a random JSON Lines data set: typed values, text and wrong JSON types."""
+    size = draw(st.integers(0, 6))
+    lines = []
+    for index in range(size):
+        valid = draw(st.booleans())
+        ids = [f"u{index}", index, float(index)] if valid else [f"u{index}", 1.5, True, "", "u0"]
+        record: dict[str, Any] = {"id": draw(st.sampled_from(ids))}
+        record["parent"] = draw(st.sampled_from(["p1", "p2", None, 3]))
+        for name, values in (GOOD_JSON if valid else BAD_JSON).items():
+            if draw(st.integers(0, 9)):  # now and then a key is left out
+                record[name] = draw(values)
+        lines.append(json.dumps(record))
+    return "".join(line + "\n" for line in lines)
+
+
+NOTE = (
+    "note: result documents (--format json) hold each unit's full explanation, which the "
+    "scalar engine builds; --engine columnar speeds up the table formats\n"
+)
+
+
+def evaluate(framework: Path, data: Path, *options: str) -> dict[str, tuple[int, bytes, str]]:
+    found = {}
+    for engine in ("scalar", "columnar"):
+        result = CliRunner().invoke(
+            build_cli(),
+            ["--no-autoload", "evaluate", str(framework), str(data), "--engine", engine, *options],
+            catch_exceptions=False,
+        )
+        errors = result.stderr.replace(NOTE, "")
+        found[engine] = (result.exit_code, result.stdout_bytes, errors)
+    return found
+
+
+SETTINGS = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+
+
+@SETTINGS
+@given(text=frameworks(), data=csv_data(), output=st.sampled_from(["csv", "jsonl", "json"]))
+def test_csv_data_gives_the_same_output_from_both_engines(tmp_path_factory, text, data, output):
+    folder = tmp_path_factory.mktemp("csv")
+    framework = folder / "random.toml"
+    framework.write_text(text)
+    path = folder / "data.csv"
+    path.write_text(data, encoding="utf-8")
+    found = evaluate(framework, path, "--format", output)
+    assert found["scalar"] == found["columnar"]
+
+
+@SETTINGS
+@given(text=frameworks(), data=jsonl_data(), output=st.sampled_from(["csv", "table"]))
+def test_json_lines_data_gives_the_same_output_from_both_engines(
+    tmp_path_factory, text, data, output
+):
+    folder = tmp_path_factory.mktemp("jsonl")
+    framework = folder / "random.toml"
+    framework.write_text(text)
+    path = folder / "data.jsonl"
+    path.write_text(data, encoding="utf-8")
+    found = evaluate(framework, path, "--format", output)
+    assert found["scalar"] == found["columnar"]
