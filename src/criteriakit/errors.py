@@ -217,16 +217,40 @@ class EvaluationError(CriteriaKitError):
 
     ``unit`` is the unit being evaluated (if known), ``subject`` what could not be computed
     (``indicator 1.4`` or ``gate excellent/all-targets-met``) and ``cause`` why (a missing
-    input or a division by zero).
+    input or a division by zero). In a data set, ``file`` and ``row`` say where the unit is;
+    the message then starts with them (``cells.csv: row 3: unit 'C03': …``), and ``message``
+    is the rest.
     """
 
     def __init__(
-        self, message: str, *, unit: str | None = None, subject: str = "", cause: str = ""
+        self,
+        message: str,
+        *,
+        unit: str | None = None,
+        subject: str = "",
+        cause: str = "",
+        file: str | None = None,
+        row: int | None = None,
     ) -> None:
+        self.message = message
         self.unit = unit
         self.subject = subject
         self.cause = cause
-        super().__init__(message)
+        self.file = file
+        self.row = row
+        place = [part for part in (file, None if row is None else f"row {row}") if part]
+        super().__init__(": ".join([*place, message]))
+
+    def located(self, file: str | None, row: int | None) -> EvaluationError:
+        """Return the same error, placed at ``row`` of ``file`` (or nowhere, with None)."""
+        return EvaluationError(
+            self.message,
+            unit=self.unit,
+            subject=self.subject,
+            cause=self.cause,
+            file=file,
+            row=row,
+        )
 
 
 class PluginError(CriteriaKitError):

@@ -42,7 +42,6 @@ __all__ = [
     "evaluate_levels",
     "first_given",
     "framework_chain",
-    "located",
     "raise_problems",
 ]
 
@@ -80,14 +79,6 @@ def raise_problems(problems: Sequence[Problem], source: str | None) -> None:
     """Raise a :class:`DataError` of the first problems (and their count), if there are any."""
     if problems:
         raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source, total=len(problems))
-
-
-def located(error: EvaluationError, row: int, source: str | None) -> EvaluationError:
-    """Return ``error`` with the file and row of the unit it stopped at in front of its message."""
-    where = f"{source}: row {row}" if source else f"row {row}"
-    return EvaluationError(
-        f"{where}: {error}", unit=error.unit, subject=error.subject, cause=error.cause
-    )
 
 
 def child_record(result: Result, fields: Sequence[str]) -> dict[str, object]:
@@ -274,7 +265,7 @@ def _evaluate_level(
         try:
             result = framework.evaluate_checked(values, unit.unit, context.period, validate=False)
         except EvaluationError as error:
-            raise located(error, unit.row, data.source) from None
+            raise error.located(data.source, unit.row) from None
         rolled_up = {name: values[name] for name in rolled if name in values}
         results.append(attrs.evolve(result, parent=unit.parent, rolled_up=rolled_up))
     return results

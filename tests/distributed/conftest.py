@@ -90,6 +90,13 @@ def commune() -> list[pl.DataFrame]:
 
 
 @pytest.fixture(scope="session")
+def cells_alone(cell, commune) -> pl.DataFrame:
+    """The cells without their members: the inputs the members roll up are missing (empty)."""
+    rolled = [name for name, _ in cell.compiled.rollups]
+    return commune[1].with_columns(pl.lit(None, pl.Int64).alias(name) for name in rolled)
+
+
+@pytest.fixture(scope="session")
 def commune_on_one_machine(committee, commune) -> list[pl.DataFrame]:
     return evaluate_levels_frame(committee, commune)
 

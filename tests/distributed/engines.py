@@ -17,6 +17,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from criteriakit.hierarchy import LevelResults
+from criteriakit.render.table import ResultTable
 
 ACME = Path(__file__).resolve().parents[2] / "examples" / "local-plugin"
 ACME_PLUGIN = ACME / "criteriakit_plugin.py"
@@ -40,21 +41,13 @@ def assert_same_frames(actual: pl.DataFrame, expected: pl.DataFrame) -> None:
 
 
 def assert_as_scalar(actual: pl.DataFrame, level: LevelResults) -> None:
-    """The scalar executor's unit, score, tiers and reasons, in any row order."""
-    scalar = {
-        result.unit: (
-            result.score,
-            result.band_tier,
-            result.tier,
-            ";".join(result.reason_codes) if result.evaluable else "not-evaluable",
-        )
-        for result in level.results
-    }
+    """The scalar executor's result table, value for value, in any row order."""
+    table = ResultTable.of(level.framework, level.results)
+    expected = {row[0]: row[1:] for row in table.rows}
     rows = {
-        row["unit"]: (row["score"], row["band_tier"], row["tier"], row["reasons"])
-        for row in actual.iter_rows(named=True)
+        str(row[0]): (None if row[1] is None else str(row[1]), *row[2:])
+        for row in actual.select(table.names).iter_rows()
     }
-    assert rows.keys() == scalar.keys()
-    for unit, (score, *rest) in rows.items():
-        assert score == pytest.approx(scalar[unit][0], abs=1e-9), unit
-        assert rest == list(scalar[unit][1:]), unit
+    assert rows.keys() == expected.keys()
+    for unit, row in rows.items():
+        assert row == expected[unit], unit

@@ -34,7 +34,7 @@ from criteriakit.columns import check_columns
 from criteriakit.data import MAX_REPORTED_PROBLEMS
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.framework import Framework
-from criteriakit.hierarchy import checked_rows, located
+from criteriakit.hierarchy import checked_rows
 from criteriakit.inputs import UnknownInputs
 
 __all__ = ["PARENT", "UNIT", "check_opened", "evaluate_frame", "evaluate_lazy", "evaluate_opened"]
@@ -157,9 +157,9 @@ def _raise_failure(
     try:
         framework.evaluate_checked(values, unit, validate=False)
     except EvaluationError as error:
-        raise located(error, row, source) from None
+        raise error.located(source, row) from None
     message = f"unit {unit!r} could not be evaluated"  # the engines disagree: say so plainly
-    raise located(EvaluationError(message, unit=unit), row, source)
+    raise EvaluationError(message, unit=unit, file=source, row=row)
 
 
 def evaluate_lazy(

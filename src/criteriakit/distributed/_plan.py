@@ -31,7 +31,7 @@ from criteriakit.columnar.aggregates import Combine
 from criteriakit.columnar.executor import PARENT
 from criteriakit.data import MAX_REPORTED_PROBLEMS
 from criteriakit.distributed._recipe import FrameworkRecipe
-from criteriakit.errors import DataError, Problem
+from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.framework import Framework
 from criteriakit.inputs import UnknownInputs
 
@@ -93,6 +93,8 @@ class Evaluate:
             )
         except DataError as error:
             raise _by_unit(error, frame, self.unit_column) from None
+        except EvaluationError as error:  # rows within a partition mean nothing: the unit says
+            raise error.located(None, None) from None
         return result
 
 
