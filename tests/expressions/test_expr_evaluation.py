@@ -57,13 +57,13 @@ def run(text, env=None, **options):
         ("10 / x", {"x": 4}, 2.5),
         ("x / 4", {"x": 1}, 0.25),
         ("good / total", {"good": 3, "total": 4}, 0.75),
-        ("min(x, 1) * 12", {"x": 1.7}, 12),
-        ("max(x, y, 0)", {"x": -1.0, "y": -2.0}, 0),
+        ("min(x, 1) * 12", {"x": 1.7}, 12.0),  # a number: an integer in it becomes a float
+        ("max(x, y, 0)", {"x": -1.0, "y": -2.0}, 0.0),
         ("abs(x - 3)", {"x": 1}, 2),
-        ("clamp(x, 0, 10)", {"x": -4}, 0),
-        ("clamp(x, 0, 10)", {"x": 14}, 10),
+        ("clamp(x, 0, 10)", {"x": -4}, 0.0),
+        ("clamp(x, 0, 10)", {"x": 14}, 10.0),
         ("clamp(x, 0, 10)", {"x": 4.5}, 4.5),
-        ("clamp(x, 10, 0)", {"x": 4.5}, 0),
+        ("clamp(x, 10, 0)", {"x": 4.5}, 0.0),
         ("85%", {}, 0.85),
         ("8 * good / total", {"good": 1, "total": 4}, 2.0),
     ],
@@ -346,7 +346,13 @@ def test_non_finite_numbers_do_not_crash():
 
 def test_integers_beyond_the_float_range_do_not_crash():
     huge = 10**400
-    assert run("good * 2", {"good": huge}) == 2 * huge
+    assert run("good * 2", {"good": huge}) == Undefined(
+        "overflow", "the integer result of 'good * 2' does not fit in 64 bits"
+    )
+    assert run("good * 2", {"good": 2**62}) == Undefined(
+        "overflow", "the integer result of 'good * 2' does not fit in 64 bits"
+    )
+    assert run("good * 2", {"good": 2**61}) == 2**62
     assert run("good + x", {"good": huge, "x": 1.5}) == math.inf
     assert run("x - good", {"good": huge, "x": 1.5}) == -math.inf
     assert run("x * good", {"good": -huge, "x": 1.5}) == -math.inf
@@ -355,7 +361,9 @@ def test_integers_beyond_the_float_range_do_not_crash():
     assert run("good >= x", {"good": huge, "x": 1.5}) is True
     assert run("x == good", {"good": huge, "x": 1e308}) is False
     assert run("sum(scores)", {"scores": [huge, 1.5]}) == math.inf
-    assert run("avg(counts)", {"counts": [huge]}) == math.inf
+    assert run("avg(counts)", {"counts": [huge]}).kind == "overflow"
+    assert run("sum(counts)", {"counts": [2**62, 2**62]}).kind == "overflow"
+    assert run("sum(counts)", {"counts": [2**62, 2**62, -(2**62)]}) == 2**62  # exact, then checked
     assert run(f"x + {'9' * 400}", {"x": 0.5}) == math.inf
 
 

@@ -40,7 +40,8 @@ __all__ = ["Combine", "finish", "item_frame", "partial_columns", "partials", "wi
 Combine = Literal["sum", "min", "max"]
 """How partial columns of one owner combine across partitions."""
 
-_PACK = 4
+_PACK = 8
+_TWO_32 = 2**32
 
 
 def _parts(aggregate: AggregateColumns) -> dict[str, Combine]:
@@ -54,6 +55,9 @@ def _parts(aggregate: AggregateColumns) -> dict[str, Combine]:
         parts["f"] = "sum"
     elif function in {"sum", "avg"}:
         parts["s"] = "sum"
+        if aggregate.integer:  # the high and low 32 bits apart: an exact check for overflow
+            parts["h"] = "sum"
+            parts["l"] = "sum"
     elif function in {"min", "max"}:
         parts[function] = "min" if function == "min" else "max"
         if not aggregate.integer:
@@ -136,7 +140,10 @@ def _partial_expressions(aggregate: AggregateColumns, order: str) -> list[pl.Exp
         elif part == "f":
             parts[part] = (~value & defined).sum().cast(pl.Int64)
         elif part == "s":
-            parts[part] = value.sum()
+            # added left to right, in the items' order, as the scalar evaluator adds them
+            parts[part] = value.sum() if aggregate.integer else value.cum_sum().last()
+        elif part in {"h", "l"}:
+            parts[part] = (value // _TWO_32 if part == "h" else value % _TWO_32).sum()
         elif part in {"min", "max"}:
             parts[part] = value.min() if part == "min" else value.max()
         elif part == "z":
@@ -181,10 +188,12 @@ def finish(aggregate: AggregateColumns) -> list[pl.Expr]:
         value = ~fails
         undefined = pl.when(fails).then(NO_KIND).otherwise(undefined)
     elif function == "sum":
-        value = part("s").fill_null(0 if aggregate.integer else 0.0)
+        value = part("s").fill_null(0 if aggregate.integer else -0.0)
+        undefined = _overflow(aggregate, undefined)
     elif function == "avg":
         value = divided(part("s").cast(pl.Float64), count)
         undefined = pl.when(undefined.is_null() & (count == 0)).then(empty).otherwise(undefined)
+        undefined = _overflow(aggregate, undefined)
     else:
         value = part(function)
         if not aggregate.integer:
@@ -195,6 +204,17 @@ def finish(aggregate: AggregateColumns) -> list[pl.Expr]:
         pl.when(undefined.is_null()).then(value).alias(name),
         undefined.alias(f"{name}:u"),
     ]
+
+
+def _overflow(aggregate: AggregateColumns, undefined: pl.Expr) -> pl.Expr:
+    """Make an integer sum undefined (``overflow``) where the exact sum leaves 64 bits."""
+    if not aggregate.integer:
+        return undefined
+    high = pl.col(f"{aggregate.name}#h").fill_null(0)
+    low = pl.col(f"{aggregate.name}#l").fill_null(0)
+    carried = high + low // _TWO_32
+    outside = (carried < -(2**31)) | (carried >= 2**31)
+    return pl.when(undefined.is_null() & outside).then(kind_code("overflow")).otherwise(undefined)
 
 
 def _order_column(level: int) -> str:

@@ -10,7 +10,8 @@ literals and broadcast like any Polars literal (use ``with_columns``).
 
 ``value`` is null exactly where the scalar evaluator returns an
 :class:`~criteriakit.expressions.Undefined`, and ``undefined`` then holds its kind
-as a small integer (:data:`KIND_CODES`: ``"missing"``, ``"division-by-zero"`` or ``"empty"``):
+as a small integer (:data:`KIND_CODES`: ``"missing"``, ``"division-by-zero"``, ``"empty"`` or
+``"overflow"``; integers are 64-bit and wrap, so a wrapped result is flagged as an overflow):
 the first undefined operand's kind,
 ``and``/``or`` three-valued, ``if`` lazy, numbers compared with the tolerance of
 :mod:`criteriakit.expressions.tolerance` and NaN compared as Python floats do.
@@ -98,7 +99,12 @@ __all__ = [
     "plugin_builders",
 ]
 
-KIND_CODES: dict[UndefinedKind, int] = {"missing": 1, "division-by-zero": 2, "empty": 3}
+KIND_CODES: dict[UndefinedKind, int] = {
+    "missing": 1,
+    "division-by-zero": 2,
+    "empty": 3,
+    "overflow": 4,
+}
 """The codes of the kinds of undefined values in ``undefined`` columns (Int8; null: defined)."""
 KINDS: dict[int, UndefinedKind] = {code: kind for kind, code in KIND_CODES.items()}
 NO_KIND = pl.lit(None, pl.Int8)
@@ -131,9 +137,18 @@ _COMPARE: dict[ComparisonOperator, Callable[[Any, Any], Any]] = {
     ">": operator.gt,
     ">=": operator.ge,
 }
-_REDUCE: dict[str, Callable[[pl.Expr], pl.Expr]] = {
-    "sum": lambda items: items.list.sum(),
-    "avg": lambda items: items.list.mean(),
+
+
+def _float_sum(items: pl.Expr) -> pl.Expr:
+    """Return each list's items added left to right, as the scalar evaluator adds them.
+
+    Polars' ``list.sum`` may start from ``0.0`` or ``-0.0``; a running sum starts from the
+    first item, which is what adding it to ``-0.0`` gives, and the sum of nothing is ``-0.0``.
+    """
+    return items.list.eval(pl.element().cum_sum()).list.last().fill_null(-0.0)
+
+
+_EXTREMES: dict[str, Callable[[pl.Expr], pl.Expr]] = {
     "min": lambda items: items.list.min(),
     "max": lambda items: items.list.max(),
 }
@@ -276,6 +291,51 @@ def _kind(kind: UndefinedKind, where: pl.Expr) -> pl.Expr:
     return pl.when(where).then(kind_code(kind))
 
 
+_INT64_MIN = -(2**63)
+_TWO_32 = 2**32
+
+
+def _wrapped(op: str, a: pl.Expr, b: pl.Expr, result: pl.Expr) -> pl.Expr:
+    """Return "the 64-bit ``result`` of ``a op b`` wrapped around": the exact one does not fit.
+
+    A sum overflowed when both operands have one sign and the result the other; a difference
+    when the operands' signs differ and the result's is not ``a``'s; a product when dividing it
+    by ``a`` does not give ``b`` back exactly (or it is the one product, -2**63 * -1, that does).
+    """
+    sign = a >= 0
+    if op == "+":
+        return (sign == (b >= 0)) & ((result >= 0) != sign)
+    if op == "-":
+        return (sign != (b >= 0)) & ((result >= 0) != sign)
+    nonzero = a != 0
+    divisor = pl.when(nonzero).then(a).otherwise(1)
+    inexact = (result // divisor != b) | (result % divisor != 0)
+    corner = ((a == -1) & (b == _INT64_MIN)) | ((b == -1) & (a == _INT64_MIN))
+    return nonzero & (inexact | corner)
+
+
+def _overflowing(column: _Column, overflow: pl.Expr, kind: ExprType) -> _Column:
+    """Mark an integer result undefined (kind ``overflow``) where ``overflow`` holds."""
+    if kind != INTEGER:
+        return column
+    flagged = _kind("overflow", overflow.fill_null(value=False))
+    undefined = flagged if column.undefined is None else pl.coalesce(column.undefined, flagged)
+    value = pl.when(undefined.is_null()).then(column.value)
+    return column._replace(value=value, undefined=undefined, size=column.size + 6)
+
+
+def _integer_sum(items: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Return each integer list's sum and "the exact sum does not fit in 64 bits".
+
+    The high and low 32 bits of the items are added apart (each sum is exact in 64 bits for
+    fewer than 2**31 items), and the exact sum ``high * 2**32 + low`` is checked from them.
+    """
+    high = items.list.eval(pl.element() // _TWO_32).list.sum()
+    low = items.list.eval(pl.element() % _TWO_32).list.sum()
+    carried = high + low // _TWO_32
+    return items.list.sum(), (carried < -(2**31)) | (carried >= 2**31)
+
+
 def _first(*undefined: pl.Expr | None) -> pl.Expr | None:
     """Return the first non-null kind among ``undefined`` (``None``: never undefined)."""
     present = [each for each in undefined if each is not None]
@@ -408,7 +468,8 @@ class _Compiler:
             return self._aggregate(node)
         if isinstance(node, Negate):
             operand = self.compile(node.operand)
-            return operand._replace(value=-operand.value, size=operand.size + 1)
+            negated = operand._replace(value=-operand.value, size=operand.size + 1)
+            return _overflowing(negated, operand.value == _INT64_MIN, node.type)
         if isinstance(node, Not):
             operand = self.compile(node.operand)
             return operand._replace(value=~operand.value, size=operand.size + 1)
@@ -461,7 +522,10 @@ class _Compiler:
             return _Column(pl.when(b != 0).then(divided(a, b)), undefined, floating=True, size=size)
         value = a + b if node.op == "+" else a - b if node.op == "-" else a * b
         undefined = _first(left.undefined, right.undefined)
-        return _Column(value, undefined, node.type == NUMBER, left.size + right.size + 2)
+        column = _Column(value, undefined, node.type == NUMBER, left.size + right.size + 2)
+        if node.type != INTEGER:
+            return column
+        return _overflowing(column, _wrapped(node.op, a, b, value), node.type)
 
     def _comparison(self, node: Comparison) -> _Column:
         left = self.compile(node.left)
@@ -514,7 +578,8 @@ class _Compiler:
     def _builtin(self, node: BuiltinCall) -> _Column:
         args = [self.compile(arg) for arg in node.args]
         if node.function == "abs":
-            return args[0]._replace(value=args[0].value.abs(), size=args[0].size + 1)
+            absolute = args[0]._replace(value=args[0].value.abs(), size=args[0].size + 1)
+            return _overflowing(absolute, args[0].value == _INT64_MIN, node.type)
         if node.function == "clamp":
             value, low, high = args
             raised = pl.max_horizontal(value.value, _skipped_if_nan(low))
@@ -600,12 +665,20 @@ class _Compiler:
         has_missing = items.list.contains(None)
         empty = None if node.function == "sum" else _kind("empty", items.list.len() == 0)
         undefined = _first(source.undefined, _kind("missing", has_missing), empty)
-        value: pl.Expr = _REDUCE[node.function](items)
+        integer = node.source.type == ListType(INTEGER)
+        value: pl.Expr
+        if node.function in {"sum", "avg"}:
+            total, overflow = _integer_sum(items) if integer else (_float_sum(items), None)
+            if overflow is not None:
+                undefined = _first(undefined, _kind("overflow", overflow))
+            value = total if node.function == "sum" else divided(total, items.list.len())
+        else:
+            value = _EXTREMES[node.function](items)
         if node.function in {"min", "max"} and node.source.type == ListType(NUMBER):
             # Python keeps a NaN first item (nothing compares below or above it).
             first = pl.when(items.list.len() > 0).then(items).list.get(0)
             value = pl.when(first.is_nan()).then(first).otherwise(value)
-        value = pl.when(~has_missing).then(value)
+        value = pl.when(undefined.is_null() if undefined is not None else True).then(value)
         return _Column(value, undefined, node.type == NUMBER, 8 * source.size + 12)
 
     def _plugin(self, node: PluginCall) -> _Column:

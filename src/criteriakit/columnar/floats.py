@@ -1,7 +1,7 @@
 """The float operations of :mod:`criteriakit.expressions.floats`, on whole columns.
 
 The columnar engine prints the same numbers as the scalar executor, so its sums add left to
-right from ``0.0`` (``pl.sum_horizontal`` adds in another order), its divisions are IEEE
+right from ``-0.0`` (``pl.sum_horizontal`` adds in another order), its divisions are IEEE
 divisions (Polars multiplies by the reciprocal of a constant divisor, which can be one ulp off)
 and its rounding is the same two IEEE operations around an exact round-half-to-even.
 """
@@ -19,8 +19,8 @@ __all__ = ["added_up", "divided", "rounded"]
 
 
 def added_up(terms: Sequence[pl.Expr]) -> pl.Expr:
-    """Return ``0.0 + terms[0] + terms[1] + …``, added left to right."""
-    return reduce(lambda total, term: total + term, terms, pl.lit(0.0))
+    """Return ``-0.0 + terms[0] + terms[1] + …``, added left to right."""
+    return reduce(lambda total, term: total + term, terms, pl.lit(-0.0))
 
 
 def divided(numerator: pl.Expr, divisor: pl.Expr | float) -> pl.Expr:

@@ -46,7 +46,7 @@ from criteriakit.expressions.typed_ast import (
     PluginCall,
     TypedNode,
 )
-from criteriakit.expressions.types import INTEGER, LevelType, ListType
+from criteriakit.expressions.types import INTEGER, NUMBER, LevelType, ListType
 from criteriakit.expressions.undefined import Undefined
 
 __all__ = ["compile_tree"]
@@ -117,6 +117,28 @@ def _saturate(value: Any) -> float:
         return math.inf if value > 0 else -math.inf
 
 
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+
+
+def _to_float(operand: _Fn) -> _Fn:
+    def to_float(env: _Env, frame: _Frame) -> Any:
+        value = operand(env, frame)
+        return _saturate(value) if type(value) is int else value
+
+    return to_float
+
+
+def _within_64_bits(operation: _Fn, overflow: Undefined) -> _Fn:
+    def within_64_bits(env: _Env, frame: _Frame) -> Any:
+        value = operation(env, frame)
+        if type(value) is int and not _INT64_MIN <= value <= _INT64_MAX:
+            return overflow
+        return value
+
+    return within_64_bits
+
+
 def _known(code: _Code) -> bool:
     return code.constant and type(code.value) is not Undefined
 
@@ -141,7 +163,7 @@ class _Compiler:
             return _Code(_item(node.level - 1, missing), constant=False, value=None)
         if isinstance(node, Negate):
             operand = self.compile(node.operand)
-            return self._derive(_negate(operand.fn), operand)
+            return self._checked(node, self._derive(_negate(operand.fn), operand))
         if isinstance(node, Arithmetic):
             return self._arithmetic(node)
         if isinstance(node, Comparison):
@@ -175,9 +197,38 @@ class _Compiler:
         text = " ".join(self._text[node.offset : node.offset + node.length].split())
         return text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…"
 
+    def _as_number(self, node: TypedNode) -> _Code:
+        """Compile ``node`` for a number context: an integer value becomes its float.
+
+        The columnar engine holds numbers as floats, so ``if(p, a, 0)`` is ``0.0`` there and
+        must be here (a zero's sign, an integer's rounding beyond 2**53).
+        """
+        code = self.compile(node)
+        if node.type != INTEGER:
+            return code
+        if code.constant:
+            value = code.value
+            return self._constant(value if type(value) is Undefined else _saturate(value))
+        return _Code(_to_float(code.fn), constant=False, value=None)
+
+    def _checked(self, node: TypedNode, code: _Code) -> _Code:
+        """Make an integer result beyond 64 bits undefined (kind ``overflow``)."""
+        if node.type != INTEGER:
+            return code
+        overflow = Undefined(
+            "overflow", f"the integer result of '{self._snippet(node)}' does not fit in 64 bits"
+        )
+        if code.constant:
+            value = code.value
+            in_range = type(value) is Undefined or _INT64_MIN <= value <= _INT64_MAX
+            return code if in_range else self._constant(overflow)
+        return _Code(_within_64_bits(code.fn, overflow), constant=False, value=None)
+
     def _arithmetic(self, node: Arithmetic) -> _Code:
-        left = self.compile(node.left)
-        right = self.compile(node.right)
+        if node.op == "/":
+            left, right = self._as_number(node.left), self._as_number(node.right)
+        else:
+            left, right = self.compile(node.left), self.compile(node.right)
         op = node.op
         if op == "/":
             zero = Undefined("division-by-zero", f"division by zero in '{self._snippet(node)}'")
@@ -204,7 +255,7 @@ class _Compiler:
                 fn = with_constant(right.fn, left.value)
             else:
                 fn = general(left.fn, right.fn)
-        return self._derive(fn, left, right)
+        return self._checked(node, self._derive(fn, left, right))
 
     def _comparison(self, node: Comparison) -> _Code:
         left = self.compile(node.left)
@@ -239,8 +290,9 @@ class _Compiler:
 
     def _conditional(self, node: Conditional) -> _Code:
         condition = self.compile(node.condition)
-        then = self.compile(node.then)
-        otherwise = self.compile(node.otherwise)
+        number = node.type == NUMBER
+        then = self._as_number(node.then) if number else self.compile(node.then)
+        otherwise = self._as_number(node.otherwise) if number else self.compile(node.otherwise)
         if self._fold and condition.constant:
             if type(condition.value) is Undefined:
                 return condition
@@ -248,11 +300,12 @@ class _Compiler:
         return _Code(_if(condition.fn, then.fn, otherwise.fn), constant=False, value=None)
 
     def _builtin(self, node: BuiltinCall) -> _Code:
-        args = tuple(self.compile(arg) for arg in node.args)
+        number = node.type == NUMBER
+        args = tuple(self._as_number(arg) if number else self.compile(arg) for arg in node.args)
         fns = tuple(arg.fn for arg in args)
         if node.function == "abs":
-            fn = _abs(fns[0])
-        elif node.function == "clamp":
+            return self._checked(node, self._derive(_abs(fns[0]), *args))
+        if node.function == "clamp":
             fn = _clamp(*fns)
         elif node.function == "min":
             fn = _minimum(fns)
@@ -287,8 +340,13 @@ class _Compiler:
             integer = value_type in (INTEGER, ListType(INTEGER))
             if function == "sum":
                 fn = _reduce(values, sum if integer else _float_sum, None)
-            elif function == "avg":
-                fn = _reduce(values, _average_integers if integer else _average, empty)
+                return self._checked(node, _Code(fn, constant=False, value=None))
+            if function == "avg":
+                overflow = Undefined(
+                    "overflow", f"the sum of '{self._snippet(node)}' does not fit in 64 bits"
+                )
+                average = _average_integers(overflow) if integer else _average
+                fn = _reduce(values, average, empty)
             else:
                 fn = _reduce(values, min if function == "min" else max, empty)
         return _Code(fn, constant=False, value=None)
@@ -863,9 +921,13 @@ def _average(values: Sequence[Any]) -> float:
     return _float_sum(values) / len(values)
 
 
-def _average_integers(values: Sequence[Any]) -> float:
-    total: int = sum(values)
-    try:
-        return total / len(values)
-    except OverflowError:
-        return _saturate(total) / len(values)
+def _average_integers(overflow: Undefined) -> Callable[[Sequence[Any]], object]:
+    """Return the mean of integers: their sum (which must fit in 64 bits) as a float, divided."""
+
+    def average(values: Sequence[Any]) -> object:
+        total: int = sum(values)
+        if not _INT64_MIN <= total <= _INT64_MAX:
+            return overflow
+        return float(total) / len(values)
+
+    return average

@@ -2,8 +2,9 @@
 
 The scalar executor is the reference and the columnar engine must print the very same numbers,
 so the two share one definition of the float operations whose results are shown: a sum is the
-left-to-right sum from ``0.0`` (as NumPy, Polars' list sums and SQL add up), not an exactly
-rounded one, and points are rounded by :func:`round_points`. Both are a few IEEE operations
+left-to-right sum from ``-0.0`` (as Polars' list sums add up; ``-0.0`` is the float that adds
+nothing, so the sum of nothing is ``-0.0``), not an exactly rounded one, and points are
+rounded by :func:`round_points`. Both are a few IEEE operations
 that Polars performs identically on whole columns.
 """
 
@@ -22,11 +23,11 @@ SCALE = 10.0**SCORE_DIGITS
 
 
 def add_up(values: Iterable[float]) -> float:
-    """Return the left-to-right float sum of ``values``, starting from ``0.0``.
+    """Return the left-to-right float sum of ``values``, starting from ``-0.0``.
 
     Overflow gives an infinity, as float addition does (no exception).
     """
-    total = 0.0
+    total = -0.0
     for value in values:
         total += value
     return total
