@@ -267,3 +267,79 @@ def test_json_lines_data_gives_the_same_output_from_both_engines(
     path.write_text(data, encoding="utf-8")
     found = evaluate(framework, path, "--format", output)
     assert found["scalar"] == found["columnar"]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAMEWORKS = ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks"
+CELL_ROWS = (ROOT / "examples" / "commune" / "cells.csv").read_text().splitlines()
+
+
+@st.composite
+def hierarchies(draw: st.DrawFn) -> tuple[str, str]:
+    """Return cells (CSV, from the commune's) and random members of them (JSON Lines)."""
+    cells = draw(st.lists(st.sampled_from(CELL_ROWS[1:]), min_size=1, max_size=4, unique=True))
+    ids = [row.split(",", 1)[0] for row in cells]
+    members = []
+    for index in range(draw(st.integers(len(ids), 16))):
+        valid = draw(st.integers(0, 9)) > 0
+        scores = st.lists(st.integers(0, 100) | st.floats(0, 100), min_size=1, max_size=12)
+        member = {
+            "id": f"M{index}",
+            "parent": ids[index] if index < len(ids) else draw(st.sampled_from(ids)),
+            "monthly_scores": draw(scores),
+            "tasks_assigned": draw(st.integers(1, 12)),
+            "tasks_done": draw(st.integers(0, 12)),
+            "tasks_exceeded": draw(st.integers(0, 3)),
+            "disciplined": draw(st.booleans()),
+        }
+        if not valid:  # one value the readers refuse, or an orphan
+            name, bad = draw(
+                st.sampled_from(
+                    [
+                        ("monthly_scores", [101]),
+                        ("monthly_scores", [None]),
+                        ("monthly_scores", "x"),
+                        ("tasks_assigned", 2**62),
+                        ("tasks_assigned", -1),
+                        ("disciplined", "maybe"),
+                        ("parent", "K9999-C99"),
+                        ("parent", None),
+                    ]
+                )
+            )
+            member[name] = bad
+        members.append(json.dumps(member))
+    table = "\n".join([CELL_ROWS[0], *cells]) + "\n"
+    return table, "".join(line + "\n" for line in members)
+
+
+@SETTINGS
+@given(data=hierarchies(), output=st.sampled_from(["jsonl", "table"]))
+def test_a_hierarchy_gives_the_same_output_from_both_engines(tmp_path_factory, data, output):
+    folder = tmp_path_factory.mktemp("levels")
+    cells, members = folder / "cells.csv", folder / "members.jsonl"
+    cells.write_text(data[0])
+    members.write_text(data[1])
+    found = {}
+    for engine in ("scalar", "columnar"):
+        result = CliRunner().invoke(
+            build_cli(),
+            [
+                "--no-autoload",
+                "--plugin-dir",
+                str(FRAMEWORKS),
+                "evaluate",
+                "vn.four-good-cell",
+                str(cells),
+                "--children",
+                str(members),
+                "--all-levels",
+                "--format",
+                output,
+                "--engine",
+                engine,
+            ],
+            catch_exceptions=False,
+        )
+        found[engine] = (result.exit_code, result.stdout_bytes, result.stderr)
+    assert found["scalar"] == found["columnar"]
