@@ -17,7 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import criteriakit
-from criteriakit.columnar.floats import rounded
+from criteriakit.columnar.floats import constant_columns, rounded
 from criteriakit.errors import DataError
 from criteriakit.expressions import approx_ge, approx_gt
 from criteriakit.expressions.tolerance import RELATIVE_TOLERANCE
@@ -47,7 +47,9 @@ near_ties = st.integers(-(10**13), 10**13).map(lambda n: (n + 0.5) / 1e9)
 @example(float("nan"))
 def test_round_points_rounds_as_the_columnar_engine_to_nine_decimals(value):
     number = float(value)
-    columnar = pl.DataFrame({"x": [number, 0.0]}).select(rounded(pl.col("x")))["x"][0]
+    frame = pl.DataFrame({"x": [number, 0.0]}).with_row_index()
+    frame = frame.with_columns(constant_columns([], pl.col("index")))
+    columnar = frame.select(rounded(pl.col("x")))["x"][0]
     assert same(round_points(number), columnar)
     if math.isfinite(number) and abs(number) < 1e6:
         assert abs(round_points(number) - round(number, 9)) <= 1e-9 + 2 * math.ulp(number)

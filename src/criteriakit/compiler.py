@@ -55,12 +55,17 @@ if TYPE_CHECKING:
     from criteriakit.framework import Framework
 
 __all__ = [
+    "MAX_SCORE",
     "CompiledCondition",
     "CompiledFramework",
     "CompiledIndicator",
     "CompiledTier",
     "compile_definition",
 ]
+
+MAX_SCORE = 1e15
+"""The largest ``max_score``: scores are rounded through ``score * 1e9``, a float far from
+overflowing, and no real scale comes near it."""
 
 TOTAL_TOLERANCE = 1e-9
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*\Z")
@@ -137,9 +142,11 @@ class _Checker:
                 f"invalid version '{d.version}'",
                 'write a version such as "2024" or "1.2"',
             )
-        if not (d.max_score > 0 and math.isfinite(d.max_score)):
+        if not 0 < d.max_score <= MAX_SCORE:
             self.problem(
-                ("max_score",), f"max_score must be a positive number, got {d.max_score:g}"
+                ("max_score",),
+                f"max_score must be a positive number up to {MAX_SCORE:g}, got {d.max_score:g}",
+                "scores are rounded through score * 1e9, which must stay a finite float",
             )
         if d.valid_from and d.valid_until and d.valid_until < d.valid_from:
             self.problem(

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 import attrs
 
 from criteriakit._files import UnreadableFile, decode_text, read_bytes_capped
+from criteriakit.csvfiles import CsvTable, read_csv_text
 from criteriakit.errors import DataError, Problem
 
 if TYPE_CHECKING:
@@ -209,6 +210,7 @@ class LevelData:
 
 
 _ID_HINT = "an id is text or a whole number"
+_NOT_AN_OBJECT = "expected an object with the unit's values"
 _BLANK = " \t\n\r\f\v"
 _ID_RANGE = 2.0**63
 
@@ -305,8 +307,7 @@ def level_from_records(
     shapeless: list[Problem] = []
     for row, record in records:
         if not isinstance(record, Mapping):
-            message = "expected an object with the unit's values"
-            shapeless.append(Problem(message, file=source, row=row))
+            shapeless.append(Problem(_NOT_AN_OBJECT, file=source, row=row))
             continue
         if columns is None:
             seen_keys.update(dict.fromkeys(record))
@@ -399,12 +400,10 @@ def json_records(
             yield row, parse(line, line_number, row)
 
 
-def _csv_level(source: DataSource, id_column: str, parent_column: str) -> LevelData:
-    from criteriakit.csvfiles import read_csv_text  # noqa: PLC0415  one reader per format
-
-    table = read_csv_text(source.read_text(), source.name)
-    records = (
-        (
+def _table_records(table: CsvTable) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """Yield a CSV table's rows as records, empty cells left out (they are missing)."""
+    for row, cells in enumerate(table.rows, start=1):
+        yield (
             row,
             {
                 name: cell
@@ -412,15 +411,6 @@ def _csv_level(source: DataSource, id_column: str, parent_column: str) -> LevelD
                 if cell is not None
             },
         )
-        for row, cells in enumerate(table.rows, start=1)
-    )
-    return level_from_records(
-        records,
-        source=source.name,
-        id_column=id_column,
-        parent_column=parent_column,
-        columns=table.header,
-    )
 
 
 def typed_frame(source: DataSource) -> pl.DataFrame:
@@ -435,7 +425,14 @@ def read_level(
 ) -> LevelData:
     """Read one level's data, every row kept (see :class:`UnitRow`)."""
     if source.format == "csv":
-        return _csv_level(source, id_column, parent_column)
+        table = read_csv_text(source.read_text(), source.name)
+        return level_from_records(
+            _table_records(table),
+            source=source.name,
+            id_column=id_column,
+            parent_column=parent_column,
+            columns=table.header,
+        )
     if source.format in {"json", "jsonl"}:
         records = json_records(source.read_text(), source.name, source.format)
         return level_from_records(
@@ -471,18 +468,12 @@ def records_of(
     ``frame`` is the source already read as a typed frame (Parquet, Excel), if it was.
     """
     if source.format == "csv":
-        from criteriakit.csvfiles import read_csv_text  # noqa: PLC0415
-
-        table = read_csv_text(source.read_text(), source.name)
-        for row, cells in enumerate(table.rows, start=1):
-            yield row, {n: c for n, c in zip(table.header, cells, strict=True) if c is not None}
+        yield from _table_records(read_csv_text(source.read_text(), source.name))
         return
     if source.format in {"json", "jsonl"}:
         for row, record in json_records(source.read_text(), source.name, source.format):
             if not isinstance(record, Mapping):
-                problem = Problem(
-                    "expected an object with the unit's values", file=source.name, row=row
-                )
+                problem = Problem(_NOT_AN_OBJECT, file=source.name, row=row)
                 raise DataError([problem], source=source.name)
             yield row, record
         return

@@ -140,8 +140,9 @@ def _partial_expressions(aggregate: AggregateColumns, order: str) -> list[pl.Exp
         elif part == "f":
             parts[part] = (~value & defined).sum().cast(pl.Int64)
         elif part == "s":
-            # added left to right, in the items' order, as the scalar evaluator adds them
-            parts[part] = value.sum() if aggregate.integer else value.cum_sum().last()
+            # added left to right, in the items' order, as the scalar evaluator adds them (a
+            # group's own sum adds in another order; its items as a list add in theirs)
+            parts[part] = value.sum() if aggregate.integer else value.implode().list.sum()
         elif part in {"h", "l"}:
             parts[part] = (value // _TWO_32 if part == "h" else value % _TWO_32).sum()
         elif part in {"min", "max"}:

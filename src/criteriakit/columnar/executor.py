@@ -15,20 +15,30 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+import attrs
 import polars as pl
 
-from criteriakit.columnar.floats import rounded
+from criteriakit.columnar.floats import constant_columns, rounded
 from criteriakit.columnar.frames import Opened, id_dtype, open_frame
 from criteriakit.columnar.hooks import refuse_result_adjusters, validate_by_rows, validates_inputs
 from criteriakit.columnar.inputs import (
     ROW,
     converted_inputs,
     id_checks,
-    problem_counts,
+    may_repeat,
+    repeated,
     report_bad_rows,
+    value_problems,
     within,
 )
-from criteriakit.columnar.plan import evaluated, fail_columns, tier_names
+from criteriakit.columnar.plan import (
+    constants,
+    decoded_reasons,
+    evaluated,
+    fail_columns,
+    mask_columns,
+    tier_names,
+)
 from criteriakit.columnar.rollups import join_rollups
 from criteriakit.columns import check_columns
 from criteriakit.data import MAX_REPORTED_PROBLEMS
@@ -42,6 +52,7 @@ __all__ = ["PARENT", "UNIT", "check_opened", "evaluate_frame", "evaluate_lazy", 
 UNIT = "unit"
 PARENT = "parent"
 _ID_BAD = "__id_bad"
+_VALUES_BAD = "__values_bad"
 _PROBLEMS = "__problems"
 
 
@@ -50,7 +61,6 @@ def _output(framework: Framework, keep_inputs: Sequence[str]) -> list[pl.Expr]:
     compiled = framework.compiled
     tiers = [tier.id for tier in compiled.tiers]
     blocked = pl.col("_blocked")
-    not_evaluable = pl.lit(["not-evaluable"], pl.List(pl.String))
     return [
         pl.col(UNIT),
         pl.col(PARENT),
@@ -61,7 +71,10 @@ def _output(framework: Framework, keep_inputs: Sequence[str]) -> list[pl.Expr]:
         pl.lit(float(framework.definition.max_score)).alias("max_score"),
         tier_names(pl.col("_band"), tiers).alias("band_tier"),
         tier_names(pl.col("_final"), tiers).alias("tier"),
-        pl.when(blocked).then(not_evaluable).otherwise(pl.col("_reasons")).alias("reasons"),
+        *(  # decoded after the collect; -1 where not evaluable
+            pl.when(blocked).then(-1).otherwise(pl.col(word)).alias(word)
+            for word in mask_columns(framework)
+        ),
         *(
             rounded(pl.col(f"_c{index}")).alias(f"criterion:{criterion.id}")
             for index, criterion in enumerate(compiled.criteria)
@@ -81,63 +94,76 @@ def _schema(lazy: pl.LazyFrame, source: str | None) -> Mapping[str, pl.DataType]
         raise DataError([Problem(f"cannot read the data: {error}", file=source)]) from None
 
 
-def _first_bad_rows(result: pl.DataFrame) -> list[int]:
-    """Return the rows whose problems are among the first shown, in row order."""
-    bad = result.filter(pl.col(_PROBLEMS) > 0).select(ROW, _PROBLEMS)
-    before = bad[_PROBLEMS].cum_sum() - bad[_PROBLEMS]
-    return bad.filter(before < MAX_REPORTED_PROBLEMS)[ROW].to_list()
+@attrs.frozen
+class _Reread:
+    """What the error paths read again: the data as given and as joined to its roll-ups.
 
+    The one pass over the data only says whether a row has a bad value; ``flags`` (on the data
+    as given) and ``outside`` (rolled-up inputs out of bounds, on the joined data) count them.
+    """
 
-def _raw_rows(
-    raw: pl.LazyFrame, joined: pl.LazyFrame, rows: Collection[int], rolled: Sequence[str]
-) -> pl.DataFrame:
-    """Return the data's own values of ``rows``, with their rolled-up inputs (as evaluated)."""
-    wanted = pl.col(ROW).is_in(list(rows))
-    found = raw.filter(wanted).collect()
-    if rolled:
-        values = joined.filter(wanted).select(ROW, *rolled).collect()
-        found = found.join(values, on=ROW, how="left", maintain_order="left")
-    return found
+    raw: pl.LazyFrame
+    joined: pl.LazyFrame
+    flags: tuple[pl.Expr, ...]
+    outside: tuple[pl.Expr, ...]
+    rolled: tuple[str, ...]
+
+    def rows(self, rows: Collection[int]) -> pl.DataFrame:
+        """Return the data's own values of ``rows``, with their rolled-up inputs (as evaluated)."""
+        wanted = pl.col(ROW).is_in(list(rows))
+        found = self.raw.filter(wanted).collect()
+        if self.rolled:
+            values = self.joined.filter(wanted).select(ROW, *self.rolled).collect()
+            found = found.join(values, on=ROW, how="left", maintain_order="left")
+        return found
+
+    def bad_values(self) -> pl.Series:
+        """Return each row's number of bad values (one problem each), in row order."""
+        counts = self.raw.select(value_problems(self.flags)).collect().to_series()
+        if self.outside:
+            rolled = self.joined.select(value_problems(self.outside)).collect().to_series()
+            counts = counts + rolled
+        return counts
 
 
 def _report(
     framework: Framework,
-    raw: pl.LazyFrame,
-    joined: pl.LazyFrame,
     result: pl.DataFrame,
+    reread: _Reread,
     *,
-    rolled: Sequence[str],
     unit_column: str,
     parent_column: str,
     source: str | None,
 ) -> None:
-    """Raise the scalar reader's DataError for the flagged rows (see the module docs)."""
-    total = int(result[_PROBLEMS].sum())
-    rows = _first_bad_rows(result)
-    bad_rows = _raw_rows(raw, joined, rows, rolled)
-    units = result.filter(pl.col(ROW).is_in(rows))[UNIT].drop_nulls().to_list()
-    first = (
-        result.filter(pl.col(UNIT).is_in(units)).group_by(UNIT).agg(pl.col(ROW).min()).iter_rows()
-    )
+    """Raise the scalar reader's DataError for the flagged rows, if any (see the module docs).
+
+    A row with an unusable id (missing, malformed, repeated) has that one problem; any other
+    row one per bad value.
+    """
+    whole = pl.col(_ID_BAD) | repeated(pl.col(UNIT))
+    counts = pl.when(whole).then(pl.lit(1, pl.UInt32)).otherwise(reread.bad_values())
+    counted = result.select(ROW, UNIT, counts.alias(_PROBLEMS))
+    total = int(counted[_PROBLEMS].sum())
+    if not total:
+        return
+    bad = counted.filter(pl.col(_PROBLEMS) > 0)
+    before = bad[_PROBLEMS].cum_sum() - bad[_PROBLEMS]
+    rows = bad.filter(before < MAX_REPORTED_PROBLEMS)[ROW].to_list()
+    units = bad.filter(pl.col(ROW).is_in(rows))[UNIT].drop_nulls().implode()
+    first = counted.filter(pl.col(UNIT).is_in(units)).group_by(UNIT).agg(pl.col(ROW).min())
     report_bad_rows(
         framework,
-        bad_rows,
+        reread.rows(rows),
         total=total,
         unit_column=unit_column,
         parent_column=parent_column,
-        first_rows=dict(first),
+        first_rows={str(unit): row for unit, row in first.iter_rows()},
         source=source,
     )
 
 
 def _raise_failure(
-    framework: Framework,
-    raw: pl.LazyFrame,
-    joined: pl.LazyFrame,
-    result: pl.DataFrame,
-    *,
-    rolled: Sequence[str],
-    source: str | None,
+    framework: Framework, result: pl.DataFrame, reread: _Reread, source: str | None
 ) -> None:
     """Raise the EvaluationError of the first unit a ``fail`` policy stops at, if any."""
     columns = [column for _, column in fail_columns(framework)]
@@ -145,7 +171,7 @@ def _raise_failure(
     if failed.is_empty():
         return
     row = int(failed[ROW].min())  # type: ignore[arg-type]
-    record = _raw_rows(raw, joined, [row], rolled).row(0, named=True)
+    record = reread.rows([row]).row(0, named=True)
     names = framework.definition.inputs
     values = framework.compiled.inputs.check(
         {name: value for name, value in record.items() if name in names and value is not None},
@@ -153,7 +179,7 @@ def _raise_failure(
         unknown="ignore",
         source=source,
     )
-    unit = result.filter(pl.col(ROW) == row)[UNIT][0]
+    unit = str(result.filter(pl.col(ROW) == row)[UNIT][0])
     try:
         framework.evaluate_checked(values, unit, validate=False)
     except EvaluationError as error:
@@ -174,8 +200,8 @@ def evaluate_lazy(
 ) -> pl.DataFrame:
     """Evaluate a Polars lazy frame whose columns are already checked; return a Polars table.
 
-    ``keep_inputs`` may also name the inputs to keep. The ``unit`` and ``parent`` columns are
-    text; :func:`evaluate_opened` gives them the caller's types.
+    ``keep_inputs`` may also name the inputs to keep. The ``unit`` and ``parent`` columns hold
+    the ids as text or integers; :func:`evaluate_opened` gives them the caller's types.
     """
     compiled = framework.compiled
     refuse_result_adjusters(framework)
@@ -189,29 +215,25 @@ def evaluate_lazy(
         ids.unit.alias(UNIT),
         ids.parent.alias(PARENT),
         ids.id_bad.alias(_ID_BAD),
+        *constant_columns(constants(framework), pl.col(ROW)),
         *columns,
-        *flags,
+        pl.any_horizontal(pl.lit(value=False), *flags).alias(_VALUES_BAD),
     )
-    flag_names = [flag.meta.output_name() for flag in flags]
     joined = frame
+    outside: list[pl.Expr] = []
     if rolled_up is not None:
         joined = join_rollups(framework, frame, rolled_up, unit=UNIT)
         inputs = framework.definition.inputs
-        joined = joined.with_columns(
-            (
-                pl.col(name).is_not_null()
-                & ~within(inputs[name], pl.col(name)).fill_null(value=False)
-            ).alias(f"__bad:{name}")
+        outside = [
+            pl.col(name).is_not_null() & ~within(inputs[name], pl.col(name)).fill_null(value=False)
             for name in rolled
-        )
-        flag_names += [f"__bad:{name}" for name in rolled]
-    counted = joined.with_columns(
-        problem_counts([pl.col(name) for name in flag_names], pl.col(_ID_BAD)).alias(_PROBLEMS)
-    )
-    planned = evaluated(framework, counted, row=ROW, unit=UNIT, group=PARENT)
+        ]
+        joined = joined.with_columns(pl.any_horizontal(_VALUES_BAD, *outside).alias(_VALUES_BAD))
+    reread = _Reread(raw, joined, tuple(flags), tuple(outside), tuple(rolled))
+    planned = evaluated(framework, joined, row=ROW, unit=UNIT, group=PARENT)
     kept = list(framework.definition.inputs) if keep_inputs is True else list(keep_inputs or ())
     checked: dict[str, str] = {}
-    extra: list[pl.Expr] = [pl.col(_PROBLEMS), pl.col(ROW)]
+    extra: list[pl.Expr] = [pl.col(_ID_BAD), pl.col(_VALUES_BAD), pl.col(ROW)]
     extra += [pl.col(column) for _, column in fail_columns(framework)]
     if validates_inputs(framework):
         present = planned.collect_schema()
@@ -226,23 +248,25 @@ def evaluate_lazy(
             hint="evaluate these data with the scalar engine (--engine scalar)",
         )
         raise DataError([problem], source=source) from None
-    if result[_PROBLEMS].sum():
+    if result[_ID_BAD].any() or result[_VALUES_BAD].any() or may_repeat(result[UNIT]):
         _report(
             framework,
-            raw,
-            joined,
             result,
-            rolled=rolled,
+            reread,
             unit_column=unit_column,
             parent_column=parent_column,
             source=source,
         )
     if checked:
         validate_by_rows(framework, result, ROW, checked, source)
-    _raise_failure(framework, raw, joined, result, rolled=rolled, source=source)
-    return result.drop(
-        _PROBLEMS, ROW, *(column for _, column in fail_columns(framework)), *checked.values()
-    )
+    _raise_failure(framework, result, reread, source)
+    masks = mask_columns(framework)
+    reasons = decoded_reasons(framework, result.select(masks))
+    table = result.columns.index(masks[0])
+    order = [*result.columns[:table], "reasons", *result.columns[table + len(masks) :]]
+    hidden = {_ID_BAD, _VALUES_BAD, ROW, *(column for _, column in fail_columns(framework))}
+    hidden |= set(checked.values())
+    return result.with_columns(reasons).select(name for name in order if name not in hidden)
 
 
 def _given(lazy: pl.LazyFrame, names: Sequence[str]) -> dict[str, int]:

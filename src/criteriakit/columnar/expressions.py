@@ -142,10 +142,10 @@ _COMPARE: dict[ComparisonOperator, Callable[[Any, Any], Any]] = {
 def _float_sum(items: pl.Expr) -> pl.Expr:
     """Return each list's items added left to right, as the scalar evaluator adds them.
 
-    Polars' ``list.sum`` may start from ``0.0`` or ``-0.0``; a running sum starts from the
-    first item, which is what adding it to ``-0.0`` gives, and the sum of nothing is ``-0.0``.
+    Polars adds a list's items in their order; the sum of no items is ``-0.0`` (the float that
+    adds nothing, where the scalar evaluator starts).
     """
-    return items.list.eval(pl.element().cum_sum()).list.last().fill_null(-0.0)
+    return pl.when(items.list.len() > 0).then(items.list.sum()).otherwise(pl.lit(-0.0))
 
 
 _EXTREMES: dict[str, Callable[[pl.Expr], pl.Expr]] = {

@@ -2,20 +2,25 @@
 
 The columnar engine prints the same numbers as the scalar executor, so its sums add left to
 right from ``-0.0`` (``pl.sum_horizontal`` adds in another order), its divisions are IEEE
-divisions (Polars multiplies by the reciprocal of a constant divisor, which can be one ulp off)
-and its rounding is the same two IEEE operations around an exact round-half-to-even.
+divisions and its rounding is the same two IEEE operations around an exact round-half-to-even.
+
+Polars divides by a constant through its reciprocal, which can be one ulp off: a division by a
+number known when the plan is built reads a column holding that number instead
+(:func:`constant_columns`, :func:`divided_by`), which costs no more than the constant did, and a
+division by an expression that may turn out constant spreads it over the rows first
+(:func:`divided`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import reduce
 
 import polars as pl
 
 from criteriakit.expressions.floats import SCALE
 
-__all__ = ["added_up", "divided", "rounded"]
+__all__ = ["added_up", "constant_columns", "divided", "divided_by", "rounded"]
 
 
 def added_up(terms: Sequence[pl.Expr]) -> pl.Expr:
@@ -23,19 +28,42 @@ def added_up(terms: Sequence[pl.Expr]) -> pl.Expr:
     return reduce(lambda total, term: total + term, terms, pl.lit(-0.0))
 
 
-def divided(numerator: pl.Expr, divisor: pl.Expr | float) -> pl.Expr:
+def _constant(value: float) -> str:
+    return f"__constant:{value!r}"
+
+
+def constant_columns(values: Iterable[float], rows: pl.Expr) -> list[pl.Expr]:
+    """Return a column for each of ``values``, made from ``rows`` (never null, never infinite).
+
+    :func:`divided_by` and :func:`rounded` read them; the rounding's scale is always among them.
+    """
+    return [
+        (rows.cast(pl.Float64) * 0.0 + value).alias(_constant(value))
+        for value in dict.fromkeys([SCALE, *(float(value) for value in values)])
+    ]
+
+
+def divided_by(numerator: pl.Expr, value: float) -> pl.Expr:
+    """Return ``numerator / value`` for a ``value`` among the frame's constant columns."""
+    return numerator / pl.col(_constant(float(value)))
+
+
+def divided(numerator: pl.Expr, divisor: pl.Expr) -> pl.Expr:
     """Return ``numerator / divisor`` as IEEE division gives it, whatever the divisor is.
 
-    A constant divisor is spread over the rows first (``divisor + 0 * numerator``, which is the
-    divisor wherever the numerator is finite): Polars divides by a column value by value, but
-    by a constant through its reciprocal.
+    A divisor that reads a column is a column: Polars divides by it value by value. Any other
+    (a literal, or literals combined) is spread over the rows first (``divisor + 0 *
+    numerator``, which is the divisor wherever the numerator is finite).
     """
+    if divisor.meta.root_names():
+        return numerator / divisor
     spread = numerator / (divisor + numerator * 0.0)
     return pl.when(numerator.is_finite()).then(spread).otherwise(numerator / divisor)
 
 
 def rounded(value: pl.Expr) -> pl.Expr:
-    """Return :func:`~criteriakit.expressions.floats.round_points` of each value."""
-    scaled = value * SCALE
-    nearest = scaled.round(0, mode="half_to_even")
-    return pl.when(scaled.is_finite()).then(divided(nearest, SCALE)).otherwise(value)
+    """Return :func:`~criteriakit.expressions.floats.round_points` of each value.
+
+    The frame must have the :func:`constant_columns`.
+    """
+    return divided_by((value * SCALE).round(0, mode="half_to_even"), SCALE)

@@ -135,5 +135,5 @@ def _ids_above(level: Opened, unit_column: str) -> pl.Series:
         return pl.Series(units, dtype=pl.String)
     lazy = level.frame()
     ids = id_checks(lazy.collect_schema(), unit_column, "__no_parent__")
-    found: pl.Series = lazy.select(ids.unit).collect().to_series().drop_nulls()
+    found: pl.Series = lazy.select(ids.unit.cast(pl.String)).collect().to_series().drop_nulls()
     return found

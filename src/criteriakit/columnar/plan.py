@@ -5,7 +5,8 @@ executor's steps compute, with its semantics: each indicator's value (``_v``), u
 (``_k``), raw points (``_r``) and points under the policies (``_p``); each criterion's raw
 score (``_c``) and maximum; the total (``_score``, rounded as the scalar executor rounds it);
 whether the unit is evaluable; the band and final tier ranks (``_band``, ``_final``, 0 = the
-best); the reason codes (``_reasons``, a list); and the flags of policy failures (``_fail…``).
+best); the reasons that hold, as bits of the mask words (``_mask0``…, see
+:func:`reason_codes`); and the flags of policy failures (``_fail…``).
 Plugin parts without a columnar form run row by row inside the plan (see :mod:`.fallback`).
 """
 
@@ -36,17 +37,28 @@ from criteriakit.columnar.fallback import (
     total_by_rows,
     warn,
 )
-from criteriakit.columnar.floats import added_up, divided, rounded
+from criteriakit.columnar.floats import added_up, divided, divided_by, rounded
 from criteriakit.columnar.quotas import QuotaColumns, apply_quotas
-from criteriakit.columnar.scorers import column_points, reaches
+from criteriakit.columnar.scorers import column_points, divisors, reaches
 from criteriakit.compiled import CompiledCondition, CompiledFramework
 from criteriakit.compiler import input_type
 from criteriakit.expressions import CompiledExpression, compile_expression
+from criteriakit.expressions.floats import add_up
 from criteriakit.framework import Framework
 from criteriakit.model.framework import Indicator, PolicyAction
 from criteriakit.model.scorers import TargetScorer
 
-__all__ = ["evaluated", "fail_columns", "tier_names"]
+__all__ = [
+    "REASON_BITS",
+    "constants",
+    "decoded_reasons",
+    "evaluated",
+    "fail_columns",
+    "mask_columns",
+    "reason_bit",
+    "reason_codes",
+    "tier_names",
+]
 
 _POLARS_TYPES: dict[str, pl.DataType] = {
     "number": pl.Float64(),
@@ -291,6 +303,14 @@ def _score(
     return frame
 
 
+def _can_exclude(framework: Framework) -> bool:
+    """Return whether a policy may leave an indicator out (and so rescale the total)."""
+    return any(
+        "exclude" in (indicator.on_missing, indicator.on_division)
+        for indicator in framework.compiled.indicators
+    )
+
+
 def _total(framework: Framework, scored_max: pl.Expr) -> pl.Expr:
     """Return the total by the built-in weightings, as the scalar ``combine`` computes it."""
     compiled = framework.compiled
@@ -298,17 +318,27 @@ def _total(framework: Framework, scored_max: pl.Expr) -> pl.Expr:
     scores = [pl.col(f"_c{index}") for index in range(len(compiled.criteria))]
     if compiled.weighting.name == "sum":
         total = added_up(scores)
-        return (
-            pl.when(scored_max == max_score)
-            .then(total)
-            .otherwise(divided(total * max_score, scored_max))
-        )
+        if _can_exclude(framework):
+            rescaled = (total * max_score) / scored_max  # a column: an IEEE division
+            return pl.when(scored_max == max_score).then(total).otherwise(rescaled)
+        full = add_up(float(criterion.max_score) for criterion in compiled.criteria)
+        return total if full == max_score else divided_by(total * max_score, full)
     product: pl.Expr = pl.lit(1.0)
     for index, score in enumerate(scores):
         maximum = pl.col(f"_m{index}")
         factor = divided(score, maximum) ** divided(maximum, scored_max)
         product = product * pl.when(maximum > 0).then(factor).otherwise(pl.lit(1.0))
     return pl.lit(max_score) * product
+
+
+def constants(framework: Framework) -> list[float]:
+    """Return the numbers the plan divides by, which the frame must hold as columns."""
+    compiled = framework.compiled
+    specs = [indicator.scorer for c in framework.definition.criteria for indicator in c.indicators]
+    found = [value for spec in specs for value in divisors(spec)]
+    if compiled.weighting.name == "sum" and not _can_exclude(framework):
+        found.append(add_up(float(criterion.max_score) for criterion in compiled.criteria))
+    return found
 
 
 def tier_names(rank: pl.Expr, tiers: Sequence[str]) -> pl.Expr:
@@ -346,7 +376,7 @@ def _classify(framework: Framework, lazy: pl.LazyFrame, plan: _Columns) -> pl.La
             .then(pl.lit(rank))
             .otherwise(band)
         )
-    codes: list[pl.Expr] = []
+    codes: list[pl.Expr] = []  # "the reason holds", in the order of reason_codes()
     caps: list[pl.Expr] = [pl.lit(0)]
     rule_fail: list[pl.Expr] = []
     blocked: list[pl.Expr] = [pl.col("_blocked")]
@@ -355,9 +385,7 @@ def _classify(framework: Framework, lazy: pl.LazyFrame, plan: _Columns) -> pl.La
         fired = condition.value.fill_null(value=False) & condition.undefined.is_null()
         caps.append(pl.when(fired).then(pl.lit(rule.rank)).otherwise(pl.lit(0)))
         undefined = _takes(*policies, ["zero", "exclude"])
-        codes.append(
-            pl.when(fired | undefined).then(pl.lit(rule.id)).otherwise(pl.lit(None, pl.String))
-        )
+        codes.append(fired | undefined)
         rule_fail.append(_takes(*policies, ["fail"]))
         blocked.append(_takes(*policies, ["not-evaluable"]))
     lazy = lazy.with_columns(
@@ -382,19 +410,89 @@ def _classify(framework: Framework, lazy: pl.LazyFrame, plan: _Columns) -> pl.La
     gate_blocked: list[pl.Expr] = [pl.col("_blocked_rules")]
     for rank in range(last):
         checked = (pl.col("_start") <= rank) & (pl.col("_final") >= rank)
-        for gate, condition in gates[rank]:
+        for _, condition in gates[rank]:
             policies = (condition.undefined, compiled.on_missing, compiled.on_division)
             fails = ~condition.value.fill_null(value=False) | ~condition.undefined.is_null()
             failed = checked & (pl.col("_final") > rank) & fails
-            codes.append(pl.when(failed).then(pl.lit(gate.id)).otherwise(pl.lit(None, pl.String)))
+            codes.append(failed)
             gate_fail.append(checked & _takes(*policies, ["fail"]))
             gate_blocked.append(checked & _takes(*policies, ["not-evaluable"]))
-    reasons = pl.concat_list(codes).list.drop_nulls() if codes else pl.lit([], pl.List(pl.String))
     return lazy.with_columns(
-        reasons.alias("_reasons"),
+        *_mask_words(codes),
         (~pl.col("_blocked") & _any(gate_fail)).alias("_gate_fail"),
         _any(gate_blocked).alias("_blocked"),
     )
+
+
+REASON_BITS = 62
+"""Reason bits per mask word (``_mask0``, ``_mask1``…): a reason is bit ``i % 62`` of word
+``i // 62``, in the order of :func:`reason_codes`."""
+
+
+def reason_codes(framework: Framework) -> list[str]:
+    """Return every reason code the plan can give, in the scalar executor's order.
+
+    Vetoes and caps in rule order, then the gates tier by tier, then the quotas.
+    """
+    compiled = framework.compiled
+    codes = [rule.id for rule in compiled.rules]
+    codes += [gate.id for tier in compiled.tiers[:-1] for gate in tier.gates]
+    return codes + [quota.id for quota in compiled.quotas]
+
+
+def mask_columns(framework: Framework) -> list[str]:
+    """Return the names of the mask words that hold the reasons (at least one)."""
+    count = max(1, -(-len(reason_codes(framework)) // REASON_BITS))
+    return [f"_mask{word}" for word in range(count)]
+
+
+def reason_bit(index: int) -> tuple[str, int]:
+    """Return the mask word and bit value of the ``index``-th reason code."""
+    return f"_mask{index // REASON_BITS}", 1 << (index % REASON_BITS)
+
+
+def _mask_words(holds: Sequence[pl.Expr]) -> list[pl.Expr]:
+    """Return the mask words of reasons that hold (one word when there are none).
+
+    A list of reason codes per row would be built from scratch for every row; a few integers
+    are cheap, and the few distinct combinations become lists once (:func:`decoded_reasons`).
+    """
+    words: dict[str, list[pl.Expr]] = {"_mask0": []}
+    for index, hold in enumerate(holds):
+        column, bit = reason_bit(index)
+        words.setdefault(column, []).append(
+            pl.when(hold.fill_null(value=False)).then(pl.lit(bit, pl.Int64)).otherwise(0)
+        )
+    return [
+        pl.sum_horizontal(pl.lit(0, pl.Int64), *bits).alias(name) for name, bits in words.items()
+    ]
+
+
+def decoded_reasons(framework: Framework, masks: pl.DataFrame) -> pl.Series:
+    """Return the ``reasons`` list of each row from its mask words.
+
+    A word of -1 means not evaluable: ``not-evaluable`` alone. One list is built per distinct
+    combination of words, and gathered for every row that has it.
+    """
+    codes = reason_codes(framework)
+    names = list(masks.columns)
+    distinct = masks.unique().sort(names)
+    lists = [
+        ["not-evaluable"]
+        if -1 in words
+        else [
+            code
+            for index, code in enumerate(codes)
+            if words[index // REASON_BITS] >> (index % REASON_BITS) & 1
+        ]
+        for words in distinct.iter_rows()
+    ]
+    decoded = pl.Series("reasons", lists, dtype=pl.List(pl.String))
+    if len(names) == 1:  # the usual case: a binary search among a few sorted integers
+        return decoded.gather(distinct[names[0]].search_sorted(masks[names[0]]))
+    lookup = distinct.with_columns(decoded)
+    reasons: pl.Series = masks.join(lookup, on=names, how="left", maintain_order="left")["reasons"]
+    return reasons
 
 
 def evaluated(
@@ -414,9 +512,10 @@ def evaluated(
     lazy = _score(framework, lazy, plan, inputs)
     lazy = _classify(framework, lazy, plan)
     if compiled.quotas:
+        offset = len(reason_codes(framework)) - len(compiled.quotas)
         quota_columns = QuotaColumns(
             rank="_final",
-            reasons="_reasons",
+            reasons=[reason_bit(offset + index) for index in range(len(compiled.quotas))],
             score="_score",
             unit=unit,
             row=row,

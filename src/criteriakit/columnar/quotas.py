@@ -9,6 +9,8 @@ left.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 import polars as pl
 
@@ -19,10 +21,13 @@ __all__ = ["QuotaColumns", "apply_quotas"]
 
 @attrs.frozen
 class QuotaColumns:
-    """The columns quotas read and update: the tier ``rank`` (0 = best) and ``reasons``."""
+    """The columns quotas read and update: the tier ``rank`` (0 = best) and the reasons.
+
+    ``reasons`` gives, for each quota in order, the mask word and bit of its reason.
+    """
 
     rank: str
-    reasons: str
+    reasons: Sequence[tuple[str, int]]
     score: str
     unit: str
     row: str
@@ -47,11 +52,12 @@ def apply_quotas(
     *,
     columns: QuotaColumns,
 ) -> pl.LazyFrame:
-    """Demote units over each quota: update the rank column and append to the reasons (a list)."""
-    rank, reasons = columns.rank, columns.reasons
+    """Demote units over each quota: update the rank column and set the quota's reason bit."""
+    rank = columns.rank
     keys: list[str | pl.Expr] = [columns.group] if columns.group is not None else [pl.lit(0)]
-    order = [columns.score, columns.unit, columns.row]
-    for quota in compiled.quotas:
+    # ties by ascending id as text, as the scalar executor orders them ("10" before "9")
+    order = [pl.col(columns.score), pl.col(columns.unit).cast(pl.String), pl.col(columns.row)]
+    for quota, (word, bit) in zip(compiled.quotas, columns.reasons, strict=True):
         lower = quota.tier + 1
         capped = (pl.col(rank) == quota.tier) & pl.col(columns.evaluable)
         counted_capped = capped.cast(pl.Int64).sum().over(keys)
@@ -62,9 +68,6 @@ def apply_quotas(
         demoted = capped & (place <= needed)
         lazy = lazy.with_columns(
             pl.when(demoted).then(pl.lit(lower)).otherwise(pl.col(rank)).alias(rank),
-            pl.when(demoted)
-            .then(pl.concat_list(pl.col(reasons), pl.lit(quota.id)))
-            .otherwise(pl.col(reasons))
-            .alias(reasons),
+            pl.when(demoted).then(pl.col(word) | bit).otherwise(pl.col(word)).alias(word),
         )
     return lazy

@@ -49,6 +49,7 @@ __all__ = [
 
 _ORDER = "__order1"
 _MATCHED = "__matched"
+_KEY = "__key"
 
 
 def _children(framework: Framework) -> CompiledChildren:
@@ -188,18 +189,22 @@ def join_rollups(
     names = [name for name, _ in framework.compiled.rollups]
     inputs = framework.definition.inputs
     empty = _empty(framework)
-    joined = lazy.join(
-        rolled.select(pl.col("unit").cast(pl.String).alias(unit), *names).with_columns(
+    joined = lazy.with_columns(pl.col(unit).cast(pl.String).alias(_KEY)).join(
+        rolled.select(pl.col("unit").cast(pl.String).alias(_KEY), *names).with_columns(
             pl.lit(value=True).alias(_MATCHED)
         ),
-        on=unit,
+        on=_KEY,
         how="left",
         maintain_order="left",
     )
-    return joined.with_columns(
-        pl.when(pl.col(_MATCHED))
-        .then(pl.col(name))
-        .otherwise(pl.lit(empty[name], input_dtype(inputs[name])))
-        .alias(name)
-        for name in names
-    ).drop(_MATCHED)
+    return (
+        joined.drop(_KEY)
+        .with_columns(
+            pl.when(pl.col(_MATCHED))
+            .then(pl.col(name))
+            .otherwise(pl.lit(empty[name], input_dtype(inputs[name])))
+            .alias(name)
+            for name in names
+        )
+        .drop(_MATCHED)
+    )

@@ -17,7 +17,7 @@ from criteriakit.columnar.expressions import (
     ColumnExpression,
     kind_code,
 )
-from criteriakit.columnar.floats import divided
+from criteriakit.columnar.floats import divided, divided_by
 from criteriakit.compiled import CompiledIndicator
 from criteriakit.expressions import RELATIVE_TOLERANCE
 from criteriakit.model.scorers import (
@@ -30,7 +30,7 @@ from criteriakit.model.scorers import (
 )
 from criteriakit.scoring import lookup_key
 
-__all__ = ["ColumnPoints", "column_points", "reaches"]
+__all__ = ["ColumnPoints", "column_points", "divisors", "reaches"]
 
 ColumnPoints = tuple[pl.Expr, pl.Expr | None]
 """The points of an indicator, and the kind of undefinedness its scorer adds (or None)."""
@@ -88,7 +88,7 @@ def _target(
     spec: TargetScorer, maximum: float, value: pl.Expr, goal: ColumnExpression | None
 ) -> ColumnPoints:
     if isinstance(spec.target, float) or goal is None:
-        return _clamped(divided(value, float(spec.target)), maximum), None
+        return _clamped(divided_by(value, float(spec.target)), maximum), None
     zero = goal.value == 0
     points = (
         pl.when(zero)
@@ -103,6 +103,15 @@ def _target(
         .otherwise(NO_KIND)
     )
     return points, undefined
+
+
+def divisors(spec: ScorerSpec) -> list[float]:
+    """Return the constants a scorer's points divide by (the frame holds them as columns)."""
+    if isinstance(spec, LinearScorer):
+        return [spec.full_at - spec.zero_at]
+    if isinstance(spec, TargetScorer) and not isinstance(spec.target, str):
+        return [float(spec.target)]
+    return []
 
 
 def column_points(
@@ -122,7 +131,7 @@ def column_points(
     scale = 1.0 if awards_in_points else maximum
     if isinstance(spec, LinearScorer):
         span = spec.full_at - spec.zero_at
-        return _clamped(divided(value - spec.zero_at, span), maximum), None
+        return _clamped(divided_by(value - spec.zero_at, span), maximum), None
     if isinstance(spec, ThresholdScorer):
         return _thresholds(spec, value.cast(pl.Float64), scale), None
     if isinstance(spec, TargetScorer):

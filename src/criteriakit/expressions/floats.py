@@ -37,12 +37,13 @@ def round_points(value: float) -> float:
     """Return ``value`` rounded to :data:`SCORE_DIGITS` decimals, as every engine rounds it.
 
     The rule is the float product ``value * 1e9`` rounded to the nearest integer (ties to
-    even), divided by 1e9, keeping the sign of a zero; where the product is not finite, the
-    value itself. A total that hand arithmetic puts on 90 (``89.99999999999999``) becomes
-    ``90.0``. The columnar engine applies the same operations to whole columns.
+    even; NaN and infinities stay as they are), divided by 1e9, keeping the sign of a zero. A
+    total that hand arithmetic puts on 90 (``89.99999999999999``) becomes ``90.0``. The columnar
+    engine applies the same operations to whole columns. (Scores are at most 1e15, see
+    ``max_score``, so the product never overflows.)
     """
     scaled = value * SCALE
-    if scaled - scaled != 0.0:  # NaN or an infinity
-        return value
+    if scaled - scaled != 0.0:  # NaN or an infinity: rounding keeps it
+        return scaled / SCALE
     nearest = round(scaled)
     return nearest / SCALE if nearest else math.copysign(0.0, scaled)
