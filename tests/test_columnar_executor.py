@@ -143,6 +143,20 @@ def test_ids_repeated_among_valid_rows_are_refused_by_row():
         evaluate_frame(framework, repeated)
 
 
+def test_ids_that_only_look_blank_to_the_quick_check_are_kept_and_blank_ones_refused():
+    framework = criteriakit.load_framework(CELL)
+    frame = pl.read_csv(ROOT / "examples" / "four-good" / "cells.csv").head(4)
+    truthy = {"yes": True, "no": False}
+    bools = [name for name, spec in framework.definition.inputs.items() if spec.type == "bool"]
+    frame = frame.with_columns(pl.col(name).replace_strict(truthy) for name in bools)
+    odd = frame.with_columns(pl.Series("id", [" c1", "\tc2", "#c3", "c4"]))  # all before "!"
+    assert evaluate_frame(framework, odd)["unit"].to_list() == [" c1", "\tc2", "#c3", "c4"]
+    blank = frame.with_columns(pl.Series("id", [" c1", " \t ", "#c3", ""]))
+    with pytest.raises(criteriakit.DataError, match=r"2 data problems") as caught:
+        evaluate_frame(framework, blank)
+    assert [problem.row for problem in caught.value.problems] == [2, 4]
+
+
 def test_policy_fail_raises_like_the_scalar_executor():
     framework = criteriakit.load_framework(CELL)
     columns = {name: [None] for name in framework.input_names}
@@ -178,3 +192,15 @@ def test_list_inputs_evaluate_the_same_way():
     ]
     rows = [{"tasks_exceeded": None, **row} for row in rows]
     assert_same(scalar_rows(member, rows), columnar_rows(member, rows))
+
+
+def test_blank_parent_ids_are_no_parent_for_quotas_and_in_the_table():
+    member = criteriakit.load_framework(CELL.parent / "vn.four-good-member.toml")
+    frame = pl.read_ndjson(ROOT / "examples" / "commune" / "members.jsonl").head(40)
+    blanks = pl.Series("parent", [" ", "", "\t", None] * 10)
+    without = evaluate_frame(member, frame.with_columns(parent=pl.lit(None, pl.String)))
+    blank = evaluate_frame(member, frame.with_columns(blanks))
+    assert blank["parent"].null_count() == 40
+    assert blank.equals(without)  # one group of 40 for the quota, as with no parents at all
+    demoted = blank.filter(pl.col("tier") != pl.col("band_tier"))
+    assert demoted.height > 0

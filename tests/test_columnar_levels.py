@@ -123,6 +123,18 @@ def test_roll_ups_combine_from_partitions(registry):
     assert len(parts) > 5
 
 
+def test_roll_ups_need_the_childrens_results_as_evaluated(registry):
+    cell = registry.get("vn.four-good-cell", "2024")
+    member = registry.get("vn.four-good-member", "2024")
+    members = evaluate_frame(member, COMMUNE / "members.jsonl", keep_inputs=True)
+    for dropped in (["evaluable"], ["evaluable", "disciplined"]):
+        with pytest.raises(criteriakit.DataError) as caught:
+            rollup_partials(cell, members.drop(dropped))
+        shown = ", ".join(repr(name) for name in dropped)
+        assert f"the children's results have no column {shown}" in str(caught.value)
+        assert "keep_inputs=True" in str(caught.value)
+
+
 def test_inputs_from_pandas_pyarrow_and_parquet_come_back_in_kind(registry, tmp_path):
     pa = pytest.importorskip("pyarrow")
     cell = registry.get("vn.four-good-cell", "2024")
@@ -232,6 +244,42 @@ def test_orphans_and_rolled_up_inputs_given_twice_are_refused(registry):
     message = "'members_rated' is rolled up from the members; the data gives it too"
     with pytest.raises(criteriakit.DataError, match=message):
         evaluate_levels_frame(cell, [given, members.head(1)])
+
+
+@pytest.mark.parametrize("refuse", [False, True])
+def test_orphans_and_refused_children_are_reported_as_the_scalar_executor_does(tmp_path, refuse):
+    cell_text = (FRAMEWORKS / "vn.four-good-cell.toml").read_text()
+    if refuse:
+        cell_text = cell_text.replace('name = "members"', 'name = "members"\nnot_evaluable = "fail"')
+    (tmp_path / "member.toml").write_text((FRAMEWORKS / "vn.four-good-member.toml").read_text())
+    (tmp_path / "cell.toml").write_text(cell_text)
+    cell = Registry.load(autoload=False, plugin_dirs=[tmp_path]).get("vn.four-good-cell")
+    cells = CELLS.head(1).drop(*ROLLED).with_columns(id=pl.lit("C1"))
+    parents = ["C1", None, "C9", "C1", "C8"] + ["C7"] * 60
+    members = pl.DataFrame({**member_columns(len(parents)), "id": [f"M{n}" for n in range(65)]})
+    members = members.with_columns(
+        parent=pl.Series(parents),  # M3 and M4 have no months: not evaluable; M4 an orphan too
+        monthly_scores=pl.Series([[90.0]] * 3 + [[], []] + [[90.0]] * 60),
+    )
+    with pytest.raises(criteriakit.DataError) as columnar:
+        evaluate_levels_frame(cell, [cells, members])
+    rows = [UnitRow(row.pop("id"), row, n) for n, row in enumerate(cells.to_dicts(), 1)]
+    children = [
+        UnitRow(row.pop("id"), row, n, parent=row.pop("parent"))
+        for n, row in enumerate(members.to_dicts(), 1)
+    ]
+    with pytest.raises(criteriakit.DataError) as scalar:
+        evaluate_levels(cell, [rows, children])
+    assert str(columnar.value) == str(scalar.value)
+    messages = [problem.message for problem in columnar.value.problems]
+    assert messages[:3] == [
+        "unit 'M1' has no parent",
+        "unit 'M2' has parent 'C9', which is not in the level above",
+        "unit 'M3' is not evaluable, and its parent's [children] say not_evaluable = \"fail\""
+        if refuse
+        else "unit 'M4' has parent 'C8', which is not in the level above",
+    ]
+    assert columnar.value.total == (64 if refuse else 63)
 
 
 def test_a_parent_without_children_rolls_up_an_empty_set(registry):

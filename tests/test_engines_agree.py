@@ -145,7 +145,7 @@ LIST_CELLS = [
     "",
     "[99]",
 ]
-ID_CELLS = ["u1", "u2", "u3", "u4", "u5", "u6", "", " ", "u1"]
+ID_CELLS = ["u1", "u2", "u3", "u4", "u5", "u6", "", " ", "u1", " u7", "#u8", "\tu9", " \t"]
 
 JSON_NUMBERS = st.one_of(
     st.integers(-5, 200),

@@ -47,7 +47,7 @@ _TWO_32 = 2**32
 def _parts(aggregate: AggregateColumns) -> dict[str, Combine]:
     function = aggregate.function
     parts: dict[str, Combine] = {"n": "sum"}
-    if aggregate.item is not None:
+    if aggregate.items_undefined:
         parts["u"] = "min"
     if function in {"count", "share", "any"} and aggregate.item is not None:
         parts["t"] = "sum"
@@ -113,10 +113,9 @@ def partials(
     for aggregate in aggregates:
         if aggregate.item is not None:
             items = with_aggregates(items, aggregate.item.aggregates, order)
-            evaluated += [
-                aggregate.item.value.alias(f"{aggregate.name}#value"),
-                aggregate.item.undefined.alias(f"{aggregate.name}#kind"),
-            ]
+            evaluated.append(aggregate.item.value.alias(f"{aggregate.name}#value"))
+            if aggregate.items_undefined:
+                evaluated.append(aggregate.item.undefined.alias(f"{aggregate.name}#kind"))
     if evaluated:
         items = items.with_columns(evaluated)
     return items.group_by(key).agg(
@@ -128,7 +127,7 @@ def _partial_expressions(aggregate: AggregateColumns, order: str) -> list[pl.Exp
     name = aggregate.name
     value = pl.col(f"{name}#value")
     kind = pl.col(f"{name}#kind")
-    defined = kind.is_null()
+    defined = kind.is_null() if aggregate.items_undefined else pl.lit(value=True)
     parts: dict[str, pl.Expr] = {"n": pl.len().cast(pl.Int64)}
     for part in _parts(aggregate):
         if part == "u":
@@ -170,7 +169,7 @@ def finish(aggregate: AggregateColumns) -> list[pl.Expr]:
 
     count = part("n").fill_null(0)
     undefined: pl.Expr = NO_KIND
-    if aggregate.item is not None:
+    if aggregate.items_undefined:
         undefined = (part("u") % _PACK).cast(pl.Int8)
     empty = kind_code("empty")
     function = aggregate.function

@@ -12,6 +12,7 @@ stops at the first unit it applies to, which the scalar executor then evaluates 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -26,6 +27,7 @@ from criteriakit.columnar.inputs import (
     converted_inputs,
     id_checks,
     may_repeat,
+    nulled_blanks,
     repeated,
     report_bad_rows,
     value_problems,
@@ -51,7 +53,9 @@ __all__ = ["PARENT", "UNIT", "check_opened", "evaluate_frame", "evaluate_lazy", 
 
 UNIT = "unit"
 PARENT = "parent"
-_ID_BAD = "__id_bad"
+_ID_SUSPECT = "__id_suspect"
+_FAILED = "__failed"
+_GROUP = "__group"
 _VALUES_BAD = "__values_bad"
 _PROBLEMS = "__problems"
 
@@ -104,6 +108,7 @@ class _Reread:
 
     raw: pl.LazyFrame
     joined: pl.LazyFrame
+    id_bad: pl.Expr
     flags: tuple[pl.Expr, ...]
     outside: tuple[pl.Expr, ...]
     rolled: tuple[str, ...]
@@ -116,6 +121,10 @@ class _Reread:
             values = self.joined.filter(wanted).select(ROW, *self.rolled).collect()
             found = found.join(values, on=ROW, how="left", maintain_order="left")
         return found
+
+    def bad_ids(self) -> pl.Series:
+        """Return whether each row's id (or parent id) is bad, in row order."""
+        return self.raw.select(self.id_bad).collect().to_series()
 
     def bad_values(self) -> pl.Series:
         """Return each row's number of bad values (one problem each), in row order."""
@@ -140,7 +149,7 @@ def _report(
     A row with an unusable id (missing, malformed, repeated) has that one problem; any other
     row one per bad value.
     """
-    whole = pl.col(_ID_BAD) | repeated(pl.col(UNIT))
+    whole = pl.lit(reread.bad_ids()) | repeated(pl.col(UNIT))
     counts = pl.when(whole).then(pl.lit(1, pl.UInt32)).otherwise(reread.bad_values())
     counted = result.select(ROW, UNIT, counts.alias(_PROBLEMS))
     total = int(counted[_PROBLEMS].sum())
@@ -166,8 +175,7 @@ def _raise_failure(
     framework: Framework, result: pl.DataFrame, reread: _Reread, source: str | None
 ) -> None:
     """Raise the EvaluationError of the first unit a ``fail`` policy stops at, if any."""
-    columns = [column for _, column in fail_columns(framework)]
-    failed = result.filter(pl.any_horizontal(columns))
+    failed = result.filter(_FAILED)
     if failed.is_empty():
         return
     row = int(failed[ROW].min())  # type: ignore[arg-type]
@@ -214,7 +222,8 @@ def evaluate_lazy(
         ROW,
         ids.unit.alias(UNIT),
         ids.parent.alias(PARENT),
-        ids.id_bad.alias(_ID_BAD),
+        *([ids.group.alias(_GROUP)] if compiled.quotas else []),
+        ids.id_suspect.alias(_ID_SUSPECT),
         *constant_columns(constants(framework), pl.col(ROW)),
         *columns,
         pl.any_horizontal(pl.lit(value=False), *flags).alias(_VALUES_BAD),
@@ -229,12 +238,13 @@ def evaluate_lazy(
             for name in rolled
         ]
         joined = joined.with_columns(pl.any_horizontal(_VALUES_BAD, *outside).alias(_VALUES_BAD))
-    reread = _Reread(raw, joined, tuple(flags), tuple(outside), tuple(rolled))
-    planned = evaluated(framework, joined, row=ROW, unit=UNIT, group=PARENT)
+    reread = _Reread(raw, joined, ids.id_bad, tuple(flags), tuple(outside), tuple(rolled))
+    planned = evaluated(framework, joined, row=ROW, unit=UNIT, group=_GROUP)
     kept = list(framework.definition.inputs) if keep_inputs is True else list(keep_inputs or ())
     checked: dict[str, str] = {}
-    extra: list[pl.Expr] = [pl.col(_ID_BAD), pl.col(_VALUES_BAD), pl.col(ROW)]
-    extra += [pl.col(column) for _, column in fail_columns(framework)]
+    failures = [pl.col(column) for _, column in fail_columns(framework)]
+    extra = [pl.col(_ID_SUSPECT), pl.col(_VALUES_BAD), pl.col(ROW)]
+    extra.append(pl.any_horizontal(failures).alias(_FAILED))
     if validates_inputs(framework):
         present = planned.collect_schema()
         checked = {name: f"_in:{name}" for name in framework.definition.inputs if name in present}
@@ -248,7 +258,7 @@ def evaluate_lazy(
             hint="evaluate these data with the scalar engine (--engine scalar)",
         )
         raise DataError([problem], source=source) from None
-    if result[_ID_BAD].any() or result[_VALUES_BAD].any() or may_repeat(result[UNIT]):
+    if result[_ID_SUSPECT].any() or result[_VALUES_BAD].any() or may_repeat(result[UNIT]):
         _report(
             framework,
             result,
@@ -261,12 +271,39 @@ def evaluate_lazy(
         validate_by_rows(framework, result, ROW, checked, source)
     _raise_failure(framework, result, reread, source)
     masks = mask_columns(framework)
-    reasons = decoded_reasons(framework, result.select(masks))
-    table = result.columns.index(masks[0])
-    order = [*result.columns[:table], "reasons", *result.columns[table + len(masks) :]]
-    hidden = {_ID_BAD, _VALUES_BAD, ROW, *(column for _, column in fail_columns(framework))}
+    collected = dict(zip(result.columns, result.get_columns(), strict=True))
+    collected[PARENT] = nulled_blanks(collected[PARENT])
+    del result  # the hidden columns are freed with ``collected``
+    hidden = {_ID_SUSPECT, _VALUES_BAD, ROW, _FAILED}
     hidden |= set(checked.values())
-    return result.with_columns(reasons).select(name for name in order if name not in hidden)
+    reasons = decoded_reasons(framework, pl.DataFrame([collected[name] for name in masks]))
+    order = list(collected)
+    table = order.index(masks[0])
+    order[table : table + len(masks)] = ["reasons"]
+    collected["reasons"] = reasons
+    return _aligned(collected, [name for name in order if name not in hidden])
+
+
+def _aligned(columns: dict[str, pl.Series], order: list[str]) -> pl.DataFrame:
+    """Return the frame of ``columns`` in ``order``, every column cut into the same pieces.
+
+    A collected frame comes in pieces (one per streamed batch), its constant columns in one;
+    and any frame operation on columns cut differently copies them all into one piece at once,
+    doubling the memory of a million-row table. A column in one piece is cut by zero-copy
+    slices instead; a column cut otherwise (none is, today) is copied on its own.
+    """
+    kept = [columns.pop(name) for name in order]
+    columns.clear()  # the hidden columns are freed here
+    lengths = max((column.chunk_lengths() for column in kept), key=len)
+    for index, column in enumerate(kept):
+        if column.chunk_lengths() != lengths:
+            whole = column.rechunk()
+            offsets = itertools.accumulate([0, *lengths[:-1]])
+            pieces = [
+                whole.slice(start, length) for start, length in zip(offsets, lengths, strict=True)
+            ]
+            kept[index] = pl.concat(pieces, rechunk=False)
+    return pl.DataFrame(kept)
 
 
 def _given(lazy: pl.LazyFrame, names: Sequence[str]) -> dict[str, int]:

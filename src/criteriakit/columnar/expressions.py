@@ -185,8 +185,9 @@ class AggregateColumns:
     items are the list or records in column ``source`` of the frame (``None``: another frame
     supplies them, as the children do for roll-ups), one per row of an item frame whose item
     or fields are the columns named by :func:`item_column` for ``level``. ``item`` is the
-    per-item expression (``None`` for ``count(xs)``), ``carry`` the columns of the enclosing
-    frame it reads, ``integer`` whether ``sum``/``avg`` add integers.
+    per-item expression (``None`` for ``count(xs)``), ``items_undefined`` whether it may be
+    undefined for an item (not when it reads only fields every item has), ``carry`` the
+    columns of the enclosing frame it reads, ``integer`` whether ``sum``/``avg`` add integers.
     """
 
     name: str
@@ -196,6 +197,7 @@ class AggregateColumns:
     records: bool
     fields: tuple[str, ...]
     item: ColumnExpression | None
+    items_undefined: bool
     integer: bool
     carry: tuple[str, ...]
 
@@ -241,6 +243,7 @@ def compile_columnar(
     builders: Mapping[str, ColumnarFunction] | None = None,
     prefix: str = "__agg",
     item_frames: Collection[str] = (),
+    present: Collection[str] = (),
 ) -> ColumnExpression:
     """Compile ``compiled`` to Polars expressions with the scalar evaluator's semantics.
 
@@ -249,10 +252,18 @@ def compile_columnar(
     ``builders`` maps plugin function names to their :data:`ColumnarFunction`. Aggregates
     over items become :class:`AggregateColumns` named ``prefix`` and a number: keep prefixes
     distinct between expressions evaluated over one frame. ``item_frames`` names the records
-    inputs whose items come from another frame (the children of a roll-up). Raises
+    inputs whose items come from another frame (the children of a roll-up), ``present`` the
+    item columns no item lacks (an evaluable child's ``tier``, say). Raises
     :class:`ColumnarUnsupported` for what cannot run as columns (see the module docstring).
     """
-    compiler = _Compiler(compiled.text, columns, builders or {}, prefix=prefix, frames=item_frames)
+    compiler = _Compiler(
+        compiled.text,
+        columns,
+        builders or {},
+        prefix=prefix,
+        frames=item_frames,
+        present=present,
+    )
     column = compiler.compile(compiled.tree)
     if column.size > MAX_SIZE:
         raise compiler.unsupported(
@@ -448,12 +459,14 @@ class _Compiler:
         *,
         prefix: str,
         frames: Collection[str] = (),
+        present: Collection[str] = (),
     ) -> None:
         self._text = text
         self._columns = columns
         self._builders = builders
         self._prefix = prefix
         self._frames = frames
+        self._present = present
         self.requests: list[AggregateColumns | FunctionColumns] = []
         self.reads: set[str] = set()
 
@@ -602,6 +615,8 @@ class _Compiler:
         value = pl.col(column)
         if not isinstance(node.type, RecordsType):
             value = value.cast(_dtype(node.type))
+        if column in self._present:
+            return _Column(value, None, node.type == NUMBER, 1)
         return _Column(value, _kind("missing", value.is_null()), node.type == NUMBER, 3)
 
     def _aggregate(self, node: Aggregate) -> _Column:
@@ -618,10 +633,13 @@ class _Compiler:
             self._columns,
             self._builders,
             prefix=f"{self._prefix}{len(self.requests)}.",
+            present=self._present,
         )
         item = None
+        items_undefined = False
         if node.item is not None:
             compiled = items.compile(node.item)
+            items_undefined = compiled.undefined is not None
             undefined = compiled.undefined if compiled.undefined is not None else NO_KIND
             item = ColumnExpression(compiled.value, undefined, tuple(items.requests))
         own = item_column(node.level, None)
@@ -643,6 +661,7 @@ class _Compiler:
                 records=isinstance(node.source.type, RecordsType),
                 fields=tuple(fields),
                 item=item,
+                items_undefined=items_undefined,
                 integer=value_type in (INTEGER, ListType(INTEGER)),
                 carry=tuple(carry),
             )

@@ -45,6 +45,7 @@ __all__ = [
     "id_checks",
     "input_dtype",
     "may_repeat",
+    "nulled_blanks",
     "repeated",
     "report_bad_rows",
     "value_problems",
@@ -183,7 +184,10 @@ def _typed_list(spec: Input, raw: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr,
         return pl.lit(None, target), raw.is_not_null()
     item = Input(kind, min=spec.min, max=spec.max, levels=spec.levels)
     value, bad = _item(kind, item, inner)
-    converted = raw.list.eval(value).cast(target)
+    # items of the input's own type pass as they are (a bad one fails the row anyway): a list
+    # column of millions of rows is not copied
+    same = isinstance(dtype, pl.List) and inner == _DTYPES[kind]
+    converted = raw if same else raw.list.eval(value).cast(target)
     items_bad = raw.list.eval(bad).list.any()
     return converted, raw.is_not_null() & items_bad.fill_null(value=False)
 
@@ -301,37 +305,58 @@ class RowChecks:
     """The id checks of a level's rows.
 
     ``unit`` and ``parent`` give each row's id and parent id in their own type (text, or
-    integers), null where there is none or it is no id (a blank unit id stays, and is flagged);
-    ``id_bad`` flags the rows the scalar
-    reader refuses as a whole for a missing, empty or malformed id or a malformed parent. A
-    repeated id is looked for after the evaluation (see :func:`repeated`).
+    integers), null where there is none or it is no id (a blank unit id stays, and is flagged;
+    a blank parent id stays too, for :func:`nulled_blanks` after the pass, and ``group`` is the
+    parent with blanks null, for the quotas that group by it);
+    ``id_bad`` flags the rows the scalar reader refuses as a whole for a missing, empty or
+    malformed id or a malformed parent, and ``id_suspect`` a few more, cheaply (text ids that
+    sort before ``"!"``, as blank ones do, without stripping each id): the one pass flags the
+    suspects and the error path counts the bad ones. A repeated id is looked for after the
+    evaluation (see :func:`repeated`).
     """
 
     unit: pl.Expr
     parent: pl.Expr
+    group: pl.Expr
     id_bad: pl.Expr
+    id_suspect: pl.Expr
 
 
 def id_checks(schema: Mapping[str, pl.DataType], unit_column: str, parent_column: str) -> RowChecks:
     """Return the id checks of a level whose columns are ``schema``."""
     unit: pl.Expr = pl.lit(None, pl.String)
     bad: pl.Expr = pl.lit(value=True)
+    suspect: pl.Expr = bad
     if unit_column in schema and schema[unit_column] == pl.String:
         # kept as it is (no copy): a blank id is a problem, so it never reaches the results
         unit = pl.col(unit_column)
         bad = unit.is_null() | (unit.str.strip_chars(BLANK) == "")
+        suspect = unit.is_null() | (unit < "!")  # every character of BLANK is below "!"
     elif unit_column in schema:
         unit = _whole_id(pl.col(unit_column), schema[unit_column])
-        bad = unit.is_null()
+        bad = suspect = unit.is_null()
     parent: pl.Expr = pl.lit(None, pl.String)
+    group = parent
     if parent_column in schema:
         dtype = schema[parent_column]
         raw = pl.col(parent_column)
-        parent = _whole_id(raw, dtype)
+        group = _whole_id(raw, dtype)
+        parent = raw if dtype == pl.String else group
         if dtype != pl.String:  # text names a parent or is blank; a number may be no id
             blank = raw.is_null() | raw.is_nan() if dtype.is_float() else raw.is_null()
-            bad = bad | (parent.is_null() & ~blank)
-    return RowChecks(unit, parent, bad)
+            malformed = parent.is_null() & ~blank
+            bad, suspect = bad | malformed, suspect | malformed
+    return RowChecks(unit, parent, group, bad, suspect)
+
+
+def nulled_blanks(ids: pl.Series) -> pl.Series:
+    """Return text ``ids`` with the blank ones null (other ids as they are).
+
+    Blank text sorts before ``"!"``: only if some id does are the ids stripped to look.
+    """
+    if ids.dtype != pl.String or not bool((ids < "!").any()):
+        return ids
+    return ids.to_frame().select(_whole_id(pl.col(ids.name), pl.String())).to_series()
 
 
 def repeated(units: pl.Expr) -> pl.Expr:
@@ -350,7 +375,7 @@ def may_repeat(units: pl.Series) -> bool:
     size = given.len()
     if size < 2:
         return False
-    if given.is_sorted() and bool((given.slice(1) > given.slice(0, size - 1)).all()):
+    if bool((given.slice(1) > given.slice(0, size - 1)).all()):
         return False
     return bool(given.hash().n_unique() != size)
 

@@ -18,35 +18,46 @@ from criteriakit.columnar.executor import PARENT, UNIT, check_opened, evaluate_o
 from criteriakit.columnar.frames import Opened, open_frame
 from criteriakit.columnar.inputs import id_checks
 from criteriakit.columnar.rollups import fields_read, rolled_up
-from criteriakit.errors import Problem
+from criteriakit.data import MAX_REPORTED_PROBLEMS
+from criteriakit.errors import DataError, Problem
 from criteriakit.framework import Framework
-from criteriakit.hierarchy import framework_chain, raise_problems
+from criteriakit.hierarchy import framework_chain
 from criteriakit.inputs import UnknownInputs
 
 __all__ = ["evaluate_levels_frame"]
+
+_ABOVE = "__above"
 
 
 def _check_children(
     children: pl.DataFrame, parents: pl.Series, not_evaluable: str, source: str | None
 ) -> None:
-    """Raise a DataError for each orphan or refused unevaluable child, in row order."""
-    parent = pl.col(PARENT).cast(pl.String)
-    orphan = parent.is_null() | ~parent.is_in(parents.implode())
-    refused = ~pl.col("evaluable") if not_evaluable == "fail" else pl.lit(value=False)
-    rows = (
-        children.with_row_index("row", offset=1)
-        .with_columns(orphan.alias("orphan"), refused.alias("refused"))
-        .filter(pl.col("orphan") | pl.col("refused"))
-    )
+    """Raise a DataError for each orphan or refused unevaluable child, in row order.
+
+    Orphans are found by an anti-join on the parent ids alone (the cheapest look-up of a
+    million ids among the parents'); a child both orphan and refused is reported an orphan.
+    """
+    rows = children.lazy().select(UNIT, PARENT, "evaluable").with_row_index("row", offset=1)
+    above = parents.rename(_ABOVE).to_frame().lazy()
+    orphans = rows.join(
+        above, left_on=pl.col(PARENT).cast(pl.String), right_on=_ABOVE, how="anti"
+    ).with_columns(pl.lit(value=True).alias("orphan"))
+    if not_evaluable == "fail":
+        refused = rows.filter(~pl.col("evaluable")).with_columns(
+            pl.lit(value=False).alias("orphan")
+        )
+        both = pl.concat([orphans, refused]).group_by("row")
+        orphans = both.agg(pl.exclude("orphan").first(), pl.col("orphan").max())
+    flagged = orphans.sort("row").collect()
     problems: list[Problem] = []
-    for row in rows.iter_rows(named=True):
+    for row in flagged.head(MAX_REPORTED_PROBLEMS).iter_rows(named=True):
         unit = str(row[UNIT])
         if row["orphan"]:
-            above = row[PARENT]
+            above_id = row[PARENT]
             shown = (
                 "no parent"
-                if above is None
-                else f"parent {str(above)!r}, which is not in the level above"
+                if above_id is None
+                else f"parent {str(above_id)!r}, which is not in the level above"
             )
             problems.append(
                 Problem(f"unit {unit!r} has {shown}", path="parent", row=row["row"], file=source)
@@ -54,7 +65,8 @@ def _check_children(
         else:
             message = f'unit {unit!r} is not evaluable, and its parent\'s [children] say not_evaluable = "fail"'
             problems.append(Problem(message, row=row["row"], file=source))
-    raise_problems(problems, source)
+    if problems:
+        raise DataError(problems, source=source, total=flagged.height)
 
 
 def evaluate_levels_frame(

@@ -48,6 +48,8 @@ __all__ = [
 ]
 
 _ORDER = "__order1"
+_RESULT_FIELDS = ("tier", "band_tier", "score", "evaluable")
+"""The fields of a child's result: an evaluable child (the only kind rolled up) has them all."""
 _MATCHED = "__matched"
 _KEY = "__key"
 
@@ -72,6 +74,7 @@ def _plan(framework: Framework) -> list[tuple[str, ColumnExpression]]:
                 builders=builders,
                 prefix=f"__u{index}.",
                 item_frames={children.name},
+                present={item_column(1, name) for name in _RESULT_FIELDS},
             ),
         )
         for index, (name, expression) in enumerate(framework.compiled.rollups)
@@ -103,15 +106,22 @@ def partial_aggregations(framework: Framework) -> dict[str, Combine]:
 def _partials(framework: Framework, children: pl.LazyFrame, parent_column: str) -> pl.LazyFrame:
     child = _children(framework)
     schema = children.collect_schema()
-    if "evaluable" in schema:
-        if child.not_evaluable == "fail":
-            failed = children.filter(~pl.col("evaluable")).select("unit").head(1).collect()
-            if failed.height:
-                unit = failed["unit"][0]
-                message = f'unit {unit!r} is not evaluable, and its parent\'s [children] say not_evaluable = "fail"'
-                raise DataError([Problem(message)])
-        children = children.filter(pl.col("evaluable"))
-    fields = ("tier", "band_tier", "score", "evaluable", *child.fields)
+    needed = [name for name in ("evaluable", *fields_read(framework)) if name not in schema]
+    if needed:
+        shown = ", ".join(repr(name) for name in dict.fromkeys(needed))
+        problem = Problem(
+            f"the children's results have no column {shown}",
+            hint="roll up the table evaluate_frame(child, ..., keep_inputs=True) gives",
+        )
+        raise DataError([problem])
+    if child.not_evaluable == "fail":
+        failed = children.filter(~pl.col("evaluable")).select("unit").head(1).collect()
+        if failed.height:
+            unit = failed["unit"][0]
+            message = f'unit {unit!r} is not evaluable, and its parent\'s [children] say not_evaluable = "fail"'
+            raise DataError([Problem(message)])
+    children = children.filter(pl.col("evaluable"))
+    fields = (*_RESULT_FIELDS, *child.fields)
     items = children.select(
         pl.col(parent_column).cast(pl.String),
         *(pl.col(name).alias(item_column(1, name)) for name in fields if name in schema),
