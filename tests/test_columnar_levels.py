@@ -250,7 +250,9 @@ def test_orphans_and_rolled_up_inputs_given_twice_are_refused(registry):
 def test_orphans_and_refused_children_are_reported_as_the_scalar_executor_does(tmp_path, refuse):
     cell_text = (FRAMEWORKS / "vn.four-good-cell.toml").read_text()
     if refuse:
-        cell_text = cell_text.replace('name = "members"', 'name = "members"\nnot_evaluable = "fail"')
+        cell_text = cell_text.replace(
+            'name = "members"', 'name = "members"\nnot_evaluable = "fail"'
+        )
     (tmp_path / "member.toml").write_text((FRAMEWORKS / "vn.four-good-member.toml").read_text())
     (tmp_path / "cell.toml").write_text(cell_text)
     cell = Registry.load(autoload=False, plugin_dirs=[tmp_path]).get("vn.four-good-cell")
