@@ -30,6 +30,7 @@ two such scores.
 """
 
 Value = TypeVar("Value")
+Other = TypeVar("Other")
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,23 @@ def best_of(repeats: int, function: Callable[[], Value]) -> tuple[float, Value]:
         best = min(best, time.perf_counter() - start)
     assert result is not None  # noqa: S101  the loop ran at least once
     return best, result
+
+
+def best_of_alternating(
+    repeats: int, first: Callable[[], Value], second: Callable[[], Other]
+) -> tuple[tuple[float, Value], tuple[float, Other]]:
+    """Run ``first`` and ``second`` in turn, ``repeats`` rounds; return each one's fastest time
+    and result.
+
+    Alternating puts the two implementations compared through the same moments of a shared,
+    noisy machine, so that their ratio does not depend on which ran during a busy spell.
+    """
+    best_first = best_of(1, first)
+    best_second = best_of(1, second)
+    for _ in range(max(1, repeats) - 1):
+        best_first = min(best_first, best_of(1, first), key=lambda run: run[0])
+        best_second = min(best_second, best_of(1, second), key=lambda run: run[0])
+    return best_first, best_second
 
 
 def times(ratio: float, subject: str = "criteriakit") -> str:

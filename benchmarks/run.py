@@ -60,7 +60,7 @@ FULL = Sizes(
     alternatives=1_000_000,
     members=5_000_000,
     scalar_units=20_000,
-    repeats=3,
+    repeats=5,
 )
 QUICK = Sizes(
     units=50_000,

@@ -204,3 +204,25 @@ def test_blank_parent_ids_are_no_parent_for_quotas_and_in_the_table():
     assert blank.equals(without)  # one group of 40 for the quota, as with no parents at all
     demoted = blank.filter(pl.col("tier") != pl.col("band_tier"))
     assert demoted.height > 0
+
+
+def test_reasons_beyond_one_mask_word_come_back_in_the_scalar_order(tmp_path):
+    text = (ROOT / "tests" / "data" / "good" / "small.toml").read_text()
+    rules = "".join(
+        f'\n[[rules]]\nid = "r{n:03d}"\nwhen = "done == {n}"\nat_most = "poor"\nmessage = "{n}"\n'
+        f'\n[[rules]]\nid = "s{n:03d}"\nwhen = "planned == {n}"\nat_most = "poor"\nmessage = "{n}"\n'
+        for n in range(1, 66)
+    )  # 131 rules with nothing-done: three words of reasons
+    (tmp_path / "many.toml").write_text(text + rules)
+    framework = criteriakit.load_framework(tmp_path / "many.toml")
+    rows = [
+        {"id": f"u{n}", "done": done, "planned": planned, "ok": True}
+        for n, (done, planned) in enumerate([(0, 5), (1, 64), (65, 3), (70, 70), (62, 63), (1, 1)])
+    ]
+    expected = scalar_rows(framework, rows)
+    assert [row[4] for row in expected][:3] == [
+        ["nothing-done", "s005"],
+        ["r001", "s064"],
+        ["s003", "r065"],  # in the rules' order
+    ]
+    assert_same(expected, columnar_rows(framework, rows))

@@ -48,6 +48,7 @@ from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.framework import Framework
 from criteriakit.hierarchy import checked_rows
 from criteriakit.inputs import UnknownInputs
+from criteriakit.render.table import FIXED_COLUMNS
 
 __all__ = ["PARENT", "UNIT", "check_opened", "evaluate_frame", "evaluate_lazy", "evaluate_opened"]
 
@@ -61,18 +62,18 @@ _PROBLEMS = "__problems"
 
 
 def _output(framework: Framework, keep_inputs: Sequence[str]) -> list[pl.Expr]:
-    """Return the columns of the result table (see :mod:`criteriakit.render.table`)."""
+    """Return the columns of the result table (see :mod:`criteriakit.render.table`) that vary.
+
+    The columns every row shares are added after the pass (:func:`_with_constants`).
+    """
     compiled = framework.compiled
     tiers = [tier.id for tier in compiled.tiers]
     blocked = pl.col("_blocked")
     return [
         pl.col(UNIT),
         pl.col(PARENT),
-        pl.lit(framework.id, pl.String).alias("framework"),
-        pl.lit(framework.version, pl.String).alias("version"),
         (~blocked).alias("evaluable"),
         pl.when(~blocked).then(pl.col("_score")).alias("score"),
-        pl.lit(float(framework.definition.max_score)).alias("max_score"),
         tier_names(pl.col("_band"), tiers).alias("band_tier"),
         tier_names(pl.col("_final"), tiers).alias("tier"),
         *(  # decoded after the collect; -1 where not evaluable
@@ -89,6 +90,22 @@ def _output(framework: Framework, keep_inputs: Sequence[str]) -> list[pl.Expr]:
         ),
         *(pl.col(name) for name in keep_inputs),
     ]
+
+
+def _with_constants(framework: Framework, table: pl.DataFrame) -> pl.DataFrame:
+    """Add the columns every row shares to ``table``, in the result table's order.
+
+    A literal added to a frame stays one value until read, which a streamed pass, writing it
+    out in every batch, cannot do.
+    """
+    constants = [
+        pl.lit(framework.id, pl.String).alias("framework"),
+        pl.lit(framework.version, pl.String).alias("version"),
+        pl.lit(float(framework.definition.max_score)).alias("max_score"),
+    ]
+    fixed = [name for name, _ in FIXED_COLUMNS]
+    rest = [name for name in table.columns if name not in fixed]
+    return table.with_columns(constants).select(*fixed, *rest)
 
 
 def _schema(lazy: pl.LazyFrame, source: str | None) -> Mapping[str, pl.DataType]:
@@ -281,7 +298,7 @@ def evaluate_lazy(
     table = order.index(masks[0])
     order[table : table + len(masks)] = ["reasons"]
     collected["reasons"] = reasons
-    return _aligned(collected, [name for name in order if name not in hidden])
+    return _with_constants(framework, _aligned(collected, [n for n in order if n not in hidden]))
 
 
 def _aligned(columns: dict[str, pl.Series], order: list[str]) -> pl.DataFrame:

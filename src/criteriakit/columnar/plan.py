@@ -476,7 +476,10 @@ def decoded_reasons(framework: Framework, masks: pl.DataFrame) -> pl.Series:
     """
     codes = reason_codes(framework)
     names = list(masks.columns)
-    distinct = masks.unique().sort(names)
+    if len(names) == 1:  # the usual case: a series' distinct values, sorted, are the quickest
+        distinct = masks[names[0]].unique().sort().to_frame()
+    else:
+        distinct = masks.unique().sort(names)
     lists = [
         ["not-evaluable"]
         if -1 in words
@@ -488,7 +491,7 @@ def decoded_reasons(framework: Framework, masks: pl.DataFrame) -> pl.Series:
         for words in distinct.iter_rows()
     ]
     decoded = pl.Series("reasons", lists, dtype=pl.List(pl.String))
-    if len(names) == 1:  # the usual case: a binary search among a few sorted integers
+    if len(names) == 1:  # a binary search among a few sorted integers
         return decoded.gather(distinct[names[0]].search_sorted(masks[names[0]]))
     lookup = distinct.with_columns(decoded)
     reasons: pl.Series = masks.join(lookup, on=names, how="left", maintain_order="left")["reasons"]
