@@ -95,8 +95,12 @@ def best_of_alternating(
     and result.
 
     Alternating puts the two implementations compared through the same moments of a shared,
-    noisy machine, so that their ratio does not depend on which ran during a busy spell.
+    noisy machine, so that their ratio does not depend on which ran during a busy spell. A
+    first round is not timed: it pays for what the first call of anything pays once (thread
+    pools started, memory the allocator keeps for the next calls).
     """
+    first()
+    second()
     best_first = best_of(1, first)
     best_second = best_of(1, second)
     for _ in range(max(1, repeats) - 1):
