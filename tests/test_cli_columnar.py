@@ -207,7 +207,9 @@ def test_a_file_that_cannot_be_read_is_one_data_error(tmp_path, make, message):
     )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+@pytest.mark.skipif(
+    os.geteuid() == 0, reason="as root every file is readable: no permission error to provoke"
+)
 def test_a_file_without_permission_is_one_data_error(tmp_path):
     path = tmp_path / "secret.csv"
     path.write_text(CELLS.read_text())

@@ -243,15 +243,21 @@ SETTINGS = settings(
 )
 
 
+def outputs(
+    folder: Path, text: str, data: str, name: str, output: str
+) -> dict[str, tuple[int, bytes, str]]:
+    """Write the framework and the data file ``name`` in ``folder``; evaluate with both engines."""
+    framework = folder / "random.toml"
+    framework.write_text(text)
+    path = folder / name
+    path.write_text(data, encoding="utf-8")
+    return evaluate(framework, path, "--format", output)
+
+
 @SETTINGS
 @given(text=frameworks(), data=csv_data(), output=st.sampled_from(["csv", "jsonl", "json"]))
 def test_csv_data_gives_the_same_output_from_both_engines(tmp_path_factory, text, data, output):
-    folder = tmp_path_factory.mktemp("csv")
-    framework = folder / "random.toml"
-    framework.write_text(text)
-    path = folder / "data.csv"
-    path.write_text(data, encoding="utf-8")
-    found = evaluate(framework, path, "--format", output)
+    found = outputs(tmp_path_factory.mktemp("csv"), text, data, "data.csv", output)
     assert found["scalar"] == found["columnar"]
 
 
@@ -260,12 +266,7 @@ def test_csv_data_gives_the_same_output_from_both_engines(tmp_path_factory, text
 def test_json_lines_data_gives_the_same_output_from_both_engines(
     tmp_path_factory, text, data, output
 ):
-    folder = tmp_path_factory.mktemp("jsonl")
-    framework = folder / "random.toml"
-    framework.write_text(text)
-    path = folder / "data.jsonl"
-    path.write_text(data, encoding="utf-8")
-    found = evaluate(framework, path, "--format", output)
+    found = outputs(tmp_path_factory.mktemp("jsonl"), text, data, "data.jsonl", output)
     assert found["scalar"] == found["columnar"]
 
 

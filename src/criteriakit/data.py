@@ -145,7 +145,7 @@ def open_source(
         if file.is_dir():
             problem = Problem("cannot read the file: it is a directory", file=name)
             raise DataError([problem], source=name)
-        with file.open("rb"):
+        with file.open("rb"):  # opened here so that no permission is told now, with its reason
             pass
     except OSError as error:
         message = f"cannot read the file: {error.strerror or error}"

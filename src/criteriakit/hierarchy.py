@@ -42,7 +42,9 @@ __all__ = [
     "evaluate_levels",
     "first_given",
     "framework_chain",
+    "orphan_problem",
     "raise_problems",
+    "refused_child_problem",
 ]
 
 
@@ -75,10 +77,42 @@ def framework_chain(framework: Framework, depth: int) -> list[Framework]:
     return chain
 
 
-def raise_problems(problems: Sequence[Problem], source: str | None) -> None:
-    """Raise a :class:`DataError` of the first problems (and their count), if there are any."""
+def raise_problems(
+    problems: Sequence[Problem], source: str | None, *, total: int | None = None
+) -> None:
+    """Raise a :class:`DataError` of the first problems (and their count), if there are any.
+
+    ``total`` is the count when ``problems`` holds only the first of them.
+    """
     if problems:
-        raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source, total=len(problems))
+        count = len(problems) if total is None else total
+        raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source, total=count)
+
+
+def orphan_problem(
+    unit: object,
+    parent: object,
+    *,
+    path: str = "parent",
+    row: int | None = None,
+    source: str | None = None,
+) -> Problem:
+    """Return the problem of a unit without a parent (``None``) or with one not in the level above.
+
+    Both ids are shown as their ``repr``.
+    """
+    shown = "no parent" if parent is None else f"parent {parent!r}, which is not in the level above"
+    return Problem(f"unit {unit!r} has {shown}", path=path, row=row, file=source)
+
+
+def refused_child_problem(
+    unit: object, *, row: int | None = None, source: str | None = None
+) -> Problem:
+    """Return the problem of an unevaluable child whose parent's ``[children]`` refuse it."""
+    message = (
+        f'unit {unit!r} is not evaluable, and its parent\'s [children] say not_evaluable = "fail"'
+    )
+    return Problem(message, row=row, file=source)
 
 
 def child_record(result: Result, fields: Sequence[str]) -> dict[str, object]:
@@ -282,18 +316,10 @@ def _records_by_parent(
     source = data.source
     for unit, result in zip(data.rows, results, strict=True):
         if unit.parent is None or unit.parent not in parents:
-            shown = (
-                "no parent"
-                if unit.parent is None
-                else f"parent {unit.parent!r}, which is not in the level above"
-            )
-            problems.append(
-                Problem(f"unit {unit.unit!r} has {shown}", path="parent", row=unit.row, file=source)
-            )
+            problems.append(orphan_problem(unit.unit, unit.parent, row=unit.row, source=source))
             continue
         if not result.evaluable and children.not_evaluable == "fail":
-            message = f'unit {unit.unit!r} is not evaluable, and its parent\'s [children] say not_evaluable = "fail"'
-            problems.append(Problem(message, row=unit.row, file=source))
+            problems.append(refused_child_problem(unit.unit, row=unit.row, source=source))
             continue
         if result.evaluable:
             records.setdefault(unit.parent, []).append(child_record(result, children.fields))

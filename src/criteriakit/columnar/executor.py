@@ -259,7 +259,7 @@ def evaluate_lazy(
     planned = evaluated(framework, joined, row=ROW, unit=UNIT, group=_GROUP)
     kept = list(framework.definition.inputs) if keep_inputs is True else list(keep_inputs or ())
     checked: dict[str, str] = {}
-    failures = [pl.col(column) for _, column in fail_columns(framework)]
+    failures = [pl.col(column) for column in fail_columns(framework)]
     extra = [pl.col(_ID_SUSPECT), pl.col(_VALUES_BAD), pl.col(ROW)]
     extra.append(pl.any_horizontal(failures).alias(_FAILED))
     if validates_inputs(framework):

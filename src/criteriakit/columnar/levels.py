@@ -19,9 +19,13 @@ from criteriakit.columnar.frames import Opened, open_frame
 from criteriakit.columnar.inputs import id_checks
 from criteriakit.columnar.rollups import fields_read, rolled_up
 from criteriakit.data import MAX_REPORTED_PROBLEMS
-from criteriakit.errors import DataError, Problem
 from criteriakit.framework import Framework
-from criteriakit.hierarchy import framework_chain
+from criteriakit.hierarchy import (
+    framework_chain,
+    orphan_problem,
+    raise_problems,
+    refused_child_problem,
+)
 from criteriakit.inputs import UnknownInputs
 
 __all__ = ["evaluate_levels_frame"]
@@ -49,24 +53,18 @@ def _check_children(
         both = pl.concat([orphans, refused]).group_by("row")
         orphans = both.agg(pl.exclude("orphan").first(), pl.col("orphan").max())
     flagged = orphans.sort("row").collect()
-    problems: list[Problem] = []
-    for row in flagged.head(MAX_REPORTED_PROBLEMS).iter_rows(named=True):
-        unit = str(row[UNIT])
-        if row["orphan"]:
-            above_id = row[PARENT]
-            shown = (
-                "no parent"
-                if above_id is None
-                else f"parent {str(above_id)!r}, which is not in the level above"
-            )
-            problems.append(
-                Problem(f"unit {unit!r} has {shown}", path="parent", row=row["row"], file=source)
-            )
-        else:
-            message = f'unit {unit!r} is not evaluable, and its parent\'s [children] say not_evaluable = "fail"'
-            problems.append(Problem(message, row=row["row"], file=source))
-    if problems:
-        raise DataError(problems, source=source, total=flagged.height)
+    problems = [
+        orphan_problem(
+            str(row[UNIT]),
+            None if row[PARENT] is None else str(row[PARENT]),
+            row=row["row"],
+            source=source,
+        )
+        if row["orphan"]
+        else refused_child_problem(str(row[UNIT]), row=row["row"], source=source)
+        for row in flagged.head(MAX_REPORTED_PROBLEMS).iter_rows(named=True)
+    ]
+    raise_problems(problems, source, total=flagged.height)
 
 
 def evaluate_levels_frame(

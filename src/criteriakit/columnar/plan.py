@@ -533,10 +533,10 @@ def evaluated(
     return lazy
 
 
-def fail_columns(framework: Framework) -> list[tuple[str, str]]:
-    """Return the policy-failure flags, in the scalar executor's order: (what, column)."""
-    compiled = framework.compiled
-    checks = [
-        (f"indicator {i.id} ({i.title})", f"_fail{o}") for o, i in enumerate(compiled.indicators)
-    ]
-    return [*checks, ("a condition", "_rule_fail"), ("a condition", "_gate_fail")]
+def fail_columns(framework: Framework) -> list[str]:
+    """Return the columns flagging a unit that a ``fail`` policy stops at.
+
+    Which one stops it, and why, the scalar executor tells by evaluating the unit again.
+    """
+    indicators = [f"_fail{ordinal}" for ordinal in range(len(framework.compiled.indicators))]
+    return [*indicators, "_rule_fail", "_gate_fail"]

@@ -36,6 +36,7 @@ from criteriakit.columnar.inputs import input_dtype
 from criteriakit.compiled import CompiledChildren
 from criteriakit.errors import DataError, Problem
 from criteriakit.framework import Framework
+from criteriakit.hierarchy import refused_child_problem
 
 __all__ = [
     "combine_partials",
@@ -91,11 +92,13 @@ def _aggregates(plan: list[tuple[str, ColumnExpression]]) -> list[AggregateColum
     ]
 
 
+def _fields(aggregates: list[AggregateColumns]) -> frozenset[str]:
+    return frozenset(field for aggregate in aggregates for field in aggregate.fields)
+
+
 def fields_read(framework: Framework) -> frozenset[str]:
     """Return the fields of the children's records that ``framework``'s roll-ups read."""
-    return frozenset(
-        field for aggregate in _aggregates(_plan(framework)) for field in aggregate.fields
-    )
+    return _fields(_aggregates(_plan(framework)))
 
 
 def partial_aggregations(framework: Framework) -> dict[str, Combine]:
@@ -106,9 +109,11 @@ def partial_aggregations(framework: Framework) -> dict[str, Combine]:
 def _partials(framework: Framework, children: pl.LazyFrame, parent_column: str) -> pl.LazyFrame:
     child = _children(framework)
     schema = children.collect_schema()
-    needed = [name for name in ("evaluable", *fields_read(framework)) if name not in schema]
+    aggregates = _aggregates(_plan(framework))
+    read = ["evaluable", *sorted(_fields(aggregates) - {"evaluable"})]
+    needed = [name for name in read if name not in schema]
     if needed:
-        shown = ", ".join(repr(name) for name in dict.fromkeys(needed))
+        shown = ", ".join(repr(name) for name in needed)
         problem = Problem(
             f"the children's results have no column {shown}",
             hint="roll up the table evaluate_frame(child, ..., keep_inputs=True) gives",
@@ -117,16 +122,14 @@ def _partials(framework: Framework, children: pl.LazyFrame, parent_column: str) 
     if child.not_evaluable == "fail":
         failed = children.filter(~pl.col("evaluable")).select("unit").head(1).collect()
         if failed.height:
-            unit = failed["unit"][0]
-            message = f'unit {unit!r} is not evaluable, and its parent\'s [children] say not_evaluable = "fail"'
-            raise DataError([Problem(message)])
+            raise DataError([refused_child_problem(str(failed["unit"][0]))])
     children = children.filter(pl.col("evaluable"))
     fields = (*_RESULT_FIELDS, *child.fields)
     items = children.select(
         pl.col(parent_column).cast(pl.String),
         *(pl.col(name).alias(item_column(1, name)) for name in fields if name in schema),
     ).with_row_index(_ORDER)
-    return partials(items, _aggregates(_plan(framework)), parent_column, _ORDER)
+    return partials(items, aggregates, parent_column, _ORDER)
 
 
 def rollup_partials(

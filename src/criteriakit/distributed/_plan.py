@@ -33,6 +33,7 @@ from criteriakit.data import MAX_REPORTED_PROBLEMS
 from criteriakit.distributed._recipe import FrameworkRecipe
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.framework import Framework
+from criteriakit.hierarchy import orphan_problem, refused_child_problem
 from criteriakit.inputs import UnknownInputs
 
 __all__ = [
@@ -267,21 +268,11 @@ def _check_children(
         parent_column=parent_column,
         limit=MAX_REPORTED_PROBLEMS,
     )
-    problems = [
-        Problem(
-            f"unit {unit!r} has no parent"
-            if named is None
-            else f"unit {unit!r} has parent {named!r}, which is not in the level above",
-            path=parent_column,
-        )
-        for unit, named in found
-    ]
+    problems = [orphan_problem(unit, named, path=parent_column) for unit, named in found]
     declared = parent.compiled.children
     if declared is not None and declared.not_evaluable == "fail":
         problems.extend(
-            Problem(
-                f'unit {unit!r} is not evaluable, and its parent\'s [children] say not_evaluable = "fail"'
-            )
+            refused_child_problem(unit)
             for unit in engine.unevaluable(results, limit=MAX_REPORTED_PROBLEMS)
         )
     if problems:
