@@ -59,9 +59,11 @@ def test_missing_file(tmp_path):
         criteriakit.load_framework(tmp_path / "absent.toml")
 
 
-def test_oversized_file_is_refused_before_parsing(tmp_path, monkeypatch):
-    monkeypatch.setattr("criteriakit.loading.MAX_FILE_BYTES", 100)
+def test_oversized_file_is_refused_before_parsing(tmp_path):
     path = tmp_path / "big.toml"
     path.write_text("# " + "x" * 200 + "\n")
-    with pytest.raises(criteriakit.FrameworkError, match="more than the 100 allowed"):
+    with (
+        criteriakit.limits.override(file_bytes=100),
+        pytest.raises(criteriakit.FrameworkError, match="more than the 100 allowed"),
+    ):
         criteriakit.load_framework(path)

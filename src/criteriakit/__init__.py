@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from criteriakit import limits
 from criteriakit._version import __version__
 from criteriakit.diff import DiffEntry, FrameworkDiff, diff_definitions
 from criteriakit.errors import (
@@ -127,6 +128,7 @@ __all__ = [
     "function_scorer",
     "get_framework",
     "hookimpl",
+    "limits",
     "load_framework",
     "loads_framework",
 ]

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import attrs
 import click
 
+from criteriakit import limits
 from criteriakit._atomic import write_text_atomic
 from criteriakit._columnar_command import (
     ENGINE_OPTION,
@@ -204,6 +205,20 @@ def _data_command(function: Callable[..., None]) -> Callable[..., None]:
     return function
 
 
+def _limit_settings(
+    _context: click.Context, _parameter: click.Parameter, values: tuple[str, ...]
+) -> dict[str, int]:
+    """Read the ``--limit NAME=VALUE`` options into limit changes, each checked."""
+    settings: dict[str, int] = {}
+    for text in values:
+        try:
+            name, value = limits.parse_setting(text)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+        settings[name] = value
+    return settings
+
+
 def build_cli() -> click.Group:
     @click.group(context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, prog_name="criteriakit")
@@ -223,14 +238,25 @@ def build_cli() -> click.Group:
     @click.option(
         "--no-autoload", is_flag=True, help="Do not load installed plugins (entry points)."
     )
+    @click.option(
+        "--limit",
+        "settings",
+        multiple=True,
+        metavar="NAME=VALUE",
+        callback=_limit_settings,
+        help="Change a cap on input sizes, e.g. file_bytes=8000000 (repeatable; the limits and "
+        "their defaults are in docs/bad-input.md).",
+    )
     @click.pass_context
     def cli(
         context: click.Context,
         plugin_dirs: tuple[str, ...],
         disabled: tuple[str, ...],
         no_autoload: bool,
+        settings: dict[str, int],
     ) -> None:
         """Lint frameworks, evaluate data sets against them and explain the results."""
+        context.with_resource(limits.override(**settings))
         context.obj = _Session(plugin_dirs, disabled, not no_autoload)
 
     _add_registry_commands(cli)

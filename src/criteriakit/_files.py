@@ -17,16 +17,25 @@ class UnreadableFile(Exception):  # noqa: N818  carries a Problem for the caller
         self.problem = problem
 
 
-def read_bytes_capped(path: Path, limit: int) -> bytes:
-    """Return the file's bytes, refusing a directory, an unreadable file or one over ``limit``."""
+def read_bytes_capped(path: Path, limit: int, setting: str | None = None) -> bytes:
+    """Return the file's bytes, refusing a directory, an unreadable file or one over ``limit``.
+
+    ``setting`` names the limit of :mod:`criteriakit.limits` that ``limit`` comes from, for the
+    hint of a file too large.
+    """
     name = str(path)
     try:
         if path.is_dir():
             raise UnreadableFile(Problem("cannot read the file: it is a directory", file=name))
         size = path.stat().st_size
         if size > limit:
+            hint = f"raise the {setting} limit (--limit {setting}={size})" if setting else None
             raise UnreadableFile(
-                Problem(f"the file is {size:,} bytes, more than the {limit:,} allowed", file=name)
+                Problem(
+                    f"the file is {size:,} bytes, more than the {limit:,} allowed",
+                    file=name,
+                    hint=hint,
+                )
             )
         return path.read_bytes()
     except OSError as error:
@@ -46,6 +55,6 @@ def decode_text(data: bytes, name: str) -> str:
         ) from None
 
 
-def read_text_capped(path: Path, limit: int) -> str:
+def read_text_capped(path: Path, limit: int, setting: str | None = None) -> str:
     """Return the file's text (a UTF-8 BOM removed), refusing files over ``limit`` bytes."""
-    return decode_text(read_bytes_capped(path, limit), str(path))
+    return decode_text(read_bytes_capped(path, limit, setting), str(path))

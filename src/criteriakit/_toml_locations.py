@@ -15,15 +15,13 @@ from typing import TypeAlias
 
 import attrs
 
+from criteriakit import limits
+
 __all__ = ["KeyPath", "Located", "Span", "TomlLocations", "format_key_path"]
 
 KeyPath: TypeAlias = tuple[str | int, ...]
 
 _BOM = "\ufeff"
-# Scanning stops at arrays and inline tables nested deeper than this and at keys with more
-# parts, so key paths (and the work of building them) stay bounded on pathological input;
-# Python 3.11's tomllib cannot read such nesting anyway.
-_MAX_DEPTH = 100
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _BASIC = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
@@ -191,6 +189,11 @@ class TomlLocations:
         self._starts = [first, *(match.end() for match in re.finditer("\n", text))]
         self._aot_counts: dict[KeyPath, int] = {}
         self._offsets: dict[KeyPath, _Offsets] = {(): (-1, -1, first, first + 1)}
+        self._lines: dict[int, str] = {}
+        # Scanning stops at arrays and inline tables nested deeper than the key_path_depth
+        # limit and at keys with more parts, so key paths (and the work of building them) stay
+        # bounded on pathological input; Python 3.11's tomllib cannot read such nesting anyway.
+        self._max_depth = limits.current().key_path_depth
         self._scan(first)
 
     @property
@@ -216,10 +219,16 @@ class TomlLocations:
         return None
 
     def line_text(self, line: int) -> str:
-        """Return source line ``line`` (1-based) without its newline, or ``''``."""
+        """Return source line ``line`` (1-based) without its newline, or ``''``.
+
+        A line is cut out once and shared: problems by the thousand on one long line (a list
+        repeating a value) must not each hold a copy of it.
+        """
         if not 1 <= line <= len(self._starts):
             return ""
-        return self._text[self._starts[line - 1] : self._line_end(line - 1)]
+        if line not in self._lines:
+            self._lines[line] = self._text[self._starts[line - 1] : self._line_end(line - 1)]
+        return self._lines[line]
 
     # Positions are kept as offsets and turned into lines and columns only when asked for.
 
@@ -292,7 +301,7 @@ class TomlLocations:
             pos = match.end()
             if match.group(2) is None:
                 return parts, pos
-            if len(parts) == _MAX_DEPTH:
+            if len(parts) == self._max_depth:
                 return [], -1
 
     def _header(self, pos: int, table: KeyPath) -> tuple[int, KeyPath]:
@@ -339,7 +348,7 @@ class TomlLocations:
         stack: list[_Frame] = []
         while True:
             if text.startswith(("[", "{"), pos):
-                if len(stack) == _MAX_DEPTH:
+                if len(stack) == self._max_depth:
                     return -1
                 self._offsets[path] = (key_start, key_end, pos, pos + 1)
                 closing = "]" if text[pos] == "[" else "}"

@@ -20,12 +20,11 @@ from typing import Any, Literal
 
 import attrs
 
+from criteriakit import limits
 from criteriakit._converter import converter
 from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit.csvfiles import read_csv_text
 from criteriakit.data import (
-    MAX_DATA_BYTES,
-    MAX_REPORTED_PROBLEMS,
     json_records,
     open_source,
     records_of,
@@ -107,7 +106,7 @@ def load_results(path: str | os.PathLike[str]) -> list[Result]:
     """Read the results of a ``criteriakit evaluate --format json`` file; DataError if invalid."""
     name = str(path)
     try:
-        text = read_text_capped(Path(path), MAX_DATA_BYTES)
+        text = read_text_capped(Path(path), limits.current().data_bytes, "data_bytes")
     except UnreadableFile as error:
         raise DataError([error.problem]) from None
     try:
@@ -145,10 +144,10 @@ def load_results(path: str | os.PathLike[str]) -> list[Result]:
                 )
                 for problem in error.problems
             )
-        if len(problems) >= MAX_REPORTED_PROBLEMS:
+        if len(problems) >= limits.current().reported_problems:
             break
     if problems:
-        raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=name)
+        raise DataError(problems, source=name)
     return results
 
 
@@ -160,7 +159,7 @@ def _table_rows(path: Path, name: str) -> Iterator[tuple[int, Mapping[str, Any]]
         yield from records_of(source, typed_frame(source))
         return
     try:
-        text = read_text_capped(path, MAX_DATA_BYTES)
+        text = read_text_capped(path, limits.current().data_bytes, "data_bytes")
     except UnreadableFile as error:
         raise DataError([error.problem]) from None
     if suffix == ".csv":
@@ -228,7 +227,7 @@ def load_outcomes(
         else:
             outcomes.append(found)
     if problems:
-        raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=name, total=len(problems))
+        raise DataError(problems, source=name)
     return outcomes
 
 
@@ -350,7 +349,7 @@ def compare_results(
     old = _by_unit([Outcome.of(result) for result in before], labels[0], problems)
     new = _by_unit([Outcome.of(result) for result in after], labels[1], problems)
     if problems:
-        raise DataError(problems[:MAX_REPORTED_PROBLEMS])
+        raise DataError(problems)
     changes = tuple(
         _change(unit, old.get(unit), new.get(unit), tier_order or {})
         for unit in sorted(old.keys() | new.keys())

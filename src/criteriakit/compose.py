@@ -16,8 +16,10 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
+from criteriakit import limits
 from criteriakit._converter import describe
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean
+from criteriakit.errors import shorten
 
 __all__ = ["REMOVABLE", "Composition", "Document", "Origin", "compose"]
 
@@ -219,16 +221,27 @@ class _Composer:
             )
             return {}
         found: dict[str, KeyPath] = {}
+        known_ids = set(known)
         for index, item in enumerate(ids):
             here = (*path, index)
             if not isinstance(item, str):
                 self._problem(here, f"expected a string, got {describe(item)}", 'quote it: "text"')
-            elif item not in known:
-                message = f"{self._base_ref()} has no {_NAMES[key]} '{item}'"
-                self._problem(here, message, did_you_mean(item, known))
+            elif item not in known_ids:
+                message = f"{self._base_ref()} has no {_NAMES[key]} '{shorten(item)}'"
+                self._problem(here, message, self._suggestion(item, known))
             else:
                 found[item] = here
         return found
+
+    def _suggestion(self, item: str, known: Sequence[str]) -> str | None:
+        """Suggest the closest of ``known``, for as many problems as an error shows only.
+
+        Each suggestion compares ``item`` with every known id: for each of 100,000 unknown ids
+        that would be quadratic, and all but the first would go unread.
+        """
+        if len(self.problems) >= limits.current().reported_problems:
+            return None
+        return did_you_mean(item, known)
 
     def _base_ref(self) -> str:
         return f"the base framework {self.base.get('id')}@{self.base.get('version')}"
@@ -361,6 +374,7 @@ class _Composer:
             self._problem(path, f"expected an array of tables, got {describe(value)}", header)
             return []
         entries: list[_Entry] = []
+        ids: set[str] = set()
         given = self.given.setdefault(kind.key, set())
         for index, table in enumerate(value):
             here = (*path, index)
@@ -370,13 +384,14 @@ class _Composer:
             entry_id = self._entry_id(kind, table, here)
             if entry_id is None:
                 continue
-            if entry_id in {entry.id for entry in entries}:
+            if entry_id in ids:
                 self._problem(
                     (*here, "id"),
                     f"{kind.name} '{entry_id}' is given twice",
                     f"give each {kind.name} once, with all its changes",
                 )
                 continue
+            ids.add(entry_id)
             given.add(entry_id)
             entries.append(_Entry(here, entry_id, table))
         return entries

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import attrs
 
+from criteriakit import limits
 from criteriakit._files import UnreadableFile, decode_text, read_bytes_capped
 from criteriakit.csvfiles import CsvTable, read_csv_text
 from criteriakit.errors import DataError, Problem
@@ -53,11 +54,13 @@ __all__ = [
     "unit_id",
 ]
 
-MAX_DATA_BYTES = 512 * 1024 * 1024
-"""Text data files larger than this are refused (512 MiB); larger populations go to Parquet."""
+MAX_DATA_BYTES = limits.DEFAULTS.data_bytes
+"""Text data files larger than this are refused by default (512 MiB; the ``data_bytes`` limit of
+:mod:`criteriakit.limits`); larger populations go to Parquet."""
 
-MAX_REPORTED_PROBLEMS = 50
-"""At most this many problems are shown; the message says how many there are in all."""
+MAX_REPORTED_PROBLEMS = limits.DEFAULTS.reported_problems
+"""At most this many problems are shown by default (the ``reported_problems`` limit of
+:mod:`criteriakit.limits`); the message says how many there are in all."""
 
 STDIN = "-"
 """The data path that means standard input."""
@@ -91,12 +94,12 @@ class DataSource:
     content: bytes | None = attrs.field(default=None, repr=False)
 
     def read_bytes(self) -> bytes:
-        """Return the whole content, refusing more than :data:`MAX_DATA_BYTES`."""
+        """Return the whole content, refusing more than the ``data_bytes`` limit."""
         if self.content is not None:
             return self.content
         assert self.path is not None  # noqa: S101  a source is a path or content
         try:
-            return read_bytes_capped(self.path, MAX_DATA_BYTES)
+            return read_bytes_capped(self.path, limits.current().data_bytes, "data_bytes")
         except UnreadableFile as error:
             raise DataError([error.problem], source=self.name) from None
 
@@ -131,11 +134,13 @@ def open_source(
     """
     if str(path) == STDIN:
         stream = stdin if stdin is not None else sys.stdin.buffer
-        content = stream.read(MAX_DATA_BYTES + 1)
-        if len(content) > MAX_DATA_BYTES:
+        cap = limits.current().data_bytes
+        content = stream.read(cap + 1)
+        if len(content) > cap:
             problem = Problem(
-                f"standard input holds more than the {MAX_DATA_BYTES:,} bytes allowed",
+                f"standard input holds more than the {cap:,} bytes allowed",
                 file="<stdin>",
+                hint="raise the data_bytes limit (--limit data_bytes=N)",
             )
             raise DataError([problem], source="<stdin>")
         return DataSource("<stdin>", data_format or _sniffed_format(content), content=content)
@@ -337,7 +342,7 @@ def level_from_records(
     if shapeless:
         hint = '[{"id": "c1", ...}, ...], or one such object per line'
         shapeless[0] = attrs.evolve(shapeless[0], hint=hint)
-        raise DataError(shapeless[:MAX_REPORTED_PROBLEMS], source=source, total=len(shapeless))
+        raise DataError(shapeless, source=source)
     names = tuple(name for name in seen_keys if name not in {id_column, parent_column})
     known = columns is not None or bool(rows)
     return LevelData(

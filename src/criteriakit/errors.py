@@ -16,16 +16,22 @@ anything the library raises on purpose; anything else escaping is a bug::
 
 Errors that describe several findings (:class:`FrameworkError`, :class:`DataError`,
 :class:`CaseFileError`) carry them as :class:`Problem` values in ``.problems``; ``str(error)``
-renders every one of them with the file, the key path or row/column, line and column, the source
-line with a caret and a hint.
+renders each with the file, the key path or row/column, line and column, the source line with a
+caret and a hint. Hostile input cannot make a message huge: an error keeps the first
+``reported_problems`` findings and says how many there were, its message stops at
+``report_characters``, and a long source line or expression is shown as a window of
+``source_context`` characters either side of the caret (see :mod:`criteriakit.limits`).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
 import attrs
+
+from criteriakit import limits
 
 __all__ = [
     "CaseFileError",
@@ -39,7 +45,39 @@ __all__ = [
     "PluginError",
     "Problem",
     "UnknownFrameworkError",
+    "excerpt",
+    "shorten",
 ]
+
+_ELLIPSIS = "…"
+
+
+def shorten(text: str, length: int | None = None) -> str:
+    """Return ``text``, or its start and an ellipsis if it is longer than ``length`` characters.
+
+    For quoting user text (a name, a value) in a message; ``length`` defaults to twice the
+    ``source_context`` limit.
+    """
+    length = 2 * limits.current().source_context if length is None else length
+    return text if len(text) <= length else text[: max(0, length - 1)] + _ELLIPSIS
+
+
+def excerpt(line: str, column: int, width: int = 1) -> tuple[str, int, int]:
+    """Return the part of ``line`` to show around ``column``, the caret's column in it and width.
+
+    ``column`` (1-based) and ``width`` mark the offending characters. A line longer than the
+    window (``source_context`` characters either side of the caret, which is itself cut to as
+    many) is cut, with an ellipsis where text is left out, so a message never repeats a whole
+    line of megabytes.
+    """
+    context = limits.current().source_context
+    start = max(0, min(column - 1, len(line)))
+    shown_width = max(1, min(width, context))
+    first = max(0, start - context)
+    last = min(len(line), start + shown_width + context)
+    before = _ELLIPSIS if first > 0 else ""
+    after = _ELLIPSIS if last < len(line) else ""
+    return f"{before}{line[first:last]}{after}", start - first + len(before) + 1, shown_width
 
 
 @attrs.frozen
@@ -84,10 +122,10 @@ class Problem:
         lines = [f"{where}: {self.message}" if where else self.message]
         if self.source_line is not None and self.line is not None:
             gutter = str(self.line)
-            lines.append(f"  {gutter} | {self.source_line}")
+            shown, column, width = excerpt(self.source_line, self.column or 1, self.width)
+            lines.append(f"  {gutter} | {shown}")
             if self.column is not None:
-                pad = " " * (self.column - 1)
-                lines.append(f"  {' ' * len(gutter)} | {pad}{'^' * max(1, self.width)}")
+                lines.append(f"  {' ' * len(gutter)} | {' ' * (column - 1)}{'^' * width}")
         if self.hint:
             lines.append(f"  hint: {self.hint}")
         return "\n".join(lines)
@@ -118,8 +156,11 @@ def _rebuild(
 class _ProblemsError(CriteriaKitError):
     """An error made of one or more :class:`Problem` findings, all reported together.
 
-    ``total`` is how many problems were found in all when only the first ones are kept
-    (``problems``); the message then says so: ``50 of 120 data problems in cells.csv``.
+    Only the first ``reported_problems`` (a limit, see :mod:`criteriakit.limits`) are kept in
+    ``problems``; ``total`` is how many were found in all (the larger of ``total`` and the
+    number given), and the message then says so: ``50 of 4,000 problems in f.toml (the first
+    50 shown)``. The message stops before the problem that would take it past
+    ``report_characters``, counting those left out the same way.
     """
 
     noun = "problem"
@@ -129,20 +170,38 @@ class _ProblemsError(CriteriaKitError):
     ) -> None:
         if not problems:
             raise ValueError("an error needs at least one problem")
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        kept = limits.current().reported_problems
+        self.problems: tuple[Problem, ...] = tuple(itertools.islice(problems, kept))
         self.source = source
-        self.total = max(total or 0, len(self.problems))
+        self.total = max(total or 0, len(problems))
         super().__init__(self._render())
 
     def _render(self) -> str:
-        count = len(self.problems)
+        body = _bounded(
+            [problem.render() for problem in self.problems],
+            limits.current().report_characters,
+        )
+        count = len(body)
         plural = self.noun if self.total == 1 else f"{self.noun}s"
-        shown = f"{count} of {self.total}" if self.total > count else f"{count}"
+        shown = f"{count:,} of {self.total:,}" if self.total > count else f"{count:,}"
         head = f"{shown} {plural}" + (f" in {self.source}" if self.source else "")
         if self.total > count:
-            head += f" (the first {count} shown)"
-        body = "\n".join(problem.render() for problem in self.problems)
-        return f"{head}:\n{body}"
+            head += f" (the first {count:,} shown)"
+        return head + ":\n" + "\n".join(body)
+
+
+def _bounded(rendered: Sequence[str], budget: int) -> list[str]:
+    """Return the first of ``rendered`` that fit in ``budget`` characters (at least one, cut)."""
+    kept: list[str] = []
+    used = 0
+    for text in rendered:
+        used += len(text) + 1
+        if used > budget:
+            if not kept:
+                kept.append(shorten(text, budget))
+            break
+        kept.append(text)
+    return kept
 
 
 class FrameworkError(_ProblemsError):
@@ -191,11 +250,15 @@ class ExpressionError(CriteriaKitError):
         return self.offset - (self.text.rfind("\n", 0, self.offset) + 1) + 1
 
     def caret(self) -> str:
-        """Return the offending line of the expression with a caret under the offending part."""
+        """Return the offending line of the expression with a caret under the offending part.
+
+        Only a window of a long line is shown (:func:`excerpt`).
+        """
         start = self.text.rfind("\n", 0, self.offset) + 1
         end = self.text.find("\n", self.offset)
         line = self.text[start : end if end != -1 else len(self.text)]
-        return f"{line}\n{' ' * (self.column - 1)}{'^' * self.length}"
+        shown, column, width = excerpt(line, self.column, self.length)
+        return f"{shown}\n{' ' * (column - 1)}{'^' * width}"
 
     def _render(self) -> str:
         text = f"{self.message} (at {self.line}:{self.column})\n{self.caret()}"

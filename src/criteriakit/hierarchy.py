@@ -9,7 +9,7 @@ Every engine finds problems in the same order, so that the same data gives the s
 
 1. each level's columns (:func:`criteriakit.columns.check_columns`), top level first;
 2. then, level by level from the bottom: every row's id and values (one
-   :class:`~criteriakit.DataError`, the first :data:`~criteriakit.data.MAX_REPORTED_PROBLEMS`
+   :class:`~criteriakit.DataError`, the first ``reported_problems`` (:mod:`~criteriakit.limits`)
    problems shown, in row order, with how many there are in all); the plugins' input checks;
    the first unit whose evaluation a ``fail`` policy stops (an
    :class:`~criteriakit.EvaluationError` naming its row); the quotas; the units whose parent is
@@ -24,7 +24,7 @@ import attrs
 
 from criteriakit.columns import check_columns
 from criteriakit.compiled import CompiledChildren
-from criteriakit.data import MAX_REPORTED_PROBLEMS, LevelData, UnitRow
+from criteriakit.data import LevelData, UnitRow
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.expressions import Undefined
 from criteriakit.framework import Framework
@@ -86,7 +86,7 @@ def raise_problems(
     """
     if problems:
         count = len(problems) if total is None else total
-        raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source, total=count)
+        raise DataError(problems, source=source, total=count)
 
 
 def orphan_problem(

@@ -22,6 +22,7 @@ from typing import Literal
 
 import attrs
 
+from criteriakit import limits
 from criteriakit._problems import did_you_mean
 from criteriakit.errors import DataError, Problem
 from criteriakit.model.framework import Field, Input
@@ -41,8 +42,9 @@ __all__ = [
     "is_missing",
 ]
 
-DEFAULT_MAX_LENGTH = 100_000
-"""The longest list or records input accepted when the framework declares no ``max_length``."""
+DEFAULT_MAX_LENGTH = limits.DEFAULTS.list_length
+"""The longest list or records input accepted by default when the framework declares no
+``max_length`` (the ``list_length`` limit of :mod:`criteriakit.limits`)."""
 
 UnknownInputs = Literal["error", "ignore"]
 
@@ -272,7 +274,7 @@ def _records(fields: Mapping[str, Field], limit: int) -> Convert:
 
 
 def _converter_for(spec: Input) -> Convert:
-    limit = spec.max_length if spec.max_length is not None else DEFAULT_MAX_LENGTH
+    limit = spec.max_length if spec.max_length is not None else limits.current().list_length
     if spec.type == "list":
         return _list(_scalar(spec.items or "number", spec.levels, spec.min, spec.max), limit)
     if spec.type == "records":

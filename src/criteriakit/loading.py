@@ -7,6 +7,7 @@ size cap and parsed by ``tomllib``: loading never runs anything a file contains.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -16,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from criteriakit import limits
 from criteriakit._converter import converter_for, describe, structure
 from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._problems import RawProblem
@@ -48,19 +50,26 @@ __all__ = [
     "parse_framework_text",
 ]
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
-"""Framework files larger than this are refused before parsing (4 MiB)."""
+MAX_FILE_BYTES = limits.DEFAULTS.file_bytes
+"""Framework files larger than this are refused before parsing by default (4 MiB; the
+``file_bytes`` limit of :mod:`criteriakit.limits`)."""
 
-MAX_KEY_PARTS = 32
-"""Dotted keys and table headers with more parts than this are refused: the TOML parser's time
-and memory grow with the square of the number of parts."""
+MAX_KEY_PARTS = limits.DEFAULTS.key_parts
+"""Dotted keys and table headers with more parts than this are refused by default (the
+``key_parts`` limit): the TOML parser's time and memory grow with the square of the number of
+parts."""
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
-_LONG_DOTTED_KEY = re.compile(
-    rf"(?:^|[{{,\[])[ \t]*(?:{_KEY_PART}[ \t]*\.[ \t]*){{{MAX_KEY_PARTS},}}{_KEY_PART}",
-    re.MULTILINE,
-)
+
+
+@functools.lru_cache(maxsize=4)
+def _long_dotted_key(parts: int) -> re.Pattern[str]:
+    """Return the pattern of a dotted key or table header of more than ``parts`` parts."""
+    return re.compile(
+        rf"(?:^|[{{,\[])[ \t]*(?:{_KEY_PART}[ \t]*\.[ \t]*){{{parts},}}{_KEY_PART}",
+        re.MULTILINE,
+    )
 
 
 def load_framework(
@@ -76,7 +85,7 @@ def load_framework(
     :class:`~criteriakit.FrameworkError` listing every problem of the file.
     """
     try:
-        text = read_text_capped(Path(path), MAX_FILE_BYTES)
+        text = read_text_capped(Path(path), limits.current().file_bytes, "file_bytes")
     except UnreadableFile as error:
         raise FrameworkError([error.problem]) from None
     return loads_framework(text, source=str(path), extensions=extensions, resolve=resolve)
@@ -114,8 +123,14 @@ def build_framework(
 
 def parse_framework_text(text: str, source: str) -> tuple[dict[str, Any], TomlLocations]:
     """Parse framework TOML safely: size and shape caps, then ``tomllib``; positions too."""
-    if len(text) > MAX_FILE_BYTES:
-        raise FrameworkError([Problem("the framework text is larger than 4 MiB", file=source)])
+    cap = limits.current().file_bytes
+    if len(text) > cap:
+        problem = Problem(
+            f"the framework text is longer than {cap:,} characters",
+            file=source,
+            hint=f"raise the file_bytes limit (--limit file_bytes={len(text)})",
+        )
+        raise FrameworkError([problem])
     text = text.removeprefix("\ufeff")
     _refuse_pathological(text, source)
     try:
@@ -219,21 +234,24 @@ def _locations_of(source: str | None) -> TomlLocations | None:
     if source is None:
         return None
     try:
-        return TomlLocations(read_text_capped(Path(source), MAX_FILE_BYTES))
+        return TomlLocations(
+            read_text_capped(Path(source), limits.current().file_bytes, "file_bytes")
+        )
     except UnreadableFile:
         return None
 
 
 def _refuse_pathological(text: str, source: str) -> None:
     """Refuse keys whose parsing would take quadratic time and memory, before parsing."""
-    match = _LONG_DOTTED_KEY.search(text)
+    parts = limits.current().key_parts
+    match = _long_dotted_key(parts).search(text)
     if match is None:
         return
     start = match.start() + len(match.group()) - len(match.group().lstrip("{,[ \t"))
     line = text.count("\n", 0, start) + 1
     column = start - (text.rfind("\n", 0, start) + 1) + 1
     problem = Problem(
-        f"a dotted key or table header has more than {MAX_KEY_PARTS} parts",
+        f"a dotted key or table header has more than {parts} parts",
         file=source,
         line=line,
         column=column,

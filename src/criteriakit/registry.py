@@ -19,13 +19,14 @@ from typing import Any, TypeVar
 
 import attrs
 
+from criteriakit import limits
 from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._toml_locations import TomlLocations
 from criteriakit.errors import CriteriaKitError, FrameworkError, PluginError, UnknownFrameworkError
 from criteriakit.expressions import FunctionSpec
 from criteriakit.extensions import Extensions, Weighting
 from criteriakit.framework import Framework
-from criteriakit.loading import MAX_FILE_BYTES, build_framework, parse_framework_text
+from criteriakit.loading import build_framework, parse_framework_text
 from criteriakit.plugins import LoadedPlugins, PluginInfo, load_plugins
 from criteriakit.scorer_types import ScorerType
 
@@ -89,7 +90,7 @@ class _Pending:
 
 def _parse(plugin: PluginInfo, path: str | os.PathLike[str]) -> _Pending:
     try:
-        text = read_text_capped(Path(path), MAX_FILE_BYTES)
+        text = read_text_capped(Path(path), limits.current().file_bytes, "file_bytes")
     except UnreadableFile as error:
         raise FrameworkError([error.problem]) from None
     data, locations = parse_framework_text(text, str(path))

@@ -139,6 +139,7 @@ def _compile_thresholds(spec: ThresholdScorer, context: ScorerContext) -> Compil
         return None
     ascending = spec.bands[0].min is not None
     steps: list[tuple[float, float]] = []
+    bounds: set[float] = set()  # a set, not a scan of steps: 30,000 bands load at once
     valid = True
     for index, band in enumerate(spec.bands):
         bound = band.min if band.min is not None else band.max
@@ -156,10 +157,11 @@ def _compile_thresholds(spec: ThresholdScorer, context: ScorerContext) -> Compil
                 "use 'min' when higher is better",
             )
             valid = False
-        elif any(bound == known for known, _ in steps):
+        elif bound in bounds:
             context.problem(("bands", index), f"two bands have the bound {bound:g}")
             valid = False
         else:
+            bounds.add(bound)
             steps.append((bound, band.award))
         _award(context, ("bands", index, "award"), band.award)
     _award(context, ("otherwise",), spec.otherwise)

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 import polars as pl
 
+from criteriakit import limits
 from criteriakit.columnar.floats import constant_columns, rounded
 from criteriakit.columnar.frames import Opened, id_dtype, open_frame
 from criteriakit.columnar.hooks import refuse_result_adjusters, validate_by_rows, validates_inputs
@@ -43,7 +44,6 @@ from criteriakit.columnar.plan import (
 )
 from criteriakit.columnar.rollups import join_rollups
 from criteriakit.columns import check_columns
-from criteriakit.data import MAX_REPORTED_PROBLEMS
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.framework import Framework
 from criteriakit.hierarchy import checked_rows
@@ -174,7 +174,7 @@ def _report(
         return
     bad = counted.filter(pl.col(_PROBLEMS) > 0)
     before = bad[_PROBLEMS].cum_sum() - bad[_PROBLEMS]
-    rows = bad.filter(before < MAX_REPORTED_PROBLEMS)[ROW].to_list()
+    rows = bad.filter(before < limits.current().reported_problems)[ROW].to_list()
     units = bad.filter(pl.col(ROW).is_in(rows))[UNIT].drop_nulls().implode()
     first = counted.filter(pl.col(UNIT).is_in(units)).group_by(UNIT).agg(pl.col(ROW).min())
     report_bad_rows(

@@ -27,7 +27,8 @@ that expression row by row with the scalar evaluator):
 
 - plugin functions without a columnar builder (see ``builders``);
 - integer literals beyond 64 bits;
-- expressions whose Polars form would exceed :data:`MAX_SIZE` operations. Operands are
+- expressions whose Polars form would exceed the ``columnar_expression_size`` limit
+  (:mod:`criteriakit.limits`; by default :data:`MAX_SIZE`) operations. Operands are
   written out once per use: a comparison reads each side about six times and ``if`` its
   condition three times, so comparisons nested in ``if`` conditions inside comparisons grow
   geometrically; chains of ``and``/``or``, arithmetic and ``if`` branches grow linearly.
@@ -48,6 +49,7 @@ from typing import Any, NamedTuple, TypeAlias
 import attrs
 import polars as pl
 
+from criteriakit import limits
 from criteriakit.columnar.floats import divided
 from criteriakit.errors import CriteriaKitError
 from criteriakit.expressions import CompiledExpression
@@ -116,8 +118,9 @@ def kind_code(kind: UndefinedKind) -> pl.Expr:
     return pl.lit(KIND_CODES[kind], pl.Int8)
 
 
-MAX_SIZE = 100_000
-"""The largest estimated size (operations written out) of an expression run as columns."""
+MAX_SIZE = limits.DEFAULTS.columnar_expression_size
+"""The largest estimated size (operations written out) of an expression run as columns, by
+default (the ``columnar_expression_size`` limit of :mod:`criteriakit.limits`)."""
 
 ColumnarFunction: TypeAlias = Callable[..., Any]
 """A plugin function's columnar builder: narwhals expressions in, a narwhals expression out.
@@ -265,10 +268,9 @@ def compile_columnar(
         present=present,
     )
     column = compiler.compile(compiled.tree)
-    if column.size > MAX_SIZE:
-        raise compiler.unsupported(
-            compiled.tree, f"it would take over {MAX_SIZE:,} column operations"
-        )
+    cap = limits.current().columnar_expression_size
+    if column.size > cap:
+        raise compiler.unsupported(compiled.tree, f"it would take over {cap:,} column operations")
     undefined = column.undefined if column.undefined is not None else NO_KIND
     return ColumnExpression(column.value, undefined, tuple(compiler.requests))
 

@@ -32,8 +32,8 @@ import narwhals.stable.v2 as nw
 import polars as pl
 from polars.datatypes import DataTypeClass
 
+from criteriakit import limits
 from criteriakit.data import (
-    MAX_DATA_BYTES,
     DataSource,
     IdType,
     LevelData,
@@ -271,7 +271,7 @@ def _open_source(source: DataSource, id_column: str, parent_column: str) -> Open
                 orient="row",
             )
         else:
-            frame = read_csv_frame(source.path, source.name, max_bytes=MAX_DATA_BYTES)
+            frame = read_csv_frame(source.path, source.name, max_bytes=limits.current().data_bytes)
         return Opened(frame.lazy(), "file", source.name)
     if source.format in {"json", "jsonl"}:
         level = read_level(source, id_column=id_column, parent_column=parent_column)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import attrs
 import polars as pl
 
-from criteriakit.data import MAX_REPORTED_PROBLEMS
+from criteriakit import limits
 from criteriakit.errors import DataError, PluginError, Problem
 from criteriakit.framework import Framework
 
@@ -71,7 +71,7 @@ def validate_by_rows(
             extensions.check_inputs(framework, given)
         except DataError as error:
             problems.extend(attrs.evolve(found, row=row, file=source) for found in error.problems)
-            if len(problems) >= MAX_REPORTED_PROBLEMS:
+            if len(problems) >= limits.current().reported_problems:
                 break
     if problems:
         raise DataError(problems, source=source)

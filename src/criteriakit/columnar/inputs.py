@@ -23,13 +23,13 @@ from typing import Any
 import attrs
 import polars as pl
 
+from criteriakit import limits
 from criteriakit.columnar.frames import instance
-from criteriakit.data import MAX_REPORTED_PROBLEMS, row_problem
+from criteriakit.data import row_problem
 from criteriakit.errors import DataError, Problem
 from criteriakit.framework import Framework
 from criteriakit.inputs import (
     BLANK,
-    DEFAULT_MAX_LENGTH,
     FALSE_WORDS,
     INTEGER_TEXT,
     NUMBER_TEXT,
@@ -275,7 +275,9 @@ def converted_inputs(
             else:
                 column, bad = _scalar_input(spec, raw, dtype)
             if spec.type in {"list", "records"}:
-                limit = spec.max_length if spec.max_length is not None else DEFAULT_MAX_LENGTH
+                limit = (
+                    spec.max_length if spec.max_length is not None else limits.current().list_length
+                )
                 bad = bad | (column.list.len() > limit).fill_null(value=False)
             flags.append(bad.alias(f"__bad:{name}"))
         if spec.default is not None:
@@ -431,4 +433,4 @@ def report_bad_rows(
         hint = "evaluate these data with the scalar engine (--engine scalar)"
         problems.append(Problem(message, file=source, row=number, hint=hint))
     if problems:
-        raise DataError(problems[:MAX_REPORTED_PROBLEMS], source=source, total=total)
+        raise DataError(problems, source=source, total=total)

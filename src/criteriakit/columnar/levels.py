@@ -14,11 +14,11 @@ from typing import Any
 
 import polars as pl
 
+from criteriakit import limits
 from criteriakit.columnar.executor import PARENT, UNIT, check_opened, evaluate_opened
 from criteriakit.columnar.frames import Opened, open_frame
 from criteriakit.columnar.inputs import id_checks
 from criteriakit.columnar.rollups import fields_read, rolled_up
-from criteriakit.data import MAX_REPORTED_PROBLEMS
 from criteriakit.framework import Framework
 from criteriakit.hierarchy import (
     framework_chain,
@@ -62,7 +62,7 @@ def _check_children(
         )
         if row["orphan"]
         else refused_child_problem(str(row[UNIT]), row=row["row"], source=source)
-        for row in flagged.head(MAX_REPORTED_PROBLEMS).iter_rows(named=True)
+        for row in flagged.head(limits.current().reported_problems).iter_rows(named=True)
     ]
     raise_problems(problems, source, total=flagged.height)
 

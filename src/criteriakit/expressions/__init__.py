@@ -7,11 +7,11 @@ in a language owned by criteriakit and never executed as Python::
     count(members, tier >= "good") / count(members)
     if(mass_orgs_total == 0, 8, 8 * mass_orgs_good / mass_orgs_total)
 
-Text is parsed by a Pratt parser (:func:`parse`, capped by :data:`MAX_LENGTH`,
-:data:`MAX_DEPTH`, :data:`MAX_NODES`), checked against the declared input types and compiled
-to closures (:func:`compile_expression`). Evaluation returns a value or an :class:`Undefined`
-(missing input, division by zero, empty list) and never raises; ``and``/``or`` are
-three-valued; numbers compare with the tolerance of :mod:`.tolerance`.
+Text is parsed by a Pratt parser (:func:`parse`, capped by the expression limits of
+:mod:`criteriakit.limits`, whose defaults are :data:`MAX_LENGTH`, :data:`MAX_DEPTH` and
+:data:`MAX_NODES`), checked against the declared input types and compiled to closures
+(:func:`compile_expression`). Evaluation returns a value or an :class:`Undefined` (missing
+input, division by zero, empty list) and never raises; ``and``/``or`` are three-valued; numbers compare with the tolerance of :mod:`.tolerance`.
 
 Syntax, lowest precedence first: ``or``; ``and``; ``not``; ``== != < <= > >=`` (not
 chainable); ``+ -``; ``* /``; unary ``-``; literals (``12``, ``7.5``, ``85%``, ``true``,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from criteriakit.errors import ExpressionTypeError
+from criteriakit.errors import ExpressionTypeError, shorten
 from criteriakit.expressions.ast import (
     BinaryOp,
     BoolLiteral,
@@ -201,7 +201,7 @@ class _Checker:
         elif hint is None:
             hint = f"declared inputs: {_listing(sorted(self._scope))}" if self._scope else None
         what = "name" if frames else "input"
-        return self.error(f"unknown {what} '{name}'", node, hint)
+        return self.error(f"unknown {what} '{shorten(name)}'", node, hint)
 
     def _unary(self, node: UnaryOp, frames: tuple[_Frame, ...]) -> TypedNode:
         operand = self.check(node.operand, frames)
@@ -305,7 +305,7 @@ class _Checker:
             raise self._name_error(f"'{name}' is an input, not a function", node)
         candidates = sorted(BUILTIN_FUNCTIONS | set(self._functions))
         hint = _did_you_mean(name, candidates) or f"functions: {', '.join(candidates)}"
-        raise self._name_error(f"unknown function '{name}'", node, hint)
+        raise self._name_error(f"unknown function '{shorten(name)}'", node, hint)
 
     def _name_error(self, message: str, node: Call, hint: str | None = None) -> ExpressionTypeError:
         return ExpressionTypeError(

@@ -10,7 +10,7 @@ from typing import Literal, TypeAlias
 
 import attrs
 
-from criteriakit.errors import ExpressionSyntaxError
+from criteriakit.errors import ExpressionSyntaxError, shorten
 from criteriakit.expressions.functions import KEYWORDS
 
 __all__ = ["Token", "TokenKind", "describe"]
@@ -85,11 +85,11 @@ def describe(token: Token) -> str:
     if token.kind == "end":
         return "the end of the expression"
     if token.kind == "name":
-        return f"name '{token.text}'"
+        return f"name '{shorten(token.text)}'"
     if token.kind == "number":
-        return f"number {token.text}"
+        return f"number {shorten(token.text)}"
     if token.kind == "string":
-        return f"string {token.text}"
+        return f"string {shorten(token.text)}"
     return f"'{token.text}'"
 
 

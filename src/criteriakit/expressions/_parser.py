@@ -2,8 +2,9 @@
 
 Precedence, lowest first: ``or``; ``and``; prefix ``not``; comparisons (not associative);
 ``+ -``; ``* /``; unary ``-``; atoms (literals, names, calls, parentheses). Nesting is counted
-and capped (:data:`~.limits.MAX_DEPTH`) before each recursive step, so no text can reach
-Python's recursion limit; the other caps are checked on the way.
+and capped (the ``expression_depth`` limit, :mod:`criteriakit.limits`) before each recursive
+step, so no text can reach Python's recursion limit; the other caps (``expression_length``,
+``expression_nodes``) are checked on the way.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Literal
 
 import attrs
 
+from criteriakit import limits
 from criteriakit.errors import ExpressionSyntaxError
 from criteriakit.expressions._lexer import Lexer, Token, describe
 from criteriakit.expressions.ast import (
@@ -26,9 +28,13 @@ from criteriakit.expressions.ast import (
     StringLiteral,
     UnaryOp,
 )
-from criteriakit.expressions.limits import MAX_DEPTH, MAX_LENGTH, MAX_NODES
 
 __all__ = ["parse"]
+
+_SPLIT_HINT = (
+    "simplify it: split a condition into several [[tiers.gates]] or [[rules]], or compute part"
+    " of a value before evaluation and declare it as an input ([inputs.NAME])"
+)
 
 _BINDING: dict[str, tuple[BinaryOperator, int]] = {
     "or": ("or", 10),
@@ -72,13 +78,14 @@ def parse(text: str) -> Node:
     Only syntax is checked here, and the caps (:mod:`~criteriakit.expressions.limits`); names
     and types are checked by :func:`~criteriakit.expressions.compile_expression`.
     """
-    if len(text) > MAX_LENGTH:
+    cap = limits.current().expression_length
+    if len(text) > cap:
         raise ExpressionSyntaxError(
-            f"expression is too long ({len(text)} characters, at most {MAX_LENGTH})",
+            f"expression is too long ({len(text)} characters, at most {cap})",
             text=text,
-            offset=MAX_LENGTH,
-            length=len(text) - MAX_LENGTH,
-            hint="split it into derived inputs or simplify it",
+            offset=cap,
+            length=len(text) - cap,
+            hint=f"{_SPLIT_HINT}; or raise the limit (--limit expression_length={len(text)})",
         )
     return _Parser(text).parse()
 
@@ -90,6 +97,7 @@ class _Parser:
         self._token = self._lexer.next()
         self._depth = 0
         self._nodes = 0
+        self._limits = limits.current()
 
     def parse(self) -> Node:
         if not self._text.strip():
@@ -119,27 +127,29 @@ class _Parser:
     def _count(self, node: Node) -> Node:
         """Count a new node against the cap; an operator is pointed at by its own text."""
         self._nodes += 1
-        if self._nodes > MAX_NODES:
+        cap = self._limits.expression_nodes
+        if self._nodes > cap:
             if isinstance(node, BinaryOp):
                 offset, length = node.op_offset, len(node.op)
             else:
                 offset, length = node.offset, node.length
             raise self._error(
-                f"expression is too large (more than {MAX_NODES} operators and operands)",
+                f"expression is too large (more than {cap} operators and operands)",
                 offset,
                 length,
-                "split it into derived inputs or simplify it",
+                _SPLIT_HINT,
             )
         return node
 
     def _enter(self, token: Token) -> None:
         self._depth += 1
-        if self._depth > MAX_DEPTH:
+        cap = self._limits.expression_depth
+        if self._depth > cap:
             raise self._error(
-                f"expression nests too deeply (more than {MAX_DEPTH} levels)",
+                f"expression nests too deeply (more than {cap} levels)",
                 token.offset,
                 len(token.text),
-                "split it into derived inputs or simplify it",
+                _SPLIT_HINT,
             )
 
     def _expression(self, min_binding: int) -> Node:

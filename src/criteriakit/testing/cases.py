@@ -19,12 +19,13 @@ from typing import Any
 
 import attrs
 
+from criteriakit import limits
 from criteriakit._converter import converter, structure
 from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean
 from criteriakit._toml_locations import TomlLocations
 from criteriakit.errors import CaseFileError, DataError, FrameworkError, Problem
-from criteriakit.loading import MAX_FILE_BYTES, locate_problem, parse_framework_text
+from criteriakit.loading import locate_problem, parse_framework_text
 from criteriakit.model.period import Period
 from criteriakit.registry import split_ref
 from criteriakit.testing.assertions import DEFAULT_TOLERANCE, Expectation
@@ -129,7 +130,7 @@ def load_case_file(path: str | os.PathLike[str], *, source: str | None = None) -
     path = Path(path)
     name = source if source is not None else str(path)
     try:
-        text = read_text_capped(path, MAX_FILE_BYTES)
+        text = read_text_capped(path, limits.current().file_bytes, "file_bytes")
     except UnreadableFile as error:
         raise CaseFileError([attrs.evolve(error.problem, file=name)]) from None
     try:
