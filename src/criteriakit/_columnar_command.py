@@ -18,6 +18,7 @@ from typing import Any, Literal
 import click
 
 from criteriakit.data import DataSource
+from criteriakit.errors import DataError
 from criteriakit.framework import Framework
 from criteriakit.hierarchy import framework_chain
 
@@ -48,11 +49,18 @@ ENGINE_OPTION = click.option(
 
 
 def _rows(sources: Sequence[DataSource]) -> int:
-    """Count the data rows of ``sources`` roughly (lines), without reading their values."""
+    """Count the data rows of ``sources`` roughly (lines), without reading their values.
+
+    A file that cannot be read (too large, say) counts for none: reading it for the evaluation
+    reports why, as an error rather than a traceback.
+    """
     total = 0
     for source in sources:
         if source.format in {"csv", "jsonl"}:
-            total += source.read_bytes().count(b"\n")
+            try:
+                total += source.read_bytes().count(b"\n")
+            except DataError:
+                continue
     return total
 
 

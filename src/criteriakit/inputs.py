@@ -216,18 +216,30 @@ def _parse_json_cell(value: object, text: bool) -> object:
     return value
 
 
-def _sequence(value: object, text: bool, limit: int) -> Sequence[object]:
+def _sequence(value: object, text: bool, limit: int | None) -> Sequence[object]:
+    """Return ``value`` as a list of at most ``limit`` items (None: the list_length limit).
+
+    The limit is read at each check, as the columnar executor reads it, so that both engines
+    apply the one in force when the data is evaluated.
+    """
     value = _parse_json_cell(value, text)
     if not isinstance(value, list | tuple):
         raise _BadValue(
             f"expected a list, got {_shown(value)}", "in CSV, write a JSON array: [80, 95]"
         )
-    if len(value) > limit:
-        raise _BadValue(f"the list has {len(value)} items, more than the maximum {limit}")
+    cap = limits.current().list_length if limit is None else limit
+    if len(value) > cap:
+        hint = (
+            None
+            if limit is not None
+            else f"declare max_length on the input, or raise the list_length limit"
+            f" (--limit list_length={len(value)})"
+        )
+        raise _BadValue(f"the list has {len(value)} items, more than the maximum {cap}", hint)
     return value
 
 
-def _list(item: Convert, limit: int) -> Convert:
+def _list(item: Convert, limit: int | None) -> Convert:
     def convert(value: object, text: bool) -> list[object]:
         converted: list[object] = []
         for index, element in enumerate(_sequence(value, text, limit)):
@@ -240,7 +252,7 @@ def _list(item: Convert, limit: int) -> Convert:
     return convert
 
 
-def _records(fields: Mapping[str, Field], limit: int) -> Convert:
+def _records(fields: Mapping[str, Field], limit: int | None) -> Convert:
     converters = {
         name: _scalar(field.type, field.levels, field.min, field.max)
         for name, field in fields.items()
@@ -274,11 +286,12 @@ def _records(fields: Mapping[str, Field], limit: int) -> Convert:
 
 
 def _converter_for(spec: Input) -> Convert:
-    limit = spec.max_length if spec.max_length is not None else limits.current().list_length
     if spec.type == "list":
-        return _list(_scalar(spec.items or "number", spec.levels, spec.min, spec.max), limit)
+        return _list(
+            _scalar(spec.items or "number", spec.levels, spec.min, spec.max), spec.max_length
+        )
     if spec.type == "records":
-        return _records(spec.fields or {}, limit)
+        return _records(spec.fields or {}, spec.max_length)
     return _scalar(spec.type, spec.levels, spec.min, spec.max)
 
 

@@ -255,7 +255,7 @@ def _refuse_pathological(text: str, source: str) -> None:
         file=source,
         line=line,
         column=column,
-        hint="framework files need a few levels of keys at most",
+        hint="framework files need a few levels of keys at most (the key_parts limit)",
     )
     raise FrameworkError([problem], source=source)
 
