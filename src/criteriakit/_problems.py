@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import attrs
 
-__all__ = ["KeyPath", "RawProblem", "did_you_mean"]
+__all__ = ["KeyPath", "RawProblem", "closest", "did_you_mean"]
 
 KeyPath = tuple[str | int, ...]
 
@@ -31,7 +31,13 @@ class RawProblem:
     at_key: bool = False
 
 
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """Return the one of ``choices`` closest to ``word``, or None when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
     """Suggest the closest of ``choices`` to ``word`` as a hint, or None."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    close = closest(word, choices)
+    return f"did you mean '{close}'?" if close is not None else None

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import cattrs
 
 from criteriakit import limits
 from criteriakit._converter import converter_for, describe, structure
 from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._problems import RawProblem
+from criteriakit._salvage import salvage
 from criteriakit._toml_locations import TomlLocations, format_key_path
 from criteriakit.compiler import compile_definition
 from criteriakit.compose import compose
@@ -166,9 +168,12 @@ def _build(
     resolve: Resolve | None,
 ) -> Framework:
     extensions = extensions or builtin_extensions()
-    definition = structure(converter_for(extensions.scorers), data, FrameworkDefinition)
+    convert = converter_for(extensions.scorers)
+    definition = structure(convert, data, FrameworkDefinition)
     if isinstance(definition, list):
-        raise _error(definition, source, locations)
+        raise _error(
+            _every_problem(definition, convert, data, extensions, resolve), source, locations
+        )
     compiled = compile_definition(definition, extensions, resolve)
     if isinstance(compiled, list):
         raise _error(compiled, source, locations)
@@ -209,7 +214,7 @@ def _build_extension(
         raise _error(composed, source, locations)
     definition = structure(convert, composed.data, FrameworkDefinition)
     compiled = (
-        definition
+        _every_problem(definition, convert, composed.data, extensions, resolve)
         if isinstance(definition, list)
         else compile_definition(definition, extensions, resolve)
     )
@@ -228,6 +233,26 @@ def _build_extension(
         raise FrameworkError(problems, source=source)
     assert not isinstance(definition, list)  # noqa: S101  compiled only when structuring succeeded
     return Framework(definition, fingerprint(definition), compiled, source, extensions, base.ref)
+
+
+def _every_problem(
+    problems: list[RawProblem],
+    convert: cattrs.Converter,
+    data: Mapping[str, Any],
+    extensions: Extensions,
+    resolve: Resolve | None,
+) -> list[RawProblem]:
+    """Add to a file's structure ``problems`` those its meaning checks find elsewhere.
+
+    The checks run on a salvaged copy of the file (see :mod:`criteriakit._salvage`); problems
+    that rest on a part that did not structure are knock-ons of its own problem and left out.
+    """
+    salvaged = salvage(convert, data, problems)
+    if salvaged is None:
+        return problems
+    compiled = compile_definition(salvaged.definition, extensions, resolve)
+    found = compiled if isinstance(compiled, list) else []
+    return [*problems, *(problem for problem in found if not salvaged.is_knock_on(problem))]
 
 
 def _locations_of(source: str | None) -> TomlLocations | None:
