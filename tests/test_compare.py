@@ -370,11 +370,11 @@ def test_nested_problems_keep_their_key_path(tmp_path):
     assert problem.path == "results[0].criteria[0].indicators[1].points"
 
 
-def test_missing_and_oversized_files(tmp_path, monkeypatch):
+def test_missing_and_oversized_files(tmp_path):
     (missing,) = load_problems(tmp_path / "absent.json")
     assert missing.message.startswith("cannot read the file")
-    monkeypatch.setattr("criteriakit.compare.MAX_DATA_BYTES", 10)
-    (large,) = load_problems(write_json(tmp_path, {"results": []}))
+    with criteriakit.limits.override(data_bytes=10):
+        (large,) = load_problems(write_json(tmp_path, {"results": []}))
     assert "more than the 10 allowed" in large.message
 
 
