@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import criteriakit
 
@@ -67,3 +69,30 @@ def test_oversized_file_is_refused_before_parsing(tmp_path):
         pytest.raises(criteriakit.FrameworkError, match="more than the 100 allowed"),
     ):
         criteriakit.load_framework(path)
+
+
+GOOD = (DATA / "good" / "small.toml").read_text(encoding="utf-8")
+
+
+def test_a_file_cut_short_is_pointed_at_where_it_ends():
+    text = GOOD[: GOOD.index('"done / planned"') + len('"done / planned')]
+    with pytest.raises(criteriakit.FrameworkError) as caught:
+        criteriakit.loads_framework(text, source="cut.toml")
+    assert str(caught.value) == (
+        "1 problem in cut.toml:\n"
+        "cut.toml:25:24: invalid TOML: Unterminated string at the end of the file\n"
+        '  25 | value = "done / planned\n'
+        "     |                        ^\n"
+        "  hint: the file ends before this is closed: was it cut short?"
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(min_value=0, max_value=len(GOOD) - 1))
+def test_a_file_cut_anywhere_gets_a_line_and_column_for_every_problem(end):
+    try:
+        criteriakit.loads_framework(GOOD[:end], source="cut.toml")
+    except criteriakit.FrameworkError as error:
+        for problem in error.problems:
+            assert problem.line is not None, problem
+            assert problem.column is not None, problem

@@ -32,6 +32,8 @@ from typing import Any, Literal, get_args, get_origin
 import attrs
 
 from criteriakit._problems import KeyPath, RawProblem, closest
+from criteriakit.errors import ExpressionError
+from criteriakit.expressions import parse
 from criteriakit.model.framework import FrameworkDefinition
 from criteriakit.model.scorers import ScorerSpec
 
@@ -131,8 +133,9 @@ class Salvage:
     def _names_a_damaged_input(self, problem: RawProblem) -> bool:
         """Whether the problem is about an expression that names a damaged input.
 
-        That is an expression error (it has an offset) in a text naming one, or anything about
-        an indicator's scorer or the fit of its value when the indicator's value names one.
+        That is a type or name error (a syntax error stands on its own) in an expression naming
+        one, or anything about an indicator's scorer or the fit of its value to it when the
+        indicator's value names one.
         """
         path = problem.path
         indicator = _indicator_of(path)
@@ -144,7 +147,9 @@ class Salvage:
         ):
             texts.append(_at(self.data, (*indicator, "value")))
         return any(
-            isinstance(text, str) and (self.names is None or _names_any(text, self.names))
+            isinstance(text, str)
+            and (self.names is None or _names_any(text, self.names))
+            and _parses(text)
             for text in texts
         )
 
@@ -320,6 +325,14 @@ def _names_any(text: str, names: frozenset[str]) -> bool:
     """Whether ``text`` has one of ``names`` as a whole word (a name in an expression)."""
     words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
     return not words.isdisjoint(names)
+
+
+def _parses(text: str) -> bool:
+    try:
+        parse(text)
+    except ExpressionError:
+        return False
+    return True
 
 
 def _is_tier_reference(path: KeyPath) -> bool:

@@ -62,6 +62,7 @@ MAX_KEY_PARTS = limits.DEFAULTS.key_parts
 parts."""
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
 
 
@@ -286,19 +287,40 @@ def _refuse_pathological(text: str, source: str) -> None:
 
 
 def _toml_problem(message: str, text: str, source: str) -> Problem:
+    """Turn a ``tomllib`` message into a problem at its line and column.
+
+    A file cut short ("at end of document") is pointed at just after its last character
+    that is not white space: where what is still open should have been closed.
+    """
     match = _TOML_POSITION.search(message)
-    if match is None:
-        return Problem(f"invalid TOML: {message}", file=source)
-    line, column = int(match.group(1)), int(match.group(2))
+    if match is not None:
+        line, column = int(match.group(1)), int(match.group(2))
+        what = message[: match.start()]
+        hint = "see docs/format.md for the file format"
+    else:
+        match = _TOML_AT_END.search(message)
+        if match is None:
+            return Problem(f"invalid TOML: {message}", file=source)
+        line, column = _end_of(text)
+        what = f"{message[: match.start()]} at the end of the file"
+        hint = "the file ends before this is closed: was it cut short?"
     lines = text.splitlines()
     return Problem(
-        f"invalid TOML: {message[: match.start()]}",
+        f"invalid TOML: {what}",
         file=source,
         line=line,
         column=column,
         source_line=lines[line - 1] if 0 < line <= len(lines) else None,
-        hint="see docs/format.md for the file format",
+        hint=hint,
     )
+
+
+def _end_of(text: str) -> tuple[int, int]:
+    """Return the line and column just after the last character of ``text`` that is not blank."""
+    end = len(text.rstrip())
+    line = text.count("\n", 0, end) + 1
+    column = end - (text.rfind("\n", 0, end) + 1) + 1
+    return line, column
 
 
 def _error(
