@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import attrs
 
-from criteriakit import limits
+from criteriakit import _json, limits
 from criteriakit._files import UnreadableFile, decode_text, read_bytes_capped
 from criteriakit.csvfiles import CsvTable, read_csv_text
 from criteriakit.errors import DataError, Problem
@@ -283,7 +283,7 @@ def row_problem(
         return Problem(message, file=source, row=row, path=unit_column, hint=_ID_HINT)
     first = first_row.get(unit, row)
     if first < row:
-        message = f"unit id {unit!r} repeats row {first}"
+        message = f"unit id {_shown(unit)} repeats row {first}"
         return Problem(message, file=source, row=row, path=unit_column)
     if not _blank(raw_parent) and unit_id(raw_parent) is None:
         message = f"the parent id must be text or a whole number, got {_shown(raw_parent)}"
@@ -365,17 +365,48 @@ def _no_constant(text: str) -> object:
     raise ValueError(f"{text} is not a JSON value")
 
 
+def _too_deep_problem(
+    error: _json.TooDeep,
+    text: str,
+    depth: int,
+    *,
+    file: str | None,
+    line: int = 1,
+    row: int | None = None,
+) -> Problem:
+    """Return the problem of JSON ``text`` (starting on ``line``) nested over ``depth`` deep."""
+    text_line, column = error.line_column(text)
+    return Problem(
+        f"a value nests lists and objects more than {depth} deep, from {error.excerpt!r}",
+        file=file,
+        line=line + text_line - 1,
+        column=column,
+        row=row,
+        hint=_json.depth_hint(depth),
+    )
+
+
 def json_records(
     text: str, name: str, kind: Literal["json", "jsonl"]
 ) -> Iterator[tuple[int, object]]:
     """Yield the ``(row, record)`` pairs of JSON text: an array of objects, or one per line.
 
-    Standard JSON only: ``NaN`` and ``Infinity`` are invalid, as JSON says.
+    Standard JSON only: ``NaN`` and ``Infinity`` are invalid, as JSON says. A value may nest
+    lists and objects ``data_nesting_depth`` deep (:mod:`criteriakit.limits`), not counting
+    the array and the record around it.
     """
 
     def parse(piece: str, line: int, row: int | None) -> object:
+        depth = limits.current().data_nesting_depth
         try:
-            return json.loads(piece, parse_int=_json_number, parse_constant=_no_constant)
+            return _json.loads(
+                piece,
+                depth + (2 if row is None else 1),  # the array and the record, or the record
+                parse_int=_json_number,
+                parse_constant=_no_constant,
+            )
+        except _json.TooDeep as error:
+            problem = _too_deep_problem(error, piece, depth, file=name, line=line, row=row)
         except json.JSONDecodeError as error:
             problem = Problem(
                 f"invalid JSON: {error.msg}",

@@ -17,12 +17,14 @@ the scalar engine reads it:
 
 A Parquet file may come from another organisation, and its compression can hide data far larger
 than the file (a column of a billion equal values takes a few bytes). Before reading one, its
-metadata are checked: a file whose values would not fit in this machine's memory once decoded is
-refused with a :class:`~criteriakit.DataError`, rather than the process being killed.
+metadata (and its dictionaries' text) are checked: a file whose values would take more than
+:data:`MAX_DECODED_BYTES`, or this machine's memory, once decoded is refused with a
+:class:`~criteriakit.DataError`, rather than the process being killed.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -43,6 +45,7 @@ from criteriakit.data import (
 from criteriakit.errors import DataError, Problem
 
 __all__ = [
+    "MAX_DECODED_BYTES",
     "Opened",
     "canonical",
     "decoded_size",
@@ -56,6 +59,15 @@ __all__ = [
 _DECODED_BITS = {"BOOLEAN": 1, "INT32": 32, "FLOAT": 32, "INT64": 64, "DOUBLE": 64, "INT96": 96}
 """Bits a decoded value of each Parquet physical type takes in Polars; 128 for the others (a
 string's or a binary's view)."""
+
+_INLINE_BYTES = 12
+"""Text of at most this many bytes lives inside its 16-byte view in Polars; longer text is
+stored once more, beside the views."""
+
+MAX_DECODED_BYTES = 4 * 2**30
+"""The largest a Parquet file's values may be once decoded (4 GiB), dictionary text included,
+or this machine's memory where that is smaller; checked from the file's metadata and
+dictionaries before it is read (see :func:`decoded_size`)."""
 
 Kind = Literal[
     "polars", "polars-lazy", "pandas", "arrow", "arrow-stream", "duckdb", "narwhals", "file"
@@ -168,30 +180,96 @@ def machine_memory() -> int | None:
         return None
 
 
-def decoded_size(path: Path) -> int | None:
-    """Return about how many bytes the values of a Parquet file take once decoded.
+def decoded_size(path: Path | bytes, limit: int | None = None) -> int | None:
+    """Return about how many bytes the values of a Parquet file (or its bytes) take once decoded.
 
-    Worked out from the file's metadata alone: every column chunk's value count (list items
-    included) times its type's width in Polars, or its uncompressed size if larger. None when
-    PyArrow is not installed or the metadata cannot be read (reading the file then says what is
-    wrong).
+    Every column chunk costs its value count (list items included) times its type's width in
+    Polars, or its uncompressed size if larger. A dictionary-encoded string or binary chunk
+    also costs the text each value refers to (longer than a view's 12 inline bytes): its
+    values are only indices into the dictionary page, so a megabyte entry repeated on every
+    row takes a megabyte per row once decoded, though the chunk is a few bytes. That part is
+    read from the dictionaries and indices themselves, and only while the metadata's part
+    is within ``limit``: a file whose metadata already exceed it is measured no further.
+    None when PyArrow is not installed or the file cannot be read as Parquet (reading the file
+    then says what is wrong).
     """
     try:
         import pyarrow.parquet as pq  # noqa: PLC0415  optional: the polars extra brings it
     except ImportError:
         return None
     try:
-        metadata = pq.read_metadata(path)
+        file = pq.ParquetFile(_opened(path))
+        size, dictionaries = _metadata_size(file.metadata)
+        if dictionaries and (limit is None or size <= limit):
+            size += _referenced_bytes(path, dictionaries)
     except (OSError, ValueError):  # not Parquet, or damaged (ArrowInvalid is a ValueError)
         return None
+    return size
+
+
+def _metadata_size(metadata: Any) -> tuple[int, dict[int, list[str]]]:
+    """Return the bytes the metadata account for, and the dictionary-encoded text chunks.
+
+    The chunks are given as the leaf paths of each row group (for :func:`_referenced_bytes`).
+    """
     bits = 0
+    dictionaries: dict[int, list[str]] = {}
     for group_index in range(metadata.num_row_groups):
         group = metadata.row_group(group_index)
         for column_index in range(group.num_columns):
             column = group.column(column_index)
-            width = _DECODED_BITS.get(column.physical_type, 128)
+            width = _value_bits(column.physical_type, metadata.schema.column(column_index))
             bits += max(column.num_values * width, column.total_uncompressed_size * 8)
-    return bits // 8
+            if column.physical_type == "BYTE_ARRAY" and column.has_dictionary_page:
+                dictionaries.setdefault(group_index, []).append(column.path_in_schema)
+    return bits // 8, dictionaries
+
+
+def _value_bits(physical_type: str, schema_column: Any) -> int:
+    """Return the bits one decoded value of a column takes (a fixed-size binary its length)."""
+    if physical_type == "FIXED_LEN_BYTE_ARRAY":
+        return 8 * max(16, schema_column.length or 0)
+    return _DECODED_BITS.get(physical_type, 128)
+
+
+def _referenced_bytes(path: Path | bytes, dictionaries: dict[int, list[str]]) -> int:
+    """Return the dictionary text the values of dictionary-encoded chunks refer to.
+
+    The chunks are read as PyArrow dictionary arrays (indices and the dictionary, never the
+    text per value), one row group at a time.
+    """
+    import pyarrow.parquet as pq  # noqa: PLC0415  decoded_size checked that it is installed
+
+    leaves = sorted({leaf for paths in dictionaries.values() for leaf in paths})
+    file = pq.ParquetFile(_opened(path), read_dictionary=leaves)
+    total = 0
+    for group_index, paths in dictionaries.items():
+        table = file.read_row_group(group_index, columns=paths)
+        total += sum(
+            _dictionary_bytes(chunk) for column in table.columns for chunk in column.chunks
+        )
+    return total
+
+
+def _opened(path: Path | bytes) -> Path | io.BytesIO:
+    """Return what PyArrow opens for a Parquet file: its path, or its bytes as a file."""
+    return io.BytesIO(path) if isinstance(path, bytes) else path
+
+
+def _dictionary_bytes(array: Any) -> int:
+    """Return the bytes of dictionary text that the values of ``array`` (or its items) refer to."""
+    import pyarrow as pa  # noqa: PLC0415  decoded_size checked that it is installed
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    if isinstance(array, pa.DictionaryArray):
+        lengths = pc.binary_length(array.dictionary)
+        outside = pc.if_else(pc.greater(lengths, _INLINE_BYTES), lengths, 0)
+        return int(pc.sum(pc.take(outside, array.indices)).as_py() or 0)
+    if isinstance(array, pa.StructArray):
+        return sum(_dictionary_bytes(field) for field in array.flatten())
+    if isinstance(array, pa.ListArray | pa.LargeListArray | pa.FixedSizeListArray | pa.MapArray):
+        return _dictionary_bytes(array.flatten())
+    return 0
 
 
 def _shown_size(size: int) -> str:
@@ -201,18 +279,26 @@ def _shown_size(size: int) -> str:
     return f"{size / 2**20:,.0f} MiB"
 
 
-def _check_fits(path: Path) -> None:
-    """Refuse a Parquet file whose values would not fit in this machine's memory."""
+def _check_fits(path: Path | bytes, name: str) -> None:
+    """Refuse a Parquet file whose values would take more than :data:`MAX_DECODED_BYTES`.
+
+    The cap is this machine's memory where that is smaller.
+    """
     memory = machine_memory()
-    size = decoded_size(path) if memory is not None else None
-    if memory is None or size is None or size <= memory:
+    limit = MAX_DECODED_BYTES if memory is None else min(memory, MAX_DECODED_BYTES)
+    size = decoded_size(path, limit)
+    if size is None or size <= limit:
         return
+    allowed = (
+        f"this machine's memory ({_shown_size(limit)})"
+        if limit == memory
+        else f"the {_shown_size(limit)} allowed"
+    )
     message = (
-        f"the file's values would take about {_shown_size(size)} once decoded, "
-        f"more than this machine's memory ({_shown_size(memory)})"
+        f"the file's values would take about {_shown_size(size)} once decoded, more than {allowed}"
     )
     hint = "split it into smaller files, or evaluate it on Spark or Dask (see docs/clusters.md)"
-    raise DataError([Problem(message, file=str(path), hint=hint)], source=str(path))
+    raise DataError([Problem(message, file=name, hint=hint)], source=name)
 
 
 def _unreadable(source: DataSource, error: Exception) -> DataError:
@@ -223,10 +309,10 @@ def _unreadable(source: DataSource, error: Exception) -> DataError:
 
 def _scan_parquet(source: DataSource) -> pl.LazyFrame:
     if source.path is None:
-        import io  # noqa: PLC0415
-
-        return pl.read_parquet(io.BytesIO(source.read_bytes())).lazy()
-    _check_fits(source.path)
+        content = source.read_bytes()
+        _check_fits(content, source.name)
+        return pl.read_parquet(io.BytesIO(content)).lazy()
+    _check_fits(source.path, source.name)
     lazy = pl.scan_parquet(source.path)
     lazy.collect_schema()  # a damaged file fails here, before any other level is evaluated
     return lazy
