@@ -7,6 +7,9 @@ that rest on the broken value are left out, so each mistake gives the messages i
 
 from __future__ import annotations
 
+import copy
+import sys
+
 import attrs
 import pytest
 from click.testing import CliRunner
@@ -16,7 +19,13 @@ from hypothesis import strategies as st
 import criteriakit
 from criteriakit import Extensions
 from criteriakit._commands import build_cli
+from criteriakit._toml_locations import format_key_path
 from criteriakit.extensions import builtin_extensions
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
 
 # The example of docs/format.md.
 EXAMPLE = """\
@@ -378,3 +387,76 @@ def test_quotas_and_children_rest_on_what_they_name(addition, old, new, path):
     text = (EXAMPLE + addition).replace(old, new)
     (problem,) = problems_of(text)
     assert problem.path == path
+
+
+def leaf_paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(value, dict):
+        return [path] + [p for key, item in value.items() for p in leaf_paths(item, (*path, key))]
+    if isinstance(value, list):
+        return [path] + [
+            p for index, item in enumerate(value) for p in leaf_paths(item, (*path, index))
+        ]
+    return [path]
+
+
+PARSED = tomllib.loads(EXAMPLE)
+PATHS = [path for path in leaf_paths(PARSED) if path]
+ODD_VALUES = st.one_of(
+    st.integers(-5, 5),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.sampled_from(["", "x", "weak", "goals_met", "1 +", "number"]),
+    st.just([]),
+    st.just([1, "a"]),
+    st.just({}),
+    st.just({"type": "linear"}),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PATHS), st.none() | ODD_VALUES), min_size=1, max_size=4))
+def test_any_broken_value_gives_problems_never_a_crash(edits):
+    data = copy.deepcopy(PARSED)
+    for path, value in edits:
+        parent = data
+        for step in path[:-1]:
+            if not isinstance(parent, dict | list) or (
+                isinstance(parent, list) and not isinstance(step, int)
+            ):
+                break
+            try:
+                parent = parent[step]
+            except (KeyError, IndexError, TypeError):
+                break
+        else:
+            if isinstance(parent, dict) and value is None:
+                parent.pop(path[-1], None)
+            elif isinstance(parent, dict) or (
+                isinstance(parent, list) and isinstance(path[-1], int) and path[-1] < len(parent)
+            ):
+                parent[path[-1]] = value
+    try:
+        criteriakit.framework_from_dict(data)
+    except criteriakit.FrameworkError as error:
+        assert error.problems
+        assert all(problem.path is not None for problem in error.problems)
+
+
+# A text in several languages is one value: a wrong part is reported at the text.
+SHAPED = [path for path in PATHS if "title" not in path[:-1]]
+
+
+@pytest.mark.parametrize("path", SHAPED, ids=[format_key_path(path) for path in SHAPED])
+def test_a_value_of_the_wrong_shape_anywhere_is_its_only_problem(path):
+    data = copy.deepcopy(PARSED)
+    parent = data
+    for step in path[:-1]:
+        parent = parent[step]
+    wrong: object = 5 if isinstance(parent[path[-1]], dict | list) else [1, "a"]
+    parent[path[-1]] = wrong
+    with pytest.raises(criteriakit.FrameworkError) as caught:
+        criteriakit.framework_from_dict(data)
+    where = format_key_path(path)
+    assert all(problem.path.startswith(where) for problem in caught.value.problems), [
+        str(problem) for problem in caught.value.problems
+    ]

@@ -93,7 +93,7 @@ class Salvage:
                 yield from (("inputs", name, "rollup") for name in self.data.get("inputs", {}))
 
     def _rests_on_a_damaged_share(self, path: KeyPath) -> bool:
-        """Tell a total, share or award computed from a damaged share, scale or max_score."""
+        """Whether ``path`` is a total, share or award resting on a damaged share or scale."""
         if self.damaged & _FOUNDATIONS and (
             path == ("criteria",)
             or _matches(path, ("criteria", int, _SHARES | {"indicators"}))
