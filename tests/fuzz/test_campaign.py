@@ -1,0 +1,87 @@
+"""The fuzz suite's own machinery: counting, budgets, collected failures, its checks."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import criteriakit
+from criteriakit.errors import FrameworkError, Problem
+from fuzz.campaign import FuzzFailure, Plan, Target, raise_failures, run
+from fuzz.hostile import encoded
+from fuzz.outcomes import assert_well_reported, no_code_run
+from fuzz.test_fuzz_frameworks import NAME, SOURCES, check_mutant, registry
+
+QUIET = settings(max_examples=20, deadline=None, database=None)
+
+
+def target(check, share=0.5):
+    return Target("numbers", st.integers(), check, share=share, time_share=0.5)
+
+
+def test_a_fast_run_counts_its_share_of_the_examples():
+    seen = []
+    tally = run(target(lambda value, _: seen.append(value)), Plan(QUIET, long=False, budget=None))
+    assert tally.inputs == len(seen) == 10
+    assert tally.failures == []
+    assert tally.line().startswith("numbers: 10 inputs, 0 failures in ")
+
+
+def test_a_long_run_goes_round_after_round_until_its_share():
+    tally = run(target(lambda *_: None, share=3.0), Plan(QUIET, long=True, budget=None))
+    assert tally.inputs == 60  # rounds of at most FIRST_ROUND examples, then sized by rate
+
+
+def test_a_used_budget_stops_cleanly():
+    tally = run(target(lambda *_: None), Plan(QUIET, long=True, budget=0.0))
+    assert (tally.inputs, tally.failures, tally.out_of_time) == (0, [], True)
+    assert tally.line().endswith("(its share of the time budget used)")
+    raise_failures(tally)
+
+
+def test_failures_are_collected_with_the_example_and_raised_together():
+    def check(value, _):
+        assert value < 1_000, "too big"
+
+    tally = run(target(check, share=500.0), Plan(QUIET, long=False, budget=None))
+    assert len(tally.failures) == 1
+    with pytest.raises(
+        FuzzFailure, match=r"(?s)numbers: \d+ inputs, 1 failure.*too big.*value=1000"
+    ):
+        raise_failures(tally)
+
+
+def test_code_run_by_untrusted_text_is_caught():
+    with pytest.raises(AssertionError, match="reached"), no_code_run():
+        exec("1")  # noqa: S102 - what the watch must see
+    with no_code_run():
+        criteriakit.expressions.compile_expression(
+            "a + 1 > 2", {"a": criteriakit.expressions.NUMBER}
+        )
+
+
+def test_an_error_must_be_short_and_located():
+    assert_well_reported(FrameworkError([Problem("bad", file="f.toml")]), "f.toml")
+    with pytest.raises(AssertionError):
+        assert_well_reported(FrameworkError([Problem("bad", file="g.toml")]), "f.toml")
+    with pytest.raises(AssertionError, match="character message"):
+        assert_well_reported(criteriakit.PluginError("x" * 30_000, plugin="p"))
+
+
+@pytest.mark.parametrize("text", SOURCES)
+def test_the_shipped_sources_load_and_evaluate_unmutated(text):
+    shipped = registry()
+    criteriakit.loads_framework(text, source=NAME, extensions=shipped.extensions)
+
+
+@QUIET
+@given(st.data())
+def test_an_unmutated_source_loads_and_evaluates_drawn_units(data):
+    check_mutant(SOURCES[0], data)
+
+
+def test_encoding_keeps_a_lone_surrogate_as_invalid_utf8():
+    assert encoded("a\ud800") == b"a\xed\xa0\x80"
+    with pytest.raises(UnicodeDecodeError):
+        encoded("\ud800").decode("utf-8")
