@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 import runpy
 import shutil
@@ -270,7 +271,7 @@ def test_unknown_keys_in_remove(base):
         RawProblem(
             ("remove", "foo"),
             "unknown key 'foo'",
-            "allowed keys: inputs, criteria, indicators, gates, rules",
+            "allowed keys: inputs, criteria, indicators, gates, rules, keys",
             at_key=True,
         ),
     ]
@@ -281,7 +282,8 @@ def test_wrong_types_in_remove(base):
         RawProblem(
             ("remove",),
             'expected a table, got a string ("1.4")',
-            'write [remove] with inputs, criteria, indicators, gates or rules = ["id", ...]',
+            "write [remove] with inputs, criteria, indicators, gates, rules or keys"
+            ' = ["name", ...]',
         )
     ]
     assert problems(base, '[remove]\nindicators = "1.4"\ncriteria = [1]\n') == [
@@ -296,43 +298,280 @@ def test_wrong_types_in_remove(base):
     ]
 
 
-def test_removing_and_giving_the_same_id(base):
+def test_an_id_removed_and_given_again_is_replaced_whole_in_its_place(base):
+    data = merge(
+        base,
+        '[remove]\nindicators = ["2.2"]\ninputs = ["members_rated"]\ncriteria = ["3"]\n\n'
+        '[inputs.members_rated]\ntype = "integer"\n\n'
+        '[[criteria]]\nid = "2"\n\n[[criteria.indicators]]\nid = "2.2"\ntitle = "Attendance"\n'
+        'value = "attendance_rate"\npoints = 7\n'
+        'scorer = { type = "linear", zero_at = 0.5, full_at = 1 }\n\n'
+        '[[criteria]]\nid = "3"\ntitle = "Discipline"\npoints = 20\n\n'
+        '[[criteria.indicators]]\nid = "3.9"\n',
+    ).data
+    # nothing of the base's 2.2 is inherited (its title, its scorer's bands), but its place is
+    assert indicator_ids(data, 1) == ["2.1", "2.2", "2.3", "2.4"]
+    assert data["criteria"][1]["indicators"][1] == {
+        "id": "2.2",
+        "title": "Attendance",
+        "value": "attendance_rate",
+        "points": 7,
+        "scorer": {"type": "linear", "zero_at": 0.5, "full_at": 1},
+    }
+    assert data["inputs"]["members_rated"] == {"type": "integer"}
+    assert list(data["inputs"]).index("members_rated") == list(base["inputs"]).index(
+        "members_rated"
+    )
+    # criterion 3 is replaced: neither its keys nor its indicators are inherited
+    assert [criterion["id"] for criterion in data["criteria"]] == ["1", "2", "3", "4"]
+    assert data["criteria"][2] == {
+        "id": "3",
+        "title": "Discipline",
+        "points": 20,
+        "indicators": [{"id": "3.9"}],
+    }
+
+
+def test_an_indicator_removed_and_given_under_another_criterion_is_new_there(base):
+    data = merge(
+        base,
+        '[remove]\nindicators = ["1.4"]\n\n'
+        '[[criteria]]\nid = "2"\n\n[[criteria.indicators]]\nid = "1.4"\npoints = 3\n',
+    ).data
+    assert indicator_ids(data, 0) == ["1.1", "1.2", "1.3"]
+    assert data["criteria"][1]["indicators"][-1] == {"id": "1.4", "points": 3}
+
+
+def test_an_indicator_of_a_removed_criterion_given_elsewhere_moves_with_its_keys(base):
+    data = merge(
+        base,
+        '[remove]\ncriteria = ["3"]\n\n'
+        '[[criteria]]\nid = "4"\n\n[[criteria.indicators]]\nid = "3.1"\n',
+    ).data
+    assert [criterion["id"] for criterion in data["criteria"]] == ["1", "2", "4"]
+    assert indicator_ids(data, 2) == ["4.1", "4.2", "4.3", "4.4", "3.1"]
+    assert data["criteria"][2]["indicators"][4] == without_none(
+        base["criteria"][2]["indicators"][0]
+    )
+
+
+# ---------------------------------------------------------------------- moving and placing
+
+
+def test_an_indicator_given_under_another_criterion_moves_there_with_its_keys(base):
+    composition = merge(
+        base,
+        '[[criteria]]\nid = "1"\npoints = 38\n\n[[criteria.indicators]]\nid = "2.1"\n\n'
+        '[[criteria]]\nid = "2"\npoints = 17\n',
+    )
+    data = composition.data
+    assert indicator_ids(data, 0) == ["1.1", "1.2", "1.3", "1.4", "2.1"]
+    assert indicator_ids(data, 1) == ["2.2", "2.3", "2.4"]
+    assert data["criteria"][0]["indicators"][4] == without_none(
+        base["criteria"][1]["indicators"][0]
+    )
+    # its inherited keys come from where it was in the base, its id from the patch
+    assert composition.origin(("criteria", 0, "indicators", 4, "value")) == (
+        "base",
+        ("criteria", 1, "indicators", 0, "value"),
+    )
+    assert composition.origin(("criteria", 0, "indicators", 4, "id")) == (
+        "derived",
+        ("criteria", 0, "indicators", 0, "id"),
+    )
+    assert composition.origin(("criteria", 1, "indicators", 0)) == (
+        "base",
+        ("criteria", 1, "indicators", 1),
+    )
+    moved = criteriakit.framework_from_dict(data).definition.criteria
+    assert (moved[0].points, moved[1].points) == (38, 17)
+
+
+def test_a_gate_given_under_another_tier_moves_there(base):
+    data = merge(
+        base, '[[tiers]]\nid = "good"\n\n[[tiers.gates]]\nid = "excellent-no-discipline"\n'
+    ).data
+    gates = [[gate["id"] for gate in tier.get("gates", [])] for tier in data["tiers"]]
+    assert "excellent-no-discipline" not in gates[0]
+    assert gates[1][-1] == "excellent-no-discipline"
+    (old,) = [gate for gate in base["tiers"][0]["gates"] if gate["id"] == "excellent-no-discipline"]
+    assert data["tiers"][1]["gates"][-1] == without_none(old)
+
+
+def test_an_id_given_under_two_parents_is_given_twice(base):
     found = problems(
         base,
-        '[remove]\nindicators = ["1.4"]\ninputs = ["members_rated"]\n\n'
-        '[inputs.members_rated]\ntype = "integer"\n\n'
-        '[[criteria]]\nid = "2"\n\n[[criteria.indicators]]\nid = "1.4"\n',
-    )
-    hint = (
-        "to change a {0}, give it without removing it; to replace it, give the new one another id"
+        '[[criteria]]\nid = "1"\n\n[[criteria.indicators]]\nid = "2.1"\n\n'
+        '[[criteria]]\nid = "2"\n\n[[criteria.indicators]]\nid = "2.1"\npoints = 4\n',
     )
     assert found == [
         RawProblem(
-            ("remove", "indicators", 0),
-            "indicator '1.4' is both removed and given in this file",
-            hint.format("indicator"),
-        ),
-        RawProblem(
-            ("remove", "inputs", 0),
-            "input 'members_rated' is both removed and given in this file",
-            hint.format("input"),
-        ),
+            ("criteria", 1, "indicators", 0, "id"),
+            "indicator '2.1' is given twice",
+            "give each indicator once, with all its changes",
+        )
     ]
 
 
-def test_a_removed_criterion_cannot_be_patched(base):
-    found = problems(base, '[remove]\ncriteria = ["3"]\n\n[[criteria]]\nid = "3"\npoints = 20\n')
-    assert [(problem.path, problem.message) for problem in found] == [
-        (("remove", "criteria", 0), "criterion '3' is both removed and given in this file")
-    ]
-
-
-def test_an_indicator_of_a_removed_criterion_may_be_added_elsewhere(base):
+def test_before_and_after_place_entries_and_are_not_kept(base):
     data = merge(
         base,
-        '[remove]\ncriteria = ["3"]\n\n[[criteria]]\nid = "4"\n\n[[criteria.indicators]]\nid = "3.1"\n',
+        '[[criteria]]\nid = "4"\nbefore = "1"\n\n'
+        '[[criteria.indicators]]\nid = "4.4"\nbefore = "4.1"\n\n'
+        '[[criteria.indicators]]\nid = "1.4"\nafter = "4.1"\n\n'
+        '[[criteria.indicators]]\nid = "4.2"\nafter = "4.1"\n\n'
+        '[[criteria]]\nid = "1"\n\n'
+        '[[rules]]\nid = "members-mostly-failed"\nafter = "targets-under-half"\n',
     ).data
-    assert indicator_ids(data, 2) == ["4.1", "4.2", "4.3", "4.4", "3.1"]
+    assert [criterion["id"] for criterion in data["criteria"]] == ["4", "1", "2", "3"]
+    # entries placed next to the same one keep the file's order: 1.4, then 4.2, after 4.1
+    assert indicator_ids(data, 0) == ["4.4", "4.1", "1.4", "4.2", "4.3"]
+    assert indicator_ids(data, 1) == ["1.1", "1.2", "1.3"]
+    assert [rule["id"] for rule in data["rules"]] == [
+        "targets-under-half",
+        "members-mostly-failed",
+        "disunity",
+    ]
+    assert "before" not in data["criteria"][0]
+    assert all("after" not in indicator for indicator in data["criteria"][0]["indicators"])
+
+
+def test_an_entry_can_be_placed_next_to_one_that_is_placed_in_turn(base):
+    data = merge(
+        base,
+        '[[criteria]]\nid = "1"\n\n'
+        '[[criteria.indicators]]\nid = "X2"\nafter = "X1"\n\n'
+        '[[criteria.indicators]]\nid = "X1"\nbefore = "1.1"\n\n'
+        '[[criteria.indicators]]\nid = "1.3"\nafter = "X2"\n',
+    ).data
+    assert indicator_ids(data, 0) == ["X1", "X2", "1.3", "1.1", "1.2", "1.4"]
+
+
+def test_before_and_after_problems(base):
+    found = problems(
+        base,
+        '[[criteria]]\nid = "1"\n\n'
+        '[[criteria.indicators]]\nid = "1.1"\nbefore = "1.2"\nafter = "1.3"\n\n'
+        '[[criteria.indicators]]\nid = "1.2"\nafter = 3\n\n'
+        '[[criteria.indicators]]\nid = "1.3"\nafter = "1.3"\n\n'
+        '[[criteria.indicators]]\nid = "1.4"\nafter = "X9"\n\n'
+        '[[rules]]\nid = "disunity"\nbefore = "disunit"\n',
+    )
+    assert found == [
+        RawProblem(
+            ("criteria", 0, "indicators", 0, "after"),
+            "indicator '1.1' is given both before and after",
+            "give one of them: the entry it names fixes the place",
+            at_key=True,
+        ),
+        RawProblem(
+            ("criteria", 0, "indicators", 1, "after"),
+            "expected a string, got an integer (3)",
+            'write after = "indicator id"',
+        ),
+        RawProblem(
+            ("criteria", 0, "indicators", 2, "after"),
+            "indicator '1.3' cannot be placed after itself",
+            "after names another indicator of the same criterion '1'",
+        ),
+        RawProblem(
+            ("criteria", 0, "indicators", 3, "after"),
+            "criterion '1' has no indicator 'X9' to place '1.4' after",
+            "name one of its indicators: '1.1', '1.2', '1.3', '1.4'",
+        ),
+        RawProblem(
+            ("rules", 0, "before"),
+            "the framework has no rule 'disunit' to place 'disunity' before",
+            "did you mean 'disunity'?",
+        ),
+    ]
+
+
+def test_entries_placed_next_to_each_other_in_a_circle_are_reported(base):
+    found = problems(
+        base,
+        '[[criteria]]\nid = "1"\n\n'
+        '[[criteria.indicators]]\nid = "1.1"\nafter = "1.2"\n\n'
+        '[[criteria.indicators]]\nid = "1.2"\nafter = "1.1"\n',
+    )
+    hint = "place one of them after one of the indicators that stay where they are"
+    assert found == [
+        RawProblem(
+            ("criteria", 0, "indicators", 0, "after"),
+            "indicator '1.1' cannot be placed after '1.2', which is placed next to it in turn",
+            hint,
+        ),
+        RawProblem(
+            ("criteria", 0, "indicators", 1, "after"),
+            "indicator '1.2' cannot be placed after '1.1', which is placed next to it in turn",
+            hint,
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------- [remove] keys and dates
+
+
+def test_remove_keys_clears_top_level_values(base):
+    data = merge(base, '[remove]\nkeys = ["valid_from", "description", "children"]\n').data
+    assert {"valid_from", "description", "children"}.isdisjoint(data)
+    assert data["language"] == "en"
+    given = merge(base, 'description = "Mine"\n[remove]\nkeys = ["description"]\n').data
+    assert given["description"] == "Mine"
+
+
+def test_remove_keys_names_only_values_the_base_sets_and_may_lose(base):
+    found = problems(base, '[remove]\nkeys = ["valid_until", "title", "valid_frm", "rules"]\n')
+    clears = (
+        "keys clears scale, max_score, description, language, valid_from, valid_until, policy, "
+        "weighting, children, quotas; ids are removed with inputs, criteria, indicators, gates, "
+        "rules"
+    )
+    assert found == [
+        RawProblem(
+            ("remove", "keys", 0),
+            "the base framework vn.four-good-cell@2024 sets no valid_until",
+            "the base sets 'scale', 'max_score', 'description', 'language', 'valid_from', …",
+        ),
+        RawProblem(("remove", "keys", 1), "'title' is not a value [remove] keys can clear", clears),
+        RawProblem(
+            ("remove", "keys", 2),
+            "'valid_frm' is not a value [remove] keys can clear",
+            f"did you mean 'valid_from'? {clears}",
+        ),
+        RawProblem(("remove", "keys", 3), "'rules' is not a value [remove] keys can clear", clears),
+    ]
+
+
+DATED = {"valid_from": "2023-01-01", "valid_until": "2023-12-31"}
+
+
+@pytest.mark.parametrize(
+    ("given", "merged"),
+    [
+        # the 2023 version ends, the 2024 version extends it: open from 2024 on
+        ("valid_from = 2024-01-01\n", {"valid_from": dt.date(2024, 1, 1)}),
+        # a start within the base's period keeps its end
+        (
+            "valid_from = 2023-07-01\n",
+            {"valid_from": dt.date(2023, 7, 1), "valid_until": "2023-12-31"},
+        ),
+        # an end before the base's start drops the inherited start
+        ("valid_until = 2022-12-31\n", {"valid_until": dt.date(2022, 12, 31)}),
+        (
+            "valid_until = 2024-12-31\n",
+            {"valid_from": "2023-01-01", "valid_until": dt.date(2024, 12, 31)},
+        ),
+        ('[remove]\nkeys = ["valid_until"]\n', {"valid_from": "2023-01-01"}),
+        ("", DATED),
+    ],
+)
+def test_validity_dates_are_inherited_unless_the_derived_file_s_own_contradict_them(
+    base, given, merged
+):
+    data = merge({**base, **DATED}, given).data
+    assert {key: data[key] for key in ("valid_from", "valid_until") if key in data} == merged
+    assert criteriakit.framework_from_dict(data).ref == "acme.cell@1"
 
 
 def test_new_tiers_are_refused(base):
@@ -347,26 +586,6 @@ def test_new_tiers_are_refused(base):
             ("tiers", 1, "id"),
             "unknown tier 'platinum'",
             "tiers are the base framework's scale: an extension can change them but not add one",
-        ),
-    ]
-
-
-def test_an_indicator_or_gate_is_changed_under_its_own_parent(base):
-    found = problems(
-        base,
-        '[[criteria]]\nid = "1"\n\n[[criteria.indicators]]\nid = "2.1"\npoints = 4\n\n'
-        '[[tiers]]\nid = "excellent"\n\n[[tiers.gates]]\nid = "good-all-targets-met"\n',
-    )
-    assert found == [
-        RawProblem(
-            ("criteria", 0, "indicators", 0, "id"),
-            "indicator '2.1' belongs to criterion '2'",
-            'change it in the [[criteria]] entry with id = "2"',
-        ),
-        RawProblem(
-            ("tiers", 0, "gates", 0, "id"),
-            "gate 'good-all-targets-met' belongs to tier 'good'",
-            'change it in the [[tiers]] entry with id = "good"',
         ),
     ]
 
@@ -664,3 +883,53 @@ def test_composing_with_an_empty_patch_gives_back_the_base(base_data, new_id):
     for path in leaf_paths(composition.data):
         expected = "derived" if path in {("id",), ("version",)} else "base"
         assert composition.origin(path) == (expected, path)
+
+
+# ---------------------------------------------------------------------- at scale
+
+
+def test_100000_unknown_ids_in_remove_are_each_reported_and_suggested_for_the_first_only(base):
+    ids = [f"1.4x{index}" for index in range(100_000)]
+    found = compose(base, {**tomllib.loads(HEADER), "remove": {"indicators": ids}})
+    assert isinstance(found, list)
+    assert len(found) == 100_000
+    assert found[-1].message == (
+        "the base framework vn.four-good-cell@2024 has no indicator '1.4x99999'"
+    )
+    shown = criteriakit.limits.current().reported_problems
+    assert {problem.hint for problem in found[:shown]} == {"did you mean '1.4'?"}
+    assert {problem.hint for problem in found[shown:]} == {None}
+
+
+def test_a_chain_of_20000_moved_and_placed_indicators():
+    count = 20_000
+    indicators = [{"id": str(index), "points": 1} for index in range(count)]
+    base = {
+        "id": "big",
+        "version": "1",
+        "criteria": [
+            {"id": "a", "indicators": indicators},
+            {"id": "b", "indicators": [{"id": "b.1"}]},
+        ],
+    }
+    # each moves to b, placed before the one before it: b gets them in reverse order, through
+    # a chain 20,000 deep (placing must not recurse once per link)
+    moved = [{"id": "0", "before": "b.1"}] + [
+        {"id": str(index), "before": str(index - 1)} for index in range(1, count)
+    ]
+    derived = {
+        "extends": "big@1",
+        "id": "big",
+        "version": "2",
+        "criteria": [{"id": "b", "indicators": moved}],
+    }
+    composition = compose(base, derived)
+    assert isinstance(composition, Composition), composition[:3]
+    assert composition.data["criteria"][0]["indicators"] == []
+    placed = composition.data["criteria"][1]["indicators"]
+    assert [indicator["id"] for indicator in placed] == [*map(str, reversed(range(count))), "b.1"]
+    assert placed[0] == {"id": str(count - 1), "points": 1}
+    assert composition.origin(("criteria", 1, "indicators", 0, "points")) == (
+        "base",
+        ("criteria", 0, "indicators", count - 1, "points"),
+    )
