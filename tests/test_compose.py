@@ -383,6 +383,14 @@ def test_an_indicator_given_under_another_criterion_moves_there_with_its_keys(ba
         "base",
         ("criteria", 1, "indicators", 1),
     )
+    # criterion 2's indicators changed because of the derived file: its entry there says so
+    assert composition.origin(("criteria", 1, "indicators")) == ("derived", ("criteria", 1))
+    assert merge(base, '[remove]\nindicators = ["2.1"]\n').origin(
+        ("criteria", 1, "indicators")
+    ) == (
+        "derived",
+        ("remove", "indicators", 0),
+    )
     moved = criteriakit.framework_from_dict(data).definition.criteria
     assert (moved[0].points, moved[1].points) == (38, 17)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,200 @@ def test_extends_must_name_a_version(tmp_path):
         criteriakit.load_framework(
             path, resolve=lambda _reference: criteriakit.load_framework(SMALL)
         )
+
+
+# ---------------------------------------------------------------------- issue 12: moves and dates
+
+TWO = """\
+id = "test.two"
+version = "1"
+title = "Two criteria"
+subject = "unit"
+
+[inputs.done]
+type = "integer"
+min = 0
+
+[inputs.planned]
+type = "integer"
+min = 0
+
+[inputs.ok]
+type = "bool"
+
+[[criteria]]
+id = "high"
+title = "High"
+points = 70
+
+[[criteria.indicators]]
+id = "done"
+title = "Done"
+value = "done / planned"
+points = 50
+scorer = { type = "linear", zero_at = 0, full_at = 1 }
+
+[[criteria.indicators]]
+id = "ok"
+title = "OK"
+value = "ok"
+points = 20
+scorer = { type = "boolean" }
+
+[[criteria]]
+id = "low"
+title = "Low"
+points = 30
+
+[[criteria.indicators]]
+id = "planned"
+title = "Planned enough"
+value = "planned"
+points = 30
+scorer = { type = "thresholds", bands = [{ min = 5, award = 30 }, { min = 1, award = 10 }] }
+
+[[tiers]]
+id = "good"
+title = "Good"
+min_score = 70
+
+[[tiers]]
+id = "poor"
+title = "Poor"
+"""
+
+MOVE_OK = """\
+[[criteria]]
+id = "high"
+points = 50
+
+[[criteria]]
+id = "low"
+points = 50
+
+[[criteria.indicators]]
+id = "ok"
+before = "planned"
+"""
+
+
+@pytest.fixture
+def two(directory):
+    (directory / "two.toml").write_text(TWO)
+    return directory
+
+
+def test_an_indicator_moved_to_another_criterion_is_rated_there_by_both_engines(two):
+    pl = pytest.importorskip("polars")
+    (two / "moved.toml").write_text(derived("test.two@1", "test.moved", MOVE_OK))
+    registry = load(two)
+    assert registry.problems == ()
+    moved = registry.get("test.moved")
+    high, low = moved.definition.criteria
+    assert [indicator.id for indicator in high.indicators] == ["done"]
+    assert [indicator.id for indicator in low.indicators] == ["ok", "planned"]
+    assert low.indicators[0].title == {"und": "OK"}
+    units = [
+        {"id": "u1", "done": 4, "planned": 4, "ok": True},
+        {"id": "u2", "done": 1, "planned": 4, "ok": True},
+        {"id": "u3", "done": 6, "planned": 6, "ok": False},
+    ]
+    table = criteriakit.evaluate_frame(moved, pl.DataFrame(units)).to_dicts()
+    rows = []
+    for unit in units:
+        result = moved.evaluate({key: unit[key] for key in ("done", "planned", "ok")})
+        scores = {criterion.id: criterion.score for criterion in result.criteria}
+        rows.append((result.score, result.tier, scores["high"], scores["low"]))
+    # u1: high 50 · 4/4 = 50, low 20 + 10 = 30: 80; u2: 12.5 + 30 = 42.5; u3: 50 + 0 + 30 = 80
+    assert rows == [(80, "good", 50, 30), (42.5, "poor", 12.5, 30), (80, "good", 50, 30)]
+    assert [
+        (row["score"], row["tier"], row["criterion:high"], row["criterion:low"]) for row in table
+    ] == rows
+    assert [row["indicator:ok"] for row in table] == [20, 20, 0]
+
+
+def test_a_problem_of_a_moved_indicator_points_at_the_file_each_key_came_from(two):
+    path = two / "moved.toml"
+    path.write_text(derived("test.two@1", "test.moved", MOVE_OK + 'value = "ok and plannd > 0"\n'))
+    (problem,) = registry_problems(two)
+    assert f"{path}:15:17: criteria[1].indicators[0].value: unknown input 'plannd'" in problem
+    # a criterion whose indicators no longer add up because of a move or a removal is the
+    # derived file's problem: shown at the entry it gives for that criterion, or at the move
+    path.write_text(derived("test.two@1", "test.moved", MOVE_OK.replace("points = 50\n", "", 1)))
+    (problem,) = registry_problems(two)
+    assert (
+        f"{path}:4:1: criteria[0]: the points of the indicators of criterion 'high' add up to "
+        "50, not 70"
+    ) in problem
+    path.write_text(
+        derived(
+            "test.two@1",
+            "test.moved",
+            '[remove]\nindicators = ["ok"]\n\n[[criteria]]\nid = "low"\n\n'
+            '[[criteria.indicators]]\nid = "done"\n',
+        )
+    )
+    (problem,) = registry_problems(two)
+    assert f"{path}:10:1: criteria[0].indicators[0]: criterion 'high' has no indicators" in problem
+    path.write_text(derived("test.two@1", "test.moved", '[remove]\nindicators = ["ok"]\n'))
+    (problem,) = registry_problems(two)
+    assert (
+        f"{path}:5:15: remove.indicators[0]: the points of the indicators of criterion 'high' "
+        "add up to 50, not 70"
+    ) in problem
+
+
+def test_placing_an_indicator_next_to_one_its_criterion_lacks_points_into_the_derived_file(two):
+    path = two / "moved.toml"
+    path.write_text(derived("test.two@1", "test.moved", MOVE_OK.replace('"planned"', '"plan"')))
+    (problem,) = registry_problems(two)
+    assert (
+        f"{path}:14:10: criteria[1].indicators[0].before: criterion 'low' has no indicator "
+        "'plan' to place 'ok' before"
+    ) in problem
+    assert "hint: did you mean 'planned'?" in problem
+
+
+def test_the_2024_version_extends_the_2023_one_that_ends(directory):
+    small = SMALL.read_text().replace(
+        'version = "1"', 'version = "2023"\nvalid_from = 2023-01-01\nvalid_until = 2023-12-31'
+    )
+    (directory / "small.toml").write_text(small)
+    (directory / "small-2024.toml").write_text(
+        'extends = "test.small@2023"\nid = "test.small"\nversion = "2024"\n'
+        "valid_from = 2024-01-01\n"
+    )
+    registry = load(directory)
+    assert registry.problems == ()
+    current = registry.get("test.small", on=dt.date(2025, 6, 1))
+    assert (current.version, current.base) == ("2024", "test.small@2023")
+    assert (current.definition.valid_from, current.definition.valid_until) == (
+        dt.date(2024, 1, 1),
+        None,
+    )
+    assert registry.get("test.small", on=dt.date(2023, 6, 1)).version == "2023"
+    with pytest.raises(criteriakit.UnknownFrameworkError):
+        registry.get("test.small", on=dt.date(2022, 6, 1))
+
+
+def test_dates_a_derived_file_gives_that_contradict_each_other_point_into_it(directory):
+    path = directory / "child.toml"
+    path.write_text(
+        derived("test.small@1", "test.child", "valid_from = 2024-01-01\nvalid_until = 2023-12-31\n")
+    )
+    (problem,) = registry_problems(directory)
+    assert (
+        f"{path}:5:15: valid_until: valid_until 2023-12-31 is before valid_from 2024-01-01"
+        in problem
+    )
+
+
+def test_remove_keys_problems_point_into_the_derived_file(directory):
+    path = directory / "child.toml"
+    path.write_text(derived("test.small@1", "test.child", '[remove]\nkeys = ["valid_untill"]\n'))
+    (problem,) = registry_problems(directory)
+    assert (
+        f"{path}:5:9: remove.keys[0]: 'valid_untill' is not a value [remove] keys can clear"
+        in problem
+    )
+    assert "hint: did you mean 'valid_until'?" in problem

@@ -192,6 +192,25 @@ def _index(base: Mapping[str, Any]) -> dict[str, dict[str, _Placed]]:
     return index
 
 
+def _array_origin(
+    kind: _Kind, parent: _Entry | None, base_path: KeyPath, taken: KeyPath | None
+) -> Origin:
+    """Return where a merged array comes from: the derived file if it gives or changes it.
+
+    A problem of a whole array (its points no longer add up, it is empty) belongs to the
+    derived file when that took one of the base's entries away: it is shown at the entry the
+    derived file gives for the array's parent, else at what took the entry away (the id in
+    ``[remove]``, or the entry given under another parent).
+    """
+    if parent is not None and kind.key in parent.table:
+        return "derived", (*parent.path, kind.key)
+    if taken is None:
+        return "base", base_path
+    if parent is not None and parent.path:
+        return "derived", parent.path
+    return "derived", taken
+
+
 def _listed(ids: Iterable[str], most: int = 5) -> str:
     """Quote the first few of ``ids``, for a hint that names real options."""
     first = list(itertools.islice(ids, most + 1))
@@ -494,12 +513,9 @@ class _Composer:
         if parent.base is not None:
             base_items = parent.base.table.get(kind.key) or ()
             base_path = (*parent.base.path, kind.key)
-        origin: Origin = ("base", base_path)
-        if parent.entry is not None and kind.key in parent.entry.table:
-            origin = ("derived", (*parent.entry.path, kind.key))
-        self.origins[target] = origin
         entries = self.under.get((kind.key, parent.id), [])
-        slots = self._slots(kind, base_items, base_path, entries)
+        slots, taken = self._slots(kind, base_items, base_path, entries)
+        self.origins[target] = _array_origin(kind, parent.entry, base_path, taken)
         slots = self._ordered(kind, parent.id, slots, entries)
         return [self._item(kind, slot, (*target, index)) for index, slot in enumerate(slots)]
 
@@ -509,27 +525,31 @@ class _Composer:
         base_items: Sequence[Mapping[str, Any]],
         base_path: KeyPath,
         entries: Sequence[_Entry],
-    ) -> list[_Slot]:
+    ) -> tuple[list[_Slot], KeyPath | None]:
         """Return the entries of one merged array before any is placed.
 
         The base's come first, in their order, less those removed or given under another
-        parent; then the others given here, in the derived file's order.
+        parent; then the others given here, in the derived file's order. Also returns the key
+        path in the derived file of what took the first of the base's entries away, if any.
         """
         here = {entry.id: entry for entry in entries}
         removed = self.removed.get(kind.key, {})
         given = self.given.get(kind.key, {})
         slots: list[_Slot] = []
+        taken: KeyPath | None = None
         for position, item in enumerate(base_items):
             item_id = item["id"]
             entry = here.pop(item_id, None)
             if entry is None and (item_id in removed or item_id in given):
+                if taken is None:
+                    taken = removed[item_id] if item_id in removed else given[item_id].path
                 continue
             base = None if item_id in removed else _Placed(item, (*base_path, position))
             slots.append(_Slot(item_id, base, entry))
         slots.extend(
             _Slot(entry.id, self._inherited(kind, entry.id), entry) for entry in here.values()
         )
-        return slots
+        return slots, taken
 
     def _inherited(self, kind: _Kind, item_id: str) -> _Placed | None:
         """Return the base entry a given entry inherits its keys from, none if removed."""
