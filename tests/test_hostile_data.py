@@ -24,6 +24,9 @@ from criteriakit import limits
 from criteriakit._commands import build_cli
 from criteriakit.batch import evaluate_rows
 from criteriakit.data import read_units
+from criteriakit.render.rows import write_jsonl_text
+from criteriakit.render.table import ResultTable
+from criteriakit.render.writers import render_documents
 
 pl = pytest.importorskip("polars")
 pa = pytest.importorskip("pyarrow")
@@ -268,3 +271,108 @@ def test_a_value_at_the_nesting_depth_is_read(tmp_path):
     path.write_text(json.dumps({"id": "u1", "a": 5, "extra": [{"x": [json.loads(nested)]}]}))
     with pytest.raises(criteriakit.DataError, match="more than 64 deep"):
         read_units(path)
+
+
+# --- the scalar engine streams its results -----------------------------------------------
+
+
+def population(path: Path, rows: int) -> Path:
+    """Write ``rows`` plain units as CSV."""
+    with path.open("w") as stream:
+        stream.write("id,a,xs\n")
+        stream.writelines(f"u{row},{row % 101},[{row % 7}]\n" for row in range(rows))
+    return path
+
+
+@pytest.mark.parametrize("output_format", ["csv", "jsonl"])
+def test_the_scalar_engine_streams_in_memory_independent_of_the_rows(
+    framework_file, tmp_path, output_format
+):
+    peaks = []
+    for rows in (20_000, 80_000):
+        data = population(tmp_path / f"units{rows}.csv", rows)
+        output = tmp_path / f"out{rows}.{output_format}"
+        status, _, err, peak = run_capped(
+            "evaluate",
+            str(framework_file),
+            str(data),
+            "--engine",
+            "scalar",
+            "--format",
+            output_format,
+            "-o",
+            str(output),
+        )
+        assert status == 0, err
+        with output.open() as written:
+            lines = sum(1 for _ in written)
+        assert lines == rows + (output_format == "csv")
+        peaks.append(peak)
+    # holding 60,000 more results would take far more than this
+    assert peaks[1] - peaks[0] < 8 * 2**20, peaks
+
+
+def test_streamed_output_is_the_whole_data_paths(framework, framework_file, tmp_path):
+    data = tmp_path / "units.csv"
+    data.write_text("id,a,xs,parent\nu1,60,[1],p\nu2,20,,p\nu3,0,[],\n")
+    table = ResultTable.of(framework, evaluate_rows(framework, read_units(data)))
+    expected = {
+        "csv": None,
+        "jsonl": write_jsonl_text(table.columns, table.rows),
+        "json": render_documents(evaluate_rows(framework, read_units(data))),
+    }
+    for output_format, text in expected.items():
+        result = CliRunner().invoke(
+            build_cli(),
+            [
+                "evaluate",
+                str(framework_file),
+                str(data),
+                "--engine",
+                "scalar",
+                "--format",
+                output_format,
+            ],
+        )
+        assert result.exit_code == 0, result.stderr
+        if text is not None:
+            assert result.stdout == text
+    columnar = CliRunner().invoke(
+        build_cli(),
+        ["evaluate", str(framework_file), str(data), "--engine", "columnar", "--format", "csv"],
+    )
+    scalar = CliRunner().invoke(
+        build_cli(),
+        ["evaluate", str(framework_file), str(data), "--engine", "scalar", "--format", "csv"],
+    )
+    assert scalar.stdout == columnar.stdout
+
+
+def test_a_streamed_evaluation_with_problems_writes_nothing(framework, framework_file, tmp_path):
+    rows = [f"u{row},{row % 100},[]" for row in range(200)]
+    rows[150] = "u3,5,[]"  # repeats row 4, found only once every row is read
+    rows[10] = "u10,abc,[]"
+    data = tmp_path / "units.csv"
+    data.write_text("id,a,xs\n" + "\n".join(rows) + "\n")
+    output = tmp_path / "out.csv"
+    output.write_text("old\n")
+    result = CliRunner().invoke(
+        build_cli(),
+        [
+            "evaluate",
+            str(framework_file),
+            str(data),
+            "--engine",
+            "scalar",
+            "--format",
+            "csv",
+            "-o",
+            str(output),
+        ],
+    )
+    assert result.exit_code == 1
+    assert output.read_text() == "old\n"
+    with pytest.raises(criteriakit.DataError) as whole:
+        evaluate_rows(framework, read_units(data))
+    assert result.stderr == str(whole.value) + "\n"
+    assert "row 151: id: unit id 'u3' repeats row 4" in result.stderr

@@ -7,9 +7,10 @@ them printed to standard error), 2 for usage errors. Output goes to standard out
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -29,8 +30,20 @@ from criteriakit._compare_command import compare_command
 from criteriakit._new_plugin_command import new_plugin_command
 from criteriakit._test_command import test_command
 from criteriakit._version import __version__
+from criteriakit.batch import evaluate_streamed
+from criteriakit.columns import check_columns
 from criteriakit.compare import Outcome
-from criteriakit.data import STDIN, DataFormat, DataSource, open_source, read_level
+from criteriakit.csvfiles import csv_file_rows
+from criteriakit.data import (
+    STDIN,
+    DataFormat,
+    DataSource,
+    cell_records,
+    first_rows,
+    open_source,
+    read_level,
+    streamed_rows,
+)
 from criteriakit.diff import diff_definitions
 from criteriakit.errors import CriteriaKitError, DataError
 from criteriakit.framework import Framework
@@ -41,8 +54,15 @@ from criteriakit.model.period import Period
 from criteriakit.periods import read_monthly
 from criteriakit.registry import Registry
 from criteriakit.render import render_text_table
-from criteriakit.render.table import ResultTable
-from criteriakit.render.writers import OutputFormat, write_documents, write_tables
+from criteriakit.render.table import ResultTable, table_columns
+from criteriakit.render.writers import (
+    STREAMED_FORMATS,
+    OutputFormat,
+    result_pieces,
+    write_documents,
+    write_streamed,
+    write_tables,
+)
 from criteriakit.show import describe_framework, describe_registrations
 
 __all__ = ["build_cli"]
@@ -394,6 +414,11 @@ def _write_evaluation(
             except CriteriaKitError as error:
                 _fail(error)
             return
+    if _streams(sources, output_format, source):
+        framework = _session().framework(source["framework"], _version_date(source))
+        if not framework.compiled.quotas:
+            _stream_evaluation(framework, sources[0], output_format, output, source)
+            return
     levels = _evaluate(**source, sources=sources)
     shown = levels if all_levels else levels[:1]
     try:
@@ -413,6 +438,91 @@ def _write_evaluation(
         write_tables(tables, output_format, output, titles=titles)
     except CriteriaKitError as error:
         _fail(error)
+
+
+def _version_date(source: dict[str, Any]) -> dt.date | None:
+    """Return the date whose framework version evaluates: ``--on``, else the period's end."""
+    period: Period | None = source["period"]
+    on: dt.date | None = source["on"]
+    return on or (period.end if period else None)
+
+
+def _streams(
+    sources: Sequence[DataSource], output_format: OutputFormat, source: dict[str, Any]
+) -> bool:
+    """Return whether the scalar engine streams this evaluation (see :func:`_stream_evaluation`).
+
+    It does for one CSV file (not standard input, already held) without monthly rows, written
+    as CSV, JSON Lines or documents; a framework with quotas is checked by the caller.
+    """
+    return (
+        len(sources) == 1
+        and sources[0].format == "csv"
+        and sources[0].path is not None
+        and source["monthly"] is None
+        and output_format in STREAMED_FORMATS
+    )
+
+
+def _stream_evaluation(
+    framework: Framework,
+    data: DataSource,
+    output_format: OutputFormat,
+    output: str | None,
+    source: dict[str, Any],
+) -> None:
+    """Evaluate a CSV file a row at a time and write the results as they come.
+
+    Memory stays that of a row, whatever the file's length: the file is read three times
+    from disk (its structure, then its rows, then the first rows of ids that may repeat), and
+    the output goes through a temporary file, so that nothing is written unless every unit
+    evaluated. The errors, and the output, are those of the whole-data path.
+    """
+    assert data.path is not None  # noqa: S101  _streams takes files only
+    path, name, id_column = data.path, data.name, source["id_column"]
+    suspects: dict[int, str] = {}
+
+    def first_rows_of(units: Collection[str]) -> Mapping[str, int]:
+        with _csv_records(path, name) as (_, again):
+            return first_rows(again, id_column, units)
+
+    try:
+        with _csv_records(path, name) as (_, rows):
+            for _ in rows:  # a malformed row stops the reading, before any other check
+                pass
+        with _csv_records(path, name) as (header, rows):
+            check_columns(
+                framework,
+                [column for column in header if column not in {id_column, "parent"}],
+                source=name,
+                id_column=id_column,
+                has_ids=id_column in header,
+                unknown="ignore" if source["ignore_unknown"] else "error",
+            )
+            units = streamed_rows(
+                rows, source=name, id_column=id_column, parent_column="parent", suspects=suspects
+            )
+            results = evaluate_streamed(
+                framework,
+                units,
+                source=name,
+                id_column=id_column,
+                suspects=suspects,
+                first_rows=first_rows_of,
+                period=source["period"],
+            )
+            write_streamed(result_pieces(results, output_format, table_columns(framework)), output)
+    except CriteriaKitError as error:
+        _fail(error)
+
+
+@contextlib.contextmanager
+def _csv_records(
+    path: Path, name: str
+) -> Iterator[tuple[tuple[str, ...], Iterator[tuple[int, Mapping[str, Any]]]]]:
+    """Yield a CSV file's header and records, read lazily from disk (:func:`csv_file_rows`)."""
+    with csv_file_rows(path, name, limits.current().data_bytes) as (header, cells):
+        yield header, cell_records(header, (row for _, row in cells))
 
 
 def _add_data_commands(cli: click.Group) -> None:

@@ -30,6 +30,7 @@ What the reference makes of a file:
 
 from __future__ import annotations
 
+import codecs
 import collections
 import contextlib
 import csv
@@ -37,7 +38,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DELIMITERS",
     "CsvTable",
+    "csv_file_rows",
     "read_csv_file",
     "read_csv_frame",
     "read_csv_text",
@@ -308,6 +310,70 @@ def read_csv_file(
     unreadable, not valid UTF-8 with the line) are raised as :class:`DataError` naming ``name``.
     """
     return read_csv_text(_read_text(Path(path), name, max_bytes), name, delimiter)
+
+
+_UTF8_CHUNK = 2**20
+"""Bytes decoded at a time when a streamed file's UTF-8 is checked."""
+
+
+def _check_utf8(file: Path, name: str) -> None:
+    """Refuse a file that is not valid UTF-8, naming the line as :func:`decode_text` does.
+
+    Decoded a chunk at a time, so that memory stays that of one chunk.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 0
+    with file.open("rb") as stream:
+        while True:
+            chunk = stream.read(_UTF8_CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                line = lines + chunk.count(b"\n", 0, max(0, error.start)) + 1
+                problem = Problem(
+                    "the file is not valid UTF-8", file=name, line=line, hint="save it as UTF-8"
+                )
+                raise DataError([problem]) from None
+            if not chunk:
+                return
+            lines += chunk.count(b"\n")
+
+
+def _file_lines(file: Path) -> Generator[str, None, None]:
+    """Yield the lines of a UTF-8 file lazily (a BOM removed), as :func:`_text_lines` would."""
+    with file.open(encoding="utf-8-sig", newline="") as stream:
+        yield from stream
+
+
+@contextlib.contextmanager
+def csv_file_rows(
+    path: str | os.PathLike[str], name: str, max_bytes: int
+) -> Iterator[tuple[tuple[str, ...], Iterator[tuple[int, tuple[str | None, ...]]]]]:
+    """Read a CSV file lazily, from disk, as :func:`read_csv_file` reads it: header and rows.
+
+    Yields the header and an iterator of ``(row's first line, cells)``, read as it is
+    consumed, so that memory does not grow with the file; consume it inside the ``with``
+    block. The file is refused over ``max_bytes`` and checked to be UTF-8 first; every
+    problem is the :class:`DataError` :func:`read_csv_file` raises for it.
+    """
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+    except OSError:
+        size = 0  # the reader says why it cannot be read
+    if size > max_bytes or size == 0:
+        _read_text(file, name, max_bytes)  # raises the reference's problem (or reads nothing)
+    else:
+        _check_utf8(file, name)
+    with _field_limit(size + 1):
+        chosen = _chosen(None, lambda: _file_lines(file))
+        lines = _file_lines(file)
+        try:
+            header, records = _records(lines, name, chosen)
+            width = len(header)
+            yield header, ((line, _row(record, width)) for line, record in records)
+        finally:
+            lines.close()
 
 
 def read_csv_frame(

@@ -22,7 +22,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
@@ -31,7 +31,7 @@ import attrs
 
 from criteriakit import _json, limits
 from criteriakit._files import UnreadableFile, decode_text, read_bytes_capped
-from criteriakit.csvfiles import CsvTable, read_csv_text
+from criteriakit.csvfiles import read_csv_text
 from criteriakit.errors import DataError, Problem
 
 if TYPE_CHECKING:
@@ -45,12 +45,16 @@ __all__ = [
     "DataSource",
     "IdType",
     "LevelData",
+    "SeenIds",
     "UnitRow",
+    "cell_records",
+    "first_rows",
     "json_records",
     "open_source",
     "read_level",
     "read_units",
     "row_problem",
+    "streamed_rows",
     "unit_id",
 ]
 
@@ -356,6 +360,82 @@ def level_from_records(
     )
 
 
+_SEEN_BITS = 2**27
+"""Bits of the filter that remembers the ids a streamed level has seen (16 MiB, whatever the
+number of rows): with ten million ids, fewer than one in a hundred is a false alarm."""
+
+_SEEN_MASK = _SEEN_BITS - 1
+
+
+class SeenIds:
+    """The unit ids seen so far, in fixed memory: a Bloom filter of :data:`_SEEN_BITS` bits.
+
+    :meth:`add` says whether an id *may* have been seen: never no for a repeat, rarely yes
+    for a new id. Rows that it flags are checked exactly afterwards (:func:`first_rows`), so
+    that a streamed level reports repeats as :func:`level_from_records` does.
+    """
+
+    def __init__(self) -> None:
+        self._bits = bytearray(_SEEN_BITS // 8)
+
+    def add(self, unit: str) -> bool:
+        """Remember ``unit``; return whether it may have been added before."""
+        code = hash(unit)
+        seen = True
+        for position in (code & _SEEN_MASK, (code >> 27) & _SEEN_MASK, (code >> 37) & _SEEN_MASK):
+            byte, bit = position >> 3, 1 << (position & 7)
+            if not self._bits[byte] & bit:
+                self._bits[byte] |= bit
+                seen = False
+        return seen
+
+
+def streamed_rows(
+    records: Iterable[tuple[int, Mapping[str, object]]],
+    *,
+    source: str | None,
+    id_column: str,
+    parent_column: str,
+    suspects: dict[int, str],
+) -> Iterator[UnitRow]:
+    """Yield the rows of ``records`` one by one, checked as :func:`level_from_records` checks.
+
+    A repeated id is only suspected here: the row and its id go into ``suspects`` (rows whose
+    id :class:`SeenIds` may have seen), for :func:`first_rows` to settle once all are read.
+    """
+    seen = SeenIds()
+    for row, record in records:
+        raw_id, raw_parent = record.get(id_column), record.get(parent_column)
+        unit = unit_id(raw_id)
+        if unit is not None and seen.add(unit):
+            suspects[row] = unit
+        values = {k: v for k, v in record.items() if k not in {id_column, parent_column}}
+        problem = row_problem(
+            raw_id,
+            raw_parent,
+            row,
+            unit_column=id_column,
+            parent_column=parent_column,
+            source=source,
+            first_row={},
+        )
+        parent = None if problem is not None or _blank(raw_parent) else unit_id(raw_parent)
+        yield UnitRow(unit, values, row, parent, problem)
+
+
+def first_rows(
+    records: Iterable[tuple[int, Mapping[str, object]]], id_column: str, units: Collection[str]
+) -> dict[str, int]:
+    """Return the first row of each of ``units`` in ``records`` (read once more, lazily)."""
+    wanted = set(units)
+    first: dict[str, int] = {}
+    for row, record in records:
+        unit = unit_id(record.get(id_column))
+        if unit is not None and unit in wanted:
+            first.setdefault(unit, row)
+    return first
+
+
 def _json_number(text: str) -> int | Decimal:
     """Read a JSON integer; one too long for Python's ``int`` stays exact as a Decimal."""
     return int(text) if len(text) <= 4_000 else Decimal(text)
@@ -436,16 +516,14 @@ def json_records(
             yield row, parse(line, line_number, row)
 
 
-def _table_records(table: CsvTable) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    """Yield a CSV table's rows as records, empty cells left out (they are missing)."""
-    for row, cells in enumerate(table.rows, start=1):
+def cell_records(
+    header: Sequence[str], rows: Iterable[Sequence[str | None]]
+) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """Yield CSV rows (cells aligned with ``header``) as records, empty cells left out."""
+    for row, cells in enumerate(rows, start=1):
         yield (
             row,
-            {
-                name: cell
-                for name, cell in zip(table.header, cells, strict=True)
-                if cell is not None
-            },
+            {name: cell for name, cell in zip(header, cells, strict=True) if cell is not None},
         )
 
 
@@ -463,7 +541,7 @@ def read_level(
     if source.format == "csv":
         table = read_csv_text(source.read_text(), source.name)
         return level_from_records(
-            _table_records(table),
+            cell_records(table.header, table.rows),
             source=source.name,
             id_column=id_column,
             parent_column=parent_column,
@@ -504,7 +582,8 @@ def records_of(
     ``frame`` is the source already read as a typed frame (Parquet, Excel), if it was.
     """
     if source.format == "csv":
-        yield from _table_records(read_csv_text(source.read_text(), source.name))
+        table = read_csv_text(source.read_text(), source.name)
+        yield from cell_records(table.header, table.rows)
         return
     if source.format in {"json", "jsonl"}:
         for row, record in json_records(source.read_text(), source.name, source.format):

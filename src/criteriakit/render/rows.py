@@ -17,11 +17,18 @@ Polars does with its defaults (checked by ``tests/test_render_rows.py``):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from json.encoder import encode_basestring
 from typing import Any, Literal
 
-__all__ = ["ColumnType", "format_float", "write_csv_text", "write_jsonl_text"]
+__all__ = [
+    "ColumnType",
+    "csv_lines",
+    "format_float",
+    "jsonl_lines",
+    "write_csv_text",
+    "write_jsonl_text",
+]
 
 ColumnType = Literal["string", "integer", "float", "bool", "strings"]
 """A column's type: Polars String, Int64, Float64, Boolean, and List(String) for "strings"."""
@@ -136,6 +143,21 @@ def _formats(
     return formats
 
 
+def csv_lines(
+    columns: Sequence[tuple[str, ColumnType]], rows: Iterable[Sequence[object]]
+) -> Iterator[str]:
+    """Yield the lines of :func:`write_csv_text`, each with its line break: header, then rows.
+
+    Lazy, so that rows can be written as they are made (the scalar engine's streaming output).
+    """
+    formats = _formats(_CSV_FORMATS, columns, "CSV")
+    yield ",".join(_csv_field(name) for name, _ in columns) + "\n"
+    for row in rows:
+        if not formats:
+            raise ValueError("a table with no columns has no CSV form for its rows")
+        yield ",".join([fmt(value) for fmt, value in zip(formats, row, strict=True)]) + "\n"
+
+
 def write_csv_text(
     columns: Sequence[tuple[str, ColumnType]], rows: Iterable[Sequence[object]]
 ) -> str:
@@ -146,14 +168,22 @@ def write_csv_text(
     a "string" column first; one given here raises ``ValueError``, as do rows with no
     columns (Polars cannot write them either) and rows of the wrong length.
     """
-    formats = _formats(_CSV_FORMATS, columns, "CSV")
-    lines = [",".join(_csv_field(name) for name, _ in columns)]
+    return "".join(csv_lines(columns, rows))
+
+
+def jsonl_lines(
+    columns: Sequence[tuple[str, ColumnType]], rows: Iterable[Sequence[object]]
+) -> Iterator[str]:
+    """Yield the lines of :func:`write_jsonl_text`, one JSON object per row, lazily."""
+    keys = [encode_basestring(name) + ":" for name, _ in columns]
+    formats = _formats(_JSON_FORMATS, columns, "JSON Lines")
+    fields = list(zip(keys, formats, strict=True))
     for row in rows:
-        if not formats:
-            raise ValueError("a table with no columns has no CSV form for its rows")
-        lines.append(",".join([fmt(value) for fmt, value in zip(formats, row, strict=True)]))
-    lines.append("")
-    return "\n".join(lines)
+        yield (
+            "{"
+            + ",".join([key + fmt(value) for (key, fmt), value in zip(fields, row, strict=True)])
+            + "}\n"
+        )
 
 
 def write_jsonl_text(
@@ -165,13 +195,4 @@ def write_jsonl_text(
     the empty string. ``rows`` hold one value per column (``None`` is null); a row of the
     wrong length raises ``ValueError``.
     """
-    keys = [encode_basestring(name) + ":" for name, _ in columns]
-    formats = _formats(_JSON_FORMATS, columns, "JSON Lines")
-    fields = list(zip(keys, formats, strict=True))
-    lines = [
-        "{"
-        + ",".join([key + fmt(value) for (key, fmt), value in zip(fields, row, strict=True)])
-        + "}\n"
-        for row in rows
-    ]
-    return "".join(lines)
+    return "".join(jsonl_lines(columns, rows))

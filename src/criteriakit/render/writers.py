@@ -9,33 +9,56 @@ reason codes with ``;``. Parquet and large outputs need Polars (the ``polars`` e
 
 Files are written atomically (readers see the old file or the whole new one) and get the
 permissions the umask gives new files.
+
+The scalar engine streams its results (:func:`write_streamed`): ``csv``, ``jsonl`` and ``json``
+are written a result at a time to a temporary file, in bounded memory, and reach the output (or
+standard output) only once every unit evaluated; their bytes are those of the whole-table
+writers. ``table`` (aligned columns need every row first) and ``parquet`` gather the table.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from criteriakit._atomic import replacing, write_text_atomic
 from criteriakit.model.results import Result
 from criteriakit.render import render_text_table
-from criteriakit.render.rows import ColumnType, write_csv_text, write_jsonl_text
-from criteriakit.render.table import SCHEMA_VERSION, ResultTable, text_rows
+from criteriakit.render.rows import (
+    ColumnType,
+    csv_lines,
+    jsonl_lines,
+    write_csv_text,
+    write_jsonl_text,
+)
+from criteriakit.render.table import SCHEMA_VERSION, ResultTable, result_rows, text_rows
 
 if TYPE_CHECKING:
     import polars as pl
 
 __all__ = [
+    "STREAMED_FORMATS",
     "OutputFormat",
     "render_documents",
+    "result_pieces",
     "table_frame",
     "write_documents",
+    "write_streamed",
     "write_tables",
 ]
 
 OutputFormat = Literal["table", "csv", "json", "jsonl", "parquet"]
+
+STREAMED_FORMATS: frozenset[OutputFormat] = frozenset({"csv", "jsonl", "json"})
+"""The formats the scalar engine writes a result at a time (see the module docs)."""
+
+_STREAM_CHUNK = 2**20
+"""Bytes copied at a time from the finished temporary file to standard output."""
 
 _POLARS_TYPES = {"string": "String", "integer": "Int64", "float": "Float64", "bool": "Boolean"}
 
@@ -158,3 +181,63 @@ def _height(table: Any) -> int:
 def write_documents(results: Sequence[Result], output: str | None) -> None:
     """Write the result documents (JSON) to ``output`` or standard output."""
     _emit(render_documents(results), output)
+
+
+def _document_pieces(results: Iterable[Result]) -> Iterator[str]:
+    """Yield :func:`render_documents`' text a result at a time (the same bytes)."""
+    yield f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "results": ['
+    empty = True
+    for result in results:
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+        yield ("\n    " if empty else ",\n    ") + text.replace("\n", "\n    ")
+        empty = False
+    yield "]\n}\n" if empty else "\n  ]\n}\n"
+
+
+def result_pieces(
+    results: Iterable[Result],
+    output_format: OutputFormat,
+    columns: Sequence[tuple[str, ColumnType]],
+) -> Iterator[str]:
+    """Yield the output of ``results`` in one of :data:`STREAMED_FORMATS`, piece by piece.
+
+    ``columns`` are the result table's (:func:`~criteriakit.render.table.table_columns`). The
+    pieces joined are the bytes :func:`write_tables` or :func:`write_documents` write.
+    """
+    if output_format == "json":
+        yield from _document_pieces(results)
+        return
+    rows = (row for result in results for row in result_rows([result], columns))
+    if output_format == "jsonl":
+        yield from jsonl_lines(columns, rows)
+        return
+    index = [name for name, _ in columns].index("reasons")
+    yield from csv_lines(
+        [(name, "string" if kind == "strings" else kind) for name, kind in columns],
+        ((*row[:index], ";".join(row[index]), *row[index + 1 :]) for row in rows),  # type: ignore[arg-type]
+    )
+
+
+def write_streamed(pieces: Iterable[str], output: str | None) -> None:
+    """Write ``pieces`` through a temporary file to ``output`` or standard output.
+
+    Memory stays that of one piece. Nothing reaches ``output`` unless every piece was made:
+    an error while making them (a bad row) leaves ``output`` as it was and standard output
+    empty.
+    """
+    if output is not None:
+        with (
+            replacing(output) as temporary,
+            temporary.open("w", encoding="utf-8", newline="") as stream,
+        ):
+            stream.writelines(pieces)
+            stream.flush()
+            os.fsync(stream.fileno())
+        return
+    with tempfile.TemporaryFile("w+b") as stream:
+        for piece in pieces:
+            stream.write(piece.encode("utf-8"))
+        stream.seek(0)
+        sys.stdout.flush()
+        shutil.copyfileobj(stream, sys.stdout.buffer, _STREAM_CHUNK)
+        sys.stdout.buffer.flush()
