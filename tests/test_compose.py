@@ -18,6 +18,7 @@ import criteriakit
 from criteriakit._converter import converter, structure
 from criteriakit._problems import RawProblem
 from criteriakit.compose import Composition, compose
+from criteriakit.diff import diff_definitions
 from criteriakit.model.framework import FrameworkDefinition
 
 if sys.version_info >= (3, 11):
@@ -307,7 +308,7 @@ def test_an_id_removed_and_given_again_is_replaced_whole_in_its_place(base):
         'value = "attendance_rate"\npoints = 7\n'
         'scorer = { type = "linear", zero_at = 0.5, full_at = 1 }\n\n'
         '[[criteria]]\nid = "3"\ntitle = "Discipline"\npoints = 20\n\n'
-        '[[criteria.indicators]]\nid = "3.9"\n',
+        '[[criteria.indicators]]\nid = "3.9"\n\n[[criteria.indicators]]\nid = "3.1"\n',
     ).data
     # nothing of the base's 2.2 is inherited (its title, its scorer's bands), but its place is
     assert indicator_ids(data, 1) == ["2.1", "2.2", "2.3", "2.4"]
@@ -322,13 +323,14 @@ def test_an_id_removed_and_given_again_is_replaced_whole_in_its_place(base):
     assert list(data["inputs"]).index("members_rated") == list(base["inputs"]).index(
         "members_rated"
     )
-    # criterion 3 is replaced: neither its keys nor its indicators are inherited
+    # criterion 3 is replaced: neither its keys nor its indicators are inherited, but 3.1,
+    # given under it, keeps its own keys
     assert [criterion["id"] for criterion in data["criteria"]] == ["1", "2", "3", "4"]
     assert data["criteria"][2] == {
         "id": "3",
         "title": "Discipline",
         "points": 20,
-        "indicators": [{"id": "3.9"}],
+        "indicators": [{"id": "3.9"}, without_none(base["criteria"][2]["indicators"][0])],
     }
 
 
@@ -796,6 +798,50 @@ def test_the_coal_mining_extension_in_the_docs_composes_loads_and_evaluates(base
     # every member with an initiative: X2 → 4, 98, and the gate holds
     everyone = coal.evaluate({**cell, "members_with_initiative": 20}, unit="coal-08")
     assert (everyone.score, everyone.tier) == (98, "excellent")
+
+
+def doc_fragment(word: str) -> str:
+    """The one fragment of a derived file in docs/extending.md (a block opening with a comment)
+    that contains ``word``."""
+    text = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(# .*?)```", text, re.DOTALL)
+    (block,) = [block for block in blocks if word in block]
+    return block
+
+
+def test_the_move_in_the_docs_moves_2_4_after_3_1(base):
+    moved = criteriakit.framework_from_dict(merge(base, doc_fragment('after = "3.1"')).data)
+    criteria = moved.definition.criteria
+    assert [indicator.id for indicator in criteria[1].indicators] == ["2.1", "2.2", "2.3"]
+    assert [indicator.id for indicator in criteria[2].indicators] == ["3.1", "2.4", "3.2", "3.3"]
+    before = criteriakit.framework_from_dict(without_none(base)).definition
+    assert criteria[2].indicators[1] == before.criteria[1].indicators[3]
+    assert (
+        "  ~ indicator 2.4 criterion: 2 → 3"
+        in diff_definitions(before, moved.definition).render().splitlines()
+    )
+
+
+def test_the_replacement_in_the_docs_keeps_nothing_of_the_base_s_indicator(base):
+    data = merge(base, doc_fragment('indicators = ["2.2"]')).data
+    replaced = criteriakit.framework_from_dict(data).definition.criteria[1].indicators[1]
+    assert (replaced.id, replaced.title, replaced.scorer.type) == (
+        "2.2",
+        {"und": "Average attendance"},
+        "linear",
+    )
+    # nothing is inherited: without its title, the replacement has none
+    untitled = merge(
+        base, doc_fragment('indicators = ["2.2"]').replace('title = "Average attendance"\n', "")
+    )
+    with pytest.raises(criteriakit.FrameworkError, match="missing required key 'title'"):
+        criteriakit.framework_from_dict(untitled.data)
+
+
+def test_the_2024_version_in_the_docs_is_open_from_2024(base):
+    data = merge({**base, **DATED}, doc_fragment("valid_from = 2024-01-01")).data
+    definition = criteriakit.framework_from_dict(data).definition
+    assert (definition.valid_from, definition.valid_until) == (dt.date(2024, 1, 1), None)
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="the example uses tomllib")
