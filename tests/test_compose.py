@@ -465,7 +465,8 @@ def test_before_and_after_problems(base):
         '[[criteria.indicators]]\nid = "1.2"\nafter = 3\n\n'
         '[[criteria.indicators]]\nid = "1.3"\nafter = "1.3"\n\n'
         '[[criteria.indicators]]\nid = "1.4"\nafter = "X9"\n\n'
-        '[[rules]]\nid = "disunity"\nbefore = "disunit"\n',
+        '[[rules]]\nid = "disunity"\nbefore = "disunit"\n\n'
+        '[[rules]]\nid = "members-mostly-failed"\nafter = "members-mostly-failed"\n',
     )
     assert found == [
         RawProblem(
@@ -482,7 +483,7 @@ def test_before_and_after_problems(base):
         RawProblem(
             ("criteria", 0, "indicators", 2, "after"),
             "indicator '1.3' cannot be placed after itself",
-            "after names another indicator of the same criterion '1'",
+            "after names another indicator of criterion '1'",
         ),
         RawProblem(
             ("criteria", 0, "indicators", 3, "after"),
@@ -493,6 +494,11 @@ def test_before_and_after_problems(base):
             ("rules", 0, "before"),
             "the framework has no rule 'disunit' to place 'disunity' before",
             "did you mean 'disunity'?",
+        ),
+        RawProblem(
+            ("rules", 1, "after"),
+            "rule 'members-mostly-failed' cannot be placed after itself",
+            "after names another rule of the framework",
         ),
     ]
 
@@ -987,3 +993,63 @@ def test_a_chain_of_20000_moved_and_placed_indicators():
         "base",
         ("criteria", 0, "indicators", count - 1, "points"),
     )
+
+
+@st.composite
+def moves(draw):
+    """A base of criteria and indicators, and a patch moving and placing some indicators."""
+    sizes = draw(st.lists(st.integers(1, 4), min_size=1, max_size=4))
+    criteria = [
+        {"id": f"c{c}", "indicators": [{"id": f"c{c}.{i}", "n": i} for i in range(size)]}
+        for c, size in enumerate(sizes)
+    ]
+    everything = [
+        indicator["id"] for criterion in criteria for indicator in criterion["indicators"]
+    ]
+    given = draw(st.lists(st.sampled_from(everything), unique=True))
+    owner = {indicator: draw(st.sampled_from(range(len(sizes)))) for indicator in given}
+    home = {i["id"]: c for c, criterion in enumerate(criteria) for i in criterion["indicators"]}
+    # before placing: those that stay in their place, then those moved in, in the file's order
+    final = [
+        [i["id"] for i in criterion["indicators"] if owner.get(i["id"], c) == c]
+        + [indicator for indicator in given if owner[indicator] == c != home[indicator]]
+        for c, criterion in enumerate(criteria)
+    ]
+    patch: list[dict] = [{"id": criterion["id"], "indicators": []} for criterion in criteria]
+    for indicator in given:
+        entry = {"id": indicator}
+        siblings = [other for other in final[owner[indicator]] if other != indicator]
+        if siblings and draw(st.booleans()):
+            entry[draw(st.sampled_from(("before", "after")))] = draw(st.sampled_from(siblings))
+        patch[owner[indicator]]["indicators"].append(entry)
+    derived = {"extends": "base@1", "id": "moved", "version": "1", "criteria": patch}
+    return {"id": "base", "version": "1", "criteria": criteria}, derived, final
+
+
+@given(moves())
+def test_moved_and_placed_indicators_end_where_they_were_told(drawn):
+    base_data, derived, final = drawn
+    composition = compose(base_data, derived)
+    if isinstance(composition, list):
+        assert composition
+        assert all("which is placed next to it in turn" in found.message for found in composition)
+        return
+    for criterion, expected, given_here in zip(
+        composition.data["criteria"],
+        final,
+        (entry["indicators"] for entry in derived["criteria"]),
+        strict=True,
+    ):
+        order = [indicator["id"] for indicator in criterion["indicators"]]
+        assert sorted(order) == sorted(expected)
+        for entry in given_here:
+            if "after" in entry:
+                assert order.index(entry["id"]) > order.index(entry["after"])
+            if "before" in entry:
+                assert order.index(entry["id"]) < order.index(entry["before"])
+        placed = {entry["id"] for entry in given_here if {"before", "after"} & set(entry)}
+        assert [item for item in order if item not in placed] == [
+            item for item in expected if item not in placed
+        ]
+        # an indicator keeps its keys wherever it goes, and no placing key is left in it
+        assert all(set(indicator) == {"id", "n"} for indicator in criterion["indicators"])

@@ -631,7 +631,7 @@ class _Composer:
             self._problem(
                 path,
                 f"{name} '{shorten(entry.id)}' cannot be placed {side} itself",
-                f"{side} names another {name} of the same {self._where(kind, parent)}",
+                f"{side} names another {name} of {self._where(kind, parent)}",
             )
         elif anchor not in siblings:
             where = self._where(kind, parent)
