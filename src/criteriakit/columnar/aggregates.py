@@ -78,28 +78,32 @@ def partial_columns(
 
 
 def item_frame(
-    frame: pl.LazyFrame, aggregate: AggregateColumns, key: str, order: str
+    frame: pl.LazyFrame, aggregates: Sequence[AggregateColumns], key: str, order: str
 ) -> pl.LazyFrame:
-    """Return the items of ``aggregate`` in ``frame``, one per row, keyed by ``key``.
+    """Return the items of ``aggregates`` (all over one list of ``frame``), one per row.
 
-    The items keep the columns the item expression reads from the enclosing frame, and get
-    ``order``: their position among all items, in the order of the owners and of the lists.
+    The items are keyed by ``key``, keep the columns the item expressions read from the
+    enclosing frame, and get ``order``: their position among all items, in the order of the
+    owners and of the lists.
     """
-    assert aggregate.source is not None  # noqa: S101  roll-ups bring their own item frame
+    first = aggregates[0]
+    assert first.source is not None  # noqa: S101  roll-ups bring their own item frame
     source = "__items"
+    carry = sorted({column for aggregate in aggregates for column in aggregate.carry})
     items = (
-        frame.select(key, *aggregate.carry, pl.col(aggregate.source).alias(source))
+        frame.select(key, *carry, pl.col(first.source).alias(source))
         .filter(pl.col(source).list.len() > 0)
         .explode(source)
         .with_row_index(order)
     )
-    if aggregate.records:
+    if first.records:
+        names = sorted({name for aggregate in aggregates for name in aggregate.fields})
         fields = [
-            pl.col(source).struct.field(name).alias(item_column(aggregate.level, name))
-            for name in aggregate.fields
+            pl.col(source).struct.field(name).alias(item_column(first.level, name))
+            for name in names
         ]
         return items.with_columns(fields).drop(source)
-    return items.rename({source: item_column(aggregate.level, None)})
+    return items.rename({source: item_column(first.level, None)})
 
 
 def partials(
@@ -109,10 +113,17 @@ def partials(
 
     Each aggregate's item expression (and the aggregates nested in it) is evaluated first.
     """
+    nested = [
+        each
+        for aggregate in aggregates
+        if aggregate.item is not None
+        for each in aggregate.item.aggregates
+    ]
+    if nested:
+        items = with_aggregates(items, nested, order)
     evaluated: list[pl.Expr] = []
     for aggregate in aggregates:
         if aggregate.item is not None:
-            items = with_aggregates(items, aggregate.item.aggregates, order)
             evaluated.append(aggregate.item.value.alias(f"{aggregate.name}#value"))
             if aggregate.items_undefined:
                 evaluated.append(aggregate.item.undefined.alias(f"{aggregate.name}#kind"))
@@ -240,15 +251,31 @@ def with_aggregates(
 
     ``key`` identifies the rows of ``frame`` (unique); the items are its list columns.
     Aggregates get their value (``name``) and undefined kind (``name:u``).
+
+    The aggregates over one list share one item frame and one group-by, and every item frame
+    is cut from ``frame`` as given, never from a frame that already holds other aggregates'
+    joins: the plan grows linearly with the number of aggregates (a chain of joins, each
+    reading ``frame`` again, would double with each). An aggregate's items read only inputs
+    and outer items, never another aggregate, so they can all be cut from ``frame``; plugin
+    functions (which may read aggregates) run after them, in order.
     """
+    by_list: dict[tuple[str, int], list[AggregateColumns]] = {}
     for aggregate in aggregates:
-        if isinstance(aggregate, FunctionColumns):
-            frame = _with_function(frame, aggregate)
-            continue
-        level_order = _order_column(aggregate.level)
-        items = item_frame(frame, aggregate, key, level_order)
-        grouped = partials(items, [aggregate], key, level_order)
-        frame = frame.join(grouped, on=key, how="left", maintain_order="left")
-        names = list(partial_columns([aggregate]))
-        frame = frame.with_columns(finish(aggregate)).drop(names)
-    return frame
+        if isinstance(aggregate, AggregateColumns):
+            assert aggregate.source is not None  # noqa: S101  roll-ups bring their own items
+            by_list.setdefault((aggregate.source, aggregate.level), []).append(aggregate)
+    result = frame
+    for (_, level), over_list in by_list.items():
+        level_order = _order_column(level)
+        items = item_frame(frame, over_list, key, level_order)
+        grouped = partials(items, over_list, key, level_order)
+        result = result.join(grouped, on=key, how="left", maintain_order="left")
+    if by_list:
+        listed = [aggregate for over_list in by_list.values() for aggregate in over_list]
+        result = result.with_columns(
+            expr for aggregate in listed for expr in finish(aggregate)
+        ).drop(list(partial_columns(listed)))
+    for function in aggregates:
+        if isinstance(function, FunctionColumns):
+            result = _with_function(result, function)
+    return result

@@ -177,6 +177,8 @@ class ColumnExpression:
     value: pl.Expr
     undefined: pl.Expr
     aggregates: tuple[AggregateColumns | FunctionColumns, ...] = ()
+    size: int = 1
+    """The operations it takes written out, the item expressions of its aggregates included."""
 
 
 @attrs.frozen(eq=False)
@@ -272,7 +274,7 @@ def compile_columnar(
     if column.size > cap:
         raise compiler.unsupported(compiled.tree, f"it would take over {cap:,} column operations")
     undefined = column.undefined if column.undefined is not None else NO_KIND
-    return ColumnExpression(column.value, undefined, tuple(compiler.requests))
+    return ColumnExpression(column.value, undefined, tuple(compiler.requests), column.size)
 
 
 class _Column(NamedTuple):
@@ -643,7 +645,7 @@ class _Compiler:
             compiled = items.compile(node.item)
             items_undefined = compiled.undefined is not None
             undefined = compiled.undefined if compiled.undefined is not None else NO_KIND
-            item = ColumnExpression(compiled.value, undefined, tuple(items.requests))
+            item = ColumnExpression(compiled.value, undefined, tuple(items.requests), compiled.size)
         own = item_column(node.level, None)
         carry = sorted(
             column for column in items.reads if column != own and not column.startswith(own + ".")
@@ -674,7 +676,12 @@ class _Compiler:
             value = pl.when(~source.value.is_null()).then(value)
             if source.undefined is not None:
                 undefined = pl.coalesce(source.undefined, undefined)
-        size = 2 * (source.size if source is not None else 1) + 4
+        # the item expression runs once, over the items: its size counts once
+        size = (
+            2 * (source.size if source is not None else 1)
+            + 4
+            + (item.size if item is not None else 0)
+        )
         return _Column(value, undefined, node.type == NUMBER, size)
 
     def _list_aggregate(self, node: Aggregate) -> _Column:

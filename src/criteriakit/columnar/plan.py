@@ -18,6 +18,7 @@ import attrs
 import narwhals.stable.v2 as nw
 import polars as pl
 
+from criteriakit import limits
 from criteriakit.columnar.aggregates import with_aggregates
 from criteriakit.columnar.expressions import (
     KIND_CODES,
@@ -42,6 +43,7 @@ from criteriakit.columnar.quotas import QuotaColumns, apply_quotas
 from criteriakit.columnar.scorers import column_points, divisors, reaches
 from criteriakit.compiled import CompiledCondition, CompiledFramework
 from criteriakit.compiler import input_type
+from criteriakit.errors import FrameworkError, Problem
 from criteriakit.expressions import CompiledExpression, compile_expression
 from criteriakit.expressions.floats import add_up
 from criteriakit.framework import Framework
@@ -151,7 +153,29 @@ def _compile(framework: Framework, inputs: Sequence[str]) -> _Columns:
             warn(f"{framework.ref}: {what}", str(error))
             dtype = _dtype_of(expression)
             by_rows[key] = expression_by_rows(expression, inputs, dtype).alias(f"__x{key}")
+    _check_plan_size(framework, sum(expression.size for expression in expressions.values()))
     return _Columns(expressions, by_rows)
+
+
+def _check_plan_size(framework: Framework, size: int) -> None:
+    """Refuse a plan over the ``plan_size`` limit: Polars would take too long to even build it.
+
+    Each expression is capped on its own (``columnar_expression_size``, beyond which it runs
+    row by row); this caps their sum, which a framework of many large expressions could push
+    far beyond what a plan can hold.
+    """
+    cap = limits.current().plan_size
+    if size <= cap:
+        return
+    message = (
+        f"the columnar plan of {framework.ref} would take {size:,} column operations, over the "
+        f"plan_size limit of {cap:,}"
+    )
+    hint = (
+        "evaluate it with the scalar engine (--engine scalar), or raise the limit: "
+        f"criteriakit --limit plan_size={size}"
+    )
+    raise FrameworkError([Problem(message, hint=hint)])
 
 
 def _dtype_of(expression: CompiledExpression) -> pl.DataType:
