@@ -319,7 +319,7 @@ def test_plugin_functions_without_a_builder_run_by_rows_with_a_warning():
     assert_same(rows_of(scalar), output)
 
 
-def test_plugins_check_inputs_row_by_row_as_in_the_scalar_executor():
+def test_framework_checks_find_the_rows_the_scalar_executor_finds():
     coal = pytest.importorskip("criteriakit_vn_coal")
     loaded = Registry.load(autoload=False, plugins=[("coal", coal)], plugin_dirs=[FRAMEWORKS])
     framework = loaded.get("vn.four-good-cell.coal-mining", "2024")
@@ -340,7 +340,7 @@ def test_plugins_check_inputs_row_by_row_as_in_the_scalar_executor():
     assert found[0] == (
         7,
         "members_with_initiative",
-        "6 members with an initiative, but only 5 members (plugin coal)",
+        "6 members with an initiative, but only 5 members (check initiatives-within-members)",
     )
     valid = cells.with_columns(members_with_initiative=pl.lit(5))
     with warnings.catch_warnings():

@@ -3,7 +3,9 @@
 ``criteriakit evaluate --engine scalar`` and ``--engine columnar`` on the same framework and data
 must print byte-identical CSV, JSON Lines and JSON output, or fail with the same exit code and
 the same message. The frameworks draw every input type (number, integer, bool, level, list),
-bounds, defaults, policies, vetoes, gates and quotas; the data files (CSV and JSON Lines) draw
+bounds, defaults, policies (the framework's and an indicator's own, so that indicators are
+excluded and vetoes and gates go unchecked), both built-in weightings, vetoes, caps, gates and
+quotas; the data files (CSV and JSON Lines, with blank cells) draw
 valid cells and the malformed ones the fuzz campaign of issue 11 found (``1_2``, ``١٢``, huge
 integers, ``nan``, ``1e400``, bad JSON types, blank and repeated ids…).
 """
@@ -11,11 +13,12 @@ integers, ``nan``, ``1e400``, bad JSON types, blank and repeated ids…).
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from criteriakit._commands import build_cli
@@ -34,15 +37,19 @@ def toml_value(value: object) -> str:
 
 
 @st.composite
-def frameworks(draw: st.DrawFn) -> str:
-    """Return a random framework file's text over the inputs n0, n1, k, f, lv, xs."""
-    policy = draw(st.sampled_from(POLICIES)), draw(st.sampled_from(POLICIES))
+def frameworks(draw: st.DrawFn, policies: tuple[str, ...] = POLICIES) -> str:
+    """Return a random framework file's text over the inputs n0, n1, k, f, lv, xs.
+
+    The framework's policies are drawn from ``policies``.
+    """
+    policy = draw(st.sampled_from(policies)), draw(st.sampled_from(policies))
     default = draw(st.none() | st.integers(0, 5))
     lines = [
         'id = "random.engines"',
         'version = "1"',
         'title = "Random"',
         'subject = "unit"',
+        f'weighting = "{draw(st.sampled_from(["sum", "geometric"]))}"',
         "",
         "[policy]",
         f'missing_input = "{policy[0]}"',
@@ -94,6 +101,9 @@ def frameworks(draw: st.DrawFn) -> str:
                 f"points = {share!r}",
                 f"scorer = {toml_value(scorer)}",
             ]
+            own = draw(st.none() | st.sampled_from(["exclude", "zero"]))
+            if own is not None:
+                lines.append(f'policy = {{ missing_input = "{own}", division_by_zero = "{own}" }}')
     minimums = sorted(draw(st.lists(st.integers(1, 99), min_size=2, max_size=2, unique=True)))
     lines += [
         "",
@@ -105,6 +115,8 @@ def frameworks(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         lines += ['gates = [{ id = "top-needs-f", require = "f", message = "f" }]']
     lines += ["", "[[tiers]]", 'id = "middle"', 'title = "Middle"', f"min_score = {minimums[0]}"]
+    if draw(st.booleans()):
+        lines += ['gates = [{ id = "middle-needs-n1", require = "n1 / k >= 1", message = "n1" }]']
     lines += ["", "[[tiers]]", 'id = "bottom"', 'title = "Bottom"', "min_score = 0"]
     if draw(st.booleans()):
         lines += [
@@ -118,6 +130,14 @@ def frameworks(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         lines += [
             "",
+            "[[checks]]",
+            'id = "plausible"',
+            f"require = {toml_value(draw(st.sampled_from(CHECKS)))}",
+            'message = "k is {k}, n0 {n0}, lv {lv} and xs {xs}"',
+        ]
+    if draw(st.booleans()):
+        lines += [
+            "",
             "[[quotas]]",
             'id = "few-at-the-top"',
             'tier = "top"',
@@ -127,6 +147,9 @@ def frameworks(draw: st.DrawFn) -> str:
         ]
     return "\n".join(lines) + "\n"
 
+
+CHECKS = ["k <= 10", "n0 >= n1 or f", "count(xs) <= k + 2", "count(xs, it > 50) <= k"]
+"""The ``require`` of a framework's ``[[checks]]``: each refuses some of the random rows."""
 
 NUMBER_CELLS = ["12", "7.5", "85%", " 3 ", "1e1", "0", "100", "", "nan", "inf", "1_2", "١٢", "１２"]
 NUMBER_CELLS += ["101", "-1", "1e400", "12abc", "+5", ".5", "5.", "1e-400", "50 %"]
@@ -154,27 +177,43 @@ JSON_NUMBERS = st.one_of(
 )
 
 
+VALID_CELLS = {
+    "n0": ["12", "7.5", "85%", "0", "100", ""],
+    "n1": ["12", "7.5", " 3 ", "0", ""],
+    "k": ["3", "0", "3.0", ""],
+    "f": ["yes", "no", "TRUE", ""],
+    "lv": ["low", "mid", "high", ""],
+    "xs": ["[60, 70]", "[]", "[99]", ""],
+    "parent": ["p1", "p2", ""],
+}
+"""Cells every reader accepts; blanks are missing values, ``0`` and ``[]`` divide by zero."""
+
+
 @st.composite
-def csv_data(draw: st.DrawFn) -> str:
-    """Return a random CSV data set (header and rows), valid or not."""
+def csv_data(draw: st.DrawFn, *, valid_only: bool = False) -> str:
+    """Return a random CSV data set (header and rows): of valid cells only, or valid or not."""
     columns = ["id", "parent", "n0", "n1", "k", "f", "lv", "xs"]
-    cells = {
-        "n0": NUMBER_CELLS,
-        "n1": NUMBER_CELLS,
-        "k": INTEGER_CELLS,
-        "f": BOOL_CELLS,
-        "lv": LEVEL_CELLS,
-        "xs": LIST_CELLS,
-        "parent": ["p1", "p2", ""],
-    }
+    cells = (
+        VALID_CELLS
+        if valid_only
+        else {
+            "n0": NUMBER_CELLS,
+            "n1": NUMBER_CELLS,
+            "k": INTEGER_CELLS,
+            "f": BOOL_CELLS,
+            "lv": LEVEL_CELLS,
+            "xs": LIST_CELLS,
+            "parent": ["p1", "p2", ""],
+        }
+    )
     size = draw(st.integers(0, 8))
     rows = []
     for index in range(size):
-        valid = draw(st.booleans())
+        valid = valid_only or draw(st.booleans())
         row = [f"u{index}" if valid or draw(st.booleans()) else draw(st.sampled_from(ID_CELLS))]
         for column in columns[1:]:
             options = cells[column]
-            good = options[: min(4, len(options) - 1)]
+            good = [*options[: min(4, len(options) - 1)], ""]  # blank: missing
             row.append(draw(st.sampled_from(good if valid else options)))
         rows.append(row)
 
@@ -259,6 +298,60 @@ def outputs(
 def test_csv_data_gives_the_same_output_from_both_engines(tmp_path_factory, text, data, output):
     found = outputs(tmp_path_factory.mktemp("csv"), text, data, "data.csv", output)
     assert found["scalar"] == found["columnar"]
+
+
+def listed(reason: dict[str, Any]) -> str:
+    """Return a result document's reason as the table lists it."""
+    return reason["code"] + (" (not checked)" if reason["kind"] == "not-checked" else "")
+
+
+def close(actual: float, expected: float, terms: int) -> bool:
+    """Whether ``actual`` is ``expected`` to the rounding of ``terms`` points (1e-9 each)."""
+    return math.isclose(actual, expected, rel_tol=1e-12, abs_tol=terms * 1e-9)
+
+
+def check_honest(row: dict[str, Any], result: dict[str, Any], *, additive: bool) -> None:
+    """Check one unit's table row against its document: reasons, criteria, totals, shares."""
+    assert row["reasons"] == [listed(reason) for reason in result["reasons"]]
+    assert not any(reason["kind"] == "undefined" for reason in result["reasons"])
+    criteria = result["criteria"]
+    assert [row[f"criterion:{each['id']}"] for each in criteria] == [
+        each["score"] for each in criteria
+    ]
+    if result["score"] is None:
+        return
+    count = len(criteria)
+    assert close(sum(each["max_score"] for each in criteria), result["max_score"], count)
+    if additive:
+        assert close(sum(each["score"] for each in criteria), result["score"], count + 1)
+    for each in criteria:
+        kept = [i for i in each["indicators"] if i["status"] != "excluded"]
+        awardable = sum(indicator["max_points"] for indicator in kept)
+        if awardable:  # the criterion's share is its indicators' own, rescaled or not
+            share = sum(indicator["points"] for indicator in kept) / awardable
+            assert close(each["score"] / each["max_score"], share, len(kept) + 2)
+
+
+@SETTINGS
+@given(text=frameworks(("zero", "exclude")), data=csv_data(valid_only=True))
+def test_excluded_indicators_and_unchecked_conditions_are_honest_in_both_engines(
+    tmp_path_factory, text, data
+):
+    """Policies that skip what is undefined: criteria rescaled alike, unchecked reasons marked.
+
+    Both engines write the same table; it lists each reason as the documents do (an unchecked
+    veto or gate as ``ID (not checked)``), and the criteria's maxima add up to the framework's,
+    their scores to the total (under the ``sum`` weighting), each at its indicators' share.
+    """
+    folder = tmp_path_factory.mktemp("skipping")
+    tables = outputs(folder, text, data, "data.csv", "jsonl")
+    assert tables["scalar"] == tables["columnar"]
+    code, out, _ = outputs(folder, text, data, "data.csv", "json")["scalar"]
+    assume(code == 0)  # a [[checks]] entry may refuse a row
+    rows = [json.loads(line) for line in tables["scalar"][1].splitlines()]
+    additive = 'weighting = "sum"' in text
+    for row, result in zip(rows, json.loads(out)["results"], strict=True):
+        check_honest(row, result, additive=additive)
 
 
 @SETTINGS

@@ -33,10 +33,11 @@ from criteriakit.errors import (
     UnknownFrameworkError,
 )
 from criteriakit.expressions import FunctionSpec
-from criteriakit.extensions import Extensions, Weighting
+from criteriakit.extensions import Extensions, Weighting, applies_to
 from criteriakit.framework import Framework
 from criteriakit.loading import framework_from_dict, load_framework, loads_framework
 from criteriakit.model.framework import (
+    Check,
     Criterion,
     Field,
     FrameworkDefinition,
@@ -80,6 +81,7 @@ __all__ = [
     "BooleanScorer",
     "CaseFileError",
     "Change",
+    "Check",
     "CriteriaKitError",
     "Criterion",
     "CriterionResult",
@@ -121,6 +123,7 @@ __all__ = [
     "UnknownFrameworkError",
     "Weighting",
     "__version__",
+    "applies_to",
     "diff_definitions",
     "evaluate_frame",
     "evaluate_levels_frame",

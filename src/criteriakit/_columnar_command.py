@@ -102,10 +102,7 @@ def keeps_scalar(engine: Engine, framework: Framework, sources: Sequence[DataSou
     """
     if engine != "auto":
         return False
-    return any(
-        level.extensions is not None and level.extensions.result_adjusters
-        for level in framework_chain(framework, len(sources))
-    )
+    return any(level.adjusted_by_plugins for level in framework_chain(framework, len(sources)))
 
 
 def evaluate_columnar(

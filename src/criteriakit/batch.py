@@ -76,15 +76,12 @@ def _row_problems(
 def _plugin_problems(
     framework: Framework, values: Mapping[str, object], row: int, source: str | None
 ) -> list[Problem]:
-    """Return what the plugins' input checks find in one unit's values."""
-    extensions = framework.extensions
-    if extensions is None or not extensions.input_validators:
+    """Return what the ``[[checks]]`` and the plugins' input checks find in one unit's values."""
+    if not framework.checks_inputs:
         return []
-    try:
-        extensions.check_inputs(framework, values)
-    except DataError as error:
-        return [attrs.evolve(problem, row=row, file=source) for problem in error.problems]
-    return []
+    return [
+        attrs.evolve(problem, row=row, file=source) for problem in framework.input_problems(values)
+    ]
 
 
 def _settled(

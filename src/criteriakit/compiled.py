@@ -6,11 +6,14 @@ later the columnar ones) only read them, never the definition's raw text.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 
+from criteriakit.explain import format_value
 from criteriakit.expressions import CompiledExpression
 from criteriakit.extensions import Weighting
 from criteriakit.inputs import InputChecker
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from criteriakit.framework import Framework
 
 __all__ = [
+    "CompiledCheck",
     "CompiledChildren",
     "CompiledCondition",
     "CompiledCriterion",
@@ -100,6 +104,37 @@ class CompiledQuota:
     message: str
 
 
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+"""``{name}`` in a check's message: the unit's value of input ``name``."""
+
+
+@attrs.frozen
+class CompiledCheck:
+    """An input check: ``expression`` must not be false; else ``message`` at column ``input``."""
+
+    id: str
+    expression: CompiledExpression
+    message: str
+    input: str
+
+    def fails(self, values: Mapping[str, object]) -> bool:
+        """Return whether ``values`` make the check false (undefined is not false)."""
+        return self.expression.evaluate(values) is False
+
+    def describe(self, values: Mapping[str, object]) -> str:
+        """Return the message with each ``{name}`` replaced by the unit's value, and the check.
+
+        Only input names are replaced (no attribute or index lookups, unlike ``str.format``):
+        a message from another organisation's file cannot reach into the program.
+        """
+
+        def value(match: re.Match[str]) -> str:
+            found = values.get(match.group(1))
+            return "?" if found is None else format_value(found)
+
+        return f"{PLACEHOLDER.sub(value, self.message)} (check {self.id})"
+
+
 @attrs.frozen
 class CompiledFramework:
     """All the runnable parts of a checked framework definition."""
@@ -116,6 +151,7 @@ class CompiledFramework:
     children: CompiledChildren | None = None
     rollups: tuple[tuple[str, CompiledExpression], ...] = ()
     quotas: tuple[CompiledQuota, ...] = ()
+    checks: tuple[CompiledCheck, ...] = ()
 
     def tier_rank(self, tier_id: str) -> int:
         """Return the rank of a tier (0 = best)."""

@@ -19,6 +19,8 @@ import attrs
 
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean
 from criteriakit.compiled import (
+    PLACEHOLDER,
+    CompiledCheck,
     CompiledCondition,
     CompiledCriterion,
     CompiledFramework,
@@ -523,6 +525,56 @@ class _Checker:
                 )
         return tuple(compiled)
 
+    def checks(self) -> tuple[CompiledCheck, ...]:
+        d = self.definition
+        self._unique(((("checks", i, "id"), check.id) for i, check in enumerate(d.checks)), "check")
+        compiled: list[CompiledCheck] = []
+        for i, check in enumerate(d.checks):
+            path: KeyPath = ("checks", i)
+            expression = self.expression((*path, "require"), check.require, BOOL)
+            if expression is None:
+                continue
+            rolled = sorted(name for name in expression.names if d.inputs[name].rollup is not None)
+            if rolled:
+                self.problem(
+                    (*path, "require"),
+                    f"a check reads the data, and '{rolled[0]}' is rolled up from the children",
+                    "check the children's inputs in their own framework's [[checks]]",
+                )
+                continue
+            column = check.input if check.input is not None else _first_named(expression)
+            if column is None or column not in d.inputs:
+                shown = check.input if check.input is not None else ""
+                self.problem(
+                    (*path, "input" if check.input is not None else "require"),
+                    f"unknown input '{shown}'" if shown else "a check must read an input",
+                    did_you_mean(shown, list(d.inputs)) or f"inputs: {', '.join(d.inputs)}",
+                )
+                continue
+            unknown = [name for name in PLACEHOLDER.findall(check.message) if name not in d.inputs]
+            if unknown:
+                self.problem(
+                    (*path, "message"),
+                    f"unknown input '{unknown[0]}' in {{{unknown[0]}}}",
+                    "write {NAME} for the unit's value of input NAME; "
+                    + (
+                        did_you_mean(unknown[0], list(d.inputs)) or f"inputs: {', '.join(d.inputs)}"
+                    ),
+                )
+                continue
+            compiled.append(CompiledCheck(check.id, expression, check.message, column))
+        return tuple(compiled)
+
+
+def _first_named(expression: CompiledExpression) -> str | None:
+    """Return the input ``expression`` names first in its text (None if it reads none)."""
+    found = [
+        (match.start(), name)
+        for name in expression.names
+        if (match := re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", expression.text))
+    ]
+    return min(found)[1] if found else None
+
 
 def _path_text(path: KeyPath) -> str:
     from criteriakit._toml_locations import format_key_path  # noqa: PLC0415  keeps the checker free of the TOML layer at import
@@ -546,6 +598,7 @@ def compile_definition(
     criteria, indicators = checker.criteria()
     tiers = checker.tiers()
     rules = checker.rules()
+    checks = checker.checks()
     children = check_children(definition, resolve, checker.problems)
     rollups = check_rollups(definition, children, checker.problems, checker.functions)
     quotas = check_quotas(definition, checker.problems)
@@ -565,4 +618,5 @@ def compile_definition(
         children,
         rollups,
         quotas,
+        checks,
     )

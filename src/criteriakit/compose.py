@@ -76,10 +76,9 @@ _CRITERIA = _Kind("criteria", "criterion", "criteria", nested=_INDICATORS)
 _GATES = _Kind("gates", "gate", "tiers.gates")
 _TIERS = _Kind("tiers", "tier", "tiers", nested=_GATES, addable=False, removable=False)
 _RULES = _Kind("rules", "rule", "rules")
-_ARRAYS = (_CRITERIA, _TIERS, _RULES)
-"""The top-level arrays merged by id. Another one (a ``[[checks]]`` array, say) is one more
-entry here, ``_Kind("checks", "check", "checks")``: it is then merged, placed, removed and
-reported like the rules."""
+_CHECKS = _Kind("checks", "check", "checks")
+_ARRAYS = (_CRITERIA, _TIERS, _RULES, _CHECKS)
+"""The top-level arrays merged by id: each is merged, placed, removed and reported alike."""
 
 _KINDS = {kind.key: kind for top in _ARRAYS for kind in (top, top.nested) if kind is not None}
 _PARENTS = {top.nested.key: top for top in _ARRAYS if top.nested is not None}

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
@@ -26,7 +27,40 @@ if TYPE_CHECKING:
 
 Hook = tuple["PluginInfo", Callable[..., object]]
 """A plugin and its implementation of an evaluation hook, taking the hook's arguments by keyword."""
-__all__ = ["BUILTIN_WEIGHTINGS", "Extensions", "Weighting", "builtin_extensions"]
+__all__ = ["BUILTIN_WEIGHTINGS", "Extensions", "Weighting", "applies_to", "builtin_extensions"]
+
+_Implementation = TypeVar("_Implementation", bound=Callable[..., object])
+_SCOPE = "criteriakit_frameworks"
+"""The attribute :func:`applies_to` sets on a hook implementation: its framework patterns."""
+
+
+def applies_to(*frameworks: str) -> Callable[[_Implementation], _Implementation]:
+    """Say which frameworks a plugin's per-unit hook applies to, by id or ``fnmatch`` pattern.
+
+    For ``criteriakit_validate_inputs`` and ``criteriakit_adjust_result``, which are otherwise
+    called for every framework: a hook that says where it applies is never called for other
+    frameworks, so it neither slows their columnar evaluation (which runs unscoped input
+    checks row by row) nor makes the columnar engine refuse them (as it refuses frameworks
+    whose results a plugin adjusts)::
+
+        @criteriakit.hookimpl
+        @criteriakit.applies_to("acme.team-safety", "acme.team-safety.*")
+        def criteriakit_validate_inputs(framework, inputs): ...
+    """
+    if not frameworks or not all(isinstance(pattern, str) and pattern for pattern in frameworks):
+        raise TypeError("applies_to() needs one or more framework ids or patterns")
+
+    def mark(implementation: _Implementation) -> _Implementation:
+        setattr(implementation, _SCOPE, frameworks)
+        return implementation
+
+    return mark
+
+
+def _applies(hook: Hook, framework_id: str) -> bool:
+    """Return whether ``hook`` applies to the framework ``framework_id`` (unscoped: to all)."""
+    patterns: tuple[str, ...] | None = getattr(hook[1], _SCOPE, None)
+    return patterns is None or any(fnmatchcase(framework_id, pattern) for pattern in patterns)
 
 
 @attrs.frozen
@@ -100,8 +134,16 @@ class Extensions:
             tuple(plugins.implementations("criteriakit_adjust_result")),
         )
 
-    def check_inputs(self, framework: Framework, inputs: Mapping[str, object]) -> None:
-        """Run the plugins' ``criteriakit_validate_inputs`` hooks; raise DataError on findings."""
+    def scoped(self, framework_id: str) -> Extensions:
+        """Return these extensions with only the hooks that apply to ``framework_id``."""
+        validators = tuple(hook for hook in self.input_validators if _applies(hook, framework_id))
+        adjusters = tuple(hook for hook in self.result_adjusters if _applies(hook, framework_id))
+        if validators == self.input_validators and adjusters == self.result_adjusters:
+            return self
+        return attrs.evolve(self, input_validators=validators, result_adjusters=adjusters)
+
+    def input_problems(self, framework: Framework, inputs: Mapping[str, object]) -> list[Problem]:
+        """Return what the plugins' ``criteriakit_validate_inputs`` hooks find in ``inputs``."""
         problems: list[Problem] = []
         for plugin, implementation in self.input_validators:
             findings = _call(
@@ -115,8 +157,7 @@ class Extensions:
             for finding in findings or ():  # type: ignore[attr-defined]  # hooks return an iterable
                 name, message = finding if isinstance(finding, tuple) else ("", str(finding))
                 problems.append(Problem(f"{message} (plugin {plugin.name})", path=name))
-        if problems:
-            raise DataError(problems)
+        return problems
 
     def adjust(self, framework: Framework, result: Result) -> Result:
         """Pass the result through the plugins' ``criteriakit_adjust_result`` hooks in order."""

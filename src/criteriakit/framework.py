@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import attrs
 
 from criteriakit.compiled import CompiledFramework
+from criteriakit.errors import DataError, Problem
 from criteriakit.evaluation import ScalarExecutor
 from criteriakit.extensions import Extensions
 from criteriakit.inputs import UnknownInputs
@@ -34,10 +35,46 @@ class Framework:
     extensions: Extensions | None = attrs.field(default=None, repr=False)
     base: str | None = None
     _executor: ScalarExecutor = attrs.field(init=False, repr=False)
+    _hooks: Extensions | None = attrs.field(init=False, repr=False)
 
     @_executor.default
     def _scalar_executor(self) -> ScalarExecutor:
         return ScalarExecutor(self.compiled, self.fingerprint)
+
+    @_hooks.default
+    def _scoped_hooks(self) -> Extensions | None:
+        return self.extensions.scoped(self.id) if self.extensions is not None else None
+
+    @property
+    def checks_inputs(self) -> bool:
+        """Whether units' inputs are checked beyond their types: ``[[checks]]`` or plugin hooks."""
+        return bool(self.compiled.checks) or self.checked_by_plugins
+
+    @property
+    def checked_by_plugins(self) -> bool:
+        """Whether a plugin's ``criteriakit_validate_inputs`` applies to this framework."""
+        return self._hooks is not None and bool(self._hooks.input_validators)
+
+    @property
+    def adjusted_by_plugins(self) -> bool:
+        """Whether a plugin's ``criteriakit_adjust_result`` applies to this framework."""
+        return self._hooks is not None and bool(self._hooks.result_adjusters)
+
+    def input_problems(self, values: Mapping[str, object]) -> list[Problem]:
+        """Return what the ``[[checks]]`` and the plugins' input checks find in ``values``.
+
+        ``values`` are one unit's inputs, checked against their declared types; a check whose
+        ``require`` is undefined for them (an input absent) finds nothing.
+        """
+        problems = [
+            Problem(check.describe(values), path=check.input)
+            for check in self.compiled.checks
+            if check.fails(values)
+        ]
+        if self.checked_by_plugins:
+            assert self._hooks is not None  # noqa: S101  checked_by_plugins says so
+            problems += self._hooks.input_problems(self, values)
+        return problems
 
     @property
     def id(self) -> str:
@@ -100,12 +137,15 @@ class Framework:
     ) -> Result:
         """Evaluate values already checked against the declared inputs (as data readers do).
 
-        Plugins' ``criteriakit_validate_inputs`` hooks run here unless ``validate`` is false
-        (a data set's readers run them on every unit first), then ``criteriakit_adjust_result``.
+        The ``[[checks]]`` and the plugins' ``criteriakit_validate_inputs`` hooks run here
+        unless ``validate`` is false (a data set's readers run them on every unit first), then
+        ``criteriakit_adjust_result``.
         """
-        extensions = self.extensions
-        if extensions is None or not (extensions.input_validators or extensions.result_adjusters):
-            return self._executor.evaluate(values, unit, period)
-        if validate:
-            extensions.check_inputs(self, values)
-        return extensions.adjust(self, self._executor.evaluate(values, unit, period))
+        if validate and self.checks_inputs:
+            problems = self.input_problems(values)
+            if problems:
+                raise DataError(problems)
+        result = self._executor.evaluate(values, unit, period)
+        if self._hooks is None or not self._hooks.result_adjusters:
+            return result
+        return self._hooks.adjust(self, result)

@@ -263,18 +263,14 @@ def checked_rows(
 def _validated(
     framework: Framework, checked: Sequence[tuple[UnitRow, dict[str, object]]], source: str | None
 ) -> None:
-    """Run the plugins' input checks on every unit; one DataError for every finding."""
-    extensions = framework.extensions
-    if extensions is None or not extensions.input_validators:
+    """Run the ``[[checks]]`` and plugins' input checks on every unit; one DataError for all."""
+    if not framework.checks_inputs:
         return
-    problems: list[Problem] = []
-    for unit, values in checked:
-        try:
-            extensions.check_inputs(framework, values)
-        except DataError as error:
-            problems.extend(
-                attrs.evolve(problem, row=unit.row, file=source) for problem in error.problems
-            )
+    problems = [
+        attrs.evolve(problem, row=unit.row, file=source)
+        for unit, values in checked
+        for problem in framework.input_problems(values)
+    ]
     raise_problems(problems, source)
 
 

@@ -84,7 +84,11 @@ class LoadedPlugins:
         """
         caller = getattr(self.manager.hook, hook)
         for implementation in reversed(caller.get_hookimpls()):
-            yield self.info(implementation.plugin_name), functools.partial(_call, implementation)
+            call = functools.partial(_call, implementation)
+            # named and marked (criteriakit.applies_to) like the plugin's own function
+            yield self.info(implementation.plugin_name), functools.update_wrapper(
+                call, implementation.function
+            )
 
 
 def _call(implementation: HookImpl, **arguments: object) -> object:

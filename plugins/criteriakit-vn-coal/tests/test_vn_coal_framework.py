@@ -89,7 +89,7 @@ def test_impossible_initiative_counts_are_refused(coal):
     assert [(problem.path, problem.message) for problem in caught.value.problems] == [
         (
             "members_with_initiative",
-            "21 members with an initiative, but only 20 members (plugin vn-coal)",
+            "21 members with an initiative, but only 20 members (check initiatives-within-members)",
         )
     ]
 

@@ -22,7 +22,7 @@ import polars as pl
 from criteriakit import limits
 from criteriakit.columnar.floats import constant_columns, rounded
 from criteriakit.columnar.frames import Opened, id_dtype, open_frame
-from criteriakit.columnar.hooks import refuse_result_adjusters, validate_by_rows, validates_inputs
+from criteriakit.columnar.hooks import carried_for_checks, refuse_result_adjusters, validate_by_rows
 from criteriakit.columnar.inputs import (
     ROW,
     converted_inputs,
@@ -81,7 +81,7 @@ def _output(framework: Framework, keep_inputs: Sequence[str]) -> list[pl.Expr]:
             for word in mask_columns(framework)
         ),
         *(
-            rounded(pl.col(f"_c{index}")).alias(f"criterion:{criterion.id}")
+            rounded(pl.col(f"_s{index}")).alias(f"criterion:{criterion.id}")
             for index, criterion in enumerate(compiled.criteria)
         ),
         *(
@@ -262,10 +262,8 @@ def evaluate_lazy(
     failures = [pl.col(column) for column in fail_columns(framework)]
     extra = [pl.col(_ID_SUSPECT), pl.col(_VALUES_BAD), pl.col(ROW)]
     extra.append(pl.any_horizontal(failures).alias(_FAILED))
-    if validates_inputs(framework):
-        present = planned.collect_schema()
-        checked = {name: f"_in:{name}" for name in framework.definition.inputs if name in present}
-        extra += [pl.col(name).alias(column) for name, column in checked.items()]
+    checked = carried_for_checks(framework, planned)
+    extra += [pl.col(name).alias(column) for name, column in checked.items()]
     try:
         result = planned.select(*_output(framework, kept), *extra).collect()
     except pl.exceptions.PolarsError as error:

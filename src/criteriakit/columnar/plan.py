@@ -3,7 +3,9 @@
 :func:`evaluated` adds to a frame of converted inputs (one row per unit) the columns the scalar
 executor's steps compute, with its semantics: each indicator's value (``_v``), undefined kind
 (``_k``), raw points (``_r``) and points under the policies (``_p``); each criterion's raw
-score (``_c``) and maximum; the total (``_score``, rounded as the scalar executor rounds it);
+score (``_c``), maximum (``_m``) and points as the result table shows them (``_s``: rescaled
+with the total when indicators were excluded); the total (``_score``, rounded as the scalar
+executor rounds it);
 whether the unit is evaluable; the band and final tier ranks (``_band``, ``_final``, 0 = the
 best); the reasons that hold, as bits of the mask words (``_mask0``…, see
 :func:`reason_codes`); and the flags of policy failures (``_fail…``).
@@ -48,9 +50,11 @@ from criteriakit.expressions import CompiledExpression, compile_expression
 from criteriakit.expressions.floats import add_up
 from criteriakit.framework import Framework
 from criteriakit.model.framework import Indicator, PolicyAction
+from criteriakit.model.results import not_checked_code
 from criteriakit.model.scorers import TargetScorer
 
 __all__ = [
+    "CHECK_FAILED",
     "REASON_BITS",
     "constants",
     "decoded_reasons",
@@ -139,6 +143,8 @@ def _expressions(framework: Framework) -> list[tuple[str, str, CompiledExpressio
     for rank, tier in enumerate(compiled.tiers):
         for index, gate in enumerate(tier.gates):
             found.append((f"g{rank}.{index}", f"gate {gate.id}", gate.expression))
+    for index, check in enumerate(compiled.checks):
+        found.append((f"k{index}", f"check {check.id}", check.expression))
     return found
 
 
@@ -271,9 +277,11 @@ def _score(
     excluded: list[pl.Expr] = []
     blocked: list[pl.Expr] = []
     failures: list[pl.Expr] = []
+    undefined: list[tuple[pl.Expr, PolicyAction, PolicyAction]] = []
     for ordinal, indicator in enumerate(compiled.indicators):
         kind = pl.col(f"_k{ordinal}")
         policies = (kind, indicator.on_missing, indicator.on_division)
+        undefined.append(policies)
         points.append(
             pl.when(kind.is_null())
             .then(pl.col(f"_r{ordinal}"))
@@ -303,6 +311,8 @@ def _score(
     frame = frame.with_columns(*criterion_scores, *criterion_maxima)
     scored_max = added_up([pl.col(f"_m{index}") for index in range(len(compiled.criteria))])
     frame = frame.with_columns(
+        scored_max.alias("_scored"),
+        _any([_takes(*policies, ["exclude"]) for policies in undefined]).alias("_excluding"),
         rounded(_total(framework, scored_max)).alias("_score")
         if compiled.weighting.name in {"sum", "geometric"}
         else pl.lit(0.0).alias("_score"),
@@ -325,6 +335,27 @@ def _score(
             pl.when(~pl.col("_blocked")).then(rounded(total.struct.field(VALUE))).alias("_score")
         )
     return frame
+
+
+def _criterion_points(framework: Framework, lazy: pl.LazyFrame) -> pl.LazyFrame:
+    """Add each criterion's points as the result table shows them (``_s``), not yet rounded.
+
+    A scored unit with excluded indicators has its criteria multiplied by the total's factor,
+    ``max_score / _scored``, as the scalar executor's ``_rescaled`` does; any other unit its
+    raw scores.
+    """
+    count = len(framework.compiled.criteria)
+    if not _can_exclude(framework):
+        return lazy.with_columns(pl.col(f"_c{index}").alias(f"_s{index}") for index in range(count))
+    max_score = framework.definition.max_score
+    rescaling = pl.col("_excluding") & ~pl.col("_blocked")
+    return lazy.with_columns(
+        pl.when(rescaling)
+        .then(divided(pl.col(f"_c{index}") * max_score, pl.col("_scored")))
+        .otherwise(pl.col(f"_c{index}"))
+        .alias(f"_s{index}")
+        for index in range(count)
+    )
 
 
 def _can_exclude(framework: Framework) -> bool:
@@ -408,8 +439,7 @@ def _classify(framework: Framework, lazy: pl.LazyFrame, plan: _Columns) -> pl.La
         policies = (condition.undefined, compiled.on_missing, compiled.on_division)
         fired = condition.value.fill_null(value=False) & condition.undefined.is_null()
         caps.append(pl.when(fired).then(pl.lit(rule.rank)).otherwise(pl.lit(0)))
-        undefined = _takes(*policies, ["zero", "exclude"])
-        codes.append(fired | undefined)
+        codes += [fired, _takes(*policies, ["zero", "exclude"])]
         rule_fail.append(_takes(*policies, ["fail"]))
         blocked.append(_takes(*policies, ["not-evaluable"]))
     lazy = lazy.with_columns(
@@ -436,9 +466,9 @@ def _classify(framework: Framework, lazy: pl.LazyFrame, plan: _Columns) -> pl.La
         checked = (pl.col("_start") <= rank) & (pl.col("_final") >= rank)
         for _, condition in gates[rank]:
             policies = (condition.undefined, compiled.on_missing, compiled.on_division)
-            fails = ~condition.value.fill_null(value=False) | ~condition.undefined.is_null()
-            failed = checked & (pl.col("_final") > rank) & fails
-            codes.append(failed)
+            fell = checked & (pl.col("_final") > rank)
+            false = condition.undefined.is_null() & ~condition.value.fill_null(value=False)
+            codes += [fell & false, fell & _takes(*policies, ["zero", "exclude"])]
             gate_fail.append(checked & _takes(*policies, ["fail"]))
             gate_blocked.append(checked & _takes(*policies, ["not-evaluable"]))
     return lazy.with_columns(
@@ -454,13 +484,18 @@ REASON_BITS = 62
 
 
 def reason_codes(framework: Framework) -> list[str]:
-    """Return every reason code the plan can give, in the scalar executor's order.
+    """Return every reason code the plan can give, as the table lists them, in the scalar order.
 
-    Vetoes and caps in rule order, then the gates tier by tier, then the quotas.
+    Vetoes and caps in rule order, then the gates tier by tier, then the quotas. Each veto,
+    cap and gate comes twice: as it fired or failed, then not checked (its condition undefined
+    under a ``zero`` or ``exclude`` policy); a unit has at most one of the two.
     """
     compiled = framework.compiled
-    codes = [rule.id for rule in compiled.rules]
-    codes += [gate.id for tier in compiled.tiers[:-1] for gate in tier.gates]
+    conditions = [
+        *compiled.rules,
+        *(gate for tier in compiled.tiers[:-1] for gate in tier.gates),
+    ]
+    codes = [code for each in conditions for code in (each.id, not_checked_code(each.id))]
     return codes + [quota.id for quota in compiled.quotas]
 
 
@@ -536,8 +571,14 @@ def evaluated(
     if plan.by_rows:
         lazy = lazy.with_columns(*plan.by_rows.values())
     lazy = with_aggregates(lazy, plan.aggregates, row)
+    if compiled.checks:
+        failed = [
+            ~_column(plan, f"k{index}").value.fill_null(value=True)
+            for index in range(len(compiled.checks))
+        ]
+        lazy = lazy.with_columns(_any(failed).alias(CHECK_FAILED))
     lazy = _score(framework, lazy, plan, inputs)
-    lazy = _classify(framework, lazy, plan)
+    lazy = _criterion_points(framework, _classify(framework, lazy, plan))
     if compiled.quotas:
         offset = len(reason_codes(framework)) - len(compiled.quotas)
         quota_columns = QuotaColumns(
@@ -555,6 +596,10 @@ def evaluated(
             columns=quota_columns,
         )
     return lazy
+
+
+CHECK_FAILED = "_check_failed"
+"""The column :func:`evaluated` adds when the framework has ``[[checks]]``: a unit fails one."""
 
 
 def fail_columns(framework: Framework) -> list[str]:

@@ -16,6 +16,7 @@ import attrs
 from criteriakit.model.scorers import ScorerSpec
 
 __all__ = [
+    "Check",
     "Children",
     "Criterion",
     "Field",
@@ -155,6 +156,21 @@ class Rule:
 
 
 @attrs.frozen
+class Check:
+    """An input check: a unit whose inputs make ``require`` false is refused as bad data.
+
+    Checked on every unit before it is evaluated, by every engine, and reported like a bad
+    value: its row, the column ``input`` (by default the first input ``require`` names) and
+    ``message``. A ``require`` that is undefined for a unit (an input absent) does not refuse it.
+    """
+
+    id: str
+    require: str
+    message: str
+    input: str | None = None
+
+
+@attrs.frozen
 class Children:
     """The level below: the framework that rates each child, and the name children go by.
 
@@ -205,6 +221,7 @@ class FrameworkDefinition:
     valid_until: dt.date | None = None
     policy: Policy = Policy()
     rules: tuple[Rule, ...] = ()
+    checks: tuple[Check, ...] = ()
     weighting: str = "sum"
     children: Children | None = None
     quotas: tuple[Quota, ...] = ()

@@ -8,14 +8,15 @@ group:
   one initiative", and *excellent* needs every member to have an initiative;
 - the expression function ``per_member(count, members)``: a count per member, undefined when
   the cell has no members;
-- an input check: a cell cannot have more members with an initiative than members (initiatives
-  may be joint, so there may be fewer initiatives than members with one).
+- in the framework file, a ``[[checks]]`` entry: a cell cannot have more members with an
+  initiative than members (initiatives may be joint, so there may be fewer initiatives than
+  members with one). It is checked by every engine, for this framework only.
 """
 
 from __future__ import annotations
 
 import importlib.resources
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 import criteriakit
@@ -25,7 +26,6 @@ __all__ = [
     "FRAMEWORK_ID",
     "criteriakit_register_frameworks",
     "criteriakit_register_functions",
-    "criteriakit_validate_inputs",
     "per_member",
 ]
 
@@ -58,19 +58,3 @@ def criteriakit_register_frameworks(register: Callable[[Path], None]) -> None:
     """Register vn.four-good-cell.coal-mining@2024 (its base comes from criteriakit-vn-party)."""
     frameworks = importlib.resources.files(__name__) / "frameworks"
     register(Path(str(frameworks / f"{FRAMEWORK_ID}.toml")))
-
-
-@criteriakit.hookimpl
-def criteriakit_validate_inputs(
-    framework: criteriakit.Framework, inputs: Mapping[str, object]
-) -> Iterator[tuple[str, str]]:
-    """Refuse initiative counts that cannot be true."""
-    if framework.id != FRAMEWORK_ID:
-        return
-    members = inputs.get("members")
-    with_initiative = inputs.get("members_with_initiative")
-    if isinstance(members, int) and isinstance(with_initiative, int) and with_initiative > members:
-        yield (
-            "members_with_initiative",
-            f"{with_initiative} members with an initiative, but only {members} members",
-        )
