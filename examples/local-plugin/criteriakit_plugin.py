@@ -58,12 +58,12 @@ def criteriakit_register_scorers(register: Callable[[criteriakit.ScorerType], No
 
 
 @criteriakit.hookimpl
+@criteriakit.applies_to("acme.team-safety")
 def criteriakit_validate_inputs(
-    framework: criteriakit.Framework, inputs: Mapping[str, object]
+    framework: criteriakit.Framework,  # noqa: ARG001  the hook's signature
+    inputs: Mapping[str, object],
 ) -> list[tuple[str, str]]:
     """Reject team data that cannot be true."""
-    if framework.id != "acme.team-safety":
-        return []
     problems = []
     if exceeds(inputs, "members_with_initiative", "members"):
         problems.append(("members_with_initiative", "more members with an initiative than members"))
