@@ -54,13 +54,14 @@ class Row:
     note: str = ""
 
 
-def registry(*directories: Path) -> criteriakit.Registry:
-    """Return a registry of the framework files in ``directories`` only (no installed plugins).
+def registry(*directories: Path, autoload: bool = False) -> criteriakit.Registry:
+    """Return a registry of the framework files in ``directories`` (and installed plugins).
 
-    The same as ``criteriakit --no-autoload --plugin-dir DIR``: roll-ups resolve the children's
-    framework through it. Raises if a file did not load, so a broken framework cannot be timed.
+    By default the same as ``criteriakit --no-autoload --plugin-dir DIR``: roll-ups resolve the
+    children's framework through it; ``autoload`` adds every installed plugin, as a user's
+    ``criteriakit`` does. Raises if a file did not load, so a broken framework cannot be timed.
     """
-    loaded = criteriakit.Registry.load(autoload=False, plugin_dirs=directories)
+    loaded = criteriakit.Registry.load(autoload=autoload, plugin_dirs=directories)
     if loaded.problems:
         raise RuntimeError("; ".join(str(problem) for problem in loaded.problems))
     return loaded

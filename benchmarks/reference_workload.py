@@ -19,6 +19,7 @@ Run alone: python benchmarks/reference_workload.py [UNITS] [GROUPS]
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from dataclasses import dataclass
 
@@ -200,10 +201,20 @@ def numpy_reference(population: Population) -> tuple[Scores, Scores]:
     return Scores(group_score, group_tier, group_criteria), Scores(score, tier, criteria)
 
 
-def frameworks() -> tuple[criteriakit.Framework, criteriakit.Framework]:
-    """Return the group and unit frameworks, loaded through a registry of benchmarks/frameworks."""
-    found = registry(FRAMEWORKS)
+def frameworks(*, plugins: bool = False) -> tuple[criteriakit.Framework, criteriakit.Framework]:
+    """Return the group and unit frameworks, loaded through a registry of benchmarks/frameworks.
+
+    With ``plugins``, the registry also loads every installed plugin (their hooks then see
+    these frameworks, as they would a user's).
+    """
+    found = registry(FRAMEWORKS, autoload=plugins)
     return found.get("bench.reference-group", "1"), found.get("bench.reference-unit", "1")
+
+
+def installed_plugins() -> list[str]:
+    """Return the names of the installed plugins (criteriakit's own aside)."""
+    loaded = registry(autoload=True).plugins
+    return [info.name for info in loaded.infos if info.name != "criteriakit"]
 
 
 def columnar(group: criteriakit.Framework, population: Population) -> list[pl.DataFrame]:
@@ -278,6 +289,11 @@ def run(units: int, groups: int, sample_groups: int, repeats: int) -> list[Row]:
     )
     checked = units + groups
 
+    plugged = plugins_row(label, size, population, group, repeats)
+    full = units >= FULL_SIZE  # the targets are for a million units: fixed costs weigh on fewer
+    if not full:
+        plugged = dataclasses.replace(plugged, met=None)
+
     sample_groups = min(sample_groups, groups)
     scalar_seconds, (scalar_groups, scalar_units) = best_of(
         1, lambda: scalar(group, population, sample_groups)
@@ -290,7 +306,6 @@ def run(units: int, groups: int, sample_groups: int, repeats: int) -> list[Row]:
     per_unit_columnar = columnar_seconds / units
     versus_numpy = columnar_seconds / numpy_seconds
     versus_scalar = per_unit_scalar / per_unit_columnar
-    full = units >= FULL_SIZE  # the targets are for a million units: fixed costs weigh on fewer
     return [
         Row(label, "NumPy, written by hand", size, numpy_seconds),
         Row(
@@ -315,7 +330,36 @@ def run(units: int, groups: int, sample_groups: int, repeats: int) -> list[Row]:
             note="the scalar executor ran once on a sample of whole groups; its ratio compares "
             "seconds per unit, extrapolated to the full population",
         ),
+        plugged,
     ]
+
+
+def plugins_row(
+    label: str, size: str, population: Population, group: criteriakit.Framework, repeats: int
+) -> Row:
+    """Time the columnar executor with every installed plugin loaded against none loaded.
+
+    An installed plugin's input checks and result adjusters must cost only its own frameworks:
+    these are not its, so loading it must not slow them.
+    """
+    installed = installed_plugins()
+    with_plugins, _ = frameworks(plugins=True)
+    (alone, _), (plugged, output) = best_of_alternating(
+        repeats, lambda: columnar(group, population), lambda: columnar(with_plugins, population)
+    )
+    differ = mismatches(output[1], population.units["id"], numpy_reference(population)[1])
+    ratio = plugged / alone
+    return Row(
+        label,
+        "criteriakit columnar, every installed plugin loaded",
+        size,
+        plugged,
+        ratio=f"{ratio:,.2f}x the time without plugins",
+        agree=agreement(differ, population.units.height) + " with NumPy",
+        target="≤ 1.1x the time without plugins",
+        met=ratio <= 1.1 if installed else None,
+        note=f"installed plugins: {', '.join(installed) or 'none (install the shipped ones)'}",
+    )
 
 
 def main() -> None:
