@@ -356,12 +356,16 @@ scorer = { type = "linear", zero_at = 0, full_at = 1 }
     assert result.band_tier == "high"
     assert result.tier == "mid"
     assert [(r.code, r.kind) for r in result.reasons] == [
-        ("ratio-low", "undefined"),
-        ("ratio-ok", "gate"),
+        ("ratio-low", "not-checked"),
+        ("ratio-ok", "not-checked"),
     ]
-    assert (
-        result.reasons[1].message
-        == "High needs a ratio over 0.5: not checked, division by zero in 'a / b'"
+    assert result.reason_codes == ("ratio-low (not checked)", "ratio-ok (not checked)")
+    assert result.reasons[0].message == (
+        "veto not checked (division by zero in 'a / b'), so it does not apply: The ratio is tiny"
+    )
+    assert result.reasons[1].message == (
+        "gate not checked (division by zero in 'a / b'), so it counts as failed: "
+        "High needs a ratio over 0.5"
     )
 
 

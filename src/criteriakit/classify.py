@@ -99,6 +99,33 @@ def _unit_text(unit: str | None) -> str:
     return f"unit {unit!r}: " if unit is not None else ""
 
 
+_OUTCOME_UNCHECKED = {
+    "veto": "so it does not apply",
+    "cap": "so it does not apply",
+    "gate": "so it counts as failed",
+}
+"""What a condition that could not be checked does, by its kind (see ``[policy]``)."""
+
+
+def _not_checked(
+    condition: CompiledCondition,
+    undefined: Undefined,
+    env: Mapping[str, object],
+    names: tuple[str, ...],
+) -> Reason:
+    """Return the ``not-checked`` reason of a condition the policy skipped as undefined.
+
+    Its message says first that it was not checked and why, so it never reads as a veto that
+    fired: "veto not checked (input 'disunity' is missing), so it does not apply: Disunity".
+    """
+    kind = condition.kind
+    message = (
+        f"{kind} not checked ({undefined.detail}), {_OUTCOME_UNCHECKED[kind]}: {condition.message}"
+    )
+    values = dict(zip(names, map(env.get, names), strict=True))
+    return Reason(condition.id, "not-checked", message, condition.tier, values)
+
+
 _Check = tuple[CompiledCondition, Any, tuple[str, ...]]
 """A condition, its evaluate function and the sorted names of the inputs it reads."""
 
@@ -152,9 +179,7 @@ class Classifier:
                 fired.append(rule)
                 cap = max(cap, rule.rank)
             elif isinstance(holds, Undefined):
-                message = f"{rule.message}: not checked, {holds.detail}"
-                values = dict(zip(names, map(env.get, names), strict=True))
-                reasons.append(Reason(rule.id, "undefined", message, rule.tier, values))
+                reasons.append(_not_checked(rule, holds, env, names))
         minimums = self._minimums
         last = len(minimums) - 1
         band = last
@@ -177,15 +202,13 @@ class Classifier:
                     if isinstance(outcome, Undefined)
                     else bool(outcome)
                 )
-                if holds is not True:
+                if isinstance(holds, Undefined):
                     failed = True
-                    message = (
-                        gate.message
-                        if holds is False
-                        else f"{gate.message}: not checked, {holds.detail}"
-                    )
+                    reasons.append(_not_checked(gate, holds, env, names))
+                elif holds is False:
+                    failed = True
                     values = dict(zip(names, map(env.get, names), strict=True))
-                    reasons.append(Reason(gate.id, "gate", message, gate.tier, values))
+                    reasons.append(Reason(gate.id, "gate", gate.message, gate.tier, values))
             if not failed:
                 break
             unmet_above = unmet

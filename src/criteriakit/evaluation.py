@@ -3,7 +3,8 @@
 It is the reference semantics every other executor must match: indicator values, points under
 the undefined-value policies, criterion scores, the total by the framework's weighting (the sum,
 rescaled when indicators are excluded, by default; rounded to 1e-9), classification, and what it
-would take to reach the next tier.
+would take to reach the next tier. When indicators were excluded, a scored unit's criteria are
+shown rescaled by the total's factor, so that they add up to it.
 
 A :class:`ScalarExecutor` is built once per framework and does per unit only what depends on
 the unit: the indicators' functions, the criteria's maxima, the classifier and the inverted
@@ -111,6 +112,31 @@ def _criterion_result(
     return result, total
 
 
+def _rescaled(
+    criteria: Sequence[CriterionResult],
+    scores: Sequence[float],
+    maxima: Sequence[float],
+    max_score: float,
+    scored_max: float,
+) -> list[CriterionResult]:
+    """Return the criteria of a unit with excluded indicators on the total's scale.
+
+    ``scores`` are the criteria's raw scores and ``maxima`` the points their indicators that
+    were not excluded could award (``scored_max`` in all). Each is multiplied by ``max_score /
+    scored_max``, the factor the total is rescaled by, so that the maxima add up to
+    ``max_score`` and the scores to the total (to the rounding of points), and each criterion's
+    share (score / maximum) stays its own. The columnar plan computes the same scores.
+    """
+    return [
+        attrs.evolve(
+            criterion,
+            score=round_points(score * max_score / scored_max),
+            max_score=round_points(maximum * max_score / scored_max),
+        )
+        for criterion, score, maximum in zip(criteria, scores, maxima, strict=True)
+    ]
+
+
 def _undefined(
     indicator: CompiledIndicator, value: object, outcome: Undefined, unit: str | None
 ) -> tuple[IndicatorResult, Reason | None]:
@@ -183,7 +209,8 @@ class ScalarExecutor:
             excluded.append(dropped)
             blocking = blocking or reason
         maxima = self._maxima
-        if any(excluded):
+        excluding = any(excluded)
+        if excluding:
             maxima = tuple(
                 criterion.max_score - add_up(dropped)
                 for (criterion, _, _), dropped in zip(self._criteria, excluded, strict=True)
@@ -206,6 +233,10 @@ class ScalarExecutor:
         except NotEvaluable as stop:
             return self._result(unit, period, env, criteria, None, None, (stop.reason,))
         improvement = self._improver.improvement(classification, score, scored_max, results, env)
+        if excluding:
+            criteria = _rescaled(
+                criteria, scores, maxima, compiled.definition.max_score, scored_max
+            )
         return self._result(
             unit, period, env, criteria, score, classification, classification.reasons, improvement
         )

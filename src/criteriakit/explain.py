@@ -75,6 +75,24 @@ def _improvement_lines(improvement: Improvement) -> list[str]:
     return lines
 
 
+def _rescaling_line(result: Result) -> list[str]:
+    """Return the line saying that excluded indicators rescaled the criteria, if they did.
+
+    A scored unit's criteria are then on the total's scale (see ``CriterionResult``), which
+    their indicators' points, as scored, are not.
+    """
+    indicators = [indicator for criterion in result.criteria for indicator in criterion.indicators]
+    if result.score is None or all(item.status != "excluded" for item in indicators):
+        return []
+    left = format_number(sum(item.max_points for item in indicators if item.status != "excluded"))
+    maximum = format_number(result.max_score)
+    line = (
+        f"Excluded indicators leave {left} of {maximum} points to award: "
+        f"the criteria are shown rescaled by {maximum} / {left}, as the score is."
+    )
+    return [line]
+
+
 def explain(result: Result) -> str:
     """Render ``result`` as text, as printed by ``criteriakit explain``."""
     unit = f"{result.unit} · " if result.unit is not None else ""
@@ -87,6 +105,7 @@ def explain(result: Result) -> str:
         lines.append(
             f"Score {format_number(result.score)} / {format_number(result.max_score)} → {tier}{band}"
         )
+    lines.extend(_rescaling_line(result))
     lines.append("")
     for criterion in result.criteria:
         head = f"  {criterion.id} {criterion.title}"

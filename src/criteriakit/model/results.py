@@ -16,13 +16,32 @@ import attrs
 from criteriakit.model.improvement import Improvement
 from criteriakit.model.period import Period
 
-__all__ = ["CriterionResult", "IndicatorResult", "IndicatorStatus", "Reason", "Result"]
+__all__ = [
+    "CriterionResult",
+    "IndicatorResult",
+    "IndicatorStatus",
+    "Reason",
+    "ReasonKind",
+    "Result",
+    "not_checked_code",
+]
 
 IndicatorStatus = Literal["scored", "zero", "excluded"]
 """``scored``: computed; ``zero``: undefined and scored zero by policy; ``excluded``: undefined
 and left out, the score being rescaled over the other indicators."""
 
-ReasonKind = Literal["veto", "cap", "gate", "quota", "not-evaluable", "undefined"]
+ReasonKind = Literal["veto", "cap", "gate", "quota", "not-evaluable", "not-checked"]
+"""``not-checked``: a veto, cap or gate whose condition was undefined and that the policy
+skipped (``zero`` or ``exclude``): the veto or cap did not apply, the gate counted as failed."""
+
+
+def not_checked_code(code: str) -> str:
+    """Return how the result table lists the veto, cap or gate ``code`` when it was not checked.
+
+    ``disunity (not checked)``: ids hold no spaces or parentheses, so the mark cannot be taken
+    for an id, and a reader of the table never sees an unchecked veto as one that fired.
+    """
+    return f"{code} (not checked)"
 
 
 @attrs.frozen
@@ -40,7 +59,14 @@ class IndicatorResult:
 
 @attrs.frozen
 class CriterionResult:
-    """One criterion's score out of its maximum, with its indicators."""
+    """One criterion's score out of its maximum, with its indicators.
+
+    When indicators of a scored unit were excluded, ``score`` and ``max_score`` are on the
+    total's scale: the sum of the indicators' points and of the points they could award, both
+    multiplied by ``max_score / points that could be awarded`` (the total's own factor), so the
+    criteria's maxima add up to the framework's and, under the ``sum`` weighting, their scores
+    to the total.
+    """
 
     id: str
     title: str
@@ -51,7 +77,10 @@ class CriterionResult:
 
 @attrs.frozen
 class Reason:
-    """Why the tier is what it is: a fired veto or cap, a failed gate, an undefined value.
+    """Why the tier is what it is: a fired veto or cap, a failed gate, a quota, a policy.
+
+    A veto, cap or gate whose condition could not be checked has the kind ``not-checked`` (and
+    its own code), never that of one that fired or failed.
 
     ``code`` is the stable id of the rule or gate (``disunity``, ``excellent-all-targets-met``)
     or of the built-in condition (``not-evaluable``); ``tier`` the tier it concerns (the cap for
@@ -63,6 +92,11 @@ class Reason:
     message: str
     tier: str | None = None
     values: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def listed_code(self) -> str:
+        """The reason as the result table lists it: the code, marked when it was not checked."""
+        return not_checked_code(self.code) if self.kind == "not-checked" else self.code
 
 
 @attrs.frozen(kw_only=True)
@@ -122,8 +156,11 @@ class Result:
 
     @property
     def reason_codes(self) -> tuple[str, ...]:
-        """The codes of the reasons, in order."""
-        return tuple(reason.code for reason in self.reasons)
+        """The codes of the reasons, in order, as the result table lists them.
+
+        A veto, cap or gate that could not be checked is listed ``ID (not checked)``.
+        """
+        return tuple(reason.listed_code for reason in self.reasons)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready plain data (see :meth:`from_dict`)."""

@@ -4,8 +4,10 @@ The table is one of the two forms of results (``docs/results.md``; the other is 
 documents of :func:`criteriakit.render.render_json`). Its columns, in order:
 
 ``unit``, ``parent``, ``framework``, ``version``, ``evaluable``, ``score``, ``max_score``,
-``band_tier``, ``tier``, ``reasons`` (the reason codes, a list), then ``criterion:ID`` for each
-criterion and ``indicator:ID`` for each indicator: their points, rounded as scores are.
+``band_tier``, ``tier``, ``reasons`` (the reason codes, a list; ``ID (not checked)`` for a
+veto, cap or gate that could not be checked), then ``criterion:ID`` for each criterion and
+``indicator:ID`` for each indicator: their points, rounded as scores are (a criterion's
+rescaled with the total when indicators were excluded).
 
 The scalar engine builds it from :class:`~criteriakit.Result` values (:func:`result_rows`), the
 columnar engine as columns; both give the same values, so the writers print the same bytes.
@@ -35,8 +37,12 @@ __all__ = [
     "text_rows",
 ]
 
-SCHEMA_VERSION = 1
-"""The version of the result schema (both forms); it changes when a column or key changes."""
+SCHEMA_VERSION = 2
+"""The version of the result schema (both forms); it changes when a column or key changes.
+
+Version 2: a veto, cap or gate that could not be checked is a ``not-checked`` reason, listed
+``ID (not checked)`` in the table; with excluded indicators, criteria are on the total's scale.
+"""
 
 FIXED_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
     ("unit", "string"),

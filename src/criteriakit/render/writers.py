@@ -64,7 +64,7 @@ _POLARS_TYPES = {"string": "String", "integer": "Int64", "float": "Float64", "bo
 
 
 def render_documents(results: Sequence[Result]) -> str:
-    """Return the result documents as JSON text: ``{"schema_version": 1, "results": [...]}``."""
+    """Return the result documents as JSON text: ``{"schema_version": 2, "results": [...]}``."""
     document = {
         "schema_version": SCHEMA_VERSION,
         "results": [result.to_dict() for result in results],

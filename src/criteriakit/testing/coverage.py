@@ -134,12 +134,13 @@ def rule_coverage(framework: Framework, results: Iterable[Result]) -> RuleCovera
         counted += 1
         bands[result.band_tier] += 1
         decided = {(reason.tier, reason.code) for reason in result.reasons if reason.kind == "gate"}
+        unchecked = {reason.code for reason in result.reasons if reason.kind == "not-checked"}
         for rank in _checked_gate_ranks(framework, result):
             for gate in compiled.tiers[rank].gates:
                 key = (gate.tier, gate.id)
                 if key in decided:
                     failed[key] += 1
-                else:
+                elif gate.id not in unchecked:  # not checked: it neither failed nor held
                     passed[key] += 1
         for reason in result.reasons:
             if reason.kind in {"veto", "cap"} and reason.code in fired:
