@@ -193,6 +193,34 @@ def _() -> str:
     )
 
 
+@case("data-nesting")
+def _() -> str:
+    framework = small(
+        "[inputs.ok]", '[inputs.scores]\ntype = "list"\nitems = "integer"\n\n[inputs.ok]'
+    )
+    deep = "[" * 70 + "]" * 70
+    line = f'{{"id": "c1", "done": 3, "planned": 4, "ok": true, "scores": {deep}}}\n'
+    return evaluate(line, "cells.jsonl", framework)
+
+
+@case("data-checks")
+def _() -> str:
+    framework = SMALL + (
+        '\n[[checks]]\nid = "done-within-plan"\nrequire = "done <= planned"\n'
+        'message = "{done} done, but only {planned} planned"\n'
+    )
+    return evaluate("id,done,planned,ok\nc1,3,4,yes\nc2,6,4,no\n", framework=framework)
+
+
+@case("plan-size")
+def _() -> str:
+    Path("small.toml").write_text(SMALL, encoding="utf-8")
+    Path("cells.csv").write_text(GOOD_DATA, encoding="utf-8")
+    return criteriakit_stderr(
+        "--limit", "plan_size=20", "evaluate", "small.toml", "cells.csv", "--engine", "columnar"
+    )
+
+
 @case("bad-limit")
 def _() -> str:
     Path("bad.toml").write_text(SMALL, encoding="utf-8")
