@@ -226,3 +226,18 @@ def test_reasons_beyond_one_mask_word_come_back_in_the_scalar_order(tmp_path):
         ["s003", "r065"],  # in the rules' order
     ]
     assert_same(expected, columnar_rows(framework, rows))
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_a_frame_in_thousands_of_pieces_gives_the_same_table_in_few(lazy):
+    framework = criteriakit.load_framework(CELL)
+    cells = pl.read_csv(ROOT / "examples" / "four-good" / "cells.csv")
+    crumbs = pl.concat(
+        [cells.with_columns(id=pl.format("c{}-{}", pl.lit(n), "id")) for n in range(300)]
+    )
+    assert max(crumbs.n_chunks("all")) == 300
+    whole = evaluate_frame(framework, crumbs.rechunk())
+    given = evaluate_frame(framework, crumbs.lazy() if lazy else crumbs)
+    table = given.collect() if lazy else given
+    assert table.equals(whole)
+    assert max(table.n_chunks("all")) <= 256

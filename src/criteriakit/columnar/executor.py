@@ -21,7 +21,7 @@ import polars as pl
 
 from criteriakit import limits
 from criteriakit.columnar.floats import constant_columns, rounded
-from criteriakit.columnar.frames import Opened, id_dtype, open_frame
+from criteriakit.columnar.frames import MAX_PIECES, Opened, id_dtype, open_frame
 from criteriakit.columnar.hooks import carried_for_checks, refuse_result_adjusters, validate_by_rows
 from criteriakit.columnar.inputs import (
     ROW,
@@ -310,6 +310,8 @@ def _aligned(columns: dict[str, pl.Series], order: list[str]) -> pl.DataFrame:
     kept = [columns.pop(name) for name in order]
     columns.clear()  # the hidden columns are freed here
     lengths = max((column.chunk_lengths() for column in kept), key=len)
+    if len(lengths) > MAX_PIECES:  # crumbs cost more to cut alike than to copy: one piece each
+        return pl.DataFrame([kept.pop(0).rechunk() for _ in range(len(kept))])
     for index, column in enumerate(kept):
         if column.chunk_lengths() != lengths:
             whole = column.rechunk()
