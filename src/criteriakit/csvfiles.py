@@ -294,7 +294,7 @@ def _read_text(file: Path, name: str, max_bytes: int | None) -> str:
     try:
         return read_text_capped(file, sys.maxsize if max_bytes is None else max_bytes)
     except UnreadableFile as error:
-        raise DataError([attrs.evolve(error.problem, file=name)]) from None
+        raise DataError([attrs.evolve(error.problem, file=name)], source=name) from None
 
 
 def read_csv_file(
@@ -333,7 +333,7 @@ def _check_utf8(file: Path, name: str) -> None:
                 problem = Problem(
                     "the file is not valid UTF-8", file=name, line=line, hint="save it as UTF-8"
                 )
-                raise DataError([problem]) from None
+                raise DataError([problem], source=name) from None
             if not chunk:
                 return
             lines += chunk.count(b"\n")

@@ -63,6 +63,8 @@ parts."""
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: Python text may hold one (``surrogateescape``), UTF-8 cannot."""
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
 
 
@@ -135,6 +137,7 @@ def parse_framework_text(text: str, source: str) -> tuple[dict[str, Any], TomlLo
         )
         raise FrameworkError([problem])
     text = text.removeprefix("\ufeff")
+    _refuse_surrogates(text, source)
     _refuse_pathological(text, source)
     try:
         data = tomllib.loads(text)
@@ -158,7 +161,39 @@ def framework_from_dict(
     resolve: Resolve | None = None,
 ) -> Framework:
     """Check and compile a framework given as plain data (as parsed from TOML or JSON)."""
+    _refuse_surrogate_values(data, source)
     return _build(data, source, None, extensions, resolve)
+
+
+def _refuse_surrogate_values(data: Mapping[str, Any], source: str | None) -> None:
+    """Refuse a key or string value holding a lone surrogate, naming its key path.
+
+    Walked with a stack, not recursion: plain data may nest deeper than Python recurses.
+    """
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        found = isinstance(value, str) and _SURROGATE.search(value) is not None
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str) and _SURROGATE.search(key) is not None:
+                    path, found = (*path, key), True
+                    break
+                stack.append(((*path, str(key)), item))
+        elif isinstance(value, list | tuple):
+            stack.extend(((*path, index), item) for index, item in enumerate(value))
+        if found:
+            shown = tuple(
+                _SURROGATE.sub("\ufffd", part) if isinstance(part, str) else part for part in path
+            )
+            problem = Problem(
+                "the text holds a lone surrogate, which is not Unicode",
+                path=format_key_path(shown),
+                file=source,
+                hint="framework text must be valid Unicode: was it decoded with "
+                "errors='surrogateescape'?",
+            )
+            raise FrameworkError([problem], source=source)
 
 
 def _build(
@@ -265,6 +300,30 @@ def _locations_of(source: str | None) -> TomlLocations | None:
         )
     except UnreadableFile:
         return None
+
+
+def _refuse_surrogates(text: str, source: str) -> None:
+    """Refuse text holding a lone surrogate: it is not Unicode and has no UTF-8 encoding.
+
+    Files are decoded strictly, so only text given to :func:`loads_framework` can hold one.
+    The line is shown with the surrogate replaced by U+FFFD, which any terminal can print.
+    """
+    match = _SURROGATE.search(text)
+    if match is None:
+        return
+    start = match.start()
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    shown = text[line_start : len(text) if line_end < 0 else line_end]
+    problem = Problem(
+        "the text holds a lone surrogate, which is not Unicode",
+        file=source,
+        line=text.count("\n", 0, start) + 1,
+        column=start - line_start + 1,
+        source_line=_SURROGATE.sub("\ufffd", shown.rstrip("\r")),
+        hint="framework text must be valid Unicode: was it decoded with errors='surrogateescape'?",
+    )
+    raise FrameworkError([problem], source=source)
 
 
 def _refuse_pathological(text: str, source: str) -> None:

@@ -26,7 +26,9 @@ Each target's count is printed at the end of the run: ``expressions: 412,331 inp
 
 from __future__ import annotations
 
+import math
 import os
+import reprlib
 import time
 import traceback
 from collections.abc import Callable
@@ -59,6 +61,9 @@ ROUND_SECONDS = 10.0
 FIRST_ROUND = 50
 """Examples in a target's first long-profile round, which measures its rate."""
 
+FAST_ROUNDS = 4
+"""The most rounds of a batched target in the fast profile (each of its remaining quota)."""
+
 
 def long_profile() -> bool:
     """Whether this run is the long campaign (``HYPOTHESIS_PROFILE=fuzz-long``)."""
@@ -74,6 +79,20 @@ def peak_memory() -> int:
 
 Check = Callable[[Any, st.DataObject], None]
 
+_checking: list[tuple[str, object]] = []
+"""The target and input being checked now (for the watchdog's report), if any."""
+
+
+def checking(characters: int = 4_000) -> str:
+    """Describe the input being checked now: its target and the start of its ``repr``."""
+    if not _checking:
+        return "(none: between inputs)"
+    name, value = _checking[-1]
+    shown = reprlib.Repr()
+    shown.maxstring = shown.maxother = characters
+    shown.maxlist = shown.maxtuple = shown.maxdict = 20
+    return f"{name}: {shown.repr(value)}"
+
 
 @attrs.frozen
 class Target:
@@ -82,7 +101,9 @@ class Target:
     ``check(value, data)`` gets one drawn value and a hypothesis data object for draws that
     depend on it (say, unit data for a framework that loaded); it raises ``AssertionError`` (or
     anything else) to fail. ``share`` is the fraction of the long profile's inputs this target
-    runs, ``time_share`` the fraction of the time budget it may use.
+    runs, ``time_share`` the fraction of the time budget it may use. A target with a ``batch``
+    over 1 draws a list of up to that many inputs per hypothesis example, each checked and
+    counted on its own: it spreads hypothesis's cost per example over several cheap inputs.
     """
 
     name: str
@@ -90,6 +111,7 @@ class Target:
     check: Check
     share: float
     time_share: float
+    batch: int = 1
 
 
 @attrs.define
@@ -98,6 +120,7 @@ class Tally:
 
     name: str
     inputs: int = 0
+    examples: int = 0
     failures: list[BaseException] = attrs.Factory(list)
     seconds: float = 0.0
     out_of_time: bool = False
@@ -147,52 +170,91 @@ class Plan:
         return None if self.budget is None else target.time_share * self.budget
 
 
+def _check_one(target: Target, value: Any, data: st.DataObject) -> float:
+    """Check one input of ``target``; return the seconds it took."""
+    _checking.append((target.name, value))
+    started = time.perf_counter()
+    try:
+        target.check(value, data)
+    finally:
+        _checking.pop()
+    return time.perf_counter() - started
+
+
 def _round(target: Target, profile: settings, size: int, tally: Tally) -> None:
-    """Run one hypothesis search of ``size`` examples of ``target``, counting them."""
+    """Run one hypothesis search of ``size`` examples of ``target``, counting its inputs.
+
+    An example of a batched target is a list of inputs, each checked and counted on its own;
+    the profile's deadline then holds for each of them, not for the example: one that took
+    longer is checked again, and fails if it takes longer again (a noisy neighbour's pause
+    does not repeat).
+    """
+    deadline = profile.deadline.total_seconds() if profile.deadline is not None else None
+    batched = target.batch > 1
+    if batched:
+        profile = settings(profile, deadline=None)
 
     @settings(profile, max_examples=size)
     @given(value=target.inputs, data=st.data())
     def example(value: Any, data: st.DataObject) -> None:
-        before = peak_memory()
-        target.check(value, data)
-        tally.inputs += 1  # an input whose draws overran never ran: it is not counted
-        grown = peak_memory() - before
-        assert grown <= MEMORY_GROWTH, (
-            f"one input raised the peak memory by {grown / 2**20:,.0f} MiB "
-            f"(at most {MEMORY_GROWTH / 2**20:,.0f} MiB)"
-        )
+        tally.examples += 1
+        for item in value if batched else [value]:
+            before = peak_memory()
+            seconds = _check_one(target, item, data)
+            if batched and deadline is not None and seconds > deadline:
+                seconds = min(seconds, _check_one(target, item, data))
+                assert seconds <= deadline, (
+                    f"one input took {seconds * 1000:,.0f} ms, twice "
+                    f"(at most {deadline * 1000:,.0f} ms): {item!r:.2000}"
+                )
+            tally.inputs += 1  # an input whose draws overran never ran: it is not counted
+            grown = peak_memory() - before
+            assert grown <= MEMORY_GROWTH, (
+                f"one input raised the peak memory by {grown / 2**20:,.0f} MiB "
+                f"(at most {MEMORY_GROWTH / 2**20:,.0f} MiB)"
+            )
 
     example()
 
 
 def _next_size(tally: Tally, remaining: int, seconds_left: float | None) -> int:
-    """The examples of the next long round: about ``ROUND_SECONDS`` at the rate so far."""
+    """The examples of the next long round: about ``ROUND_SECONDS`` at the rate so far.
+
+    ``remaining`` counts inputs; an example holds ``inputs / examples`` of them so far.
+    """
     if tally.inputs == 0 or tally.seconds == 0:
         return min(remaining, FIRST_ROUND)
-    rate = tally.inputs / tally.seconds
+    rate = tally.examples / tally.seconds
     seconds = ROUND_SECONDS if seconds_left is None else min(ROUND_SECONDS, seconds_left)
-    return max(1, min(remaining, round(rate * seconds)))
+    examples = math.ceil(remaining * tally.examples / tally.inputs)
+    return max(1, min(examples, round(rate * seconds)))
 
 
 def run(target: Target, plan: Plan) -> Tally:
     """Run ``target`` as ``plan`` says; return its tally (failures collected, not raised)."""
     tally = Tally(target.name)
     quota, allowed = plan.quota(target), plan.seconds(target)
-    start = time.monotonic()
+    start, rounds = time.monotonic(), 0
     while tally.inputs < quota and len(tally.failures) < MAX_FAILURES:
         tally.seconds = time.monotonic() - start
         seconds_left = None if allowed is None else allowed - tally.seconds
         if seconds_left is not None and seconds_left <= 0:
             tally.out_of_time = True
             break
-        size = _next_size(tally, quota - tally.inputs, seconds_left) if plan.long else quota
+        if plan.long:
+            size = _next_size(tally, quota - tally.inputs, seconds_left)
+        else:  # batched: a few rounds, sized by the inputs per example so far, to the quota
+            first = max(1.0, target.batch / 2)
+            per_example = tally.inputs / tally.examples if tally.inputs else first
+            size = math.ceil((quota - tally.inputs) / per_example)
         # the first round warms up (imports, caches) without a deadline
         profile = plan.profile if tally.inputs else settings(plan.profile, deadline=None)
         try:
             _round(target, profile, size, tally)
         except Exception as error:  # noqa: BLE001 - every failure is collected and reported
             tally.failures.append(error)
-        if not plan.long:
+        rounds += 1
+        if not plan.long and (target.batch == 1 or rounds == FAST_ROUNDS):
             break
     tally.seconds = time.monotonic() - start
     return tally

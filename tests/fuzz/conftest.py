@@ -1,21 +1,15 @@
-"""The fuzz suite's fixtures: the campaign each target runs in, its summary and memory cap."""
+"""The fuzz suite's fixtures: the campaign each target runs in, its summary, its watchdog."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
-from fuzz.campaign import Plan, Tally, Target, long_profile, raise_failures, resource, run
+from fuzz.campaign import Plan, Tally, Target, long_profile, raise_failures, run
+from fuzz.watchdog import Watchdog, cap_from_environment, end_run
 
 TALLIES = pytest.StashKey[list[Tally]]()
-
-ADDRESS_SPACE_VARIABLE = "CRITERIAKIT_FUZZ_ADDRESS_SPACE_MIB"
-"""The long campaign's cap on its address space, in MiB (default :data:`ADDRESS_SPACE_MIB`)."""
-
-ADDRESS_SPACE_MIB = 8192
-"""The default cap: Polars and Arrow reserve some 1.5 GiB; a runaway input meets the cap."""
 
 
 class Campaign:
@@ -41,16 +35,26 @@ def campaign(request: pytest.FixtureRequest) -> Campaign:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _capped_address_space() -> Iterator[None]:
-    """In the long campaign, cap the address space: a runaway input fails, not the machine."""
-    if not long_profile() or resource is None:
+def _memory_watchdog(pytestconfig: pytest.Config) -> Iterator[None]:
+    """In the long campaign, watch the resident memory: a runaway input ends the run, not the
+    machine (:mod:`fuzz.watchdog`; an address-space cap would abort Polars instead)."""
+    if not long_profile():
         yield
         return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = int(os.environ.get(ADDRESS_SPACE_VARIABLE, ADDRESS_SPACE_MIB)) * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (cap if hard < 0 else min(cap, hard), hard))
-    yield
-    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
+
+    def uncaptured() -> None:
+        if capture is not None:
+            capture.suspend_global_capture(in_=True)
+
+    watchdog = Watchdog(
+        cap_from_environment(), on_exceeded=lambda message: end_run(message, uncaptured)
+    )
+    watchdog.start()
+    try:
+        yield
+    finally:
+        watchdog.stop()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import criteriakit
 from criteriakit.errors import FrameworkError, Problem
-from fuzz.campaign import FuzzFailure, Plan, Target, raise_failures, run
+from fuzz.campaign import FuzzFailure, Plan, Tally, Target, _checking, _round, raise_failures, run
 from fuzz.hostile import encoded
 from fuzz.outcomes import assert_well_reported, no_code_run
 from fuzz.test_fuzz_frameworks import NAME, SOURCES, check_mutant, registry
+from fuzz.watchdog import Watchdog, resident_memory
 
 QUIET = settings(max_examples=20, deadline=None, database=None)
 
@@ -85,3 +88,60 @@ def test_encoding_keeps_a_lone_surrogate_as_invalid_utf8():
     assert encoded("a\ud800") == b"a\xed\xa0\x80"
     with pytest.raises(UnicodeDecodeError):
         encoded("\ud800").decode("utf-8")
+
+
+def batches(check, share=0.5, batch=4):
+    inputs = st.lists(st.integers(), min_size=1, max_size=batch)
+    return Target("numbers", inputs, check, share=share, time_share=0.5, batch=batch)
+
+
+def test_a_batched_target_checks_and_counts_each_input_of_its_examples():
+    seen = []
+    tally = run(batches(lambda value, _: seen.append(value)), Plan(QUIET, long=False, budget=None))
+    assert all(isinstance(value, int) for value in seen)
+    assert tally.inputs == len(seen) >= 10  # its share, in a few rounds of examples
+    assert tally.examples < tally.inputs
+
+
+def test_a_long_batched_run_sizes_its_rounds_in_examples():
+    tally = run(batches(lambda *_: None, share=30.0), Plan(QUIET, long=True, budget=None))
+    assert 600 <= tally.inputs < 800  # hypothesis may run a few more examples than asked
+    assert tally.examples < tally.inputs
+
+
+def test_a_batched_input_over_the_deadline_twice_fails_with_the_input():
+    def slow(value, _):
+        if value == 7:
+            time.sleep(0.05)
+
+    profile = settings(QUIET, deadline=10)  # ms: the sleep passes it however fast the machine
+    inputs = st.just([1, 7])
+    target = Target("numbers", inputs, slow, share=0.5, time_share=0.5, batch=2)
+    tally = Tally("numbers")
+    with pytest.raises(AssertionError, match=r"one input took [\d,]+ ms, twice .*: 7"):
+        _round(target, profile, 1, tally)
+
+
+def test_the_watchdog_ends_the_run_past_its_cap_naming_the_input():
+    readings, ended = [100, 300], []
+    watchdog = Watchdog(200, read=lambda: readings.pop(0), on_exceeded=ended.append)
+    assert not watchdog.check()
+    assert ended == []
+    _checking.append(("numbers", "x" * 10_000))
+    try:
+        assert watchdog.check()
+    finally:
+        _checking.pop()
+    [message] = ended
+    assert "over the cap of 0 MiB" in message
+    assert "numbers: 'xxx" in message
+    assert len(message) < 5_000
+
+
+def test_the_watchdog_reads_this_process_resident_memory():
+    used = resident_memory()
+    assert 10 * 2**20 < used < 64 * 2**30
+    watchdog = Watchdog(64 * 2**30, on_exceeded=pytest.fail)
+    watchdog.start()
+    watchdog.stop()
+    assert not watchdog.check()

@@ -88,11 +88,23 @@ def respelled(draw: st.DrawFn, text: str) -> str:
     return text[: token.start()] + replacement + text[token.end() :]
 
 
+OPEN_OVERFLOW = ("abs(", "-(")
+"""Wrappers that add an integer overflow check: the columnar form of a run of them grows
+exponentially while its size estimate grows linearly (``_overflowing`` in
+``criteriakit.columnar.expressions``), so Polars hangs for minutes on ``abs(`` nested 17 times
+over an integer, or ``i + i + ... + i`` of 8 terms: an open failure (docs/fuzzing.md). Until it
+is fixed they are nested :data:`OPEN_OVERFLOW_DEPTH` deep at most, so the campaign finds others.
+"""
+OPEN_OVERFLOW_DEPTH = 2
+
+
 @st.composite
 def nested(draw: st.DrawFn, text: str) -> str:
     """Wrap ``text`` in a run of the same opening (parentheses, calls, prefixes) around the cap."""
     depth = draw(st.sampled_from(DEPTHS))
     wrapper = draw(st.sampled_from(WRAPPERS))
+    if wrapper in OPEN_OVERFLOW:
+        depth = min(depth, OPEN_OVERFLOW_DEPTH)
     return wrapper * depth + text + ")" * (depth * wrapper.count("("))
 
 
@@ -102,11 +114,24 @@ grammar_expressions = st.one_of(
     expressions.flatmap(nested),
 )
 
+BATCH = 8
+"""The most inputs of one hypothesis example (see ``Target.batch``): drawing the rows and the
+example costs more than checking an expression, so the expressions of a batch share rows."""
+
+
+def _cases(
+    drawn: tuple[list[str], list[dict[str, Any]], set[str]],
+) -> list[tuple[str, list[dict[str, Any]], set[str]]]:
+    texts, unit_rows, absent = drawn
+    return [(text, unit_rows, absent) for text in texts]
+
+
 typed_cases = st.tuples(
-    grammar_expressions,
+    st.lists(grammar_expressions, min_size=1, max_size=BATCH),
     st.lists(rows, min_size=1, max_size=4),
     st.sets(st.sampled_from(["a", "i", "p", "lv", "xs", "ms", "gs"]), max_size=2),
-)
+).map(_cases)
+"""Batches of expressions over one set of rows: each expression is one input."""
 
 
 def check_agreement(case: tuple[str, list[dict[str, Any]], set[str]], _: st.DataObject) -> None:
@@ -154,13 +179,25 @@ def _well_typed(value: object, expression: Any) -> bool:
     return type(value) in {int, float}
 
 
+def _compiled_and_evaluated(text: str, env: dict[str, Any]) -> tuple[Any, object]:
+    with no_code_run():
+        expression = compile_expression(text, SCOPE, functions=FUNCTIONS)
+        return expression, expression.evaluate(env)
+
+
 def check_text(text: str, data: st.DataObject) -> None:
-    """Raw text compiles and evaluates without reaching Python, or gives an ExpressionError."""
+    """Raw text compiles and evaluates without reaching Python, or gives an ExpressionError.
+
+    Compiling and evaluating are deterministic: a forbidden event that does not recur when the
+    text is compiled and evaluated again came from elsewhere (a finalizer run by the garbage
+    collector, a module imported once), so the text fails only if it recurs.
+    """
     env = data.draw(st.sampled_from(ENVIRONMENTS), label="environment")
     try:
-        with no_code_run():
-            expression = compile_expression(text, SCOPE, functions=FUNCTIONS)
-            value = expression.evaluate(env)
+        try:
+            expression, value = _compiled_and_evaluated(text, env)
+        except AssertionError:
+            expression, value = _compiled_and_evaluated(text, env)
     except ExpressionError as error:
         assert_well_reported(error)
         return
@@ -179,9 +216,13 @@ def test_expressions(campaign):
             check_agreement,
             share=0.2,
             time_share=0.25,
+            batch=BATCH,
         )
     )
 
 
 def test_expression_text(campaign):
-    campaign.run(Target("expression text", raw_texts, check_text, share=0.55, time_share=0.35))
+    texts = st.lists(raw_texts, min_size=1, max_size=BATCH)
+    campaign.run(
+        Target("expression text", texts, check_text, share=0.55, time_share=0.35, batch=BATCH)
+    )

@@ -6,22 +6,87 @@ a failure (``xfail_strict``) once the fix lands, and is then made an ordinary te
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import criteriakit
+from criteriakit._commands import build_cli
+from test_engines_agree import NOTE
 
-GOOD = (Path(__file__).parents[1] / "data" / "good" / "small.toml").read_text()
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+SMALL = Path(__file__).parents[1] / "data" / "good" / "small.toml"
+GOOD = SMALL.read_text()
 
 
-@pytest.mark.xfail(
-    raises=UnicodeEncodeError,
-    reason="the loader accepts text with a lone surrogate and fingerprint() cannot encode it: "
-    "loads_framework must refuse such text (it is not valid Unicode) with a FrameworkError",
-)
-def test_a_lone_surrogate_in_a_framework_is_a_framework_error():
-    text = GOOD.replace('title = "Small"', 'title = "\ud800Small"')
+@pytest.mark.parametrize("code", [0xD800, 0xDFFF, 0xDC80])
+def test_a_lone_surrogate_in_a_framework_is_a_framework_error_at_its_line_and_column(code):
+    # found by the framework files target: fingerprint() let a UnicodeEncodeError escape
+    surrogate = chr(code)
+    assert 'title = "Small"' in GOOD.splitlines()[2]
+    text = GOOD.replace('title = "Small"', f'title = "{surrogate}Small"')
     with pytest.raises(criteriakit.FrameworkError) as caught:
         criteriakit.loads_framework(text, source="surrogate.toml")
-    assert caught.value.problems[0].file == "surrogate.toml"
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.column) == ("surrogate.toml", 3, 10)
+    assert "lone surrogate" in problem.message
+    assert problem.source_line == 'title = "\ufffdSmall"'
+    str(caught.value).encode("utf-8")  # the report itself can be printed
+
+
+def test_a_lone_surrogate_anywhere_is_refused_before_parsing():
+    # in a comment, where TOML would accept it, and in a key: the first one is reported
+    text = "# \udcff comment\n" + GOOD.replace("[[criteria]]", "[[crit\ud800eria]]", 1)
+    with pytest.raises(criteriakit.FrameworkError) as caught:
+        criteriakit.loads_framework(text, source="s.toml")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column, problem.source_line) == (1, 3, "# \ufffd comment")
+
+
+def test_a_lone_surrogate_in_plain_data_is_a_framework_error_at_its_key_path():
+    data = tomllib.loads(GOOD)
+    data["criteria"][0]["title"] = "x\ud800"
+    with pytest.raises(criteriakit.FrameworkError) as caught:
+        criteriakit.framework_from_dict(data, source="plain")
+    assert [problem.path for problem in caught.value.problems] == ["criteria[0].title"]
+    data["criteria"][0]["title"] = "x"
+    data["criteria"][0]["\udc80"] = 1
+    with pytest.raises(criteriakit.FrameworkError) as caught:
+        criteriakit.framework_from_dict(data, source="plain")
+    assert [problem.path for problem in caught.value.problems] == ['criteria[0]."\ufffd"']
+    str(caught.value).encode("utf-8")
+
+
+@pytest.mark.parametrize("output", ["table", "csv", "jsonl"])
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        (b"1\xed\xa0\x802,parent,n0,n1,k,f,lv,xs\n", 1),  # the campaign's: a header of bad UTF-8
+        (b"\xef\xbb\xbfid,a\nu1,\xff\n", 2),
+    ],
+)
+def test_a_csv_file_of_invalid_utf8_gets_the_same_message_from_both_engines(
+    tmp_path, content, line, output
+):
+    # found by the data target: the scalar engine's whole-data path (--format table) said
+    # "1 data problem in FILE:", the streamed and columnar paths "1 data problem:"
+    data = tmp_path / "data.csv"
+    data.write_bytes(content)
+    found = {}
+    for engine in ("scalar", "columnar"):
+        arguments = ["--no-autoload", "evaluate", str(SMALL), str(data), "--format", output]
+        result = CliRunner().invoke(
+            build_cli(), [*arguments, "--engine", engine], catch_exceptions=False
+        )
+        found[engine] = (result.exit_code, result.stdout_bytes, result.stderr.replace(NOTE, ""))
+    message = (
+        f"1 data problem in {data}:\n{data}:{line}: the file is not valid UTF-8\n"
+        "  hint: save it as UTF-8\n"
+    )
+    assert found["scalar"] == found["columnar"] == (1, b"", message)
