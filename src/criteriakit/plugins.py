@@ -86,8 +86,9 @@ class LoadedPlugins:
         for implementation in reversed(caller.get_hookimpls()):
             call = functools.partial(_call, implementation)
             # named and marked (criteriakit.applies_to) like the plugin's own function
-            yield self.info(implementation.plugin_name), functools.update_wrapper(
-                call, implementation.function
+            yield (
+                self.info(implementation.plugin_name),
+                functools.update_wrapper(call, implementation.function),
             )
 
 
