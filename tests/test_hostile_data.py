@@ -179,12 +179,13 @@ def test_the_decoded_size_cap_is_the_machine_memory_when_smaller(framework, tmp_
     with pytest.raises(criteriakit.DataError, match=r"more than this machine's memory \(64 MiB\)"):
         evaluate_frame(framework, path)
     monkeypatch.setattr(frames, "machine_memory", lambda: None)
-    monkeypatch.setattr(frames, "MAX_DECODED_BYTES", 100 * 2**20)
-    with pytest.raises(criteriakit.DataError, match="more than the 100 MiB allowed"):
+    with (
+        limits.override(decoded_bytes=100 * 2**20),
+        pytest.raises(criteriakit.DataError, match="more than the 100 MiB allowed"),
+    ):
         evaluate_frame(framework, path)
-    monkeypatch.setattr(frames, "MAX_DECODED_BYTES", 300 * 2**20)  # 200 MiB of ids fit
-    with pytest.raises(criteriakit.DataError) as info:
-        evaluate_frame(framework, path)  # read: its ids all repeat the first
+    with limits.override(decoded_bytes=300 * 2**20), pytest.raises(criteriakit.DataError) as info:
+        evaluate_frame(framework, path)  # read, 200 MiB of ids fitting: they all repeat the first
     assert info.value.total == 199
     assert (
         info.value.problems[0].message

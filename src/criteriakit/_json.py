@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from criteriakit.errors import position
+
 __all__ = ["TooDeep", "depth_hint", "loads"]
 
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
@@ -40,8 +42,7 @@ class TooDeep(ValueError):  # noqa: N818  a finding, turned into a Problem by it
 
     def line_column(self, text: str) -> tuple[int, int]:
         """Return the 1-based line and column of :attr:`offset` in ``text``."""
-        line = text.count("\n", 0, self.offset) + 1
-        return line, self.offset - text.rfind("\n", 0, self.offset)
+        return position(text, self.offset)
 
 
 def depth_hint(limit: int) -> str:

@@ -73,17 +73,6 @@ def _row_problems(
     return values, []
 
 
-def _plugin_problems(
-    framework: Framework, values: Mapping[str, object], row: int, source: str | None
-) -> list[Problem]:
-    """Return what the ``[[checks]]`` and the plugins' input checks find in one unit's values."""
-    if not framework.checks_inputs:
-        return []
-    return [
-        attrs.evolve(problem, row=row, file=source) for problem in framework.input_problems(values)
-    ]
-
-
 def _settled(
     found: _FirstProblems,
     deferred: Mapping[int, tuple[str, list[Problem]]],
@@ -145,7 +134,7 @@ def evaluate_streamed(
         failing = failing or bool(problems)
         if failing:
             continue
-        plugin = _plugin_problems(framework, values, unit.row, source)
+        plugin = framework.input_problems(values, row=unit.row, file=source)
         plugins.add(plugin)
         if plugin or plugins.total or stopped is not None:
             continue

@@ -46,6 +46,7 @@ __all__ = [
     "Problem",
     "UnknownFrameworkError",
     "excerpt",
+    "position",
     "shorten",
 ]
 
@@ -60,6 +61,11 @@ def shorten(text: str, length: int | None = None) -> str:
     """
     length = 2 * limits.current().source_context if length is None else length
     return text if len(text) <= length else text[: max(0, length - 1)] + _ELLIPSIS
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and column of the character at ``offset`` in ``text``."""
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 def excerpt(line: str, column: int, width: int = 1) -> tuple[str, int, int]:
@@ -242,12 +248,12 @@ class ExpressionError(CriteriaKitError):
     @property
     def line(self) -> int:
         """The 1-based line of the offending part within the expression text."""
-        return self.text.count("\n", 0, self.offset) + 1
+        return position(self.text, self.offset)[0]
 
     @property
     def column(self) -> int:
         """The 1-based column of the offending part within its line of the expression."""
-        return self.offset - (self.text.rfind("\n", 0, self.offset) + 1) + 1
+        return position(self.text, self.offset)[1]
 
     def caret(self) -> str:
         """Return the offending line of the expression with a caret under the offending part.

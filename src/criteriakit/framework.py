@@ -60,20 +60,24 @@ class Framework:
         """Whether a plugin's ``criteriakit_adjust_result`` applies to this framework."""
         return self._hooks is not None and bool(self._hooks.result_adjusters)
 
-    def input_problems(self, values: Mapping[str, object]) -> list[Problem]:
+    def input_problems(
+        self, values: Mapping[str, object], *, row: int | None = None, file: str | None = None
+    ) -> list[Problem]:
         """Return what the ``[[checks]]`` and the plugins' input checks find in ``values``.
 
         ``values`` are one unit's inputs, checked against their declared types; a check whose
-        ``require`` is undefined for them (an input absent) finds nothing.
+        ``require`` is undefined for them (an input absent) finds nothing. The problems are
+        placed at ``row`` of ``file`` when the unit comes from a data set.
         """
         problems = [
-            Problem(check.describe(values), path=check.input)
+            Problem(check.describe(values), path=check.input, file=file, row=row)
             for check in self.compiled.checks
             if check.fails(values)
         ]
         if self.checked_by_plugins:
             assert self._hooks is not None  # noqa: S101  checked_by_plugins says so
-            problems += self._hooks.input_problems(self, values)
+            found = self._hooks.input_problems(self, values)
+            problems += (attrs.evolve(problem, row=row, file=file) for problem in found)
         return problems
 
     @property

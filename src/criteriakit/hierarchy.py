@@ -267,9 +267,9 @@ def _validated(
     if not framework.checks_inputs:
         return
     problems = [
-        attrs.evolve(problem, row=unit.row, file=source)
+        problem
         for unit, values in checked
-        for problem in framework.input_problems(values)
+        for problem in framework.input_problems(values, row=unit.row, file=source)
     ]
     raise_problems(problems, source)
 

@@ -71,6 +71,11 @@ class Limits:
         100, "Nesting of arrays and inline tables (and key parts) whose positions errors show."
     )
     data_bytes: int = _limit(512 * 1024 * 1024, "Bytes of a text data file (CSV, JSON, JSONL).")
+    decoded_bytes: int = _limit(
+        4 * 2**30,
+        "Bytes a Parquet file's values take once decoded, dictionary text included (or the "
+        "machine's memory where that is smaller), checked before it is read.",
+    )
     data_nesting_depth: int = _limit(
         64, "Nesting of lists and objects in one data value (a JSON cell)."
     )

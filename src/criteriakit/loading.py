@@ -26,7 +26,7 @@ from criteriakit._salvage import salvage
 from criteriakit._toml_locations import TomlLocations, format_key_path
 from criteriakit.compiler import compile_definition
 from criteriakit.compose import compose
-from criteriakit.errors import CriteriaKitError, FrameworkError, Problem
+from criteriakit.errors import CriteriaKitError, FrameworkError, Problem, position
 from criteriakit.extensions import Extensions, builtin_extensions
 from criteriakit.fingerprint import fingerprint
 from criteriakit.framework import Framework
@@ -65,6 +65,10 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 """A lone surrogate: Python text may hold one (``surrogateescape``), UTF-8 cannot."""
+_SURROGATE_MESSAGE = "the text holds a lone surrogate, which is not Unicode"
+_SURROGATE_HINT = (
+    "framework text must be valid Unicode: was it decoded with errors='surrogateescape'?"
+)
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
 
 
@@ -187,11 +191,7 @@ def _refuse_surrogate_values(data: Mapping[str, Any], source: str | None) -> Non
                 _SURROGATE.sub("\ufffd", part) if isinstance(part, str) else part for part in path
             )
             problem = Problem(
-                "the text holds a lone surrogate, which is not Unicode",
-                path=format_key_path(shown),
-                file=source,
-                hint="framework text must be valid Unicode: was it decoded with "
-                "errors='surrogateescape'?",
+                _SURROGATE_MESSAGE, path=format_key_path(shown), file=source, hint=_SURROGATE_HINT
             )
             raise FrameworkError([problem], source=source)
 
@@ -312,16 +312,16 @@ def _refuse_surrogates(text: str, source: str) -> None:
     if match is None:
         return
     start = match.start()
-    line_start = text.rfind("\n", 0, start) + 1
+    line, column = position(text, start)
     line_end = text.find("\n", start)
-    shown = text[line_start : len(text) if line_end < 0 else line_end]
+    shown = text[start - column + 1 : len(text) if line_end < 0 else line_end]
     problem = Problem(
-        "the text holds a lone surrogate, which is not Unicode",
+        _SURROGATE_MESSAGE,
         file=source,
-        line=text.count("\n", 0, start) + 1,
-        column=start - line_start + 1,
+        line=line,
+        column=column,
         source_line=_SURROGATE.sub("\ufffd", shown.rstrip("\r")),
-        hint="framework text must be valid Unicode: was it decoded with errors='surrogateescape'?",
+        hint=_SURROGATE_HINT,
     )
     raise FrameworkError([problem], source=source)
 
@@ -333,8 +333,7 @@ def _refuse_pathological(text: str, source: str) -> None:
     if match is None:
         return
     start = match.start() + len(match.group()) - len(match.group().lstrip("{,[ \t"))
-    line = text.count("\n", 0, start) + 1
-    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    line, column = position(text, start)
     problem = Problem(
         f"a dotted key or table header has more than {parts} parts",
         file=source,
@@ -376,10 +375,7 @@ def _toml_problem(message: str, text: str, source: str) -> Problem:
 
 def _end_of(text: str) -> tuple[int, int]:
     """Return the line and column just after the last character of ``text`` that is not blank."""
-    end = len(text.rstrip())
-    line = text.count("\n", 0, end) + 1
-    column = end - (text.rfind("\n", 0, end) + 1) + 1
-    return line, column
+    return position(text, len(text.rstrip()))
 
 
 def _error(
@@ -440,7 +436,5 @@ def _inside_string(
         first += 1
     elif opening == 3 and text.startswith("\r\n", first):
         first += 2
-    absolute = first + offset
-    line = text.count("\n", 0, absolute) + 1
-    column = absolute - (text.rfind("\n", 0, absolute) + 1) + 1
+    line, column = position(text, first + offset)
     return line, column, width

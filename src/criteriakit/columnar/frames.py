@@ -18,7 +18,7 @@ the scalar engine reads it:
 A Parquet file may come from another organisation, and its compression can hide data far larger
 than the file (a column of a billion equal values takes a few bytes). Before reading one, its
 metadata (and its dictionaries' text) are checked: a file whose values would take more than
-:data:`MAX_DECODED_BYTES`, or this machine's memory, once decoded is refused with a
+ the ``decoded_bytes`` limit, or this machine's memory, once decoded is refused with a
 :class:`~criteriakit.DataError`, rather than the process being killed.
 """
 
@@ -65,10 +65,11 @@ _INLINE_BYTES = 12
 """Text of at most this many bytes lives inside its 16-byte view in Polars; longer text is
 stored once more, beside the views."""
 
-MAX_DECODED_BYTES = 4 * 2**30
-"""The largest a Parquet file's values may be once decoded (4 GiB), dictionary text included,
-or this machine's memory where that is smaller; checked from the file's metadata and
-dictionaries before it is read (see :func:`decoded_size`)."""
+MAX_DECODED_BYTES = limits.DEFAULTS.decoded_bytes
+"""The largest a Parquet file's values may be once decoded by default (4 GiB; the
+``decoded_bytes`` limit of :mod:`criteriakit.limits`), dictionary text included, or this
+machine's memory where that is smaller; checked from the file's metadata and dictionaries
+before it is read (see :func:`decoded_size`)."""
 
 Kind = Literal[
     "polars", "polars-lazy", "pandas", "arrow", "arrow-stream", "duckdb", "narwhals", "file"
@@ -281,12 +282,13 @@ def _shown_size(size: int) -> str:
 
 
 def _check_fits(path: Path | bytes, name: str) -> None:
-    """Refuse a Parquet file whose values would take more than :data:`MAX_DECODED_BYTES`.
+    """Refuse a Parquet file whose values would take more than the ``decoded_bytes`` limit.
 
     The cap is this machine's memory where that is smaller.
     """
     memory = machine_memory()
-    limit = MAX_DECODED_BYTES if memory is None else min(memory, MAX_DECODED_BYTES)
+    cap = limits.current().decoded_bytes
+    limit = cap if memory is None else min(memory, cap)
     size = decoded_size(path, limit)
     if size is None or size <= limit:
         return

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import attrs
 import polars as pl
 
 from criteriakit.columnar.plan import CHECK_FAILED
@@ -79,8 +78,6 @@ def validate_by_rows(
         given = {
             name: value for name, value in zip(names, values, strict=True) if value is not None
         }
-        problems += (
-            attrs.evolve(found, row=row, file=source) for found in framework.input_problems(given)
-        )
+        problems += framework.input_problems(given, row=row, file=source)
     if problems:
         raise DataError(problems, source=source)
