@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
+import threading
 from collections.abc import Iterator
 
 from criteriakit import limits
@@ -40,13 +41,20 @@ FORBIDDEN_EVENTS = frozenset(
 )
 """Audit events that mean Python code, a program, a file or the network was reached."""
 
-_watchers: list[list[str]] = []
+_watchers: dict[int, list[list[str]]] = {}
+"""Per thread, the events seen by each open :func:`no_code_run` block, innermost last."""
 
 
 def _audit(event: str, _: tuple[object, ...]) -> None:
-    """Record a forbidden event for the innermost :func:`no_code_run` block."""
-    if _watchers and event in FORBIDDEN_EVENTS:
-        _watchers[-1].append(event)
+    """Record a forbidden event for the calling thread's innermost :func:`no_code_run` block.
+
+    Audit hooks see every thread's events; the fuzz watchdog reads ``/proc`` in its own thread
+    while a block runs, and that is not the untrusted text's doing.
+    """
+    if event in FORBIDDEN_EVENTS:
+        blocks = _watchers.get(threading.get_ident())
+        if blocks:
+            blocks[-1].append(event)
 
 
 @functools.cache
@@ -60,11 +68,12 @@ def no_code_run() -> Iterator[None]:
     """Fail if the block raises a forbidden audit event (see :data:`FORBIDDEN_EVENTS`)."""
     _installed()
     seen: list[str] = []
-    _watchers.append(seen)
+    blocks = _watchers.setdefault(threading.get_ident(), [])
+    blocks.append(seen)
     try:
         yield
     finally:
-        _watchers.pop()
+        blocks.pop()
     assert not seen, f"untrusted text reached {sorted(set(seen))}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -62,6 +63,18 @@ def test_code_run_by_untrusted_text_is_caught():
         criteriakit.expressions.compile_expression(
             "a + 1 > 2", {"a": criteriakit.expressions.NUMBER}
         )
+
+
+def test_another_threads_file_reads_are_not_the_texts_doing(tmp_path):
+    # The watchdog reads /proc in its own thread while untrusted text is compiled.
+    path = tmp_path / "f.txt"
+    path.write_text("x")
+    reader = threading.Thread(target=path.read_text)
+    with no_code_run():
+        reader.start()
+        reader.join()
+    with pytest.raises(AssertionError, match=r"reached \['open'\]"), no_code_run():
+        path.read_text()
 
 
 def test_an_error_must_be_short_and_located():

@@ -16,11 +16,13 @@ not come back.
 from __future__ import annotations
 
 import faulthandler
+import functools
 import os
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fuzz.campaign import checking, peak_memory
 
@@ -40,14 +42,21 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 _STATM = Path("/proc/self/statm")
 
 
-def resident_memory() -> int:
-    """Return this process's resident memory now, in bytes (its peak where that is unknown)."""
+@functools.cache
+def _process() -> Any:
+    """This process as psutil sees it, or None without psutil (looked up once, not per reading)."""
     try:
         import psutil  # noqa: PLC0415 - optional: /proc or getrusage serve without it
     except ImportError:
-        pass
-    else:
-        return int(psutil.Process().memory_info().rss)
+        return None
+    return psutil.Process()
+
+
+def resident_memory() -> int:
+    """Return this process's resident memory now, in bytes (its peak where that is unknown)."""
+    process = _process()
+    if process is not None:
+        return int(process.memory_info().rss)
     try:
         return int(_STATM.read_text().split()[1]) * _PAGE
     except (OSError, IndexError, ValueError):
