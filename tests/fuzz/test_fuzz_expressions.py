@@ -88,23 +88,11 @@ def respelled(draw: st.DrawFn, text: str) -> str:
     return text[: token.start()] + replacement + text[token.end() :]
 
 
-OPEN_OVERFLOW = ("abs(", "-(")
-"""Wrappers that add an integer overflow check: the columnar form of a run of them grows
-exponentially while its size estimate grows linearly (``_overflowing`` in
-``criteriakit.columnar.expressions``), so Polars hangs for minutes on ``abs(`` nested 17 times
-over an integer, or ``i + i + ... + i`` of 8 terms: an open failure (docs/fuzzing.md). Until it
-is fixed they are nested :data:`OPEN_OVERFLOW_DEPTH` deep at most, so the campaign finds others.
-"""
-OPEN_OVERFLOW_DEPTH = 2
-
-
 @st.composite
 def nested(draw: st.DrawFn, text: str) -> str:
     """Wrap ``text`` in a run of the same opening (parentheses, calls, prefixes) around the cap."""
     depth = draw(st.sampled_from(DEPTHS))
     wrapper = draw(st.sampled_from(WRAPPERS))
-    if wrapper in OPEN_OVERFLOW:
-        depth = min(depth, OPEN_OVERFLOW_DEPTH)
     return wrapper * depth + text + ")" * (depth * wrapper.count("("))
 
 

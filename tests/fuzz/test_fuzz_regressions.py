@@ -14,7 +14,9 @@ from click.testing import CliRunner
 
 import criteriakit
 from criteriakit._commands import build_cli
-from test_engines_agree import NOTE
+from criteriakit.columnar.expressions import compile_columnar
+from criteriakit.expressions import INTEGER, Undefined, compile_expression
+from test_engines_agree import NOTE, evaluate
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -90,3 +92,50 @@ def test_a_csv_file_of_invalid_utf8_gets_the_same_message_from_both_engines(
         "  hint: save it as UTF-8\n"
     )
     assert found["scalar"] == found["columnar"] == (1, b"", message)
+
+
+def _written_out(text: str) -> int:
+    """The characters of an integer expression's columnar value and undefined, serialised."""
+    column = compile_columnar(compile_expression(text, {"i": INTEGER}))
+    return sum(len(e.meta.serialize(format="json")) for e in (column.value, column.undefined))
+
+
+@pytest.mark.parametrize(
+    "nest",
+    [
+        lambda depth: "abs(" * depth + "i" + ")" * depth,
+        lambda depth: "-(" * depth + "i" + ")" * depth,
+        lambda depth: " + ".join(["i"] * depth),
+        lambda depth: "-(abs(" * (depth // 2) + "i * i" + "))" * (depth // 2),
+    ],
+)
+def test_nested_integer_arithmetic_stays_small_as_columns(nest):
+    # found by the expressions target: each overflow check read its operands again, so
+    # abs( nested 17 deep took minutes and gigabytes and i + ... + i (7 terms) 17 s,
+    # while the size estimate grew linearly and never sent them to the scalar engine
+    small, large = _written_out(nest(8)), _written_out(nest(16))
+    assert large <= 4 * small, (small, large)  # quadratic at most; it grew ~5x per level
+
+
+def test_nested_integer_arithmetic_gives_the_same_output_from_both_engines(tmp_path):
+    deep = "abs(-(abs(-(abs(-(abs(-(abs(-(abs(-(i)))))))))))) + i + i + i + i + i + i * i"
+    framework = tmp_path / "nested.toml"
+    framework.write_text(
+        GOOD.replace('type = "integer"\nmin = 0', 'type = "integer"', 1).replace(
+            'value = "done / planned"',
+            f'value = "({deep.replace("i", "done")}) / planned"\n'
+            'policy = { division_by_zero = "not-evaluable" }',
+        )
+    )
+    edges = [0, 1, -1, 3037000499, 3037000500, 2**62, -(2**62), 2**63 - 1, -(2**63)]
+    rows = [f"u{n},{done},1,true" for n, done in enumerate(edges)]
+    data = tmp_path / "data.csv"
+    data.write_text("id,done,planned,ok\n" + "\n".join(rows) + "\n")
+    found = evaluate(framework, data, "--format", "jsonl")
+    assert found["scalar"] == found["columnar"]
+    expression = compile_expression(deep, {"i": INTEGER})
+    overflowing = [
+        done for done in edges if isinstance(expression.evaluate({"i": done}), Undefined)
+    ]
+    assert 3 <= len(overflowing) < len(edges) - 2
+    assert found["scalar"][1].count(b'"reasons":["not-evaluable"]') == len(overflowing)

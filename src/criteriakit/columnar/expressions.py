@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeAlias
 
 import attrs
@@ -280,16 +280,30 @@ def compile_columnar(
 class _Column(NamedTuple):
     """A compiled node: ``undefined`` is ``None`` when it is never undefined.
 
-    A ``value`` never contains an ``undefined`` expression (its nulls come from its operands'
-    values); an ``undefined`` may contain values. ``size`` bounds the operations of both
-    written out as trees: each operand's size counts as often as the larger of the times its
-    value is used and the times its undefined is.
+    ``value`` is null where ``undefined`` is not. ``value_size`` and ``undefined_size`` bound
+    the operations of each written out as a tree (Polars expands a subexpression used twice):
+    a node's sizes add its operands' sizes once for each time it uses their value or their
+    undefined, so a value read by both the value and the undefined above it counts twice.
     """
 
     value: pl.Expr
     undefined: pl.Expr | None
     floating: bool  # a Float64 value, which may be NaN
-    size: int
+    value_size: int
+    undefined_size: int = 0
+
+    @property
+    def size(self) -> int:
+        """The operations of the value and the undefined together."""
+        return self.value_size + self.undefined_size
+
+
+def _values(operands: Iterable[_Column]) -> int:
+    return sum(operand.value_size for operand in operands)
+
+
+def _undefineds(operands: Iterable[_Column]) -> int:
+    return sum(operand.undefined_size for operand in operands)
 
 
 def _dtype(kind: ExprType) -> pl.DataType:
@@ -310,33 +324,27 @@ _INT64_MIN = -(2**63)
 _TWO_32 = 2**32
 
 
-def _wrapped(op: str, a: pl.Expr, b: pl.Expr, result: pl.Expr) -> pl.Expr:
-    """Return "the 64-bit ``result`` of ``a op b`` wrapped around": the exact one does not fit.
+def _wide(operand: _Column) -> pl.Expr:
+    return operand.value.cast(pl.Int128())
 
-    A sum overflowed when both operands have one sign and the result the other; a difference
-    when the operands' signs differ and the result's is not ``a``'s; a product when dividing it
-    by ``a`` does not give ``b`` back exactly (or it is the one product, -2**63 * -1, that does).
+
+def _exact_integer(exact: pl.Expr, operands: Sequence[_Column]) -> _Column:
+    """Return the 128-bit ``exact`` result of 64-bit ``operands``, undefined where it overflows.
+
+    The scalar evaluator computes with Python's unbounded integers and calls a result beyond
+    64 bits undefined (kind ``overflow``). Every 64-bit sum, difference, product, negation or
+    absolute value is exact in 128 bits, and casting it back gives null where it does not fit:
+    each operand's value is read once by the value and once by the undefined, so nested
+    arithmetic grows linearly written out (checking the wrapped 64-bit result instead reads
+    the operands in every test, which grows exponentially with the nesting).
     """
-    sign = a >= 0
-    if op == "+":
-        return (sign == (b >= 0)) & ((result >= 0) != sign)
-    if op == "-":
-        return (sign != (b >= 0)) & ((result >= 0) != sign)
-    nonzero = a != 0
-    divisor = pl.when(nonzero).then(a).otherwise(1)
-    inexact = (result // divisor != b) | (result % divisor != 0)
-    corner = ((a == -1) & (b == _INT64_MIN)) | ((b == -1) & (a == _INT64_MIN))
-    return nonzero & (inexact | corner)
-
-
-def _overflowing(column: _Column, overflow: pl.Expr, kind: ExprType) -> _Column:
-    """Mark an integer result undefined (kind ``overflow``) where ``overflow`` holds."""
-    if kind != INTEGER:
-        return column
-    flagged = _kind("overflow", overflow.fill_null(value=False))
-    undefined = flagged if column.undefined is None else pl.coalesce(column.undefined, flagged)
-    value = pl.when(undefined.is_null()).then(column.value)
-    return column._replace(value=value, undefined=undefined, size=column.size + 6)
+    value = exact.cast(pl.Int64(), strict=False)
+    flagged = _kind("overflow", ~exact.is_between(_INT64_MIN, 2**63 - 1))
+    undefined = _first(*(operand.undefined for operand in operands), flagged)
+    value_size = _values(operands) + 2 * len(operands) + 2
+    return _Column(
+        value, undefined, False, value_size, _undefineds(operands) + value_size + len(operands) + 3
+    )
 
 
 def _integer_sum(items: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -485,11 +493,12 @@ class _Compiler:
             return self._aggregate(node)
         if isinstance(node, Negate):
             operand = self.compile(node.operand)
-            negated = operand._replace(value=-operand.value, size=operand.size + 1)
-            return _overflowing(negated, operand.value == _INT64_MIN, node.type)
+            if node.type == INTEGER:  # Int128 has no negation: 0 - x
+                return _exact_integer(pl.lit(0, pl.Int128()) - _wide(operand), [operand])
+            return operand._replace(value=-operand.value, value_size=operand.value_size + 1)
         if isinstance(node, Not):
             operand = self.compile(node.operand)
-            return operand._replace(value=~operand.value, size=operand.size + 1)
+            return operand._replace(value=~operand.value, value_size=operand.value_size + 1)
         if isinstance(node, Arithmetic):
             return self._arithmetic(node)
         if isinstance(node, Comparison):
@@ -520,29 +529,43 @@ class _Compiler:
         dtype = _dtype(node.type)
         floating = node.type == NUMBER
         if self._columns is not None and node.name not in self._columns:
-            return _Column(pl.lit(None, dtype), kind_code("missing"), floating, 1)
+            return _Column(pl.lit(None, dtype), kind_code("missing"), floating, 1, 1)
         self.reads.add(node.name)
         column = pl.col(node.name)
         missing = _kind("missing", column.is_null())
         if isinstance(node.type, RecordsType):  # read as given: only their count is used
-            return _Column(column, missing, floating, 3)
-        return _Column(column.cast(dtype), missing, floating, 3)
+            return _Column(column, missing, floating, 1, 3)
+        return _Column(column.cast(dtype), missing, floating, 2, 3)
 
     def _arithmetic(self, node: Arithmetic) -> _Column:
         left = self.compile(node.left)
         right = self.compile(node.right)
         a, b = left.value, right.value
+        operands = [left, right]
         if node.op == "/":
             zero = _kind("division-by-zero", b == 0)
             undefined = _first(left.undefined, right.undefined, zero)
-            size = left.size + 3 * right.size + 5
-            return _Column(pl.when(b != 0).then(divided(a, b)), undefined, floating=True, size=size)
-        value = a + b if node.op == "+" else a - b if node.op == "-" else a * b
+            # divided() may read each operand three times; the test b != 0 reads b once more
+            value_size = 3 * left.value_size + 4 * right.value_size + 8
+            undefined_size = _undefineds(operands) + right.value_size + 4
+            value = pl.when(b != 0).then(divided(a, b))
+            return _Column(value, undefined, True, value_size, undefined_size)
+        if node.type == INTEGER:
+            wide_a, wide_b = _wide(left), _wide(right)
+            exact = (
+                wide_a + wide_b
+                if node.op == "+"
+                else wide_a - wide_b
+                if node.op == "-"
+                else wide_a * wide_b
+            )
+            return _exact_integer(exact, operands)
+        result = a + b if node.op == "+" else a - b if node.op == "-" else a * b
         undefined = _first(left.undefined, right.undefined)
-        column = _Column(value, undefined, node.type == NUMBER, left.size + right.size + 2)
-        if node.type != INTEGER:
-            return column
-        return _overflowing(column, _wrapped(node.op, a, b, value), node.type)
+        floating = node.type == NUMBER
+        return _Column(
+            result, undefined, floating, _values(operands) + 1, _undefineds(operands) + 1
+        )
 
     def _comparison(self, node: Comparison) -> _Column:
         left = self.compile(node.left)
@@ -557,9 +580,9 @@ class _Compiler:
         else:
             value = _tolerant(node.op, left, right)
             uses = 6
-        size = uses * (left.size + right.size) + 20
         undefined = _first(left.undefined, right.undefined)
-        return _Column(value, undefined, floating=False, size=size)
+        value_size = uses * _values([left, right]) + 20
+        return _Column(value, undefined, False, value_size, _undefineds([left, right]) + 1)
 
     def _logical(self, node: Logical) -> _Column:
         # A chain of one operator is one n-ary node: the scalar's result is the same (Kleene
@@ -571,8 +594,9 @@ class _Compiler:
             value = value & operand.value if node.op == "and" else value | operand.value
         kinds = _first(*(operand.undefined for operand in operands))
         undefined = None if kinds is None else pl.when(value.is_null()).then(kinds)
-        size = 2 * sum(operand.size for operand in operands) + 3
-        return _Column(value, undefined, floating=False, size=size)
+        value_size = _values(operands) + len(operands)
+        undefined_size = value_size + _undefineds(operands) + 3 if kinds is not None else 0
+        return _Column(value, undefined, False, value_size, undefined_size)
 
     def _conditional(self, node: Conditional) -> _Column:
         condition = self.compile(node.condition)
@@ -589,14 +613,18 @@ class _Compiler:
                 .otherwise(none if otherwise.undefined is None else otherwise.undefined)
             )
         undefined = _first(condition.undefined, branch)
-        size = 3 * condition.size + then.size + otherwise.size + 6
-        return _Column(value, undefined, node.type == NUMBER, size)
+        value_size = 2 * condition.value_size + then.value_size + otherwise.value_size + 5
+        undefined_size = _undefineds([condition, then, otherwise]) + 2
+        if branch is not None:
+            undefined_size += condition.value_size + 4
+        return _Column(value, undefined, node.type == NUMBER, value_size, undefined_size)
 
     def _builtin(self, node: BuiltinCall) -> _Column:
         args = [self.compile(arg) for arg in node.args]
         if node.function == "abs":
-            absolute = args[0]._replace(value=args[0].value.abs(), size=args[0].size + 1)
-            return _overflowing(absolute, args[0].value == _INT64_MIN, node.type)
+            if node.type == INTEGER:
+                return _exact_integer(_wide(args[0]).abs(), args)
+            return args[0]._replace(value=args[0].value.abs(), value_size=args[0].value_size + 1)
         if node.function == "clamp":
             value, low, high = args
             raised = pl.max_horizontal(value.value, _skipped_if_nan(low))
@@ -610,8 +638,9 @@ class _Compiler:
             result = _nan_if_nan(args[0], extreme)
         undefined = _first(*(arg.undefined for arg in args))
         floating = any(arg.floating for arg in args)
-        size = 3 * sum(arg.size for arg in args) + 4 * len(args)
-        return _Column(pl.when(_present(args)).then(result), undefined, floating, size)
+        value_size = 4 * _values(args) + 6 * len(args)
+        present = pl.when(_present(args)).then(result)
+        return _Column(present, undefined, floating, value_size, _undefineds(args) + 1)
 
     def _reference(self, node: FieldRef | ItemRef) -> _Column:
         column = item_column(node.level, node.name if isinstance(node, FieldRef) else None)
@@ -620,8 +649,8 @@ class _Compiler:
         if not isinstance(node.type, RecordsType):
             value = value.cast(_dtype(node.type))
         if column in self._present:
-            return _Column(value, None, node.type == NUMBER, 1)
-        return _Column(value, _kind("missing", value.is_null()), node.type == NUMBER, 3)
+            return _Column(value, None, node.type == NUMBER, 2)
+        return _Column(value, _kind("missing", value.is_null()), node.type == NUMBER, 2, 4)
 
     def _aggregate(self, node: Aggregate) -> _Column:
         source_name = node.source.name if isinstance(node.source, InputRef) else None
@@ -631,7 +660,9 @@ class _Compiler:
         source = None if from_frame else self.compile(node.source)
         if source is not None and _absent(node.source, self.reads):
             dtype = _dtype(node.type)
-            return _Column(pl.lit(None, dtype), source.undefined, node.type == NUMBER, 1)
+            return _Column(
+                pl.lit(None, dtype), source.undefined, node.type == NUMBER, 1, source.undefined_size
+            )
         items = _Compiler(
             self._text,
             self._columns,
@@ -672,24 +703,25 @@ class _Compiler:
         )
         value = pl.col(name)
         undefined = pl.col(f"{name}:u")
+        # the item expression runs once, over the items: its size counts once, with the value
+        value_size = 1 + (item.size if item is not None else 0)
+        undefined_size = 1
         if source is not None:
             value = pl.when(~source.value.is_null()).then(value)
+            value_size += source.value_size + 3
             if source.undefined is not None:
                 undefined = pl.coalesce(source.undefined, undefined)
-        # the item expression runs once, over the items: its size counts once
-        size = (
-            2 * (source.size if source is not None else 1)
-            + 4
-            + (item.size if item is not None else 0)
-        )
-        return _Column(value, undefined, node.type == NUMBER, size)
+                undefined_size += source.undefined_size + 1
+        return _Column(value, undefined, node.type == NUMBER, value_size, undefined_size)
 
     def _list_aggregate(self, node: Aggregate) -> _Column:
         source = self.compile(node.source)
         items = source.value
         if node.function == "count":
             count = items.list.len().cast(pl.Int64())
-            return _Column(count, source.undefined, floating=False, size=source.size + 2)
+            return _Column(
+                count, source.undefined, False, source.value_size + 2, source.undefined_size
+            )
         has_missing = items.list.contains(None)
         empty = None if node.function == "sum" else _kind("empty", items.list.len() == 0)
         undefined = _first(source.undefined, _kind("missing", has_missing), empty)
@@ -707,7 +739,11 @@ class _Compiler:
             first = pl.when(items.list.len() > 0).then(items).list.get(0)
             value = pl.when(first.is_nan()).then(first).otherwise(value)
         value = pl.when(undefined.is_null() if undefined is not None else True).then(value)
-        return _Column(value, undefined, node.type == NUMBER, 8 * source.size + 12)
+        # the items are read at most twice for missing and empty, three times for an overflow
+        undefined_size = source.undefined_size + 5 * source.value_size + 12
+        # ... and at most four times for the value, which also tests the undefined
+        value_size = 4 * source.value_size + undefined_size + 10
+        return _Column(value, undefined, node.type == NUMBER, value_size, undefined_size)
 
     def _plugin(self, node: PluginCall) -> _Column:
         name = node.function.name
@@ -722,5 +758,6 @@ class _Compiler:
         result = pl.col(column)
         value = pl.when(_present(args)).then(result) if args else result
         undefined = _first(*(arg.undefined for arg in args), _kind("missing", value.is_null()))
-        size = 4 * sum(arg.size for arg in args) + 8
-        return _Column(value, undefined, node.type == NUMBER, size)
+        value_size = _values(args) + 2 * len(args) + 2
+        undefined_size = _undefineds(args) + value_size + 3
+        return _Column(value, undefined, node.type == NUMBER, value_size, undefined_size)
