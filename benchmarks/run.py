@@ -1,6 +1,6 @@
 """Run criteriakit's benchmarks and print one table (issue 5, item 5).
 
-Four workloads, each in its own module:
+Five workloads, each in its own module:
 
 - ``reference`` (reference_workload.py): 1,000,000 units x 20 indicators rolled up into 50,000
   groups; criteriakit's columnar executor against NumPy written by hand and the scalar executor;
@@ -9,13 +9,15 @@ Four workloads, each in its own module:
 - ``rollup`` (rollup_members.py): 5,000,000 party members rolled up into their cells; time and
   the peak memory of the process that does it;
 - ``scalar`` (scalar_four_good.py): 20,000 ``vn.four-good-cell`` units through the scalar
-  executor with full explanations, against the same rules written by hand in Python.
+  executor with full explanations, against the same rules written by hand in Python;
+- ``startup`` (startup.py): ``import criteriakit``, ``criteriakit --help`` and the pytest plugin
+  in fresh processes, against importing criteriakit's core dependencies.
 
 Every line says whether its implementations agree (tiers equal, scores within 1e-9) and whether
 its target is met. Times are wall-clock, best of a few runs, on whatever else the machine is
 doing: run it on a quiet machine for figures to quote.
 
-Run: python benchmarks/run.py [--quick] [--only reference|weighted-sum|rollup|scalar ...]
+Run: python benchmarks/run.py [--quick] [--only reference|weighted-sum|rollup|scalar|startup ...]
 (with ``pip install -e .[bench]``, or PYTHONPATH=src).
 """
 
@@ -34,6 +36,7 @@ import polars as pl
 import reference_workload
 import rollup_members
 import scalar_four_good
+import startup
 import weighted_sum
 from harness import Row, table
 
@@ -51,6 +54,7 @@ class Sizes:
     members: int
     scalar_units: int
     repeats: int
+    processes: int
 
 
 FULL = Sizes(
@@ -61,6 +65,7 @@ FULL = Sizes(
     members=5_000_000,
     scalar_units=20_000,
     repeats=5,
+    processes=15,
 )
 QUICK = Sizes(
     units=50_000,
@@ -70,6 +75,7 @@ QUICK = Sizes(
     members=100_000,
     scalar_units=5_000,
     repeats=2,
+    processes=3,
 )
 
 WORKLOADS: dict[str, Callable[[Sizes], list[Row]]] = {
@@ -79,6 +85,7 @@ WORKLOADS: dict[str, Callable[[Sizes], list[Row]]] = {
     "weighted-sum": lambda sizes: weighted_sum.run(sizes.alternatives, sizes.repeats),
     "rollup": lambda sizes: rollup_members.run(sizes.members),
     "scalar": lambda sizes: scalar_four_good.run(sizes.scalar_units, sizes.repeats),
+    "startup": lambda sizes: startup.run(sizes.processes),
 }
 
 

@@ -14,66 +14,132 @@ full explanation::
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from criteriakit import limits
 from criteriakit._version import __version__
-from criteriakit.diff import DiffEntry, FrameworkDiff, diff_definitions
-from criteriakit.errors import (
-    CaseFileError,
-    CriteriaKitError,
-    DataError,
-    EvaluationError,
-    ExpressionError,
-    ExpressionSyntaxError,
-    ExpressionTypeError,
-    FrameworkError,
-    PluginError,
-    Problem,
-    UnknownFrameworkError,
-)
-from criteriakit.expressions import FunctionSpec
-from criteriakit.extensions import Extensions, Weighting, applies_to
-from criteriakit.framework import Framework
-from criteriakit.loading import framework_from_dict, load_framework, loads_framework
-from criteriakit.model.framework import (
-    Check,
-    Criterion,
-    Field,
-    FrameworkDefinition,
-    Gate,
-    Indicator,
-    IndicatorPolicy,
-    Input,
-    Policy,
-    Rule,
-    Tier,
-)
-from criteriakit.model.improvement import Change, Improvement, Obstacle
-from criteriakit.model.results import CriterionResult, IndicatorResult, Reason, Result
-from criteriakit.model.scorers import (
-    Band,
-    BooleanScorer,
-    LinearScorer,
-    LookupScorer,
-    Scorer,
-    TargetScorer,
-    ThresholdScorer,
-)
-from criteriakit.plugins import hookimpl
-from criteriakit.registry import Registry, get_framework
-from criteriakit.scorer_types import ScorerContext, ScorerType, function_scorer
 
-_COLUMNAR = frozenset({"evaluate_frame", "evaluate_levels_frame"})
+if TYPE_CHECKING:
+    from criteriakit import limits
+    from criteriakit.columnar import evaluate_frame, evaluate_levels_frame
+    from criteriakit.diff import DiffEntry, FrameworkDiff, diff_definitions
+    from criteriakit.errors import (
+        CaseFileError,
+        CriteriaKitError,
+        DataError,
+        EvaluationError,
+        ExpressionError,
+        ExpressionSyntaxError,
+        ExpressionTypeError,
+        FrameworkError,
+        PluginError,
+        Problem,
+        UnknownFrameworkError,
+    )
+    from criteriakit.expressions import FunctionSpec
+    from criteriakit.extensions import Extensions, Weighting, applies_to
+    from criteriakit.framework import Framework
+    from criteriakit.loading import framework_from_dict, load_framework, loads_framework
+    from criteriakit.model.framework import (
+        Check,
+        Criterion,
+        Field,
+        FrameworkDefinition,
+        Gate,
+        Indicator,
+        IndicatorPolicy,
+        Input,
+        Policy,
+        Rule,
+        Tier,
+    )
+    from criteriakit.model.improvement import Change, Improvement, Obstacle
+    from criteriakit.model.results import CriterionResult, IndicatorResult, Reason, Result
+    from criteriakit.model.scorers import (
+        Band,
+        BooleanScorer,
+        LinearScorer,
+        LookupScorer,
+        Scorer,
+        TargetScorer,
+        ThresholdScorer,
+    )
+    from criteriakit.plugins import hookimpl
+    from criteriakit.registry import Registry, get_framework
+    from criteriakit.scorer_types import ScorerContext, ScorerType, function_scorer
+
+_HOMES = {
+    "criteriakit.columnar": ("evaluate_frame", "evaluate_levels_frame"),
+    "criteriakit.diff": ("DiffEntry", "FrameworkDiff", "diff_definitions"),
+    "criteriakit.errors": (
+        "CaseFileError",
+        "CriteriaKitError",
+        "DataError",
+        "EvaluationError",
+        "ExpressionError",
+        "ExpressionSyntaxError",
+        "ExpressionTypeError",
+        "FrameworkError",
+        "PluginError",
+        "Problem",
+        "UnknownFrameworkError",
+    ),
+    "criteriakit.expressions": ("FunctionSpec",),
+    "criteriakit.extensions": ("Extensions", "Weighting", "applies_to"),
+    "criteriakit.framework": ("Framework",),
+    "criteriakit.loading": ("framework_from_dict", "load_framework", "loads_framework"),
+    "criteriakit.model.framework": (
+        "Check",
+        "Criterion",
+        "Field",
+        "FrameworkDefinition",
+        "Gate",
+        "Indicator",
+        "IndicatorPolicy",
+        "Input",
+        "Policy",
+        "Rule",
+        "Tier",
+    ),
+    "criteriakit.model.improvement": ("Change", "Improvement", "Obstacle"),
+    "criteriakit.model.results": ("CriterionResult", "IndicatorResult", "Reason", "Result"),
+    "criteriakit.model.scorers": (
+        "Band",
+        "BooleanScorer",
+        "LinearScorer",
+        "LookupScorer",
+        "Scorer",
+        "TargetScorer",
+        "ThresholdScorer",
+    ),
+    "criteriakit.plugins": ("hookimpl",),
+    "criteriakit.registry": ("Registry", "get_framework"),
+    "criteriakit.scorer_types": ("ScorerContext", "ScorerType", "function_scorer"),
+}
+"""The module that defines each public name: ``import criteriakit`` imports none of them."""
+
+_HOME = {name: module for module, names in _HOMES.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
-    """Import the columnar executor (which needs Polars) only when it is used."""
-    if name in _COLUMNAR:
-        from criteriakit import columnar  # noqa: PLC0415  keeps Polars out of a plain import
+    """Import a public name's module on first use (PEP 562), then keep the name here.
 
-        return getattr(columnar, name)
-    raise AttributeError(f"module 'criteriakit' has no attribute {name!r}")
+    ``import criteriakit`` costs almost nothing: a command that only prints its help, or a
+    pytest run where the plugin is installed but unused, never loads the loader, the
+    expression compiler or Polars.
+    """
+    if name == "limits":
+        value: Any = importlib.import_module("criteriakit.limits")
+    elif name in _HOME:
+        value = getattr(importlib.import_module(_HOME[name]), name)
+    else:
+        raise AttributeError(f"module 'criteriakit' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 __all__ = [

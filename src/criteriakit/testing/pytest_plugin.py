@@ -1,8 +1,9 @@
 """The criteriakit pytest plugin: fixtures, case files as test items, a rule-coverage report.
 
 pytest loads it through the ``pytest11`` entry point wherever criteriakit is installed, so it
-stays out of the way of projects that do not use it: it changes nothing at import, its fixtures
-and options are all named ``criteriakit…``, and it collects only ``test_*.toml`` files that
+stays out of the way of projects that do not use it: it changes nothing at import and imports
+nothing of criteriakit until a fixture or a case file needs it (a pytest run that uses neither
+pays for pytest alone), its fixtures and options are all named ``criteriakit…``, and it collects only ``test_*.toml`` files that
 declare a ``framework`` or ``[[cases]]`` (other TOML files are left alone). ``-p no:criteriakit``
 turns it off.
 
@@ -19,26 +20,23 @@ turns it off.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-import attrs
 import pytest
 
-from criteriakit import testing
-from criteriakit.errors import CaseFileError, CriteriaKitError
-from criteriakit.framework import Framework
-from criteriakit.model.period import Period
-from criteriakit.model.results import Result
-from criteriakit.registry import Registry
-
 if TYPE_CHECKING:
+    import datetime as dt
+
     from _pytest._code.code import TerminalRepr
 
+    from criteriakit.framework import Framework
+    from criteriakit.model.period import Period
+    from criteriakit.model.results import Result
+    from criteriakit.registry import Registry
     from criteriakit.testing.cases import CaseFile
     from criteriakit.testing.coverage import CoverageRecorder
     from criteriakit.testing.runner import FrameworkFinder, PluginSetup
@@ -135,7 +133,9 @@ def pytest_terminal_summary(
 
 
 def _recorder(config: pytest.Config) -> CoverageRecorder:
-    return config.stash.setdefault(_RECORDER, testing.CoverageRecorder())
+    from criteriakit.testing.coverage import CoverageRecorder  # noqa: PLC0415 - see the docstring
+
+    return config.stash.setdefault(_RECORDER, CoverageRecorder())
 
 
 def _record(config: pytest.Config, framework: Framework, results: Sequence[Result]) -> None:
@@ -145,6 +145,8 @@ def _record(config: pytest.Config, framework: Framework, results: Sequence[Resul
 
 def _isolated_registry(setup: PluginSetup, plugins: Sequence[tuple[str, object]] = ()) -> Registry:
     """Load a registry from the given plugins only, whatever the environment variables say."""
+    from criteriakit.registry import Registry  # noqa: PLC0415 - see the module docstring
+
     with pytest.MonkeyPatch.context() as patch:
         for name in _ENVIRONMENT:
             patch.delenv(name, raising=False)
@@ -173,6 +175,9 @@ class CaseFileCollector(pytest.File):
 
     def collect(self) -> Iterator[CaseItem]:
         """Load the case file and yield its cases; a bad file is a collection error."""
+        from criteriakit import testing  # noqa: PLC0415 - see the module docstring
+        from criteriakit.errors import CaseFileError  # noqa: PLC0415
+
         try:
             self.case_file = testing.load_case_file(
                 self.path, source=_shown_path(self.config, self.path)
@@ -184,6 +189,9 @@ class CaseFileCollector(pytest.File):
 
     def framework(self) -> Framework:
         """Return the framework under test; raise the reason it cannot be loaded, every time."""
+        from criteriakit import testing  # noqa: PLC0415 - see the module docstring
+        from criteriakit.errors import CriteriaKitError  # noqa: PLC0415
+
         if self._framework is None:
             finder = self.config.stash.setdefault(
                 _FINDER, testing.FrameworkFinder(_isolated_registry)
@@ -214,6 +222,8 @@ class CaseItem(pytest.Item):
 
     def runtest(self) -> None:
         """Run the case; fail with its failures, located in the case file."""
+        from criteriakit import testing  # noqa: PLC0415 - see the module docstring
+
         framework = self._file.framework()
         outcome = testing.run_case(self._file.case_file, self.index, framework)
         _record(self.config, framework, outcome.results)
@@ -233,9 +243,8 @@ class CaseItem(pytest.Item):
         return self.path, self._file.case_file.line(("cases", self.index)) - 1, self.name
 
 
-@attrs.frozen
-class _Settings:
-    """What ``@pytest.mark.criteriakit`` asks of the fixtures."""
+class _Settings(NamedTuple):
+    """What ``@pytest.mark.criteriakit`` asks of the fixtures (a tuple: attrs is not imported)."""
 
     framework: Framework | str | os.PathLike[str] | None
     setup: PluginSetup
@@ -268,6 +277,8 @@ def _settings(request: pytest.FixtureRequest) -> _Settings:
             f"@pytest.mark.criteriakit got the unknown argument {unknown[0]!r}; it takes {allowed}",
             pytrace=False,
         )
+    from criteriakit import testing  # noqa: PLC0415 - see the module docstring
+
     base = request.path.parent
     directories = tuple(
         str((base / str(directory)).resolve())
@@ -301,6 +312,8 @@ def criteriakit_load(
     Paths are ``os.PathLike`` values or strings ending in ``.toml``; a file may extend a
     framework of ``criteriakit_registry``. Errors are the library's own (``FrameworkError``…).
     """
+    from criteriakit import testing  # noqa: PLC0415 - see the module docstring
+
     base = request.path.parent
 
     def load(reference: str | os.PathLike[str], *, on: dt.date | None = None) -> Framework:
@@ -316,6 +329,8 @@ def criteriakit_framework(
     request: pytest.FixtureRequest, criteriakit_load: LoadFramework
 ) -> Framework:
     """Return the framework named by ``@pytest.mark.criteriakit(framework=...)``, loaded."""
+    from criteriakit.framework import Framework  # noqa: PLC0415 - see the module docstring
+
     reference = _settings(request).framework
     if reference is None:
         pytest.fail(
@@ -333,6 +348,7 @@ def criteriakit_evaluate(
     ``framework`` is a :class:`~criteriakit.Framework`, a reference for ``criteriakit_load``, or
     by default the marker's (``criteriakit_framework``).
     """
+    from criteriakit.framework import Framework  # noqa: PLC0415 - see the module docstring
 
     def evaluate(
         inputs: Mapping[str, object],
