@@ -20,7 +20,7 @@ import criteriakit
 from criteriakit import Extensions
 from criteriakit._commands import build_cli
 from criteriakit._toml_locations import format_key_path
-from criteriakit.extensions import builtin_extensions
+from criteriakit.plugins.registrations import builtin_extensions
 
 if sys.version_info >= (3, 11):
     import tomllib

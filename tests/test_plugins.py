@@ -163,6 +163,31 @@ def test_invalid_registrations_are_reported_and_the_rest_works():
     assert reg.get("vn.four-good-cell").ref == "vn.four-good-cell@2024"
 
 
+@pytest.mark.parametrize("option", ["wrapper", "hookwrapper"])
+def test_a_wrapper_implementation_is_refused_at_registration(option):
+    class Wrapping:
+        @hookimpl(**{option: True})
+        def criteriakit_validate_inputs(self, framework, inputs):
+            yield
+
+        @hookimpl
+        def criteriakit_register_frameworks(self, register):
+            register(CELL)
+
+    reg = registry(("wrapping", Wrapping()))
+    [problem] = reg.problems
+    assert str(problem) == (
+        "plugin 'wrapping', hook criteriakit_validate_inputs: implements "
+        "criteriakit_validate_inputs as a wrapper (hookimpl with wrapper=True or "
+        "hookwrapper=True); criteriakit calls each plugin's implementation on its own: "
+        "drop the wrapper option"
+    )
+    assert (problem.plugin, problem.hook) == ("wrapping", "criteriakit_validate_inputs")
+    # the whole plugin is refused: nothing it registers is used
+    assert [info.name for info in reg.plugins.infos] == ["criteriakit"]
+    assert not reg.frameworks
+
+
 def test_a_misspelled_hook_is_an_error_naming_the_plugin():
     class Misspelled:
         @hookimpl

@@ -10,9 +10,14 @@ anything the library raises on purpose; anything else escaping is a bug::
     │   └── ExpressionTypeError     it parses but does not type-check against the declared inputs
     ├── DataError               unit data is invalid (all problems at once, by row and column)
     ├── EvaluationError         evaluation stopped because the framework's policy says "fail"
-    ├── PluginError             a plugin failed to load or registered something invalid
+    ├── PluginError             a plugin failed to load, raised, or registered something invalid
     ├── UnknownFrameworkError   no registered framework matches an id, version and date
-    └── CaseFileError           a test case file is invalid (all problems at once)
+    ├── CaseFileError           a test case file is invalid (all problems at once)
+    └── ColumnarUnsupported     a framework cannot run as columns (the scalar engine can)
+
+:func:`plugin_errors` is the one place where an exception raised by a plugin's code (on import,
+in a registration hook, in an evaluation hook) becomes a :class:`PluginError` naming the
+plugin, its distribution and the hook.
 
 Errors that describe several findings (:class:`FrameworkError`, :class:`DataError`,
 :class:`CaseFileError`) carry them as :class:`Problem` values in ``.problems``; ``str(error)``
@@ -25,8 +30,9 @@ caret and a hint. Hostile input cannot make a message huge: an error keeps the f
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -35,6 +41,7 @@ from criteriakit import limits
 
 __all__ = [
     "CaseFileError",
+    "ColumnarUnsupported",
     "CriteriaKitError",
     "DataError",
     "EvaluationError",
@@ -46,6 +53,7 @@ __all__ = [
     "Problem",
     "UnknownFrameworkError",
     "excerpt",
+    "plugin_errors",
     "position",
     "shorten",
 ]
@@ -346,6 +354,31 @@ class PluginError(CriteriaKitError):
         super().__init__(f"{origin}{where}: {message}")
 
 
+@contextlib.contextmanager
+def plugin_errors(
+    plugin: str, distribution: str | None = None, hook: str | None = None, *, doing: str = ""
+) -> Iterator[None]:
+    """Turn an exception raised inside the block by a plugin's code into a ``PluginError``.
+
+    A :class:`DataError` (the unit's data is wrong: an input-check hook may say so) and a
+    ``PluginError`` pass through unchanged; another criteriakit error keeps its message; any
+    other exception is reported as ``raised TYPE: message``, or after ``doing`` when given
+    (``"failed to import 'pkg:plugin':"``).
+    """
+    try:
+        yield
+    except (DataError, PluginError):
+        raise
+    except CriteriaKitError as error:
+        raise PluginError(
+            str(error), plugin=plugin, distribution=distribution, hook=hook
+        ) from error
+    except Exception as error:
+        what = f"{type(error).__name__}: {error}"
+        message = f"{doing} {what}" if doing else f"raised {what}"
+        raise PluginError(message, plugin=plugin, distribution=distribution, hook=hook) from error
+
+
 class UnknownFrameworkError(CriteriaKitError):
     """No registered framework matches; the message lists what exists and suggests the closest."""
 
@@ -359,3 +392,11 @@ class CaseFileError(_ProblemsError):
     """
 
     noun = "problem"
+
+
+class ColumnarUnsupported(CriteriaKitError):  # noqa: N818 - names the condition, not a failure
+    """A framework or expression uses something that cannot run as column expressions.
+
+    The message names the construct and why; the scalar engine still evaluates it, and
+    ``--engine auto`` falls back to it.
+    """

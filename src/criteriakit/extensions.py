@@ -1,21 +1,20 @@
 """What plugins add to frameworks: functions, scorer types, weightings and evaluation hooks.
 
 An :class:`Extensions` value is what a framework is loaded and evaluated with. The
-:class:`~criteriakit.Registry` builds one from every loaded plugin; :func:`builtin_extensions`
-is criteriakit's own (its plugin registers the built-in scorers and weightings through the same
-hooks as any other), used when a framework is loaded without a registry.
+:class:`~criteriakit.Registry` builds one from every loaded plugin (see
+:mod:`criteriakit.plugins.registrations`, whose ``builtin_extensions`` is criteriakit's own
+plugin alone, used when a framework is loaded without a registry).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
-from criteriakit.errors import DataError, PluginError, Problem
+from criteriakit.errors import PluginError, Problem, plugin_errors
 from criteriakit.expressions import FunctionSpec
 from criteriakit.expressions.floats import add_up
 from criteriakit.scorer_types import ScorerType
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 
 Hook = tuple["PluginInfo", Callable[..., object]]
 """A plugin and its implementation of an evaluation hook, taking the hook's arguments by keyword."""
-__all__ = ["BUILTIN_WEIGHTINGS", "Extensions", "Weighting", "applies_to", "builtin_extensions"]
+__all__ = ["BUILTIN_WEIGHTINGS", "Extensions", "Weighting", "applies_to"]
 
 _Implementation = TypeVar("_Implementation", bound=Callable[..., object])
 _SCOPE = "criteriakit_frameworks"
@@ -146,14 +145,8 @@ class Extensions:
         """Return what the plugins' ``criteriakit_validate_inputs`` hooks find in ``inputs``."""
         problems: list[Problem] = []
         for plugin, implementation in self.input_validators:
-            findings = _call(
-                plugin.name,
-                plugin.distribution,
-                "criteriakit_validate_inputs",
-                implementation,
-                framework=framework,
-                inputs=inputs,
-            )
+            with plugin_errors(plugin.name, plugin.distribution, "criteriakit_validate_inputs"):
+                findings = implementation(framework=framework, inputs=inputs)
             for finding in findings or ():  # type: ignore[attr-defined]  # hooks return an iterable
                 name, message = finding if isinstance(finding, tuple) else ("", str(finding))
                 problems.append(Problem(f"{message} (plugin {plugin.name})", path=name))
@@ -164,14 +157,8 @@ class Extensions:
         from criteriakit.model.results import Result  # noqa: PLC0415  avoids an import cycle
 
         for plugin, implementation in self.result_adjusters:
-            adjusted = _call(
-                plugin.name,
-                plugin.distribution,
-                "criteriakit_adjust_result",
-                implementation,
-                framework=framework,
-                result=result,
-            )
+            with plugin_errors(plugin.name, plugin.distribution, "criteriakit_adjust_result"):
+                adjusted = implementation(framework=framework, result=result)
             if adjusted is None:
                 continue
             if not isinstance(adjusted, Result):
@@ -184,32 +171,3 @@ class Extensions:
                 )
             result = adjusted
         return result
-
-
-def _call(
-    plugin: str,
-    distribution: str | None,
-    hook: str,
-    implementation: Callable[..., object],
-    **arguments: object,
-) -> object:
-    try:
-        return implementation(**arguments)
-    except (DataError, PluginError):
-        raise
-    except Exception as error:
-        raise PluginError(
-            f"raised {type(error).__name__}: {error}",
-            plugin=plugin,
-            distribution=distribution,
-            hook=hook,
-        ) from error
-
-
-@functools.cache
-def builtin_extensions() -> Extensions:
-    """Return criteriakit's own extensions, gathered once through its plugin's hooks."""
-    from criteriakit.plugins import builtin_plugins  # noqa: PLC0415  plugins need these classes
-    from criteriakit.registry import Registry  # noqa: PLC0415  the registry loads frameworks with these
-
-    return Registry(builtin_plugins()).extensions

@@ -27,10 +27,11 @@ from criteriakit._toml_locations import TomlLocations, format_key_path
 from criteriakit.compiler import compile_definition
 from criteriakit.compose import compose
 from criteriakit.errors import CriteriaKitError, FrameworkError, Problem, position
-from criteriakit.extensions import Extensions, builtin_extensions
+from criteriakit.extensions import Extensions
 from criteriakit.fingerprint import fingerprint
 from criteriakit.framework import Framework
 from criteriakit.model.framework import FrameworkDefinition
+from criteriakit.plugins.registrations import builtin_extensions
 
 if sys.version_info >= (3, 11):
     import tomllib

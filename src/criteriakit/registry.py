@@ -23,14 +23,10 @@ from criteriakit import limits
 from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._toml_locations import TomlLocations
 from criteriakit.errors import CriteriaKitError, FrameworkError, PluginError, UnknownFrameworkError
-from criteriakit.expressions import FunctionSpec
-from criteriakit.extensions import Extensions, Weighting
 from criteriakit.framework import Framework
 from criteriakit.loading import build_framework, parse_framework_text
-from criteriakit.plugins import LoadedPlugins, PluginInfo, load_plugins
-from criteriakit.scorer_types import ScorerType
-
-Named = TypeVar("Named", FunctionSpec, ScorerType, Weighting)
+from criteriakit.plugins import HookName, LoadedPlugins, PluginInfo, load_plugins
+from criteriakit.plugins.registrations import gather, registrations
 
 __all__ = ["RegisteredFramework", "Registry", "get_framework", "split_ref"]
 
@@ -60,8 +56,8 @@ class RegisteredFramework:
         return f"{start} .. {end}".strip()
 
 
-_HOOK = "criteriakit_register_frameworks"
-Result = TypeVar("Result")
+_HOOK: HookName = "criteriakit_register_frameworks"
+_Built = TypeVar("_Built")
 
 
 @attrs.frozen
@@ -120,15 +116,12 @@ class Registry:
 
     def __init__(self, plugins: LoadedPlugins) -> None:
         self.plugins = plugins
-        self.origins: dict[tuple[str, str], PluginInfo] = {}
+        gathered = gather(plugins)
+        self.extensions = gathered.extensions
+        self.origins = dict(gathered.origins)
+        """The plugin that registered each function, scorer and weighting, by (kind, name)."""
         self.frameworks: dict[tuple[str, str], RegisteredFramework] = {}
-        self._problems: list[PluginError] = list(plugins.problems)
-        self.extensions = Extensions.gather(
-            plugins,
-            functions=self._collect("criteriakit_register_functions", "function", FunctionSpec),
-            scorers=self._collect("criteriakit_register_scorers", "scorer", ScorerType),
-            weightings=self._collect("criteriakit_register_weightings", "weighting", Weighting),
-        )
+        self._problems: list[PluginError] = [*plugins.problems, *gathered.problems]
         self._collect_frameworks()
 
     @classmethod
@@ -157,42 +150,19 @@ class Registry:
             PluginError(message, plugin=plugin.name, distribution=plugin.distribution, hook=hook)
         )
 
-    def _collect(self, hook: str, kind: str, cls: type[Named]) -> dict[str, Named]:
-        """Collect one kind of named registration, refusing wrong types and duplicate names."""
-        collected: dict[str, Named] = {}
-        for plugin, implementation in self.plugins.implementations(hook):
-            for item in self._registrations(plugin, hook, implementation):
-                if not isinstance(item, cls):
-                    self._fail(
-                        plugin, hook, f"registered {type(item).__name__}, not a {cls.__name__}"
-                    )
-                elif item.name in collected:
-                    other = self.origins[kind, item.name].name
-                    self._fail(
-                        plugin,
-                        hook,
-                        f"{kind} {item.name!r} is already registered by plugin {other!r}",
-                    )
-                else:
-                    collected[item.name] = item
-                    self.origins[kind, item.name] = plugin
-        return collected
-
     def _collect_frameworks(self) -> None:
         """Load every registered framework, each after the frameworks it refers to."""
-        hook = "criteriakit_register_frameworks"
         pending: list[_Pending] = []
-        for plugin, implementation in self.plugins.implementations(hook):
-            for item in self._registrations(plugin, hook, implementation):
-                if isinstance(item, Framework):
-                    self._add(plugin, item)
-                elif isinstance(item, str | os.PathLike):
-                    parsed = self._attempt(plugin, functools.partial(_parse, plugin, item))
-                    if parsed is not None:
-                        pending.append(parsed)
-                else:
-                    message = f"registered {type(item).__name__}; register a framework file path or a Framework"
-                    self._fail(plugin, hook, message)
+        for plugin, item in registrations(self.plugins, _HOOK, self._problems):
+            if isinstance(item, Framework):
+                self._add(plugin, item)
+            elif isinstance(item, str | os.PathLike):
+                parsed = self._attempt(plugin, functools.partial(_parse, plugin, item))
+                if parsed is not None:
+                    pending.append(parsed)
+            else:
+                message = f"registered {type(item).__name__}; register a framework file path or a Framework"
+                self._fail(plugin, _HOOK, message)
         self._build_in_order(pending)
 
     def _build_in_order(self, pending: list[_Pending]) -> None:
@@ -225,7 +195,7 @@ class Registry:
         if framework is not None:
             self._add(parsed.plugin, framework)
 
-    def _attempt(self, plugin: PluginInfo, action: Callable[[], Result]) -> Result | None:
+    def _attempt(self, plugin: PluginInfo, action: Callable[[], _Built]) -> _Built | None:
         try:
             return action()
         except CriteriaKitError as error:
@@ -250,19 +220,6 @@ class Registry:
             )
         else:
             self.frameworks[key] = RegisteredFramework(framework, plugin)
-
-    def _registrations(
-        self, plugin: PluginInfo, hook: str, implementation: Callable[..., object]
-    ) -> list[object]:
-        """Run one plugin's hook implementation; return what it registered before any failure."""
-        registered: list[object] = []
-        try:
-            implementation(register=registered.append)
-        except CriteriaKitError as error:
-            self._fail(plugin, hook, str(error))
-        except Exception as error:  # noqa: BLE001  a failing plugin must not stop the others
-            self._fail(plugin, hook, f"raised {type(error).__name__}: {error}")
-        return registered
 
     def get(
         self, framework_id: str, version: str | None = None, on: dt.date | None = None

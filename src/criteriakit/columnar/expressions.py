@@ -51,7 +51,7 @@ import polars as pl
 
 from criteriakit import limits
 from criteriakit.columnar.floats import divided
-from criteriakit.errors import CriteriaKitError
+from criteriakit.errors import ColumnarUnsupported
 from criteriakit.expressions import CompiledExpression
 from criteriakit.expressions.tolerance import EXACT_ABOVE, RELATIVE_TOLERANCE
 from criteriakit.expressions.typed_ast import (
@@ -155,13 +155,6 @@ _EXTREMES: dict[str, Callable[[pl.Expr], pl.Expr]] = {
     "min": lambda items: items.list.min(),
     "max": lambda items: items.list.max(),
 }
-
-
-class ColumnarUnsupported(CriteriaKitError):  # noqa: N818 - names the condition, not a failure
-    """An expression uses something that cannot run as column expressions.
-
-    The message names the construct and why; the scalar evaluator still evaluates it.
-    """
 
 
 @attrs.frozen(eq=False)

@@ -27,11 +27,12 @@ import attrs
 from criteriakit._converter import converter_for
 from criteriakit.columnar.hooks import refuse_result_adjusters
 from criteriakit.errors import FrameworkError, Problem, UnknownFrameworkError
-from criteriakit.extensions import Extensions, builtin_extensions
+from criteriakit.extensions import Extensions
 from criteriakit.framework import Framework
 from criteriakit.hierarchy import framework_chain
 from criteriakit.loading import Resolve, framework_from_dict
 from criteriakit.plugins import LOCAL_PLUGIN_FILE
+from criteriakit.plugins.registrations import builtin_extensions
 
 __all__ = ["FrameworkRecipe"]
 

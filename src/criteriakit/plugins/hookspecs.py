@@ -1,8 +1,11 @@
-"""The hooks a criteriakit plugin can implement.
+"""The hooks a criteriakit plugin can implement, and the markers of specifications and plugins.
 
-A plugin is a module or object with functions decorated by :data:`criteriakit.hookimpl` and named
-after these specifications. Installed plugins are found through the ``criteriakit`` entry-point
-group; local ones through ``--plugin-dir`` or ``CRITERIAKIT_PATH`` (see :mod:`criteriakit.plugins`).
+A plugin is a module or object with functions decorated by :data:`hookimpl` (also
+``criteriakit.hookimpl``) and named after these specifications. Installed plugins are found
+through the ``criteriakit`` entry-point group; local ones through ``--plugin-dir`` or
+``CRITERIAKIT_PATH`` (see :mod:`criteriakit.plugins`). This module imports nothing else of
+criteriakit at run time, so the built-in and local plugins import the marker from here without
+an import cycle (as tox's ``tox.plugin`` does).
 
 Registration hooks receive a ``register`` callback, like llm's: call it once per thing you
 provide. Each plugin's implementation is called on its own, so every registration and every
@@ -28,15 +31,24 @@ if TYPE_CHECKING:
     from criteriakit.scorer_types import ScorerType
 
 __all__ = [
+    "HOOKS",
+    "PROJECT",
     "criteriakit_adjust_result",
     "criteriakit_register_frameworks",
     "criteriakit_register_functions",
     "criteriakit_register_scorers",
     "criteriakit_register_weightings",
     "criteriakit_validate_inputs",
+    "hookimpl",
 ]
 
-_hookspec = pluggy.HookspecMarker("criteriakit")
+PROJECT = "criteriakit"
+"""The pluggy project name: the entry-point group and the markers' name."""
+
+_hookspec = pluggy.HookspecMarker(PROJECT)
+
+hookimpl = pluggy.HookimplMarker(PROJECT)
+"""Marks a function as the implementation of a criteriakit hook."""
 
 
 @_hookspec
@@ -115,3 +127,14 @@ def criteriakit_adjust_result(framework: Framework, result: Result) -> Result | 
 
     Added in criteriakit 0.1.
     """
+
+
+HOOKS = (
+    "criteriakit_register_frameworks",
+    "criteriakit_register_functions",
+    "criteriakit_register_scorers",
+    "criteriakit_register_weightings",
+    "criteriakit_validate_inputs",
+    "criteriakit_adjust_result",
+)
+"""Every hook's name, registration hooks first, in the order a registry calls them."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from criteriakit.plugins import hookimpl
+from criteriakit.plugins.hookspecs import hookimpl
 
 __all__ = ["LocalFrameworks"]
 

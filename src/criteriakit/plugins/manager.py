@@ -1,20 +1,11 @@
-"""Finding and loading plugins: installed distributions, local directories, in-process objects.
+"""The plugin manager: installed distributions, local directories and in-process objects loaded.
 
 :func:`load_plugins` builds a fresh pluggy manager every time (there is no global one). It
 loads the ``criteriakit`` entry-point group unless autoloading is off, skips blocked plugins,
-adds local plugin directories, and checks every plugin's hooks. A plugin that fails to import
-or implements a hook that does not exist is recorded as a :class:`~criteriakit.PluginError`
-naming the plugin and its distribution; the other plugins keep working.
-
-Environment variables, read when plugins are loaded (never at import):
-
-- ``CRITERIAKIT_DISABLE_PLUGINS``: comma-separated plugin names not to load;
-- ``CRITERIAKIT_DISABLE_PLUGIN_AUTOLOAD``: any non-empty value turns entry-point loading off;
-- ``CRITERIAKIT_PATH``: local plugin directories, separated by ``os.pathsep``.
-
-A local plugin directory holds framework TOML files, each registered as a framework, and
-optionally ``criteriakit_plugin.py``, a Python plugin module. That file is code and runs when
-loaded: point only at directories you trust. Framework files never run code.
+adds local plugin directories, and checks every plugin's hooks. A plugin that fails to import,
+implements a hook that does not exist or implements one as a wrapper is recorded as a
+:class:`~criteriakit.PluginError` naming the plugin and its distribution; the other plugins
+keep working. The environment variables are listed in :mod:`criteriakit.plugins`.
 """
 
 from __future__ import annotations
@@ -27,28 +18,39 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Literal
 
 import attrs
 import pluggy
 from pluggy import HookImpl
 
-from criteriakit import hookspecs
-from criteriakit.errors import PluginError
+from criteriakit._version import __version__
+from criteriakit.errors import PluginError, plugin_errors
+from criteriakit.plugins import builtin, hookspecs
+from criteriakit.plugins.local import LocalFrameworks
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "LOCAL_PLUGIN_FILE",
+    "HookName",
     "LoadedPlugins",
     "PluginInfo",
-    "hookimpl",
+    "builtin_plugins",
     "load_plugins",
 ]
 
-ENTRY_POINT_GROUP = "criteriakit"
+ENTRY_POINT_GROUP = hookspecs.PROJECT
 LOCAL_PLUGIN_FILE = "criteriakit_plugin.py"
 
-hookimpl = pluggy.HookimplMarker("criteriakit")
-"""Marks a function as the implementation of a criteriakit hook."""
+HookName = Literal[
+    "criteriakit_register_frameworks",
+    "criteriakit_register_functions",
+    "criteriakit_register_scorers",
+    "criteriakit_register_weightings",
+    "criteriakit_validate_inputs",
+    "criteriakit_adjust_result",
+]
+"""The name of a criteriakit hook (see :mod:`criteriakit.plugins.hookspecs`)."""
 
 
 @attrs.frozen
@@ -63,7 +65,12 @@ class PluginInfo:
 
 @attrs.frozen
 class LoadedPlugins:
-    """A plugin manager with the plugins loaded into it and the failures met on the way."""
+    """A pluggy manager with the plugins loaded into it and the failures met on the way.
+
+    criteriakit never calls a hook through pluggy's ``manager.hook``: :meth:`implementations`
+    gives each plugin's implementation on its own, so what it registers and what it raises is
+    attributed to it (see :func:`criteriakit.errors.plugin_errors`).
+    """
 
     manager: pluggy.PluginManager
     infos: tuple[PluginInfo, ...]
@@ -76,7 +83,7 @@ class LoadedPlugins:
                 return info
         raise KeyError(name)
 
-    def implementations(self, hook: str) -> Iterator[tuple[PluginInfo, Callable[..., object]]]:
+    def implementations(self, hook: HookName) -> Iterator[tuple[PluginInfo, Callable[..., object]]]:
         """Yield each plugin implementing ``hook``, in pluggy's call order, with its function.
 
         The function takes the hook's arguments by keyword. Calling each implementation on its
@@ -115,7 +122,7 @@ class _Loader:
     """Registers plugins into one manager, recording what loaded and what failed."""
 
     def __init__(self, blocked: frozenset[str]) -> None:
-        self.manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
+        self.manager = pluggy.PluginManager(hookspecs.PROJECT)
         self.manager.add_hookspecs(hookspecs)
         self.blocked = blocked
         self.infos: list[PluginInfo] = []
@@ -131,25 +138,12 @@ class _Loader:
         except (pluggy.PluginValidationError, ValueError) as error:
             self.problems.append(PluginError(str(error), plugin=name, distribution=distribution))
             return
-        unknown = [
-            impl.function.__name__
-            for caller in self.manager.get_hookcallers(plugin) or ()
-            if not caller.has_spec()
-            for impl in caller.get_hookimpls()
-            if impl.plugin is plugin and not impl.optionalhook
-        ]
-        if unknown:
+        refusal = _refusal(self.manager, plugin)
+        if refusal is not None:
             self.manager.unregister(plugin)
-            known = ", ".join(
-                sorted(name for name in dir(hookspecs) if name.startswith("criteriakit_"))
-            )
+            message, hook = refusal
             self.problems.append(
-                PluginError(
-                    f"implements unknown hook {unknown[0]!r}; the hooks are: {known}",
-                    plugin=name,
-                    distribution=distribution,
-                    hook=unknown[0],
-                )
+                PluginError(message, plugin=name, distribution=distribution, hook=hook)
             )
             return
         hooks = tuple(sorted(caller.name for caller in self.manager.get_hookcallers(plugin) or ()))
@@ -157,11 +151,8 @@ class _Loader:
 
     def builtin(self) -> None:
         """Register criteriakit's own plugin first; it cannot be blocked."""
-        from criteriakit import _builtin  # noqa: PLC0415  the built-in plugin imports this module
-        from criteriakit._version import __version__  # noqa: PLC0415
-
-        self.blocked -= {_builtin.BUILTIN_PLUGIN_NAME}
-        self.add(_builtin, _builtin.BUILTIN_PLUGIN_NAME, f"criteriakit {__version__}")
+        self.blocked -= {builtin.BUILTIN_PLUGIN_NAME}
+        self.add(builtin, builtin.BUILTIN_PLUGIN_NAME, f"criteriakit {__version__}")
 
     def entry_points(self) -> None:
         for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
@@ -169,21 +160,16 @@ class _Loader:
                 continue
             distribution = _distribution_name(entry_point)
             try:
-                plugin = entry_point.load()
-            except Exception as error:  # noqa: BLE001  a broken plugin must not stop the others
-                self.problems.append(
-                    PluginError(
-                        f"failed to import {entry_point.value!r}: {type(error).__name__}: {error}",
-                        plugin=entry_point.name,
-                        distribution=distribution,
-                    )
-                )
+                with plugin_errors(
+                    entry_point.name, distribution, doing=f"failed to import {entry_point.value!r}:"
+                ):
+                    plugin = entry_point.load()
+            except PluginError as error:  # a broken plugin must not stop the others
+                self.problems.append(error)
                 continue
             self.add(plugin, entry_point.name, distribution)
 
     def local_directory(self, directory: Path) -> None:
-        from criteriakit.local import LocalFrameworks  # noqa: PLC0415  avoids an import cycle
-
         name = f"local:{directory}"
         if not directory.is_dir():
             self.problems.append(PluginError(f"{directory} is not a directory", plugin=name))
@@ -204,17 +190,39 @@ class _Loader:
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
         try:
-            spec.loader.exec_module(module)
-        except Exception as error:  # noqa: BLE001  a broken local plugin must not stop the others
+            with plugin_errors(f"local:{path}", doing=f"failed to import {path}:"):
+                spec.loader.exec_module(module)
+        except PluginError as error:  # a broken local plugin must not stop the others
             del sys.modules[module_name]
-            self.problems.append(
-                PluginError(
-                    f"failed to import {path}: {type(error).__name__}: {error}",
-                    plugin=f"local:{path}",
-                )
-            )
+            self.problems.append(error)
             return None
         return module
+
+
+def _refusal(manager: pluggy.PluginManager, plugin: object) -> tuple[str, str] | None:
+    """Why a just registered plugin cannot stay, and the hook at fault; None if it can.
+
+    pluggy accepts implementations of hooks that do not exist (they may be specified later)
+    and wrapper implementations; criteriakit has a fixed set of hooks and calls each plugin's
+    implementation on its own, where a wrapper (which expects to wrap the other plugins'
+    calls) would be called as a plain function.
+    """
+    for caller in manager.get_hookcallers(plugin) or ():
+        for implementation in caller.get_hookimpls():
+            if implementation.plugin is not plugin:
+                continue
+            name = implementation.function.__name__
+            if not caller.has_spec() and not implementation.optionalhook:
+                known = ", ".join(sorted(hookspecs.HOOKS))
+                return f"implements unknown hook {name!r}; the hooks are: {known}", name
+            if implementation.hookwrapper or implementation.wrapper:
+                message = (
+                    f"implements {caller.name} as a wrapper (hookimpl with wrapper=True or "
+                    "hookwrapper=True); criteriakit calls each plugin's implementation on its "
+                    "own: drop the wrapper option"
+                )
+                return message, caller.name
+    return None
 
 
 def builtin_plugins() -> LoadedPlugins:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from criteriakit.extensions import BUILTIN_WEIGHTINGS, Weighting
-from criteriakit.plugins import hookimpl
+from criteriakit.plugins.hookspecs import hookimpl
 from criteriakit.scorer_types import BUILTIN_SCORER_TYPES, ScorerType
 
 __all__ = ["BUILTIN_PLUGIN_NAME", "criteriakit_register_scorers", "criteriakit_register_weightings"]
