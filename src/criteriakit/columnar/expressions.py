@@ -53,7 +53,7 @@ from criteriakit import limits
 from criteriakit.columnar.floats import divided
 from criteriakit.errors import ColumnarUnsupported
 from criteriakit.expressions import CompiledExpression
-from criteriakit.expressions.tolerance import EXACT_ABOVE, RELATIVE_TOLERANCE
+from criteriakit.expressions.tolerance import column_tolerance
 from criteriakit.expressions.typed_ast import (
     Aggregate,
     AggregateFunction,
@@ -383,8 +383,7 @@ def _nan_if_nan(first: _Column, result: pl.Expr) -> pl.Expr:
 def _tolerant(op: ComparisonOperator, left: _Column, right: _Column) -> pl.Expr:
     """Compare numbers as :mod:`criteriakit.expressions.tolerance` does (null if one is)."""
     a, b = left.value, right.value
-    scale = pl.max_horizontal(pl.lit(1.0), a.abs(), b.abs())
-    tol = pl.when(scale < EXACT_ABOVE).then(scale * RELATIVE_TOLERANCE).otherwise(0.0)
+    tol = column_tolerance(a, b)
     if op in {"==", "!="}:
         equal = (a == b) | ((a - b).abs() <= tol)
         result = equal if op == "==" else ~equal

@@ -19,7 +19,7 @@ from criteriakit.columnar.expressions import (
 )
 from criteriakit.columnar.floats import divided, divided_by
 from criteriakit.compiled import CompiledIndicator
-from criteriakit.expressions import RELATIVE_TOLERANCE
+from criteriakit.expressions.tolerance import column_tolerance
 from criteriakit.model.scorers import (
     BooleanScorer,
     LinearScorer,
@@ -48,9 +48,7 @@ def _clamped(fraction: pl.Expr, max_points: float) -> pl.Expr:
 
 def reaches(value: pl.Expr, bound: float, *, ascending: bool, inclusive: bool) -> pl.Expr:
     """Return whether ``value`` reaches ``bound``, with the expression language's tolerance."""
-    tolerance = RELATIVE_TOLERANCE * max(1.0, abs(bound))
-    scale = pl.max_horizontal(pl.lit(1.0), value.abs()) * RELATIVE_TOLERANCE
-    tol = pl.when(scale > tolerance).then(scale).otherwise(pl.lit(tolerance))
+    tol = column_tolerance(value, float(bound))
     if ascending:
         return value >= bound - tol if inclusive else value > bound + tol
     return value <= bound + tol if inclusive else value < bound - tol

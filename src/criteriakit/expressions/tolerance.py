@@ -13,9 +13,17 @@ comparisons in expressions, and the scoring and tier thresholds built on them, u
 Infinities and magnitudes of :data:`EXACT_ABOVE` or more compare exactly; NaN compares like
 Python's ``float`` (everything false except ``!=``). Comparisons of two values that are integers
 by type are exact and do not use these helpers.
+
+:func:`column_tolerance` is the same rule over Polars columns, which the columnar engine's
+comparisons, threshold scorers and tier bounds all use: the rule is written here once.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = [
     "EXACT_ABOVE",
@@ -26,6 +34,7 @@ __all__ = [
     "approx_le",
     "approx_lt",
     "approx_ne",
+    "column_tolerance",
     "tolerance",
 ]
 
@@ -46,6 +55,18 @@ def tolerance(a: float, b: float) -> float:
     if scale <= 1.0:
         return RELATIVE_TOLERANCE
     return RELATIVE_TOLERANCE * scale if scale < EXACT_ABOVE else 0.0
+
+
+def column_tolerance(a: pl.Expr, b: pl.Expr | float) -> pl.Expr:
+    """Return :func:`tolerance` of columns ``a`` and ``b`` as a Polars expression.
+
+    Null where either is null; 0.0 (exact) from :data:`EXACT_ABOVE` and for infinities. A NaN
+    is the caller's to handle (Polars orders NaN above every number; Python compares it false).
+    """
+    import polars as pl  # noqa: PLC0415 - Polars only for the columnar engine, not for expressions
+
+    scale = pl.max_horizontal(pl.lit(1.0), a.abs(), abs(b) if isinstance(b, float) else b.abs())
+    return pl.when(scale < EXACT_ABOVE).then(scale * RELATIVE_TOLERANCE).otherwise(pl.lit(0.0))
 
 
 def approx_ge(a: float, b: float) -> bool:
