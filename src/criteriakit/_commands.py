@@ -18,7 +18,7 @@ import attrs
 import click
 
 from criteriakit import limits
-from criteriakit._atomic import write_text_atomic
+from criteriakit.render.atomic import write_text_atomic
 from criteriakit._columnar_command import (
     ENGINE_OPTION,
     Engine,

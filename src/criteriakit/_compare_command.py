@@ -16,7 +16,7 @@ from typing import NoReturn
 
 import click
 
-from criteriakit._atomic import write_text_atomic
+from criteriakit.render.atomic import write_text_atomic
 from criteriakit.compare import (
     Outcome,
     ReasonKinds,

@@ -26,9 +26,9 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from criteriakit._atomic import replacing, write_text_atomic
 from criteriakit.model.results import Result
 from criteriakit.render import render_text_table
+from criteriakit.render.atomic import replacing, write_text_atomic
 from criteriakit.render.rows import (
     ColumnType,
     csv_lines,
