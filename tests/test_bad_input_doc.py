@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 import criteriakit
-from criteriakit._commands import build_cli
+from criteriakit.cli import build_cli
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "bad-input.md"
 SMALL = (Path(__file__).parent / "data" / "good" / "small.toml").read_text(encoding="utf-8")

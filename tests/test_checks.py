@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import criteriakit
 from criteriakit import Reason, Registry, hookimpl
-from criteriakit._commands import build_cli
+from criteriakit.cli import build_cli
 from criteriakit.columnar import evaluate_frame
 from criteriakit.data import UnitRow
 from criteriakit.hierarchy import evaluate_levels

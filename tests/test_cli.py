@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from criteriakit._commands import build_cli
-from criteriakit.cli import main
+from criteriakit.cli import build_cli, main
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK = str(
@@ -275,7 +274,7 @@ def test_console_script_runs_as_a_process():
 
 def test_without_the_cli_extra_the_command_says_what_to_install(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "click", None)
-    monkeypatch.delitem(sys.modules, "criteriakit._commands", raising=False)
+    monkeypatch.delitem(sys.modules, "criteriakit.cli._group", raising=False)
     with pytest.raises(SystemExit) as caught:
         main(["lint", FRAMEWORK])
     assert caught.value.code == 2

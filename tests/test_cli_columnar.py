@@ -18,8 +18,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from criteriakit import _columnar_command, _commands
-from criteriakit._commands import build_cli
+from criteriakit.cli import _engine, _evaluation, build_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks"
@@ -128,16 +127,16 @@ def test_parquet_and_json_lines_are_written_and_read_back(tmp_path):
 
 
 def test_auto_gives_the_same_output_below_and_above_its_switch_point(monkeypatch):
-    columnar = _columnar_command.evaluate_columnar
+    columnar = _engine.evaluate_columnar
     calls = []
     monkeypatch.setattr(
-        _commands,
+        _evaluation,
         "evaluate_columnar",
         lambda *args, **kwargs: calls.append(args) or columnar(*args, **kwargs),
     )
     small = run("evaluate", "vn.four-good-cell", *CELL_LEVELS, "--format", "csv")
     assert not calls
-    monkeypatch.setattr(_columnar_command, "AUTO_ROWS", 100)
+    monkeypatch.setattr(_engine, "AUTO_ROWS", 100)
     large = run("evaluate", "vn.four-good-cell", *CELL_LEVELS, "--format", "csv")
     assert len(calls) == 1
     assert small.stdout == large.stdout
@@ -316,7 +315,7 @@ def criteriakit_adjust_result(framework, result):
 
 def test_results_adjusted_by_a_plugin_keep_the_scalar_engine(monkeypatch, tmp_path):
     (tmp_path / "criteriakit_plugin.py").write_text(ADJUSTING_PLUGIN)
-    monkeypatch.setattr(_columnar_command, "AUTO_ROWS", 100)
+    monkeypatch.setattr(_engine, "AUTO_ROWS", 100)
     auto = run("--plugin-dir", str(tmp_path), "evaluate", "vn.four-good-cell", *CELL_LEVELS)
     assert auto.exit_code == 0, auto.output
     assert auto.stdout.count("local-review") == 21  # the scalar engine applied the plugin

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import attrs
-import click
 import pytest
 from click.testing import CliRunner
 
 import criteriakit
-from criteriakit._commands import build_cli
-from criteriakit._compare_command import compare_command
+from criteriakit.cli import build_cli
 from criteriakit.compare import (
     Comparison,
     UnitChange,
@@ -384,47 +383,50 @@ def write_json(tmp_path, document):
     return path
 
 
-def cli(tier_order_for=lambda _results: TIER_ORDER):
-    group = click.Group()
-    group.add_command(compare_command(tier_order_for))
-    return group
+@pytest.fixture
+def registered(tmp_path_factory, monkeypatch):
+    """A plugin directory holding the framework the results come from."""
+    for name in ("CRITERIAKIT_PATH", "CRITERIAKIT_DISABLE_PLUGINS"):
+        monkeypatch.delenv(name, raising=False)
+    folder = tmp_path_factory.mktemp("plugin")
+    shutil.copy(SMALL, folder)
+    return folder
 
 
-def run(*args, group=None):
-    return CliRunner().invoke(group or cli(), ["compare", *map(str, args)], catch_exceptions=False)
+def run(*args, plugin_dir=None):
+    plugins = ["--no-autoload", *(["--plugin-dir", str(plugin_dir)] if plugin_dir else [])]
+    return CliRunner().invoke(
+        build_cli(), [*plugins, "compare", *map(str, args)], catch_exceptions=False
+    )
 
 
-def test_cli_table(files, comparison):
-    result = run(*files)
+def test_cli_table(files, comparison, registered):
+    result = run(*files, plugin_dir=registered)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == comparison.render() + "\n"
 
 
-def test_cli_passes_both_periods_results_to_the_tier_order(files):
-    seen = []
-
-    def order(results):
-        seen.append({(result.unit, result.period) for result in results})
-        return {}
-
-    result = run(*files, "--format", "json", group=cli(order))
+def test_cli_finds_the_tier_order_through_the_results_of_either_period(tmp_path, registered):
+    unregistered = criteriakit.loads_framework(
+        SMALL.read_text(encoding="utf-8").replace('version = "1"', 'version = "2"')
+    )
+    before = write(tmp_path / "2023.json", evaluate(BEFORE, "2023"))
+    after = write(tmp_path / "2024.json", evaluate(AFTER, "2024", framework=unregistered))
+    result = run(before, after, "--format", "json", plugin_dir=registered)
     assert result.exit_code == 0, result.stderr
-    assert ("u5", "2023") in seen[0]
-    assert ("u6", "2024") in seen[0]
-    assert json.loads(result.stdout)["counts"]["changed"] == 2
+    counts = json.loads(result.stdout)["counts"]
+    assert (counts["up"], counts["down"], counts["changed"]) == (1, 1, 0)
 
 
 def test_cli_without_a_tier_order(files):
-    group = click.Group()
-    group.add_command(compare_command())
-    result = run(*files, group=group)
+    result = run(*files)
     assert result.exit_code == 0, result.stderr
     assert "0 up, 0 down, 2 changed" in result.stdout
 
 
-def test_cli_only_changes_as_json_to_a_file(files, comparison, tmp_path):
+def test_cli_only_changes_as_json_to_a_file(files, comparison, registered, tmp_path):
     output = tmp_path / "changes.json"
-    result = run(*files, "--format", "json", "--only-changes", "-o", output)
+    result = run(*files, "--format", "json", "--only-changes", "-o", output, plugin_dir=registered)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     assert json.loads(output.read_text(encoding="utf-8")) == comparison.to_dict(only_changes=True)
@@ -465,7 +467,7 @@ def test_cli_reports_repeated_units_and_writes_nothing(tmp_path):
     assert not output.exists()
 
 
-def test_the_example_in_the_docs_is_what_the_commands_print(tmp_path, monkeypatch):
+def test_the_example_in_the_docs_is_what_the_commands_print(tmp_path, monkeypatch, registered):
     docs = Path(__file__).resolve().parent.parent / "docs"
     page = (docs / "compare.md").read_text(encoding="utf-8")
     (acme,) = [
@@ -484,14 +486,13 @@ def test_the_example_in_the_docs_is_what_the_commands_print(tmp_path, monkeypatc
     for line in re.findall(r"^\$ criteriakit (evaluate .*)$", page, re.MULTILINE):
         evaluated = CliRunner().invoke(build_cli(), line.split(), catch_exceptions=False)
         assert evaluated.exit_code == 0, evaluated.stderr
-    framework = criteriakit.load_framework("acme.toml")
+    (registered / "acme.toml").write_text(acme, encoding="utf-8")
     (line,) = re.findall(r"^\$ criteriakit (compare .*)$", page, re.MULTILINE)
-    group = cli(lambda _results: {framework.id: framework.tiers})
-    compared = CliRunner().invoke(group, line.split(), catch_exceptions=False)
+    compared = run(*line.split()[1:], plugin_dir=registered)
     assert compared.exit_code == 0, compared.stderr
     assert compared.stdout == shown
     document = json.loads(re.findall(r"```json\n(.*?)```", page, re.DOTALL)[0])
-    with_json = CliRunner().invoke(group, [*line.split(), "--format", "json"])
+    with_json = run(*line.split()[1:], "--format", "json", plugin_dir=registered)
     produced = json.loads(with_json.stdout)
     assert produced["counts"] == document["counts"]
     assert document["changes"][0] in produced["changes"]

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from criteriakit._commands import build_cli
+from criteriakit.cli import build_cli
 
 NUMBERS = ("n0", "n1")
 POLICIES = ("zero", "exclude", "not-evaluable", "fail")

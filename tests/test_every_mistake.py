@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 import criteriakit
 from criteriakit import Extensions
-from criteriakit._commands import build_cli
 from criteriakit._toml_locations import format_key_path
+from criteriakit.cli import build_cli
 from criteriakit.plugins.registrations import builtin_extensions
 
 if sys.version_info >= (3, 11):

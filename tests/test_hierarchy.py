@@ -207,7 +207,7 @@ def test_a_rollup_needs_children():
 def test_the_cli_rolls_up_and_prints_every_level():
     from click.testing import CliRunner  # noqa: PLC0415
 
-    from criteriakit._commands import build_cli  # noqa: PLC0415  the CLI needs the cli extra
+    from criteriakit.cli import build_cli  # noqa: PLC0415  the CLI needs the cli extra
 
     arguments = [
         "--no-autoload",
@@ -246,7 +246,7 @@ def test_the_cli_rolls_up_and_prints_every_level():
 def test_lint_checks_roll_ups_when_the_children_framework_is_registered(tmp_path):
     from click.testing import CliRunner  # noqa: PLC0415  the CLI needs the cli extra
 
-    from criteriakit._commands import build_cli  # noqa: PLC0415
+    from criteriakit.cli import build_cli  # noqa: PLC0415
 
     path = tmp_path / "cell.toml"
     path.write_text(rollup_framework("count(memberz)"))

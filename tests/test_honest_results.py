@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import criteriakit
-from criteriakit._commands import build_cli
+from criteriakit.cli import build_cli
 from criteriakit.compare import compare_results, load_outcomes, load_results
 from criteriakit.errors import DataError
 from criteriakit.render.table import SCHEMA_VERSION

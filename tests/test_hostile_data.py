@@ -21,8 +21,8 @@ from click.testing import CliRunner
 
 import criteriakit
 from criteriakit import limits
-from criteriakit._commands import build_cli
 from criteriakit.batch import evaluate_rows
+from criteriakit.cli import build_cli
 from criteriakit.data import read_units
 from criteriakit.render.rows import write_jsonl_text
 from criteriakit.render.table import ResultTable

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import criteriakit
 from criteriakit import limits
-from criteriakit._commands import build_cli
+from criteriakit.cli import build_cli
 from criteriakit.errors import DataError, ExpressionSyntaxError, FrameworkError, Problem, excerpt
 from criteriakit.expressions import NUMBER, compile_expression
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import criteriakit
-from criteriakit._commands import build_cli
+from criteriakit.cli import build_cli
 from criteriakit.data import UnitRow
 from criteriakit.hierarchy import evaluate_levels
 from criteriakit.model.period import Period

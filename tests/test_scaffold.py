@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 import criteriakit
-from criteriakit._commands import build_cli
-from criteriakit._scaffold import PluginNames, ScaffoldError, create_plugin, plugin_names
+from criteriakit.cli import build_cli
+from criteriakit.cli._scaffold import PluginNames, ScaffoldError, create_plugin, plugin_names
 
 if sys.version_info >= (3, 11):
     import tomllib

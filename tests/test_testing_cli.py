@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from criteriakit import registry
-from criteriakit._commands import build_cli
+from criteriakit.cli import build_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 TEAM = ROOT / "tests" / "data" / "cases" / "team.toml"

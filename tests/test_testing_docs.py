@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from criteriakit._commands import build_cli
+from criteriakit.cli import build_cli
 from criteriakit.testing import pytest_plugin
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 
 import criteriakit
-from criteriakit._scaffold import create_plugin
+from criteriakit.cli._scaffold import create_plugin
 from criteriakit.expressions import NUMBER
 from criteriakit.testing.properties import (
     assert_always_consistent,

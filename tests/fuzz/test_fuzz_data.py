@@ -29,7 +29,7 @@ import polars as pl
 from click.testing import CliRunner
 from hypothesis import strategies as st
 
-from criteriakit._commands import build_cli
+from criteriakit.cli import build_cli
 from fuzz.campaign import Target
 from fuzz.hostile import (
     CONFUSABLE_DIGITS,

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import criteriakit
-from criteriakit._commands import build_cli
+from criteriakit.cli import build_cli
 from criteriakit.columnar.expressions import compile_columnar
 from criteriakit.expressions import INTEGER, Undefined, compile_expression
 from test_engines_agree import NOTE, evaluate

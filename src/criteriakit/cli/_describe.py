@@ -1,4 +1,4 @@
-"""Plain-text descriptions of frameworks and plugin registrations, for ``criteriakit show`` and ``plugins``."""
+"""Plain-text descriptions of frameworks and plugin registrations, for ``show`` and ``plugins``."""
 
 from __future__ import annotations
 

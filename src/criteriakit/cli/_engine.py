@@ -13,14 +13,15 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from criteriakit.data import DataSource
 from criteriakit.errors import DataError
-from criteriakit.framework import Framework
-from criteriakit.hierarchy import framework_chain
+
+if TYPE_CHECKING:
+    from criteriakit.data import DataSource
+    from criteriakit.framework import Framework
 
 __all__ = [
     "AUTO_ROWS",
@@ -102,6 +103,8 @@ def keeps_scalar(engine: Engine, framework: Framework, sources: Sequence[DataSou
     """
     if engine != "auto":
         return False
+    from criteriakit.hierarchy import framework_chain  # noqa: PLC0415  loaded when used
+
     return any(level.adjusted_by_plugins for level in framework_chain(framework, len(sources)))
 
 

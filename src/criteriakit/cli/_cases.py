@@ -13,37 +13,22 @@ on top, as do the ``CRITERIAKIT_*`` environment variables.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 import click
 
+from criteriakit.cli._session import Session, pass_session
 from criteriakit.errors import CaseFileError
-from criteriakit.registry import Registry
-from criteriakit.testing.cases import load_case_file
-from criteriakit.testing.coverage import CoverageRecorder
-from criteriakit.testing.runner import FileOutcome, FrameworkFinder, PluginSetup, run_case_file
 
-__all__ = ["PluginOptions", "test_command"]
+if TYPE_CHECKING:
+    from criteriakit.registry import Registry
+    from criteriakit.testing.runner import FileOutcome, PluginSetup
+
+__all__ = ["test"]
 
 CASE_FILE_PATTERN = "test_*.toml"
-
-
-class PluginOptions(Protocol):
-    """The command line's plugin options, as the ``criteriakit`` group read them."""
-
-    @property
-    def plugin_dirs(self) -> tuple[str, ...]:
-        """``--plugin-dir`` directories."""
-
-    @property
-    def disabled(self) -> tuple[str, ...]:
-        """``--disable-plugin`` names."""
-
-    @property
-    def autoload(self) -> bool:
-        """False with ``--no-autoload``."""
 
 
 def _case_files(paths: Iterable[str]) -> list[Path]:
@@ -106,53 +91,53 @@ def _indent(text: str, width: int) -> str:
     return "\n".join(" " * width + line for line in text.splitlines())
 
 
-def test_command(options: Callable[[], PluginOptions]) -> click.Command:
-    """Build ``test PATH... [--coverage]``; ``options`` gives the group's plugin options."""
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="Also report the bands, gates, vetoes, caps and quotas that no case exercised.",
+)
+@pass_session
+def test(session: Session, paths: tuple[str, ...], coverage: bool) -> None:
+    """Run the case files in PATHS (files, or directories searched for test_*.toml).
 
-    @click.command()
-    @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-    @click.option(
-        "--coverage",
-        is_flag=True,
-        help="Also report the bands, gates, vetoes, caps and quotas that no case exercised.",
-    )
-    def test(paths: tuple[str, ...], coverage: bool) -> None:
-        """Run the case files in PATHS (files, or directories searched for test_*.toml).
+    Each case is reported PASS or FAIL, every failure with its file and line.
+    """
+    from criteriakit.registry import Registry  # noqa: PLC0415  loaded when used
+    from criteriakit.testing.cases import load_case_file  # noqa: PLC0415  loaded when used
+    from criteriakit.testing.coverage import CoverageRecorder  # noqa: PLC0415  loaded when used
+    from criteriakit.testing.runner import FrameworkFinder, run_case_file  # noqa: PLC0415  loaded when used
 
-        Each case is reported PASS or FAIL, every failure with its file and line.
-        """
-        files = _case_files(paths)
-        if not files:
-            raise click.UsageError(f"no case files ({CASE_FILE_PATTERN}) in {', '.join(paths)}")
-        given = options()
+    files = _case_files(paths)
+    if not files:
+        raise click.UsageError(f"no case files ({CASE_FILE_PATTERN}) in {', '.join(paths)}")
 
-        def load_registry(setup: PluginSetup) -> Registry:
-            return Registry.load(
-                autoload=setup.installed and given.autoload,
-                disabled=given.disabled,
-                plugin_dirs=(*setup.plugin_dirs, *given.plugin_dirs),
+    def load_registry(setup: PluginSetup) -> Registry:
+        return Registry.load(
+            autoload=setup.installed and session.autoload,
+            disabled=session.disabled,
+            plugin_dirs=(*setup.plugin_dirs, *session.plugin_dirs),
+        )
+
+    finder = FrameworkFinder(load_registry)
+    recorder = CoverageRecorder()
+    report = _Report()
+    for file in files:
+        try:
+            case_file = load_case_file(file)
+        except CaseFileError as error:
+            report.error(str(file), str(error))
+            continue
+        outcome = run_case_file(case_file, finder)
+        report.file(outcome)
+        if outcome.framework is not None:
+            recorder.add(
+                outcome.framework, [result for case in outcome.cases for result in case.results]
             )
-
-        finder = FrameworkFinder(load_registry)
-        recorder = CoverageRecorder()
-        report = _Report()
-        for file in files:
-            try:
-                case_file = load_case_file(file)
-            except CaseFileError as error:
-                report.error(str(file), str(error))
-                continue
-            outcome = run_case_file(case_file, finder)
-            report.file(outcome)
-            if outcome.framework is not None:
-                recorder.add(
-                    outcome.framework, [result for case in outcome.cases for result in case.results]
-                )
-        if coverage:
-            click.echo()
-            click.echo(recorder.render())
+    if coverage:
         click.echo()
-        click.echo(report.summary())
-        sys.exit(1 if report.failed or report.errors else 0)
-
-    return test
+        click.echo(recorder.render())
+    click.echo()
+    click.echo(report.summary())
+    sys.exit(1 if report.failed or report.errors else 0)

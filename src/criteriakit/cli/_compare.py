@@ -1,0 +1,120 @@
+"""The ``criteriakit compare`` command: what changed between two periods' results.
+
+The session's registry tells the rest: each registered framework's tier order (best first), so
+that tier changes read as ``up`` or ``down`` (for a framework it does not know they read
+``changed``), and its reasons' kinds, so that the vetoes of a result table are told apart.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from criteriakit.cli._options import OUTPUT_OPTION
+from criteriakit.cli._output import emit, fail
+from criteriakit.cli._session import Session, pass_session
+from criteriakit.errors import CriteriaKitError
+
+if TYPE_CHECKING:
+    from criteriakit.compare import Outcome
+
+__all__ = ["compare"]
+
+
+@click.command()
+@click.argument("before", type=click.Path(dir_okay=False))
+@click.argument("after", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--only-changes",
+    is_flag=True,
+    help="List only the units whose tier, score or reasons changed (the counts cover all).",
+)
+@OUTPUT_OPTION
+@pass_session
+def compare(
+    session: Session,
+    before: str,
+    after: str,
+    output_format: str,
+    only_changes: bool,
+    output: str | None,
+) -> None:
+    """Compare two periods' results (any form `evaluate` writes): tiers, scores, vetoes.
+
+    Units are matched by id; the summary counts those that went up, down, stayed, were
+    added or removed, and the table lists each one's tier, score and new vetoes.
+    """
+    from criteriakit.compare import compare_results, period_label  # noqa: PLC0415  loaded when used
+
+    old, new = _load_both(session, before, after)
+    try:
+        comparison = compare_results(
+            old,
+            new,
+            tier_order=_tier_orders(session, [*old, *new]),
+            before_label=period_label(old) or Path(before).name,
+            after_label=period_label(new) or Path(after).name,
+        )
+    except CriteriaKitError as error:
+        fail(error)
+    if output_format == "json":
+        document = comparison.to_dict(only_changes=only_changes)
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = comparison.render(only_changes=only_changes) + "\n"
+    emit(text, output)
+
+
+def _load_both(session: Session, before: str, after: str) -> tuple[list[Outcome], list[Outcome]]:
+    """Read both files, reporting the problems of both before giving up."""
+    from criteriakit.compare import load_outcomes  # noqa: PLC0415  loaded when used
+
+    loaded: list[list[Outcome]] = []
+    errors: list[str] = []
+    for file in (before, after):
+        try:
+            loaded.append(
+                load_outcomes(file, reason_kinds=functools.partial(_reason_kinds, session))
+            )
+        except CriteriaKitError as error:
+            errors.append(str(error))
+    if errors:
+        fail("\n".join(errors))
+    return loaded[0], loaded[1]
+
+
+def _reason_kinds(session: Session, framework: str, version: str) -> dict[str, str] | None:
+    """Return a registered framework's reason kinds by code (None if it is not registered)."""
+    try:
+        compiled = session.registry().resolve(f"{framework}@{version}").compiled
+    except CriteriaKitError:
+        return None
+    kinds: dict[str, str] = {rule.id: rule.kind for rule in compiled.rules}
+    kinds.update((gate.id, "gate") for tier in compiled.tiers for gate in tier.gates)
+    kinds.update((quota.id, "quota") for quota in compiled.quotas)
+    return kinds
+
+
+def _tier_orders(session: Session, results: Sequence[Outcome]) -> dict[str, tuple[str, ...]]:
+    """Each registered framework's tier ids, best first; frameworks not registered are left out."""
+    registry = session.registry()
+    orders: dict[str, tuple[str, ...]] = {}
+    for reference in dict.fromkeys(result.framework_ref for result in results):
+        try:
+            framework = registry.resolve(reference)
+        except CriteriaKitError:
+            continue
+        orders.setdefault(framework.id, framework.tiers)
+    return orders

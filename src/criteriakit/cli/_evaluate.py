@@ -1,0 +1,84 @@
+"""The commands that evaluate a data set: ``evaluate`` (the results) and ``explain`` (why).
+
+What they run is in :mod:`criteriakit.cli._evaluation`, imported when one of them runs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from criteriakit.cli._engine import ENGINE_OPTION, Engine
+from criteriakit.cli._options import DataOptions, data_command
+from criteriakit.cli._output import emit
+from criteriakit.cli._session import Session, pass_session
+
+if TYPE_CHECKING:
+    from criteriakit.render.writers import OutputFormat
+
+__all__ = ["evaluate", "explain"]
+
+
+@click.command()
+@data_command
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json", "jsonl", "parquet"]),
+    default="table",
+    show_default=True,
+    help="json: result documents (every explanation); the others: the result table.",
+)
+@click.option(
+    "--all-levels",
+    is_flag=True,
+    help="With --children: print the results of every level, top first.",
+)
+@ENGINE_OPTION
+@pass_session
+def evaluate(
+    session: Session,
+    /,
+    output_format: OutputFormat,
+    output: str | None,
+    all_levels: bool,
+    engine: Engine,
+    **source: Any,
+) -> None:
+    """Evaluate every unit of DATA against FRAMEWORK; DATA may be - (standard input).
+
+    FRAMEWORK is an id or a file; DATA a CSV, JSON, JSON Lines, Parquet or Excel file. With
+    --children, the levels below are evaluated first and rolled up into DATA's units. The
+    output is the same whichever engine runs (see --engine and docs/results.md).
+    """
+    from criteriakit.cli._evaluation import write_evaluation  # noqa: PLC0415  loaded when used
+
+    write_evaluation(
+        session,
+        DataOptions(**source),
+        output_format,
+        output,
+        all_levels=all_levels,
+        engine=engine,
+    )
+
+
+@click.command()
+@data_command
+@click.option("-u", "--unit", "units", multiple=True, help="Explain only this unit (repeatable).")
+@pass_session
+def explain(session: Session, /, units: tuple[str, ...], output: str | None, **source: Any) -> None:
+    """Explain the results of DATA against FRAMEWORK: points, reasons, what it would take."""
+    from criteriakit.cli._evaluation import evaluate_data  # noqa: PLC0415  loaded when used
+
+    options = DataOptions(**source)
+    results = list(evaluate_data(session, options)[0].results)
+    if units:
+        known = {result.unit for result in results}
+        unknown = [unit for unit in units if unit not in known]
+        if unknown:
+            message = f"no unit {unknown[0]!r} in {options.data}"
+            raise click.BadParameter(message, param_hint="--unit")
+        results = [result for result in results if result.unit in units]
+    emit("\n\n".join(result.explain() for result in results) + "\n", output)

@@ -1,0 +1,140 @@
+"""What ``evaluate`` and ``explain`` run: open each level's data, evaluate, write the results.
+
+Imported by those commands when they run, since it loads the data readers, the evaluation and
+the writers. ``evaluate`` writes with the engine :mod:`criteriakit.cli._engine` picks, or
+streams one CSV file (:mod:`criteriakit.cli._streaming`); the output is the same whichever
+runs. Output goes to standard output or, with ``--output``, to a file written atomically;
+nothing is written unless every unit evaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from criteriakit.cli._engine import Engine, evaluate_columnar, keeps_scalar, wants_columnar
+from criteriakit.cli._options import DataOptions
+from criteriakit.cli._output import fail
+from criteriakit.cli._session import Session
+from criteriakit.cli._streaming import stream_evaluation, streams
+from criteriakit.data import STDIN, DataSource, open_source, read_level
+from criteriakit.errors import CriteriaKitError
+from criteriakit.framework import Framework
+from criteriakit.hierarchy import LevelResults, evaluate_levels, framework_chain
+from criteriakit.inputs import UnknownInputs
+from criteriakit.periods import read_monthly
+from criteriakit.render.table import ResultTable
+from criteriakit.render.writers import OutputFormat, write_documents, write_tables
+
+__all__ = ["evaluate_data", "write_evaluation"]
+
+
+def _open_sources(options: DataOptions) -> list[DataSource]:
+    """Open every level's data (``-`` is standard input, for one of them at most)."""
+    files = (options.data, *options.children)
+    if [*files, options.monthly].count(STDIN) > 1:
+        raise click.BadParameter("standard input (-) can give one data set only")
+    try:
+        return [
+            open_source(file, options.data_format if file == options.data else None)
+            for file in files
+        ]
+    except CriteriaKitError as error:
+        fail(error)
+
+
+def evaluate_data(
+    session: Session, options: DataOptions, sources: Sequence[DataSource] | None = None
+) -> list[LevelResults]:
+    """Evaluate every level with the scalar engine, top level first (``sources`` if opened)."""
+    loaded = session.framework(options.framework, options.version_date)
+    opened = sources if sources is not None else _open_sources(options)
+    try:
+        months = (
+            read_monthly(options.monthly, id_column=options.id_column) if options.monthly else ()
+        )
+        levels = [read_level(source, id_column=options.id_column) for source in opened]
+        unknown: UnknownInputs = "ignore" if options.ignore_unknown else "error"
+        return evaluate_levels(
+            loaded,
+            levels,
+            unknown_inputs=unknown,
+            period=options.period,
+            monthly=months,
+            monthly_source=options.monthly,
+        )
+    except CriteriaKitError as error:
+        fail(error)
+
+
+def write_evaluation(
+    session: Session,
+    options: DataOptions,
+    output_format: OutputFormat,
+    output: str | None,
+    *,
+    all_levels: bool,
+    engine: Engine,
+) -> None:
+    """Evaluate with the engine ``engine`` picks and write the results (see ``evaluate``)."""
+    if all_levels and output_format in {"csv", "parquet"}:
+        raise click.BadParameter(
+            f"{output_format} holds one framework's table: use --format table, json or jsonl",
+            param_hint="--all-levels",
+        )
+    sources = _open_sources(options)
+    documents = output_format == "json"
+    if wants_columnar(engine, sources, documents=documents, monthly=options.monthly):
+        framework = session.framework(options.framework, options.version_date)
+        if not keeps_scalar(engine, framework, sources):
+            _write_columnar(
+                framework, sources, options, output_format, output, all_levels=all_levels
+            )
+            return
+    if streams(sources, output_format, options):
+        framework = session.framework(options.framework, options.version_date)
+        if not framework.compiled.quotas:
+            stream_evaluation(framework, sources[0], output_format, output, options)
+            return
+    levels = evaluate_data(session, options, sources)
+    shown = levels if all_levels else levels[:1]
+    try:
+        if documents:
+            write_documents([result for level in shown for result in level.results], output)
+            return
+        tables = [
+            ResultTable.of(
+                level.framework,
+                level.results,
+                id_type=level.data.id_type if level.data else "text",
+                parent_type=level.data.parent_type if level.data else "text",
+            )
+            for level in shown
+        ]
+        titles = [level.framework.ref for level in shown] if all_levels else None
+        write_tables(tables, output_format, output, titles=titles)
+    except CriteriaKitError as error:
+        fail(error)
+
+
+def _write_columnar(
+    framework: Framework,
+    sources: Sequence[DataSource],
+    options: DataOptions,
+    output_format: OutputFormat,
+    output: str | None,
+    *,
+    all_levels: bool,
+) -> None:
+    """Evaluate every level as columns and write the top level's table (or every level's)."""
+    try:
+        tables = evaluate_columnar(
+            framework, sources, id_column=options.id_column, ignore_unknown=options.ignore_unknown
+        )
+        titles = None
+        if all_levels:
+            titles = [level.ref for level in framework_chain(framework, len(sources))]
+        write_tables(tables if all_levels else tables[:1], output_format, output, titles=titles)
+    except CriteriaKitError as error:
+        fail(error)

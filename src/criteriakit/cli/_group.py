@@ -1,0 +1,84 @@
+"""The ``criteriakit`` click group: the global options, the session they make, every command.
+
+The plugin options become the :class:`~criteriakit.cli._session.Session` each command receives;
+the ``--limit`` options are put in force for the whole run. The commands come from one module
+for each family, none of which imports another's.
+"""
+
+from __future__ import annotations
+
+import click
+
+from criteriakit import limits
+from criteriakit._version import __version__
+from criteriakit.cli._cases import test
+from criteriakit.cli._compare import compare
+from criteriakit.cli._evaluate import evaluate, explain
+from criteriakit.cli._frameworks import diff, frameworks, lint, plugins, show
+from criteriakit.cli._new_plugin import new_plugin
+from criteriakit.cli._session import Session
+
+__all__ = ["build_cli"]
+
+_COMMANDS = (compare, diff, evaluate, explain, frameworks, lint, new_plugin, plugins, show, test)
+
+
+def _limit_settings(
+    _context: click.Context, _parameter: click.Parameter, values: tuple[str, ...]
+) -> dict[str, int]:
+    """Read the ``--limit NAME=VALUE`` options into limit changes, each checked."""
+    settings: dict[str, int] = {}
+    for text in values:
+        try:
+            name, value = limits.parse_setting(text)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+        settings[name] = value
+    return settings
+
+
+def build_cli() -> click.Group:
+    """Build the ``criteriakit`` command group with every command."""
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, prog_name="criteriakit")
+    @click.option(
+        "--plugin-dir",
+        "plugin_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        help="A local plugin directory: framework TOML files and criteriakit_plugin.py (repeatable; also CRITERIAKIT_PATH).",
+    )
+    @click.option(
+        "--disable-plugin",
+        "disabled",
+        multiple=True,
+        help="Do not load this plugin (repeatable; also CRITERIAKIT_DISABLE_PLUGINS).",
+    )
+    @click.option(
+        "--no-autoload", is_flag=True, help="Do not load installed plugins (entry points)."
+    )
+    @click.option(
+        "--limit",
+        "settings",
+        multiple=True,
+        metavar="NAME=VALUE",
+        callback=_limit_settings,
+        help="Change a cap on input sizes, e.g. file_bytes=8000000 (repeatable; the limits and "
+        "their defaults are in docs/bad-input.md).",
+    )
+    @click.pass_context
+    def cli(
+        context: click.Context,
+        plugin_dirs: tuple[str, ...],
+        disabled: tuple[str, ...],
+        no_autoload: bool,
+        settings: dict[str, int],
+    ) -> None:
+        """Lint frameworks, evaluate data sets against them and explain the results."""
+        context.with_resource(limits.override(**settings))
+        context.obj = Session(plugin_dirs, disabled, autoload=not no_autoload)
+
+    for command in _COMMANDS:
+        cli.add_command(command)
+    return cli
