@@ -272,6 +272,41 @@ def test_console_script_runs_as_a_process():
     assert "ok: vn.four-good-cell@2024" in completed.stdout
 
 
+HELP_TEXTS = """
+import sys
+from click.testing import CliRunner
+from criteriakit.cli import build_cli
+cli = build_cli()
+for command in (None, *cli.commands):
+    shown = CliRunner().invoke(cli, [command, "--help"] if command else ["--help"])
+    assert shown.exit_code == 0, shown.output
+print("\\n".join(sys.modules))
+"""
+
+
+def test_help_imports_click_and_the_cli_not_the_library():
+    shown = subprocess.run(
+        [sys.executable, "-c", HELP_TEXTS], capture_output=True, text=True, check=True
+    )
+    modules = set(shown.stdout.split())
+    heavy = {
+        "polars",
+        "pandas",
+        "rich",
+        "pluggy",
+        "cattrs",
+        "criteriakit.loading",
+        "criteriakit.registry",
+        "criteriakit.columnar",
+        "criteriakit.framework",
+        "criteriakit.testing",
+        "criteriakit.compare",
+        "criteriakit.render",
+    }
+    assert "click" in modules
+    assert not heavy & modules
+
+
 def test_without_the_cli_extra_the_command_says_what_to_install(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "click", None)
     monkeypatch.delitem(sys.modules, "criteriakit.cli._group", raising=False)
