@@ -4,14 +4,13 @@ Units over the cap are demoted one tier, the lowest score first and, among equal
 smallest id first; each gets a ``quota`` reason with the counts that decided, and its "what it
 would take" names the quota. With ``counting = "final"`` the cap is measured against the final
 count of the reference tier, so each demotion into it raises the cap; with ``"before"`` against
-its count before any demotion. Counts are exact fractions: no rounding can let one too many through.
+its count before any demotion. Counts are exact integer arithmetic: no rounding can let one too many through.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
-from fractions import Fraction
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
@@ -19,23 +18,32 @@ from criteriakit.compiled import CompiledFramework, CompiledQuota
 from criteriakit.model.improvement import Improvement, Obstacle
 from criteriakit.model.results import Reason, Result
 
+if TYPE_CHECKING:
+    import polars as pl
+
 __all__ = ["apply_quotas", "demotions_needed"]
 
 
+Count = TypeVar("Count", int, "pl.Expr")
+
+
 def demotions_needed(
-    capped: int, reference: int, quota: CompiledQuota, *, into_reference: bool
-) -> int:
+    capped: Count, reference: Count, quota: CompiledQuota, *, into_reference: bool
+) -> Count:
     """Return how many of the ``capped`` units must be demoted to respect the quota.
 
     ``into_reference`` says whether a demoted unit lands in the reference tier (it then counts
-    toward the cap when counting the final numbers).
+    toward the cap when counting the final numbers). Written with integer arithmetic only
+    (the share is the fraction p/q), so the same formula counts Python integers here and
+    Polars columns in :mod:`criteriakit.columnar.quotas`; floor division rounds down in both.
     """
+    p, q = quota.share.numerator, quota.share.denominator
     if quota.counting == "before" or not into_reference:
-        allowed = math.floor(quota.share * reference)
-        return max(0, capped - allowed)
-    # smallest d with capped - d <= share · (reference + d)
-    needed = (Fraction(capped) - quota.share * reference) / (1 + quota.share)
-    return max(0, math.ceil(needed))
+        needed = capped - (reference * p) // q  # the cap is floor(share · reference)
+    else:
+        # the smallest d with capped - d <= p/q · (reference + d): ceil((q·capped - p·ref) / (q + p))
+        needed = -((reference * p - capped * q) // (q + p))
+    return max(0, needed) if isinstance(needed, int) else needed.clip(lower_bound=0)
 
 
 def _demote(result: Result, quota: CompiledQuota, tier: str, counts: dict[str, int]) -> Result:
@@ -56,8 +64,11 @@ def _apply(compiled: CompiledFramework, quota: CompiledQuota, group: list[Result
     )
     capped = [result for result in group if result.tier == capped_tier]
     reference = sum(1 for result in group if result.tier == reference_tier)
-    count = demotions_needed(
-        len(capped), reference, quota, into_reference=lower_tier == reference_tier
+    count = max(
+        0,
+        demotions_needed(
+            len(capped), reference, quota, into_reference=lower_tier == reference_tier
+        ),
     )
     if count == 0:
         return group

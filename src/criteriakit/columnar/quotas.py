@@ -1,8 +1,8 @@
 """Quotas among siblings as window expressions: the same demotions as :mod:`criteriakit.quotas`.
 
 Per group of siblings (rows sharing a parent), a quota counts the units in its capped and
-reference tiers, computes how many must go with exact integer arithmetic (the share is a
-fraction p/q), and demotes that many capped units one tier: the lowest scores first, equal
+reference tiers, computes how many must go by the scalar executor's own formula
+(:func:`criteriakit.quotas.demotions_needed`, exact integer arithmetic), and demotes that many capped units one tier: the lowest scores first, equal
 scores by ascending unit id. Quotas apply one after another, each on the tiers the previous
 left.
 """
@@ -14,7 +14,8 @@ from collections.abc import Sequence
 import attrs
 import polars as pl
 
-from criteriakit.compiled import CompiledFramework, CompiledQuota
+from criteriakit.compiled import CompiledFramework
+from criteriakit.quotas import demotions_needed
 
 __all__ = ["QuotaColumns", "apply_quotas"]
 
@@ -35,17 +36,6 @@ class QuotaColumns:
     group: str | None
 
 
-def _needed(
-    quota: CompiledQuota, capped: pl.Expr, reference: pl.Expr, *, into_reference: bool
-) -> pl.Expr:
-    p, q = quota.share.numerator, quota.share.denominator
-    if quota.counting == "before" or not into_reference:
-        return (capped - (reference * p) // q).clip(lower_bound=0)
-    # the smallest d with capped - d <= p/q · (reference + d): ceil((q·capped - p·ref) / (q + p))
-    numerator = capped * q - reference * p
-    return (-((-numerator) // (q + p))).clip(lower_bound=0)
-
-
 def apply_quotas(
     compiled: CompiledFramework,
     lazy: pl.LazyFrame,
@@ -63,7 +53,9 @@ def apply_quotas(
         counted_capped = capped.cast(pl.Int64).sum().over(keys)
         reference = (pl.col(rank) == quota.of) & pl.col(columns.evaluable)
         counted_reference = reference.cast(pl.Int64).sum().over(keys)
-        needed = _needed(quota, counted_capped, counted_reference, into_reference=lower == quota.of)
+        needed = demotions_needed(
+            counted_capped, counted_reference, quota, into_reference=lower == quota.of
+        )
         place = capped.cast(pl.Int64).cum_sum().over(keys, order_by=order)
         demoted = capped & (place <= needed)
         lazy = lazy.with_columns(
