@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import attrs
+import polars as pl
 import pytest
 
 import criteriakit
 from criteriakit import Reason, Registry, hookimpl
-from criteriakit.extensions import Weighting
+from criteriakit.columnar import ColumnarFallbackWarning
+from criteriakit.extensions import BUILTIN_WEIGHTINGS, Weighting
 from criteriakit.scorer_types import function_scorer
 
 SMALL = (Path(__file__).parent / "data" / "good" / "small.toml").read_text()
@@ -159,6 +162,44 @@ def test_a_plugin_weighting_and_an_unknown_one():
         criteriakit.loads_framework(text)
     assert caught.value.problems[0].message == "unknown weighting 'weakest'"
     assert caught.value.problems[0].hint == "weightings: geometric, sum"
+
+
+def _weakest(scores, maxima, top):
+    return top * min(score / maximum for score, maximum in zip(scores, maxima, strict=True))
+
+
+def _weakest_columns(columns):
+    shares = [
+        score / maximum for score, maximum in zip(columns.scores, columns.maxima, strict=True)
+    ]
+    return columns.max_score * pl.min_horizontal(*shares)
+
+
+@pytest.mark.parametrize("columnar", [None, _weakest_columns])
+def test_a_plugin_weighting_runs_as_columns_when_it_has_a_columnar_form(columnar):
+    class Minimum:
+        @hookimpl
+        def criteriakit_register_weightings(self, register):
+            register(Weighting("weakest", _weakest, columnar=columnar))
+
+    text = GEOMETRIC.replace('weighting = "geometric"', 'weighting = "weakest"')
+    framework = load(text, ("minimum", Minimum()))
+    rows = [INPUTS, {"done": 1, "planned": 4, "ok": True}, {"done": 4, "planned": 4, "ok": False}]
+    frame = pl.DataFrame([{"id": f"u{n}", **row} for n, row in enumerate(rows)])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = criteriakit.evaluate_frame(framework, frame)
+    by_rows = [w for w in caught if issubclass(w.category, ColumnarFallbackWarning)]
+    assert len(by_rows) == (1 if columnar is None else 0)
+    expected = [framework.evaluate(row).score for row in rows]
+    assert table["score"].to_list() == expected == [75.0, 25.0, 0.0]
+
+
+@pytest.mark.parametrize("weighting", ["sum", "geometric"])
+def test_the_builtin_weightings_have_their_columnar_form_beside_the_scalar_one(weighting):
+    [builtin] = [w for w in BUILTIN_WEIGHTINGS if w.name == weighting]
+    assert builtin.columnar is not None
+    assert builtin.columnar.__module__ == builtin.combine.__module__
 
 
 class SanePlanning:

@@ -20,13 +20,15 @@ from criteriakit.expressions.floats import add_up
 from criteriakit.scorer_types import ScorerType
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from criteriakit.framework import Framework
     from criteriakit.model.results import Result
     from criteriakit.plugins import LoadedPlugins, PluginInfo
 
 Hook = tuple["PluginInfo", Callable[..., object]]
 """A plugin and its implementation of an evaluation hook, taking the hook's arguments by keyword."""
-__all__ = ["BUILTIN_WEIGHTINGS", "Extensions", "Weighting", "applies_to"]
+__all__ = ["BUILTIN_WEIGHTINGS", "Extensions", "Weighting", "WeightingColumns", "applies_to"]
 
 _Implementation = TypeVar("_Implementation", bound=Callable[..., object])
 _SCOPE = "criteriakit_frameworks"
@@ -63,25 +65,63 @@ def _applies(hook: Hook, framework_id: str) -> bool:
 
 
 @attrs.frozen
+class WeightingColumns:
+    """What a weighting's columnar form combines: each criterion's score and maximum as columns.
+
+    ``maxima`` are reduced by excluded indicators and ``scored`` is their sum, as in ``combine``;
+    ``full`` is the criteria's maxima added up when no indicator can be left out (every row's
+    ``scored`` is then that number, and the frame holds it as a constant column for
+    :func:`criteriakit.columnar.floats.divided_by`), else ``None``.
+    """
+
+    scores: tuple[pl.Expr, ...]
+    maxima: tuple[pl.Expr, ...]
+    scored: pl.Expr
+    max_score: float
+    full: float | None
+
+
+@attrs.frozen
 class Weighting:
     """How criterion scores combine into the total: ``combine(scores, maxima, max_score)``.
 
     ``scores`` and ``maxima`` are the criteria's scores and maxima (maxima reduced by excluded
     indicators); the result is the total on the framework's ``max_score``. ``additive`` says the
     total moves point for point with the scores, which "what it would take" relies on to
-    suggest indicator changes.
+    suggest indicator changes. ``columnar``, optional, is the same total as a Polars expression
+    over :class:`WeightingColumns`, for the columnar engine; without it the engine calls
+    ``combine`` row by row (and warns that it does).
     """
 
     name: str
     combine: Callable[[Sequence[float], Sequence[float], float], float]
     additive: bool = False
     description: str = ""
+    columnar: Callable[[WeightingColumns], pl.Expr] | None = None
+
+
+# The built-in weightings: each total written once for a unit and once for columns, side by side.
+# The columnar forms import Polars when called: the core install has no Polars.
 
 
 def _sum(scores: Sequence[float], maxima: Sequence[float], max_score: float) -> float:
     total = add_up(scores)
     scored = add_up(maxima)
     return total if scored == max_score else total * max_score / scored
+
+
+def _sum_columns(columns: WeightingColumns) -> pl.Expr:
+    import polars as pl  # noqa: PLC0415 - see above
+
+    from criteriakit.columnar.floats import added_up, divided_by  # noqa: PLC0415
+
+    total = added_up(columns.scores)
+    if columns.full is None:  # maxima vary by row: a column divides as IEEE does
+        rescaled = (total * columns.max_score) / columns.scored
+        return pl.when(columns.scored == columns.max_score).then(total).otherwise(rescaled)
+    if columns.full == columns.max_score:
+        return total
+    return divided_by(total * columns.max_score, columns.full)
 
 
 def _geometric(scores: Sequence[float], maxima: Sequence[float], max_score: float) -> float:
@@ -93,14 +133,31 @@ def _geometric(scores: Sequence[float], maxima: Sequence[float], max_score: floa
     return max_score * product
 
 
+def _geometric_columns(columns: WeightingColumns) -> pl.Expr:
+    import polars as pl  # noqa: PLC0415 - see above
+
+    from criteriakit.columnar.floats import divided  # noqa: PLC0415
+
+    product: pl.Expr = pl.lit(1.0)
+    for score, maximum in zip(columns.scores, columns.maxima, strict=True):
+        factor = divided(score, maximum) ** divided(maximum, columns.scored)
+        product = product * pl.when(maximum > 0).then(factor).otherwise(pl.lit(1.0))
+    return pl.lit(columns.max_score) * product
+
+
 BUILTIN_WEIGHTINGS: tuple[Weighting, ...] = (
     Weighting(
-        "sum", _sum, additive=True, description="The sum of the criteria's points (the default)."
+        "sum",
+        _sum,
+        additive=True,
+        description="The sum of the criteria's points (the default).",
+        columnar=_sum_columns,
     ),
     Weighting(
         "geometric",
         _geometric,
         description="Weighted geometric mean of the criteria's shares: a weak criterion drags the total down.",
+        columnar=_geometric_columns,
     ),
 )
 """The built-in weightings, registered by criteriakit's own plugin."""

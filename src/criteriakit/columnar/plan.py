@@ -40,7 +40,7 @@ from criteriakit.columnar.fallback import (
     total_by_rows,
     warn,
 )
-from criteriakit.columnar.floats import added_up, divided, divided_by, rounded
+from criteriakit.columnar.floats import added_up, divided, rounded
 from criteriakit.columnar.quotas import QuotaColumns, apply_quotas
 from criteriakit.columnar.scorers import column_points, divisors, reaches
 from criteriakit.compiled import CompiledCondition, CompiledFramework
@@ -48,6 +48,7 @@ from criteriakit.compiler import input_type
 from criteriakit.errors import FrameworkError, Problem
 from criteriakit.expressions import CompiledExpression, compile_expression
 from criteriakit.expressions.floats import add_up
+from criteriakit.extensions import WeightingColumns
 from criteriakit.framework import Framework
 from criteriakit.model.framework import Indicator, PolicyAction
 from criteriakit.model.results import not_checked_code
@@ -314,12 +315,12 @@ def _score(
         scored_max.alias("_scored"),
         _any([_takes(*policies, ["exclude"]) for policies in undefined]).alias("_excluding"),
         rounded(_total(framework, scored_max)).alias("_score")
-        if compiled.weighting.name in {"sum", "geometric"}
+        if compiled.weighting.columnar is not None
         else pl.lit(0.0).alias("_score"),
         (_any(blocked) | (scored_max <= 1e-12)).alias("_blocked"),
         *failures,
     )
-    if compiled.weighting.name not in {"sum", "geometric"}:
+    if compiled.weighting.columnar is None:
         warn(
             f"{framework.ref}: the weighting {compiled.weighting.name!r}",
             "it has no columnar form",
@@ -367,23 +368,23 @@ def _can_exclude(framework: Framework) -> bool:
 
 
 def _total(framework: Framework, scored_max: pl.Expr) -> pl.Expr:
-    """Return the total by the built-in weightings, as the scalar ``combine`` computes it."""
+    """Return the total by the weighting's columnar form (see :class:`WeightingColumns`)."""
     compiled = framework.compiled
-    max_score = framework.definition.max_score
-    scores = [pl.col(f"_c{index}") for index in range(len(compiled.criteria))]
-    if compiled.weighting.name == "sum":
-        total = added_up(scores)
-        if _can_exclude(framework):
-            rescaled = (total * max_score) / scored_max  # a column: an IEEE division
-            return pl.when(scored_max == max_score).then(total).otherwise(rescaled)
-        full = add_up(float(criterion.max_score) for criterion in compiled.criteria)
-        return total if full == max_score else divided_by(total * max_score, full)
-    product: pl.Expr = pl.lit(1.0)
-    for index, score in enumerate(scores):
-        maximum = pl.col(f"_m{index}")
-        factor = divided(score, maximum) ** divided(maximum, scored_max)
-        product = product * pl.when(maximum > 0).then(factor).otherwise(pl.lit(1.0))
-    return pl.lit(max_score) * product
+    assert compiled.weighting.columnar is not None  # noqa: S101  the caller checked
+    count = len(compiled.criteria)
+    columns = WeightingColumns(
+        scores=tuple(pl.col(f"_c{index}") for index in range(count)),
+        maxima=tuple(pl.col(f"_m{index}") for index in range(count)),
+        scored=scored_max,
+        max_score=framework.definition.max_score,
+        full=None if _can_exclude(framework) else _full(compiled),
+    )
+    return compiled.weighting.columnar(columns)
+
+
+def _full(compiled: CompiledFramework) -> float:
+    """Return the criteria's maxima added up: every unit's, when no indicator can be left out."""
+    return add_up(float(criterion.max_score) for criterion in compiled.criteria)
 
 
 def constants(framework: Framework) -> list[float]:
@@ -391,8 +392,8 @@ def constants(framework: Framework) -> list[float]:
     compiled = framework.compiled
     specs = [indicator.scorer for c in framework.definition.criteria for indicator in c.indicators]
     found = [value for spec in specs for value in divisors(spec)]
-    if compiled.weighting.name == "sum" and not _can_exclude(framework):
-        found.append(add_up(float(criterion.max_score) for criterion in compiled.criteria))
+    if not _can_exclude(framework):  # a weighting's columnar form may divide by it
+        found.append(_full(compiled))
     return found
 
 
