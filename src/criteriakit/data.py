@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import attrs
 
-from criteriakit import _json, limits
+from criteriakit import _json, errors, limits
 from criteriakit._files import UnreadableFile, decode_text, read_bytes_capped
 from criteriakit.csvfiles import read_csv_text
 from criteriakit.errors import DataError, Problem
@@ -218,30 +219,33 @@ class LevelData:
         return len(self.rows)
 
 
-_ID_HINT = "an id is text or a whole number"
+_ID_HINT = "an id is text, or a whole number of 64 bits; write a longer number as text"
 _NOT_AN_OBJECT = "expected an object with the unit's values"
 _BLANK = " \t\n\r\f\v"
-_ID_RANGE = 2.0**63
+_ID_RANGE = 2**63
+"""Whole-number ids lie in the 64-bit range, as the columnar engine keeps them (Int64)."""
 
 
 def unit_id(value: object) -> str | None:
     """Return the id a value names, or None if it is no id (see the module docs).
 
     Text is kept as written (it must not be empty or only white space); a whole number, also
-    written as a float such as ``7.0``, is the decimal text of that number (a float id must
-    lie within the 64-bit range).
+    written as a float such as ``7.0``, is the decimal text of that number. A number id must
+    lie within the 64-bit range, in which the columnar engine keeps integer ids: a longer one
+    is no id (write it as text).
     """
     if isinstance(value, str):
         return value if value.strip(_BLANK) else None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return str(value)
+        return str(value) if -_ID_RANGE <= value < _ID_RANGE else None
     if isinstance(value, float):
         whole = value.is_integer() and -_ID_RANGE <= value < _ID_RANGE
         return str(int(value)) if whole else None
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        return format(value.to_integral_value(), "f")
+        integral = value.to_integral_value()
+        return format(integral, "f") if -_ID_RANGE <= integral < _ID_RANGE else None
     return None
 
 
@@ -258,7 +262,23 @@ def _is_whole(value: object) -> bool:
     return not isinstance(value, str | bool) and isinstance(value, int | float | Decimal)
 
 
+def _beyond_64_bits(value: object) -> bool:
+    """Return whether ``value`` is a whole number too long to be an id (see :func:`unit_id`)."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return False
+    if isinstance(value, Decimal) and not (
+        value.is_finite() and value == value.to_integral_value()
+    ):
+        return False
+    return not -_ID_RANGE <= value < _ID_RANGE
+
+
 def _shown(value: object) -> str:
+    if isinstance(value, int) and value.bit_length() > 128:  # repr of a huge one may refuse
+        digits = math.floor(value.bit_length() * math.log10(2)) + 1
+        return f"a whole number of about {digits:,} digits"
+    if isinstance(value, Decimal) and value.is_finite() and value.adjusted() > 38:
+        return f"a number of {value.adjusted() + 1:,} digits"
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -284,6 +304,8 @@ def row_problem(
             message = f"the unit id is missing or empty (column {unit_column!r})"
             return Problem(message, file=source, row=row, path=unit_column)
         message = f"the unit id must be text or a whole number, got {_shown(raw_id)}"
+        if _beyond_64_bits(raw_id):
+            message = f"the unit id is a whole number beyond 64 bits: {_shown(raw_id)}"
         return Problem(message, file=source, row=row, path=unit_column, hint=_ID_HINT)
     first = first_row.get(unit, row)
     if first < row:
@@ -291,6 +313,8 @@ def row_problem(
         return Problem(message, file=source, row=row, path=unit_column)
     if not _blank(raw_parent) and unit_id(raw_parent) is None:
         message = f"the parent id must be text or a whole number, got {_shown(raw_parent)}"
+        if _beyond_64_bits(raw_parent):
+            message = f"the parent id is a whole number beyond 64 bits: {_shown(raw_parent)}"
         return Problem(message, file=source, row=row, path=parent_column, hint=_ID_HINT)
     return None
 
@@ -436,6 +460,40 @@ def first_rows(
     return first
 
 
+_LONE_SURROGATE_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+"""A ``\\uXXXX`` escape of half a surrogate pair without its other half."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _holds_surrogate(value: object) -> bool:
+    """Return whether a parsed JSON value has a key or string holding a lone surrogate."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_holds_surrogate(key) or _holds_surrogate(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_surrogate(item) for item in value)
+    return False
+
+
+def _surrogate_problem(text: str, *, file: str, line: int, row: int | None) -> Problem:
+    """Return the problem of JSON ``text`` whose strings hold a lone surrogate (an escape)."""
+    escape = _LONE_SURROGATE_ESCAPE.search(text)
+    line_in_text, column = (1, None) if escape is None else errors.position(text, escape.start())
+    shown = "" if escape is None else f" ({escape.group()})"
+    return Problem(
+        f"a string holds half a surrogate pair{shown}, which is not a character",
+        file=file,
+        line=line + line_in_text - 1,
+        column=column,
+        row=row,
+        hint="write the character itself, or both halves of the pair (\\ud83d\\ude00)",
+    )
+
+
 def _json_number(text: str) -> int | Decimal:
     """Read a JSON integer; one too long for Python's ``int`` stays exact as a Decimal."""
     return int(text) if len(text) <= 4_000 else Decimal(text)
@@ -479,7 +537,7 @@ def json_records(
     def parse(piece: str, line: int, row: int | None) -> object:
         depth = limits.current().data_nesting_depth
         try:
-            return _json.loads(
+            value = _json.loads(
                 piece,
                 depth + (2 if row is None else 1),  # the array and the record, or the record
                 parse_int=_json_number,
@@ -497,6 +555,11 @@ def json_records(
             )
         except ValueError as error:
             problem = Problem(f"invalid JSON: {error}", file=name, line=line, row=row)
+        else:
+            # only an escape makes one: decoded UTF-8 holds none
+            if "\\u" not in piece or not _holds_surrogate(value):
+                return value
+            problem = _surrogate_problem(piece, file=name, line=line, row=row)
         raise DataError([problem], source=name)
 
     if kind == "json":

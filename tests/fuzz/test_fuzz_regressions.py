@@ -7,12 +7,14 @@ a failure (``xfail_strict``) once the fix lands, and is then made an ordinary te
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import criteriakit
+from criteriakit import data
 from criteriakit.cli import build_cli
 from criteriakit.columnar.expressions import compile_columnar
 from criteriakit.expressions import INTEGER, Undefined, compile_expression
@@ -139,3 +141,75 @@ def test_nested_integer_arithmetic_gives_the_same_output_from_both_engines(tmp_p
     ]
     assert 3 <= len(overflowing) < len(edges) - 2
     assert found["scalar"][1].count(b'"reasons":["not-evaluable"]') == len(overflowing)
+
+
+def _both_engines(tmp_path, content: bytes, output: str) -> dict[str, tuple[int, bytes, str]]:
+    data = tmp_path / "data.jsonl"
+    data.write_bytes(content)
+    found = {}
+    for engine in ("scalar", "columnar"):
+        arguments = ["--no-autoload", "evaluate", str(SMALL), str(data), "--format", output]
+        result = CliRunner().invoke(
+            build_cli(), [*arguments, "--engine", engine], catch_exceptions=False
+        )
+        found[engine] = (result.exit_code, result.stdout_bytes, result.stderr.replace(NOTE, ""))
+    return found
+
+
+ROW = '"done": 1, "planned": 1, "ok": true'
+
+
+@pytest.mark.parametrize("output", ["table", "csv", "jsonl"])
+def test_half_a_surrogate_pair_in_json_data_is_a_data_error_at_its_escape(tmp_path, output):
+    # found by the data target: "\ud800" decoded to a lone surrogate, which reached the
+    # columnar input checks and the writers as a UnicodeEncodeError
+    content = (
+        f'{{"id": "u0", {ROW}}}\n{{"id": "\\ud800", {ROW}}}\n{{"id": "\\ud83d\\ude00", {ROW}}}\n'
+    )
+    found = _both_engines(tmp_path, content.encode(), output)
+    data = tmp_path / "data.jsonl"
+    message = (
+        f"1 data problem in {data}:\n{data}:2:9: row 2: a string holds half a surrogate pair "
+        "(\\ud800), which is not a character\n"
+        "  hint: write the character itself, or both halves of the pair (\\ud83d\\ude00)\n"
+    )
+    assert found["scalar"] == found["columnar"] == (1, b"", message)
+
+
+@pytest.mark.parametrize("digits", [20, 400, 5000])
+def test_a_json_id_beyond_64_bits_is_refused_alike_by_both_engines(tmp_path, digits):
+    # found by the data target: the columnar engine failed to cast it to Int64, the scalar
+    # table could not print a 5,000-digit number
+    content = f'{{"id": 12, {ROW}}}\n{{"id": -{"9" * digits}, {ROW}}}\n'.encode()
+    found = _both_engines(tmp_path, content, "table")
+    assert found["scalar"] == found["columnar"]
+    exit_code, stdout, stderr = found["scalar"]
+    assert (exit_code, stdout) == (1, b"")
+    assert "row 2: id: the unit id is a whole number beyond 64 bits" in stderr
+    assert len(stderr) < 400
+    assert "write a longer number as text" in stderr
+
+
+def test_the_largest_64_bit_ids_are_ids(tmp_path):
+    content = f'{{"id": {2**63 - 1}, {ROW}}}\n{{"id": {-(2**63)}, {ROW}}}\n'.encode()
+    found = _both_engines(tmp_path, content, "csv")
+    assert found["scalar"] == found["columnar"]
+    assert found["scalar"][0] == 0
+    assert [line.split(",")[0] for line in found["scalar"][1].decode().splitlines()[1:]] == [
+        str(2**63 - 1),
+        str(-(2**63)),
+    ]
+    assert data.unit_id(2**63) is None
+    assert data.unit_id(Decimal(2**63)) is None
+
+
+def test_a_pandas_column_of_a_python_int_beyond_64_bits_is_a_data_error():
+    pandas = pytest.importorskip("pandas")
+    framework = criteriakit.loads_framework(GOOD)
+    frame = pandas.DataFrame(
+        {"id": ["a", "b"], "done": [10**30, 1], "planned": [1, 1], "ok": [True, True]}
+    )
+    with pytest.raises(
+        criteriakit.DataError, match="the column 'done' holds a whole number beyond 64 bits"
+    ):
+        criteriakit.evaluate_frame(framework, frame)

@@ -375,11 +375,12 @@ def _open_source(source: DataSource, id_column: str, parent_column: str) -> Open
     return Opened(lazy, "file", source.name)
 
 
-def _mixed_column(frame: Any) -> str:
+def _failing_column(frame: Any) -> str:
+    """Return the first column of a pandas frame that Polars cannot take on its own."""
     for name in frame.columns:
         try:
             pl.from_pandas(frame[[name]])
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
             return str(name)
     return "?"
 
@@ -387,8 +388,13 @@ def _mixed_column(frame: Any) -> str:
 def _from_pandas(frame: Any) -> Opened:
     try:
         table = pl.from_pandas(frame, include_index=False)
+    except OverflowError:  # a Python int in an object column, beyond 64 bits
+        name = _failing_column(frame)
+        message = f"the column {name!r} holds a whole number beyond 64 bits"
+        hint = "keep whole numbers within 64 bits (write an id that long as text)"
+        raise DataError([Problem(message, path=name, hint=hint)]) from None
     except (TypeError, ValueError, pl.exceptions.PolarsError) as error:
-        name = _mixed_column(frame)
+        name = _failing_column(frame)
         message = f"the column {name!r} holds values of different types ({error})"
         hint = "give each column one type: numbers, booleans or text"
         raise DataError([Problem(message, path=name, hint=hint)]) from None
