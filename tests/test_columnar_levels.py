@@ -18,9 +18,9 @@ from criteriakit.columnar import (
     evaluate_frame,
     evaluate_levels_frame,
     finish_rollups,
-    frames,
     partial_aggregations,
     rollup_partials,
+    typed_files,
 )
 from criteriakit.data import UnitRow, read_units
 from criteriakit.hierarchy import evaluate_levels
@@ -167,10 +167,10 @@ def test_a_parquet_file_too_large_once_decoded_is_refused_before_it_is_read(
     path = tmp_path / "bomb.parquet"
     CELLS.head(1).select(pl.all().repeat_by(1_000_000).explode()).write_parquet(path)
     assert path.stat().st_size < 100_000
-    decoded = frames.decoded_size(path)
+    decoded = typed_files.decoded_size(path)
     assert decoded is not None
     assert 100_000_000 < decoded < 200_000_000
-    monkeypatch.setattr(frames, "machine_memory", lambda: 64 * 2**20)
+    monkeypatch.setattr(typed_files, "machine_memory", lambda: 64 * 2**20)
     read: list[object] = []
     monkeypatch.setattr(pl, "scan_parquet", read.append)
     with pytest.raises(criteriakit.DataError) as info:
@@ -192,13 +192,13 @@ def test_parquet_files_that_fit_or_cannot_be_measured_are_read(registry, tmp_pat
     path = tmp_path / "cells.parquet"
     CELLS.write_parquet(path)
     expected = evaluate_frame(cell, CELLS)
-    monkeypatch.setattr(frames, "machine_memory", lambda: 64 * 2**20)
+    monkeypatch.setattr(typed_files, "machine_memory", lambda: 64 * 2**20)
     assert evaluate_frame(cell, path).equals(expected)
-    monkeypatch.setattr(frames, "machine_memory", lambda: None)  # the system does not say
+    monkeypatch.setattr(typed_files, "machine_memory", lambda: None)  # the system does not say
     assert evaluate_frame(cell, path).equals(expected)
     junk = tmp_path / "junk.parquet"
     junk.write_bytes(b"PAR1 not really")
-    assert frames.decoded_size(junk) is None
+    assert typed_files.decoded_size(junk) is None
     with pytest.raises(criteriakit.DataError, match=r"junk\.parquet: cannot read the parquet data"):
         evaluate_frame(cell, junk)
 

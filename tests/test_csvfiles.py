@@ -16,9 +16,9 @@ import pytest
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
-from criteriakit import csvfiles
 from criteriakit._files import UnreadableFile, read_text_capped
-from criteriakit.csvfiles import (
+from criteriakit.data import csv as csvfiles
+from criteriakit.data.csv import (
     CsvTable,
     read_csv_file,
     read_csv_frame,
@@ -515,7 +515,7 @@ def test_table_is_a_frozen_value():
 
 def test_the_reference_does_not_import_polars():
     code = (
-        "import sys, criteriakit.csvfiles as c; "
+        "import sys, criteriakit.data.csv as c; "
         "c.read_csv_text('a,b\\n1,2\\n', 'x'); "
         "assert 'polars' not in sys.modules, 'polars imported'"
     )

@@ -32,7 +32,7 @@ pl = pytest.importorskip("polars")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
-from criteriakit.columnar import evaluate_frame, frames  # noqa: E402  needs Polars
+from criteriakit.columnar import evaluate_frame, typed_files  # noqa: E402  needs Polars
 
 FRAMEWORK = """\
 id = "t.hostile"
@@ -127,13 +127,13 @@ def dictionary_bomb(path: Path, rows: int = 20_000) -> Path:
 def test_a_dictionary_encoded_parquet_file_is_costed_by_its_dictionary_text(tmp_path):
     path = dictionary_bomb(tmp_path / "bomb.parquet")
     assert path.stat().st_size < 4_000
-    size = frames.decoded_size(path)
+    size = typed_files.decoded_size(path)
     assert size is not None
     assert size > 20_000 * 2**20  # every row refers to the megabyte
     # short dictionary entries live inside Polars' views: they cost no more than before
     small = tmp_path / "small.parquet"
     pq.write_table(pa.table({"id": ["c1", "c2"] * 50_000}), small)
-    small_size = frames.decoded_size(small)
+    small_size = typed_files.decoded_size(small)
     assert small_size is not None
     assert small_size < 3 * 16 * 100_000
 
@@ -175,10 +175,10 @@ def test_the_parquet_dictionary_bomb_is_refused_from_standard_input(framework_fi
 
 def test_the_decoded_size_cap_is_the_machine_memory_when_smaller(framework, tmp_path, monkeypatch):
     path = dictionary_bomb(tmp_path / "bomb.parquet", rows=200)
-    monkeypatch.setattr(frames, "machine_memory", lambda: 64 * 2**20)
+    monkeypatch.setattr(typed_files, "machine_memory", lambda: 64 * 2**20)
     with pytest.raises(criteriakit.DataError, match=r"more than this machine's memory \(64 MiB\)"):
         evaluate_frame(framework, path)
-    monkeypatch.setattr(frames, "machine_memory", lambda: None)
+    monkeypatch.setattr(typed_files, "machine_memory", lambda: None)
     with (
         limits.override(decoded_bytes=100 * 2**20),
         pytest.raises(criteriakit.DataError, match="more than the 100 MiB allowed"),

@@ -167,7 +167,7 @@ def test_invalid_registrations_are_reported_and_the_rest_works():
 def test_a_wrapper_implementation_is_refused_at_registration(option):
     class Wrapping:
         @hookimpl(**{option: True})
-        def criteriakit_validate_inputs(self, framework, inputs):
+        def criteriakit_validate_inputs(self, framework, inputs):  # noqa: ARG002 - never called
             yield
 
         @hookimpl

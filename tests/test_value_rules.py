@@ -17,8 +17,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from criteriakit.columnar.frames import canonical
 from criteriakit.columnar.inputs import converted_inputs
+from criteriakit.columnar.typed_files import canonical
 from criteriakit.errors import DataError
 from criteriakit.inputs import InputChecker
 from criteriakit.loading import loads_framework

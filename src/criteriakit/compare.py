@@ -23,13 +23,13 @@ import attrs
 from criteriakit import limits
 from criteriakit._converter import converter
 from criteriakit._files import UnreadableFile, read_text_capped
-from criteriakit.csvfiles import read_csv_text
 from criteriakit.data import (
     json_records,
     open_source,
     records_of,
     typed_frame,
 )
+from criteriakit.data.csv import read_csv_text
 from criteriakit.errors import DataError, Problem
 from criteriakit.evaluation import SCORE_DIGITS
 from criteriakit.explain import format_number

@@ -22,8 +22,9 @@ from typing import Literal
 
 import attrs
 
-from criteriakit import _json, limits
+from criteriakit import limits
 from criteriakit._problems import did_you_mean
+from criteriakit.data import jsontext
 from criteriakit.errors import DataError, Problem
 from criteriakit.model.framework import Field, Input
 
@@ -210,10 +211,12 @@ def _parse_json_cell(value: object, text: bool) -> object:
     if text and isinstance(value, str):
         depth = limits.current().data_nesting_depth
         try:
-            return _json.loads(value, depth)
-        except _json.TooDeep as error:
+            return jsontext.loads(value, depth)
+        except jsontext.TooDeep as error:
             message = f"the JSON array nests lists and objects more than {depth} deep"
-            raise _BadValue(f"{message}, from {error.excerpt!r}", _json.depth_hint(depth)) from None
+            raise _BadValue(
+                f"{message}, from {error.excerpt!r}", jsontext.depth_hint(depth)
+            ) from None
         except ValueError as error:  # JSONDecodeError, or an integer of over 4,300 digits
             reason = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
             raise _BadValue(f"expected a JSON array, got {_shown(value)}: {reason}") from None

@@ -155,7 +155,30 @@ def parse_framework_text(text: str, source: str) -> tuple[dict[str, Any], TomlLo
             hint="framework files need a few levels of nesting at most",
         )
         raise FrameworkError([problem], source=source) from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        raise FrameworkError([_long_number_problem(text, source)], source=source) from None
     return data, TomlLocations(text)
+
+
+_LONG_DIGITS = re.compile(r"[0-9][0-9_]{999,}")
+
+
+def _long_number_problem(text: str, source: str) -> Problem:
+    """Return the problem of TOML text holding an integer of thousands of digits."""
+    match = _LONG_DIGITS.search(text)
+    line, column = position(text, match.start()) if match is not None else (None, None)
+    digits = 0 if match is None else sum(ch.isdigit() for ch in match.group())
+    lines = text.splitlines()
+    return Problem(
+        f"invalid TOML: an integer of {digits:,} digits"
+        if digits
+        else "invalid TOML: an integer too long to read",
+        file=source,
+        line=line,
+        column=column,
+        source_line=lines[line - 1] if line is not None and line <= len(lines) else None,
+        hint="framework numbers need a few digits; is a value pasted twice?",
+    )
 
 
 def framework_from_dict(

@@ -213,3 +213,16 @@ def test_a_pandas_column_of_a_python_int_beyond_64_bits_is_a_data_error():
         criteriakit.DataError, match="the column 'done' holds a whole number beyond 64 bits"
     ):
         criteriakit.evaluate_frame(framework, frame)
+
+
+@pytest.mark.parametrize("digits", [4301, 6002])
+def test_an_integer_of_thousands_of_digits_in_a_framework_is_a_framework_error(digits):
+    # found by the framework files target: tomllib's int() refused it with a bare ValueError
+    number = "2" * digits
+    text = GOOD.replace('title = "Small"', f'title = "Small"\nvalid_from = {number}-01-01')
+    with pytest.raises(criteriakit.FrameworkError) as caught:
+        criteriakit.loads_framework(text, source="long.toml")
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.column) == ("long.toml", 4, 14)
+    assert problem.message == f"invalid TOML: an integer of {digits:,} digits"
+    assert len(str(caught.value)) < 600

@@ -16,8 +16,8 @@ from criteriakit.batch import evaluate_streamed
 from criteriakit.cli._options import DataOptions
 from criteriakit.cli._output import fail
 from criteriakit.columns import check_columns
-from criteriakit.csvfiles import csv_file_rows
 from criteriakit.data import DataSource, cell_records, first_rows, streamed_rows
+from criteriakit.data.csv import csv_file_rows
 from criteriakit.errors import CriteriaKitError
 from criteriakit.framework import Framework
 from criteriakit.render.table import table_columns

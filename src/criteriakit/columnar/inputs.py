@@ -24,7 +24,7 @@ import attrs
 import polars as pl
 
 from criteriakit import limits
-from criteriakit.columnar.frames import instance
+from criteriakit.columnar.typed_files import instance
 from criteriakit.data import row_problem
 from criteriakit.errors import DataError, Problem
 from criteriakit.framework import Framework

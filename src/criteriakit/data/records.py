@@ -1,19 +1,9 @@
-"""Reading unit data sets: CSV, JSON, JSON Lines, Parquet and Excel, one unit per row.
+"""Rows of a data set as units: ids checked, values kept as the file wrote them.
 
-A data set is a file (or standard input, ``-``) whose rows are units: a unit id (column ``id``
-by default), optionally the id of its parent, and one column per input. Every engine reads a
-file the same way (see ``docs/data.md``):
-
-- CSV cells are text (the delimiter, ``,`` ``;`` or tab, is told from the header line);
-  JSON values keep their JSON type, and a JSON string is text; Parquet and Excel columns keep
-  their types. How text and typed values become inputs is :mod:`criteriakit.inputs`' rule.
-- A unit id is text or a whole number (``7`` and ``7.0`` are the unit ``"7"``); other values
-  (``1.5``, ``true``, a list) are refused, and so are missing, empty and repeated ids.
-- Files are size-capped and read without running anything they contain; a missing file, a
-  directory or a file that cannot be read is a :class:`~criteriakit.DataError` naming it.
-
-Reading keeps every row, good or bad: a row whose id is unusable carries its problem, so that
-the evaluation reports it among the value problems, in row order.
+Every engine reads CSV and JSON rows through here (Parquet and Excel rows come from the typed
+frame of :mod:`criteriakit.columnar.typed_files`), so a file is read by one rule. Reading keeps
+every row, good or bad: a row whose id is unusable carries its problem, so that the evaluation
+reports it among the value problems, in row order.
 """
 
 from __future__ import annotations
@@ -22,28 +12,23 @@ import json
 import math
 import os
 import re
-import sys
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from criteriakit import _json, errors, limits
-from criteriakit._files import UnreadableFile, decode_text, read_bytes_capped
-from criteriakit.csvfiles import read_csv_text
+from criteriakit import errors, limits
+from criteriakit.data import jsontext
+from criteriakit.data.csv import read_csv_text
+from criteriakit.data.sources import DataFormat, DataSource, open_source
 from criteriakit.errors import DataError, Problem
 
 if TYPE_CHECKING:
     import polars as pl
 
 __all__ = [
-    "MAX_DATA_BYTES",
     "MAX_REPORTED_PROBLEMS",
-    "STDIN",
-    "DataFormat",
-    "DataSource",
     "IdType",
     "LevelData",
     "SeenIds",
@@ -51,7 +36,6 @@ __all__ = [
     "cell_records",
     "first_rows",
     "json_records",
-    "open_source",
     "read_level",
     "read_units",
     "row_problem",
@@ -59,114 +43,12 @@ __all__ = [
     "unit_id",
 ]
 
-MAX_DATA_BYTES = limits.DEFAULTS.data_bytes
-"""Text data files larger than this are refused by default (512 MiB; the ``data_bytes`` limit of
-:mod:`criteriakit.limits`); larger populations go to Parquet."""
-
 MAX_REPORTED_PROBLEMS = limits.DEFAULTS.reported_problems
 """At most this many problems are shown by default (the ``reported_problems`` limit of
 :mod:`criteriakit.limits`); the message says how many there are in all."""
 
-STDIN = "-"
-"""The data path that means standard input."""
-
-DataFormat = Literal["csv", "json", "jsonl", "parquet", "xlsx"]
 IdType = Literal["text", "integer"]
 """How the ids of a data set were written: all whole numbers, or text (at least one)."""
-
-_SUFFIXES: dict[str, DataFormat] = {
-    ".csv": "csv",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".parquet": "parquet",
-    ".xlsx": "xlsx",
-}
-_FORMAT_HINT = "use .csv, .json, .jsonl, .parquet or .xlsx, or give the format (--data-format)"
-
-
-@attrs.frozen
-class DataSource:
-    """Where one level's data comes from: a file or standard input, and its format.
-
-    ``name`` is how problems name it (the path as given, or ``<stdin>``); ``content`` holds
-    standard input's bytes, read once; ``path`` is the file otherwise.
-    """
-
-    name: str
-    format: DataFormat
-    path: Path | None = None
-    content: bytes | None = attrs.field(default=None, repr=False)
-
-    def read_bytes(self) -> bytes:
-        """Return the whole content, refusing more than the ``data_bytes`` limit."""
-        if self.content is not None:
-            return self.content
-        assert self.path is not None  # noqa: S101  a source is a path or content
-        try:
-            return read_bytes_capped(self.path, limits.current().data_bytes, "data_bytes")
-        except UnreadableFile as error:
-            raise DataError([error.problem], source=self.name) from None
-
-    def read_text(self) -> str:
-        """Return the content as text (UTF-8, a BOM removed)."""
-        try:
-            return decode_text(self.read_bytes(), self.name)
-        except UnreadableFile as error:
-            raise DataError([error.problem], source=self.name) from None
-
-
-def _sniffed_format(content: bytes) -> DataFormat:
-    """Tell the format of standard input from its first bytes."""
-    if content.startswith(b"PAR1"):
-        return "parquet"
-    if content.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    start = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    return {b"[": "json", b"{": "jsonl"}.get(start, "csv")  # type: ignore[return-value]
-
-
-def open_source(
-    path: str | os.PathLike[str],
-    data_format: DataFormat | None = None,
-    *,
-    stdin: BinaryIO | None = None,
-) -> DataSource:
-    """Check that ``path`` can be read and tell its format; ``-`` reads standard input.
-
-    The format is ``data_format`` if given, else the file's suffix, else (standard input) its
-    first bytes: ``PAR1`` Parquet, a zip Excel, ``[`` JSON, ``{`` JSON Lines, otherwise CSV.
-    """
-    if str(path) == STDIN:
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        cap = limits.current().data_bytes
-        content = stream.read(cap + 1)
-        if len(content) > cap:
-            problem = Problem(
-                f"standard input holds more than the {cap:,} bytes allowed",
-                file="<stdin>",
-                hint="raise the data_bytes limit (--limit data_bytes=N)",
-            )
-            raise DataError([problem], source="<stdin>")
-        return DataSource("<stdin>", data_format or _sniffed_format(content), content=content)
-    file = Path(path)
-    name = str(path)
-    try:
-        if file.is_dir():
-            problem = Problem("cannot read the file: it is a directory", file=name)
-            raise DataError([problem], source=name)
-        with file.open("rb"):  # opened here so that no permission is told now, with its reason
-            pass
-    except OSError as error:
-        message = f"cannot read the file: {error.strerror or error}"
-        raise DataError([Problem(message, file=name)], source=name) from None
-    if data_format is not None:
-        return DataSource(name, data_format, path=file)
-    found = _SUFFIXES.get(file.suffix.lower())
-    if found is None:
-        message = f"cannot tell the data format from the suffix {file.suffix!r}"
-        raise DataError([Problem(message, file=name, hint=_FORMAT_HINT)], source=name)
-    return DataSource(name, found, path=file)
 
 
 @attrs.frozen
@@ -504,7 +386,7 @@ def _no_constant(text: str) -> object:
 
 
 def _too_deep_problem(
-    error: _json.TooDeep,
+    error: jsontext.TooDeep,
     text: str,
     depth: int,
     *,
@@ -520,7 +402,7 @@ def _too_deep_problem(
         line=line + text_line - 1,
         column=column,
         row=row,
-        hint=_json.depth_hint(depth),
+        hint=jsontext.depth_hint(depth),
     )
 
 
@@ -537,13 +419,13 @@ def json_records(
     def parse(piece: str, line: int, row: int | None) -> object:
         depth = limits.current().data_nesting_depth
         try:
-            value = _json.loads(
+            value = jsontext.loads(
                 piece,
                 depth + (2 if row is None else 1),  # the array and the record, or the record
                 parse_int=_json_number,
                 parse_constant=_no_constant,
             )
-        except _json.TooDeep as error:
+        except jsontext.TooDeep as error:
             problem = _too_deep_problem(error, piece, depth, file=name, line=line, row=row)
         except json.JSONDecodeError as error:
             problem = Problem(
@@ -592,7 +474,7 @@ def cell_records(
 
 def typed_frame(source: DataSource) -> pl.DataFrame:
     """Read a Parquet or Excel source as a Polars frame (needs the ``polars`` extra)."""
-    from criteriakit.columnar.frames import read_typed  # noqa: PLC0415  Polars only when needed
+    from criteriakit.columnar.typed_files import read_typed  # noqa: PLC0415  Polars only when needed
 
     return read_typed(source)
 
