@@ -7,17 +7,24 @@ would take to reach the next tier. When indicators were excluded, a scored unit'
 shown rescaled by the total's factor, so that they add up to it.
 
 A :class:`ScalarExecutor` is built once per framework and does per unit only what depends on
-the unit: the indicators' functions, the criteria's maxima, the classifier and the inverted
-scorers are laid out in advance. Results are immutable, so they are shared between units: an
-indicator whose points depend on its value alone keeps the results it has built by value (for
-bools, integers, levels and non-zero floats, whose equal values look the same), and a criterion
-whose indicators all came from there keeps its results by their values too.
+the unit. What decides the result is worked out at once: each indicator's value and points
+(with the undefined-value policy, whose errors are raised there), the criteria's scores, the
+total, the tier and its reasons. The rest of the explanation is computed when a result's field
+is first read (see :class:`~criteriakit.model.results.Pending`), from a copy of the inputs as
+they were evaluated: the per-criterion and per-indicator results (``criteria``) and what it
+would take to reach the next tier (``improvement``). Either way the result is the same.
+
+Results are immutable, so they are shared between units: an indicator whose points depend on
+its value alone keeps the results it has built, with their points, by value (for bools,
+integers, levels and non-zero floats, whose equal values look the same), so that a unit with a
+value seen before neither scores it again nor builds its result; a criterion whose indicators'
+results were all kept keeps its results by them too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -33,6 +40,7 @@ from criteriakit.model.results import (
     CriterionResult,
     IndicatorResult,
     IndicatorStatus,
+    Pending,
     Reason,
     Result,
 )
@@ -43,20 +51,10 @@ MEMO_SIZE = 256
 """At most this many results are kept per indicator and per criterion for reuse between units."""
 
 _Env = Mapping[str, object]
-_Memo = dict[Any, tuple[Any, float]]
-"""Results kept by value (or by the values of a criterion's indicators), with their raw points."""
-_Step = tuple[
-    Callable[[_Env], object],
-    Callable[[Any, _Env], float | Undefined],
-    _Memo | None,
-    type | None,
-    Callable[[_Env], Hashable] | None,
-    CompiledIndicator,
-]
-"""An indicator ready to run: value function, score function, results kept by value (or None),
-the type of the values kept there, the scorer's context function, and the compiled indicator."""
-_Plan = tuple[CompiledCriterion, tuple[_Step, ...], _Memo | None]
-"""A criterion ready to run: its indicators and, when they all keep results, its results."""
+_Memo = dict[Any, Any]
+"""An indicator's shared entries by value, or a criterion's results by its indicators' entries."""
+_Undefined = dict[int, tuple[Undefined, IndicatorStatus]]
+"""The indicators (by position) whose value or points were undefined, why, and their status."""
 
 
 def _memo_type(value_type: ExprType) -> type:
@@ -74,72 +72,38 @@ def _memo_type(value_type: ExprType) -> type:
     return float
 
 
-def _step(indicator: CompiledIndicator) -> _Step:
-    scorer = indicator.scorer
-    keeps = scorer.value_only or scorer.context is not None
-    return (
-        indicator.value.evaluate,
-        scorer.score,
-        {} if keeps else None,
-        _memo_type(indicator.value.type) if keeps else None,
-        scorer.context,
-        indicator,
-    )
+@attrs.define(eq=False)
+class _Shared:
+    """An indicator's result for one value (and context), shared by the units with that value.
 
-
-def _plan(criterion: CompiledCriterion, indicators: Sequence[CompiledIndicator]) -> _Plan:
-    steps = tuple(_step(indicator) for indicator in indicators[criterion.first : criterion.stop])
-    return criterion, steps, {} if all(step[2] is not None for step in steps) else None
-
-
-def _keep(memo: _Memo, key: Hashable, value: object, result: object, points: float) -> None:
-    """Keep ``result`` by ``key``, unless the memo is full or ``value`` is a float zero or NaN.
-
-    ``0.0`` and ``-0.0`` are equal but look different; NaN equals nothing.
+    Its ``points`` are known from the first such unit; its ``result`` is built when a unit's
+    result is first read (None until then). Entries compare by identity.
     """
-    if len(memo) < MEMO_SIZE and (type(value) is not float or (value == value and value != 0)):  # noqa: PLR0124  NaN test
-        memo[key] = (result, points)
+
+    points: float
+    result: IndicatorResult | None = None
 
 
-def _criterion_result(
-    criterion: CompiledCriterion, points: list[float], results: list[IndicatorResult]
-) -> tuple[CriterionResult, float]:
-    """Return a criterion's result from its indicators' results and points, and its raw score."""
-    total = add_up(points)
-    result = CriterionResult(
-        criterion.id, criterion.title, round_points(total), criterion.max_score, tuple(results)
-    )
-    return result, total
+def _new_entry(memo: _Memo, key: Hashable, value: object, points: float) -> _Shared | None:
+    """Return a new entry for an indicator's points, kept by ``key`` for the units that follow.
 
-
-def _rescaled(
-    criteria: Sequence[CriterionResult],
-    scores: Sequence[float],
-    maxima: Sequence[float],
-    max_score: float,
-    scored_max: float,
-) -> list[CriterionResult]:
-    """Return the criteria of a unit with excluded indicators on the total's scale.
-
-    ``scores`` are the criteria's raw scores and ``maxima`` the points their indicators that
-    were not excluded could award (``scored_max`` in all). Each is multiplied by ``max_score /
-    scored_max``, the factor the total is rescaled by, so that the maxima add up to
-    ``max_score`` and the scores to the total (to the rounding of points), and each criterion's
-    share (score / maximum) stays its own. The columnar plan computes the same scores.
+    Returns None when it may not be kept: the memo is full, or ``value`` is a float zero or NaN
+    (``0.0`` and ``-0.0`` are equal but look different; NaN equals nothing).
     """
-    return [
-        attrs.evolve(
-            criterion,
-            score=round_points(score * max_score / scored_max),
-            max_score=round_points(maximum * max_score / scored_max),
-        )
-        for criterion, score, maximum in zip(criteria, scores, maxima, strict=True)
-    ]
+    if len(memo) >= MEMO_SIZE or (type(value) is float and not (value == value and value != 0)):  # noqa: PLR0124  NaN test
+        return None
+    entry = memo[key] = _Shared(points)
+    return entry
 
 
-def _undefined(
-    indicator: CompiledIndicator, value: object, outcome: Undefined, unit: str | None
-) -> tuple[IndicatorResult, Reason | None]:
+def _policy(
+    indicator: CompiledIndicator, outcome: Undefined, unit: str | None
+) -> tuple[IndicatorStatus, Reason | None]:
+    """Apply the policy to an indicator whose value or points are undefined.
+
+    Returns the indicator's status and, under ``not-evaluable``, the reason the unit is not
+    evaluable; raises :class:`EvaluationError` under ``fail``.
+    """
     action = indicator.on_missing if outcome.kind == "missing" else indicator.on_division
     subject = f"indicator {indicator.id} ({indicator.title})"
     if action == "fail":
@@ -150,18 +114,197 @@ def _undefined(
             subject=subject,
             cause=outcome.detail,
         )
-    shown = None if isinstance(value, Undefined) else value
     if action == "not-evaluable":
         reason = Reason(
             "not-evaluable", "not-evaluable", f"{subject} could not be computed: {outcome.detail}"
         )
+        return "zero", reason
+    return ("zero" if action == "zero" else "excluded"), None
+
+
+def _rescaled(
+    criteria: Sequence[CriterionResult],
+    scores: Sequence[float],
+    maxima: Sequence[float],
+    max_score: float,
+    scored_max: float,
+) -> tuple[CriterionResult, ...]:
+    """Return the criteria of a unit with excluded indicators on the total's scale.
+
+    ``scores`` are the criteria's raw scores and ``maxima`` the points their indicators that
+    were not excluded could award (``scored_max`` in all). Each is multiplied by ``max_score /
+    scored_max``, the factor the total is rescaled by, so that the maxima add up to
+    ``max_score`` and the scores to the total (to the rounding of points), and each criterion's
+    share (score / maximum) stays its own. The columnar plan computes the same scores.
+    """
+    return tuple(
+        attrs.evolve(
+            criterion,
+            score=round_points(score * max_score / scored_max),
+            max_score=round_points(maximum * max_score / scored_max),
+        )
+        for criterion, score, maximum in zip(criteria, scores, maxima, strict=True)
+    )
+
+
+class _Scored(NamedTuple):
+    """A unit as scored: its indicators' values and points, its criteria's unrounded scores.
+
+    Points are zero where ``undefined``. ``shared`` holds the entries of the indicators whose
+    results are shared between the units with the same value (None for the others, whose
+    results are the unit's own).
+    """
+
+    values: tuple[object, ...]
+    points: tuple[float, ...]
+    scores: tuple[float, ...]
+    shared: tuple[_Shared | None, ...]
+    undefined: _Undefined
+
+
+@attrs.frozen
+class _Breakdown:
+    """Builds units' per-indicator and per-criterion results, sharing them between units."""
+
+    compiled: CompiledFramework
+    _indicators: tuple[tuple[int, CompiledIndicator], ...] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    _criteria: tuple[tuple[CompiledCriterion, _Memo], ...] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+
+    @_indicators.default
+    def _numbered(self) -> tuple[tuple[int, CompiledIndicator], ...]:
+        return tuple(enumerate(self.compiled.indicators))
+
+    @_criteria.default
+    def _memos(self) -> tuple[tuple[CompiledCriterion, _Memo], ...]:
+        return tuple((criterion, {}) for criterion in self.compiled.criteria)
+
+    def build(self, unit: _Scored) -> tuple[list[IndicatorResult], tuple[CriterionResult, ...]]:
+        """Return a unit's indicator results (in the framework's order) and criterion results."""
+        shared = unit.shared
+        results = [
+            result  # most are shared and built already: taken without a call
+            if (entry := shared[index]) is not None and (result := entry.result) is not None
+            else _new_indicator_result(index, indicator, unit)
+            for index, indicator in self._indicators
+        ]
+        criteria = tuple(
+            _criterion_result(criterion, memo, score, results, shared)
+            for (criterion, memo), score in zip(self._criteria, unit.scores, strict=True)
+        )
+        return results, criteria
+
+
+def _new_indicator_result(
+    index: int, indicator: CompiledIndicator, unit: _Scored
+) -> IndicatorResult:
+    """Build an indicator's result for a unit; give it to the units that share it, if any."""
+    value = unit.values[index]
+    if index in unit.undefined:
+        outcome, status = unit.undefined[index]
+        shown = None if isinstance(value, Undefined) else value
         return IndicatorResult(
-            indicator.id, indicator.title, shown, 0.0, indicator.max_points, "zero", outcome.detail
-        ), reason
-    status: IndicatorStatus = "zero" if action == "zero" else "excluded"
-    return IndicatorResult(
-        indicator.id, indicator.title, shown, 0.0, indicator.max_points, status, outcome.detail
-    ), None
+            indicator.id, indicator.title, shown, 0.0, indicator.max_points, status, outcome.detail
+        )
+    points = round_points(unit.points[index])
+    result = IndicatorResult(indicator.id, indicator.title, value, points, indicator.max_points)
+    entry = unit.shared[index]
+    if entry is not None:
+        entry.result = result
+    return result
+
+
+def _criterion_result(
+    criterion: CompiledCriterion,
+    memo: _Memo,
+    score: float,
+    results: list[IndicatorResult],
+    shared: tuple[_Shared | None, ...],
+) -> CriterionResult:
+    """Return a criterion's result; when its indicators' results are all shared, share it too.
+
+    ``results`` and ``shared`` are the unit's, for every indicator. Shared entries are never
+    dropped from their memos, so their ids name them for as long as the executor lives: the
+    criterion's result is kept by the ids of its indicators' entries.
+    """
+    first, stop = criterion.first, criterion.stop
+    entries = shared[first:stop]
+    key = None if None in entries else tuple(map(id, entries))
+    known: CriterionResult | None = None if key is None else memo.get(key)
+    if known is None:
+        own = tuple(results[first:stop])
+        known = CriterionResult(
+            criterion.id, criterion.title, round_points(score), criterion.max_score, own
+        )
+        if key is not None and len(memo) < MEMO_SIZE:
+            memo[key] = known
+    return known
+
+
+@attrs.define
+class _Explanation(Pending):
+    """One unit's evaluation, kept for the parts of its result computed on first read.
+
+    ``env`` is a copy of the inputs as they were evaluated, ``scored`` its indicators.
+    ``classification`` is None when the unit was not evaluable; ``maxima`` are the criteria's
+    when indicators were excluded (the criteria are then shown rescaled), else None. The
+    indicator and criterion results are built once, for whichever field asks first.
+    """
+
+    breakdown: _Breakdown
+    improver: Improver
+    env: dict[str, object]
+    scored: _Scored
+    classification: Classification | None = None
+    score: float = 0.0
+    scored_max: float = 0.0
+    maxima: tuple[float, ...] | None = None
+    _built: tuple[list[IndicatorResult], tuple[CriterionResult, ...]] | None = None
+
+    def compute(self, field: str) -> Any:
+        """Return the result's ``criteria`` or ``improvement``."""
+        return self._criteria() if field == "criteria" else self._improvement()
+
+    def _build(self) -> tuple[list[IndicatorResult], tuple[CriterionResult, ...]]:
+        if self._built is None:
+            self._built = self.breakdown.build(self.scored)
+        return self._built
+
+    def _criteria(self) -> tuple[CriterionResult, ...]:
+        criteria = self._build()[1]
+        if self.maxima is None:
+            return criteria
+        max_score = self.breakdown.compiled.definition.max_score
+        return _rescaled(criteria, self.scored.scores, self.maxima, max_score, self.scored_max)
+
+    def _improvement(self) -> Improvement | None:
+        assert self.classification is not None  # noqa: S101  only evaluable units have one
+        indicators = self._build()[0]
+        return self.improver.improvement(
+            self.classification, self.score, self.scored_max, indicators, self.env
+        )
+
+
+_Step = tuple[
+    Callable[[_Env], object],
+    Callable[[Any, _Env], float | Undefined],
+    _Memo | None,
+    type | None,
+    Callable[[_Env], Hashable] | None,
+]
+"""An indicator ready to run: its value and score functions, its memo of shared results (or
+None), the type of the values kept there, and its scorer's context function (keys are
+``(value, context(env))`` when it has one)."""
+
+
+def _step(indicator: CompiledIndicator) -> _Step:
+    scorer = indicator.scorer
+    keeps = scorer.value_only or scorer.context is not None
+    memo_type = _memo_type(indicator.value.type) if keeps else None
+    return indicator.value.evaluate, scorer.score, {} if keeps else None, memo_type, scorer.context
 
 
 @attrs.frozen
@@ -173,19 +316,33 @@ class ScalarExecutor:
 
     compiled: CompiledFramework
     fingerprint: str
-    _criteria: tuple[_Plan, ...] = attrs.field(init=False, repr=False, eq=False)
+    _breakdown: _Breakdown = attrs.field(init=False, repr=False, eq=False)
+    _steps: tuple[_Step, ...] = attrs.field(init=False, repr=False, eq=False)
+    _spans: tuple[tuple[int, int], ...] = attrs.field(init=False, repr=False, eq=False)
     _maxima: tuple[float, ...] = attrs.field(init=False, repr=False, eq=False)
+    _scored_max: float = attrs.field(init=False, repr=False, eq=False)
     _classifier: Classifier = attrs.field(init=False, repr=False, eq=False)
     _improver: Improver = attrs.field(init=False, repr=False, eq=False)
 
-    @_criteria.default
-    def _plan_criteria(self) -> tuple[_Plan, ...]:
-        indicators = self.compiled.indicators
-        return tuple(_plan(criterion, indicators) for criterion in self.compiled.criteria)
+    @_breakdown.default
+    def _make_breakdown(self) -> _Breakdown:
+        return _Breakdown(self.compiled)
+
+    @_steps.default
+    def _indicator_steps(self) -> tuple[_Step, ...]:
+        return tuple(_step(indicator) for indicator in self.compiled.indicators)
+
+    @_spans.default
+    def _criterion_spans(self) -> tuple[tuple[int, int], ...]:
+        return tuple((criterion.first, criterion.stop) for criterion in self.compiled.criteria)
 
     @_maxima.default
     def _full_maxima(self) -> tuple[float, ...]:
         return tuple(float(criterion.max_score) for criterion in self.compiled.criteria)
+
+    @_scored_max.default
+    def _full_scored_max(self) -> float:
+        return add_up(self._maxima)
 
     @_classifier.default
     def _make_classifier(self) -> Classifier:
@@ -197,25 +354,11 @@ class ScalarExecutor:
 
     def evaluate(self, env: _Env, unit: str | None = None, period: Period | None = None) -> Result:
         """Evaluate one unit's checked input values."""
-        results: list[IndicatorResult] = []
-        criteria: list[CriterionResult] = []
-        scores: list[float] = []
-        excluded: list[list[float]] = []
-        blocking: Reason | None = None
-        for plan in self._criteria:
-            criterion, total, dropped, reason = _score_criterion(plan, env, unit, results)
-            criteria.append(criterion)
-            scores.append(total)
-            excluded.append(dropped)
-            blocking = blocking or reason
-        maxima = self._maxima
-        excluding = any(excluded)
-        if excluding:
-            maxima = tuple(
-                criterion.max_score - add_up(dropped)
-                for (criterion, _, _), dropped in zip(self._criteria, excluded, strict=True)
-            )
-        scored_max = add_up(maxima)
+        seen = dict(env)
+        scored, blocking = self._score_indicators(seen, unit)
+        explanation = _Explanation(self._breakdown, self._improver, seen, scored)
+        pending: Any = explanation  # the criteria and improvement, computed on first read
+        maxima, scored_max = self._maxima_scored(scored.undefined)
         if blocking is None and scored_max <= 1e-12:
             blocking = Reason(
                 "not-evaluable",
@@ -223,30 +366,89 @@ class ScalarExecutor:
                 "every indicator was excluded: nothing left to score",
             )
         if blocking is not None:
-            return self._result(unit, period, env, criteria, None, None, (blocking,))
+            return self._result(unit, period, env, pending, None, None, (blocking,))
         compiled = self.compiled
         score = round_points(
-            compiled.weighting.combine(scores, maxima, compiled.definition.max_score)
+            compiled.weighting.combine(scored.scores, maxima, compiled.definition.max_score)
         )
         try:
-            classification = self._classifier.classify(score, env, unit)
+            classification = self._classifier.classify(score, seen, unit)
         except NotEvaluable as stop:
-            return self._result(unit, period, env, criteria, None, None, (stop.reason,))
-        improvement = self._improver.improvement(classification, score, scored_max, results, env)
-        if excluding:
-            criteria = _rescaled(
-                criteria, scores, maxima, compiled.definition.max_score, scored_max
-            )
+            return self._result(unit, period, env, pending, None, None, (stop.reason,))
+        explanation.classification = classification
+        explanation.score = score
+        explanation.scored_max = scored_max
+        if maxima is not self._maxima:  # indicators were excluded: the criteria are rescaled
+            explanation.maxima = maxima
+        improvement = pending if classification.rank > 0 else None
         return self._result(
-            unit, period, env, criteria, score, classification, classification.reasons, improvement
+            unit, period, env, pending, score, classification, classification.reasons, improvement
         )
+
+    def _score_indicators(self, env: _Env, unit: str | None) -> tuple[_Scored, Reason | None]:
+        """Return the unit as scored, and the first reason it is not evaluable, if any.
+
+        An indicator whose value was seen before takes the points (and later the result) kept
+        then. An undefined value or points take the indicator's policy (see :func:`_policy`),
+        in the indicators' order: points zero, or the reason, or an error.
+        """
+        values: list[object] = []
+        points: list[float] = []
+        shared: list[_Shared | None] = []
+        undefined: _Undefined = {}
+        blocking: Reason | None = None
+        for value_of, score_of, memo, memo_type, context in self._steps:
+            value = value_of(env)
+            values.append(value)
+            key: Hashable = None  # the key the value's result is shared by, if it may be
+            if memo is not None and type(value) is memo_type:
+                key = value if context is None else (value, context(env))
+                entry = memo.get(key)
+                if entry is not None:
+                    shared.append(entry)
+                    points.append(entry.points)
+                    continue
+            outcome = value if isinstance(value, Undefined) else score_of(value, env)
+            if isinstance(outcome, Undefined):
+                index = len(points)
+                status, reason = _policy(self.compiled.indicators[index], outcome, unit)
+                undefined[index] = (outcome, status)
+                blocking = blocking or reason
+                outcome = 0.0
+                entry = None
+            else:
+                entry = (
+                    None if memo is None or key is None else _new_entry(memo, key, value, outcome)
+                )
+            shared.append(entry)
+            points.append(outcome)
+        scores = tuple([add_up(points[first:stop]) for first, stop in self._spans])
+        # Tuples of numbers, unlike lists, drop out of the garbage collector's sight: results
+        # are kept by the thousand, and each collection would walk these again.
+        return _Scored(tuple(values), tuple(points), scores, tuple(shared), undefined), blocking
+
+    def _maxima_scored(self, undefined: _Undefined) -> tuple[tuple[float, ...], float]:
+        """Return the criteria's maxima and their sum, less the points of excluded indicators."""
+        if not any(status == "excluded" for _, status in undefined.values()):
+            return self._maxima, self._scored_max
+        indicators = self.compiled.indicators
+        maxima = tuple(
+            criterion.max_score
+            - add_up(
+                indicators[index].max_points
+                for index, (_, status) in undefined.items()
+                if status == "excluded" and criterion.first <= index < criterion.stop
+            )
+            for criterion in self.compiled.criteria
+        )
+        return maxima, add_up(maxima)
 
     def _result(
         self,
         unit: str | None,
         period: Period | None,
         env: _Env,
-        criteria: list[CriterionResult],
+        criteria: tuple[CriterionResult, ...],
         score: float | None,
         classification: Classification | None,
         reasons: tuple[Reason, ...],
@@ -262,60 +464,9 @@ class ScalarExecutor:
             max_score=definition.max_score,
             tier=classification.tier if classification else None,
             band_tier=classification.band_tier if classification else None,
-            criteria=tuple(criteria),
+            criteria=criteria,
             reasons=reasons,
             inputs=env,
             period=period,
             improvement=improvement,
         )
-
-
-def _score_criterion(
-    plan: _Plan, env: _Env, unit: str | None, results: list[IndicatorResult]
-) -> tuple[CriterionResult, float, list[float], Reason | None]:
-    """Score one criterion's indicators for a unit, appending their results to ``results``.
-
-    Returns the criterion's result, its unrounded score, the points of its excluded indicators,
-    and the reason the unit is not evaluable if one of its indicators gives one.
-    """
-    criterion, steps, shared = plan
-    points: list[float] = []
-    keys: list[Hashable] = []
-    excluded: list[float] = []
-    blocking: Reason | None = None
-    first = len(results)
-    for value_of, score_of, memo, memo_type, context, indicator in steps:
-        value = value_of(env)
-        key: Hashable = None
-        if memo is not None and type(value) is memo_type:
-            key = value if context is None else (value, context(env))
-            known = memo.get(key)
-            if known is not None:
-                results.append(known[0])
-                points.append(known[1])
-                keys.append(key)
-                continue
-        shared = None  # this indicator's result is new, so the criterion's is too
-        outcome = value if isinstance(value, Undefined) else score_of(value, env)
-        if isinstance(outcome, Undefined):
-            result, reason = _undefined(indicator, value, outcome, unit)
-            blocking = blocking or reason
-            points.append(0.0)
-            if result.status == "excluded":
-                excluded.append(indicator.max_points)
-        else:
-            result = IndicatorResult(
-                indicator.id, indicator.title, value, round_points(outcome), indicator.max_points
-            )
-            points.append(outcome)
-            if memo is not None and type(value) is memo_type:
-                _keep(memo, key, value, result, outcome)
-        results.append(result)
-    if shared is None:
-        return (*_criterion_result(criterion, points, results[first:]), excluded, blocking)
-    together = tuple(keys)
-    known_criterion = shared.get(together)
-    if known_criterion is None:
-        known_criterion = _criterion_result(criterion, points, results[first:])
-        _keep(shared, together, together, *known_criterion)
-    return (*known_criterion, excluded, blocking)

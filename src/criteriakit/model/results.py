@@ -4,6 +4,10 @@ A :class:`Result` says what a unit scored, per criterion and per indicator, whic
 score alone gave (``band_tier``), which tier it finally got (``tier``), and every reason that
 made the two differ, with the input values that decided. ``Result.explain()`` renders it as
 text, including ``improvement``: what it would take to reach the next tier.
+
+The scalar executor gives a result's ``criteria`` and ``improvement`` as :class:`Pending`: they
+are computed when first read, and a result cannot be told from one given them in full (see
+:class:`_ComputedOnFirstRead`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ __all__ = [
     "CriterionResult",
     "IndicatorResult",
     "IndicatorStatus",
+    "Pending",
     "Reason",
     "ReasonKind",
     "Result",
@@ -180,3 +185,56 @@ class Result:
         from criteriakit.explain import explain  # noqa: PLC0415  avoids an import cycle
 
         return explain(self)
+
+
+class Pending:
+    """Parts of a :class:`Result` still to be computed: its ``criteria`` and ``improvement``.
+
+    The scalar executor gives one to a result for both fields; :meth:`compute` gives a field's
+    value when it is first read (see :class:`_ComputedOnFirstRead`), which must be what the
+    field would have been given.
+    """
+
+    __slots__ = ()
+
+    def compute(self, field: str) -> Any:
+        """Return the value of the field named ``field``."""
+        raise NotImplementedError
+
+
+class _ComputedOnFirstRead:
+    """The descriptor of a :class:`Result` field whose value may be given as :class:`Pending`.
+
+    It wraps the field's slot: a read that finds a :class:`Pending` there computes the value,
+    stores it in the slot (once; a frozen result never changes after that) and returns it.
+    Everything attrs generates reads fields as attributes (``__eq__``, ``__hash__``,
+    ``__repr__``, pickling, ``attrs.evolve``, ``attrs.asdict``), and so does the serialiser, so
+    such a result is equal to, pickles, prints and serialises as the one computed in full.
+    """
+
+    __slots__ = ("_name", "_slot")
+
+    def __init__(self, name: str, slot: Any) -> None:
+        self._name = name
+        self._slot = slot
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = self._slot.__get__(instance, owner)
+        if isinstance(value, Pending):
+            value = value.compute(self._name)
+            self._slot.__set__(instance, value)
+        return value
+
+    def __set__(self, instance: object, value: object) -> None:
+        self._slot.__set__(instance, value)
+
+
+def _computed_on_first_read(cls: type, name: str) -> None:
+    """Let field ``name`` of the slotted attrs class ``cls`` be given as :class:`Pending`."""
+    setattr(cls, name, _ComputedOnFirstRead(name, cls.__dict__[name]))
+
+
+_computed_on_first_read(Result, "criteria")
+_computed_on_first_read(Result, "improvement")
