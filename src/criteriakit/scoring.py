@@ -121,14 +121,16 @@ def threshold_scorer(
                 return award
         return otherwise
 
+    least_first = steps[::-1]
+    comparison: Comparison = (
+        (">=" if inclusive else ">") if ascending else ("<=" if inclusive else "<")
+    )
+
     def needed(points: float, _: Env) -> Needed | None:
-        candidates = [(bound, award) for bound, award in steps if award >= points]
-        if not candidates:
-            return None
-        least, award = candidates[-1]
-        if ascending:
-            return (least, ">=" if inclusive else ">", award)
-        return (least, "<=" if inclusive else "<", award)
+        for least, award in least_first:  # the least demanding step that awards enough
+            if award >= points:
+                return (least, comparison, award)
+        return None
 
     return CompiledScorer(score, needed, value_only=True)
 

@@ -124,7 +124,12 @@ _INT64_MAX = 2**63 - 1
 def _to_float(operand: _Fn) -> _Fn:
     def to_float(env: _Env, frame: _Frame) -> Any:
         value = operand(env, frame)
-        return _saturate(value) if type(value) is int else value
+        if type(value) is not int:
+            return value
+        try:  # _saturate's common case, without its call: every integer divided goes here
+            return float(value)
+        except OverflowError:
+            return _saturate(value)
 
     return to_float
 
