@@ -113,7 +113,7 @@ def _sum(scores: Sequence[float], maxima: Sequence[float], max_score: float) -> 
 def _sum_columns(columns: WeightingColumns) -> pl.Expr:
     import polars as pl  # noqa: PLC0415 - see above
 
-    from criteriakit.columnar.floats import added_up, divided_by  # noqa: PLC0415
+    from criteriakit.columnar.floats import added_up, divided_by  # noqa: PLC0415 - as Polars
 
     total = added_up(columns.scores)
     if columns.full is None:  # maxima vary by row: a column divides as IEEE does
@@ -136,7 +136,7 @@ def _geometric(scores: Sequence[float], maxima: Sequence[float], max_score: floa
 def _geometric_columns(columns: WeightingColumns) -> pl.Expr:
     import polars as pl  # noqa: PLC0415 - see above
 
-    from criteriakit.columnar.floats import divided  # noqa: PLC0415
+    from criteriakit.columnar.floats import divided  # noqa: PLC0415 - as Polars
 
     product: pl.Expr = pl.lit(1.0)
     for score, maximum in zip(columns.scores, columns.maxima, strict=True):

@@ -27,6 +27,7 @@ from criteriakit.columnar.inputs import (
     ROW,
     converted_inputs,
     id_checks,
+    input_dtype,
     may_repeat,
     nulled_blanks,
     repeated,
@@ -390,8 +391,6 @@ def _checked_frame(
     parent_column: str,
 ) -> pl.LazyFrame:
     """Return a JSON level's rows, checked by the scalar checker, as typed columns."""
-    from criteriakit.columnar.inputs import input_dtype  # noqa: PLC0415
-
     level = opened.level
     assert level is not None  # noqa: S101  only JSON levels come as rows
     extra: dict[str, dict[str, object]] | None = None

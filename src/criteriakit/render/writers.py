@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from criteriakit.errors import DataError, Problem
 from criteriakit.model.results import Result
 from criteriakit.render import render_text_table
 from criteriakit.render.atomic import replacing, write_text_atomic
@@ -76,8 +77,6 @@ def _polars() -> Any:
     try:
         import polars as pl  # noqa: PLC0415  an optional dependency, loaded when it is used
     except ImportError:
-        from criteriakit.errors import DataError, Problem  # noqa: PLC0415
-
         hint = "pip install 'criteriakit[polars]'"
         raise DataError([Problem("writing Parquet needs Polars", hint=hint)]) from None
     return pl

@@ -176,7 +176,7 @@ class CaseFileCollector(pytest.File):
     def collect(self) -> Iterator[CaseItem]:
         """Load the case file and yield its cases; a bad file is a collection error."""
         from criteriakit import testing  # noqa: PLC0415 - see the module docstring
-        from criteriakit.errors import CaseFileError  # noqa: PLC0415
+        from criteriakit.errors import CaseFileError  # noqa: PLC0415 - as above
 
         try:
             self.case_file = testing.load_case_file(
@@ -190,7 +190,7 @@ class CaseFileCollector(pytest.File):
     def framework(self) -> Framework:
         """Return the framework under test; raise the reason it cannot be loaded, every time."""
         from criteriakit import testing  # noqa: PLC0415 - see the module docstring
-        from criteriakit.errors import CriteriaKitError  # noqa: PLC0415
+        from criteriakit.errors import CriteriaKitError  # noqa: PLC0415 - as above
 
         if self._framework is None:
             finder = self.config.stash.setdefault(
