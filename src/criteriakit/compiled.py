@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from criteriakit.explain import format_value
 from criteriakit.expressions import CompiledExpression
 from criteriakit.extensions import Weighting
 from criteriakit.inputs import InputChecker
 from criteriakit.model.framework import FrameworkDefinition, PolicyAction
+from criteriakit.render.explanation import format_value
 from criteriakit.scoring import CompiledScorer
 
 if TYPE_CHECKING:

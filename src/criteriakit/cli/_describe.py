@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from criteriakit.explain import format_number
 from criteriakit.framework import Framework
 from criteriakit.model.framework import Input, pick_text
 from criteriakit.registry import Registry
+from criteriakit.render.explanation import format_number
 
 __all__ = ["describe_framework", "describe_registrations"]
 

@@ -169,20 +169,20 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready plain data (see :meth:`from_dict`)."""
-        from criteriakit._serialise import result_to_dict  # noqa: PLC0415  avoids an import cycle
+        from criteriakit.render.documents import result_to_dict  # noqa: PLC0415 - rendering is above the model
 
         return result_to_dict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Result:
         """Rebuild a result from :meth:`to_dict` output; invalid data raises ``DataError``."""
-        from criteriakit._serialise import result_from_dict  # noqa: PLC0415  avoids an import cycle
+        from criteriakit.render.documents import result_from_dict  # noqa: PLC0415 - as above
 
-        return result_from_dict(data)
+        return result_from_dict(data, cls)
 
     def explain(self) -> str:
         """Return a human explanation: scores by criterion and indicator, reasons, next steps."""
-        from criteriakit.explain import explain  # noqa: PLC0415  avoids an import cycle
+        from criteriakit.render.explanation import explain  # noqa: PLC0415 - as above
 
         return explain(self)
 

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 import attrs
 
 from criteriakit.data import IdType
-from criteriakit.explain import format_number
 from criteriakit.framework import Framework
 from criteriakit.model.results import Result
+from criteriakit.render.explanation import format_number
 from criteriakit.render.rows import ColumnType
 
 __all__ = [

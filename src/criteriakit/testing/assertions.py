@@ -16,8 +16,8 @@ import attrs
 
 from criteriakit._problems import KeyPath, did_you_mean
 from criteriakit._toml_locations import format_key_path
-from criteriakit.explain import format_value
 from criteriakit.model.results import Result
+from criteriakit.render.explanation import format_value
 
 __all__ = [
     "DEFAULT_TOLERANCE",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from criteriakit.model.improvement import Change, Improvement
-from criteriakit.model.results import IndicatorResult, Result
+
+if TYPE_CHECKING:
+    from criteriakit.model.results import IndicatorResult, Result
 
 __all__ = ["explain", "format_number", "format_value"]
 

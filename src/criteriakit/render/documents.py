@@ -9,14 +9,16 @@ took longer than evaluating the unit.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from criteriakit._converter import converter, structure
 from criteriakit._toml_locations import format_key_path
 from criteriakit.errors import DataError, Problem
 from criteriakit.model.improvement import Change, Improvement, Obstacle
 from criteriakit.model.period import Period
-from criteriakit.model.results import CriterionResult, Reason, Result
+
+if TYPE_CHECKING:
+    from criteriakit.model.results import CriterionResult, Reason, Result
 
 __all__ = ["result_from_dict", "result_to_dict"]
 
@@ -141,13 +143,18 @@ def _current(data: Mapping[str, Any]) -> Mapping[str, Any]:
     return {**data, "reasons": upgraded}
 
 
-def result_from_dict(data: Mapping[str, Any]) -> Result:
-    """Rebuild a result from :func:`result_to_dict` output, reporting every invalid key.
+_Result = TypeVar("_Result", bound="Result")
 
-    Results written at schema version 1 are read too (see :func:`_current`).
+
+def result_from_dict(data: Mapping[str, Any], kind: type[_Result]) -> _Result:
+    """Rebuild a result of class ``kind`` from :func:`result_to_dict` output.
+
+    Every invalid key is reported. Results written at schema version 1 are read too (see
+    :func:`_current`). ``kind`` is :class:`~criteriakit.Result`, passed in so that this
+    module needs the model for types only: the model imports it, not the other way round.
     """
-    outcome = structure(converter(), _current(data), Result)
-    if isinstance(outcome, Result):
+    outcome = structure(converter(), _current(data), kind)
+    if not isinstance(outcome, list):
         return outcome
     problems = [
         Problem(problem.message, path=format_key_path(problem.path), hint=problem.hint)
