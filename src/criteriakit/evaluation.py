@@ -226,21 +226,20 @@ def _criterion_result(
 ) -> CriterionResult:
     """Return a criterion's result; when its indicators' results are all shared, share it too.
 
-    ``results`` and ``shared`` are the unit's, for every indicator. Shared entries are never
-    dropped from their memos, so their ids name them for as long as the executor lives: the
-    criterion's result is kept by the ids of its indicators' entries.
+    ``results`` and ``shared`` are the unit's, for every indicator. The criterion's result is
+    kept by its indicators' entries (which compare by identity).
     """
     first, stop = criterion.first, criterion.stop
     entries = shared[first:stop]
-    key = None if None in entries else tuple(map(id, entries))
-    known: CriterionResult | None = None if key is None else memo.get(key)
+    shareable = None not in entries
+    known: CriterionResult | None = memo.get(entries) if shareable else None
     if known is None:
         own = tuple(results[first:stop])
         known = CriterionResult(
             criterion.id, criterion.title, round_points(score), criterion.max_score, own
         )
-        if key is not None and len(memo) < MEMO_SIZE:
-            memo[key] = known
+        if shareable and len(memo) < MEMO_SIZE:
+            memo[entries] = known
     return known
 
 
