@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -78,10 +78,15 @@ def unit_rows(frame: pl.DataFrame) -> list[UnitRow]:
 
 
 def best_of(repeats: int, function: Callable[[], Value]) -> tuple[float, Value]:
-    """Run ``function`` ``repeats`` times; return the fastest time (seconds) and its last result."""
+    """Run ``function`` ``repeats`` times; return the fastest time (seconds) and its last result.
+
+    Each run's result is let go before the next run starts: a run that keeps many objects
+    alive would otherwise make the next one's garbage collections walk them too.
+    """
     best = float("inf")
     result: Value | None = None
     for _ in range(max(1, repeats)):
+        result = None
         start = time.perf_counter()
         result = function()
         best = min(best, time.perf_counter() - start)
@@ -92,22 +97,31 @@ def best_of(repeats: int, function: Callable[[], Value]) -> tuple[float, Value]:
 def best_of_alternating(
     repeats: int, first: Callable[[], Value], second: Callable[[], Other]
 ) -> tuple[tuple[float, Value], tuple[float, Other]]:
-    """Run ``first`` and ``second`` in turn, ``repeats`` rounds; return each one's fastest time
-    and result.
+    """Run ``first`` and ``second`` in turn (see :func:`best_of_rounds`); return each one's
+    fastest time and result."""
+    first_run, second_run = best_of_rounds(repeats, [first, second])
+    return first_run, second_run
 
-    Alternating puts the two implementations compared through the same moments of a shared,
-    noisy machine, so that their ratio does not depend on which ran during a busy spell. A
-    first round is not timed: it pays for what the first call of anything pays once (thread
-    pools started, memory the allocator keeps for the next calls).
+
+def best_of_rounds(repeats: int, functions: Sequence[Callable[[], Any]]) -> list[tuple[float, Any]]:
+    """Run ``functions`` in turn, ``repeats`` rounds; return each one's fastest time and result.
+
+    Alternating puts the implementations compared through the same moments of a shared, noisy
+    machine, so that their ratios do not depend on which ran during a busy spell. A first round
+    is not timed: it pays for what the first call of anything pays once (thread pools started,
+    memory the allocator keeps for the next calls). Timed runs keep nothing: a result kept
+    while another function runs would make that one's garbage collections walk it too (a
+    result of many objects can double another's time); the results come from a last round,
+    not timed.
     """
-    first()
-    second()
-    best_first = best_of(1, first)
-    best_second = best_of(1, second)
-    for _ in range(max(1, repeats) - 1):
-        best_first = min(best_first, best_of(1, first), key=lambda run: run[0])
-        best_second = min(best_second, best_of(1, second), key=lambda run: run[0])
-    return best_first, best_second
+    for function in functions:
+        function()
+    fastest = [float("inf")] * len(functions)
+    for _ in range(max(1, repeats)):
+        for position, function in enumerate(functions):
+            seconds = best_of(1, function)[0]  # the result is let go after the clock stops
+            fastest[position] = min(fastest[position], seconds)
+    return [(seconds, function()) for seconds, function in zip(fastest, functions, strict=True)]
 
 
 def times(ratio: float, subject: str = "criteriakit") -> str:

@@ -9,7 +9,8 @@ Five workloads, each in its own module:
 - ``rollup`` (rollup_members.py): 5,000,000 party members rolled up into their cells; time and
   the peak memory of the process that does it;
 - ``scalar`` (scalar_four_good.py): 20,000 ``vn.four-good-cell`` units through the scalar
-  executor with full explanations, against the same rules written by hand in Python;
+  executor (score, tier and reasons read; each result's document; every part of each result
+  read; each explanation as text), against the same rules written by hand in Python;
 - ``startup`` (startup.py): ``import criteriakit``, ``criteriakit --help`` and the pytest plugin
   in fresh processes, against importing criteriakit's core dependencies.
 
