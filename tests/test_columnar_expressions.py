@@ -578,3 +578,40 @@ SIDES += ["clamp(a, 0.1, b)", "0.3", "30%", "90", "70%"]
 @settings(max_examples=max(200, settings.default.max_examples), deadline=None)
 def test_comparisons_on_and_near_bounds_agree(left, op, right, rows):
     check(f"{left} {op} {right}", rows)
+
+
+ZEROS = [0.0, -0.0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min(a, -a)",
+        "-min(a, -a)",
+        "max(-a, a)",
+        "max(0, -(-(a * b)))",
+        "clamp(a, a, -a)",
+        "clamp(a, a, -min(a, a))",
+        "-(-min(a, sum(xs)))",
+        "min(xs)",
+        "-max(xs)",
+        "min(ms, score)",
+        "-max(ms, score)",
+    ],
+)
+def test_of_equal_zeros_min_and_max_keep_the_first_as_python_does(text):
+    # found by the long fuzz run: Python's min(0.0, -0.0) is 0.0; Polars' gave -0.0
+    rows = [
+        {
+            "a": a,
+            "b": b,
+            "xs": [a, b, 1.0],
+            "ms": [
+                {"score": a, "ok": True, "quarter": 0.0},
+                {"score": b, "ok": None, "quarter": 0.0},
+            ],
+        }
+        for a in ZEROS
+        for b in ZEROS
+    ]
+    check(text, rows)

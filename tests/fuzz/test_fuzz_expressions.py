@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from criteriakit.columnar import ColumnarUnsupported, compile_columnar
 from criteriakit.errors import CriteriaKitError, ExpressionError
 from criteriakit.expressions import BOOL, INTEGER, LevelType, Undefined, compile_expression
+from criteriakit.expressions.types import ListType, RecordsType
 from fuzz.campaign import Target
 from fuzz.hostile import (
     CHARACTERS,
@@ -156,14 +157,20 @@ ENVIRONMENTS = [
 
 def _well_typed(value: object, expression: Any) -> bool:
     """Whether ``value`` is an Undefined or a value of the expression's static type."""
-    if isinstance(value, Undefined):
-        return True
-    if expression.type == BOOL:
+    return isinstance(value, Undefined) or _of_type(value, expression.type)
+
+
+def _of_type(value: object, kind: Any) -> bool:
+    if kind == BOOL:
         return type(value) is bool
-    if expression.type == INTEGER:
+    if kind == INTEGER:
         return type(value) is int
-    if isinstance(expression.type, LevelType):
+    if isinstance(kind, LevelType):
         return isinstance(value, str)
+    if isinstance(kind, ListType):  # a bare list input, as given (found by the long run)
+        return isinstance(value, list) and all(_of_type(item, kind.item) for item in value)
+    if isinstance(kind, RecordsType):
+        return isinstance(value, list) and all(isinstance(item, dict) for item in value)
     return type(value) in {int, float}
 
 

@@ -62,6 +62,7 @@ def _parts(aggregate: AggregateColumns) -> dict[str, Combine]:
         parts[function] = "min" if function == "min" else "max"
         if not aggregate.integer:
             parts["z"] = "min"  # the first item's order, and whether it is NaN
+            parts["0"] = "min"  # the first zero item's order, and whether it is -0.0
     return parts
 
 
@@ -159,6 +160,10 @@ def _partial_expressions(aggregate: AggregateColumns, order: str) -> list[pl.Exp
             parts[part] = value.min() if part == "min" else value.max()
         elif part == "z":
             parts[part] = (pl.col(order).cast(pl.Int64) * 2 + value.is_nan().cast(pl.Int64)).min()
+        elif part == "0":
+            negative = (pl.lit(1.0) / value) < 0  # 1 / -0.0 is -inf
+            packed = pl.col(order).cast(pl.Int64) * 2 + negative.cast(pl.Int64)
+            parts[part] = pl.when(value == 0).then(packed).min()
     return [expr.alias(f"{name}#{part}") for part, expr in parts.items()]
 
 
@@ -208,7 +213,10 @@ def finish(aggregate: AggregateColumns) -> list[pl.Expr]:
     else:
         value = part(function)
         if not aggregate.integer:
-            # Python's min and max keep a NaN first item (nothing compares below or above it).
+            # Python's min and max keep the first of equal items, and 0.0 equals -0.0 ...
+            signed = pl.when(part("0") % 2 == 1).then(pl.lit(-0.0)).otherwise(pl.lit(0.0))
+            value = pl.when(value == 0).then(signed).otherwise(value)
+            # ... and a NaN first item (nothing compares below or above it).
             value = pl.when(part("z") % 2 == 1).then(pl.lit(math.nan)).otherwise(value)
         undefined = pl.when(undefined.is_null() & (count == 0)).then(empty).otherwise(undefined)
     return [

@@ -380,6 +380,17 @@ def _nan_if_nan(first: _Column, result: pl.Expr) -> pl.Expr:
     return pl.when(first.value.is_nan()).then(pl.lit(math.nan)).otherwise(result)
 
 
+def _first_zero(extreme: pl.Expr, candidates: Sequence[pl.Expr]) -> pl.Expr:
+    """Return ``extreme``, or where it is a zero, the first zero among ``candidates``.
+
+    Python's ``min`` and ``max`` keep the first of equal values, and 0.0 equals -0.0: of
+    ``min(0.0, -0.0)`` Python keeps 0.0, Polars may give -0.0, and a sign shows after a
+    negation or a division.
+    """
+    zeros = [pl.when(candidate == 0).then(candidate.cast(pl.Float64)) for candidate in candidates]
+    return pl.when(extreme == 0).then(pl.coalesce(*zeros)).otherwise(extreme)
+
+
 def _tolerant(op: ComparisonOperator, left: _Column, right: _Column) -> pl.Expr:
     """Compare numbers as :mod:`criteriakit.expressions.tolerance` does (null if one is)."""
     a, b = left.value, right.value
@@ -617,20 +628,28 @@ class _Compiler:
             if node.type == INTEGER:
                 return _exact_integer(_wide(args[0]).abs(), args)
             return args[0]._replace(value=args[0].value.abs(), value_size=args[0].value_size + 1)
-        if node.function == "clamp":
+        floating = any(arg.floating for arg in args)
+        if node.function == "clamp":  # max(value, low), then min(that, high), as the scalar's
             value, low, high = args
             raised = pl.max_horizontal(value.value, _skipped_if_nan(low))
-            result = _nan_if_nan(value, pl.min_horizontal(raised, _skipped_if_nan(high)))
+            if floating:
+                raised = _first_zero(raised, [value.value, low.value])
+            lowered = pl.min_horizontal(raised, _skipped_if_nan(high))
+            if floating:
+                lowered = _first_zero(lowered, [raised, high.value])
+            result = _nan_if_nan(value, lowered)
         else:
             others = [_skipped_if_nan(arg) for arg in args[1:]]
             if node.function == "min":
                 extreme = pl.min_horizontal(args[0].value, *others)
             else:
                 extreme = pl.max_horizontal(args[0].value, *others)
+            if floating:
+                extreme = _first_zero(extreme, [arg.value for arg in args])
             result = _nan_if_nan(args[0], extreme)
         undefined = _first(*(arg.undefined for arg in args))
-        floating = any(arg.floating for arg in args)
-        value_size = 4 * _values(args) + 6 * len(args)
+        # a clamp reads its value and bounds up to eleven times, min and max each argument six
+        value_size = 12 * _values(args) + 10 * len(args)
         present = pl.when(_present(args)).then(result)
         return _Column(present, undefined, floating, value_size, _undefineds(args) + 1)
 
@@ -727,7 +746,10 @@ class _Compiler:
         else:
             value = _EXTREMES[node.function](items)
         if node.function in {"min", "max"} and node.source.type == ListType(NUMBER):
-            # Python keeps a NaN first item (nothing compares below or above it).
+            # Python keeps the first of equal items (0.0 equals -0.0) ...
+            zero = items.list.eval(pl.element().filter(pl.element() == 0)).list.first()
+            value = pl.when(value == 0).then(zero).otherwise(value)
+            # ... and a NaN first item (nothing compares below or above it).
             first = pl.when(items.list.len() > 0).then(items).list.get(0)
             value = pl.when(first.is_nan()).then(first).otherwise(value)
         value = pl.when(undefined.is_null() if undefined is not None else True).then(value)
