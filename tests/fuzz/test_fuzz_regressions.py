@@ -67,6 +67,22 @@ def test_a_lone_surrogate_in_plain_data_is_a_framework_error_at_its_key_path():
     str(caught.value).encode("utf-8")
 
 
+def _both_engines(
+    tmp_path, content: bytes, output: str, name: str = "data.jsonl"
+) -> dict[str, tuple[int, bytes, str]]:
+    """Evaluate the data file ``name`` holding ``content`` with each engine, through the CLI."""
+    data = tmp_path / name
+    data.write_bytes(content)
+    found = {}
+    for engine in ("scalar", "columnar"):
+        arguments = ["--no-autoload", "evaluate", str(SMALL), str(data), "--format", output]
+        result = CliRunner().invoke(
+            build_cli(), [*arguments, "--engine", engine], catch_exceptions=False
+        )
+        found[engine] = (result.exit_code, result.stdout_bytes, result.stderr.replace(NOTE, ""))
+    return found
+
+
 @pytest.mark.parametrize("output", ["table", "csv", "jsonl"])
 @pytest.mark.parametrize(
     ("content", "line"),
@@ -80,15 +96,8 @@ def test_a_csv_file_of_invalid_utf8_gets_the_same_message_from_both_engines(
 ):
     # found by the data target: the scalar engine's whole-data path (--format table) said
     # "1 data problem in FILE:", the streamed and columnar paths "1 data problem:"
+    found = _both_engines(tmp_path, content, output, "data.csv")
     data = tmp_path / "data.csv"
-    data.write_bytes(content)
-    found = {}
-    for engine in ("scalar", "columnar"):
-        arguments = ["--no-autoload", "evaluate", str(SMALL), str(data), "--format", output]
-        result = CliRunner().invoke(
-            build_cli(), [*arguments, "--engine", engine], catch_exceptions=False
-        )
-        found[engine] = (result.exit_code, result.stdout_bytes, result.stderr.replace(NOTE, ""))
     message = (
         f"1 data problem in {data}:\n{data}:{line}: the file is not valid UTF-8\n"
         "  hint: save it as UTF-8\n"
@@ -141,19 +150,6 @@ def test_nested_integer_arithmetic_gives_the_same_output_from_both_engines(tmp_p
     ]
     assert 3 <= len(overflowing) < len(edges) - 2
     assert found["scalar"][1].count(b'"reasons":["not-evaluable"]') == len(overflowing)
-
-
-def _both_engines(tmp_path, content: bytes, output: str) -> dict[str, tuple[int, bytes, str]]:
-    data = tmp_path / "data.jsonl"
-    data.write_bytes(content)
-    found = {}
-    for engine in ("scalar", "columnar"):
-        arguments = ["--no-autoload", "evaluate", str(SMALL), str(data), "--format", output]
-        result = CliRunner().invoke(
-            build_cli(), [*arguments, "--engine", engine], catch_exceptions=False
-        )
-        found[engine] = (result.exit_code, result.stdout_bytes, result.stderr.replace(NOTE, ""))
-    return found
 
 
 ROW = '"done": 1, "planned": 1, "ok": true'
