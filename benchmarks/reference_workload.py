@@ -8,7 +8,7 @@ seeded data is evaluated by
 - criteriakit's columnar executor (``criteriakit.evaluate_levels_frame``, Polars), whole;
 - a NumPy implementation written by hand from the two framework files (vectorised points,
   criterion sums, total, bands, gate, tiers, and the roll-up by ``np.bincount``), whole;
-- criteriakit's scalar executor (``criteriakit.hierarchy.evaluate_levels``) on a sample of whole
+- criteriakit's scalar executor (``criteriakit.scalar.hierarchy.evaluate_levels``) on a sample of whole
   groups, its time extrapolated per unit: a million units would take it minutes.
 
 The three must agree (tiers equal, scores and criterion points within 1e-9) for the times to
@@ -42,7 +42,7 @@ from harness import (
 
 import criteriakit
 from criteriakit.data import UnitRow
-from criteriakit.hierarchy import evaluate_levels
+from criteriakit.scalar.hierarchy import evaluate_levels
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]

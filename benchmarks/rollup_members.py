@@ -12,7 +12,7 @@ seconds rather than row by row in Python. Each evaluation runs in a child proces
 and its peak memory is the peak resident set the operating system reports for that process
 (:func:`own_peak`): an honest figure, not an estimate. The children also write the results of the
 first cells and their members, which the parent checks against the scalar executor
-(``criteriakit.hierarchy.evaluate_levels``).
+(``criteriakit.scalar.hierarchy.evaluate_levels``).
 
 Run alone: python benchmarks/rollup_members.py [MEMBERS]
 """
@@ -46,7 +46,7 @@ from harness import (
 )
 
 import criteriakit
-from criteriakit.hierarchy import evaluate_levels
+from criteriakit.scalar.hierarchy import evaluate_levels
 
 Ints = npt.NDArray[np.int64]
 MONTHS = 12

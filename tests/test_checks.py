@@ -23,7 +23,7 @@ from criteriakit import Reason, Registry, hookimpl
 from criteriakit.cli import build_cli
 from criteriakit.columnar import evaluate_frame
 from criteriakit.data import UnitRow
-from criteriakit.hierarchy import evaluate_levels
+from criteriakit.scalar.hierarchy import evaluate_levels
 
 SMALL = (Path(__file__).parent / "data" / "good" / "small.toml").read_text()
 CHECK = """

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import criteriakit
-from criteriakit.batch import evaluate_rows
 from criteriakit.data import read_units
+from criteriakit.scalar.batch import evaluate_rows
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

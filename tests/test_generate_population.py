@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 import criteriakit
-from criteriakit.batch import evaluate_rows
 from criteriakit.data import read_units
-from criteriakit.hierarchy import evaluate_levels
+from criteriakit.scalar.batch import evaluate_rows
+from criteriakit.scalar.hierarchy import evaluate_levels
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "examples" / "generate_population.py"

@@ -10,7 +10,7 @@ import pytest
 import criteriakit
 from criteriakit import Registry
 from criteriakit.data import UnitRow, read_units
-from criteriakit.hierarchy import evaluate_levels
+from criteriakit.scalar.hierarchy import evaluate_levels
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks"

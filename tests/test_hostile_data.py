@@ -21,12 +21,12 @@ from click.testing import CliRunner
 
 import criteriakit
 from criteriakit import limits
-from criteriakit.batch import evaluate_rows
 from criteriakit.cli import build_cli
 from criteriakit.data import read_units
 from criteriakit.render.rows import write_jsonl_text
 from criteriakit.render.table import ResultTable
 from criteriakit.render.writers import render_documents
+from criteriakit.scalar.batch import evaluate_rows
 
 pl = pytest.importorskip("polars")
 pa = pytest.importorskip("pyarrow")

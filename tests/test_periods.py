@@ -12,9 +12,9 @@ from click.testing import CliRunner
 import criteriakit
 from criteriakit.cli import build_cli
 from criteriakit.data import UnitRow
-from criteriakit.hierarchy import evaluate_levels
 from criteriakit.model.period import Period
 from criteriakit.periods import MonthlyRow, collect_months, read_monthly
+from criteriakit.scalar.hierarchy import evaluate_levels
 
 FRAMEWORKS = (
     Path(__file__).resolve().parent.parent

@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import criteriakit
-from criteriakit.batch import evaluate_rows
-from criteriakit.compiled import CompiledQuota
+from criteriakit.compiling.compiled import CompiledQuota
 from criteriakit.data import UnitRow
-from criteriakit.quotas import apply_quotas, demotions_needed
+from criteriakit.scalar.batch import evaluate_rows
+from criteriakit.scalar.quotas import apply_quotas, demotions_needed
 
 FRAMEWORKS = (
     Path(__file__).resolve().parent.parent

@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 
 import criteriakit
 from criteriakit.columnar.floats import constant_columns, rounded
+from criteriakit.compiling.inputs import InputChecker
+from criteriakit.compiling.scoring import round_points, threshold_scorer
 from criteriakit.errors import DataError
 from criteriakit.expressions import approx_ge, approx_gt
 from criteriakit.expressions.tolerance import RELATIVE_TOLERANCE
-from criteriakit.inputs import InputChecker
 from criteriakit.model.framework import Input
-from criteriakit.scoring import round_points, threshold_scorer
 
 
 def same(a: object, b: object) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import criteriakit
-from criteriakit.quotas import apply_quotas
+from criteriakit.scalar.quotas import apply_quotas
 from criteriakit.testing import CoverageRecorder, RuleUse, rule_coverage
 from criteriakit.testing.coverage import render_coverage
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import criteriakit
-from criteriakit.batch import evaluate_rows
 from criteriakit.data import read_units
+from criteriakit.scalar.batch import evaluate_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = ROOT / "docs" / "tutorial.md"

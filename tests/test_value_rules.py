@@ -2,7 +2,7 @@
 
 One rule says what a number, an integer, a boolean and a level may look like, as text and as a
 typed value (``docs/data.md``). The scalar executor applies it in Python
-(:mod:`criteriakit.inputs`), the columnar executor as Polars expressions
+(:mod:`criteriakit.compiling.inputs`), the columnar executor as Polars expressions
 (:mod:`criteriakit.columnar.inputs`): for any value, both must accept it as the same value, or
 both refuse it (the column flags the row; the checker says why).
 """
@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from criteriakit.columnar.inputs import converted_inputs
 from criteriakit.columnar.typed_files import canonical
+from criteriakit.compiling.inputs import InputChecker
 from criteriakit.errors import DataError
-from criteriakit.inputs import InputChecker
 from criteriakit.loading import loads_framework
 
 FRAMEWORK = loads_framework(

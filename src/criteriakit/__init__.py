@@ -22,6 +22,7 @@ from criteriakit._version import __version__
 if TYPE_CHECKING:
     from criteriakit import limits
     from criteriakit.columnar import evaluate_frame, evaluate_levels_frame
+    from criteriakit.compiling.scorer_types import ScorerContext, ScorerType, function_scorer
     from criteriakit.diff import DiffEntry, FrameworkDiff, diff_definitions
     from criteriakit.errors import (
         CaseFileError,
@@ -66,7 +67,6 @@ if TYPE_CHECKING:
     )
     from criteriakit.plugins import hookimpl
     from criteriakit.registry import Registry, get_framework
-    from criteriakit.scorer_types import ScorerContext, ScorerType, function_scorer
 
 _HOMES = {
     "criteriakit.columnar": ("evaluate_frame", "evaluate_levels_frame"),
@@ -114,7 +114,7 @@ _HOMES = {
     ),
     "criteriakit.plugins": ("hookimpl",),
     "criteriakit.registry": ("Registry", "get_framework"),
-    "criteriakit.scorer_types": ("ScorerContext", "ScorerType", "function_scorer"),
+    "criteriakit.compiling.scorer_types": ("ScorerContext", "ScorerType", "function_scorer"),
 }
 """The module that defines each public name: ``import criteriakit`` imports none of them."""
 

@@ -22,7 +22,7 @@ from cattrs.gen import make_dict_structure_fn
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean
 
 if TYPE_CHECKING:
-    from criteriakit.scorer_types import ScorerType
+    from criteriakit.compiling.scorer_types import ScorerType
 from criteriakit.model.scorers import ScorerSpec
 
 __all__ = ["Invalid", "converter", "converter_for", "describe", "make_converter", "structure"]
@@ -287,7 +287,7 @@ def make_converter(scorer_types: Mapping[str, type[Any]] | None = None) -> cattr
     )
     converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory(converter))
     if scorer_types is None:
-        from criteriakit.scorer_types import BUILTIN_SCORER_TYPES  # noqa: PLC0415  avoids an import cycle
+        from criteriakit.compiling.scorer_types import BUILTIN_SCORER_TYPES  # noqa: PLC0415  avoids an import cycle
 
         scorer_types = {scorer.name: scorer.parameters for scorer in BUILTIN_SCORER_TYPES}
     converter.register_structure_hook(ScorerSpec, _structure_scorer(converter, scorer_types))

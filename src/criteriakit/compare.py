@@ -31,11 +31,11 @@ from criteriakit.data import (
 )
 from criteriakit.data.csv import read_csv_text
 from criteriakit.errors import DataError, Problem
-from criteriakit.evaluation import SCORE_DIGITS
 from criteriakit.expressions import approx_eq
 from criteriakit.model.results import Result
 from criteriakit.render import render_text_table
 from criteriakit.render.explanation import format_number
+from criteriakit.scalar.executor import SCORE_DIGITS
 
 __all__ = [
     "Comparison",

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
+from criteriakit.compiling.scorer_types import ScorerType
 from criteriakit.errors import PluginError, Problem, plugin_errors
 from criteriakit.expressions import FunctionSpec
 from criteriakit.expressions.floats import add_up
-from criteriakit.scorer_types import ScorerType
 
 if TYPE_CHECKING:
     import polars as pl

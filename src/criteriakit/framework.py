@@ -6,14 +6,14 @@ from collections.abc import Mapping
 
 import attrs
 
-from criteriakit.compiled import CompiledFramework
+from criteriakit.compiling.compiled import CompiledFramework
+from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.errors import DataError, Problem
-from criteriakit.evaluation import ScalarExecutor
 from criteriakit.extensions import Extensions
-from criteriakit.inputs import UnknownInputs
 from criteriakit.model.framework import FrameworkDefinition, pick_text
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result
+from criteriakit.scalar.executor import ScalarExecutor
 
 __all__ = ["Framework"]
 

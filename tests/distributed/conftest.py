@@ -24,7 +24,7 @@ from criteriakit import (
 )
 from criteriakit.data import read_units
 from criteriakit.distributed._recipe import FrameworkRecipe
-from criteriakit.hierarchy import LevelResults, evaluate_levels
+from criteriakit.scalar.hierarchy import LevelResults, evaluate_levels
 
 if sys.version_info >= (3, 11):
     import tomllib

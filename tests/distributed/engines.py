@@ -16,8 +16,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from criteriakit.hierarchy import LevelResults
 from criteriakit.render.table import ResultTable
+from criteriakit.scalar.hierarchy import LevelResults
 
 ACME = Path(__file__).resolve().parents[2] / "examples" / "local-plugin"
 ACME_PLUGIN = ACME / "criteriakit_plugin.py"

@@ -103,7 +103,7 @@ def keeps_scalar(engine: Engine, framework: Framework, sources: Sequence[DataSou
     """
     if engine != "auto":
         return False
-    from criteriakit.hierarchy import framework_chain  # noqa: PLC0415  loaded when used
+    from criteriakit.scalar.hierarchy import framework_chain  # noqa: PLC0415  loaded when used
 
     return any(level.adjusted_by_plugins for level in framework_chain(framework, len(sources)))
 

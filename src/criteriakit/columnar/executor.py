@@ -6,7 +6,7 @@ table (:mod:`criteriakit.render.table`): the same columns and values as the scal
 the caller's kind of frame. One pass over the data computes the results and flags the rows with
 problems; only when a row is flagged are the first such rows checked again by the scalar
 checker, so that errors read exactly as the scalar engine's (see
-:mod:`criteriakit.hierarchy` for the order in which problems are found). A ``fail`` policy
+:mod:`criteriakit.scalar.hierarchy` for the order in which problems are found). A ``fail`` policy
 stops at the first unit it applies to, which the scalar executor then evaluates to say why.
 """
 
@@ -44,12 +44,12 @@ from criteriakit.columnar.plan import (
     tier_names,
 )
 from criteriakit.columnar.rollups import join_rollups
-from criteriakit.columns import check_columns
+from criteriakit.compiling.columns import check_columns
+from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.framework import Framework
-from criteriakit.hierarchy import checked_rows
-from criteriakit.inputs import UnknownInputs
 from criteriakit.render.table import FIXED_COLUMNS
+from criteriakit.scalar.hierarchy import checked_rows
 
 __all__ = ["PARENT", "UNIT", "check_opened", "evaluate_frame", "evaluate_lazy", "evaluate_opened"]
 
@@ -355,10 +355,10 @@ def check_opened(
     parent_column: str,
     unknown_inputs: UnknownInputs,
 ) -> None:
-    """Check one level's columns, as :func:`criteriakit.columns.check_columns` says."""
+    """Check one level's columns, as :func:`criteriakit.compiling.columns.check_columns` says."""
     rolled = [name for name, _ in framework.compiled.rollups] if rolled_up else []
     if opened.level is not None:
-        from criteriakit.hierarchy import first_given  # noqa: PLC0415  shares the scalar scan
+        from criteriakit.scalar.hierarchy import first_given  # noqa: PLC0415  shares the scalar scan
 
         level = opened.level
         if level.columns is None:  # JSON without a single unit: nothing to check

@@ -2,7 +2,7 @@
 
 Each declared input becomes a column of its type (number → Float64, integer → Int64, bool,
 level → String, list → List, records → List of Struct), converted by the rules of
-:mod:`criteriakit.inputs`: a text column is read as text (``"12"``, ``"yes"``, ``"85%"``), a typed
+:mod:`criteriakit.compiling.inputs`: a text column is read as text (``"12"``, ``"yes"``, ``"85%"``), a typed
 column must have the input's type (a float for an integer only when whole and within 64 bits; a
 NaN is missing). A value that does not convert, lies outside the declared bounds or levels, or a
 list longer than allowed flags its row, and so does a missing, empty, repeated or malformed id.
@@ -25,10 +25,7 @@ import polars as pl
 
 from criteriakit import limits
 from criteriakit.columnar.typed_files import instance
-from criteriakit.data import row_problem
-from criteriakit.errors import DataError, Problem
-from criteriakit.framework import Framework
-from criteriakit.inputs import (
+from criteriakit.compiling.inputs import (
     BLANK,
     FALSE_WORDS,
     INTEGER_TEXT,
@@ -36,6 +33,9 @@ from criteriakit.inputs import (
     PERCENT_TEXT,
     TRUE_WORDS,
 )
+from criteriakit.data import row_problem
+from criteriakit.errors import DataError, Problem
+from criteriakit.framework import Framework
 from criteriakit.model.framework import Field, Input
 
 __all__ = [
@@ -86,7 +86,7 @@ def within(spec: Input | Field, value: pl.Expr) -> pl.Expr:
 
 
 def _from_text(kind: str, raw: pl.Expr) -> pl.Expr:
-    """Return the value text converts to, null where it does not (see criteriakit.inputs)."""
+    """Return the value text converts to, null where it does not (see criteriakit.compiling.inputs)."""
     cell = raw.str.strip_chars(BLANK)
     if kind == "number":
         plain = cell.str.contains(f"^{NUMBER_TEXT}$")

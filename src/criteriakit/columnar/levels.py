@@ -1,6 +1,6 @@
 """Whole hierarchies as columns: members → cells → committees, bottom-up, on one machine.
 
-The columnar counterpart of :func:`criteriakit.hierarchy.evaluate_levels`, finding problems in
+The columnar counterpart of :func:`criteriakit.scalar.hierarchy.evaluate_levels`, finding problems in
 the same order: every level's columns first (top level first), then level by level from the
 bottom, each evaluated as columns with its quotas among siblings, checked for orphans (a unit
 whose parent is not in the level above) and unevaluable children under ``not_evaluable =
@@ -19,14 +19,14 @@ from criteriakit.columnar.executor import PARENT, UNIT, check_opened, evaluate_o
 from criteriakit.columnar.frames import Opened, open_frame
 from criteriakit.columnar.inputs import id_checks
 from criteriakit.columnar.rollups import fields_read, rolled_up
+from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.framework import Framework
-from criteriakit.hierarchy import (
+from criteriakit.scalar.hierarchy import (
     framework_chain,
     orphan_problem,
     raise_problems,
     refused_child_problem,
 )
-from criteriakit.inputs import UnknownInputs
 
 __all__ = ["evaluate_levels_frame"]
 

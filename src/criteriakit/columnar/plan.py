@@ -43,8 +43,8 @@ from criteriakit.columnar.fallback import (
 from criteriakit.columnar.floats import added_up, divided, rounded
 from criteriakit.columnar.quotas import QuotaColumns, apply_quotas
 from criteriakit.columnar.scorers import column_points, divisors, reaches
-from criteriakit.compiled import CompiledCondition, CompiledFramework
-from criteriakit.compiler import input_type
+from criteriakit.compiling.compiled import CompiledCondition, CompiledFramework
+from criteriakit.compiling.compiler import input_type
 from criteriakit.errors import FrameworkError, Problem
 from criteriakit.expressions import CompiledExpression, compile_expression
 from criteriakit.expressions.floats import add_up

@@ -1,8 +1,8 @@
-"""Quotas among siblings as window expressions: the same demotions as :mod:`criteriakit.quotas`.
+"""Quotas among siblings as window expressions: the same demotions as :mod:`criteriakit.scalar.quotas`.
 
 Per group of siblings (rows sharing a parent), a quota counts the units in its capped and
 reference tiers, computes how many must go by the scalar executor's own formula
-(:func:`criteriakit.quotas.demotions_needed`, exact integer arithmetic), and demotes that many capped units one tier: the lowest scores first, equal
+(:func:`criteriakit.scalar.quotas.demotions_needed`, exact integer arithmetic), and demotes that many capped units one tier: the lowest scores first, equal
 scores by ascending unit id. Quotas apply one after another, each on the tiers the previous
 left.
 """
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import attrs
 import polars as pl
 
-from criteriakit.compiled import CompiledFramework
-from criteriakit.quotas import demotions_needed
+from criteriakit.compiling.compiled import CompiledFramework
+from criteriakit.scalar.quotas import demotions_needed
 
 __all__ = ["QuotaColumns", "apply_quotas"]
 

@@ -33,10 +33,10 @@ from criteriakit.columnar.expressions import (
 )
 from criteriakit.columnar.frames import open_frame
 from criteriakit.columnar.inputs import input_dtype
-from criteriakit.compiled import CompiledChildren
+from criteriakit.compiling.compiled import CompiledChildren
 from criteriakit.errors import DataError, Problem
 from criteriakit.framework import Framework
-from criteriakit.hierarchy import refused_child_problem
+from criteriakit.scalar.hierarchy import refused_child_problem
 
 __all__ = [
     "combine_partials",

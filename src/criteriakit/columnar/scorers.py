@@ -1,4 +1,4 @@
-"""The built-in scorers as column expressions: the same points as :mod:`criteriakit.scoring`.
+"""The built-in scorers as column expressions: the same points as :mod:`criteriakit.compiling.scoring`.
 
 Each builder takes the indicator's value expression (null where undefined) and returns its
 points, plus an undefined-kind expression for scorers that can make a defined value undefined
@@ -18,7 +18,8 @@ from criteriakit.columnar.expressions import (
     kind_code,
 )
 from criteriakit.columnar.floats import divided, divided_by
-from criteriakit.compiled import CompiledIndicator
+from criteriakit.compiling.compiled import CompiledIndicator
+from criteriakit.compiling.scoring import lookup_key
 from criteriakit.expressions.tolerance import column_tolerance
 from criteriakit.model.scorers import (
     BooleanScorer,
@@ -28,7 +29,6 @@ from criteriakit.model.scorers import (
     TargetScorer,
     ThresholdScorer,
 )
-from criteriakit.scoring import lookup_key
 
 __all__ = ["ColumnPoints", "column_points", "divisors", "reaches"]
 

@@ -6,7 +6,7 @@ file the same way (see ``docs/data.md``):
 
 - CSV cells are text (the delimiter, ``,`` ``;`` or tab, is told from the header line);
   JSON values keep their JSON type, and a JSON string is text; Parquet and Excel columns keep
-  their types. How text and typed values become inputs is :mod:`criteriakit.inputs`' rule.
+  their types. How text and typed values become inputs is :mod:`criteriakit.compiling.inputs`' rule.
 - A unit id is text or a whole number within 64 bits (``7`` and ``7.0`` are the unit
   ``"7"``); other values (``1.5``, ``true``, a list) are refused, and so are missing, empty and
   repeated ids.

@@ -29,12 +29,12 @@ from criteriakit.columnar import (
 )
 from criteriakit.columnar.aggregates import Combine
 from criteriakit.columnar.executor import PARENT
+from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.data import MAX_REPORTED_PROBLEMS
 from criteriakit.distributed._recipe import FrameworkRecipe
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.framework import Framework
-from criteriakit.hierarchy import orphan_problem, refused_child_problem
-from criteriakit.inputs import UnknownInputs
+from criteriakit.scalar.hierarchy import orphan_problem, refused_child_problem
 
 __all__ = [
     "ROLLED",

@@ -29,10 +29,10 @@ from criteriakit.columnar.hooks import refuse_result_adjusters
 from criteriakit.errors import FrameworkError, Problem, UnknownFrameworkError
 from criteriakit.extensions import Extensions
 from criteriakit.framework import Framework
-from criteriakit.hierarchy import framework_chain
 from criteriakit.loading import Resolve, framework_from_dict
 from criteriakit.plugins import LOCAL_PLUGIN_FILE
 from criteriakit.plugins.registrations import builtin_extensions
+from criteriakit.scalar.hierarchy import framework_chain
 
 __all__ = ["FrameworkRecipe"]
 
@@ -58,7 +58,7 @@ class FrameworkRecipe:
         """Return the recipe of ``framework`` and the frameworks of ``depth - 1`` levels below.
 
         Raises :class:`~criteriakit.DataError` when ``framework`` has no children's framework
-        for a level (as :func:`criteriakit.hierarchy.evaluate_levels` does),
+        for a level (as :func:`criteriakit.scalar.hierarchy.evaluate_levels` does),
         :class:`~criteriakit.FrameworkError` when its extensions hold functions, scorer types,
         weightings or hooks of a local plugin file, which the workers cannot import, and
         :class:`~criteriakit.PluginError` when a plugin adjusts results, which the columnar

@@ -31,9 +31,9 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 
+from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.distributed._plan import ROLLED, Combine, Step, evaluate_levels
 from criteriakit.framework import Framework
-from criteriakit.inputs import UnknownInputs
 
 __all__ = ["evaluate_dask", "evaluate_levels_dask"]
 

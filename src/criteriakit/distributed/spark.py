@@ -31,11 +31,11 @@ from pyspark.sql import functions as F  # noqa: N812  the name every Spark progr
 from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 from pyspark.sql.types import StructType
 
+from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.distributed._plan import ROLLED, Combine, Step, evaluate_levels
 from criteriakit.distributed._shipped import ship, unship
 from criteriakit.errors import CriteriaKitError
 from criteriakit.framework import Framework
-from criteriakit.inputs import UnknownInputs
 
 __all__ = ["evaluate_levels_spark", "evaluate_spark"]
 

@@ -21,7 +21,7 @@ from criteriakit._converter import converter_for, describe, structure
 from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._problems import RawProblem
 from criteriakit._toml_locations import TomlLocations
-from criteriakit.compiler import compile_definition
+from criteriakit.compiling.compiler import compile_definition
 from criteriakit.compose import compose
 from criteriakit.errors import CriteriaKitError, FrameworkError
 from criteriakit.extensions import Extensions

@@ -4,7 +4,7 @@ Each scorer is a frozen value object structured from an inline TOML table whose 
 selects the class (``scorer = { type = "linear", zero_at = 0, full_at = 1 }``). Awards in
 ``thresholds`` and ``lookup`` scorers are in the indicator's own units: points for frameworks on a
 points scale, a fraction from 0 to 1 of the indicator's share for frameworks on a weights scale.
-The scoring functions themselves live in :mod:`criteriakit.scoring`.
+The scoring functions themselves live in :mod:`criteriakit.compiling.scoring`.
 """
 
 from __future__ import annotations

@@ -24,11 +24,11 @@ if TYPE_CHECKING:
     import os
     from collections.abc import Iterable, Mapping
 
+    from criteriakit.compiling.scorer_types import ScorerType
     from criteriakit.expressions import FunctionSpec
     from criteriakit.extensions import Weighting
     from criteriakit.framework import Framework
     from criteriakit.model.results import Result
-    from criteriakit.scorer_types import ScorerType
 
 __all__ = [
     "HOOKS",

@@ -17,11 +17,11 @@ from typing import TypeVar
 
 import attrs
 
+from criteriakit.compiling.scorer_types import ScorerType
 from criteriakit.errors import PluginError, plugin_errors
 from criteriakit.expressions import FunctionSpec
 from criteriakit.extensions import Extensions, Weighting
 from criteriakit.plugins.manager import HookName, LoadedPlugins, PluginInfo, builtin_plugins
-from criteriakit.scorer_types import ScorerType
 
 __all__ = ["Registrations", "builtin_extensions", "gather", "registrations"]
 

@@ -30,7 +30,7 @@ import hypothesis
 from hypothesis import strategies as st
 
 from criteriakit._problems import did_you_mean
-from criteriakit.compiler import input_type
+from criteriakit.compiling.compiler import input_type
 from criteriakit.errors import DataError, EvaluationError
 from criteriakit.expressions import (
     BOOL,

@@ -19,8 +19,8 @@ from criteriakit.errors import CriteriaKitError, DataError, Problem, UnknownFram
 from criteriakit.framework import Framework
 from criteriakit.loading import load_framework
 from criteriakit.model.results import Result
-from criteriakit.quotas import apply_quotas
 from criteriakit.registry import Registry
+from criteriakit.scalar.quotas import apply_quotas
 from criteriakit.testing.assertions import Expectation, compare, describe_result
 from criteriakit.testing.cases import Case, CaseFile
 

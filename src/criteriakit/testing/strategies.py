@@ -35,7 +35,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from criteriakit.compiled import CompiledFramework, CompiledIndicator
+from criteriakit.compiling.compiled import CompiledFramework, CompiledIndicator
 from criteriakit.expressions import (
     Aggregate,
     Arithmetic,

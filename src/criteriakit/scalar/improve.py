@@ -11,7 +11,7 @@ Gates and rules cannot be inverted in general, so they are listed as obstacles w
 condition and the values that decided.
 
 An :class:`Improver` is built once per framework; the vetoes and caps that held and the gates
-that failed come from the unit's :class:`~criteriakit.classify.Classification`, so no condition
+that failed come from the unit's :class:`~criteriakit.scalar.classify.Classification`, so no condition
 is evaluated twice.
 """
 
@@ -22,12 +22,12 @@ from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
-from criteriakit.classify import Classification
-from criteriakit.compiled import CompiledCondition, CompiledFramework, CompiledIndicator
+from criteriakit.compiling.compiled import CompiledCondition, CompiledFramework, CompiledIndicator
+from criteriakit.compiling.scoring import Comparison, round_points
 from criteriakit.expressions import INTEGER, Undefined, approx_ge
 from criteriakit.model.improvement import Change, Improvement, Obstacle
 from criteriakit.model.results import IndicatorResult
-from criteriakit.scoring import Comparison, round_points
+from criteriakit.scalar.classify import Classification
 
 __all__ = ["MAX_OPTIONS", "Improver"]
 

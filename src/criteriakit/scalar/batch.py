@@ -2,7 +2,7 @@
 
 :func:`evaluate_rows` returns every result, and nothing unless every row evaluates, so callers
 (the CLI) never write a partial output. Quotas apply among the rows that share a parent (see
-:mod:`criteriakit.quotas`).
+:mod:`criteriakit.scalar.quotas`).
 
 :func:`evaluate_streamed` yields the results one at a time instead, for data too large to hold
 (the CLI writes them through a temporary file): memory stays that of one row, whatever the
@@ -17,13 +17,13 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 import attrs
 
 from criteriakit import limits
+from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.data import LevelData, UnitRow, row_problem
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.framework import Framework
-from criteriakit.hierarchy import evaluate_levels, raise_problems
-from criteriakit.inputs import UnknownInputs
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result
+from criteriakit.scalar.hierarchy import evaluate_levels, raise_problems
 
 __all__ = ["evaluate_rows", "evaluate_streamed"]
 
@@ -117,7 +117,7 @@ def evaluate_streamed(
     ``rows`` come from :func:`criteriakit.data.streamed_rows`, which fills ``suspects`` (rows
     whose id may repeat an earlier row's) as they are read; ``first_rows`` reads the data once
     more for the first row of those ids. The checks are those of one level of
-    :func:`~criteriakit.hierarchy.evaluate_levels`, in its order: every row's id and values,
+    :func:`~criteriakit.scalar.hierarchy.evaluate_levels`, in its order: every row's id and values,
     then the plugins' input checks, then the first unit a ``fail`` policy stops. Once a problem
     is found, rows are still checked but no longer evaluated. The framework must have no quotas.
     """

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from criteriakit.compiled import CompiledCondition, CompiledFramework
+from criteriakit.compiling.compiled import CompiledCondition, CompiledFramework
 from criteriakit.errors import EvaluationError
 from criteriakit.expressions import Undefined, approx_ge
 from criteriakit.model.results import Reason

@@ -28,12 +28,10 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from criteriakit.classify import Classification, Classifier, NotEvaluable
-from criteriakit.compiled import CompiledCriterion, CompiledFramework, CompiledIndicator
+from criteriakit.compiling.compiled import CompiledCriterion, CompiledFramework, CompiledIndicator
 from criteriakit.errors import EvaluationError
 from criteriakit.expressions import BOOL, INTEGER, ExprType, LevelType, Undefined
 from criteriakit.expressions.floats import SCORE_DIGITS, add_up, round_points
-from criteriakit.improve import Improver
 from criteriakit.model.improvement import Improvement
 from criteriakit.model.period import Period
 from criteriakit.model.results import (
@@ -44,6 +42,8 @@ from criteriakit.model.results import (
     Reason,
     Result,
 )
+from criteriakit.scalar.classify import Classification, Classifier, NotEvaluable
+from criteriakit.scalar.improve import Improver
 
 __all__ = ["MEMO_SIZE", "SCORE_DIGITS", "ScalarExecutor"]
 

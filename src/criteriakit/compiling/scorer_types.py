@@ -4,7 +4,7 @@ An indicator's ``scorer = { type = "NAME", ... }`` table selects a :class:`Score
 the table is structured strictly into the type's ``parameters`` class (unknown keys are errors)
 and compiled once per indicator by the type's ``compile`` function, which checks the parameters
 against the indicator (reporting problems through the :class:`ScorerContext`) and returns the
-run-time :class:`~criteriakit.scoring.CompiledScorer`. The five built-in types (linear,
+run-time :class:`~criteriakit.compiling.scoring.CompiledScorer`. The five built-in types (linear,
 thresholds, target, boolean, lookup) are registered by criteriakit's own plugin through the
 same hook as any other; :func:`function_scorer` makes a type from a plain Python function.
 """
@@ -19,6 +19,15 @@ from typing import Any
 import attrs
 
 from criteriakit._problems import KeyPath, did_you_mean
+from criteriakit.compiling.scoring import (
+    CompiledScorer,
+    Needed,
+    boolean_scorer,
+    linear_scorer,
+    lookup_scorer,
+    target_scorer,
+    threshold_scorer,
+)
 from criteriakit.expressions import (
     BOOL,
     INTEGER,
@@ -34,15 +43,6 @@ from criteriakit.model.scorers import (
     LookupScorer,
     TargetScorer,
     ThresholdScorer,
-)
-from criteriakit.scoring import (
-    CompiledScorer,
-    Needed,
-    boolean_scorer,
-    linear_scorer,
-    lookup_scorer,
-    target_scorer,
-    threshold_scorer,
 )
 
 __all__ = ["BUILTIN_SCORER_TYPES", "ScorerContext", "ScorerType", "function_scorer"]

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 
 from criteriakit._problems import did_you_mean
+from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.errors import DataError, Problem
 from criteriakit.framework import Framework
-from criteriakit.inputs import UnknownInputs
 
 __all__ = ["check_columns"]
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
-from criteriakit.compiled import CompiledFramework, CompiledQuota
+from criteriakit.compiling.compiled import CompiledFramework, CompiledQuota
 from criteriakit.model.improvement import Improvement, Obstacle
 from criteriakit.model.results import Reason, Result
 

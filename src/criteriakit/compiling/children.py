@@ -6,7 +6,7 @@ with the fields ``tier``, ``band_tier``, ``score``, ``evaluable`` and every scal
 of the child framework: ``rollup = "count(members, tier >= 'good')"``, or with a list field
 ``rollup = "max(members, count(monthly_scores))"``. ``[[quotas]]`` cap a tier among
 the siblings of one parent. This module checks those declarations and compiles them; running
-them is :mod:`criteriakit.hierarchy`'s job.
+them is :mod:`criteriakit.scalar.hierarchy`'s job.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean
-from criteriakit.compiled import CompiledChildren, CompiledQuota
+from criteriakit.compiling.compiled import CompiledChildren, CompiledQuota
 from criteriakit.errors import CriteriaKitError, ExpressionError, UnknownFrameworkError
 from criteriakit.expressions import (
     BOOL,

@@ -1,7 +1,7 @@
 """Scorers at run time: turn an indicator's value into points, and back.
 
 The builders here make the run-time side of the built-in scorer types (their parameters are
-checked in :mod:`criteriakit.scorer_types`). Each gives a :class:`CompiledScorer` with two
+checked in :mod:`criteriakit.compiling.scorer_types`). Each gives a :class:`CompiledScorer` with two
 functions:
 ``score(value, env)`` gives the points (or :class:`~criteriakit.expressions.Undefined`), and
 ``needed(points, env)`` gives the least demanding value that would earn at least those points,

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean
-from criteriakit.compiled import (
+from criteriakit.compiling.children import check_children, check_quotas, check_rollups
+from criteriakit.compiling.compiled import (
     PLACEHOLDER,
     CompiledCheck,
     CompiledCondition,
@@ -27,6 +28,9 @@ from criteriakit.compiled import (
     CompiledIndicator,
     CompiledTier,
 )
+from criteriakit.compiling.inputs import InputChecker
+from criteriakit.compiling.scorer_types import ScorerContext
+from criteriakit.compiling.scoring import CompiledScorer
 from criteriakit.errors import ExpressionError
 from criteriakit.expressions import (
     BOOL,
@@ -41,8 +45,6 @@ from criteriakit.expressions import (
     compile_expression,
 )
 from criteriakit.extensions import Extensions, Weighting
-from criteriakit.inputs import InputChecker
-from criteriakit.levels import check_children, check_quotas, check_rollups
 from criteriakit.model.framework import (
     Criterion,
     FrameworkDefinition,
@@ -50,8 +52,6 @@ from criteriakit.model.framework import (
     Input,
     pick_text,
 )
-from criteriakit.scorer_types import ScorerContext
-from criteriakit.scoring import CompiledScorer
 
 if TYPE_CHECKING:
     from criteriakit.framework import Framework

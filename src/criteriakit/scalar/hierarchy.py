@@ -7,7 +7,7 @@ evaluated. Nothing is returned unless every unit evaluated.
 
 Every engine finds problems in the same order, so that the same data gives the same error:
 
-1. each level's columns (:func:`criteriakit.columns.check_columns`), top level first;
+1. each level's columns (:func:`criteriakit.compiling.columns.check_columns`), top level first;
 2. then, level by level from the bottom: every row's id and values (one
    :class:`~criteriakit.DataError`, the first ``reported_problems`` (:mod:`~criteriakit.limits`)
    problems shown, in row order, with how many there are in all); the plugins' input checks;
@@ -22,17 +22,17 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from criteriakit.columns import check_columns
-from criteriakit.compiled import CompiledChildren
+from criteriakit.compiling.columns import check_columns
+from criteriakit.compiling.compiled import CompiledChildren
+from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.data import LevelData, UnitRow
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.expressions import Undefined
 from criteriakit.framework import Framework
-from criteriakit.inputs import UnknownInputs
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result
 from criteriakit.periods import MonthlyRow, collect_months
-from criteriakit.quotas import apply_quotas
+from criteriakit.scalar.quotas import apply_quotas
 
 __all__ = [
     "LevelResults",
@@ -195,7 +195,7 @@ def first_given(data: LevelData, names: Sequence[str]) -> dict[str, int]:
 def check_level_columns(
     framework: Framework, data: LevelData, *, below: bool, context: _Context
 ) -> None:
-    """Check one level's columns (see :func:`criteriakit.columns.check_columns`)."""
+    """Check one level's columns (see :func:`criteriakit.compiling.columns.check_columns`)."""
     if data.columns is None:  # JSON without a single unit: nothing to check, nothing to evaluate
         return
     rolled = [name for name, _ in framework.compiled.rollups] if below else []

@@ -1,6 +1,6 @@
 """The compiled framework: the runnable parts the executors use.
 
-:mod:`criteriakit.compiler` builds these from a checked definition; the scalar executor (and
+:mod:`criteriakit.compiling.compiler` builds these from a checked definition; the scalar executor (and
 later the columnar ones) only read them, never the definition's raw text.
 """
 
@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
+from criteriakit.compiling.inputs import InputChecker
+from criteriakit.compiling.scoring import CompiledScorer
 from criteriakit.expressions import CompiledExpression
 from criteriakit.extensions import Weighting
-from criteriakit.inputs import InputChecker
 from criteriakit.model.framework import FrameworkDefinition, PolicyAction
 from criteriakit.render.explanation import format_value
-from criteriakit.scoring import CompiledScorer
 
 if TYPE_CHECKING:
     from criteriakit.framework import Framework

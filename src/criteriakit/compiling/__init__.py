@@ -1,0 +1,7 @@
+"""Compiling: a checked framework definition and its extensions → one :class:`CompiledFramework`.
+
+Every engine reads what this stage builds: inputs and their checks (:mod:`.inputs`), indicator
+values and scorers (:mod:`.scorer_types`, :mod:`.scoring`), children, roll-ups and quotas
+(:mod:`.children`), the columns a data set must have (:mod:`.columns`), all put together by
+:mod:`.compiler` into :mod:`.compiled`'s plan.
+"""
