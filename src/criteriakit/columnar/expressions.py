@@ -132,6 +132,11 @@ is undefined with kind ``"missing"``, like ``None`` from the scalar implementati
 
 _SNIPPET = 60
 _INT64 = range(-(2**63), 2**63)
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+}
 _COMPARE: dict[ComparisonOperator, Callable[[Any, Any], Any]] = {
     "==": operator.eq,  # on expressions, as on numbers: a == b
     "!=": operator.ne,
@@ -553,17 +558,10 @@ class _Compiler:
             undefined_size = _undefineds(operands) + right.value_size + 4
             value = pl.when(b != 0).then(divided(a, b))
             return _Column(value, undefined, True, value_size, undefined_size)
+        apply = _ARITHMETIC[node.op]
         if node.type == INTEGER:
-            wide_a, wide_b = _wide(left), _wide(right)
-            exact = (
-                wide_a + wide_b
-                if node.op == "+"
-                else wide_a - wide_b
-                if node.op == "-"
-                else wide_a * wide_b
-            )
-            return _exact_integer(exact, operands)
-        result = a + b if node.op == "+" else a - b if node.op == "-" else a * b
+            return _exact_integer(apply(_wide(left), _wide(right)), operands)
+        result = apply(a, b)
         undefined = _first(left.undefined, right.undefined)
         floating = node.type == NUMBER
         return _Column(

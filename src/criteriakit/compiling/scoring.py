@@ -71,17 +71,28 @@ def lookup_key(value: object) -> str:
     return str(value)
 
 
+def _share_of(fraction: float, max_points: float) -> float:
+    """Return ``max_points`` times ``fraction`` clamped to 0 … 1 (the linear and target rule)."""
+    if fraction >= 1.0:
+        return max_points
+    if fraction <= 0.0:
+        return 0.0
+    return max_points * fraction
+
+
+def _target_needed(goal: float, points: float, max_points: float) -> Needed | None:
+    """Return the value a target scorer needs for ``points``, or None if none gives them."""
+    if goal <= 0 or points > max_points:
+        return None
+    return (goal * points / max_points, ">=", points)
+
+
 def linear_scorer(zero_at: float, full_at: float, max_points: float) -> CompiledScorer:
     """Score linearly from no points at ``zero_at`` to all at ``full_at``, clamped outside."""
     span = full_at - zero_at
 
     def score(value: float, _: Env) -> float:
-        fraction = (value - zero_at) / span
-        if fraction >= 1.0:
-            return max_points
-        if fraction <= 0.0:
-            return 0.0
-        return max_points * fraction
+        return _share_of((value - zero_at) / span, max_points)
 
     def needed(points: float, _: Env) -> Needed | None:
         if points > max_points:
@@ -205,18 +216,11 @@ def target_scorer(target: float | CompiledExpression, max_points: float) -> Comp
             return goal
         if goal == 0:
             return Undefined("division-by-zero", f"target '{shown}' is zero")
-        fraction = value / goal
-        if fraction >= 1.0:
-            return max_points
-        if fraction <= 0.0:
-            return 0.0
-        return max_points * fraction
+        return _share_of(value / goal, max_points)
 
     def needed(points: float, env: Env) -> Needed | None:
         goal = cast("float | Undefined", goal_of(env))
-        if isinstance(goal, Undefined) or goal <= 0 or points > max_points:
-            return None
-        return (goal * points / max_points, ">=", points)
+        return None if isinstance(goal, Undefined) else _target_needed(goal, points, max_points)
 
     def context(env: Env) -> Hashable:
         goal = goal_of(env)
@@ -232,17 +236,10 @@ def _fixed_target_scorer(goal: float, max_points: float) -> CompiledScorer:
     def score(value: float, _: Env) -> float | Undefined:
         if goal == 0:
             return zero
-        fraction = value / goal
-        if fraction >= 1.0:
-            return max_points
-        if fraction <= 0.0:
-            return 0.0
-        return max_points * fraction
+        return _share_of(value / goal, max_points)
 
     def needed(points: float, _: Env) -> Needed | None:
-        if goal <= 0 or points > max_points:
-            return None
-        return (goal * points / max_points, ">=", points)
+        return _target_needed(goal, points, max_points)
 
     return CompiledScorer(score, needed, value_only=True)
 

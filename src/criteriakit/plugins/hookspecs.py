@@ -16,7 +16,7 @@ recently registered first (installed plugins in entry-point order, then local di
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 import pluggy
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HOOKS",
     "PROJECT",
+    "HookName",
     "criteriakit_adjust_result",
     "criteriakit_register_frameworks",
     "criteriakit_register_functions",
@@ -129,12 +130,15 @@ def criteriakit_adjust_result(framework: Framework, result: Result) -> Result | 
     """
 
 
-HOOKS = (
+HookName = Literal[
     "criteriakit_register_frameworks",
     "criteriakit_register_functions",
     "criteriakit_register_scorers",
     "criteriakit_register_weightings",
     "criteriakit_validate_inputs",
     "criteriakit_adjust_result",
-)
-"""Every hook's name, registration hooks first, in the order a registry calls them."""
+]
+"""The name of a criteriakit hook."""
+
+HOOKS: tuple[HookName, ...] = get_args(HookName)
+"""Every hook's name."""

@@ -18,7 +18,6 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Literal
 
 import attrs
 import pluggy
@@ -27,6 +26,7 @@ from pluggy import HookImpl
 from criteriakit._version import __version__
 from criteriakit.errors import PluginError, plugin_errors
 from criteriakit.plugins import builtin, hookspecs
+from criteriakit.plugins.hookspecs import HookName
 from criteriakit.plugins.local import LocalFrameworks
 
 __all__ = [
@@ -41,16 +41,6 @@ __all__ = [
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT
 LOCAL_PLUGIN_FILE = "criteriakit_plugin.py"
-
-HookName = Literal[
-    "criteriakit_register_frameworks",
-    "criteriakit_register_functions",
-    "criteriakit_register_scorers",
-    "criteriakit_register_weightings",
-    "criteriakit_validate_inputs",
-    "criteriakit_adjust_result",
-]
-"""The name of a criteriakit hook (see :mod:`criteriakit.plugins.hookspecs`)."""
 
 
 @attrs.frozen
