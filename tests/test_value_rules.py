@@ -107,7 +107,7 @@ def scalar_outcome(name: str, value: object) -> tuple[str, object]:
 def column_outcome(name: str, column: pl.Series) -> tuple[str, object]:
     """Return the same for a one-row column, by the columnar conversion."""
     lazy = canonical(pl.DataFrame([column.alias(name)]).lazy())
-    columns, flags = converted_inputs(FRAMEWORK, lazy.collect_schema())
+    columns, flags = converted_inputs(FRAMEWORK.compiled, lazy.collect_schema())
     converted = lazy.select(*columns, *flags).collect().row(0, named=True)
     if converted[f"__bad:{name}"]:
         return "bad", None

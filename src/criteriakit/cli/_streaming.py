@@ -70,7 +70,7 @@ def stream_evaluation(
                 pass
         with _csv_records(path, name) as (header, rows):
             check_columns(
-                framework,
+                framework.compiled,
                 [column for column in header if column not in {id_column, "parent"}],
                 source=name,
                 id_column=id_column,

@@ -45,6 +45,7 @@ from criteriakit.columnar.plan import (
 )
 from criteriakit.columnar.rollups import join_rollups
 from criteriakit.compiling.columns import check_columns
+from criteriakit.compiling.compiled import CompiledFramework
 from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.framework import Framework
@@ -62,12 +63,11 @@ _VALUES_BAD = "__values_bad"
 _PROBLEMS = "__problems"
 
 
-def _output(framework: Framework, keep_inputs: Sequence[str]) -> list[pl.Expr]:
+def _output(compiled: CompiledFramework, keep_inputs: Sequence[str]) -> list[pl.Expr]:
     """Return the columns of the result table (see :mod:`criteriakit.render.table`) that vary.
 
     The columns every row shares are added after the pass (:func:`_with_constants`).
     """
-    compiled = framework.compiled
     tiers = [tier.id for tier in compiled.tiers]
     blocked = pl.col("_blocked")
     return [
@@ -79,7 +79,7 @@ def _output(framework: Framework, keep_inputs: Sequence[str]) -> list[pl.Expr]:
         tier_names(pl.col("_final"), tiers).alias("tier"),
         *(  # decoded after the collect; -1 where not evaluable
             pl.when(blocked).then(-1).otherwise(pl.col(word)).alias(word)
-            for word in mask_columns(framework)
+            for word in mask_columns(compiled)
         ),
         *(
             rounded(pl.col(f"_s{index}")).alias(f"criterion:{criterion.id}")
@@ -93,16 +93,16 @@ def _output(framework: Framework, keep_inputs: Sequence[str]) -> list[pl.Expr]:
     ]
 
 
-def _with_constants(framework: Framework, table: pl.DataFrame) -> pl.DataFrame:
+def _with_constants(compiled: CompiledFramework, table: pl.DataFrame) -> pl.DataFrame:
     """Add the columns every row shares to ``table``, in the result table's order.
 
     A literal added to a frame stays one value until read, which a streamed pass, writing it
     out in every batch, cannot do.
     """
     constants = [
-        pl.lit(framework.id, pl.String).alias("framework"),
-        pl.lit(framework.version, pl.String).alias("version"),
-        pl.lit(float(framework.definition.max_score)).alias("max_score"),
+        pl.lit(compiled.id, pl.String).alias("framework"),
+        pl.lit(compiled.version, pl.String).alias("version"),
+        pl.lit(compiled.max_score).alias("max_score"),
     ]
     fixed = [name for name, _ in FIXED_COLUMNS]
     rest = [name for name in table.columns if name not in fixed]
@@ -154,7 +154,7 @@ class _Reread:
 
 
 def _report(
-    framework: Framework,
+    compiled: CompiledFramework,
     result: pl.DataFrame,
     reread: _Reread,
     *,
@@ -179,7 +179,7 @@ def _report(
     units = bad.filter(pl.col(ROW).is_in(rows))[UNIT].drop_nulls().implode()
     first = counted.filter(pl.col(UNIT).is_in(units)).group_by(UNIT).agg(pl.col(ROW).min())
     report_bad_rows(
-        framework,
+        compiled,
         reread.rows(rows),
         total=total,
         unit_column=unit_column,
@@ -198,7 +198,7 @@ def _raise_failure(
         return
     row = int(failed[ROW].min())  # type: ignore[arg-type]
     record = reread.rows([row]).row(0, named=True)
-    names = framework.definition.inputs
+    names = framework.compiled.declared
     values = framework.compiled.inputs.check(
         {name: value for name, value in record.items() if name in names and value is not None},
         row=row,
@@ -235,38 +235,38 @@ def evaluate_lazy(
     rolled = [name for name, _ in compiled.rollups] if rolled_up is not None else []
     raw = lazy.with_row_index(ROW, offset=1)
     ids = id_checks(schema, unit_column, parent_column)
-    columns, flags = converted_inputs(framework, schema, skip=rolled)
+    columns, flags = converted_inputs(compiled, schema, skip=rolled)
     frame = raw.select(
         ROW,
         ids.unit.alias(UNIT),
         ids.parent.alias(PARENT),
         *([ids.group.alias(_GROUP)] if compiled.quotas else []),
         ids.id_suspect.alias(_ID_SUSPECT),
-        *constant_columns(constants(framework), pl.col(ROW)),
+        *constant_columns(constants(compiled), pl.col(ROW)),
         *columns,
         pl.any_horizontal(pl.lit(value=False), *flags).alias(_VALUES_BAD),
     )
     joined = frame
     outside: list[pl.Expr] = []
     if rolled_up is not None:
-        joined = join_rollups(framework, frame, rolled_up, unit=UNIT)
-        inputs = framework.definition.inputs
+        joined = join_rollups(compiled, frame, rolled_up, unit=UNIT)
+        inputs = compiled.declared
         outside = [
             pl.col(name).is_not_null() & ~within(inputs[name], pl.col(name)).fill_null(value=False)
             for name in rolled
         ]
         joined = joined.with_columns(pl.any_horizontal(_VALUES_BAD, *outside).alias(_VALUES_BAD))
     reread = _Reread(raw, joined, ids.id_bad, tuple(flags), tuple(outside), tuple(rolled))
-    planned = evaluated(framework, joined, row=ROW, unit=UNIT, group=_GROUP)
-    kept = list(framework.definition.inputs) if keep_inputs is True else list(keep_inputs or ())
+    planned = evaluated(compiled, joined, row=ROW, unit=UNIT, group=_GROUP)
+    kept = list(compiled.declared) if keep_inputs is True else list(keep_inputs or ())
     checked: dict[str, str] = {}
-    failures = [pl.col(column) for column in fail_columns(framework)]
+    failures = [pl.col(column) for column in fail_columns(compiled)]
     extra = [pl.col(_ID_SUSPECT), pl.col(_VALUES_BAD), pl.col(ROW)]
     extra.append(pl.any_horizontal(failures).alias(_FAILED))
     checked = carried_for_checks(framework, planned)
     extra += [pl.col(name).alias(column) for name, column in checked.items()]
     try:
-        result = planned.select(*_output(framework, kept), *extra).collect()
+        result = planned.select(*_output(compiled, kept), *extra).collect()
     except pl.exceptions.PolarsError as error:
         problem = Problem(
             f"the data could not be read as columns: {error}",
@@ -276,7 +276,7 @@ def evaluate_lazy(
         raise DataError([problem], source=source) from None
     if result[_ID_SUSPECT].any() or result[_VALUES_BAD].any() or may_repeat(result[UNIT]):
         _report(
-            framework,
+            compiled,
             result,
             reread,
             unit_column=unit_column,
@@ -286,18 +286,18 @@ def evaluate_lazy(
     if checked:
         validate_by_rows(framework, result, ROW, checked, source)
     _raise_failure(framework, result, reread, source)
-    masks = mask_columns(framework)
+    masks = mask_columns(compiled)
     collected = dict(zip(result.columns, result.get_columns(), strict=True))
     collected[PARENT] = nulled_blanks(collected[PARENT])
     del result  # the hidden columns are freed with ``collected``
     hidden = {_ID_SUSPECT, _VALUES_BAD, ROW, _FAILED}
     hidden |= set(checked.values())
-    reasons = decoded_reasons(framework, pl.DataFrame([collected[name] for name in masks]))
+    reasons = decoded_reasons(compiled, pl.DataFrame([collected[name] for name in masks]))
     order = list(collected)
     table = order.index(masks[0])
     order[table : table + len(masks)] = ["reasons"]
     collected["reasons"] = reasons
-    return _with_constants(framework, _aligned(collected, [n for n in order if n not in hidden]))
+    return _with_constants(compiled, _aligned(collected, [n for n in order if n not in hidden]))
 
 
 def _aligned(columns: dict[str, pl.Series], order: list[str]) -> pl.DataFrame:
@@ -372,7 +372,7 @@ def check_opened(
         has_ids = unit_column in schema
         given = _given(opened.lazy, rolled)
     check_columns(
-        framework,
+        framework.compiled,
         columns,
         source=opened.source,
         id_column=unit_column,
@@ -397,14 +397,14 @@ def _checked_frame(
     if rolled_up is not None:
         units = pl.LazyFrame({UNIT: [row.unit for row in level.rows]}, schema={UNIT: pl.String})
         names = [name for name, _ in framework.compiled.rollups]
-        joined = join_rollups(framework, units, rolled_up, unit=UNIT).collect()
+        joined = join_rollups(framework.compiled, units, rolled_up, unit=UNIT).collect()
         extra = {
             row[UNIT]: {name: row[name] for name in names if row[name] is not None}
             for row in joined.iter_rows(named=True)
             if row[UNIT] is not None
         }
     rows = checked_rows(framework, level, extra=extra)
-    inputs = framework.definition.inputs
+    inputs = framework.compiled.declared
     data: dict[str, pl.Series] = {
         unit_column: pl.Series([unit.unit for unit, _ in rows], dtype=pl.String),
         parent_column: pl.Series([unit.parent for unit, _ in rows], dtype=pl.String),

@@ -25,7 +25,7 @@ grouping the items, and plugin functions with a narwhals builder. The one-argume
 What cannot run as columns raises :class:`ColumnarUnsupported` (the executor then evaluates
 that expression row by row with the scalar evaluator):
 
-- plugin functions without a columnar builder (see ``builders``);
+- plugin functions without a columnar builder;
 - integer literals beyond 64 bits;
 - expressions whose Polars form would exceed the ``columnar_expression_size`` limit
   (:mod:`criteriakit.limits`; by default :data:`MAX_SIZE`) operations. Operands are
@@ -83,7 +83,6 @@ from criteriakit.expressions.types import (
     ScalarType,
 )
 from criteriakit.expressions.undefined import UndefinedKind
-from criteriakit.extensions import Extensions
 
 __all__ = [
     "KINDS",
@@ -98,7 +97,6 @@ __all__ = [
     "compile_columnar",
     "item_column",
     "kind_code",
-    "plugin_builders",
 ]
 
 KIND_CODES: dict[UndefinedKind, int] = {
@@ -219,12 +217,6 @@ class FunctionColumns:
     dtype: pl.DataType
 
 
-def plugin_builders(extensions: Extensions | None) -> dict[str, ColumnarFunction]:
-    """Return the columnar builders of the plugin functions in ``extensions``, by name."""
-    functions = extensions.functions if extensions is not None else {}
-    return {name: spec.columnar for name, spec in functions.items() if spec.columnar is not None}
-
-
 def item_column(level: int, field: str | None) -> str:
     """Return the column of the items (or of one field of the records) aggregated at ``level``."""
     return f"__L{level}" if field is None else f"__L{level}.{field}"
@@ -252,7 +244,8 @@ def compile_columnar(
 
     ``columns`` names the frame's columns when some declared inputs may have none: inputs
     not among them are missing in every row (``None``: every input read has a column).
-    ``builders`` maps plugin function names to their :data:`ColumnarFunction`. Aggregates
+    A plugin function runs by its spec's :data:`ColumnarFunction`, unless ``builders`` maps its
+    name to another (tests give builders to functions declared without one). Aggregates
     over items become :class:`AggregateColumns` named ``prefix`` and a number: keep prefixes
     distinct between expressions evaluated over one frame. ``item_frames`` names the records
     inputs whose items come from another frame (the children of a roll-up), ``present`` the
@@ -759,7 +752,7 @@ class _Compiler:
 
     def _plugin(self, node: PluginCall) -> _Column:
         name = node.function.name
-        builder = self._builders.get(name)
+        builder = self._builders.get(name, node.function.columnar)
         if builder is None:
             raise self.unsupported(node, f"plugin function '{name}' has no columnar builder")
         args = [self.compile(arg) for arg in node.args]

@@ -50,7 +50,7 @@ def carried_for_checks(framework: Framework, planned: pl.LazyFrame) -> dict[str,
     if not framework.checks_inputs:
         return {}
     present = planned.collect_schema()
-    carried = {name: f"_in:{name}" for name in framework.definition.inputs if name in present}
+    carried = {name: f"_in:{name}" for name in framework.compiled.declared if name in present}
     if framework.compiled.checks:
         carried[CHECK_FAILED] = CHECK_FAILED
     return carried

@@ -25,6 +25,7 @@ import polars as pl
 
 from criteriakit import limits
 from criteriakit.columnar.typed_files import instance
+from criteriakit.compiling.compiled import CompiledFramework
 from criteriakit.compiling.inputs import (
     BLANK,
     FALSE_WORDS,
@@ -35,7 +36,6 @@ from criteriakit.compiling.inputs import (
 )
 from criteriakit.data import row_problem
 from criteriakit.errors import DataError, Problem
-from criteriakit.framework import Framework
 from criteriakit.model.framework import Field, Input
 
 __all__ = [
@@ -217,10 +217,10 @@ def _typed_records(spec: Input, raw: pl.Expr, dtype: pl.DataType) -> tuple[pl.Ex
     return converted_list, raw.is_not_null() & bad.fill_null(value=False)
 
 
-def _by_converter(framework: Framework, name: str, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def _by_converter(compiled: CompiledFramework, name: str, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """Convert a list or records input written as JSON text with the scalar converter."""
-    slot = next(slot for slot in framework.compiled.inputs.slots if slot.name == name)
-    target = input_dtype(framework.definition.inputs[name])
+    slot = next(slot for slot in compiled.inputs.slots if slot.name == name)
+    target = input_dtype(compiled.declared[name])
 
     def convert(cells: pl.Series) -> pl.Series:
         values: list[object] = []
@@ -245,7 +245,7 @@ def _by_converter(framework: Framework, name: str, raw: pl.Expr) -> tuple[pl.Exp
 
 
 def converted_inputs(
-    framework: Framework,
+    compiled: CompiledFramework,
     schema: Mapping[str, pl.DataType],
     *,
     skip: Collection[str] = (),
@@ -256,8 +256,8 @@ def converted_inputs(
     """
     columns: list[pl.Expr] = []
     flags: list[pl.Expr] = []
-    defaults = {slot.name: slot.default for slot in framework.compiled.inputs.slots}
-    for name, spec in framework.definition.inputs.items():
+    defaults = {slot.name: slot.default for slot in compiled.inputs.slots}
+    for name, spec in compiled.declared.items():
         if name in skip:
             continue
         target = input_dtype(spec)
@@ -267,7 +267,7 @@ def converted_inputs(
         else:
             raw = pl.col(name)
             if spec.type in {"list", "records"} and dtype == pl.String:
-                column, bad = _by_converter(framework, name, raw)
+                column, bad = _by_converter(compiled, name, raw)
             elif spec.type == "list":
                 column, bad = _typed_list(spec, raw, dtype)
             elif spec.type == "records":
@@ -392,7 +392,7 @@ def _record(row: Mapping[str, Any], names: Collection[str]) -> dict[str, object]
 
 
 def report_bad_rows(
-    framework: Framework,
+    compiled: CompiledFramework,
     bad_rows: pl.DataFrame,
     *,
     total: int,
@@ -407,8 +407,8 @@ def report_bad_rows(
     ``first_rows`` the first row of each of their ids, for "repeats row N"; ``total`` the count
     of problems in all rows.
     """
-    checker = framework.compiled.inputs
-    names = list(framework.definition.inputs)
+    checker = compiled.inputs
+    names = list(compiled.declared)
     problems: list[Problem] = []
     for row in bad_rows.iter_rows(named=True):
         number = row[ROW]

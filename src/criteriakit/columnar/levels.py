@@ -102,10 +102,10 @@ def evaluate_levels_frame(
     rolled: pl.LazyFrame | None = None
     for depth in range(len(levels) - 1, -1, -1):
         level = opened[depth]
-        parent_framework = chain[depth - 1] if depth else None
-        rolls_up = parent_framework is not None and bool(parent_framework.compiled.rollups)
-        read = fields_read(parent_framework) if parent_framework and rolls_up else frozenset()
-        keep = [name for name in chain[depth].definition.inputs if name in read]
+        parent = chain[depth - 1].compiled if depth else None
+        rolls_up = parent is not None and bool(parent.rollups)
+        read = fields_read(parent) if parent is not None and rolls_up else frozenset()
+        keep = [name for name in chain[depth].compiled.declared if name in read]
         result = evaluate_opened(
             chain[depth],
             level,
@@ -115,14 +115,14 @@ def evaluate_levels_frame(
             keep_inputs=keep,
         )
         if depth > 0:
-            assert parent_framework is not None  # noqa: S101  depth > 0
-            children = parent_framework.compiled.children
+            assert parent is not None  # noqa: S101  depth > 0
+            children = parent.children
             assert children is not None  # noqa: S101  the chain only goes down through [children]
             parents = _ids_above(opened[depth - 1], unit_column)
             _check_children(result, parents, children.not_evaluable, level.source)
             rolled = (
                 rolled_up(
-                    parent_framework,
+                    parent,
                     result.lazy().with_columns(pl.col(PARENT).cast(pl.String)),
                     PARENT,
                 )

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 import attrs
-import narwhals.stable.v2 as nw
 import polars as pl
 
 from criteriakit import limits
@@ -29,8 +28,6 @@ from criteriakit.columnar.expressions import (
     ColumnExpression,
     FunctionColumns,
     compile_columnar,
-    kind_code,
-    plugin_builders,
 )
 from criteriakit.columnar.fallback import (
     KIND,
@@ -42,17 +39,15 @@ from criteriakit.columnar.fallback import (
 )
 from criteriakit.columnar.floats import added_up, divided, rounded
 from criteriakit.columnar.quotas import QuotaColumns, apply_quotas
-from criteriakit.columnar.scorers import column_points, divisors, reaches
+from criteriakit.columnar.scorers import column_points, divisors, reaches, with_shares
 from criteriakit.compiling.compiled import CompiledCondition, CompiledFramework
-from criteriakit.compiling.compiler import input_type
+from criteriakit.compiling.scoring import Ratio, Share
 from criteriakit.errors import FrameworkError, Problem
-from criteriakit.expressions import CompiledExpression, compile_expression
+from criteriakit.expressions import CompiledExpression
 from criteriakit.expressions.floats import add_up
 from criteriakit.extensions import WeightingColumns
-from criteriakit.framework import Framework
-from criteriakit.model.framework import Indicator, PolicyAction
+from criteriakit.model.framework import PolicyAction
 from criteriakit.model.results import not_checked_code
-from criteriakit.model.scorers import TargetScorer
 
 __all__ = [
     "CHECK_FAILED",
@@ -120,25 +115,14 @@ class _Columns:
         return [each for expression in self.expressions.values() for each in expression.aggregates]
 
 
-def _target(framework: Framework, indicator: Indicator) -> CompiledExpression | None:
-    spec = indicator.scorer
-    if not isinstance(spec, TargetScorer) or not isinstance(spec.target, str):
-        return None
-    scope = {name: input_type(declared) for name, declared in framework.definition.inputs.items()}
-    functions = framework.extensions.functions if framework.extensions else None
-    return compile_expression(spec.target, scope, functions=functions)
-
-
-def _expressions(framework: Framework) -> list[tuple[str, str, CompiledExpression]]:
+def _expressions(compiled: CompiledFramework) -> list[tuple[str, str, CompiledExpression]]:
     """Return (key, what, expression) for every expression the framework evaluates per unit."""
-    compiled = framework.compiled
     found: list[tuple[str, str, CompiledExpression]] = []
-    indicators = [i for criterion in framework.definition.criteria for i in criterion.indicators]
-    for ordinal, (indicator, spec) in enumerate(zip(compiled.indicators, indicators, strict=True)):
+    for ordinal, indicator in enumerate(compiled.indicators):
         found.append((f"v{ordinal}", f"indicator {indicator.id}", indicator.value))
-        target = _target(framework, spec)
-        if target is not None:
-            found.append((f"t{ordinal}", f"the target of indicator {indicator.id}", target))
+        form = indicator.scorer.form
+        if isinstance(form, Ratio) and isinstance(form.goal, CompiledExpression):
+            found.append((f"t{ordinal}", f"the target of indicator {indicator.id}", form.goal))
     for index, rule in enumerate(compiled.rules):
         found.append((f"r{index}", f"rule {rule.id}", rule.expression))
     for rank, tier in enumerate(compiled.tiers):
@@ -149,22 +133,21 @@ def _expressions(framework: Framework) -> list[tuple[str, str, CompiledExpressio
     return found
 
 
-def _compile(framework: Framework, inputs: Sequence[str]) -> _Columns:
-    builders = plugin_builders(framework.extensions)
+def _compile(compiled: CompiledFramework, inputs: Sequence[str]) -> _Columns:
     expressions: dict[str, ColumnExpression] = {}
     by_rows: dict[str, pl.Expr] = {}
-    for key, what, expression in _expressions(framework):
+    for key, what, expression in _expressions(compiled):
         try:
-            expressions[key] = compile_columnar(expression, builders=builders, prefix=f"__a{key}.")
+            expressions[key] = compile_columnar(expression, prefix=f"__a{key}.")
         except ColumnarUnsupported as error:
-            warn(f"{framework.ref}: {what}", str(error))
+            warn(f"{compiled.ref}: {what}", str(error))
             dtype = _dtype_of(expression)
             by_rows[key] = expression_by_rows(expression, inputs, dtype).alias(f"__x{key}")
-    _check_plan_size(framework, sum(expression.size for expression in expressions.values()))
+    _check_plan_size(compiled, sum(expression.size for expression in expressions.values()))
     return _Columns(expressions, by_rows)
 
 
-def _check_plan_size(framework: Framework, size: int) -> None:
+def _check_plan_size(compiled: CompiledFramework, size: int) -> None:
     """Refuse a plan over the ``plan_size`` limit: Polars would take too long to even build it.
 
     Each expression is capped on its own (``columnar_expression_size``, beyond which it runs
@@ -175,7 +158,7 @@ def _check_plan_size(framework: Framework, size: int) -> None:
     if size <= cap:
         return
     message = (
-        f"the columnar plan of {framework.ref} would take {size:,} column operations, over the "
+        f"the columnar plan of {compiled.ref} would take {size:,} column operations, over the "
         f"plan_size limit of {cap:,}"
     )
     hint = (
@@ -200,45 +183,40 @@ def _column(columns: _Columns, key: str) -> ColumnExpression:
 
 
 def _points(
-    framework: Framework,
+    compiled: CompiledFramework,
     frame: pl.LazyFrame,
     plan: _Columns,
     inputs: Sequence[str],
-) -> tuple[pl.LazyFrame, list[tuple[int, Indicator]]]:
+) -> pl.LazyFrame:
     """Add each indicator's value (``_v``), kind (``_k``) and raw points (``_r``)."""
-    compiled = framework.compiled
-    definition = framework.definition
-    specs = [i for criterion in definition.criteria for i in criterion.indicators]
     values = []
-    for ordinal in range(len(specs)):
+    for ordinal in range(len(compiled.indicators)):
         value = _column(plan, f"v{ordinal}")
         values.extend([value.value.alias(f"_v{ordinal}"), value.undefined.alias(f"_k{ordinal}")])
     frame = frame.with_columns(values)
+    shares = [
+        (f"__s{ordinal}", f"_v{ordinal}", indicator.scorer.form)
+        for ordinal, indicator in enumerate(compiled.indicators)
+        if isinstance(indicator.scorer.form, Share)
+    ]
+    frame = with_shares(frame, shares)
+    shared = {column for column, _, _ in shares}
     points: list[pl.Expr] = []
-    by_rows: list[tuple[int, Indicator]] = []
-    for ordinal, (indicator, spec) in enumerate(zip(compiled.indicators, specs, strict=True)):
+    by_rows: list[int] = []
+    for ordinal, indicator in enumerate(compiled.indicators):
         key = f"t{ordinal}"
         has_target = key in plan.expressions or key in plan.by_rows
-        target = _column(plan, key) if has_target else None
         try:
             raw, extra = column_points(
                 indicator,
-                spec.scorer,
                 pl.col(f"_v{ordinal}"),
-                awards_in_points=definition.scale == "points",
-                target=target,
+                target=_column(plan, key) if has_target else None,
+                share=pl.col(f"__s{ordinal}") if f"__s{ordinal}" in shared else None,
             )
         except ColumnarUnsupported as error:
-            types = framework.extensions.scorers if framework.extensions else {}
-            scorer_type = types.get(spec.scorer.type)
-            if scorer_type is None or scorer_type.columnar is None:
-                warn(f"{framework.ref}: indicator {indicator.id}", str(error))
-                by_rows.append((ordinal, spec))
-                continue
-            share = scorer_type.columnar(spec.scorer, nw.col(f"_v{ordinal}"))
-            built = nw.from_native(frame).with_columns(share.alias(f"__s{ordinal}"))
-            frame = built.to_native().with_columns(pl.col(f"__s{ordinal}").cast(pl.Float64))
-            raw, extra = _share_points(f"__s{ordinal}", indicator.max_points)
+            warn(f"{compiled.ref}: indicator {indicator.id}", str(error))
+            by_rows.append(ordinal)
+            continue
         kind = pl.col(f"_k{ordinal}")
         if extra is not None:
             kind = pl.when(~kind.is_null()).then(kind).otherwise(extra)
@@ -246,34 +224,22 @@ def _points(
     frame = frame.with_columns(points)
     if by_rows:
         frame = frame.with_columns(
-            points_by_rows(compiled.indicators[ordinal].scorer, inputs, f"_v{ordinal}").alias(
-                f"__p{ordinal}"
-            )
-            for ordinal, _ in by_rows
+            points_by_rows(compiled.indicators[o].scorer, inputs, f"_v{o}").alias(f"__p{o}")
+            for o in by_rows
         ).with_columns(
-            *(pl.col(f"__p{o}").struct.field(VALUE).alias(f"_r{o}") for o, _ in by_rows),
+            *(pl.col(f"__p{o}").struct.field(VALUE).alias(f"_r{o}") for o in by_rows),
             *(
                 pl.coalesce(pl.col(f"_k{o}"), pl.col(f"__p{o}").struct.field(KIND)).alias(f"_k{o}")
-                for o, _ in by_rows
+                for o in by_rows
             ),
         )
-    return frame, by_rows
-
-
-def _share_points(share: str, maximum: float) -> tuple[pl.Expr, pl.Expr]:
-    """Return the points of a plugin scorer's share column, and its undefined kind."""
-    value = pl.col(share)
-    finite = value.is_finite().fill_null(value=False)
-    points = pl.when(finite).then(value.clip(0.0, 1.0) * maximum)
-    return points, pl.when(~finite).then(kind_code("division-by-zero"))
+    return frame
 
 
 def _score(
-    framework: Framework, frame: pl.LazyFrame, plan: _Columns, inputs: Sequence[str]
+    compiled: CompiledFramework, frame: pl.LazyFrame, plan: _Columns, inputs: Sequence[str]
 ) -> pl.LazyFrame:
-    compiled = framework.compiled
-    definition = framework.definition
-    frame, _ = _points(framework, frame, plan, inputs)
+    frame = _points(compiled, frame, plan, inputs)
     points: list[pl.Expr] = []
     excluded: list[pl.Expr] = []
     blocked: list[pl.Expr] = []
@@ -314,7 +280,7 @@ def _score(
     frame = frame.with_columns(
         scored_max.alias("_scored"),
         _any([_takes(*policies, ["exclude"]) for policies in undefined]).alias("_excluding"),
-        rounded(_total(framework, scored_max)).alias("_score")
+        rounded(_total(compiled, scored_max)).alias("_score")
         if compiled.weighting.columnar is not None
         else pl.lit(0.0).alias("_score"),
         (_any(blocked) | (scored_max <= 1e-12)).alias("_blocked"),
@@ -322,7 +288,7 @@ def _score(
     )
     if compiled.weighting.columnar is None:
         warn(
-            f"{framework.ref}: the weighting {compiled.weighting.name!r}",
+            f"{compiled.ref}: the weighting {compiled.weighting.name!r}",
             "it has no columnar form",
         )
         count = len(compiled.criteria)
@@ -330,7 +296,7 @@ def _score(
             compiled.weighting,
             [f"_c{index}" for index in range(count)],
             [f"_m{index}" for index in range(count)],
-            definition.max_score,
+            compiled.max_score,
         )
         frame = frame.with_columns(
             pl.when(~pl.col("_blocked")).then(rounded(total.struct.field(VALUE))).alias("_score")
@@ -338,17 +304,17 @@ def _score(
     return frame
 
 
-def _criterion_points(framework: Framework, lazy: pl.LazyFrame) -> pl.LazyFrame:
+def _criterion_points(compiled: CompiledFramework, lazy: pl.LazyFrame) -> pl.LazyFrame:
     """Add each criterion's points as the result table shows them (``_s``), not yet rounded.
 
     A scored unit with excluded indicators has its criteria multiplied by the total's factor,
     ``max_score / _scored``, as the scalar executor's ``_rescaled`` does; any other unit its
     raw scores.
     """
-    count = len(framework.compiled.criteria)
-    if not _can_exclude(framework):
+    count = len(compiled.criteria)
+    if not _can_exclude(compiled):
         return lazy.with_columns(pl.col(f"_c{index}").alias(f"_s{index}") for index in range(count))
-    max_score = framework.definition.max_score
+    max_score = compiled.max_score
     rescaling = pl.col("_excluding") & ~pl.col("_blocked")
     return lazy.with_columns(
         pl.when(rescaling)
@@ -359,25 +325,24 @@ def _criterion_points(framework: Framework, lazy: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _can_exclude(framework: Framework) -> bool:
+def _can_exclude(compiled: CompiledFramework) -> bool:
     """Return whether a policy may leave an indicator out (and so rescale the total)."""
     return any(
         "exclude" in (indicator.on_missing, indicator.on_division)
-        for indicator in framework.compiled.indicators
+        for indicator in compiled.indicators
     )
 
 
-def _total(framework: Framework, scored_max: pl.Expr) -> pl.Expr:
+def _total(compiled: CompiledFramework, scored_max: pl.Expr) -> pl.Expr:
     """Return the total by the weighting's columnar form (see :class:`WeightingColumns`)."""
-    compiled = framework.compiled
     assert compiled.weighting.columnar is not None  # noqa: S101  the caller checked
     count = len(compiled.criteria)
     columns = WeightingColumns(
         scores=tuple(pl.col(f"_c{index}") for index in range(count)),
         maxima=tuple(pl.col(f"_m{index}") for index in range(count)),
         scored=scored_max,
-        max_score=framework.definition.max_score,
-        full=None if _can_exclude(framework) else _full(compiled),
+        max_score=compiled.max_score,
+        full=None if _can_exclude(compiled) else _full(compiled),
     )
     return compiled.weighting.columnar(columns)
 
@@ -387,12 +352,12 @@ def _full(compiled: CompiledFramework) -> float:
     return add_up(float(criterion.max_score) for criterion in compiled.criteria)
 
 
-def constants(framework: Framework) -> list[float]:
+def constants(compiled: CompiledFramework) -> list[float]:
     """Return the numbers the plan divides by, which the frame must hold as columns."""
-    compiled = framework.compiled
-    specs = [indicator.scorer for c in framework.definition.criteria for indicator in c.indicators]
-    found = [value for spec in specs for value in divisors(spec)]
-    if not _can_exclude(framework):  # a weighting's columnar form may divide by it
+    found = [
+        value for indicator in compiled.indicators for value in divisors(indicator.scorer.form)
+    ]
+    if not _can_exclude(compiled):  # a weighting's columnar form may divide by it
         found.append(_full(compiled))
     return found
 
@@ -420,8 +385,7 @@ def _conditions(
     return rules, gates
 
 
-def _classify(framework: Framework, lazy: pl.LazyFrame, plan: _Columns) -> pl.LazyFrame:
-    compiled = framework.compiled
+def _classify(compiled: CompiledFramework, lazy: pl.LazyFrame, plan: _Columns) -> pl.LazyFrame:
     rules, gates = _conditions(compiled, plan)
     last = len(compiled.tiers) - 1
     score = pl.col("_score")
@@ -484,14 +448,13 @@ REASON_BITS = 62
 ``i // 62``, in the order of :func:`reason_codes`."""
 
 
-def reason_codes(framework: Framework) -> list[str]:
+def reason_codes(compiled: CompiledFramework) -> list[str]:
     """Return every reason code the plan can give, as the table lists them, in the scalar order.
 
     Vetoes and caps in rule order, then the gates tier by tier, then the quotas. Each veto,
     cap and gate comes twice: as it fired or failed, then not checked (its condition undefined
     under a ``zero`` or ``exclude`` policy); a unit has at most one of the two.
     """
-    compiled = framework.compiled
     conditions = [
         *compiled.rules,
         *(gate for tier in compiled.tiers[:-1] for gate in tier.gates),
@@ -500,9 +463,9 @@ def reason_codes(framework: Framework) -> list[str]:
     return codes + [quota.id for quota in compiled.quotas]
 
 
-def mask_columns(framework: Framework) -> list[str]:
+def mask_columns(compiled: CompiledFramework) -> list[str]:
     """Return the names of the mask words that hold the reasons (at least one)."""
-    count = max(1, -(-len(reason_codes(framework)) // REASON_BITS))
+    count = max(1, -(-len(reason_codes(compiled)) // REASON_BITS))
     return [f"_mask{word}" for word in range(count)]
 
 
@@ -528,13 +491,13 @@ def _mask_words(holds: Sequence[pl.Expr]) -> list[pl.Expr]:
     ]
 
 
-def decoded_reasons(framework: Framework, masks: pl.DataFrame) -> pl.Series:
+def decoded_reasons(compiled: CompiledFramework, masks: pl.DataFrame) -> pl.Series:
     """Return the ``reasons`` list of each row from its mask words.
 
     A word of -1 means not evaluable: ``not-evaluable`` alone. One list is built per distinct
     combination of words, and gathered for every row that has it.
     """
-    codes = reason_codes(framework)
+    codes = reason_codes(compiled)
     names = list(masks.columns)
     if len(names) == 1:  # the usual case: a series' distinct values, sorted, are the quickest
         distinct = masks[names[0]].unique().sort().to_frame()
@@ -559,16 +522,15 @@ def decoded_reasons(framework: Framework, masks: pl.DataFrame) -> pl.Series:
 
 
 def evaluated(
-    framework: Framework, lazy: pl.LazyFrame, *, row: str, unit: str, group: str | None
+    compiled: CompiledFramework, lazy: pl.LazyFrame, *, row: str, unit: str, group: str | None
 ) -> pl.LazyFrame:
     """Add the plan's columns (see the module docs) to a frame of converted inputs.
 
     ``row`` and ``unit`` name the columns of each unit's row number and id, ``group`` that of
     its parent: quotas apply among the units of one parent (all units without it).
     """
-    compiled = framework.compiled
-    inputs = list(framework.definition.inputs)
-    plan = _compile(framework, inputs)
+    inputs = list(compiled.declared)
+    plan = _compile(compiled, inputs)
     if plan.by_rows:
         lazy = lazy.with_columns(*plan.by_rows.values())
     lazy = with_aggregates(lazy, plan.aggregates, row)
@@ -578,10 +540,10 @@ def evaluated(
             for index in range(len(compiled.checks))
         ]
         lazy = lazy.with_columns(_any(failed).alias(CHECK_FAILED))
-    lazy = _score(framework, lazy, plan, inputs)
-    lazy = _criterion_points(framework, _classify(framework, lazy, plan))
+    lazy = _score(compiled, lazy, plan, inputs)
+    lazy = _criterion_points(compiled, _classify(compiled, lazy, plan))
     if compiled.quotas:
-        offset = len(reason_codes(framework)) - len(compiled.quotas)
+        offset = len(reason_codes(compiled)) - len(compiled.quotas)
         quota_columns = QuotaColumns(
             rank="_final",
             reasons=[reason_bit(offset + index) for index in range(len(compiled.quotas))],
@@ -603,10 +565,10 @@ CHECK_FAILED = "_check_failed"
 """The column :func:`evaluated` adds when the framework has ``[[checks]]``: a unit fails one."""
 
 
-def fail_columns(framework: Framework) -> list[str]:
+def fail_columns(compiled: CompiledFramework) -> list[str]:
     """Return the columns flagging a unit that a ``fail`` policy stops at.
 
     Which one stops it, and why, the scalar executor tells by evaluating the unit again.
     """
-    indicators = [f"_fail{ordinal}" for ordinal in range(len(framework.compiled.indicators))]
+    indicators = [f"_fail{ordinal}" for ordinal in range(len(compiled.indicators))]
     return [*indicators, "_rule_fail", "_gate_fail"]

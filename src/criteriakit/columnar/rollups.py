@@ -29,11 +29,11 @@ from criteriakit.columnar.expressions import (
     FunctionColumns,
     compile_columnar,
     item_column,
-    plugin_builders,
 )
 from criteriakit.columnar.frames import open_frame
 from criteriakit.columnar.inputs import input_dtype
-from criteriakit.compiling.compiled import CompiledChildren
+from criteriakit.compiling.children import RESULT_FIELDS
+from criteriakit.compiling.compiled import CompiledChildren, CompiledFramework
 from criteriakit.errors import DataError, Problem
 from criteriakit.framework import Framework
 from criteriakit.scalar.hierarchy import refused_child_problem
@@ -49,36 +49,32 @@ __all__ = [
 ]
 
 _ORDER = "__order1"
-_RESULT_FIELDS = ("tier", "band_tier", "score", "evaluable")
-"""The fields of a child's result: an evaluable child (the only kind rolled up) has them all."""
 _MATCHED = "__matched"
 _KEY = "__key"
 
 
-def _children(framework: Framework) -> CompiledChildren:
-    children = framework.compiled.children
-    if children is None or not framework.compiled.rollups:
-        message = f"{framework.ref} rolls nothing up: it has no [children] with rollup inputs"
+def _children(compiled: CompiledFramework) -> CompiledChildren:
+    children = compiled.children
+    if children is None or not compiled.rollups:
+        message = f"{compiled.ref} rolls nothing up: it has no [children] with rollup inputs"
         raise DataError([Problem(message)])
     return children
 
 
-def _plan(framework: Framework) -> list[tuple[str, ColumnExpression]]:
+def _plan(compiled: CompiledFramework) -> list[tuple[str, ColumnExpression]]:
     """Return each roll-up input and its expression compiled over the children's records."""
-    children = _children(framework)
-    builders = plugin_builders(framework.extensions)
+    children = _children(compiled)
     return [
         (
             name,
             compile_columnar(
                 expression,
-                builders=builders,
                 prefix=f"__u{index}.",
                 item_frames={children.name},
-                present={item_column(1, name) for name in _RESULT_FIELDS},
+                present={item_column(1, name) for name in RESULT_FIELDS},  # evaluable children only
             ),
         )
-        for index, (name, expression) in enumerate(framework.compiled.rollups)
+        for index, (name, expression) in enumerate(compiled.rollups)
     ]
 
 
@@ -96,20 +92,26 @@ def _fields(aggregates: list[AggregateColumns]) -> frozenset[str]:
     return frozenset(field for aggregate in aggregates for field in aggregate.fields)
 
 
-def fields_read(framework: Framework) -> frozenset[str]:
-    """Return the fields of the children's records that ``framework``'s roll-ups read."""
-    return _fields(_aggregates(_plan(framework)))
+def fields_read(compiled: CompiledFramework) -> frozenset[str]:
+    """Return the fields of the children's records that the roll-ups of ``compiled`` read."""
+    return _fields(_aggregates(_plan(compiled)))
 
 
 def partial_aggregations(framework: Framework) -> dict[str, Combine]:
     """Return each partial column of ``framework``'s roll-ups and how partitions combine it."""
-    return partial_columns(_aggregates(_plan(framework)))
+    return _partial_columns(framework.compiled)
 
 
-def _partials(framework: Framework, children: pl.LazyFrame, parent_column: str) -> pl.LazyFrame:
-    child = _children(framework)
+def _partial_columns(compiled: CompiledFramework) -> dict[str, Combine]:
+    return partial_columns(_aggregates(_plan(compiled)))
+
+
+def _partials(
+    compiled: CompiledFramework, children: pl.LazyFrame, parent_column: str
+) -> pl.LazyFrame:
+    child = _children(compiled)
     schema = children.collect_schema()
-    aggregates = _aggregates(_plan(framework))
+    aggregates = _aggregates(_plan(compiled))
     read = ["evaluable", *sorted(_fields(aggregates) - {"evaluable"})]
     needed = [name for name in read if name not in schema]
     if needed:
@@ -124,7 +126,7 @@ def _partials(framework: Framework, children: pl.LazyFrame, parent_column: str) 
         if failed.height:
             raise DataError([refused_child_problem(str(failed["unit"][0]))])
     children = children.filter(pl.col("evaluable"))
-    fields = (*_RESULT_FIELDS, *child.fields)
+    fields = (*RESULT_FIELDS, *child.fields)
     items = children.select(
         pl.col(parent_column).cast(pl.String),
         *(pl.col(name).alias(item_column(1, name)) for name in fields if name in schema),
@@ -141,7 +143,7 @@ def rollup_partials(
     their inputs (``evaluate_frame(child, ..., keep_inputs=True)``) and parent column.
     """
     opened = open_frame(children_results)
-    return opened.to_caller(_partials(framework, opened.frame(), parent_column).collect())
+    return opened.to_caller(_partials(framework.compiled, opened.frame(), parent_column).collect())
 
 
 def combine_partials(framework: Framework, partials: Any, *, parent_column: str = "parent") -> Any:
@@ -151,8 +153,8 @@ def combine_partials(framework: Framework, partials: Any, *, parent_column: str 
     return opened.to_caller(combined.collect())
 
 
-def _finished(framework: Framework, lazy: pl.LazyFrame, parent_column: str) -> pl.LazyFrame:
-    plan = _plan(framework)
+def _finished(compiled: CompiledFramework, lazy: pl.LazyFrame, parent_column: str) -> pl.LazyFrame:
+    plan = _plan(compiled)
     aggregates = _aggregates(plan)
     lazy = lazy.with_columns(expr for aggregate in aggregates for expr in finish(aggregate))
     functions = [
@@ -162,7 +164,7 @@ def _finished(framework: Framework, lazy: pl.LazyFrame, parent_column: str) -> p
         if isinstance(each, FunctionColumns)
     ]
     lazy = with_aggregates(lazy, functions, parent_column)
-    inputs = framework.definition.inputs
+    inputs = compiled.declared
     return lazy.select(
         pl.col(parent_column).alias("unit"),
         *(
@@ -175,33 +177,33 @@ def _finished(framework: Framework, lazy: pl.LazyFrame, parent_column: str) -> p
 def finish_rollups(framework: Framework, combined: Any, *, parent_column: str = "parent") -> Any:
     """Return ``unit`` (the parent) and the value of each roll-up input (null if undefined)."""
     opened = open_frame(combined)
-    return opened.to_caller(_finished(framework, opened.frame(), parent_column).collect())
+    return opened.to_caller(_finished(framework.compiled, opened.frame(), parent_column).collect())
 
 
-def rolled_up(framework: Framework, children: pl.LazyFrame, parent_column: str) -> pl.LazyFrame:
+def rolled_up(
+    compiled: CompiledFramework, children: pl.LazyFrame, parent_column: str
+) -> pl.LazyFrame:
     """Return the roll-up inputs of the parents of ``children`` (complete: one machine)."""
-    return _finished(framework, _partials(framework, children, parent_column), parent_column)
+    return _finished(compiled, _partials(compiled, children, parent_column), parent_column)
 
 
-def _empty(framework: Framework) -> dict[str, object]:
+def _empty(compiled: CompiledFramework) -> dict[str, object]:
     """Return the roll-up values of a parent without evaluable children."""
-    columns = {
-        name: pl.Series(name, [None], dtype=pl.Int64) for name in partial_aggregations(framework)
-    }
+    columns = {name: pl.Series(name, [None], dtype=pl.Int64) for name in _partial_columns(compiled)}
     frame = pl.DataFrame({"parent": pl.Series([None], dtype=pl.String), **columns})
     row: dict[str, object] = (
-        _finished(framework, frame.lazy(), "parent").collect().row(0, named=True)
+        _finished(compiled, frame.lazy(), "parent").collect().row(0, named=True)
     )
     return row
 
 
 def join_rollups(
-    framework: Framework, lazy: pl.LazyFrame, rolled: pl.LazyFrame, *, unit: str
+    compiled: CompiledFramework, lazy: pl.LazyFrame, rolled: pl.LazyFrame, *, unit: str
 ) -> pl.LazyFrame:
     """Join the ``rolled`` up inputs onto the units of ``lazy`` (by ``unit``)."""
-    names = [name for name, _ in framework.compiled.rollups]
-    inputs = framework.definition.inputs
-    empty = _empty(framework)
+    names = [name for name, _ in compiled.rollups]
+    inputs = compiled.declared
+    empty = _empty(compiled)
     joined = lazy.with_columns(pl.col(unit).cast(pl.String).alias(_KEY)).join(
         rolled.select(pl.col("unit").cast(pl.String).alias(_KEY), *names).with_columns(
             pl.lit(value=True).alias(_MATCHED)

@@ -1,36 +1,36 @@
-"""The built-in scorers as column expressions: the same points as :mod:`criteriakit.compiling.scoring`.
+"""Scorers as column expressions: each :data:`~criteriakit.compiling.scoring.ScorerForm` in Polars.
 
-Each builder takes the indicator's value expression (null where undefined) and returns its
+The compiler derives a scorer's form once (:mod:`criteriakit.compiling.scoring`), and the scalar
+scorer closes over the same form, so the two engines read one description of each scorer. Each
+builder here takes the indicator's value expression (null where undefined) and returns its
 points, plus an undefined-kind expression for scorers that can make a defined value undefined
-(a target of zero). Plugin scorer types have no columnar builder yet: evaluating a framework that
-uses one raises :class:`~criteriakit.columnar.ColumnarUnsupported`, and callers fall back to the
-scalar executor.
+(a target of zero). A scorer without a form (a plugin's scorer type with no columnar builder)
+raises :class:`~criteriakit.errors.ColumnarUnsupported`, and the plan runs it by rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import narwhals.stable.v2 as nw
 import polars as pl
 
-from criteriakit.columnar.expressions import (
-    NO_KIND,
-    ColumnarUnsupported,
-    ColumnExpression,
-    kind_code,
-)
+from criteriakit.columnar.expressions import NO_KIND, ColumnExpression, kind_code
 from criteriakit.columnar.floats import divided, divided_by
 from criteriakit.compiling.compiled import CompiledIndicator
-from criteriakit.compiling.scoring import lookup_key
-from criteriakit.expressions.tolerance import column_tolerance
-from criteriakit.model.scorers import (
-    BooleanScorer,
-    LinearScorer,
-    LookupScorer,
-    ScorerSpec,
-    TargetScorer,
-    ThresholdScorer,
+from criteriakit.compiling.scoring import (
+    AllOrNothing,
+    Linear,
+    Ratio,
+    ScorerForm,
+    Share,
+    Steps,
+    Table,
 )
+from criteriakit.errors import ColumnarUnsupported
+from criteriakit.expressions.tolerance import column_tolerance
 
-__all__ = ["ColumnPoints", "column_points", "divisors", "reaches"]
+__all__ = ["ColumnPoints", "column_points", "divisors", "reaches", "with_shares"]
 
 ColumnPoints = tuple[pl.Expr, pl.Expr | None]
 """The points of an indicator, and the kind of undefinedness its scorer adds (or None)."""
@@ -54,44 +54,38 @@ def reaches(value: pl.Expr, bound: float, *, ascending: bool, inclusive: bool) -
     return value <= bound + tol if inclusive else value < bound - tol
 
 
-def _thresholds(spec: ThresholdScorer, value: pl.Expr, scale: float) -> pl.Expr:
-    ascending = spec.bands[0].min is not None
-    steps = sorted(
-        ((band.min if ascending else band.max, band.award * scale) for band in spec.bands),
-        key=lambda step: step[0] if step[0] is not None else 0.0,
-        reverse=ascending,
-    )
-    result: pl.Expr = pl.lit(spec.otherwise * scale)
-    for bound, award in reversed(steps):
-        assert bound is not None  # noqa: S101  checked when the framework loaded
-        reached = reaches(value, bound, ascending=ascending, inclusive=spec.inclusive)
+def _steps(form: Steps, value: pl.Expr) -> pl.Expr:
+    result: pl.Expr = pl.lit(form.otherwise)
+    for bound, award in reversed(form.steps):  # the most demanding step is tested first
+        reached = reaches(value, bound, ascending=form.ascending, inclusive=form.inclusive)
         result = pl.when(reached).then(pl.lit(award)).otherwise(result)
     return result
 
 
-def _lookup(spec: LookupScorer, value: pl.Expr, scale: float) -> pl.Expr:
-    result: pl.Expr = pl.lit(spec.otherwise * scale)
-    for key, award in spec.table.items():
+def _table(form: Table, value: pl.Expr) -> pl.Expr:
+    result: pl.Expr = pl.lit(form.otherwise)
+    for key, award in form.awards.items():
         if key in {"true", "false"}:
             matches = value == (key == "true")
         elif key.lstrip("-").isdigit():
             matches = value.cast(pl.Float64) == float(int(key))
         else:
-            matches = value.cast(pl.String) == lookup_key(key)
+            matches = value.cast(pl.String) == key
         result = pl.when(matches).then(pl.lit(award)).otherwise(result)
     return result
 
 
-def _target(
-    spec: TargetScorer, maximum: float, value: pl.Expr, goal: ColumnExpression | None
-) -> ColumnPoints:
-    if isinstance(spec.target, float) or goal is None:
-        return _clamped(divided_by(value, float(spec.target)), maximum), None
+def _ratio(form: Ratio, value: pl.Expr, goal: ColumnExpression | None) -> ColumnPoints:
+    if isinstance(form.goal, float | int):
+        return _clamped(divided_by(value, float(form.goal)), form.max_points), None
+    if goal is None:
+        message = "a target scorer's target expression has no columnar form here"
+        raise ColumnarUnsupported(message)
     zero = goal.value == 0
     points = (
         pl.when(zero)
         .then(pl.lit(None, pl.Float64))
-        .otherwise(_clamped(divided(value, goal.value), maximum))
+        .otherwise(_clamped(divided(value, goal.value), form.max_points))
     )
     undefined = (
         pl.when(~goal.undefined.is_null())
@@ -103,40 +97,66 @@ def _target(
     return points, undefined
 
 
-def divisors(spec: ScorerSpec) -> list[float]:
+def with_shares(frame: pl.LazyFrame, shares: Sequence[tuple[str, str, Share]]) -> pl.LazyFrame:
+    """Add, for each ``(column, value, form)`` of ``shares``, the plugin builder's share column.
+
+    ``value`` names the indicator's value column. A narwhals builder makes expressions that only
+    a frame turns into Polars ones, so the shares are columns of their own, which
+    :func:`column_points` reads as ``share``.
+    """
+    if not shares:
+        return frame
+    built = nw.from_native(frame).with_columns(
+        form.build(nw.col(value)).alias(column) for column, value, form in shares
+    )
+    return built.to_native().with_columns(
+        pl.col(column).cast(pl.Float64) for column, _, _ in shares
+    )
+
+
+def _share_points(share: pl.Expr, max_points: float) -> ColumnPoints:
+    """Return a plugin builder's share as points: clamped, undefined where not finite."""
+    finite = share.is_finite().fill_null(value=False)
+    points = pl.when(finite).then(share.clip(0.0, 1.0) * max_points)
+    return points, pl.when(~finite).then(kind_code("division-by-zero"))
+
+
+def divisors(form: ScorerForm | None) -> list[float]:
     """Return the constants a scorer's points divide by (the frame holds them as columns)."""
-    if isinstance(spec, LinearScorer):
-        return [spec.full_at - spec.zero_at]
-    if isinstance(spec, TargetScorer) and not isinstance(spec.target, str):
-        return [float(spec.target)]
+    if isinstance(form, Linear):
+        return [form.span]
+    if isinstance(form, Ratio) and isinstance(form.goal, float | int):
+        return [float(form.goal)]
     return []
 
 
 def column_points(
     indicator: CompiledIndicator,
-    spec: ScorerSpec,
     value: pl.Expr,
     *,
-    awards_in_points: bool,
     target: ColumnExpression | None = None,
+    share: pl.Expr | None = None,
 ) -> ColumnPoints:
     """Return the points expression of one indicator, for rows where its value is defined.
 
-    ``target`` is the columnar target expression of a target scorer whose target is one.
-    Raises :class:`ColumnarUnsupported` for scorer types from plugins.
+    ``target`` is the columnar form of a target scorer's target expression, when it has one;
+    ``share`` the column :func:`with_shares` made for a plugin's builder. Raises
+    :class:`ColumnarUnsupported` for a scorer without a form.
     """
-    maximum = indicator.max_points
-    scale = 1.0 if awards_in_points else maximum
-    if isinstance(spec, LinearScorer):
-        span = spec.full_at - spec.zero_at
-        return _clamped(divided_by(value - spec.zero_at, span), maximum), None
-    if isinstance(spec, ThresholdScorer):
-        return _thresholds(spec, value.cast(pl.Float64), scale), None
-    if isinstance(spec, TargetScorer):
-        return _target(spec, maximum, value, target)
-    if isinstance(spec, BooleanScorer):
-        return pl.when(value).then(pl.lit(maximum)).otherwise(pl.lit(0.0)), None
-    if isinstance(spec, LookupScorer):
-        return _lookup(spec, value, scale), None
-    message = f"indicator {indicator.id}: the scorer type {spec.type!r} has no columnar form"
+    form = indicator.scorer.form
+    if isinstance(form, Linear):
+        return _clamped(divided_by(value - form.zero_at, form.span), form.max_points), None
+    if isinstance(form, Steps):
+        return _steps(form, value.cast(pl.Float64)), None
+    if isinstance(form, Ratio):
+        return _ratio(form, value, target)
+    if isinstance(form, AllOrNothing):
+        return pl.when(value).then(pl.lit(form.max_points)).otherwise(pl.lit(0.0)), None
+    if isinstance(form, Table):
+        return _table(form, value), None
+    if isinstance(form, Share) and share is not None:
+        return _share_points(share, form.max_points)
+    message = (
+        f"indicator {indicator.id}: the scorer type {indicator.scorer_type!r} has no columnar form"
+    )
     raise ColumnarUnsupported(message)

@@ -15,10 +15,14 @@ import keyword
 import re
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean
-from criteriakit.compiling.compiled import CompiledChildren, CompiledQuota
+from criteriakit.compiling.compiled import (
+    ChildFramework,
+    CompiledChildren,
+    CompiledFramework,
+    CompiledQuota,
+)
 from criteriakit.errors import CriteriaKitError, ExpressionError, UnknownFrameworkError
 from criteriakit.expressions import (
     BOOL,
@@ -34,18 +38,15 @@ from criteriakit.expressions import (
 )
 from criteriakit.model.framework import FrameworkDefinition, Input
 
-if TYPE_CHECKING:
-    from criteriakit.framework import Framework
-
 __all__ = [
-    "BUILTIN_CHILD_FIELDS",
+    "RESULT_FIELDS",
     "check_children",
     "check_quotas",
     "check_rollups",
     "child_records_type",
 ]
 
-BUILTIN_CHILD_FIELDS = ("tier", "band_tier", "score", "evaluable")
+RESULT_FIELDS = ("tier", "band_tier", "score", "evaluable")
 """The fields every child record has, before the child framework's own inputs."""
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -65,17 +66,14 @@ def _input_type(spec: Input) -> ExprType | None:
     return _SCALARS.get(spec.type)
 
 
-def child_records_type(child: Framework) -> tuple[RecordsType, tuple[str, ...]]:
+def child_records_type(child: CompiledFramework) -> tuple[RecordsType, tuple[str, ...]]:
     """Return the records type of a child framework's results and the inputs exposed as fields."""
-    tiers = LevelType(child.tiers)
-    fields: dict[str, ExprType] = {
-        "tier": tiers,
-        "band_tier": tiers,
-        "score": NUMBER,
-        "evaluable": BOOL,
-    }
+    tiers = LevelType(tuple(tier.id for tier in child.tiers))
+    fields: dict[str, ExprType] = dict(
+        zip(RESULT_FIELDS, (tiers, tiers, NUMBER, BOOL), strict=True)
+    )
     exposed: list[str] = []
-    for name, spec in child.definition.inputs.items():
+    for name, spec in child.declared.items():
         field_type = _input_type(spec)
         if field_type is not None and name not in fields:
             fields[name] = field_type
@@ -85,7 +83,7 @@ def child_records_type(child: Framework) -> tuple[RecordsType, tuple[str, ...]]:
 
 def check_children(
     definition: FrameworkDefinition,
-    resolve: Callable[[str], Framework] | None,
+    resolve: Callable[[str], ChildFramework] | None,
     problems: list[RawProblem],
 ) -> CompiledChildren | None:
     """Find the children's framework and check the name they go by.
@@ -122,7 +120,7 @@ def check_children(
     except CriteriaKitError as error:
         problems.append(RawProblem((*path, "framework"), str(error)))
         return None
-    _, fields = child_records_type(child)
+    _, fields = child_records_type(child.compiled)
     return CompiledChildren(child, children.name, children.not_evaluable, fields)
 
 
@@ -155,7 +153,7 @@ def check_rollups(
             continue
         if children is None:
             continue
-        records, _ = child_records_type(children.framework)
+        records, _ = child_records_type(children.framework.compiled)
         try:
             compiled = compile_expression(
                 spec.rollup, {children.name: records}, functions=functions

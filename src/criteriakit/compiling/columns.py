@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 
 from criteriakit._problems import did_you_mean
+from criteriakit.compiling.compiled import CompiledFramework
 from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.errors import DataError, Problem
-from criteriakit.framework import Framework
 
 __all__ = ["check_columns"]
 
@@ -24,8 +24,8 @@ def _listing(names: Sequence[str]) -> str:
     return shown + ("…" if len(names) > 12 else "")
 
 
-def _missing_hint(framework: Framework, name: str) -> str:
-    spec = framework.definition.inputs[name]
+def _missing_hint(compiled: CompiledFramework, name: str) -> str:
+    spec = compiled.declared[name]
     if spec.rollup is not None:
         return "add the column, or evaluate with the level below (--children) to roll it up"
     if spec.per_month is not None:
@@ -34,7 +34,7 @@ def _missing_hint(framework: Framework, name: str) -> str:
 
 
 def check_columns(
-    framework: Framework,
+    compiled: CompiledFramework,
     columns: Sequence[str],
     *,
     source: str | None,
@@ -60,12 +60,12 @@ def check_columns(
             f"Python); the data's columns: {_listing(list(columns))}"
         )
         problems.append(Problem(message, file=source, path=id_column, hint=hint))
-    declared = framework.definition.inputs
+    declared = compiled.declared
     if unknown == "error":
         names = tuple(declared)
         for name in columns:
             if name not in declared:
-                message = f"unknown input {name!r}: {framework.ref} declares no such input"
+                message = f"unknown input {name!r}: {compiled.ref} declares no such input"
                 hint = did_you_mean(name, names) or (
                     "remove the column, declare the input, or ignore unknown columns "
                     "(--ignore-unknown-columns)"
@@ -77,9 +77,9 @@ def check_columns(
         if name not in present and name not in supplied and spec.default is None:
             message = f"the data has no column for the input {name!r} ({spec.type})"
             problems.append(
-                Problem(message, file=source, path=name, hint=_missing_hint(framework, name))
+                Problem(message, file=source, path=name, hint=_missing_hint(compiled, name))
             )
-    children = framework.compiled.children
+    children = compiled.children
     below = children.name if children is not None else "level below"
     for name in declared:
         if name not in given:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 import attrs
 
@@ -17,13 +17,11 @@ from criteriakit.compiling.inputs import InputChecker
 from criteriakit.compiling.scoring import CompiledScorer
 from criteriakit.expressions import CompiledExpression
 from criteriakit.extensions import Weighting
-from criteriakit.model.framework import FrameworkDefinition, PolicyAction
+from criteriakit.model.framework import Input, PolicyAction
 from criteriakit.render.explanation import format_value
 
-if TYPE_CHECKING:
-    from criteriakit.framework import Framework
-
 __all__ = [
+    "ChildFramework",
     "CompiledCheck",
     "CompiledChildren",
     "CompiledCondition",
@@ -37,13 +35,14 @@ __all__ = [
 
 @attrs.frozen
 class CompiledIndicator:
-    """An indicator ready to run: value expression, scorer, points at stake and policy."""
+    """An indicator ready to run: value expression, scorer (and its type), points and policy."""
 
     id: str
     title: str
     criterion: int
     value: CompiledExpression
     scorer: CompiledScorer
+    scorer_type: str
     max_points: float
     on_missing: PolicyAction
     on_division: PolicyAction
@@ -82,11 +81,24 @@ class CompiledCriterion:
     stop: int
 
 
+class ChildFramework(Protocol):
+    """The framework of the level below, as its parent's plan holds it: loaded, with its plan.
+
+    It is the loaded :class:`~criteriakit.Framework` (evaluating the level below runs that
+    framework's plugin hooks, which receive it), but the compiled stage reads its plan alone.
+    """
+
+    @property
+    def compiled(self) -> CompiledFramework:
+        """The child's compiled plan."""
+        ...
+
+
 @attrs.frozen
 class CompiledChildren:
     """The level below: its framework, the records name and which child inputs become fields."""
 
-    framework: Framework
+    framework: ChildFramework
     name: str
     not_evaluable: Literal["skip", "fail"]
     fields: tuple[str, ...]
@@ -137,9 +149,18 @@ class CompiledCheck:
 
 @attrs.frozen
 class CompiledFramework:
-    """All the runnable parts of a checked framework definition."""
+    """All the runnable parts of a checked framework definition: what every engine reads.
 
-    definition: FrameworkDefinition
+    The executors (scalar, columnar, distributed) read this and nothing of the definition:
+    ``declared`` is the inputs as declared (types, bounds, defaults, in file order), ``inputs``
+    their checker; scorers carry their :data:`~criteriakit.compiling.scoring.ScorerForm` and
+    plugin functions their columnar builders, so a columnar plan needs nothing else.
+    """
+
+    id: str
+    version: str
+    max_score: float
+    declared: Mapping[str, Input]
     inputs: InputChecker
     criteria: tuple[CompiledCriterion, ...]
     indicators: tuple[CompiledIndicator, ...]
@@ -153,9 +174,7 @@ class CompiledFramework:
     quotas: tuple[CompiledQuota, ...] = ()
     checks: tuple[CompiledCheck, ...] = ()
 
-    def tier_rank(self, tier_id: str) -> int:
-        """Return the rank of a tier (0 = best)."""
-        for rank, tier in enumerate(self.tiers):
-            if tier.id == tier_id:
-                return rank
-        raise KeyError(tier_id)
+    @property
+    def ref(self) -> str:
+        """The framework as ``id@version``."""
+        return f"{self.id}@{self.version}"

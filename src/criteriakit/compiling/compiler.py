@@ -9,11 +9,12 @@ functions, tiers and rules to ranks.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import math
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import attrs
 
@@ -21,6 +22,7 @@ from criteriakit._problems import KeyPath, RawProblem, did_you_mean
 from criteriakit.compiling.children import check_children, check_quotas, check_rollups
 from criteriakit.compiling.compiled import (
     PLACEHOLDER,
+    ChildFramework,
     CompiledCheck,
     CompiledCondition,
     CompiledCriterion,
@@ -30,7 +32,7 @@ from criteriakit.compiling.compiled import (
 )
 from criteriakit.compiling.inputs import InputChecker
 from criteriakit.compiling.scorer_types import ScorerContext
-from criteriakit.compiling.scoring import CompiledScorer
+from criteriakit.compiling.scoring import CompiledScorer, Share
 from criteriakit.errors import ExpressionError
 from criteriakit.expressions import (
     BOOL,
@@ -52,9 +54,6 @@ from criteriakit.model.framework import (
     Input,
     pick_text,
 )
-
-if TYPE_CHECKING:
-    from criteriakit.framework import Framework
 
 __all__ = [
     "MAX_SCORE",
@@ -402,7 +401,15 @@ class _Checker:
             return None
         title = pick_text(indicator.title, self.definition.language)
         return CompiledIndicator(
-            indicator.id, title, i, value, scorer, max_points, on_missing, on_division
+            indicator.id,
+            title,
+            i,
+            value,
+            scorer,
+            indicator.scorer.type,
+            max_points,
+            on_missing,
+            on_division,
         )
 
     def _scorer(
@@ -443,7 +450,12 @@ class _Checker:
                 f"scorer type {spec.type!r} failed to compile: {type(error).__name__}: {error}",
             )
             return None
-        return compiled if len(self.problems) == start else None
+        if len(self.problems) != start or compiled is None:
+            return None
+        if compiled.form is None and scorer_type.columnar is not None:
+            share = Share(functools.partial(scorer_type.columnar, spec), max_points)
+            return attrs.evolve(compiled, form=share)
+        return compiled
 
     # ------------------------------------------------------------------ tiers and rules
 
@@ -585,7 +597,7 @@ def _path_text(path: KeyPath) -> str:
 def compile_definition(
     definition: FrameworkDefinition,
     extensions: Extensions,
-    resolve: Callable[[str], Framework] | None = None,
+    resolve: Callable[[str], ChildFramework] | None = None,
 ) -> CompiledFramework | list[RawProblem]:
     """Check ``definition`` against ``extensions`` and compile it, or return every problem.
 
@@ -606,17 +618,20 @@ def compile_definition(
         return checker.problems
     policy = definition.policy
     return CompiledFramework(
-        definition,
-        InputChecker.for_inputs(definition.inputs),
-        criteria,
-        indicators,
-        tiers,
-        rules,
-        policy.missing_input,
-        policy.division_by_zero,
-        weighting,
-        children,
-        rollups,
-        quotas,
-        checks,
+        id=definition.id,
+        version=definition.version,
+        max_score=float(definition.max_score),
+        declared=definition.inputs,
+        inputs=InputChecker.for_inputs(definition.inputs),
+        criteria=criteria,
+        indicators=indicators,
+        tiers=tiers,
+        rules=rules,
+        on_missing=policy.missing_input,
+        on_division=policy.division_by_zero,
+        weighting=weighting,
+        children=children,
+        rollups=rollups,
+        quotas=quotas,
+        checks=checks,
     )

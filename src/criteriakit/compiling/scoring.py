@@ -8,6 +8,11 @@ functions:
 which "what it would take" uses. Threshold comparisons follow the expression language's
 tolerance rule, so a value that hand arithmetic puts on a bound reaches it. Points are rounded
 with :func:`round_points`.
+
+Each scorer also carries its :data:`ScorerForm`: the arithmetic it does, derived here once from
+the scorer table (steps sorted, awards scaled, the target compiled). The scalar functions close
+over that form, and :mod:`criteriakit.columnar.scorers` turns the same form into column
+expressions, so the two engines read one description of every scorer.
 """
 
 from __future__ import annotations
@@ -24,9 +29,16 @@ from criteriakit.expressions.tolerance import EXACT_ABOVE, RELATIVE_TOLERANCE
 
 __all__ = [
     "SCORE_DIGITS",
+    "AllOrNothing",
     "Comparison",
     "CompiledScorer",
+    "Linear",
     "Needed",
+    "Ratio",
+    "ScorerForm",
+    "Share",
+    "Steps",
+    "Table",
     "boolean_scorer",
     "linear_scorer",
     "lookup_key",
@@ -42,6 +54,65 @@ Needed = tuple[Any, Comparison, float]
 
 
 @attrs.frozen
+class Linear:
+    """No points at ``zero_at``, all ``max_points`` at ``zero_at + span``, clamped outside."""
+
+    zero_at: float
+    span: float
+    max_points: float
+
+
+@attrs.frozen
+class Steps:
+    """The award of the first of ``steps`` (``(bound, award)``, most demanding first) reached.
+
+    A value reaches a bound at or above it (``ascending``) or at or below it, strictly when not
+    ``inclusive``, with the expression language's tolerance; ``otherwise`` where none is reached.
+    Awards are in points.
+    """
+
+    steps: tuple[tuple[float, float], ...]
+    otherwise: float
+    ascending: bool
+    inclusive: bool
+
+
+@attrs.frozen
+class Ratio:
+    """``max_points`` times ``value / goal`` clamped to 0 … 1; a goal of zero is undefined."""
+
+    goal: float | CompiledExpression
+    max_points: float
+
+
+@attrs.frozen
+class AllOrNothing:
+    """All ``max_points`` when the value is true, none when false."""
+
+    max_points: float
+
+
+@attrs.frozen
+class Table:
+    """The points ``awards`` gives the value's :func:`lookup_key`, else ``otherwise``."""
+
+    awards: Mapping[str, float]
+    otherwise: float
+
+
+@attrs.frozen
+class Share:
+    """A plugin scorer's narwhals builder, its parameters bound: value → share (0 … 1)."""
+
+    build: Callable[[Any], Any]
+    max_points: float
+
+
+ScorerForm = Linear | Steps | Ratio | AllOrNothing | Table | Share
+"""What a scorer computes, as data both engines read (see the module's docstring)."""
+
+
+@attrs.frozen
 class CompiledScorer:
     """A scorer ready to run: ``score`` gives points, ``needed`` inverts it.
 
@@ -54,12 +125,16 @@ class CompiledScorer:
     that ``score`` depends on the value and on what ``context(env)`` returns alone (a target
     scorer's target, say). The scalar executor then reuses an indicator's result between units
     with the same value (and context).
+
+    ``form`` describes the arithmetic for the columnar engine; a scorer without one (a plugin's
+    scorer type with no columnar builder) runs there by rows, through ``score``.
     """
 
     score: Callable[[Any, Env], float | Undefined]
     needed: Callable[[float, Env], Needed | None]
     value_only: bool = False
     context: Callable[[Env], Hashable] | None = None
+    form: ScorerForm | None = None
 
 
 def lookup_key(value: object) -> str:
@@ -100,7 +175,7 @@ def linear_scorer(zero_at: float, full_at: float, max_points: float) -> Compiled
         value = zero_at + span * (points / max_points)
         return (value, ">=" if span > 0 else "<=", points)
 
-    return CompiledScorer(score, needed, value_only=True)
+    return CompiledScorer(score, needed, value_only=True, form=Linear(zero_at, span, max_points))
 
 
 def threshold_scorer(
@@ -143,7 +218,8 @@ def threshold_scorer(
                 return (least, comparison, award)
         return None
 
-    return CompiledScorer(score, needed, value_only=True)
+    form = Steps(steps, otherwise, ascending=ascending, inclusive=inclusive)
+    return CompiledScorer(score, needed, value_only=True, form=form)
 
 
 def _within_window(
@@ -226,7 +302,7 @@ def target_scorer(target: float | CompiledExpression, max_points: float) -> Comp
         goal = goal_of(env)
         return goal.__class__, goal  # 1 and 1.0 are equal, but may not divide alike
 
-    return CompiledScorer(score, needed, context=context)
+    return CompiledScorer(score, needed, context=context, form=Ratio(target, max_points))
 
 
 def _fixed_target_scorer(goal: float, max_points: float) -> CompiledScorer:
@@ -241,7 +317,7 @@ def _fixed_target_scorer(goal: float, max_points: float) -> CompiledScorer:
     def needed(points: float, _: Env) -> Needed | None:
         return _target_needed(goal, points, max_points)
 
-    return CompiledScorer(score, needed, value_only=True)
+    return CompiledScorer(score, needed, value_only=True, form=Ratio(goal, max_points))
 
 
 def boolean_scorer(max_points: float) -> CompiledScorer:
@@ -253,7 +329,7 @@ def boolean_scorer(max_points: float) -> CompiledScorer:
     def needed(points: float, _: Env) -> Needed | None:
         return None if points > max_points else (True, "==", max_points)
 
-    return CompiledScorer(score, needed, value_only=True)
+    return CompiledScorer(score, needed, value_only=True, form=AllOrNothing(max_points))
 
 
 def lookup_scorer(
@@ -273,4 +349,4 @@ def lookup_scorer(
         award, key = min(reaching, key=lambda pair: pair[0])
         return (parse_key(key), "==", award)
 
-    return CompiledScorer(score, needed, value_only=True)
+    return CompiledScorer(score, needed, value_only=True, form=Table(table, otherwise))

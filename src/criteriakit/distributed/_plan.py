@@ -223,7 +223,7 @@ def evaluate_levels(
             kept.append(results)
             shown = results
             if depth > 0 and not keep_inputs:
-                inputs = frameworks[depth].definition.inputs
+                inputs = frameworks[depth].compiled.declared
                 names = [name for name in output.columns if name not in inputs]
                 shown = engine.done(engine.select(results, names))
                 kept.append(shown)

@@ -276,7 +276,7 @@ class _Explanation(Pending):
         criteria = self._build()[1]
         if self.maxima is None:
             return criteria
-        max_score = self.breakdown.compiled.definition.max_score
+        max_score = self.breakdown.compiled.max_score
         return _rescaled(criteria, self.scored.scores, self.maxima, max_score, self.scored_max)
 
     def _improvement(self) -> Improvement | None:
@@ -367,9 +367,7 @@ class ScalarExecutor:
         if blocking is not None:
             return self._result(unit, period, env, pending, None, None, (blocking,))
         compiled = self.compiled
-        score = round_points(
-            compiled.weighting.combine(scored.scores, maxima, compiled.definition.max_score)
-        )
+        score = round_points(compiled.weighting.combine(scored.scores, maxima, compiled.max_score))
         try:
             classification = self._classifier.classify(score, seen, unit)
         except NotEvaluable as stop:
@@ -453,14 +451,14 @@ class ScalarExecutor:
         reasons: tuple[Reason, ...],
         improvement: Improvement | None = None,
     ) -> Result:
-        definition = self.compiled.definition
+        compiled = self.compiled
         return Result(
             unit=unit,
-            framework=definition.id,
-            version=definition.version,
+            framework=compiled.id,
+            version=compiled.version,
             fingerprint=self.fingerprint,
             score=score,
-            max_score=definition.max_score,
+            max_score=compiled.max_score,
             tier=classification.tier if classification else None,
             band_tier=classification.band_tier if classification else None,
             criteria=criteria,

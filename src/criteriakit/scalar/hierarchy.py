@@ -73,7 +73,9 @@ def framework_chain(framework: Framework, depth: int) -> list[Framework]:
             message = f"{parent.ref} was loaded on its own, so its children's framework {declared.framework} is unknown"
             hint = "load it by id through the registry (installed plugins, --plugin-dir)"
             raise DataError([Problem(message, hint=hint)])
-        chain.append(children.framework)
+        child = children.framework
+        assert isinstance(child, Framework)  # noqa: S101  the loader resolves children to Frameworks
+        chain.append(child)
     return chain
 
 
@@ -201,7 +203,7 @@ def check_level_columns(
     rolled = [name for name, _ in framework.compiled.rollups] if below else []
     gathered = list(_gathered_inputs(framework, context))
     check_columns(
-        framework,
+        framework.compiled,
         data.columns,
         source=data.source,
         id_column=data.id_column,

@@ -186,7 +186,7 @@ class Improver:
         options: tuple[tuple[Change, ...], ...] = ()
         reachable = True
         if gap > 0 and compiled.weighting.additive:
-            factor = scored_max / compiled.definition.max_score
+            factor = scored_max / compiled.max_score
             options, reachable = self._options(results, gap * factor, env)
         return Improvement(target.id, gap, options, tuple(obstacles), reachable)
 

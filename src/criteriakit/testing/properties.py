@@ -30,7 +30,7 @@ import hypothesis
 from hypothesis import strategies as st
 
 from criteriakit._problems import did_you_mean
-from criteriakit.compiling.compiler import input_type
+from criteriakit.compiling.scoring import Ratio
 from criteriakit.errors import DataError, EvaluationError
 from criteriakit.expressions import (
     BOOL,
@@ -38,6 +38,7 @@ from criteriakit.expressions import (
     Arithmetic,
     BuiltinCall,
     Comparison,
+    CompiledExpression,
     Conditional,
     Constant,
     InputRef,
@@ -47,7 +48,6 @@ from criteriakit.expressions import (
     Not,
     PluginCall,
     TypedNode,
-    compile_expression,
 )
 from criteriakit.framework import Framework
 from criteriakit.model.framework import Input
@@ -273,20 +273,12 @@ def _lookup_sign(spec: LookupScorer, value: TypedNode, inputs: Mapping[str, Inpu
     return _ordered([spec.table.get(key, spec.otherwise) for key in keys])
 
 
-def _target_tree(framework: Framework, spec: TargetScorer) -> TypedNode | None:
-    if not isinstance(spec.target, str):
-        return None
-    scope = {name: input_type(declared) for name, declared in framework.definition.inputs.items()}
-    functions = framework.extensions.functions if framework.extensions else None
-    return compile_expression(spec.target, scope, functions=functions).tree
-
-
 def _signs(framework: Framework) -> _Signs:
     compiled = framework.compiled
     declared = framework.definition.inputs
     specs = {
         indicator.id: indicator.scorer
-        for criterion in compiled.definition.criteria
+        for criterion in framework.definition.criteria
         for indicator in criterion.indicators
     }
     signs: _Signs = {}
@@ -298,10 +290,9 @@ def _signs(framework: Framework) -> _Signs:
             signs,
             declared,
         )
-        if isinstance(spec, TargetScorer):
-            target = _target_tree(framework, spec)
-            if target is not None:
-                _walk(target, 0, signs, declared)
+        form = indicator.scorer.form
+        if isinstance(form, Ratio) and isinstance(form.goal, CompiledExpression):
+            _walk(form.goal.tree, 0, signs, declared)
     for tier in compiled.tiers:
         for gate in tier.gates:
             _walk(gate.expression.tree, 1, signs, declared)

@@ -229,7 +229,7 @@ def _tier_points(
     compiled = framework.compiled
     if not compiled.weighting.additive:
         return
-    others = compiled.definition.max_score - indicator.max_points
+    others = compiled.max_score - indicator.max_points
     for tier in compiled.tiers:
         for points in (tier.min_score, tier.min_score - others):
             if not 0 < points <= indicator.max_points:
@@ -262,7 +262,7 @@ def _raw_boundaries(
     compiled = framework.compiled
     specs: dict[str, Indicator] = {
         indicator.id: indicator
-        for criterion in compiled.definition.criteria
+        for criterion in framework.definition.criteria
         for indicator in criterion.indicators
     }
     found: dict[_Key, set[float]] = {}
