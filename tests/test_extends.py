@@ -98,6 +98,21 @@ def test_a_problem_in_the_base_part_points_into_the_base_file(directory):
     assert f"{base}:43:20: tiers[0].gates[0].require: unknown input 'planned'" in problems[0]
 
 
+def test_a_base_problem_is_placed_in_the_base_as_it_was_read(tmp_path):
+    """The base is not read again from disk: a file changed since is not where problems point."""
+    base_path = tmp_path / "small.toml"
+    base_path.write_text(SMALL.read_text())
+    base = criteriakit.load_framework(base_path)
+    base_path.write_text("# rewritten since it was loaded\n" * 40)
+    path = tmp_path / "child.toml"
+    path.write_text(derived("test.small@1", "test.child", '[remove]\ninputs = ["planned"]\n'))
+    with pytest.raises(criteriakit.FrameworkError) as caught:
+        criteriakit.load_framework(path, resolve={"test.small@1": base}.__getitem__)
+    placed = [(problem.file, problem.line, problem.column) for problem in caught.value.problems]
+    assert placed == [(str(base_path), 25, 17), (str(base_path), 43, 20)]
+    assert "value = " in (caught.value.problems[0].source_line or "")
+
+
 def registry_problems(directory: Path) -> list[str]:
     return [str(problem) for problem in load(directory).problems]
 

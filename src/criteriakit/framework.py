@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from criteriakit._toml_locations import TomlLocations
 from criteriakit.compiling.compiled import CompiledFramework
 from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.errors import DataError, Problem
@@ -25,7 +26,9 @@ class Framework:
     ``definition`` is what the file declares, ``fingerprint`` a hash of it that every result
     carries, ``source`` the file it came from (if any), ``extensions`` the plugins' functions,
     scorers, weightings and evaluation hooks it was loaded with, ``base`` the ``id@version`` it
-    extends (if it specialises another framework).
+    extends (if it specialises another framework). ``source_locations`` are where each key
+    stood in the file as it was read, so that a problem found later (in a file that extends
+    this one) is placed in that text, not in the file as it may be now.
     """
 
     definition: FrameworkDefinition
@@ -34,6 +37,7 @@ class Framework:
     source: str | None = None
     extensions: Extensions | None = attrs.field(default=None, repr=False)
     base: str | None = None
+    source_locations: TomlLocations | None = attrs.field(default=None, repr=False)
     _executor: ScalarExecutor = attrs.field(init=False, repr=False)
     _hooks: Extensions | None = attrs.field(init=False, repr=False)
 

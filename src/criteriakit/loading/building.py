@@ -27,7 +27,7 @@ from criteriakit.errors import CriteriaKitError, FrameworkError
 from criteriakit.extensions import Extensions
 from criteriakit.fingerprint import fingerprint
 from criteriakit.framework import Framework
-from criteriakit.loading.locating import framework_error, locate_problem, locations_of
+from criteriakit.loading.locating import framework_error, locate_problem
 from criteriakit.loading.salvage import salvage
 from criteriakit.loading.text import parse_framework_text, refuse_surrogate_values
 from criteriakit.model.framework import FrameworkDefinition
@@ -118,7 +118,9 @@ def _build(
     compiled = compile_definition(definition, extensions, resolve)
     if isinstance(compiled, list):
         raise framework_error(compiled, source, locations)
-    return Framework(definition, fingerprint(definition), compiled, source, extensions)
+    return Framework(
+        definition, fingerprint(definition), compiled, source, extensions, None, locations
+    )
 
 
 def _build_extension(
@@ -162,7 +164,7 @@ def _build_extension(
     if isinstance(compiled, list):
         documents = {
             "derived": (source, locations),
-            "base": (base.source, locations_of(base.source)),
+            "base": (base.source, base.source_locations),
         }
         problems = []
         for problem in compiled:
@@ -173,7 +175,9 @@ def _build_extension(
         )
         raise FrameworkError(problems, source=source)
     assert not isinstance(definition, list)  # noqa: S101  compiled only when structuring succeeded
-    return Framework(definition, fingerprint(definition), compiled, source, extensions, base.ref)
+    return Framework(
+        definition, fingerprint(definition), compiled, source, extensions, base.ref, locations
+    )
 
 
 def _every_problem(

@@ -7,15 +7,12 @@ key or value in the file's text, down to the character inside an expression stri
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from criteriakit import limits
-from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._problems import RawProblem
 from criteriakit._toml_locations import TomlLocations, format_key_path
 from criteriakit.errors import FrameworkError, Problem, position
 
-__all__ = ["framework_error", "locate_problem", "locations_of"]
+__all__ = ["framework_error", "locate_problem"]
 
 
 def framework_error(
@@ -79,15 +76,3 @@ def _inside_string(
         first += 2
     line, column = position(text, first + offset)
     return line, column, width
-
-
-def locations_of(source: str | None) -> TomlLocations | None:
-    """Read the positions of the file ``source`` names; None if it is no file or unreadable."""
-    if source is None:
-        return None
-    try:
-        return TomlLocations(
-            read_text_capped(Path(source), limits.current().file_bytes, "file_bytes")
-        )
-    except UnreadableFile:
-        return None
