@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import criteriakit
 from criteriakit import Extensions
-from criteriakit._toml_locations import format_key_path
+from criteriakit._problems import format_key_path
 from criteriakit.cli import build_cli
 from criteriakit.plugins.registrations import builtin_extensions
 

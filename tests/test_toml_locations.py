@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from criteriakit._toml_locations import KeyPath, Located, Span, TomlLocations, format_key_path
+from criteriakit._problems import KeyPath, format_key_path
+from criteriakit._toml_locations import Located, Span, TomlLocations
 
 if TYPE_CHECKING:
     import random

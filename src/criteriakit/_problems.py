@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 
 import attrs
 
-__all__ = ["KeyPath", "RawProblem", "closest", "did_you_mean"]
+__all__ = ["KeyPath", "RawProblem", "closest", "did_you_mean", "format_key_path"]
 
 KeyPath = tuple[str | int, ...]
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @attrs.frozen
@@ -41,3 +44,29 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
     """Suggest the closest of ``choices`` to ``word`` as a hint, or None."""
     close = closest(word, choices)
     return f"did you mean '{close}'?" if close is not None else None
+
+
+def _quote(key: str) -> str:
+    """Write ``key`` as a TOML basic string."""
+    out = ['"']
+    for char in key:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char < " " or char == "\x7f":
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def format_key_path(path: KeyPath) -> str:
+    """Render ``path`` the way errors show it: ``criteria[2].indicators[0]."x.y"``."""
+    parts: list[str] = []
+    for item in path:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+            continue
+        name = item if _BARE_KEY.fullmatch(item) else _quote(item)
+        parts.append(f".{name}" if parts else name)
+    return "".join(parts)

@@ -16,14 +16,13 @@ from typing import TypeAlias
 import attrs
 
 from criteriakit import limits
+from criteriakit._problems import KeyPath
 
-__all__ = ["KeyPath", "Located", "Span", "TomlLocations", "format_key_path"]
+__all__ = ["Located", "Span", "TomlLocations"]
 
-KeyPath: TypeAlias = tuple[str | int, ...]
 
 _BOM = "\ufeff"
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _BASIC = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
 _LITERAL = r"'[^'\n]*'"
 # A key part (bare, basic or literal), then whitespace and perhaps a dot for the next part.
@@ -136,32 +135,6 @@ def _unescape(body: str) -> str:
         return _SIMPLE_ESCAPES.get(code, match.group())
 
     return _ESCAPE.sub(replace, body)
-
-
-def _quote(key: str) -> str:
-    """Write ``key`` as a TOML basic string."""
-    out = ['"']
-    for char in key:
-        if char in '"\\':
-            out.append("\\" + char)
-        elif char < " " or char == "\x7f":
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
-
-
-def format_key_path(path: KeyPath) -> str:
-    """Render ``path`` the way errors show it: ``criteria[2].indicators[0]."x.y"``."""
-    parts: list[str] = []
-    for item in path:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-            continue
-        name = item if _BARE_KEY.fullmatch(item) else _quote(item)
-        parts.append(f".{name}" if parts else name)
-    return "".join(parts)
 
 
 def _key_name(token: str) -> str:

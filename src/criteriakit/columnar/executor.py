@@ -50,7 +50,7 @@ from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.framework import Framework
 from criteriakit.render.table import FIXED_COLUMNS
-from criteriakit.scalar.hierarchy import checked_rows
+from criteriakit.scalar.hierarchy import checked_rows, first_given
 
 __all__ = ["PARENT", "UNIT", "check_opened", "evaluate_frame", "evaluate_lazy", "evaluate_opened"]
 
@@ -358,8 +358,6 @@ def check_opened(
     """Check one level's columns, as :func:`criteriakit.compiling.columns.check_columns` says."""
     rolled = [name for name, _ in framework.compiled.rollups] if rolled_up else []
     if opened.level is not None:
-        from criteriakit.scalar.hierarchy import first_given  # noqa: PLC0415  shares the scalar scan
-
         level = opened.level
         if level.columns is None:  # JSON without a single unit: nothing to check
             return

@@ -18,7 +18,7 @@ from typing import Literal
 
 import attrs
 
-from criteriakit._problems import KeyPath, RawProblem, did_you_mean
+from criteriakit._problems import KeyPath, RawProblem, did_you_mean, format_key_path
 from criteriakit.compiling.children import check_children, check_quotas, check_rollups
 from criteriakit.compiling.compiled import (
     PLACEHOLDER,
@@ -356,7 +356,7 @@ class _Checker:
                 self.problem(
                     path,
                     f"duplicate {what} id '{item_id}'",
-                    f"it is already used at {_path_text(seen[item_id])}",
+                    f"it is already used at {format_key_path(seen[item_id])}",
                 )
             else:
                 seen[item_id] = path
@@ -586,12 +586,6 @@ def _first_named(expression: CompiledExpression) -> str | None:
         if (match := re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", expression.text))
     ]
     return min(found)[1] if found else None
-
-
-def _path_text(path: KeyPath) -> str:
-    from criteriakit._toml_locations import format_key_path  # noqa: PLC0415  keeps the checker free of the TOML layer at import
-
-    return format_key_path(path)
 
 
 def compile_definition(

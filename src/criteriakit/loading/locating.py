@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from criteriakit._problems import RawProblem
-from criteriakit._toml_locations import TomlLocations, format_key_path
+from criteriakit._problems import RawProblem, format_key_path
+from criteriakit._toml_locations import TomlLocations
 from criteriakit.errors import FrameworkError, Problem, position
 
 __all__ = ["framework_error", "locate_problem"]

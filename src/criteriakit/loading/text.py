@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from criteriakit import limits
-from criteriakit._toml_locations import TomlLocations, format_key_path
+from criteriakit._problems import format_key_path
+from criteriakit._toml_locations import TomlLocations
 from criteriakit.errors import FrameworkError, Problem, position
 
 if sys.version_info >= (3, 11):

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from criteriakit._converter import converter, structure
-from criteriakit._toml_locations import format_key_path
+from criteriakit._problems import format_key_path
 from criteriakit.errors import DataError, Problem
 from criteriakit.model.improvement import Change, Improvement, Obstacle
 from criteriakit.model.period import Period

@@ -14,8 +14,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from criteriakit._problems import KeyPath, did_you_mean
-from criteriakit._toml_locations import format_key_path
+from criteriakit._problems import KeyPath, did_you_mean, format_key_path
 from criteriakit.model.results import Result
 from criteriakit.render.explanation import format_value
 
