@@ -14,17 +14,14 @@ import difflib
 import functools
 import os
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
 
-from criteriakit import limits
-from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._toml_locations import TomlLocations
-from criteriakit.errors import CriteriaKitError, FrameworkError, PluginError, UnknownFrameworkError
+from criteriakit.errors import CriteriaKitError, PluginError, UnknownFrameworkError
 from criteriakit.framework import Framework
-from criteriakit.loading import build_framework, parse_framework_text
+from criteriakit.loading import build_framework, parse_framework_file
 from criteriakit.plugins import HookName, LoadedPlugins, PluginInfo, load_plugins
 from criteriakit.plugins.registrations import gather, registrations
 
@@ -85,11 +82,7 @@ class _Pending:
 
 
 def _parse(plugin: PluginInfo, path: str | os.PathLike[str]) -> _Pending:
-    try:
-        text = read_text_capped(Path(path), limits.current().file_bytes, "file_bytes")
-    except UnreadableFile as error:
-        raise FrameworkError([error.problem]) from None
-    data, locations = parse_framework_text(text, str(path))
+    data, locations = parse_framework_file(path)
     return _Pending(plugin, str(path), data, locations)
 
 

@@ -20,7 +20,12 @@ from criteriakit.loading.building import (
     loads_framework,
 )
 from criteriakit.loading.locating import locate_problem
-from criteriakit.loading.text import MAX_FILE_BYTES, MAX_KEY_PARTS, parse_framework_text
+from criteriakit.loading.text import (
+    MAX_FILE_BYTES,
+    MAX_KEY_PARTS,
+    parse_framework_file,
+    parse_framework_text,
+)
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -31,5 +36,6 @@ __all__ = [
     "load_framework",
     "loads_framework",
     "locate_problem",
+    "parse_framework_file",
     "parse_framework_text",
 ]

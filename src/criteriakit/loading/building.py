@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import attrs
 import cattrs
 
-from criteriakit import limits
 from criteriakit._converter import converter_for, describe, structure
-from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._problems import RawProblem
 from criteriakit._toml_locations import TomlLocations
 from criteriakit.compiling.compiler import compile_definition
@@ -29,7 +26,11 @@ from criteriakit.fingerprint import fingerprint
 from criteriakit.framework import Framework
 from criteriakit.loading.locating import framework_error, locate_problem
 from criteriakit.loading.salvage import salvage
-from criteriakit.loading.text import parse_framework_text, refuse_surrogate_values
+from criteriakit.loading.text import (
+    parse_framework_file,
+    parse_framework_text,
+    refuse_surrogate_values,
+)
 from criteriakit.model.framework import FrameworkDefinition
 from criteriakit.plugins.registrations import builtin_extensions
 
@@ -52,11 +53,8 @@ def load_framework(
     criteriakit's own; a :class:`~criteriakit.Registry` passes every plugin's). Raises
     :class:`~criteriakit.FrameworkError` listing every problem of the file.
     """
-    try:
-        text = read_text_capped(Path(path), limits.current().file_bytes, "file_bytes")
-    except UnreadableFile as error:
-        raise FrameworkError([error.problem]) from None
-    return loads_framework(text, source=str(path), extensions=extensions, resolve=resolve)
+    data, locations = parse_framework_file(path)
+    return build_framework(data, str(path), locations, extensions=extensions, resolve=resolve)
 
 
 def loads_framework(

@@ -9,12 +9,15 @@ with a problem at their line and column before or instead of what ``tomllib`` wo
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from criteriakit import limits
+from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._problems import format_key_path
 from criteriakit._toml_locations import TomlLocations
 from criteriakit.errors import FrameworkError, Problem, position
@@ -24,7 +27,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["MAX_FILE_BYTES", "MAX_KEY_PARTS", "parse_framework_text", "refuse_surrogate_values"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_KEY_PARTS",
+    "parse_framework_file",
+    "parse_framework_text",
+    "refuse_surrogate_values",
+]
 
 MAX_FILE_BYTES = limits.DEFAULTS.file_bytes
 """Framework files larger than this are refused before parsing by default (4 MiB; the
@@ -54,6 +63,15 @@ def _long_dotted_key(parts: int) -> re.Pattern[str]:
         rf"(?:^|[{{,\[])[ \t]*(?:{_KEY_PART}[ \t]*\.[ \t]*){{{parts},}}{_KEY_PART}",
         re.MULTILINE,
     )
+
+
+def parse_framework_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], TomlLocations]:
+    """Read the framework file at ``path`` (capped at ``file_bytes``) and parse it safely."""
+    try:
+        text = read_text_capped(Path(path), limits.current().file_bytes, "file_bytes")
+    except UnreadableFile as error:
+        raise FrameworkError([error.problem]) from None
+    return parse_framework_text(text, str(path))
 
 
 def parse_framework_text(text: str, source: str) -> tuple[dict[str, Any], TomlLocations]:
