@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 import json
 import pickle
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -21,12 +22,16 @@ from hypothesis import strategies as st
 
 import criteriakit
 from criteriakit._converter import converter
+from criteriakit.data import UnitRow
 from criteriakit.errors import CriteriaKitError
 from criteriakit.model.improvement import Change, Improvement, Obstacle
 from criteriakit.model.period import Period
 from criteriakit.model.results import CriterionResult, IndicatorResult, Reason, Result
+from criteriakit.scalar.batch import evaluate_rows
 from criteriakit.testing.strategies import inputs, populations
 from test_engines_agree import frameworks
+
+SMALL = Path(__file__).parent / "data" / "good" / "small.toml"
 
 FIRST_READS = ("criteria", "improvement", "to_dict", "explain", "repr", "pickle", "equality")
 """What may be asked of a fresh result first: each computes its parts in its own way."""
@@ -218,3 +223,26 @@ title = "All"
     framework = criteriakit.loads_framework(text)
     with pytest.raises(criteriakit.EvaluationError, match=r"indicator c\.x \(X\) could not"):
         framework.evaluate({})
+
+
+def test_results_placed_under_their_parents_leave_their_parts_to_be_read(monkeypatch):
+    """Placing units under their parents costs no explanation: parts wait until they are read."""
+    from criteriakit.scalar.executor import _Explanation  # noqa: PLC0415 - counted here
+
+    computed: list[str] = []
+    original = _Explanation.compute
+
+    def counted(self: _Explanation, field: str) -> Any:
+        computed.append(field)
+        return original(self, field)
+
+    monkeypatch.setattr(_Explanation, "compute", counted)
+    framework = criteriakit.load_framework(SMALL)
+    rows = [
+        UnitRow(f"u{n}", {"done": n, "planned": 4, "ok": True}, n, parent="p") for n in range(4)
+    ]
+    results = evaluate_rows(framework, rows)
+    assert [result.parent for result in results] == ["p"] * 4
+    assert computed == []
+    results[0].to_dict()
+    assert sorted(computed) == ["criteria", "improvement"]

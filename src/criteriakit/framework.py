@@ -142,18 +142,21 @@ class Framework:
         period: Period | None = None,
         *,
         validate: bool = True,
+        parent: str | None = None,
+        rolled_up: Mapping[str, object] | None = None,
     ) -> Result:
         """Evaluate values already checked against the declared inputs (as data readers do).
 
         The ``[[checks]]`` and the plugins' ``criteriakit_validate_inputs`` hooks run here
         unless ``validate`` is false (a data set's readers run them on every unit first), then
-        ``criteriakit_adjust_result``.
+        ``criteriakit_adjust_result``. ``parent`` and ``rolled_up`` are recorded on the result:
+        the unit above this one, and which of ``values`` were rolled up from the level below.
         """
         if validate and self.checks_inputs:
             problems = self.input_problems(values)
             if problems:
                 raise DataError(problems)
-        result = self._executor.evaluate(values, unit, period)
+        result = self._executor.evaluate(values, unit, period, parent=parent, rolled_up=rolled_up)
         if self._hooks is None or not self._hooks.result_adjusters:
             return result
         return self._hooks.adjust(self, result)

@@ -139,11 +139,13 @@ def evaluate_streamed(
         if plugin or plugins.total or stopped is not None:
             continue
         try:
-            result = framework.evaluate_checked(values, unit.unit, period, validate=False)
+            result = framework.evaluate_checked(
+                values, unit.unit, period, validate=False, parent=unit.parent
+            )
         except EvaluationError as error:
             stopped = error.located(source, unit.row)
             continue
-        yield attrs.evolve(result, parent=unit.parent)
+        yield result
     if deferred:
         found = _settled(found, deferred, first_rows(set(suspects.values())), source, id_column)
     found.raise_if_any(source)

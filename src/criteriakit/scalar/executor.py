@@ -147,6 +147,13 @@ def _rescaled(
     )
 
 
+class _Place(NamedTuple):
+    """Where a unit stands in a hierarchy: its parent and the inputs rolled up from below."""
+
+    parent: str | None
+    rolled_up: Mapping[str, Any]
+
+
 class _Scored(NamedTuple):
     """A unit as scored: its indicators' values and points, its criteria's unrounded scores.
 
@@ -351,8 +358,22 @@ class ScalarExecutor:
     def _make_improver(self) -> Improver:
         return Improver(self.compiled)
 
-    def evaluate(self, env: _Env, unit: str | None = None, period: Period | None = None) -> Result:
-        """Evaluate one unit's checked input values."""
+    def evaluate(
+        self,
+        env: _Env,
+        unit: str | None = None,
+        period: Period | None = None,
+        *,
+        parent: str | None = None,
+        rolled_up: Mapping[str, Any] | None = None,
+    ) -> Result:
+        """Evaluate one unit's checked input values.
+
+        ``parent`` and ``rolled_up`` place the unit in a hierarchy; they are given here, not
+        added to the result afterwards, because copying a result reads the parts of its
+        explanation that are otherwise computed only when read.
+        """
+        place = _Place(parent, rolled_up or {})
         seen = dict(env)
         scored, blocking = self._score_indicators(seen, unit)
         explanation = _Explanation(self._breakdown, self._improver, seen, scored)
@@ -365,13 +386,13 @@ class ScalarExecutor:
                 "every indicator was excluded: nothing left to score",
             )
         if blocking is not None:
-            return self._result(unit, period, env, pending, None, None, (blocking,))
+            return self._result(unit, period, place, env, pending, None, None, (blocking,))
         compiled = self.compiled
         score = round_points(compiled.weighting.combine(scored.scores, maxima, compiled.max_score))
         try:
             classification = self._classifier.classify(score, seen, unit)
         except NotEvaluable as stop:
-            return self._result(unit, period, env, pending, None, None, (stop.reason,))
+            return self._result(unit, period, place, env, pending, None, None, (stop.reason,))
         explanation.classification = classification
         explanation.score = score
         explanation.scored_max = scored_max
@@ -379,7 +400,15 @@ class ScalarExecutor:
             explanation.maxima = maxima
         improvement = pending if classification.rank > 0 else None
         return self._result(
-            unit, period, env, pending, score, classification, classification.reasons, improvement
+            unit,
+            period,
+            place,
+            env,
+            pending,
+            score,
+            classification,
+            classification.reasons,
+            improvement,
         )
 
     def _score_indicators(self, env: _Env, unit: str | None) -> tuple[_Scored, Reason | None]:
@@ -444,6 +473,7 @@ class ScalarExecutor:
         self,
         unit: str | None,
         period: Period | None,
+        place: _Place,
         env: _Env,
         criteria: tuple[CriterionResult, ...],
         score: float | None,
@@ -466,4 +496,6 @@ class ScalarExecutor:
             inputs=env,
             period=period,
             improvement=improvement,
+            parent=place.parent,
+            rolled_up=place.rolled_up,
         )

@@ -294,12 +294,19 @@ def _evaluate_level(
     results: list[Result] = []
     rolled = {name for name, _ in framework.compiled.rollups} if records is not None else set()
     for unit, values in checked:
+        rolled_up = {name: values[name] for name in rolled if name in values}
         try:
-            result = framework.evaluate_checked(values, unit.unit, context.period, validate=False)
+            result = framework.evaluate_checked(
+                values,
+                unit.unit,
+                context.period,
+                validate=False,
+                parent=unit.parent,
+                rolled_up=rolled_up,
+            )
         except EvaluationError as error:
             raise error.located(data.source, unit.row) from None
-        rolled_up = {name: values[name] for name in rolled if name in values}
-        results.append(attrs.evolve(result, parent=unit.parent, rolled_up=rolled_up))
+        results.append(result)
     return results
 
 
