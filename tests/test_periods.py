@@ -12,8 +12,8 @@ from click.testing import CliRunner
 import criteriakit
 from criteriakit.cli import build_cli
 from criteriakit.data import UnitRow
+from criteriakit.data.monthly import MonthlyRow, collect_months, read_monthly
 from criteriakit.model.period import Period
-from criteriakit.periods import MonthlyRow, collect_months, read_monthly
 from criteriakit.scalar.hierarchy import evaluate_levels
 
 FRAMEWORKS = (

@@ -20,9 +20,9 @@ from criteriakit.cli._session import Session
 from criteriakit.cli._streaming import stream_evaluation, streams
 from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.data import STDIN, DataSource, open_source, read_level
+from criteriakit.data.monthly import read_monthly
 from criteriakit.errors import CriteriaKitError
 from criteriakit.framework import Framework
-from criteriakit.periods import read_monthly
 from criteriakit.render.table import ResultTable
 from criteriakit.render.writers import OutputFormat, write_documents, write_tables
 from criteriakit.scalar.hierarchy import LevelResults, evaluate_levels, framework_chain

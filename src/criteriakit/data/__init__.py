@@ -15,7 +15,8 @@ file the same way (see ``docs/data.md``):
 
 The package: :mod:`.sources` (where data comes from, and its format), :mod:`.records` (rows as
 units), :mod:`.csv` (CSV text, in Python and as a Polars frame alike) and :mod:`.jsontext`
-(JSON with a nesting cap).
+(JSON with a nesting cap); :mod:`.monthly` gathers monthly rows into a longer period's list
+inputs.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ size cap and parsed by ``tomllib``: loading never runs anything a file contains.
 - :mod:`.text`: text to raw tables, with the caps that keep hostile text cheap;
 - :mod:`.building`: raw tables to a compiled framework (merging a derived file onto its base);
 - :mod:`.salvage`: a best-effort model of a file whose structure is broken, for its meaning checks;
-- :mod:`.locating`: a problem's key path to its line and column.
+- :mod:`.locating`: a problem's key path to its line and column;
+- :mod:`.fingerprint`: the hash of a definition that every result carries.
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ from criteriakit.compiling.compiler import compile_definition
 from criteriakit.compose import compose
 from criteriakit.errors import CriteriaKitError, FrameworkError
 from criteriakit.extensions import Extensions
-from criteriakit.fingerprint import fingerprint
 from criteriakit.framework import Framework
+from criteriakit.loading.fingerprint import fingerprint
 from criteriakit.loading.locating import framework_error, locate_problem
 from criteriakit.loading.salvage import salvage
 from criteriakit.loading.text import (

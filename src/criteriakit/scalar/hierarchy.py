@@ -26,12 +26,12 @@ from criteriakit.compiling.columns import check_columns
 from criteriakit.compiling.compiled import CompiledChildren
 from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.data import LevelData, UnitRow
+from criteriakit.data.monthly import MonthlyRow, collect_months
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.expressions import Undefined
 from criteriakit.framework import Framework
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result
-from criteriakit.periods import MonthlyRow, collect_months
 from criteriakit.scalar.quotas import apply_quotas
 
 __all__ = [

@@ -13,13 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from criteriakit.data import (
-    MAX_REPORTED_PROBLEMS,
-    DataFormat,
-    open_source,
-    records_of,
-    unit_id,
-)
+from criteriakit.data.records import MAX_REPORTED_PROBLEMS, records_of, unit_id
+from criteriakit.data.sources import DataFormat, open_source
 from criteriakit.errors import DataError, Problem
 from criteriakit.model.period import Period
 
