@@ -20,9 +20,8 @@ from criteriakit.columnar import (
     finish_rollups,
     partial_aggregations,
     rollup_partials,
-    typed_files,
 )
-from criteriakit.data import UnitRow, read_units
+from criteriakit.data import UnitRow, read_units, typed_files
 from criteriakit.scalar.hierarchy import evaluate_levels
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -32,7 +32,8 @@ pl = pytest.importorskip("polars")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
-from criteriakit.columnar import evaluate_frame, typed_files  # noqa: E402  needs Polars
+from criteriakit.columnar import evaluate_frame  # noqa: E402  needs Polars
+from criteriakit.data import typed_files  # noqa: E402  needs Polars
 
 FRAMEWORK = """\
 id = "t.hostile"

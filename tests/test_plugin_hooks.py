@@ -13,8 +13,8 @@ import pytest
 import criteriakit
 from criteriakit import Reason, Registry, hookimpl
 from criteriakit.columnar import ColumnarFallbackWarning
+from criteriakit.compiling.extensions import BUILTIN_WEIGHTINGS, Weighting
 from criteriakit.compiling.scorer_types import function_scorer
-from criteriakit.extensions import BUILTIN_WEIGHTINGS, Weighting
 
 SMALL = (Path(__file__).parent / "data" / "good" / "small.toml").read_text()
 INPUTS = {"done": 3, "planned": 4, "ok": True}

@@ -18,8 +18,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from criteriakit.columnar.inputs import converted_inputs
-from criteriakit.columnar.typed_files import canonical
 from criteriakit.compiling.inputs import InputChecker
+from criteriakit.data.typed_files import canonical
 from criteriakit.errors import DataError
 from criteriakit.loading import loads_framework
 

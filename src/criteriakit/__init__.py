@@ -22,6 +22,7 @@ from criteriakit._version import __version__
 if TYPE_CHECKING:
     from criteriakit import limits
     from criteriakit.columnar import evaluate_frame, evaluate_levels_frame
+    from criteriakit.compiling.extensions import Extensions, Weighting, applies_to
     from criteriakit.compiling.scorer_types import ScorerContext, ScorerType, function_scorer
     from criteriakit.diff import DiffEntry, FrameworkDiff, diff_definitions
     from criteriakit.errors import (
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
         UnknownFrameworkError,
     )
     from criteriakit.expressions import FunctionSpec
-    from criteriakit.extensions import Extensions, Weighting, applies_to
     from criteriakit.framework import Framework
     from criteriakit.loading import framework_from_dict, load_framework, loads_framework
     from criteriakit.model.framework import (
@@ -85,7 +85,7 @@ _HOMES = {
         "UnknownFrameworkError",
     ),
     "criteriakit.expressions": ("FunctionSpec",),
-    "criteriakit.extensions": ("Extensions", "Weighting", "applies_to"),
+    "criteriakit.compiling.extensions": ("Extensions", "Weighting", "applies_to"),
     "criteriakit.framework": ("Framework",),
     "criteriakit.loading": ("framework_from_dict", "load_framework", "loads_framework"),
     "criteriakit.model.framework": (

@@ -8,9 +8,9 @@ import attrs
 
 from criteriakit._toml_locations import TomlLocations
 from criteriakit.compiling.compiled import CompiledFramework
+from criteriakit.compiling.extensions import Extensions
 from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.errors import DataError, Problem
-from criteriakit.extensions import Extensions
 from criteriakit.model.framework import FrameworkDefinition, pick_text
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result

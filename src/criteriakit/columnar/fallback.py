@@ -15,9 +15,9 @@ from typing import Any
 import polars as pl
 
 from criteriakit.columnar.expressions import KIND_CODES
+from criteriakit.compiling.extensions import Weighting
 from criteriakit.compiling.scoring import CompiledScorer
 from criteriakit.expressions import CompiledExpression, Undefined
-from criteriakit.extensions import Weighting
 
 __all__ = ["ColumnarFallbackWarning", "expression_by_rows", "points_by_rows", "total_by_rows"]
 

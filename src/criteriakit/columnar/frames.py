@@ -15,7 +15,7 @@ the scalar engine reads it:
   0.8999999762); categorical and enum columns as their text.
 - A pandas frame's index is ignored, and put back on the results.
 
-Parquet and Excel files are read by :mod:`.typed_files`, which also refuses a Parquet file whose
+Parquet and Excel files are read by :mod:`criteriakit.data.typed_files`, which also refuses a Parquet file whose
 values would take more than the ``decoded_bytes`` limit once decoded.
 """
 
@@ -29,10 +29,10 @@ import narwhals.stable.v2 as nw
 import polars as pl
 
 from criteriakit import limits
-from criteriakit.columnar.typed_files import canonical, scan_typed
 from criteriakit.data.csv import read_csv_frame, read_csv_text
 from criteriakit.data.records import IdType, LevelData, read_level
 from criteriakit.data.sources import DataSource, open_source
+from criteriakit.data.typed_files import canonical, scan_typed
 from criteriakit.errors import DataError, Problem
 
 __all__ = ["MAX_PIECES", "Opened", "id_dtype", "open_frame"]

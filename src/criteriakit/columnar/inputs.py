@@ -24,7 +24,6 @@ import attrs
 import polars as pl
 
 from criteriakit import limits
-from criteriakit.columnar.typed_files import instance
 from criteriakit.compiling.compiled import CompiledFramework
 from criteriakit.compiling.inputs import (
     BLANK,
@@ -35,6 +34,7 @@ from criteriakit.compiling.inputs import (
     TRUE_WORDS,
 )
 from criteriakit.data import row_problem
+from criteriakit.data.typed_files import instance
 from criteriakit.errors import DataError, Problem
 from criteriakit.model.framework import Field, Input
 

@@ -41,11 +41,11 @@ from criteriakit.columnar.floats import added_up, divided, rounded
 from criteriakit.columnar.quotas import QuotaColumns, apply_quotas
 from criteriakit.columnar.scorers import column_points, divisors, reaches, with_shares
 from criteriakit.compiling.compiled import CompiledCondition, CompiledFramework
+from criteriakit.compiling.extensions import WeightingColumns
 from criteriakit.compiling.scoring import Ratio, Share
 from criteriakit.errors import FrameworkError, Problem
 from criteriakit.expressions import CompiledExpression
 from criteriakit.expressions.floats import add_up
-from criteriakit.extensions import WeightingColumns
 from criteriakit.model.framework import PolicyAction
 from criteriakit.model.results import not_checked_code
 

@@ -13,12 +13,12 @@ from typing import Literal, Protocol
 
 import attrs
 
+from criteriakit.compiling.extensions import Weighting
 from criteriakit.compiling.inputs import InputChecker
 from criteriakit.compiling.scoring import CompiledScorer
 from criteriakit.expressions import CompiledExpression
-from criteriakit.extensions import Weighting
+from criteriakit.expressions.formatting import format_value
 from criteriakit.model.framework import Input, PolicyAction
-from criteriakit.render.explanation import format_value
 
 __all__ = [
     "ChildFramework",

@@ -30,6 +30,7 @@ from criteriakit.compiling.compiled import (
     CompiledIndicator,
     CompiledTier,
 )
+from criteriakit.compiling.extensions import Extensions, Weighting
 from criteriakit.compiling.inputs import InputChecker
 from criteriakit.compiling.scorer_types import ScorerContext
 from criteriakit.compiling.scoring import CompiledScorer, Share
@@ -46,7 +47,6 @@ from criteriakit.expressions import (
     ScalarType,
     compile_expression,
 )
-from criteriakit.extensions import Extensions, Weighting
 from criteriakit.model.framework import (
     Criterion,
     FrameworkDefinition,

@@ -1,7 +1,7 @@
 """Rows of a data set as units: ids checked, values kept as the file wrote them.
 
 Every engine reads CSV and JSON rows through here (Parquet and Excel rows come from the typed
-frame of :mod:`criteriakit.columnar.typed_files`), so a file is read by one rule. Reading keeps
+frame of :mod:`criteriakit.data.typed_files`), so a file is read by one rule. Reading keeps
 every row, good or bad: a row whose id is unusable carries its problem, so that the evaluation
 reports it among the value problems, in row order.
 """
@@ -474,7 +474,7 @@ def cell_records(
 
 def typed_frame(source: DataSource) -> pl.DataFrame:
     """Read a Parquet or Excel source as a Polars frame (needs the ``polars`` extra)."""
-    from criteriakit.columnar.typed_files import read_typed  # noqa: PLC0415  Polars only when needed
+    from criteriakit.data.typed_files import read_typed  # noqa: PLC0415  Polars only when needed
 
     return read_typed(source)
 

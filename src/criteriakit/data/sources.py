@@ -3,7 +3,7 @@
 :func:`open_source` checks that a path can be read and tells its format, from the suffix or,
 for standard input, from its first bytes; a :class:`DataSource` reads its bytes or text within
 the ``data_bytes`` limit. Reading rows from it is :mod:`.records`' job (and, for Parquet and
-Excel, :mod:`criteriakit.columnar.typed_files`').
+Excel, :mod:`criteriakit.data.typed_files`').
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ import attrs
 
 from criteriakit._converter import converter_for
 from criteriakit.columnar.hooks import refuse_result_adjusters
+from criteriakit.compiling.extensions import Extensions
 from criteriakit.errors import FrameworkError, Problem, UnknownFrameworkError
-from criteriakit.extensions import Extensions
 from criteriakit.framework import Framework
 from criteriakit.loading import Resolve, framework_from_dict
 from criteriakit.plugins import LOCAL_PLUGIN_FILE

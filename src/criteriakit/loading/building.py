@@ -19,9 +19,9 @@ from criteriakit._converter import converter_for, describe, structure
 from criteriakit._problems import RawProblem
 from criteriakit._toml_locations import TomlLocations
 from criteriakit.compiling.compiler import compile_definition
+from criteriakit.compiling.extensions import Extensions
 from criteriakit.compose import compose
 from criteriakit.errors import CriteriaKitError, FrameworkError
-from criteriakit.extensions import Extensions
 from criteriakit.framework import Framework
 from criteriakit.loading.fingerprint import fingerprint
 from criteriakit.loading.locating import framework_error, locate_problem

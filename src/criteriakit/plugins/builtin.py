@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from criteriakit.compiling.extensions import BUILTIN_WEIGHTINGS, Weighting
 from criteriakit.compiling.scorer_types import BUILTIN_SCORER_TYPES, ScorerType
-from criteriakit.extensions import BUILTIN_WEIGHTINGS, Weighting
 from criteriakit.plugins.hookspecs import hookimpl
 
 __all__ = ["BUILTIN_PLUGIN_NAME", "criteriakit_register_scorers", "criteriakit_register_weightings"]

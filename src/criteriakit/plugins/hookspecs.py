@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     import os
     from collections.abc import Iterable, Mapping
 
+    from criteriakit.compiling.extensions import Weighting
     from criteriakit.compiling.scorer_types import ScorerType
     from criteriakit.expressions import FunctionSpec
-    from criteriakit.extensions import Weighting
     from criteriakit.framework import Framework
     from criteriakit.model.results import Result
 

@@ -17,10 +17,10 @@ from typing import TypeVar
 
 import attrs
 
+from criteriakit.compiling.extensions import Extensions, Weighting
 from criteriakit.compiling.scorer_types import ScorerType
 from criteriakit.errors import PluginError, plugin_errors
 from criteriakit.expressions import FunctionSpec
-from criteriakit.extensions import Extensions, Weighting
 from criteriakit.plugins.manager import HookName, LoadedPlugins, PluginInfo, builtin_plugins
 
 __all__ = ["Registrations", "builtin_extensions", "gather", "registrations"]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from criteriakit.expressions.formatting import format_value
 from criteriakit.model.improvement import Change, Improvement
 
 if TYPE_CHECKING:
     from criteriakit.model.results import IndicatorResult, Result
 
-__all__ = ["explain", "format_number", "format_value"]
+__all__ = ["explain", "format_number"]
 
 _WIDTH = 48
 
@@ -17,22 +18,6 @@ _WIDTH = 48
 def format_number(number: float) -> str:
     """Format a score or points with two decimals, without a trailing ``.00``."""
     return f"{number:.2f}".removesuffix(".00")
-
-
-def format_value(value: object) -> str:
-    """Format an input or indicator value for people: ``0.75``, ``yes``, ``[80, 95]``."""
-    if value is None:
-        return "missing"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if abs(value) >= 1e6:
-            return f"{value:,.0f}"
-        return str(int(value)) if value.is_integer() else f"{value:.4g}"
-    if isinstance(value, list | tuple):
-        shown = ", ".join(format_value(item) for item in value[:6])
-        return f"[{shown}{', …' if len(value) > 6 else ''}]"
-    return str(value)
 
 
 def _values(values: dict[str, object] | object) -> str:

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from criteriakit._problems import KeyPath, did_you_mean, format_key_path
+from criteriakit.expressions.formatting import format_value
 from criteriakit.model.results import Result
-from criteriakit.render.explanation import format_value
 
 __all__ = [
     "DEFAULT_TOLERANCE",
