@@ -1,4 +1,4 @@
-"""The package's shape: no import circle, every deferred import with its reason.
+"""The package's shape: no import circle between modules or stages, every deferred import with its reason.
 
 The imports are read from the source (nothing is imported): module-level imports and those
 deferred into functions count, imports only for type checkers do not.
@@ -129,3 +129,43 @@ def test_every_deferred_import_says_why():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+UPWARD = {
+    ("compiling", "columnar"): "a weighting's columnar form builds Polars expressions when called",
+    ("model", "render"): "Result.to_dict() and Result.explain() render the result they belong to",
+}
+"""The imports from a stage to one above it, each deferred into the function that needs it."""
+
+
+def stage(module: str) -> str:
+    """The stage a module belongs to: its subpackage, or the top-level module itself."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def stage_graph() -> tuple[dict[str, set[str]], set[tuple[str, str]]]:
+    """Each stage's imported stages, and the stage imports made at module level."""
+    edges: dict[str, set[str]] = {stage(name): set() for name in MODULES}
+    at_import: set[tuple[str, str]] = set()
+    for name, path in MODULES.items():
+        for statement, inside in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            for target in _targets(name, statement):
+                pair = (stage(name), stage(target))
+                if pair[0] != pair[1]:
+                    edges[pair[0]].add(pair[1])
+                    if not inside:
+                        at_import.add(pair)
+    return edges, at_import
+
+
+def test_stages_import_only_the_stages_below_them():
+    """Without the few deferred upward imports, the stages form no circle: a pipeline."""
+    edges, at_import = stage_graph()
+    assert not set(UPWARD) & at_import, "an upward import must wait for the call that needs it"
+    assert all(upper in edges[lower] for lower, upper in UPWARD), "a listed import is gone"
+    layered = {
+        name: targets - {upper for lower, upper in UPWARD if lower == name}
+        for name, targets in edges.items()
+    }
+    assert cycles(layered) == []

@@ -298,7 +298,7 @@ def test_help_imports_click_and_the_cli_not_the_library():
         "criteriakit.loading",
         "criteriakit.registry",
         "criteriakit.columnar",
-        "criteriakit.framework",
+        "criteriakit.scalar.framework",
         "criteriakit.testing",
         "criteriakit.compare",
         "criteriakit.render",

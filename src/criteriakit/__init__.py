@@ -39,7 +39,6 @@ if TYPE_CHECKING:
         UnknownFrameworkError,
     )
     from criteriakit.expressions import FunctionSpec
-    from criteriakit.framework import Framework
     from criteriakit.loading import framework_from_dict, load_framework, loads_framework
     from criteriakit.model.framework import (
         Check,
@@ -67,6 +66,7 @@ if TYPE_CHECKING:
     )
     from criteriakit.plugins import hookimpl
     from criteriakit.registry import Registry, get_framework
+    from criteriakit.scalar.framework import Framework
 
 _HOMES = {
     "criteriakit.columnar": ("evaluate_frame", "evaluate_levels_frame"),
@@ -86,7 +86,7 @@ _HOMES = {
     ),
     "criteriakit.expressions": ("FunctionSpec",),
     "criteriakit.compiling.extensions": ("Extensions", "Weighting", "applies_to"),
-    "criteriakit.framework": ("Framework",),
+    "criteriakit.scalar.framework": ("Framework",),
     "criteriakit.loading": ("framework_from_dict", "load_framework", "loads_framework"),
     "criteriakit.model.framework": (
         "Check",

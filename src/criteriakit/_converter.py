@@ -23,7 +23,7 @@ from criteriakit._problems import KeyPath, RawProblem, did_you_mean
 
 if TYPE_CHECKING:
     from criteriakit.compiling.scorer_types import ScorerType
-from criteriakit.model.scorers import ScorerSpec
+from criteriakit.model.scorers import BUILTIN_SCORERS, ScorerSpec
 
 __all__ = ["Invalid", "converter", "converter_for", "describe", "make_converter", "structure"]
 
@@ -286,11 +286,9 @@ def make_converter(scorer_types: Mapping[str, type[Any]] | None = None) -> cattr
         _is_table, lambda t: _mapping_hook(converter, get_args(t)[1])
     )
     converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory(converter))
-    if scorer_types is None:
-        from criteriakit.compiling.scorer_types import BUILTIN_SCORER_TYPES  # noqa: PLC0415  avoids an import cycle
-
-        scorer_types = {scorer.name: scorer.parameters for scorer in BUILTIN_SCORER_TYPES}
-    converter.register_structure_hook(ScorerSpec, _structure_scorer(converter, scorer_types))
+    converter.register_structure_hook(
+        ScorerSpec, _structure_scorer(converter, scorer_types or BUILTIN_SCORERS)
+    )
     converter.register_unstructure_hook(
         ScorerSpec, lambda value: converter.unstructure(value, type(value))
     )

@@ -20,10 +20,10 @@ import attrs
 
 from criteriakit._toml_locations import TomlLocations
 from criteriakit.errors import CriteriaKitError, PluginError, UnknownFrameworkError
-from criteriakit.framework import Framework
 from criteriakit.loading import build_framework, parse_framework_file
 from criteriakit.plugins import HookName, LoadedPlugins, PluginInfo, load_plugins
 from criteriakit.plugins.registrations import gather, registrations
+from criteriakit.scalar.framework import Framework
 
 __all__ = ["RegisteredFramework", "Registry", "get_framework", "split_ref"]
 

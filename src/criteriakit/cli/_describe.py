@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from criteriakit.framework import Framework
 from criteriakit.model.framework import Input, pick_text
 from criteriakit.registry import Registry
 from criteriakit.render.explanation import format_number
+from criteriakit.scalar.framework import Framework
 
 __all__ = ["describe_framework", "describe_registrations"]
 

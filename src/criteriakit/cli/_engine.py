@@ -21,7 +21,7 @@ from criteriakit.errors import DataError
 
 if TYPE_CHECKING:
     from criteriakit.data import DataSource
-    from criteriakit.framework import Framework
+    from criteriakit.scalar.framework import Framework
 
 __all__ = [
     "AUTO_ROWS",

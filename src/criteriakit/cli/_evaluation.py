@@ -22,9 +22,9 @@ from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.data import STDIN, DataSource, open_source, read_level
 from criteriakit.data.monthly import read_monthly
 from criteriakit.errors import CriteriaKitError
-from criteriakit.framework import Framework
 from criteriakit.render.table import ResultTable
 from criteriakit.render.writers import OutputFormat, write_documents, write_tables
+from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.hierarchy import LevelResults, evaluate_levels, framework_chain
 
 __all__ = ["evaluate_data", "write_evaluation"]

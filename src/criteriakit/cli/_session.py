@@ -21,8 +21,8 @@ from criteriakit.cli._output import fail
 from criteriakit.errors import CriteriaKitError
 
 if TYPE_CHECKING:
-    from criteriakit.framework import Framework
     from criteriakit.registry import Registry
+    from criteriakit.scalar.framework import Framework
 
 __all__ = ["Session", "pass_session"]
 

@@ -18,10 +18,10 @@ from criteriakit.compiling.columns import check_columns
 from criteriakit.data import DataSource, cell_records, first_rows, streamed_rows
 from criteriakit.data.csv import csv_file_rows
 from criteriakit.errors import CriteriaKitError
-from criteriakit.framework import Framework
 from criteriakit.render.table import table_columns
 from criteriakit.render.writers import STREAMED_FORMATS, OutputFormat, result_pieces, write_streamed
 from criteriakit.scalar.batch import evaluate_streamed
+from criteriakit.scalar.framework import Framework
 
 __all__ = ["stream_evaluation", "streams"]
 

@@ -48,8 +48,8 @@ from criteriakit.compiling.columns import check_columns
 from criteriakit.compiling.compiled import CompiledFramework
 from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.errors import DataError, EvaluationError, Problem
-from criteriakit.framework import Framework
 from criteriakit.render.table import FIXED_COLUMNS
+from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.hierarchy import checked_rows, first_given
 
 __all__ = ["PARENT", "UNIT", "check_opened", "evaluate_frame", "evaluate_lazy", "evaluate_opened"]

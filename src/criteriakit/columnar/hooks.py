@@ -19,7 +19,7 @@ import polars as pl
 
 from criteriakit.columnar.plan import CHECK_FAILED
 from criteriakit.errors import DataError, PluginError, Problem
-from criteriakit.framework import Framework
+from criteriakit.scalar.framework import Framework
 
 __all__ = ["carried_for_checks", "refuse_result_adjusters", "validate_by_rows"]
 

@@ -20,7 +20,7 @@ from criteriakit.columnar.frames import Opened, open_frame
 from criteriakit.columnar.inputs import id_checks
 from criteriakit.columnar.rollups import fields_read, rolled_up
 from criteriakit.compiling.inputs import UnknownInputs
-from criteriakit.framework import Framework
+from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.hierarchy import (
     framework_chain,
     orphan_problem,

@@ -35,7 +35,7 @@ from criteriakit.columnar.inputs import input_dtype
 from criteriakit.compiling.children import RESULT_FIELDS
 from criteriakit.compiling.compiled import CompiledChildren, CompiledFramework
 from criteriakit.errors import DataError, Problem
-from criteriakit.framework import Framework
+from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.hierarchy import refused_child_problem
 
 __all__ = [

@@ -22,9 +22,9 @@ from criteriakit.expressions.floats import add_up
 if TYPE_CHECKING:
     import polars as pl
 
-    from criteriakit.framework import Framework
     from criteriakit.model.results import Result
     from criteriakit.plugins import LoadedPlugins, PluginInfo
+    from criteriakit.scalar.framework import Framework
 
 Hook = tuple["PluginInfo", Callable[..., object]]
 """A plugin and its implementation of an evaluation hook, taking the hook's arguments by keyword."""

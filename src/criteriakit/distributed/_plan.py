@@ -33,7 +33,7 @@ from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.data import MAX_REPORTED_PROBLEMS
 from criteriakit.distributed._recipe import FrameworkRecipe
 from criteriakit.errors import DataError, EvaluationError, Problem
-from criteriakit.framework import Framework
+from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.hierarchy import orphan_problem, refused_child_problem
 
 __all__ = [

@@ -28,10 +28,10 @@ from criteriakit._converter import converter_for
 from criteriakit.columnar.hooks import refuse_result_adjusters
 from criteriakit.compiling.extensions import Extensions
 from criteriakit.errors import FrameworkError, Problem, UnknownFrameworkError
-from criteriakit.framework import Framework
 from criteriakit.loading import Resolve, framework_from_dict
 from criteriakit.plugins import LOCAL_PLUGIN_FILE
 from criteriakit.plugins.registrations import builtin_extensions
+from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.hierarchy import framework_chain
 
 __all__ = ["FrameworkRecipe"]

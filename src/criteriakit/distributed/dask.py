@@ -33,7 +33,7 @@ import pyarrow as pa
 
 from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.distributed._plan import ROLLED, Combine, Step, evaluate_levels
-from criteriakit.framework import Framework
+from criteriakit.scalar.framework import Framework
 
 __all__ = ["evaluate_dask", "evaluate_levels_dask"]
 

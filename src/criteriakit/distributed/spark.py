@@ -35,7 +35,7 @@ from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.distributed._plan import ROLLED, Combine, Step, evaluate_levels
 from criteriakit.distributed._shipped import ship, unship
 from criteriakit.errors import CriteriaKitError
-from criteriakit.framework import Framework
+from criteriakit.scalar.framework import Framework
 
 __all__ = ["evaluate_levels_spark", "evaluate_spark"]
 

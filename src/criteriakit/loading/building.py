@@ -22,7 +22,6 @@ from criteriakit.compiling.compiler import compile_definition
 from criteriakit.compiling.extensions import Extensions
 from criteriakit.compose import compose
 from criteriakit.errors import CriteriaKitError, FrameworkError
-from criteriakit.framework import Framework
 from criteriakit.loading.fingerprint import fingerprint
 from criteriakit.loading.locating import framework_error, locate_problem
 from criteriakit.loading.salvage import salvage
@@ -33,6 +32,7 @@ from criteriakit.loading.text import (
 )
 from criteriakit.model.framework import FrameworkDefinition
 from criteriakit.plugins.registrations import builtin_extensions
+from criteriakit.scalar.framework import Framework
 
 __all__ = ["Resolve", "build_framework", "framework_from_dict", "load_framework", "loads_framework"]
 

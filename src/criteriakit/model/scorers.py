@@ -14,6 +14,7 @@ from typing import Literal, Protocol, Union
 import attrs
 
 __all__ = [
+    "BUILTIN_SCORERS",
     "Band",
     "BooleanScorer",
     "LinearScorer",
@@ -88,6 +89,13 @@ class LookupScorer:
 
 
 Scorer = Union[LinearScorer, ThresholdScorer, TargetScorer, BooleanScorer, LookupScorer]  # noqa: UP007  a runtime union cattrs can dispatch on under Python 3.10
+
+
+BUILTIN_SCORERS: dict[str, type] = {
+    str(attrs.fields_dict(spec)["type"].default): spec
+    for spec in (LinearScorer, ThresholdScorer, TargetScorer, BooleanScorer, LookupScorer)
+}
+"""The built-in scorers' parameter classes by type name: what a scorer table structures into."""
 
 
 class ScorerSpec(Protocol):

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from criteriakit.compiling.extensions import Weighting
     from criteriakit.compiling.scorer_types import ScorerType
     from criteriakit.expressions import FunctionSpec
-    from criteriakit.framework import Framework
     from criteriakit.model.results import Result
+    from criteriakit.scalar.framework import Framework
 
 __all__ = [
     "HOOKS",

@@ -22,10 +22,10 @@ from collections.abc import Sequence
 import attrs
 
 from criteriakit.data import IdType
-from criteriakit.framework import Framework
 from criteriakit.model.results import Result
 from criteriakit.render.explanation import format_number
 from criteriakit.render.rows import ColumnType
+from criteriakit.scalar.framework import Framework
 
 __all__ = [
     "FIXED_COLUMNS",

@@ -20,9 +20,9 @@ from criteriakit import limits
 from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.data import LevelData, UnitRow, row_problem
 from criteriakit.errors import DataError, EvaluationError, Problem
-from criteriakit.framework import Framework
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result
+from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.hierarchy import evaluate_levels, raise_problems
 
 __all__ = ["evaluate_rows", "evaluate_streamed"]

@@ -29,9 +29,9 @@ from criteriakit.data import LevelData, UnitRow
 from criteriakit.data.monthly import MonthlyRow, collect_months
 from criteriakit.errors import DataError, EvaluationError, Problem
 from criteriakit.expressions import Undefined
-from criteriakit.framework import Framework
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result
+from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.quotas import apply_quotas
 
 __all__ = [

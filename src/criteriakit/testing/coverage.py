@@ -14,9 +14,9 @@ from typing import Literal
 
 import attrs
 
-from criteriakit.framework import Framework
 from criteriakit.model.results import Result
 from criteriakit.render import render_text_table
+from criteriakit.scalar.framework import Framework
 
 __all__ = [
     "CoverageRecorder",

@@ -49,7 +49,6 @@ from criteriakit.expressions import (
     PluginCall,
     TypedNode,
 )
-from criteriakit.framework import Framework
 from criteriakit.model.framework import Input
 from criteriakit.model.results import Result
 from criteriakit.model.scorers import (
@@ -60,6 +59,7 @@ from criteriakit.model.scorers import (
     TargetScorer,
     ThresholdScorer,
 )
+from criteriakit.scalar.framework import Framework
 from criteriakit.testing import strategies
 from criteriakit.testing.strategies import boundary_values, input_values, nudge
 

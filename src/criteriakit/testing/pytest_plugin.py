@@ -33,10 +33,10 @@ if TYPE_CHECKING:
 
     from _pytest._code.code import TerminalRepr
 
-    from criteriakit.framework import Framework
     from criteriakit.model.period import Period
     from criteriakit.model.results import Result
     from criteriakit.registry import Registry
+    from criteriakit.scalar.framework import Framework
     from criteriakit.testing.cases import CaseFile
     from criteriakit.testing.coverage import CoverageRecorder
     from criteriakit.testing.runner import FrameworkFinder, PluginSetup
@@ -329,7 +329,7 @@ def criteriakit_framework(
     request: pytest.FixtureRequest, criteriakit_load: LoadFramework
 ) -> Framework:
     """Return the framework named by ``@pytest.mark.criteriakit(framework=...)``, loaded."""
-    from criteriakit.framework import Framework  # noqa: PLC0415 - see the module docstring
+    from criteriakit.scalar.framework import Framework  # noqa: PLC0415 - see the module docstring
 
     reference = _settings(request).framework
     if reference is None:
@@ -348,7 +348,7 @@ def criteriakit_evaluate(
     ``framework`` is a :class:`~criteriakit.Framework`, a reference for ``criteriakit_load``, or
     by default the marker's (``criteriakit_framework``).
     """
-    from criteriakit.framework import Framework  # noqa: PLC0415 - see the module docstring
+    from criteriakit.scalar.framework import Framework  # noqa: PLC0415 - see the module docstring
 
     def evaluate(
         inputs: Mapping[str, object],

@@ -16,10 +16,10 @@ import attrs
 
 from criteriakit._problems import KeyPath, did_you_mean
 from criteriakit.errors import CriteriaKitError, DataError, Problem, UnknownFrameworkError
-from criteriakit.framework import Framework
 from criteriakit.loading import load_framework
 from criteriakit.model.results import Result
 from criteriakit.registry import Registry
+from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.quotas import apply_quotas
 from criteriakit.testing.assertions import Expectation, compare, describe_result
 from criteriakit.testing.cases import Case, CaseFile

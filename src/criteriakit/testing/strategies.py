@@ -53,9 +53,9 @@ from criteriakit.expressions import (
     PluginCall,
     TypedNode,
 )
-from criteriakit.framework import Framework
 from criteriakit.model.framework import Field, Indicator, Input
 from criteriakit.model.scorers import LinearScorer, LookupScorer, TargetScorer, ThresholdScorer
+from criteriakit.scalar.framework import Framework
 
 __all__ = [
     "MAX_ITEMS",
