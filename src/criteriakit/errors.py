@@ -13,6 +13,7 @@ anything the library raises on purpose; anything else escaping is a bug::
     ├── PluginError             a plugin failed to load, raised, or registered something invalid
     ├── UnknownFrameworkError   no registered framework matches an id, version and date
     ├── CaseFileError           a test case file is invalid (all problems at once)
+    ├── ReportError             a report cannot be written as asked (its format, say)
     └── ColumnarUnsupported     a framework cannot run as columns (the scalar engine can)
 
 :func:`plugin_errors` is the one place where an exception raised by a plugin's code (on import,
@@ -51,6 +52,7 @@ __all__ = [
     "FrameworkError",
     "PluginError",
     "Problem",
+    "ReportError",
     "UnknownFrameworkError",
     "excerpt",
     "plugin_errors",
@@ -390,6 +392,12 @@ class CaseFileError(_ProblemsError):
     from :class:`FrameworkError` because the two call for different readings: a bad case file is
     a mistake in the tests, a framework error a failure of the rules under test.
     """
+
+    noun = "problem"
+
+
+class ReportError(_ProblemsError):
+    """A report cannot be written as asked: a format it has no writer for, say."""
 
     noun = "problem"
 

@@ -16,11 +16,24 @@ from criteriakit.cli._compare import compare
 from criteriakit.cli._evaluate import evaluate, explain
 from criteriakit.cli._frameworks import diff, frameworks, lint, plugins, show
 from criteriakit.cli._new_plugin import new_plugin
+from criteriakit.cli._report import report
 from criteriakit.cli._session import Session
 
 __all__ = ["build_cli"]
 
-_COMMANDS = (compare, diff, evaluate, explain, frameworks, lint, new_plugin, plugins, show, test)
+_COMMANDS = (
+    compare,
+    diff,
+    evaluate,
+    explain,
+    frameworks,
+    lint,
+    new_plugin,
+    plugins,
+    report,
+    show,
+    test,
+)
 
 
 def _limit_settings(

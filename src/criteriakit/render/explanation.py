@@ -10,7 +10,7 @@ from criteriakit.model.improvement import Change, Improvement
 if TYPE_CHECKING:
     from criteriakit.model.results import IndicatorResult, Result
 
-__all__ = ["explain", "format_number"]
+__all__ = ["change_text", "explain", "format_number", "values_text"]
 
 _WIDTH = 48
 
@@ -20,7 +20,8 @@ def format_number(number: float) -> str:
     return f"{number:.2f}".removesuffix(".00")
 
 
-def _values(values: dict[str, object] | object) -> str:
+def values_text(values: dict[str, object] | object) -> str:
+    """Return `` (name = value, …)`` for the values that decided a reason, or nothing."""
     if not isinstance(values, dict) or not values:
         return ""
     return (
@@ -36,7 +37,8 @@ def _indicator_line(indicator: IndicatorResult) -> str:
     return f"{label[:_WIDTH]:<{_WIDTH}} {value:>10}  {points:>13}{note}"
 
 
-def _change_text(change: Change) -> str:
+def change_text(change: Change) -> str:
+    """Return one change "what it would take" proposes: indicator, value now → value needed."""
     return (
         f"{change.indicator} {change.title}: {format_value(change.current_value)} → "
         f"{change.comparison} {format_value(change.needed_value)} (+{format_number(change.points_gain)})"
@@ -52,13 +54,13 @@ def _improvement_lines(improvement: Improvement) -> list[str]:
                 f"  - {format_number(improvement.score_gap)} more points: more than every indicator can still give"
             )
         lines.extend(
-            "      • " + " and ".join(_change_text(change) for change in option)
+            "      • " + " and ".join(change_text(change) for change in option)
             for option in improvement.options
         )
     lines.extend(
-        f"  - {obstacle.kind} {obstacle.code} must not hold: {obstacle.message}{_values(obstacle.values)}"
+        f"  - {obstacle.kind} {obstacle.code} must not hold: {obstacle.message}{values_text(obstacle.values)}"
         if obstacle.kind in {"veto", "cap"}
-        else f"  - gate {obstacle.code} must hold: {obstacle.message} [{obstacle.condition}]{_values(obstacle.values)}"
+        else f"  - gate {obstacle.code} must hold: {obstacle.message} [{obstacle.condition}]{values_text(obstacle.values)}"
         for obstacle in improvement.obstacles
     )
     return lines
@@ -104,7 +106,7 @@ def explain(result: Result) -> str:
     if result.reasons:
         lines.extend(["", "Reasons:"])
         lines.extend(
-            f"  - [{reason.kind}] {reason.code}: {reason.message}{_values(reason.values)}"
+            f"  - [{reason.kind}] {reason.code}: {reason.message}{values_text(reason.values)}"
             for reason in result.reasons
         )
     if result.improvement is not None:

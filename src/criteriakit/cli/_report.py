@@ -1,0 +1,47 @@
+"""The ``report`` command: an evaluation as a report people read, in the output file's format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from criteriakit.cli._options import DataOptions, data_command
+from criteriakit.cli._session import Session, pass_session
+
+__all__ = ["report"]
+
+
+@click.command()
+@data_command
+@click.option(
+    "--limit",
+    "listed",
+    type=click.IntRange(min=2),
+    default=200,
+    show_default=True,
+    help="List at most this many units of a level one by one: the lowest and highest scores.",
+)
+@pass_session
+def report(session: Session, /, output: str | None, listed: int, **source: Any) -> None:
+    """Evaluate DATA against FRAMEWORK and write a report to -o FILE (its suffix: .md).
+
+    The report gives each level's overview (tiers, scores against the tier bounds, criteria,
+    units by parent, what decided the tiers, quota demotions), then each unit's points,
+    reasons and what it would take to reach the next tier. Example:
+    criteriakit report vn.four-good-committee committee.csv --children cells.csv -o report.md
+    """
+    if output is None:
+        raise click.UsageError("name the report file with -o, e.g. -o report.md")
+    from criteriakit.cli._evaluation import evaluate_data  # noqa: PLC0415  loaded when used
+    from criteriakit.cli._output import fail  # noqa: PLC0415  loaded when used
+    from criteriakit.errors import CriteriaKitError  # noqa: PLC0415  loaded when used
+    from criteriakit.reports import report_format, write_report  # noqa: PLC0415  loaded when used
+
+    options = DataOptions(**source)
+    try:
+        report_format(output)
+        levels = evaluate_data(session, options)
+        write_report(levels, output, period=options.period, limit=listed)
+    except CriteriaKitError as error:
+        fail(error)

@@ -1,0 +1,61 @@
+"""Reports people read: an evaluation's overview and each unit's section, in a file.
+
+:mod:`.summary` works out what a report says about each level (tiers, scores against the
+bounds, criteria, parents, what decided the tiers, the units to list); each format renders that
+summary: :mod:`.markdown` for wikis and merge requests. :func:`write_report` picks the format
+from the file's suffix and writes the file atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from criteriakit.errors import Problem, ReportError
+from criteriakit.model.period import Period
+from criteriakit.render.atomic import write_text_atomic
+from criteriakit.reports.markdown import render_markdown
+from criteriakit.reports.summary import LevelSummary, summarise
+from criteriakit.scalar.hierarchy import LevelResults
+
+__all__ = [
+    "FORMATS",
+    "LevelSummary",
+    "render_markdown",
+    "report_format",
+    "summarise",
+    "write_report",
+]
+
+FORMATS = (".md",)
+"""The report formats, by the suffix of the file written."""
+
+
+def report_format(output: str | os.PathLike[str]) -> str:
+    """Return the format of a report written to ``output`` (its suffix); raise if there is none."""
+    suffix = Path(output).suffix.lower()
+    if suffix not in FORMATS:
+        problem = Problem(
+            f"cannot write a report as {suffix or 'a file without a suffix'}",
+            file=str(output),
+            hint=f"name the output with one of: {', '.join(FORMATS)}",
+        )
+        raise ReportError([problem])
+    return suffix
+
+
+def write_report(
+    levels: Sequence[LevelResults],
+    output: str | os.PathLike[str],
+    *,
+    period: Period | None = None,
+    limit: int = 200,
+) -> None:
+    """Write the report of evaluated ``levels`` (top first) to ``output``, in its suffix's format.
+
+    Each level lists at most ``limit`` units one by one (the lowest and highest scores beyond).
+    """
+    report_format(output)
+    summaries = [summarise(level.framework, level.results, limit=limit) for level in levels]
+    write_text_atomic(output, render_markdown(summaries, period=period))

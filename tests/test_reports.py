@@ -1,0 +1,169 @@
+"""Reports: ``criteriakit report`` and :mod:`criteriakit.reports` on the commune and on edge cases."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import criteriakit
+from criteriakit import Registry
+from criteriakit.cli import build_cli
+from criteriakit.data import UnitRow, read_units
+from criteriakit.errors import ReportError
+from criteriakit.model.period import Period
+from criteriakit.reports import render_markdown, summarise, write_report
+from criteriakit.scalar.hierarchy import evaluate_levels
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAMEWORKS = ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks"
+COMMUNE = ROOT / "examples" / "commune"
+FILES = ("committees.csv", "cells.csv", "members.jsonl")
+SMALL = Path(__file__).parent / "data" / "good" / "small.toml"
+
+
+def run(*args: str):
+    return CliRunner().invoke(
+        build_cli(),
+        ["--no-autoload", "--plugin-dir", str(FRAMEWORKS), *args],
+        catch_exceptions=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def commune():
+    registry = Registry.load(autoload=False, plugin_dirs=[FRAMEWORKS])
+    levels = [read_units(COMMUNE / name) for name in FILES]
+    return evaluate_levels(registry.get("vn.four-good-committee", "2024"), levels)
+
+
+@pytest.fixture(scope="module")
+def markdown(tmp_path_factory, commune):
+    path = tmp_path_factory.mktemp("report") / "commune.md"
+    arguments = [str(COMMUNE / FILES[0])]
+    for name in FILES[1:]:
+        arguments += ["--children", str(COMMUNE / name)]
+    done = run("report", "vn.four-good-committee", *arguments, "--period", "2024", "-o", str(path))
+    assert done.exit_code == 0, done.output
+    return path.read_text(encoding="utf-8")
+
+
+def section(text: str, heading: str) -> str:
+    """Return the part of ``text`` from the line ``heading`` to the next heading of its level."""
+    level = heading.split(" ")[0]
+    start = text.index(heading + "\n")
+    rest = text[start + len(heading) + 1 :]
+    found = re.search(rf"^{level} ", rest, flags=re.MULTILINE)
+    return text[start : start + len(heading) + 1 + (found.start() if found else len(rest))]
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """Return the body rows of the first Markdown table in ``text``, as cells."""
+    lines = [line for line in text.splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines[2:]]
+
+
+def test_the_tier_counts_are_the_evaluation_s(markdown, commune):
+    for level in commune:
+        counts = Counter(result.tier for result in level.results)
+        title = level.framework.title()
+        overview = section(markdown, f"## {title} ({level.framework.ref})")
+        rows = table_rows(section(overview, "### Tiers"))
+        assert {row[0]: int(row[3]) for row in rows} == {
+            tier: counts.get(tier, 0) for tier in level.framework.tiers
+        }
+        histogram = table_rows(section(overview, "### Scores"))
+        assert sum(int(row[2]) for row in histogram) == len(level.results)
+
+
+def test_each_cell_s_members_are_counted_under_it(markdown, commune):
+    members = commune[2]
+    overview = section(markdown, f"## {members.framework.title()} ({members.framework.ref})")
+    rows = {row[0]: row for row in table_rows(section(overview, "### Units by parent"))}
+    c07 = [result for result in members.results if result.parent == "K0001-C07"]
+    assert int(rows["K0001-C07"][1]) == len(c07)
+    tiers = list(members.framework.tiers)
+    for index, tier in enumerate(tiers):
+        assert int(rows["K0001-C07"][2 + index]) == sum(result.tier == tier for result in c07)
+
+
+def test_a_cell_s_section_says_why_and_what_would_raise_it(markdown, commune):
+    cell = next(result for result in commune[1].results if result.unit == "K0001-C07")
+    heading = next(line for line in markdown.splitlines() if line.startswith("#### K0001-C07:"))
+    assert heading.startswith(f"#### K0001-C07: {cell.tier} (")
+    text = section(markdown, heading)
+    assert cell.improvement is not None
+    assert f"What it would take to reach {cell.improvement.target}:" in text
+    for criterion in cell.criteria:
+        assert any(row[0] == f"**{criterion.id}**" for row in table_rows(text))
+    assert markdown.startswith("# 4-good grassroots party committee, 2024\n")
+
+
+def test_gates_that_held_units_back_are_counted(markdown, commune):
+    held = Counter(
+        reason.code
+        for result in commune[1].results
+        for reason in result.reasons
+        if reason.kind == "gate"
+    )
+    cells = commune[1].framework
+    overview = section(markdown, f"## {cells.title()} ({cells.ref})")
+    rows = {row[0]: int(row[3]) for row in table_rows(section(overview, "### What decided tiers"))}
+    assert rows == dict(held)
+
+
+def test_an_unknown_format_is_refused_before_any_evaluation(tmp_path):
+    target = tmp_path / "report.pdf"
+    done = run("report", "vn.four-good-cell", str(tmp_path / "absent.csv"), "-o", str(target))
+    assert done.exit_code == 1
+    assert "cannot write a report as .pdf" in done.output
+    assert "name the output with one of: .md" in done.output
+    assert not target.exists()
+
+
+def test_the_report_file_is_required():
+    done = run("report", "vn.four-good-cell", str(COMMUNE / "cells.csv"))
+    assert done.exit_code == 2
+    assert "name the report file with -o" in done.output
+
+
+def small_results(count: int, parent: str | None = None):
+    framework = criteriakit.load_framework(SMALL)
+    rows = [
+        UnitRow(f"u{n:03}", {"done": n % 5, "planned": 4, "ok": n % 2 == 0}, n + 1, parent)
+        for n in range(count)
+    ]
+    (level,) = evaluate_levels(framework, [rows])
+    return level
+
+
+def test_a_large_level_lists_its_lowest_and_highest_units():
+    level = small_results(30)
+    summary = summarise(level.framework, level.results, limit=6)
+    assert not summary.complete
+    scores = sorted(result.score for result in level.results)
+    listed = [result.score for result in summary.listed]
+    assert listed[:3] == scores[:3]
+    assert listed[3:] == scores[-3:]
+    text = render_markdown([summary])
+    assert "30 units are too many to list: the 3 lowest and 3 highest scores follow." in text
+    assert text.count("\n#### u") == 6
+
+
+def test_table_cells_cannot_break_a_table():
+    level = small_results(2, parent="a|b\nc")
+    text = render_markdown([summarise(level.framework, level.results)])
+    rows = table_rows(section(text, "### Units by parent"))
+    assert rows == [["a\\|b c", "2", *(str(count) for count in rows[0][2:])]]
+
+
+def test_write_report_writes_the_file_and_refuses_other_formats(tmp_path):
+    level = small_results(3)
+    path = tmp_path / "r.md"
+    write_report([level], path, period=Period.parse("2024-H1"))
+    assert path.read_text(encoding="utf-8").startswith("# Small, 2024-H1\n")
+    with pytest.raises(ReportError, match=r"cannot write a report as a file without a suffix"):
+        write_report([level], tmp_path / "report")
