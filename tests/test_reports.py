@@ -53,7 +53,7 @@ def markdown(tmp_path_factory, commune):
 
 def section(text: str, heading: str) -> str:
     """Return the part of ``text`` from the line ``heading`` to the next heading of its level."""
-    level = heading.split(" ")[0]
+    level = heading.split(" ", maxsplit=1)[0]
     start = text.index(heading + "\n")
     rest = text[start + len(heading) + 1 :]
     found = re.search(rf"^{level} ", rest, flags=re.MULTILINE)
