@@ -41,7 +41,7 @@ def commune():
 
 
 @pytest.fixture(scope="module")
-def markdown(tmp_path_factory, commune):
+def markdown(tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "commune.md"
     arguments = [str(COMMUNE / FILES[0])]
     for name in FILES[1:]:
