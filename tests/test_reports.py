@@ -167,3 +167,64 @@ def test_write_report_writes_the_file_and_refuses_other_formats(tmp_path):
     assert path.read_text(encoding="utf-8").startswith("# Small, 2024-H1\n")
     with pytest.raises(ReportError, match=r"cannot write a report as a file without a suffix"):
         write_report([level], tmp_path / "report")
+
+
+def test_the_workbook_holds_every_unit_with_numbers_as_numbers(tmp_path, commune):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "commune.xlsx"
+    arguments = [str(COMMUNE / FILES[0])]
+    for name in FILES[1:]:
+        arguments += ["--children", str(COMMUNE / name)]
+    done = run("report", "vn.four-good-committee", *arguments, "-o", str(path))
+    assert done.exit_code == 0, done.output
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Summary", *(level.framework.title()[:31] for level in commune)]
+    for level, name in zip(commune, book.sheetnames[1:], strict=True):
+        sheet = book[name]
+        header = [cell.value for cell in sheet[1]]
+        rows = {
+            row[0]: dict(zip(header, row, strict=True))
+            for row in sheet.iter_rows(min_row=2, values_only=True)
+        }
+        assert set(rows) == {result.unit for result in level.results}
+        for result in level.results:
+            row = rows[result.unit]
+            assert isinstance(row["score"], int | float)  # a number, never text
+            assert row["score"] == pytest.approx(result.score)
+            assert row["tier"] == result.tier
+            assert row["reasons"] == (", ".join(result.reason_codes) or None)
+            first = result.criteria[0]
+            assert row[f"criterion:{first.id}"] == pytest.approx(first.score)
+        assert sheet.freeze_panes == "B2"
+        tiers = {rule.formula[0] for rules in sheet.conditional_formatting for rule in rules.rules}
+        assert tiers == {f'"{tier}"' for tier in level.framework.tiers}
+    summary = [row for row in book["Summary"].iter_rows(values_only=True) if row[0] == "excellent"]
+    assert [row[3] for row in summary] == [
+        sum(result.tier == "excellent" for result in level.results) for level in commune
+    ]
+
+
+def test_a_workbook_without_xlsxwriter_says_which_extra_to_install(tmp_path, monkeypatch):
+    import importlib.util  # noqa: PLC0415 - patched here
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "xlsxwriter" else real(name, *a),
+    )
+    with pytest.raises(ReportError, match="needs XlsxWriter") as caught:
+        write_report([small_results(2)], tmp_path / "r.xlsx")
+    assert (
+        caught.value.problems[0].hint
+        == "install the report extra: pip install 'criteriakit[report]'"
+    )
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_sheet_names_are_valid_and_distinct():
+    from criteriakit.reports.excel import _sheet_name  # noqa: PLC0415 - the naming rule alone
+
+    taken = {"summary"}
+    names = [_sheet_name(title, taken) for title in ("a/b: c?", "x" * 40, "x" * 40, "Summary")]
+    assert names == ["a-b- c-", "x" * 31, "x" * 27 + " (2)", "Summary (2)"]

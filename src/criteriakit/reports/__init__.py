@@ -2,19 +2,21 @@
 
 :mod:`.summary` works out what a report says about each level (tiers, scores against the
 bounds, criteria, parents, what decided the tiers, the units to list); each format renders that
-summary: :mod:`.markdown` for wikis and merge requests. :func:`write_report` picks the format
+summary: :mod:`.markdown` for wikis and merge requests, :mod:`.excel` a workbook (with the
+``report`` extra). :func:`write_report` picks the format
 from the file's suffix and writes the file atomically.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from criteriakit.errors import Problem, ReportError
 from criteriakit.model.period import Period
-from criteriakit.render.atomic import write_text_atomic
+from criteriakit.render.atomic import replacing, write_text_atomic
 from criteriakit.reports.markdown import render_markdown
 from criteriakit.reports.summary import LevelSummary, summarise
 from criteriakit.scalar.hierarchy import LevelResults
@@ -28,7 +30,7 @@ __all__ = [
     "write_report",
 ]
 
-FORMATS = (".md",)
+FORMATS = (".md", ".xlsx")
 """The report formats, by the suffix of the file written."""
 
 
@@ -40,6 +42,13 @@ def report_format(output: str | os.PathLike[str]) -> str:
             f"cannot write a report as {suffix or 'a file without a suffix'}",
             file=str(output),
             hint=f"name the output with one of: {', '.join(FORMATS)}",
+        )
+        raise ReportError([problem])
+    if suffix == ".xlsx" and importlib.util.find_spec("xlsxwriter") is None:
+        problem = Problem(
+            "writing a workbook needs XlsxWriter, which is not installed",
+            file=str(output),
+            hint="install the report extra: pip install 'criteriakit[report]'",
         )
         raise ReportError([problem])
     return suffix
@@ -56,6 +65,12 @@ def write_report(
 
     Each level lists at most ``limit`` units one by one (the lowest and highest scores beyond).
     """
-    report_format(output)
+    kind = report_format(output)
     summaries = [summarise(level.framework, level.results, limit=limit) for level in levels]
+    if kind == ".xlsx":
+        from criteriakit.reports.excel import write_workbook  # noqa: PLC0415 - needs the report extra
+
+        with replacing(output) as temporary:
+            write_workbook(levels, summaries, temporary)
+        return
     write_text_atomic(output, render_markdown(summaries, period=period))

@@ -1,0 +1,148 @@
+"""The report as an Excel workbook: a summary sheet, then each level's result table.
+
+Written with XlsxWriter (the ``report`` extra). The summary sheet holds each level's tier counts
+and criterion profile; each level's sheet holds its result table (the columns of
+:mod:`criteriakit.render.table`, the same as ``criteriakit evaluate --format csv``) with the
+header frozen, numbers stored as numbers with two decimals, and the tiers coloured from the best
+(green) to the worst (red).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from criteriakit.render.table import ResultTable
+from criteriakit.reports.summary import LevelSummary
+from criteriakit.scalar.hierarchy import LevelResults
+
+__all__ = ["write_workbook"]
+
+_TIER_COLOURS = ("#c6efce", "#ddebf7", "#fff2cc", "#fce4d6", "#ffc7ce")
+"""Fills for tiers, best first; the worst tier always takes the last (red)."""
+
+_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+def _tier_colours(count: int) -> list[str]:
+    """Return a fill per tier, best first: green to red, whatever the number of tiers."""
+    if count <= 1:
+        return list(_TIER_COLOURS[:count])
+    middle = list(_TIER_COLOURS[1:-1])[: count - 2]
+    middle += [_TIER_COLOURS[-2]] * (count - 2 - len(middle))
+    return [_TIER_COLOURS[0], *middle, _TIER_COLOURS[-1]]
+
+
+def _sheet_name(title: str, taken: set[str]) -> str:
+    """Return a valid, unused sheet name for ``title`` (at most 31 characters)."""
+    base = _SHEET_NAME.sub("-", title).strip("'") or "level"
+    name, number = base[:31], 2
+    while name.lower() in taken:
+        suffix = f" ({number})"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(name.lower())
+    return name
+
+
+def _summary(book: Any, summaries: Sequence[LevelSummary], formats: dict[str, Any]) -> None:
+    sheet = book.add_worksheet("Summary")
+    row = 0
+    for level in summaries:
+        sheet.write(row, 0, f"{level.title} ({level.framework})", formats["title"])
+        sheet.write(row + 1, 0, f"{level.units} units, {level.evaluable} evaluable")
+        row += 3
+        for column, name in enumerate(("Tier", "Title", "Minimum score", "Units", "Share")):
+            sheet.write(row, column, name, formats["header"])
+        for tier in level.tiers:
+            row += 1
+            sheet.write_string(row, 0, tier.tier)
+            sheet.write_string(row, 1, tier.title)
+            sheet.write_number(row, 2, tier.min_score, formats["number"])
+            sheet.write_number(row, 3, tier.count)
+            sheet.write_number(row, 4, tier.share, formats["share"])
+        row += 2
+        header = ("Criterion", "Title", "Maximum", "Mean", "Lowest", "Highest")
+        for column, name in enumerate(header):
+            sheet.write(row, column, name, formats["header"])
+        for profile in level.criteria:
+            row += 1
+            sheet.write_string(row, 0, profile.id)
+            sheet.write_string(row, 1, profile.title)
+            for column, value in enumerate(
+                (profile.max_score, profile.mean, profile.lowest, profile.highest), start=2
+            ):
+                sheet.write_number(row, column, value, formats["number"])
+        row += 3
+    sheet.set_column(0, 0, 18)
+    sheet.set_column(1, 1, 42)
+    sheet.set_column(2, 5, 14)
+
+
+def _level(
+    book: Any, name: str, level: LevelResults, formats: dict[str, Any], tiers: Sequence[str]
+) -> None:
+    table = ResultTable.of(level.framework, level.results)
+    sheet = book.add_worksheet(name)
+    names = table.names
+    for column, title in enumerate(names):
+        sheet.write_string(0, column, title, formats["header"])
+    numeric = {
+        index for index, (_, kind) in enumerate(table.columns) if kind in {"float", "integer"}
+    }
+    for row, values in enumerate(table.rows, start=1):
+        for column, value in enumerate(values):
+            if value is None or value == []:
+                continue
+            if isinstance(value, list):
+                sheet.write_string(row, column, ", ".join(str(item) for item in value))
+            elif isinstance(value, bool):
+                sheet.write_boolean(row, column, value)
+            elif column in numeric and isinstance(value, int | float):
+                sheet.write_number(row, column, value, formats["number"])
+            else:
+                sheet.write_string(row, column, str(value))
+    last_row = len(table.rows)
+    sheet.freeze_panes(1, 1)
+    sheet.autofilter(0, 0, last_row, len(names) - 1)
+    sheet.set_column(0, 1, 18)
+    sheet.set_column(2, len(names) - 1, 12)
+    for title in ("band_tier", "tier"):
+        column = names.index(title)
+        for tier, fill in zip(tiers, formats["tiers"], strict=True):
+            sheet.conditional_format(
+                1,
+                column,
+                max(1, last_row),
+                column,
+                {"type": "cell", "criteria": "==", "value": f'"{tier}"', "format": fill},
+            )
+
+
+def write_workbook(
+    levels: Sequence[LevelResults],
+    summaries: Sequence[LevelSummary],
+    output: str | os.PathLike[str],
+) -> None:
+    """Write the workbook of evaluated ``levels`` and their ``summaries`` to the file ``output``."""
+    import xlsxwriter  # noqa: PLC0415 - the report extra, needed for workbooks alone
+
+    book = xlsxwriter.Workbook(os.fspath(output), {"strings_to_numbers": False})
+    formats = {
+        "title": book.add_format({"bold": True, "font_size": 13}),
+        "header": book.add_format({"bold": True, "bottom": 1, "bg_color": "#f2f2f2"}),
+        "number": book.add_format({"num_format": "0.00"}),
+        "share": book.add_format({"num_format": "0.0%"}),
+    }
+    try:
+        _summary(book, summaries, formats)
+        taken = {"summary"}
+        for level in levels:
+            tiers = [tier.id for tier in level.framework.compiled.tiers]
+            formats["tiers"] = [
+                book.add_format({"bg_color": colour}) for colour in _tier_colours(len(tiers))
+            ]
+            _level(book, _sheet_name(level.framework.title(), taken), level, formats, tiers)
+    finally:
+        book.close()
