@@ -120,7 +120,7 @@ def test_an_unknown_format_is_refused_before_any_evaluation(tmp_path):
     done = run("report", "vn.four-good-cell", str(tmp_path / "absent.csv"), "-o", str(target))
     assert done.exit_code == 1
     assert "cannot write a report as .pdf" in done.output
-    assert "name the output with one of: .md" in done.output
+    assert "name the output with one of: .html, .md, .xlsx" in done.output
     assert not target.exists()
 
 
@@ -213,7 +213,7 @@ def test_a_workbook_without_xlsxwriter_says_which_extra_to_install(tmp_path, mon
         "find_spec",
         lambda name, *a: None if name == "xlsxwriter" else real(name, *a),
     )
-    with pytest.raises(ReportError, match="needs XlsxWriter") as caught:
+    with pytest.raises(ReportError, match="needs xlsxwriter, which is not installed") as caught:
         write_report([small_results(2)], tmp_path / "r.xlsx")
     assert (
         caught.value.problems[0].hint
@@ -228,3 +228,64 @@ def test_sheet_names_are_valid_and_distinct():
     taken = {"summary"}
     names = [_sheet_name(title, taken) for title in ("a/b: c?", "x" * 40, "x" * 40, "Summary")]
     assert names == ["a-b- c-", "x" * 31, "x" * 27 + " (2)", "Summary (2)"]
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("jinja2")
+    path = tmp_path_factory.mktemp("report") / "commune.html"
+    arguments = [str(COMMUNE / FILES[0])]
+    for name in FILES[1:]:
+        arguments += ["--children", str(COMMUNE / name)]
+    done = run("report", "vn.four-good-committee", *arguments, "--period", "2024", "-o", str(path))
+    assert done.exit_code == 0, done.output
+    return path.read_text(encoding="utf-8")
+
+
+def test_the_page_loads_nothing(page):
+    """No script, style sheet, font or image is fetched: namespaces are names, not addresses."""
+    assert "<script" not in page.lower()
+    assert "<link" not in page.lower()
+    assert "@import" not in page
+    assert "<metadata>" not in page
+    fetched = re.findall(
+        r"""(?:src|href)\s*=\s*["']([^"'#][^"']*)["']|url\(\s*["']?([^)"'#][^)"']*)""", page
+    )
+    assert fetched == []
+
+
+def test_every_chart_has_its_table(page, commune):
+    sections = page.split('<section id="level-')[1:]
+    assert len(sections) == len(commune)
+    for level, text in zip(commune, sections, strict=True):
+        charts = re.findall(r'<figure role="img" aria-label="[^"]+"><svg', text)
+        has_parents = any(result.parent for result in level.results)
+        assert len(charts) == 3 + has_parents  # tiers, scores, criteria (, units by parent)
+        followed = re.findall(r"</svg>\s*</figure>\s*<div class=\"scroll\"><table>", text)
+        assert len(followed) == len(charts)  # each chart is followed by its table
+        for tier in level.framework.tiers:
+            assert f">{tier}</span>" in text
+
+
+def test_the_page_lists_every_unit_and_what_it_would_take(page, commune):
+    for index, level in enumerate(commune, start=1):
+        ids = re.findall(rf'<section class="unit" id="u{index}-([^"]+)">', page)
+        assert len(ids) == min(len(level.results), 200)
+    cell = next(result for result in commune[1].results if result.unit == "K0001-C07")
+    unit = page[page.index('id="u2-K0001-C07"') :]
+    unit = unit[: unit.index("</section>")]
+    assert f"What it would take to reach <strong>{cell.improvement.target}</strong>" in unit
+    assert unit.count("<meter") == len(cell.criteria) + sum(
+        len(c.indicators) for c in cell.criteria
+    )
+
+
+def test_text_from_the_files_is_shown_as_text(tmp_path):
+    pytest.importorskip("matplotlib")
+    level = small_results(3, parent="<script>alert(1)</script>")
+    path = tmp_path / "r.html"
+    write_report([level], path)
+    page = path.read_text(encoding="utf-8")
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -2,8 +2,9 @@
 
 :mod:`.summary` works out what a report says about each level (tiers, scores against the
 bounds, criteria, parents, what decided the tiers, the units to list); each format renders that
-summary: :mod:`.markdown` for wikis and merge requests, :mod:`.excel` a workbook (with the
-``report`` extra). :func:`write_report` picks the format
+summary: :mod:`.html` one self-contained page with charts (:mod:`.charts`), :mod:`.markdown`
+for wikis and merge requests, :mod:`.excel` a workbook (HTML and workbooks need the ``report``
+extra). :func:`write_report` picks the format
 from the file's suffix and writes the file atomically.
 """
 
@@ -30,8 +31,11 @@ __all__ = [
     "write_report",
 ]
 
-FORMATS = (".md", ".xlsx")
+FORMATS = (".html", ".md", ".xlsx")
 """The report formats, by the suffix of the file written."""
+
+_NEEDS = {".html": ("jinja2", "matplotlib"), ".xlsx": ("xlsxwriter",)}
+"""The modules of the ``report`` extra each format needs."""
 
 
 def report_format(output: str | os.PathLike[str]) -> str:
@@ -44,9 +48,11 @@ def report_format(output: str | os.PathLike[str]) -> str:
             hint=f"name the output with one of: {', '.join(FORMATS)}",
         )
         raise ReportError([problem])
-    if suffix == ".xlsx" and importlib.util.find_spec("xlsxwriter") is None:
+    needed = _NEEDS.get(suffix, ())
+    missing = [name for name in needed if importlib.util.find_spec(name) is None]
+    if missing:
         problem = Problem(
-            "writing a workbook needs XlsxWriter, which is not installed",
+            f"writing a {suffix} report needs {', '.join(missing)}, which is not installed",
             file=str(output),
             hint="install the report extra: pip install 'criteriakit[report]'",
         )
@@ -72,5 +78,10 @@ def write_report(
 
         with replacing(output) as temporary:
             write_workbook(levels, summaries, temporary)
+        return
+    if kind == ".html":
+        from criteriakit.reports.html import render_html  # noqa: PLC0415 - needs the report extra
+
+        write_text_atomic(output, render_html(summaries, period=period))
         return
     write_text_atomic(output, render_markdown(summaries, period=period))

@@ -15,24 +15,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from criteriakit.render.table import ResultTable
+from criteriakit.reports.charts import tier_colours
 from criteriakit.reports.summary import LevelSummary
 from criteriakit.scalar.hierarchy import LevelResults
 
 __all__ = ["write_workbook"]
 
-_TIER_COLOURS = ("#c6efce", "#ddebf7", "#fff2cc", "#fce4d6", "#ffc7ce")
+_TIER_FILLS = ("#c6efce", "#ddebf7", "#fff2cc", "#fce4d6", "#ffc7ce")
 """Fills for tiers, best first; the worst tier always takes the last (red)."""
 
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-
-
-def _tier_colours(count: int) -> list[str]:
-    """Return a fill per tier, best first: green to red, whatever the number of tiers."""
-    if count <= 1:
-        return list(_TIER_COLOURS[:count])
-    middle = list(_TIER_COLOURS[1:-1])[: count - 2]
-    middle += [_TIER_COLOURS[-2]] * (count - 2 - len(middle))
-    return [_TIER_COLOURS[0], *middle, _TIER_COLOURS[-1]]
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
@@ -141,7 +133,8 @@ def write_workbook(
         for level in levels:
             tiers = [tier.id for tier in level.framework.compiled.tiers]
             formats["tiers"] = [
-                book.add_format({"bg_color": colour}) for colour in _tier_colours(len(tiers))
+                book.add_format({"bg_color": colour})
+                for colour in tier_colours(len(tiers), _TIER_FILLS)
             ]
             _level(book, _sheet_name(level.framework.title(), taken), level, formats, tiers)
     finally:

@@ -1,0 +1,89 @@
+"""The report as one self-contained HTML page: charts beside their tables, printable, offline.
+
+The page is rendered by Jinja2 from ``report.html.jinja`` with autoescaping, so text from a
+framework or a data file (titles, messages, unit ids) is always shown as text. Its charts are
+matplotlib's SVG (:mod:`.charts`), inline; its style is inline too, with a print style sheet for
+A4. Nothing is loaded when the page is opened: no script, style sheet, font or image from a file
+or the network.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+import attrs
+
+from criteriakit._version import __version__
+from criteriakit.expressions.formatting import format_value
+from criteriakit.model.improvement import Change
+from criteriakit.model.period import Period
+from criteriakit.render.explanation import change_text, format_number, values_text
+from criteriakit.reports import charts
+from criteriakit.reports.summary import LevelSummary
+
+__all__ = ["render_html"]
+
+
+@attrs.frozen
+class _Level:
+    """What the template shows of one level: its summary, its charts and its tiers' colours."""
+
+    summary: LevelSummary
+    charts: Mapping[str, str]
+    colours: Mapping[str, str]
+    lowest: int
+    highest: int
+
+
+def _level(summary: LevelSummary) -> _Level:
+    drawn = {
+        "tiers": charts.tier_chart(summary),
+        "histogram": charts.histogram_chart(summary),
+        "criteria": charts.criteria_chart(summary) if summary.criteria else "",
+        "parents": charts.parents_chart(summary) if summary.parents else "",
+    }
+    colours = dict(
+        zip(
+            (tier.tier for tier in summary.tiers),
+            charts.tier_colours(len(summary.tiers)),
+            strict=True,
+        )
+    )
+    lowest = len(summary.listed) // 2
+    return _Level(summary, drawn, colours, lowest, len(summary.listed) - lowest)
+
+
+def _changes(option: Sequence[Change]) -> str:
+    """Return one way to the next tier: its changes joined by "and"."""
+    return " and ".join(change_text(change) for change in option)
+
+
+@functools.cache
+def _template() -> Any:
+    import jinja2  # noqa: PLC0415 - the report extra, for HTML alone
+
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    environment.filters.update(
+        number=lambda value: format_number(float(value)),
+        percent=lambda share: f"{share * 100:.1f} %",
+        value=format_value,
+        values=values_text,
+        changes=_changes,
+    )
+    text = resources.files("criteriakit.reports").joinpath("report.html.jinja").read_text("utf-8")
+    return environment.from_string(text)
+
+
+def render_html(levels: Sequence[LevelSummary], *, period: Period | None = None) -> str:
+    """Return the report of ``levels`` (top first) as one HTML page."""
+    return str(
+        _template().render(
+            title=levels[0].title,
+            period=period.label if period is not None else None,
+            version=__version__,
+            levels=[_level(summary) for summary in levels],
+        )
+    )
