@@ -10,7 +10,7 @@ from criteriakit.model.improvement import Change, Improvement
 if TYPE_CHECKING:
     from criteriakit.model.results import IndicatorResult, Result
 
-__all__ = ["change_text", "explain", "format_number", "values_text"]
+__all__ = ["change_text", "counted", "explain", "format_number", "values_text"]
 
 _WIDTH = 48
 
@@ -18,6 +18,11 @@ _WIDTH = 48
 def format_number(number: float) -> str:
     """Format a score or points with two decimals, without a trailing ``.00``."""
     return f"{number:.2f}".removesuffix(".00")
+
+
+def counted(number: int, noun: str) -> str:
+    """Return ``1 unit``, ``2 units``, ``1,200 units``: a count with its noun."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def values_text(values: dict[str, object] | object) -> str:

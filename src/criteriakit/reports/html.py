@@ -20,7 +20,7 @@ from criteriakit._version import __version__
 from criteriakit.expressions.formatting import format_value
 from criteriakit.model.improvement import Change
 from criteriakit.model.period import Period
-from criteriakit.render.explanation import change_text, format_number, values_text
+from criteriakit.render.explanation import change_text, counted, format_number, values_text
 from criteriakit.reports import charts
 from criteriakit.reports.summary import LevelSummary
 
@@ -69,6 +69,7 @@ def _template() -> Any:
     environment.filters.update(
         number=lambda value: format_number(float(value)),
         percent=lambda share: f"{share * 100:.1f} %",
+        units=lambda number: counted(number, "unit"),
         value=format_value,
         values=values_text,
         changes=_changes,

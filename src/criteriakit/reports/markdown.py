@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from criteriakit.expressions.formatting import format_value
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result
-from criteriakit.render.explanation import change_text, format_number, values_text
+from criteriakit.render.explanation import change_text, counted, format_number, values_text
 from criteriakit.reports.summary import LevelSummary
 
 __all__ = ["render_markdown"]
@@ -34,10 +34,6 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]], right: int =
     return [*lines, ""]
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
 def _percent(share: float) -> str:
     return f"{share * 100:.1f} %"
 
@@ -47,7 +43,7 @@ def _overview(level: LevelSummary) -> list[str]:
         f"## {_cell(level.title)} ({level.framework})",
         "",
         (
-            f"{_count(level.units, 'unit')}, {level.evaluable} evaluable; scores out of "
+            f"{counted(level.units, 'unit')}, {level.evaluable} evaluable; scores out of "
             f"{format_number(level.max_score)}."
         ),
         "",
