@@ -30,6 +30,8 @@ from criteriakit.columnar.expressions import (
     NO_KIND,
     AggregateColumns,
     FunctionColumns,
+    Request,
+    StagedColumn,
     item_column,
     kind_code,
 )
@@ -67,7 +69,7 @@ def _parts(aggregate: AggregateColumns) -> dict[str, Combine]:
 
 
 def partial_columns(
-    aggregates: Iterable[AggregateColumns | FunctionColumns],
+    aggregates: Iterable[Request],
 ) -> dict[str, Combine]:
     """Return every partial column of ``aggregates`` and how it combines across partitions."""
     return {
@@ -252,10 +254,8 @@ def _with_function(frame: pl.LazyFrame, function: FunctionColumns) -> pl.LazyFra
     return computed.with_columns(pl.col(function.name).cast(function.dtype)).drop(names)
 
 
-def with_aggregates(
-    frame: pl.LazyFrame, aggregates: Sequence[AggregateColumns | FunctionColumns], key: str
-) -> pl.LazyFrame:
-    """Add the columns of ``aggregates`` (and of plugin functions' builders) to ``frame``.
+def with_aggregates(frame: pl.LazyFrame, aggregates: Sequence[Request], key: str) -> pl.LazyFrame:
+    """Add the columns of ``aggregates`` (and of plugin functions, and staged operands) to ``frame``.
 
     ``key`` identifies the rows of ``frame`` (unique); the items are its list columns.
     Aggregates get their value (``name``) and undefined kind (``name:u``).
@@ -265,7 +265,7 @@ def with_aggregates(
     joins: the plan grows linearly with the number of aggregates (a chain of joins, each
     reading ``frame`` again, would double with each). An aggregate's items read only inputs
     and outer items, never another aggregate, so they can all be cut from ``frame``; plugin
-    functions (which may read aggregates) run after them, in order.
+    functions and staged operands (which may read aggregates) are added after them, in order.
     """
     by_list: dict[tuple[str, int], list[AggregateColumns]] = {}
     for aggregate in aggregates:
@@ -283,7 +283,9 @@ def with_aggregates(
         result = result.with_columns(
             expr for aggregate in listed for expr in finish(aggregate)
         ).drop(list(partial_columns(listed)))
-    for function in aggregates:
-        if isinstance(function, FunctionColumns):
-            result = _with_function(result, function)
+    for request in aggregates:
+        if isinstance(request, FunctionColumns):
+            result = _with_function(result, request)
+        elif isinstance(request, StagedColumn):
+            result = result.with_columns(request.value.alias(request.name))
     return result

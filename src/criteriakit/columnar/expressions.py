@@ -94,6 +94,8 @@ __all__ = [
     "ColumnarFunction",
     "ColumnarUnsupported",
     "FunctionColumns",
+    "Request",
+    "StagedColumn",
     "compile_columnar",
     "item_column",
     "kind_code",
@@ -172,7 +174,7 @@ class ColumnExpression:
 
     value: pl.Expr
     undefined: pl.Expr
-    aggregates: tuple[AggregateColumns | FunctionColumns, ...] = ()
+    aggregates: tuple[Request, ...] = ()
     size: int = 1
     """The operations it takes written out, the item expressions of its aggregates included."""
 
@@ -215,6 +217,26 @@ class FunctionColumns:
     builder: ColumnarFunction
     args: tuple[pl.Expr, ...]
     dtype: pl.DataType
+
+
+@attrs.frozen
+class StagedColumn:
+    """A large operand computed once, as column ``name``, for an operation that reads it often.
+
+    Polars writes a subexpression out again wherever it is used: ``clamp`` reads each operand
+    many times, so nested clamps would grow the plan exponentially. A staged operand is a
+    column of its own, which the operation reads as cheaply as any input (see :mod:`.aggregates`).
+    """
+
+    name: str
+    value: pl.Expr
+
+
+Request = AggregateColumns | FunctionColumns | StagedColumn
+"""A column an expression needs added to the frame before it runs, in order."""
+
+STAGED_ABOVE = 8
+"""Operands of ``min``, ``max`` and ``clamp`` larger than this (in operations) are staged."""
 
 
 def item_column(level: int, field: str | None) -> str:
@@ -261,11 +283,12 @@ def compile_columnar(
         present=present,
     )
     column = compiler.compile(compiled.tree)
+    size = column.size + compiler.staged_size
     cap = limits.current().columnar_expression_size
-    if column.size > cap:
+    if size > cap:
         raise compiler.unsupported(compiled.tree, f"it would take over {cap:,} column operations")
     undefined = column.undefined if column.undefined is not None else NO_KIND
-    return ColumnExpression(column.value, undefined, tuple(compiler.requests), column.size)
+    return ColumnExpression(column.value, undefined, tuple(compiler.requests), size)
 
 
 class _Column(NamedTuple):
@@ -480,7 +503,8 @@ class _Compiler:
         self._prefix = prefix
         self._frames = frames
         self._present = present
-        self.requests: list[AggregateColumns | FunctionColumns] = []
+        self.requests: list[Request] = []
+        self.staged_size = 0  # the operations of the staged operands, counted once each
         self.reads: set[str] = set()
 
     def compile(self, node: TypedNode) -> _Column:
@@ -613,8 +637,19 @@ class _Compiler:
             undefined_size += condition.value_size + 4
         return _Column(value, undefined, node.type == NUMBER, value_size, undefined_size)
 
+    def _staged(self, column: _Column) -> _Column:
+        """Return ``column`` reading its value from a column of its own if it is large."""
+        if column.value_size <= STAGED_ABOVE:
+            return column
+        name = f"{self._prefix}{len(self.requests)}"
+        self.requests.append(StagedColumn(name, column.value))
+        self.staged_size += column.value_size
+        return column._replace(value=pl.col(name), value_size=1)
+
     def _builtin(self, node: BuiltinCall) -> _Column:
         args = [self.compile(arg) for arg in node.args]
+        if node.function in {"min", "max", "clamp"}:  # they read each operand many times
+            args = [self._staged(arg) for arg in args]
         if node.function == "abs":
             if node.type == INTEGER:
                 return _exact_integer(_wide(args[0]).abs(), args)
@@ -678,7 +713,8 @@ class _Compiler:
             compiled = items.compile(node.item)
             items_undefined = compiled.undefined is not None
             undefined = compiled.undefined if compiled.undefined is not None else NO_KIND
-            item = ColumnExpression(compiled.value, undefined, tuple(items.requests), compiled.size)
+            size = compiled.size + items.staged_size
+            item = ColumnExpression(compiled.value, undefined, tuple(items.requests), size)
         own = item_column(node.level, None)
         carry = sorted(
             column for column in items.reads if column != own and not column.startswith(own + ".")

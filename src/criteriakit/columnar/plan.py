@@ -23,10 +23,9 @@ from criteriakit import limits
 from criteriakit.columnar.aggregates import with_aggregates
 from criteriakit.columnar.expressions import (
     KIND_CODES,
-    AggregateColumns,
     ColumnarUnsupported,
     ColumnExpression,
-    FunctionColumns,
+    Request,
     compile_columnar,
 )
 from criteriakit.columnar.fallback import (
@@ -110,7 +109,7 @@ class _Columns:
     by_rows: dict[str, pl.Expr]
 
     @property
-    def aggregates(self) -> list[AggregateColumns | FunctionColumns]:
+    def aggregates(self) -> list[Request]:
         """Return the columns to add before the expressions run, in order."""
         return [each for expression in self.expressions.values() for each in expression.aggregates]
 

@@ -27,6 +27,7 @@ from criteriakit.columnar.expressions import (
     AggregateColumns,
     ColumnExpression,
     FunctionColumns,
+    StagedColumn,
     compile_columnar,
     item_column,
 )
@@ -161,7 +162,7 @@ def _finished(compiled: CompiledFramework, lazy: pl.LazyFrame, parent_column: st
         each
         for _, expression in plan
         for each in expression.aggregates
-        if isinstance(each, FunctionColumns)
+        if isinstance(each, FunctionColumns | StagedColumn)
     ]
     lazy = with_aggregates(lazy, functions, parent_column)
     inputs = compiled.declared
