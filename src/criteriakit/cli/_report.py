@@ -22,14 +22,22 @@ __all__ = ["report"]
     show_default=True,
     help="List at most this many units of a level one by one: the lowest and highest scores.",
 )
+@click.option(
+    "--language",
+    type=click.Choice(["en", "vi", "de"]),
+    help="The report's language (titles the framework lacks in it stay in its own); "
+    "by default the framework's.",
+)
 @pass_session
-def report(session: Session, /, output: str | None, listed: int, **source: Any) -> None:
-    """Evaluate DATA against FRAMEWORK and write a report to -o FILE (its suffix: .md).
+def report(
+    session: Session, /, output: str | None, listed: int, language: str | None, **source: Any
+) -> None:
+    """Evaluate DATA against FRAMEWORK and write a report to -o FILE (.html, .xlsx or .md).
 
     The report gives each level's overview (tiers, scores against the tier bounds, criteria,
     units by parent, what decided the tiers, quota demotions), then each unit's points,
     reasons and what it would take to reach the next tier. Example:
-    criteriakit report vn.four-good-committee committee.csv --children cells.csv -o report.md
+    criteriakit report vn.four-good-committee committee.csv --children cells.csv -o report.html
     """
     if output is None:
         raise click.UsageError("name the report file with -o, e.g. -o report.md")
@@ -40,8 +48,8 @@ def report(session: Session, /, output: str | None, listed: int, **source: Any) 
 
     options = DataOptions(**source)
     try:
-        report_format(output)
+        report_format(output, language or "en")
         levels = evaluate_data(session, options)
-        write_report(levels, output, period=options.period, limit=listed)
+        write_report(levels, output, period=options.period, limit=listed, language=language)
     except CriteriaKitError as error:
         fail(error)

@@ -44,11 +44,14 @@ InputType = Literal["number", "integer", "bool", "level", "list", "records"]
 ItemType = Literal["number", "integer", "bool", "level"]
 
 
-def pick_text(text: Text | None, language: str | None = None) -> str:
-    """Return ``text`` in ``language`` if present, else the undetermined, English or first one."""
+def pick_text(text: Text | None, language: str | None = None, fallback: str | None = None) -> str:
+    """Return ``text`` in ``language``, else in ``fallback``, else undetermined, English or first.
+
+    ``fallback`` is the framework's own language, when a report asks for another.
+    """
     if not text:
         return ""
-    for key in (language, "und", "en"):
+    for key in (language, fallback, "und", "en"):
         if key is not None and key in text:
             return text[key]
     return next(iter(text.values()))

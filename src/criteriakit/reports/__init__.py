@@ -18,6 +18,7 @@ from pathlib import Path
 from criteriakit.errors import Problem, ReportError
 from criteriakit.model.period import Period
 from criteriakit.render.atomic import replacing, write_text_atomic
+from criteriakit.render.language import choose_language
 from criteriakit.reports.markdown import render_markdown
 from criteriakit.reports.summary import LevelSummary, summarise
 from criteriakit.scalar.hierarchy import LevelResults
@@ -35,11 +36,16 @@ FORMATS = (".html", ".md", ".xlsx")
 """The report formats, by the suffix of the file written."""
 
 _NEEDS = {".html": ("jinja2", "matplotlib"), ".xlsx": ("xlsxwriter",)}
+_TRANSLATING = ("babel",)
 """The modules of the ``report`` extra each format needs."""
 
 
-def report_format(output: str | os.PathLike[str]) -> str:
-    """Return the format of a report written to ``output`` (its suffix); raise if there is none."""
+def report_format(output: str | os.PathLike[str], language: str = "en") -> str:
+    """Return the format of a report written to ``output`` (its suffix) in ``language``.
+
+    Raise :class:`~criteriakit.errors.ReportError` for a suffix that is no format, or when the
+    libraries the format (or a translation) needs are not installed.
+    """
     suffix = Path(output).suffix.lower()
     if suffix not in FORMATS:
         problem = Problem(
@@ -48,11 +54,12 @@ def report_format(output: str | os.PathLike[str]) -> str:
             hint=f"name the output with one of: {', '.join(FORMATS)}",
         )
         raise ReportError([problem])
-    needed = _NEEDS.get(suffix, ())
+    needed = _NEEDS.get(suffix, ()) + (_TRANSLATING if language != "en" else ())
     missing = [name for name in needed if importlib.util.find_spec(name) is None]
     if missing:
         problem = Problem(
-            f"writing a {suffix} report needs {', '.join(missing)}, which is not installed",
+            f"writing a {suffix} report in {language!r} needs {', '.join(missing)}, "
+            "which is not installed",
             file=str(output),
             hint="install the report extra: pip install 'criteriakit[report]'",
         )
@@ -66,22 +73,28 @@ def write_report(
     *,
     period: Period | None = None,
     limit: int = 200,
+    language: str | None = None,
 ) -> None:
     """Write the report of evaluated ``levels`` (top first) to ``output``, in its suffix's format.
 
     Each level lists at most ``limit`` units one by one (the lowest and highest scores beyond).
+    The report is in ``language`` (``en``, ``vi`` or ``de``), by default the top framework's
+    own, else English; framework titles it lacks in that language stay in the framework's own.
     """
-    kind = report_format(output)
-    summaries = [summarise(level.framework, level.results, limit=limit) for level in levels]
+    chosen = choose_language(language, levels[0].framework.definition.language)
+    kind = report_format(output, chosen)
+    summaries = [
+        summarise(level.framework, level.results, limit=limit, language=chosen) for level in levels
+    ]
     if kind == ".xlsx":
         from criteriakit.reports.excel import write_workbook  # noqa: PLC0415 - needs the report extra
 
         with replacing(output) as temporary:
-            write_workbook(levels, summaries, temporary)
+            write_workbook(levels, summaries, temporary, language=chosen)
         return
     if kind == ".html":
         from criteriakit.reports.html import render_html  # noqa: PLC0415 - needs the report extra
 
-        write_text_atomic(output, render_html(summaries, period=period))
+        write_text_atomic(output, render_html(summaries, period=period, language=chosen))
         return
-    write_text_atomic(output, render_markdown(summaries, period=period))
+    write_text_atomic(output, render_markdown(summaries, period=period, language=chosen))

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
+from criteriakit.render.language import Words
 from criteriakit.reports.summary import LevelSummary
 
 __all__ = [
@@ -53,16 +54,18 @@ def tier_colours(count: int, palette: Sequence[str] = TIER_COLOURS) -> list[str]
     return [palette[0], *middle, palette[-1]]
 
 
-def _drawn(chart: Callable[[LevelSummary], Any]) -> Callable[[LevelSummary], str]:
+def _drawn(chart: Callable[[LevelSummary, Words], Any]) -> Callable[[LevelSummary, Words], str]:
     """Run ``chart`` (which draws on a new figure and returns it) in the report's style; SVG."""
 
     @functools.wraps(chart)
-    def drawn(level: LevelSummary) -> str:
+    def drawn(level: LevelSummary, words: Words) -> str:
         import matplotlib as mpl  # noqa: PLC0415 - the report extra, for charts alone
 
         buffer = io.StringIO()
         with mpl.rc_context(cast("Any", _STYLE)):
-            chart(level).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+            chart(level, words).savefig(
+                buffer, format="svg", metadata={"Date": None, "Creator": None}
+            )
         text = buffer.getvalue()
         return _METADATA.sub("", text[text.index("<svg") :])
 
@@ -84,20 +87,20 @@ def _counted(axis: Any) -> None:
 
 
 @_drawn
-def tier_chart(level: LevelSummary) -> Any:
+def tier_chart(level: LevelSummary, words: Words) -> Any:
     """Bars: how many units each tier has, best tier on top."""
     figure, axes = _figure(0.45 * len(level.tiers) + 0.8)
     names = [tier.title or tier.tier for tier in level.tiers][::-1]
     counts = [tier.count for tier in level.tiers][::-1]
     bars = axes.barh(names, counts, color=tier_colours(len(level.tiers))[::-1])
     axes.bar_label(bars, padding=3)
-    axes.set_xlabel("units")
+    axes.set_xlabel(words.gettext("units"))
     _counted(axes.xaxis)
     return figure
 
 
 @_drawn
-def histogram_chart(level: LevelSummary) -> Any:
+def histogram_chart(level: LevelSummary, words: Words) -> Any:
     """Draw the scores' histogram, each tier's minimum score marked by a dashed line."""
     figure, axes = _figure(2.6)
     width = level.max_score / max(1, len(level.histogram))
@@ -123,29 +126,29 @@ def histogram_chart(level: LevelSummary) -> Any:
                 color=colour,
             )
     axes.set_xlim(0, level.max_score)
-    axes.set_xlabel("score")
-    axes.set_ylabel("units")
+    axes.set_xlabel(words.gettext("score"))
+    axes.set_ylabel(words.gettext("units"))
     _counted(axes.yaxis)
     return figure
 
 
 @_drawn
-def criteria_chart(level: LevelSummary) -> Any:
+def criteria_chart(level: LevelSummary, words: Words) -> Any:
     """Bars: the population's mean points on each criterion, against the criterion's maximum."""
     figure, axes = _figure(0.45 * len(level.criteria) + 0.8)
     names = [f"{profile.id} {profile.title}"[:40] for profile in level.criteria][::-1]
     maxima = [profile.max_score for profile in level.criteria][::-1]
     means = [profile.mean for profile in level.criteria][::-1]
-    axes.barh(names, maxima, color="#eceff1", label="maximum")
-    bars = axes.barh(names, means, color="#1565c0", height=0.5, label="mean")
+    axes.barh(names, maxima, color="#eceff1", label=words.gettext("maximum"))
+    bars = axes.barh(names, means, color="#1565c0", height=0.5, label=words.gettext("mean"))
     axes.bar_label(bars, fmt="%.1f", padding=3)
     axes.legend(loc="lower right", frameon=False)
-    axes.set_xlabel("points")
+    axes.set_xlabel(words.gettext("points"))
     return figure
 
 
 @_drawn
-def parents_chart(level: LevelSummary) -> Any:
+def parents_chart(level: LevelSummary, words: Words) -> Any:
     """Stacked bars: each parent's units by tier."""
     rows = level.parents
     figure, axes = _figure(0.3 * len(rows) + 1.0)
@@ -158,6 +161,6 @@ def parents_chart(level: LevelSummary) -> Any:
         axes.barh(names, counts, left=left, color=colour, label=tier.tier)
         left = [a + b for a, b in zip(left, counts, strict=True)]
     axes.legend(loc="lower right", frameon=False, ncols=min(4, len(level.tiers)))
-    axes.set_xlabel("units")
+    axes.set_xlabel(words.gettext("units"))
     _counted(axes.xaxis)
     return figure

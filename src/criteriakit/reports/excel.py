@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from criteriakit.render.language import Words, words
 from criteriakit.render.table import ResultTable
 from criteriakit.reports.charts import tier_colours
 from criteriakit.reports.summary import LevelSummary
@@ -38,15 +39,25 @@ def _sheet_name(title: str, taken: set[str]) -> str:
     return name
 
 
-def _summary(book: Any, summaries: Sequence[LevelSummary], formats: dict[str, Any]) -> None:
-    sheet = book.add_worksheet("Summary")
+def _summary(
+    book: Any, summaries: Sequence[LevelSummary], formats: dict[str, Any], w: Words
+) -> str:
+    """Write the summary sheet; return its name."""
+    _ = w.gettext
+    sheet_name = _("Summary")[:31]
+    sheet = book.add_worksheet(sheet_name)
     row = 0
     for level in summaries:
         sheet.write(row, 0, f"{level.title} ({level.framework})", formats["title"])
-        sheet.write(row + 1, 0, f"{level.units} units, {level.evaluable} evaluable")
+        evaluable = _("%(units)s, %(evaluable)s evaluable") % {
+            "units": w.units(level.units),
+            "evaluable": level.evaluable,
+        }
+        sheet.write(row + 1, 0, evaluable)
         row += 3
-        for column, name in enumerate(("Tier", "Title", "Minimum score", "Units", "Share")):
-            sheet.write(row, column, name, formats["header"])
+        header = [_("Tier"), _("Title"), _("Minimum score"), _("Units"), _("Share")]
+        for column, label in enumerate(header):
+            sheet.write(row, column, label, formats["header"])
         for tier in level.tiers:
             row += 1
             sheet.write_string(row, 0, tier.tier)
@@ -55,9 +66,9 @@ def _summary(book: Any, summaries: Sequence[LevelSummary], formats: dict[str, An
             sheet.write_number(row, 3, tier.count)
             sheet.write_number(row, 4, tier.share, formats["share"])
         row += 2
-        header = ("Criterion", "Title", "Maximum", "Mean", "Lowest", "Highest")
-        for column, name in enumerate(header):
-            sheet.write(row, column, name, formats["header"])
+        header = [_("Criterion"), _("Title"), _("Maximum"), _("Mean"), _("Lowest"), _("Highest")]
+        for column, label in enumerate(header):
+            sheet.write(row, column, label, formats["header"])
         for profile in level.criteria:
             row += 1
             sheet.write_string(row, 0, profile.id)
@@ -70,6 +81,7 @@ def _summary(book: Any, summaries: Sequence[LevelSummary], formats: dict[str, An
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, 42)
     sheet.set_column(2, 5, 14)
+    return str(sheet_name)
 
 
 def _level(
@@ -116,8 +128,14 @@ def write_workbook(
     levels: Sequence[LevelResults],
     summaries: Sequence[LevelSummary],
     output: str | os.PathLike[str],
+    *,
+    language: str = "en",
 ) -> None:
-    """Write the workbook of evaluated ``levels`` and their ``summaries`` to the file ``output``."""
+    """Write the workbook of evaluated ``levels`` and their ``summaries`` to the file ``output``.
+
+    The summary sheet's labels are in ``language``; the level sheets' columns are the result
+    table's, whatever the language.
+    """
     import xlsxwriter  # noqa: PLC0415 - the report extra, needed for workbooks alone
 
     book = xlsxwriter.Workbook(os.fspath(output), {"strings_to_numbers": False})
@@ -128,14 +146,13 @@ def write_workbook(
         "share": book.add_format({"num_format": "0.0%"}),
     }
     try:
-        _summary(book, summaries, formats)
-        taken = {"summary"}
-        for level in levels:
+        taken = {_summary(book, summaries, formats, words(language)).lower()}
+        for level, summary in zip(levels, summaries, strict=True):
             tiers = [tier.id for tier in level.framework.compiled.tiers]
             formats["tiers"] = [
                 book.add_format({"bg_color": colour})
                 for colour in tier_colours(len(tiers), _TIER_FILLS)
             ]
-            _level(book, _sheet_name(level.framework.title(), taken), level, formats, tiers)
+            _level(book, _sheet_name(summary.title, taken), level, formats, tiers)
     finally:
         book.close()

@@ -18,9 +18,9 @@ import attrs
 
 from criteriakit._version import __version__
 from criteriakit.expressions.formatting import format_value
-from criteriakit.model.improvement import Change
 from criteriakit.model.period import Period
-from criteriakit.render.explanation import change_text, counted, format_number, values_text
+from criteriakit.render.explanation import change_text, values_text
+from criteriakit.render.language import Words, words
 from criteriakit.reports import charts
 from criteriakit.reports.summary import LevelSummary
 
@@ -38,12 +38,12 @@ class _Level:
     highest: int
 
 
-def _level(summary: LevelSummary) -> _Level:
+def _level(summary: LevelSummary, words: Words) -> _Level:
     drawn = {
-        "tiers": charts.tier_chart(summary),
-        "histogram": charts.histogram_chart(summary),
-        "criteria": charts.criteria_chart(summary) if summary.criteria else "",
-        "parents": charts.parents_chart(summary) if summary.parents else "",
+        "tiers": charts.tier_chart(summary, words),
+        "histogram": charts.histogram_chart(summary, words),
+        "criteria": charts.criteria_chart(summary, words) if summary.criteria else "",
+        "parents": charts.parents_chart(summary, words) if summary.parents else "",
     }
     colours = dict(
         zip(
@@ -56,35 +56,42 @@ def _level(summary: LevelSummary) -> _Level:
     return _Level(summary, drawn, colours, lowest, len(summary.listed) - lowest)
 
 
-def _changes(option: Sequence[Change]) -> str:
-    """Return one way to the next tier: its changes joined by "and"."""
-    return " and ".join(change_text(change) for change in option)
-
-
 @functools.cache
-def _template() -> Any:
+def _template(language: str) -> Any:
+    """Return the page's template, its messages, numbers and filters in ``language``."""
     import jinja2  # noqa: PLC0415 - the report extra, for HTML alone
 
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    chosen = words(language)
+    environment = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"]
+    )
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        chosen.gettext, chosen.ngettext, newstyle=True
+    )
+    joiner = f" {chosen.gettext('and')} "
     environment.filters.update(
-        number=lambda value: format_number(float(value)),
-        percent=lambda share: f"{share * 100:.1f} %",
-        units=lambda number: counted(number, "unit"),
+        number=chosen.number,
+        percent=chosen.percent,
+        units=chosen.units,
         value=format_value,
         values=values_text,
-        changes=_changes,
+        changes=lambda option: joiner.join(change_text(change) for change in option),
     )
     text = resources.files("criteriakit.reports").joinpath("report.html.jinja").read_text("utf-8")
     return environment.from_string(text)
 
 
-def render_html(levels: Sequence[LevelSummary], *, period: Period | None = None) -> str:
-    """Return the report of ``levels`` (top first) as one HTML page."""
+def render_html(
+    levels: Sequence[LevelSummary], *, period: Period | None = None, language: str = "en"
+) -> str:
+    """Return the report of ``levels`` (top first) as one HTML page in ``language``."""
+    chosen = words(language)
     return str(
-        _template().render(
+        _template(chosen.language).render(
             title=levels[0].title,
             period=period.label if period is not None else None,
             version=__version__,
-            levels=[_level(summary) for summary in levels],
+            language=chosen.language,
+            levels=[_level(summary, chosen) for summary in levels],
         )
     )

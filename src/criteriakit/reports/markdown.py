@@ -2,7 +2,8 @@
 
 Every section of the report is a heading and a table (GitHub-flavoured Markdown), so the text
 reads as it is and renders on any wiki; cells are escaped so that a title with ``|`` or a line
-break cannot break a table.
+break cannot break a table. Headings and labels are in the report's language
+(:mod:`criteriakit.render.language`).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from criteriakit.expressions.formatting import format_value
+from criteriakit.model.improvement import Improvement
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result
-from criteriakit.render.explanation import change_text, counted, format_number, values_text
+from criteriakit.render.explanation import change_text, values_text
+from criteriakit.render.language import Words, words
 from criteriakit.reports.summary import LevelSummary
 
 __all__ = ["render_markdown"]
@@ -34,63 +37,56 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]], right: int =
     return [*lines, ""]
 
 
-def _percent(share: float) -> str:
-    return f"{share * 100:.1f} %"
-
-
-def _overview(level: LevelSummary) -> list[str]:
+def _overview(level: LevelSummary, w: Words) -> list[str]:
+    _, number = w.gettext, w.number
     lines = [
         f"## {_cell(level.title)} ({level.framework})",
         "",
-        (
-            f"{counted(level.units, 'unit')}, {level.evaluable} evaluable; scores out of "
-            f"{format_number(level.max_score)}."
-        ),
+        _("%(units)s, %(evaluable)s evaluable; scores out of %(maximum)s.")
+        % {
+            "units": w.units(level.units),
+            "evaluable": level.evaluable,
+            "maximum": number(level.max_score),
+        },
         "",
-        "### Tiers",
+        "### " + _("Tiers"),
         "",
         *_table(
-            ["Tier", "Title", "Minimum score", "Units", "Share"],
+            [_("Tier"), _("Title"), _("Minimum score"), _("Units"), _("Share")],
             (
-                (
-                    tier.tier,
-                    tier.title,
-                    format_number(tier.min_score),
-                    tier.count,
-                    _percent(tier.share),
-                )
+                (tier.tier, tier.title, number(tier.min_score), tier.count, w.percent(tier.share))
                 for tier in level.tiers
             ),
             right=3,
         ),
-        "### Scores",
+        "### " + _("Scores"),
         "",
     ]
     bounds = {tier.min_score: tier.tier for tier in level.tiers if tier.min_score > 0}
     rows = []
     for bin_ in level.histogram:
         marks = [
-            f"{tier} from {format_number(low)}"
+            _("%(tier)s from %(score)s") % {"tier": tier, "score": number(low)}
             for low, tier in sorted(bounds.items())
             if bin_.low <= low < bin_.high
         ]
-        span = f"{format_number(bin_.low)} to {format_number(bin_.high)}"
+        span = _("%(low)s to %(high)s") % {"low": number(bin_.low), "high": number(bin_.high)}
         rows.append((span, "; ".join(marks), bin_.count))
-    lines += _table(["Score", "Tier bounds", "Units"], rows, right=1)
+    lines += _table([_("Score"), _("Tier bounds"), _("Units")], rows, right=1)
     if level.criteria:
         lines += [
-            "### Criteria",
+            "### " + _("Criteria"),
             "",
             *_table(
-                ["Criterion", "Title", "Maximum", "Mean", "Lowest", "Highest"],
+                [_("Criterion"), _("Title"), _("Maximum"), _("Mean"), _("Lowest"), _("Highest")],
                 (
                     (
                         profile.id,
                         profile.title,
-                        format_number(profile.max_score),
-                        format_number(profile.mean),
-                        format_number(profile.lowest),
-                        format_number(profile.highest),
+                        number(profile.max_score),
+                        number(profile.mean),
+                        number(profile.lowest),
+                        number(profile.highest),
                     )
                     for profile in level.criteria
                 ),
@@ -100,131 +96,158 @@ def _overview(level: LevelSummary) -> list[str]:
     if level.parents:
         tiers = [tier.tier for tier in level.tiers]
         lines += [
-            "### Units by parent",
+            "### " + _("Units by parent"),
             "",
             *_table(
-                ["Parent", "Units", *tiers, "Not evaluable"],
+                [_("Parent"), _("Units"), *tiers, _("Not evaluable")],
                 ((row.parent, row.units, *row.counts, row.not_evaluable) for row in level.parents),
                 right=len(tiers) + 2,
             ),
         ]
     if level.deciding:
         lines += [
-            "### What decided tiers",
+            "### " + _("What decided tiers"),
             "",
-            (
-                "The vetoes, caps and gates that held units below their score's tier, and the quotas "
-                "that demoted them."
+            _(
+                "The vetoes, caps and gates that held units below their score's tier, and the "
+                "quotas that demoted them."
             ),
             "",
             *_table(
-                ["Code", "Kind", "Message", "Units"],
-                ((item.code, item.kind, item.message, item.count) for item in level.deciding),
+                [_("Code"), _("Kind"), _("Message"), _("Units")],
+                ((item.code, _(item.kind), item.message, item.count) for item in level.deciding),
                 right=1,
             ),
         ]
     if level.demoted:
         lines += [
-            "### Quota demotions",
+            "### " + _("Quota demotions"),
             "",
             *_table(
-                ["Unit", "Parent", "Score", "Tier", "Quota"],
+                [_("Unit"), _("Parent"), _("Score"), _("Tier"), _("Quota")],
                 (
                     (
                         result.unit,
                         result.parent or "",
-                        format_number(result.score or 0.0),
+                        number(result.score or 0.0),
                         result.tier,
                         ", ".join(r.code for r in result.reasons if r.kind == "quota"),
                     )
                     for result in level.demoted
                 ),
-                right=0,
             ),
         ]
     return lines
 
 
-def _unit(result: Result) -> list[str]:
+def _improvement(improvement: Improvement, w: Words) -> list[str]:
+    _, number = w.gettext, w.number
+    lines = [_("What it would take to reach %(tier)s:") % {"tier": improvement.target}, ""]
+    if improvement.score_gap > 0:
+        gap = {"points": number(improvement.score_gap)}
+        if improvement.reachable:
+            lines.append("- " + _("%(points)s more points, by any one of:") % gap)
+            lines += [
+                "  - "
+                + (" " + _("and") + " ").join(_cell(change_text(change)) for change in option)
+                for option in improvement.options
+            ]
+        else:
+            lines.append(
+                "- " + _("%(points)s more points: more than every indicator can still give") % gap
+            )
+    for obstacle in improvement.obstacles:
+        must = (
+            _("%(kind)s %(code)s must not hold: %(message)s")
+            if obstacle.kind in {"veto", "cap"}
+            else _("%(kind)s %(code)s must hold: %(message)s")
+        )
+        shown = {
+            "kind": _(obstacle.kind),
+            "code": f"`{obstacle.code}`",
+            "message": _cell(obstacle.message),
+        }
+        lines.append("- " + must % shown)
+    return [*lines, ""]
+
+
+def _unit(result: Result, level: LevelSummary, w: Words) -> list[str]:
+    _, number = w.gettext, w.number
     score = (
-        f"{format_number(result.score)} / {format_number(result.max_score)}"
+        f"{number(result.score)} / {number(result.max_score)}"
         if result.score is not None
-        else "not evaluable"
+        else _("not evaluable")
     )
-    parent = f", under {_cell(result.parent)}" if result.parent else ""
-    lines = [f"#### {_cell(result.unit or '')}: {result.tier or 'no tier'} ({score}{parent})", ""]
+    parent = (
+        (", " + _("under %(parent)s") % {"parent": _cell(result.parent)}) if result.parent else ""
+    )
+    tier = result.tier or _("no tier")
+    lines = [f"#### {_cell(result.unit or '')}: {tier} ({score}{parent})", ""]
     rows = []
+    titles = level.texts
     for criterion in result.criteria:
         rows.append(
             (
                 f"**{criterion.id}**",
-                criterion.title,
+                titles.criteria.get(criterion.id, criterion.title),
                 "",
-                format_number(criterion.score),
-                format_number(criterion.max_score),
+                number(criterion.score),
+                number(criterion.max_score),
             )
         )
         rows.extend(
             (
                 indicator.id,
-                indicator.title,
+                titles.indicators.get(indicator.id, indicator.title),
                 format_value(indicator.value)
                 if indicator.status == "scored"
-                else f"{indicator.status}: {indicator.note}",
-                format_number(indicator.points),
-                format_number(indicator.max_points),
+                else f"{_(indicator.status)}: {indicator.note}",
+                number(indicator.points),
+                number(indicator.max_points),
             )
             for indicator in criterion.indicators
         )
-    lines += _table(["Criterion / indicator", "Title", "Value", "Points", "Maximum"], rows, right=2)
+    header = [_("Criterion / indicator"), _("Title"), _("Value"), _("Points"), _("Maximum")]
+    lines += _table(header, rows, right=2)
     if result.reasons:
-        lines += ["Reasons:", ""]
+        lines += [_("Reasons:"), ""]
         lines += [
-            f"- {reason.kind} `{reason.code}`: {_cell(reason.message)}{values_text(reason.values)}"
+            f"- {_(reason.kind)} `{reason.code}`: {_cell(reason.message)}{values_text(reason.values)}"
             for reason in result.reasons
         ]
         lines.append("")
-    improvement = result.improvement
-    if improvement is not None:
-        lines += [f"What it would take to reach {improvement.target}:", ""]
-        if improvement.score_gap > 0:
-            gap = format_number(improvement.score_gap)
-            if improvement.reachable:
-                lines.append(f"- {gap} more points, by any one of:")
-                lines += [
-                    "  - " + " and ".join(_cell(change_text(change)) for change in option)
-                    for option in improvement.options
-                ]
-            else:
-                lines.append(f"- {gap} more points: more than every indicator can still give")
-        lines += [
-            f"- {obstacle.kind} `{obstacle.code}` must not hold: {_cell(obstacle.message)}"
-            if obstacle.kind in {"veto", "cap"}
-            else f"- {obstacle.kind} `{obstacle.code}` must hold: {_cell(obstacle.message)}"
-            for obstacle in improvement.obstacles
-        ]
-        lines.append("")
+    if result.improvement is not None:
+        lines += _improvement(result.improvement, w)
     return lines
 
 
-def render_markdown(levels: Sequence[LevelSummary], *, period: Period | None = None) -> str:
-    """Return the report of ``levels`` (top first) as a Markdown document."""
+def render_markdown(
+    levels: Sequence[LevelSummary], *, period: Period | None = None, language: str = "en"
+) -> str:
+    """Return the report of ``levels`` (top first) as a Markdown document in ``language``."""
+    w = words(language)
+    _ = w.gettext
     top = levels[0]
     when = f", {period.label}" if period is not None else ""
     lines = [f"# {_cell(top.title)}{when}", ""]
     for level in levels:
-        lines += _overview(level)
+        lines += _overview(level, w)
     for level in levels:
-        lines += [f"## Units: {_cell(level.title)}", ""]
+        lines += ["## " + _("Units: %(title)s") % {"title": _cell(level.title)}, ""]
         if not level.complete:
-            half = len(level.listed) // 2
+            lowest = len(level.listed) // 2
             lines += [
-                (
-                    f"{level.units} units are too many to list: the {half} lowest and "
-                    f"{len(level.listed) - half} highest scores follow."
-                ),
+                _(
+                    "%(units)s are too many to list: the %(lowest)s lowest and %(highest)s "
+                    "highest scores follow."
+                )
+                % {
+                    "units": w.units(level.units),
+                    "lowest": lowest,
+                    "highest": len(level.listed) - lowest,
+                },
                 "",
             ]
         for result in level.listed:
-            lines += _unit(result)
+            lines += _unit(result, level, w)
     return "\n".join(lines).rstrip() + "\n"

@@ -17,6 +17,7 @@ import attrs
 
 from criteriakit.expressions.floats import add_up
 from criteriakit.model.results import Result
+from criteriakit.render.language import FrameworkTexts
 from criteriakit.scalar.framework import Framework
 
 __all__ = [
@@ -95,6 +96,7 @@ class LevelSummary:
 
     ``listed`` are the units whose sections the report shows: every unit when there are at most
     ``limit``, else the ``limit // 2`` lowest and highest scores (``complete`` is then false).
+    ``texts`` are the framework's titles in the report's language.
     """
 
     framework: str
@@ -110,14 +112,17 @@ class LevelSummary:
     demoted: tuple[Result, ...]
     listed: tuple[Result, ...]
     complete: bool
+    texts: FrameworkTexts
 
 
-def _tiers(framework: Framework, scored: Sequence[Result]) -> tuple[TierCount, ...]:
+def _tiers(
+    framework: Framework, scored: Sequence[Result], texts: FrameworkTexts
+) -> tuple[TierCount, ...]:
     counts = Counter(result.tier for result in scored)
     return tuple(
         TierCount(
             tier.id,
-            tier.title,
+            texts.tiers.get(tier.id, tier.title),
             tier.min_score,
             counts.get(tier.id, 0),
             counts.get(tier.id, 0) / len(scored) if scored else 0.0,
@@ -137,7 +142,7 @@ def _histogram(scores: Sequence[float], max_score: float) -> tuple[Bin, ...]:
     )
 
 
-def _criteria(scored: Sequence[Result]) -> tuple[CriterionProfile, ...]:
+def _criteria(scored: Sequence[Result], texts: FrameworkTexts) -> tuple[CriterionProfile, ...]:
     if not scored:
         return ()
     profiles = []
@@ -146,7 +151,7 @@ def _criteria(scored: Sequence[Result]) -> tuple[CriterionProfile, ...]:
         profiles.append(
             CriterionProfile(
                 criterion.id,
-                criterion.title,
+                texts.criteria.get(criterion.id, criterion.title),
                 criterion.max_score,
                 add_up(points) / len(points),
                 min(points),
@@ -201,11 +206,15 @@ def _listed(results: Sequence[Result], limit: int) -> tuple[tuple[Result, ...], 
     return (*ordered[:half], *ordered[len(ordered) - (limit - half) :]), False
 
 
-def summarise(framework: Framework, results: Sequence[Result], *, limit: int = 200) -> LevelSummary:
+def summarise(
+    framework: Framework, results: Sequence[Result], *, limit: int = 200, language: str = "en"
+) -> LevelSummary:
     """Summarise one level's ``results``, evaluated with ``framework``, for a report.
 
-    At most ``limit`` units are listed one by one (see :class:`LevelSummary`).
+    At most ``limit`` units are listed one by one (see :class:`LevelSummary`); titles are in
+    ``language`` where the framework gives them in it.
     """
+    texts = FrameworkTexts.of(framework.definition, language)
     scored = [result for result in results if result.score is not None]
     demoted = tuple(
         result for result in results if any(reason.kind == "quota" for reason in result.reasons)
@@ -213,18 +222,19 @@ def summarise(framework: Framework, results: Sequence[Result], *, limit: int = 2
     listed, complete = _listed(results, limit)
     return LevelSummary(
         framework=framework.ref,
-        title=framework.title(),
+        title=texts.title,
         units=len(results),
         evaluable=len(scored),
         max_score=framework.compiled.max_score,
-        tiers=_tiers(framework, scored),
+        tiers=_tiers(framework, scored, texts),
         histogram=_histogram(
             [result.score or 0.0 for result in scored], framework.compiled.max_score
         ),
-        criteria=_criteria(scored),
+        criteria=_criteria(scored, texts),
         parents=_parents(framework, results),
         deciding=_deciding(results),
         demoted=demoted,
         listed=listed,
         complete=complete,
+        texts=texts,
     )

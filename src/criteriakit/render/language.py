@@ -1,0 +1,147 @@
+"""The language of what criteriakit writes for people: its own messages and a framework's texts.
+
+criteriakit's own words (report headings, labels) are English in the source and translated by
+gettext catalogues, ``criteriakit/locales/LANG/LC_MESSAGES/criteriakit.po``, read with Babel
+(the ``report`` extra) when a language other than English is first asked for. A framework's
+texts (titles) come in the languages its file gives; :class:`FrameworkTexts` picks them in the
+report's language, falling back to the framework's own language, then English.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import io
+from collections.abc import Callable, Mapping
+from importlib import resources
+
+import attrs
+
+from criteriakit.model.framework import FrameworkDefinition, pick_text
+
+__all__ = ["LANGUAGES", "FrameworkTexts", "Words", "choose_language", "translations", "words"]
+
+LANGUAGES = ("en", "vi", "de")
+"""The languages criteriakit's own messages are written in; English is the source."""
+
+DOMAIN = "criteriakit"
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for a message marked, not translated
+    """Mark ``message`` for the catalogues; it is translated where it is shown."""
+    return message
+
+
+KIND_WORDS = (
+    N_("veto"),
+    N_("cap"),
+    N_("gate"),
+    N_("quota"),
+    N_("not-evaluable"),
+    N_("not-checked"),
+    N_("zero"),
+    N_("excluded"),
+)
+"""The kinds of reasons and the statuses of indicators, which reports show translated."""
+
+
+def choose_language(requested: str | None, framework_language: str | None) -> str:
+    """Return the language to write in: the one asked for, else the framework's, else English.
+
+    A language without a catalogue is passed over, as an absent one is.
+    """
+    for language in (requested, framework_language):
+        if language in LANGUAGES:
+            return language
+    return "en"
+
+
+@functools.cache
+def translations(language: str) -> gettext.NullTranslations:
+    """Return criteriakit's messages in ``language`` (English: the messages as written)."""
+    if language == "en" or language not in LANGUAGES:
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo  # noqa: PLC0415 - the report extra, when translating
+    from babel.messages.pofile import read_po  # noqa: PLC0415 - the report extra, when translating
+
+    path = resources.files("criteriakit").joinpath(f"locales/{language}/LC_MESSAGES/{DOMAIN}.po")
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+@attrs.frozen
+class FrameworkTexts:
+    """A framework's titles in one language: the framework's, its tiers', criteria's, indicators'."""
+
+    title: str
+    tiers: Mapping[str, str]
+    criteria: Mapping[str, str]
+    indicators: Mapping[str, str]
+
+    @classmethod
+    def of(cls, definition: FrameworkDefinition, language: str) -> FrameworkTexts:
+        """Pick every title of ``definition`` in ``language`` (else its own, else English)."""
+        own = definition.language
+
+        def pick(text: Mapping[str, str] | None) -> str:
+            return pick_text(dict(text) if text else None, language, own)
+
+        return cls(
+            pick(definition.title),
+            {tier.id: pick(tier.title) for tier in definition.tiers},
+            {criterion.id: pick(criterion.title) for criterion in definition.criteria},
+            {
+                indicator.id: pick(indicator.title)
+                for criterion in definition.criteria
+                for indicator in criterion.indicators
+            },
+        )
+
+
+@attrs.frozen
+class Words:
+    """criteriakit's messages, counts and numbers in one language, as a report writes them.
+
+    ``decimal(value, digits)`` writes a number with that many decimals in the language's
+    notation (``18.52``, ``18,52``), whose decimal separator is ``separator``.
+    """
+
+    language: str
+    gettext: Callable[[str], str]
+    ngettext: Callable[[str, str, int], str]
+    decimal: Callable[[float, int], str]
+    separator: str
+
+    def number(self, value: float) -> str:
+        """Write a score or points with two decimals, none when they are zeros: ``20``, ``18.52``."""
+        return self.decimal(float(value), 2).removesuffix(f"{self.separator}00")
+
+    def percent(self, share: float) -> str:
+        """Write a share (0 … 1) as a percentage with one decimal."""
+        return self.gettext("%(percent)s %%") % {"percent": self.decimal(share * 100, 1)}
+
+    def units(self, count: int) -> str:
+        """Write ``1 unit``, ``21 units``… in the language."""
+        return self.ngettext("%(count)s unit", "%(count)s units", count) % {"count": count}
+
+
+@functools.cache
+def words(language: str) -> Words:
+    """Return the :class:`Words` of ``language`` (English for a language without a catalogue)."""
+    chosen = translations(language)
+    if language == "en" or language not in LANGUAGES:
+        return Words(
+            "en", chosen.gettext, chosen.ngettext, lambda value, digits: f"{value:.{digits}f}", "."
+        )
+    from babel.numbers import format_decimal, get_decimal_symbol  # noqa: PLC0415 - the report extra
+
+    def decimal(value: float, digits: int) -> str:
+        return str(format_decimal(value, format="#,##0." + "0" * digits, locale=language))
+
+    return Words(
+        language, chosen.gettext, chosen.ngettext, decimal, str(get_decimal_symbol(language))
+    )

@@ -1,0 +1,139 @@
+"""criteriakit's own messages in every language: complete catalogues, and reports that use them.
+
+The messages are extracted from the source as ``pybabel extract -F babel.cfg`` does; every
+catalogue must translate each of them (and no other), with the same ``%(name)s`` placeholders.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+babel = pytest.importorskip("babel")
+
+from babel.messages.extract import extract_from_dir  # noqa: E402 - needs Babel
+from babel.messages.frontend import parse_mapping_cfg  # noqa: E402 - needs Babel
+from babel.messages.pofile import read_po  # noqa: E402 - needs Babel
+
+from criteriakit.cli import build_cli  # noqa: E402
+from criteriakit.render.language import LANGUAGES, FrameworkTexts, choose_language, words  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ROOT / "src" / "criteriakit" / "locales"
+FRAMEWORKS = ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks"
+COMMUNE = ROOT / "examples" / "commune"
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def source_messages() -> set[str]:
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    found = set()
+    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def catalogue(language: str):
+    with (LOCALES / language / "LC_MESSAGES" / "criteriakit.po").open("rb") as source:
+        return read_po(source, locale=language)
+
+
+@pytest.mark.parametrize("language", [language for language in LANGUAGES if language != "en"])
+def test_every_message_is_translated_and_no_other(language):
+    messages = source_messages()
+    assert len(messages) > 50
+    translated = {}
+    for entry in catalogue(language):
+        if entry.id:
+            key = entry.id if isinstance(entry.id, str) else entry.id[0]
+            strings = [entry.string] if isinstance(entry.string, str) else list(entry.string)
+            translated[key] = strings
+    assert set(translated) - messages == set(), "messages the source no longer has"
+    assert messages - set(translated) == set(), "messages without a translation"
+    for message, strings in translated.items():
+        assert all(strings), f"{message!r} is translated by an empty string"
+        for string in strings:
+            assert set(PLACEHOLDER.findall(string)) == set(PLACEHOLDER.findall(message)), message
+
+
+def test_a_language_without_a_catalogue_falls_back():
+    assert choose_language("vi", "en") == "vi"
+    assert choose_language(None, "de") == "de"
+    assert choose_language("fr", "vi") == "vi"
+    assert choose_language(None, "fr") == "en"
+    assert words("fr").language == "en"
+
+
+def test_numbers_follow_the_language():
+    assert [words(language).number(1234.5) for language in ("en", "vi", "de")] == [
+        "1234.50",
+        "1.234,50",
+        "1.234,50",
+    ]
+    assert words("vi").number(20.0) == "20"
+    assert words("de").percent(0.571) == "57,1 %"
+    assert [words("de").units(count) for count in (1, 2)] == ["1 Einheit", "2 Einheiten"]
+
+
+def test_framework_titles_fall_back_to_the_framework_s_own_language():
+    from criteriakit import Registry  # noqa: PLC0415
+
+    cell = Registry.load(autoload=False, plugin_dirs=[FRAMEWORKS]).get("vn.four-good-cell", "2024")
+    vietnamese = FrameworkTexts.of(cell.definition, "vi")
+    assert vietnamese.title == "Chi bộ 4 tốt"
+    assert FrameworkTexts.of(cell.definition, "de").title == "4-good party cell"
+
+
+def report(tmp_path: Path, language: str, suffix: str) -> str:
+    path = tmp_path / f"report.{language}{suffix}"
+    done = CliRunner().invoke(
+        build_cli(),
+        [
+            "--no-autoload",
+            "--plugin-dir",
+            str(FRAMEWORKS),
+            "report",
+            "vn.four-good-committee",
+            str(COMMUNE / "committees.csv"),
+            "--children",
+            str(COMMUNE / "cells.csv"),
+            "--children",
+            str(COMMUNE / "members.jsonl"),
+            "--language",
+            language,
+            "-o",
+            str(path),
+        ],
+        catch_exceptions=False,
+    )
+    assert done.exit_code == 0, done.output
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("language", ["vi", "de"])
+def test_no_english_is_left_in_a_translated_report(tmp_path, language):
+    """Headings and table headers are all translated: none is a message in English."""
+    text = report(tmp_path, language, ".md")
+    lines = text.splitlines()
+    labels = [line.lstrip("#").strip() for line in lines if line.startswith("#")]
+    for index, line in enumerate(lines[:-1]):
+        if line.startswith("| ") and lines[index + 1].startswith("| ---"):
+            labels += [cell.strip() for cell in line.strip("|").split(" | ")]
+    translations = {
+        entry.id: entry.string for entry in catalogue(language) if isinstance(entry.id, str)
+    }
+    english = {message for message, string in translations.items() if message != string}
+    assert english & set(labels) == set()
+    assert any(label == translations["Tiers"] for label in labels)
+
+
+def test_the_html_report_says_its_language(tmp_path):
+    pytest.importorskip("matplotlib")
+    page = report(tmp_path, "vi", ".html")
+    assert '<html lang="vi">' in page
+    assert "Cần làm gì để đạt mức" in page  # what it would take
+    assert ">Xếp loại</h3>" in page
