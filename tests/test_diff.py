@@ -149,7 +149,7 @@ def test_indicator_fields_value_title_scorer_and_policy(cell):
         '[[criteria.indicators]]\nid = "2.3"\nscorer = { type = "linear", zero_at = 0, full_at = 4 }\n',
     )
     assert lines(cell, derived) == [
-        '~ indicator 2.1 title: "Regular meetings held (of 12)" → "Meetings"',
+        '~ indicator 2.1 title: { en = "Regular meetings held (of 12)", vi = "Sinh hoạt thường kỳ (trên 12 kỳ)" } → "Meetings"',
         '~ indicator 2.1 value: "meetings_held" → "min(meetings_held, 12)"',
         "~ indicator 2.1 scorer.target: 12 → 10",
         '~ indicator 2.1 policy: (none) → { missing_input = "zero" }',

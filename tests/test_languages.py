@@ -7,6 +7,7 @@ catalogue must translate each of them (and no other), with the same ``%(name)s``
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,11 @@ from babel.messages.pofile import read_po  # noqa: E402 - needs Babel
 
 from criteriakit.cli import build_cli  # noqa: E402
 from criteriakit.render.language import LANGUAGES, FrameworkTexts, choose_language, words  # noqa: E402
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "src" / "criteriakit" / "locales"
@@ -137,3 +143,31 @@ def test_the_html_report_says_its_language(tmp_path):
     assert '<html lang="vi">' in page
     assert "Cần làm gì để đạt mức" in page  # what it would take
     assert ">Xếp loại</h3>" in page
+
+
+VN_FRAMEWORKS = sorted(ROOT.glob("plugins/criteriakit-vn-*/src/*/frameworks/*.toml"))
+
+
+@pytest.mark.parametrize("path", VN_FRAMEWORKS, ids=lambda path: path.stem)
+def test_every_vietnamese_framework_title_is_in_vietnamese_and_english(path):
+    found: list[tuple[str, object]] = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "title":
+                    found.append((where, value))
+                else:
+                    walk(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                walk(item, f"{where}[{index}]")
+
+    walk(tomllib.loads(path.read_text(encoding="utf-8")), path.stem)
+    assert found
+    lacking = [
+        where
+        for where, title in found
+        if not (isinstance(title, dict) and {"en", "vi"} <= set(title))
+    ]
+    assert lacking == []
