@@ -12,6 +12,7 @@ from click.testing import CliRunner
 import criteriakit
 from criteriakit import Registry
 from criteriakit.cli import build_cli
+from criteriakit.compare import compare_results
 from criteriakit.data import UnitRow, read_units
 from criteriakit.errors import ReportError
 from criteriakit.model.period import Period
@@ -62,8 +63,14 @@ def section(text: str, heading: str) -> str:
 
 def table_rows(text: str) -> list[list[str]]:
     """Return the body rows of the first Markdown table in ``text``, as cells."""
-    lines = [line for line in text.splitlines() if line.startswith("|")]
-    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines[2:]]
+    lines = text.splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith("|"))
+    table = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        table.append(line)
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in table[2:]]
 
 
 def test_the_tier_counts_are_the_evaluation_s(markdown, commune):
@@ -289,3 +296,51 @@ def test_text_from_the_files_is_shown_as_text(tmp_path):
     page = path.read_text(encoding="utf-8")
     assert "<script" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_report_shows_how_units_moved_since_an_earlier_period(tmp_path):
+    framework = criteriakit.load_framework(SMALL)
+    before_rows = [UnitRow(f"u{n}", {"done": 4, "planned": 4, "ok": True}, n + 1) for n in range(4)]
+    after_rows = [
+        UnitRow(f"u{n}", {"done": n, "planned": 4, "ok": n % 2 == 0}, n + 1) for n in range(1, 5)
+    ]
+    (before,) = evaluate_levels(framework, [before_rows])
+    (after,) = evaluate_levels(framework, [after_rows])
+    path = tmp_path / "moves.md"
+    write_report([after], path, before=[before.results])
+    text = path.read_text(encoding="utf-8")
+    moves = section(text, "### Movements since before")
+    comparison = compare_results(
+        before.results, after.results, tier_order={"test.small": framework.tiers}
+    )
+    counts = comparison.counts
+    [row] = table_rows(moves)
+    assert [int(cell) for cell in row] == [
+        counts[key] for key in ("up", "down", "same", "added", "removed")
+    ]
+    assert counts["added"] == counts["removed"] == 1
+
+
+def test_the_report_command_compares_with_earlier_results(tmp_path):
+    before = tmp_path / "before.json"
+    cells = str(ROOT / "examples" / "four-good" / "cells.csv")
+    done = run("evaluate", "vn.four-good-cell", cells, "--format", "json", "-o", str(before))
+    assert done.exit_code == 0, done.output
+    path = tmp_path / "report.md"
+    done = run("report", "vn.four-good-cell", cells, "--compare", str(before), "-o", str(path))
+    assert done.exit_code == 0, done.output
+    [row] = table_rows(section(path.read_text(encoding="utf-8"), "### Movements since before"))
+    assert row == ["0", "0", "21", "0", "0"]
+    twice = run(
+        "report",
+        "vn.four-good-cell",
+        cells,
+        "--compare",
+        str(before),
+        "--compare",
+        str(before),
+        "-o",
+        str(path),
+    )
+    assert twice.exit_code == 2
+    assert "give at most one file per level" in twice.output

@@ -23,7 +23,7 @@ from criteriakit.errors import CriteriaKitError
 if TYPE_CHECKING:
     from criteriakit.compare import Outcome
 
-__all__ = ["compare"]
+__all__ = ["compare", "reason_kinds"]
 
 
 @click.command()
@@ -86,7 +86,7 @@ def _load_both(session: Session, before: str, after: str) -> tuple[list[Outcome]
     for file in (before, after):
         try:
             loaded.append(
-                load_outcomes(file, reason_kinds=functools.partial(_reason_kinds, session))
+                load_outcomes(file, reason_kinds=functools.partial(reason_kinds, session))
             )
         except CriteriaKitError as error:
             errors.append(str(error))
@@ -95,7 +95,7 @@ def _load_both(session: Session, before: str, after: str) -> tuple[list[Outcome]
     return loaded[0], loaded[1]
 
 
-def _reason_kinds(session: Session, framework: str, version: str) -> dict[str, str] | None:
+def reason_kinds(session: Session, framework: str, version: str) -> dict[str, str] | None:
     """Return a registered framework's reason kinds by code (None if it is not registered)."""
     try:
         compiled = session.registry().resolve(f"{framework}@{version}").compiled

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import click
@@ -28,9 +29,22 @@ __all__ = ["report"]
     help="The report's language (titles the framework lacks in it stay in its own); "
     "by default the framework's.",
 )
+@click.option(
+    "--compare",
+    "before",
+    multiple=True,
+    help="Earlier results of DATA (then of each --children level), as evaluate writes them "
+    "(.json documents, or a table): the report shows how each unit moved since.",
+)
 @pass_session
 def report(
-    session: Session, /, output: str | None, listed: int, language: str | None, **source: Any
+    session: Session,
+    /,
+    output: str | None,
+    listed: int,
+    language: str | None,
+    before: tuple[str, ...],
+    **source: Any,
 ) -> None:
     """Evaluate DATA against FRAMEWORK and write a report to -o FILE (.html, .xlsx or .md).
 
@@ -41,15 +55,28 @@ def report(
     """
     if output is None:
         raise click.UsageError("name the report file with -o, e.g. -o report.md")
+    from criteriakit.cli._compare import reason_kinds  # noqa: PLC0415  loaded when used
     from criteriakit.cli._evaluation import evaluate_data  # noqa: PLC0415  loaded when used
     from criteriakit.cli._output import fail  # noqa: PLC0415  loaded when used
+    from criteriakit.compare import load_outcomes  # noqa: PLC0415  loaded when used
     from criteriakit.errors import CriteriaKitError  # noqa: PLC0415  loaded when used
     from criteriakit.reports import report_format, write_report  # noqa: PLC0415  loaded when used
 
     options = DataOptions(**source)
+    if len(before) > 1 + len(options.children):
+        raise click.BadParameter("give at most one file per level", param_hint="--compare")
     try:
         report_format(output, language or "en")
+        kinds = functools.partial(reason_kinds, session)
+        earlier = [load_outcomes(file, reason_kinds=kinds) for file in before]
         levels = evaluate_data(session, options)
-        write_report(levels, output, period=options.period, limit=listed, language=language)
+        write_report(
+            levels,
+            output,
+            period=options.period,
+            limit=listed,
+            language=language,
+            before=earlier,
+        )
     except CriteriaKitError as error:
         fail(error)

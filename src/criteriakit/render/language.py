@@ -120,6 +120,11 @@ class Words:
         """Write a score or points with two decimals, none when they are zeros: ``20``, ``18.52``."""
         return self.decimal(float(value), 2).removesuffix(f"{self.separator}00")
 
+    def signed(self, delta: float) -> str:
+        """Write a change of score with its sign: ``+2.5``, ``-1``, ``0``."""
+        sign = "+" if delta > 0 else "-" if delta < 0 else ""
+        return sign + self.number(abs(delta))
+
     def percent(self, share: float) -> str:
         """Write a share (0 … 1) as a percentage with one decimal."""
         return self.gettext("%(percent)s %%") % {"percent": self.decimal(share * 100, 1)}

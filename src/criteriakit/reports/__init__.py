@@ -15,8 +15,10 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from criteriakit.compare import Outcome
 from criteriakit.errors import Problem, ReportError
 from criteriakit.model.period import Period
+from criteriakit.model.results import Result
 from criteriakit.render.atomic import replacing, write_text_atomic
 from criteriakit.render.language import choose_language
 from criteriakit.reports.markdown import render_markdown
@@ -74,17 +76,23 @@ def write_report(
     period: Period | None = None,
     limit: int = 200,
     language: str | None = None,
+    before: Sequence[Sequence[Result | Outcome]] = (),
 ) -> None:
     """Write the report of evaluated ``levels`` (top first) to ``output``, in its suffix's format.
 
     Each level lists at most ``limit`` units one by one (the lowest and highest scores beyond).
     The report is in ``language`` (``en``, ``vi`` or ``de``), by default the top framework's
     own, else English; framework titles it lacks in that language stay in the framework's own.
+    ``before`` holds earlier results of the first levels, top first (from
+    :func:`criteriakit.compare.load_outcomes`): the report then shows how each unit moved.
     """
     chosen = choose_language(language, levels[0].framework.definition.language)
     kind = report_format(output, chosen)
+    earlier: list[Sequence[Result | Outcome] | None] = [*before]
+    earlier += [None] * (len(levels) - len(earlier))
     summaries = [
-        summarise(level.framework, level.results, limit=limit, language=chosen) for level in levels
+        summarise(level.framework, level.results, limit=limit, language=chosen, before=old)
+        for level, old in zip(levels, earlier, strict=True)
     ]
     if kind == ".xlsx":
         from criteriakit.reports.excel import write_workbook  # noqa: PLC0415 - needs the report extra

@@ -72,6 +72,7 @@ def _template(language: str) -> Any:
     environment.filters.update(
         number=chosen.number,
         percent=chosen.percent,
+        signed=chosen.signed,
         units=chosen.units,
         value=format_value,
         values=values_text,

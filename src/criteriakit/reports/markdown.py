@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from criteriakit.compare import Comparison
 from criteriakit.expressions.formatting import format_value
 from criteriakit.model.improvement import Improvement
 from criteriakit.model.period import Period
@@ -140,6 +141,50 @@ def _overview(level: LevelSummary, w: Words) -> list[str]:
     return lines
 
 
+def _movements(comparison: Comparison, w: Words) -> list[str]:
+    """Return how the units moved since the earlier period: counts, tier changes, vetoes."""
+    _ = w.gettext
+    counts = comparison.counts
+    lines = [
+        "### " + _("Movements since %(before)s") % {"before": comparison.before},
+        "",
+        *_table(
+            [_("Up"), _("Down"), _("Same"), _("Added"), _("Removed")],
+            [[counts["up"], counts["down"], counts["same"], counts["added"], counts["removed"]]],
+            right=5,
+        ),
+    ]
+    moved = [
+        change for change in comparison.changes if change.direction in {"up", "down", "changed"}
+    ]
+    if moved:
+        lines += _table(
+            [_("Unit"), _("Before"), _("After"), _("Score change")],
+            (
+                (
+                    change.unit,
+                    change.before_tier or "",
+                    change.after_tier or "",
+                    "" if change.score_delta is None else w.signed(change.score_delta),
+                )
+                for change in moved
+            ),
+            right=1,
+        )
+    vetoed = [
+        change for change in comparison.changes if change.new_vetoes or change.resolved_vetoes
+    ]
+    if vetoed:
+        lines += _table(
+            [_("Unit"), _("New vetoes"), _("Resolved vetoes")],
+            (
+                (change.unit, ", ".join(change.new_vetoes), ", ".join(change.resolved_vetoes))
+                for change in vetoed
+            ),
+        )
+    return lines
+
+
 def _improvement(improvement: Improvement, w: Words) -> list[str]:
     _, number = w.gettext, w.number
     lines = [_("What it would take to reach %(tier)s:") % {"tier": improvement.target}, ""]
@@ -232,6 +277,8 @@ def render_markdown(
     lines = [f"# {_cell(top.title)}{when}", ""]
     for level in levels:
         lines += _overview(level, w)
+        if level.movements is not None:
+            lines += _movements(level.movements, w)
     for level in levels:
         lines += ["## " + _("Units: %(title)s") % {"title": _cell(level.title)}, ""]
         if not level.complete:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from criteriakit.compare import Comparison, Outcome, compare_results
 from criteriakit.expressions.floats import add_up
 from criteriakit.model.results import Result
 from criteriakit.render.language import FrameworkTexts
@@ -96,7 +97,8 @@ class LevelSummary:
 
     ``listed`` are the units whose sections the report shows: every unit when there are at most
     ``limit``, else the ``limit // 2`` lowest and highest scores (``complete`` is then false).
-    ``texts`` are the framework's titles in the report's language.
+    ``texts`` are the framework's titles in the report's language; ``movements`` how each unit
+    changed since an earlier period, when the report compares with one.
     """
 
     framework: str
@@ -113,6 +115,7 @@ class LevelSummary:
     listed: tuple[Result, ...]
     complete: bool
     texts: FrameworkTexts
+    movements: Comparison | None = None
 
 
 def _tiers(
@@ -207,12 +210,18 @@ def _listed(results: Sequence[Result], limit: int) -> tuple[tuple[Result, ...], 
 
 
 def summarise(
-    framework: Framework, results: Sequence[Result], *, limit: int = 200, language: str = "en"
+    framework: Framework,
+    results: Sequence[Result],
+    *,
+    limit: int = 200,
+    language: str = "en",
+    before: Sequence[Result | Outcome] | None = None,
 ) -> LevelSummary:
     """Summarise one level's ``results``, evaluated with ``framework``, for a report.
 
     At most ``limit`` units are listed one by one (see :class:`LevelSummary`); titles are in
-    ``language`` where the framework gives them in it.
+    ``language`` where the framework gives them in it. ``before`` are the same level's results
+    of an earlier period, to say how each unit moved since.
     """
     texts = FrameworkTexts.of(framework.definition, language)
     scored = [result for result in results if result.score is not None]
@@ -237,4 +246,7 @@ def summarise(
         listed=listed,
         complete=complete,
         texts=texts,
+        movements=None
+        if before is None
+        else compare_results(before, results, tier_order={framework.id: framework.tiers}),
     )
