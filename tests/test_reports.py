@@ -344,3 +344,16 @@ def test_the_report_command_compares_with_earlier_results(tmp_path):
     )
     assert twice.exit_code == 2
     assert "give at most one file per level" in twice.output
+
+
+def test_text_tables_line_up_wide_and_combining_characters():
+    from criteriakit.render import render_text_table  # noqa: PLC0415 - the table layout alone
+
+    decomposed = "Chi bo\u0323\u0302 4 to\u0302\u0301t"  # "Chi bộ 4 tốt" with combining marks
+    text = render_text_table(
+        ("name", "n"), [[decomposed, "1"], ["Chi bộ 4 tốt", "22"], ["党支部", "333"]], right={"n"}
+    )
+    from rich.cells import cell_len  # noqa: PLC0415
+
+    widths = {cell_len(line) for line in text.splitlines()}
+    assert widths == {len("Chi bộ 4 tốt") + 2 + 3}

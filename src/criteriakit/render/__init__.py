@@ -57,13 +57,20 @@ def render_csv(results: Sequence[Result]) -> str:
 def render_text_table(
     header: Sequence[str], rows: Sequence[Sequence[str]], right: Collection[str] = ()
 ) -> str:
-    """Lay out columns two spaces apart, the ``right`` ones right-aligned; one line per row."""
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    """Lay out columns two spaces apart, the ``right`` ones right-aligned; one line per row.
+
+    Widths are the cells' widths on a terminal (rich's ``cell_len``): a CJK character takes two
+    columns, a combining mark none, so that Vietnamese titles written with combining diacritics
+    line up as those written with precomposed ones.
+    """
+    from rich.cells import cell_len  # noqa: PLC0415 - tables are drawn when printed, not on import
+
+    widths = [max(cell_len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
     lines = []
     for row in (header, *rows):
-        cells = [
-            cell.rjust(width) if name in right else cell.ljust(width)
-            for name, cell, width in zip(header, row, widths, strict=True)
-        ]
+        cells = []
+        for name, cell, width in zip(header, row, widths, strict=True):
+            padding = " " * (width - cell_len(cell))
+            cells.append(padding + cell if name in right else cell + padding)
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines) + "\n"
