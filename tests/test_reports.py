@@ -357,3 +357,29 @@ def test_text_tables_line_up_wide_and_combining_characters():
 
     widths = {cell_len(line) for line in text.splitlines()}
     assert widths == {len("Chi bộ 4 tốt") + 2 + 3}
+
+
+@pytest.mark.parametrize(
+    ("environment", "coloured"),
+    [({}, False), ({"FORCE_COLOR": "1"}, True), ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False)],
+)
+def test_tiers_are_coloured_on_a_terminal_only(environment, coloured):
+    cells = str(ROOT / "examples" / "four-good" / "cells.csv")
+    done = CliRunner(env=environment).invoke(
+        build_cli(),
+        ["--no-autoload", "--plugin-dir", str(FRAMEWORKS), "evaluate", "vn.four-good-cell", cells],
+        catch_exceptions=False,
+    )
+    assert done.exit_code == 0
+    assert ("\x1b[" in done.output) is coloured
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", done.output)
+    assert plain == run("evaluate", "vn.four-good-cell", cells).output
+    if coloured:
+        assert "\x1b[1;32mexcellent\x1b[0m" in done.output  # the best tier in green
+    failed = CliRunner(env=environment).invoke(
+        build_cli(),
+        ["--no-autoload", "evaluate", "vn.four-good-cell", cells],
+        catch_exceptions=False,
+    )
+    assert failed.exit_code == 1
+    assert ("\x1b[31m" in failed.output) is coloured  # the problem in red

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from criteriakit.cli import build_cli
-from criteriakit.reports.charts import TIER_COLOURS
+from criteriakit.render.colours import TIER_COLOURS
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FRAMEWORKS = ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks"

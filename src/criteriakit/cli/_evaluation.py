@@ -113,7 +113,8 @@ def write_evaluation(
             for level in shown
         ]
         titles = [level.framework.ref for level in shown] if all_levels else None
-        write_tables(tables, output_format, output, titles=titles)
+        orders = [level.framework.tiers for level in shown]
+        write_tables(tables, output_format, output, titles=titles, tier_orders=orders)
     except CriteriaKitError as error:
         fail(error)
 
@@ -132,9 +133,9 @@ def _write_columnar(
         tables = evaluate_columnar(
             framework, sources, id_column=options.id_column, ignore_unknown=options.ignore_unknown
         )
-        titles = None
-        if all_levels:
-            titles = [level.ref for level in framework_chain(framework, len(sources))]
-        write_tables(tables if all_levels else tables[:1], output_format, output, titles=titles)
+        chain = framework_chain(framework, len(sources))[: len(sources) if all_levels else 1]
+        titles = [level.ref for level in chain] if all_levels else None
+        orders = [level.tiers for level in chain]
+        write_tables(tables[: len(chain)], output_format, output, titles=titles, tier_orders=orders)
     except CriteriaKitError as error:
         fail(error)

@@ -17,8 +17,17 @@ __all__ = ["emit", "fail"]
 
 
 def fail(problem: CriteriaKitError | str) -> NoReturn:
-    """Print ``problem`` (an error lists all of its problems) to standard error; exit with 1."""
-    click.echo(str(problem), err=True)
+    """Print ``problem`` (an error lists all of its problems) to standard error; exit with 1.
+
+    On a colour terminal (rich decides: not with ``NO_COLOR``, nor when redirected) it is red.
+    """
+    from rich.console import Console  # noqa: PLC0415 - only when a command fails
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    if console.is_terminal and not console.no_color and not console.is_dumb_terminal:
+        console.print(str(problem), style="red", markup=False, emoji=False)
+    else:
+        click.echo(str(problem), err=True)
     sys.exit(1)
 
 

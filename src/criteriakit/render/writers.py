@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -30,6 +31,7 @@ from criteriakit.errors import DataError, Problem
 from criteriakit.model.results import Result
 from criteriakit.render import render_text_table
 from criteriakit.render.atomic import replacing, write_text_atomic
+from criteriakit.render.colours import TERMINAL_COLOURS, tier_styles
 from criteriakit.render.rows import (
     ColumnType,
     csv_lines,
@@ -148,12 +150,14 @@ def write_tables(
     output: str | None,
     *,
     titles: Sequence[str] | None = None,
+    tier_orders: Sequence[Sequence[str]] = (),
 ) -> None:
     """Write result tables (top level first) to ``output`` or standard output.
 
     With ``titles`` (one per level, for ``--all-levels``) the text format prints each level
     under its title, and JSON Lines writes every level's rows one after the other; CSV and
-    Parquet hold one table.
+    Parquet hold one table. ``tier_orders`` (each level's tier ids, best first) colour the
+    tiers of a text table printed on a terminal, unless ``NO_COLOR`` is set.
     """
     if output_format == "parquet":
         _parquet(tables, output)
@@ -166,11 +170,33 @@ def write_tables(
                 f"{title} ({_height(table)} units)\n{_text(table)}"
                 for title, table in zip(titles, tables, strict=True)
             )
+        if output is None and _coloured(text, tier_orders):
+            return
     elif output_format == "csv":
         text = _csv(tables[0])
     else:
         text = "".join(_jsonl(table) for table in (tables if titles else tables[:1]))
     _emit(text, output)
+
+
+def _coloured(text: str, tier_orders: Sequence[Sequence[str]]) -> bool:
+    """Print a text table with its tiers coloured, if standard output is a colour terminal.
+
+    Return whether it did: rich decides (not a terminal, ``NO_COLOR`` or ``TERM=dumb``: no).
+    """
+    from rich.console import Console  # noqa: PLC0415 - only for a table printed to a terminal
+    from rich.text import Text  # noqa: PLC0415 - only for a table printed to a terminal
+
+    console = Console(highlight=False, soft_wrap=True)
+    if not tier_orders or not console.is_terminal or console.no_color or console.is_dumb_terminal:
+        return False
+    styled = Text(text)
+    for tiers in tier_orders:
+        for tier, colour in tier_styles(tiers, TERMINAL_COLOURS).items():
+            # a tier's cell: two spaces before it, a space or the line's end after it
+            styled.highlight_regex(rf"(?<=  ){re.escape(tier)}(?=\s|$)", f"bold {colour}")
+    console.print(styled, end="")
+    return True
 
 
 def _height(table: Any) -> int:

@@ -11,23 +11,19 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, cast
 
+from criteriakit.render.colours import tier_colours
 from criteriakit.render.language import Words
 from criteriakit.reports.summary import LevelSummary
 
 __all__ = [
-    "TIER_COLOURS",
     "criteria_chart",
     "histogram_chart",
     "parents_chart",
     "tier_chart",
-    "tier_colours",
 ]
-
-TIER_COLOURS = ("#2e7d32", "#1565c0", "#f9a825", "#ef6c00", "#c62828")
-"""Tier colours, best first (the worst tier always takes the last, red); also the HTML's."""
 
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 """The RDF block matplotlib writes into an SVG: nothing a reader of the report needs."""
@@ -39,19 +35,6 @@ _STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
-
-
-def tier_colours(count: int, palette: Sequence[str] = TIER_COLOURS) -> list[str]:
-    """Return a colour of ``palette`` per tier, best first, green to red.
-
-    The best tier takes the palette's first colour and the worst its last; those between take
-    the others in order (the one before the last repeated if need be).
-    """
-    if count <= 1:
-        return list(palette[:count])
-    middle = list(palette[1:-1])[: count - 2]
-    middle += [palette[-2]] * (count - 2 - len(middle))
-    return [palette[0], *middle, palette[-1]]
 
 
 def _drawn(chart: Callable[[LevelSummary, Words], Any]) -> Callable[[LevelSummary, Words], str]:

@@ -14,9 +14,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from criteriakit.render.colours import tier_colours
 from criteriakit.render.language import Words, words
 from criteriakit.render.table import ResultTable
-from criteriakit.reports.charts import tier_colours
 from criteriakit.reports.summary import LevelSummary
 from criteriakit.scalar.hierarchy import LevelResults
 

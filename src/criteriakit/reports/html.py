@@ -19,6 +19,7 @@ import attrs
 from criteriakit._version import __version__
 from criteriakit.expressions.formatting import format_value
 from criteriakit.model.period import Period
+from criteriakit.render.colours import tier_styles
 from criteriakit.render.explanation import change_text, values_text
 from criteriakit.render.language import Words, words
 from criteriakit.reports import charts
@@ -45,13 +46,7 @@ def _level(summary: LevelSummary, words: Words) -> _Level:
         "criteria": charts.criteria_chart(summary, words) if summary.criteria else "",
         "parents": charts.parents_chart(summary, words) if summary.parents else "",
     }
-    colours = dict(
-        zip(
-            (tier.tier for tier in summary.tiers),
-            charts.tier_colours(len(summary.tiers)),
-            strict=True,
-        )
-    )
+    colours = tier_styles([tier.tier for tier in summary.tiers])
     lowest = len(summary.listed) // 2
     return _Level(summary, drawn, colours, lowest, len(summary.listed) - lowest)
 
