@@ -371,15 +371,38 @@ def test_tiers_are_coloured_on_a_terminal_only(environment, coloured):
         catch_exceptions=False,
     )
     assert done.exit_code == 0
-    assert ("\x1b[" in done.output) is coloured
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", done.output)
-    assert plain == run("evaluate", "vn.four-good-cell", cells).output
+    assert ("\x1b[" in done.stdout) is coloured
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout)
+    assert plain == run("evaluate", "vn.four-good-cell", cells).stdout
     if coloured:
-        assert "\x1b[1;32mexcellent\x1b[0m" in done.output  # the best tier in green
+        assert "\x1b[1;32mexcellent\x1b[0m" in done.stdout  # the best tier in green
     failed = CliRunner(env=environment).invoke(
         build_cli(),
         ["--no-autoload", "evaluate", "vn.four-good-cell", cells],
         catch_exceptions=False,
     )
     assert failed.exit_code == 1
-    assert ("\x1b[31m" in failed.output) is coloured  # the problem in red
+    assert ("\x1b[31m" in failed.stderr) is coloured  # the problem in red
+
+
+@pytest.mark.parametrize(("environment", "shown"), [({}, False), ({"FORCE_COLOR": "1"}, True)])
+def test_a_progress_bar_counts_units_on_a_terminal_only(environment, shown):
+    arguments = [str(COMMUNE / FILES[0])]
+    for name in FILES[1:]:
+        arguments += ["--children", str(COMMUNE / name)]
+    done = CliRunner(env=environment).invoke(
+        build_cli(),
+        [
+            "--no-autoload",
+            "--plugin-dir",
+            str(FRAMEWORKS),
+            "evaluate",
+            "vn.four-good-committee",
+            *arguments,
+        ],
+        catch_exceptions=False,
+    )
+    assert done.exit_code == 0
+    assert ("363/363" in done.stderr) is shown  # 1 committee, 21 cells, 341 members
+    plain = run("evaluate", "vn.four-good-committee", *arguments).stdout
+    assert re.sub(r"\x1b\[[0-9;]*m", "", done.stdout) == plain  # the results are the same

@@ -2,7 +2,7 @@
 
 The engine only changes speed: both write the same result table and documents. ``auto`` uses
 the columnar engine for large data sets (:data:`AUTO_ROWS` units or more in all levels) and for
-Parquet files, with a progress bar on standard error; the scalar engine otherwise, and always
+Parquet files; the scalar engine otherwise, and always
 for result documents (``--format json``: each unit's full explanation), for ``--monthly`` and
 for frameworks whose plugins adjust results (``criteriakit_adjust_result``), which only the
 scalar engine applies.
@@ -11,12 +11,12 @@ scalar engine applies.
 from __future__ import annotations
 
 import importlib.util
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
+from criteriakit.cli._progress import counting_units
 from criteriakit.errors import DataError
 
 if TYPE_CHECKING:
@@ -118,17 +118,11 @@ def evaluate_columnar(
     """Evaluate ``sources`` (top level first) as columns; return each level's Polars table."""
     from criteriakit.columnar import evaluate_levels_frame  # noqa: PLC0415  needs Polars
 
-    with click.progressbar(
-        length=len(sources),
-        label="evaluating",
-        file=sys.stderr,
-        show_pos=True,
-        hidden=not sys.stderr.isatty(),  # a bar for people; logs and pipes get no noise
-    ) as bar:
+    with counting_units("evaluating") as advance:
         return evaluate_levels_frame(
             framework,
             list(sources),
             unit_column=id_column,
             unknown_inputs="ignore" if ignore_unknown else "error",
-            progress=lambda _units: bar.update(1),
+            progress=advance,
         )

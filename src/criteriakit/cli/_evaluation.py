@@ -16,6 +16,7 @@ import click
 from criteriakit.cli._engine import Engine, evaluate_columnar, keeps_scalar, wants_columnar
 from criteriakit.cli._options import DataOptions
 from criteriakit.cli._output import fail
+from criteriakit.cli._progress import counting_units
 from criteriakit.cli._session import Session
 from criteriakit.cli._streaming import stream_evaluation, streams
 from criteriakit.compiling.inputs import UnknownInputs
@@ -56,14 +57,16 @@ def evaluate_data(
         )
         levels = [read_level(source, id_column=options.id_column) for source in opened]
         unknown: UnknownInputs = "ignore" if options.ignore_unknown else "error"
-        return evaluate_levels(
-            loaded,
-            levels,
-            unknown_inputs=unknown,
-            period=options.period,
-            monthly=months,
-            monthly_source=options.monthly,
-        )
+        with counting_units("evaluating", sum(len(level.rows) for level in levels)) as advance:
+            return evaluate_levels(
+                loaded,
+                levels,
+                unknown_inputs=unknown,
+                period=options.period,
+                monthly=months,
+                monthly_source=options.monthly,
+                progress=advance,
+            )
     except CriteriaKitError as error:
         fail(error)
 

@@ -18,7 +18,7 @@ Every engine finds problems in the same order, so that the same data gives the s
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
@@ -151,14 +151,22 @@ class _Monthly:
     source: str | None
 
 
+_PROGRESS_EVERY = 256
+"""Units evaluated between two calls of a progress callback."""
+
+
 @attrs.frozen
 class _Context:
-    """What every level of one evaluation shares: the period, monthly rows, unknown inputs."""
+    """What every level of one evaluation shares: the period, monthly rows, unknown inputs.
+
+    ``progress`` is told how many more units were evaluated.
+    """
 
     period: Period | None
     monthly: Sequence[MonthlyRow]
     monthly_source: str | None
     unknown: UnknownInputs
+    progress: Callable[[int], None] | None = None
 
 
 def _gathered_inputs(framework: Framework, context: _Context) -> dict[str, str]:
@@ -293,7 +301,11 @@ def _evaluate_level(
     _validated(framework, checked, data.source)
     results: list[Result] = []
     rolled = {name for name, _ in framework.compiled.rollups} if records is not None else set()
+    done = 0
     for unit, values in checked:
+        done += 1
+        if context.progress is not None and done % _PROGRESS_EVERY == 0:
+            context.progress(_PROGRESS_EVERY)
         rolled_up = {name: values[name] for name in rolled if name in values}
         try:
             result = framework.evaluate_checked(
@@ -307,6 +319,8 @@ def _evaluate_level(
         except EvaluationError as error:
             raise error.located(data.source, unit.row) from None
         results.append(result)
+    if context.progress is not None and done % _PROGRESS_EVERY:
+        context.progress(done % _PROGRESS_EVERY)
     return results
 
 
@@ -340,15 +354,17 @@ def evaluate_levels(
     period: Period | None = None,
     monthly: Sequence[MonthlyRow] = (),
     monthly_source: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[LevelResults]:
     """Evaluate ``levels[0]`` with ``framework``, ``levels[1]`` with its children's, and so on.
 
     Returns the results of every level, top first, each marked with ``period`` and its units'
     parents. ``monthly`` rows fill the ``per_month`` inputs of any level, gathered over
     ``period``. A level is read data (:func:`criteriakit.data.read_level`) or a sequence of
-    rows. Problems are found in the order the module docs give.
+    rows. Problems are found in the order the module docs give. ``progress`` is called with
+    how many more units were evaluated, every few hundred units (a progress bar's update).
     """
-    context = _Context(period, monthly, monthly_source, unknown_inputs)
+    context = _Context(period, monthly, monthly_source, unknown_inputs, progress)
     chain = framework_chain(framework, len(levels))
     data_sets = [
         level if isinstance(level, LevelData) else LevelData(tuple(level)) for level in levels
