@@ -406,3 +406,24 @@ def test_a_progress_bar_counts_units_on_a_terminal_only(environment, shown):
     assert ("363/363" in done.stderr) is shown  # 1 committee, 21 cells, 341 members
     plain = run("evaluate", "vn.four-good-committee", *arguments).stdout
     assert re.sub(r"\x1b\[[0-9;]*m", "", done.stdout) == plain  # the results are the same
+
+
+def test_criteriakit_report_writes_a_report_from_files(tmp_path):
+    registry = Registry.load(autoload=False, plugin_dirs=[FRAMEWORKS])
+    committee = registry.get("vn.four-good-committee", "2024")
+    path = tmp_path / "commune.md"
+    criteriakit.report(
+        committee,
+        COMMUNE / FILES[0],
+        path,
+        children=[COMMUNE / name for name in FILES[1:]],
+        period="2024",
+        language="vi",
+    )
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Đảng bộ cơ sở 4 tốt, 2024\n")
+    assert "### Xếp loại" in text
+    with pytest.raises(ReportError, match=r"cannot write a report as \.pdf"):
+        criteriakit.report(committee, COMMUNE / FILES[0], tmp_path / "r.pdf")
+    with pytest.raises(criteriakit.DataError):
+        criteriakit.report(committee, tmp_path / "absent.csv", path)

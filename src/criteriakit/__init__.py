@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     )
     from criteriakit.plugins import hookimpl
     from criteriakit.registry import Registry, get_framework
+    from criteriakit.reports import report
     from criteriakit.scalar.framework import Framework
 
 _HOMES = {
@@ -114,6 +115,7 @@ _HOMES = {
     ),
     "criteriakit.plugins": ("hookimpl",),
     "criteriakit.registry": ("Registry", "get_framework"),
+    "criteriakit.reports": ("report",),
     "criteriakit.compiling.scorer_types": ("ScorerContext", "ScorerType", "function_scorer"),
 }
 """The module that defines each public name: ``import criteriakit`` imports none of them."""
@@ -200,4 +202,5 @@ __all__ = [
     "limits",
     "load_framework",
     "loads_framework",
+    "report",
 ]

@@ -15,7 +15,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from criteriakit.compare import Outcome
+from criteriakit.compare import Outcome, load_outcomes
+from criteriakit.data import open_source, read_level
 from criteriakit.errors import Problem, ReportError
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result
@@ -23,12 +24,14 @@ from criteriakit.render.atomic import replacing, write_text_atomic
 from criteriakit.render.language import choose_language
 from criteriakit.reports.markdown import render_markdown
 from criteriakit.reports.summary import LevelSummary, summarise
-from criteriakit.scalar.hierarchy import LevelResults
+from criteriakit.scalar.framework import Framework
+from criteriakit.scalar.hierarchy import LevelResults, evaluate_levels
 
 __all__ = [
     "FORMATS",
     "LevelSummary",
     "render_markdown",
+    "report",
     "report_format",
     "summarise",
     "write_report",
@@ -106,3 +109,34 @@ def write_report(
         write_text_atomic(output, render_html(summaries, period=period, language=chosen))
         return
     write_text_atomic(output, render_markdown(summaries, period=period, language=chosen))
+
+
+def report(
+    framework: Framework,
+    data: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    children: Sequence[str | os.PathLike[str]] = (),
+    period: Period | str | None = None,
+    language: str | None = None,
+    compare: Sequence[str | os.PathLike[str]] = (),
+    limit: int = 200,
+    id_column: str = "id",
+) -> None:
+    """Evaluate the data file ``data`` (and ``children``, the levels below) and write a report.
+
+    As ``criteriakit report`` does: the format is ``output``'s suffix (``.html``, ``.xlsx`` or
+    ``.md``), ``language`` one of ``en``, ``vi``, ``de`` (by default the framework's), and
+    ``compare`` earlier result files of the levels, top first, whose movements the report shows.
+    Raises :class:`~criteriakit.DataError` for bad data and
+    :class:`~criteriakit.errors.ReportError` for a report that cannot be written.
+    """
+    chosen = choose_language(language, framework.definition.language)
+    report_format(output, chosen)
+    when = Period.parse(period) if isinstance(period, str) else period
+    levels = [
+        read_level(open_source(path), id_column=id_column) for path in (data, *children)
+    ]
+    evaluated = evaluate_levels(framework, levels, period=when)
+    earlier = [load_outcomes(path) for path in compare]
+    write_report(evaluated, output, period=when, limit=limit, language=chosen, before=earlier)
