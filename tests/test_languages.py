@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 babel = pytest.importorskip("babel")
 
@@ -19,8 +18,8 @@ from babel.messages.extract import extract_from_dir  # noqa: E402 - needs Babel
 from babel.messages.frontend import parse_mapping_cfg  # noqa: E402 - needs Babel
 from babel.messages.pofile import read_po  # noqa: E402 - needs Babel
 
-from criteriakit.cli import build_cli  # noqa: E402
 from criteriakit.render.language import LANGUAGES, FrameworkTexts, choose_language, words  # noqa: E402
+from test_reports import commune_levels, run  # noqa: E402
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -96,25 +95,14 @@ def test_framework_titles_fall_back_to_the_framework_s_own_language():
 
 def report(tmp_path: Path, language: str, suffix: str) -> str:
     path = tmp_path / f"report.{language}{suffix}"
-    done = CliRunner().invoke(
-        build_cli(),
-        [
-            "--no-autoload",
-            "--plugin-dir",
-            str(FRAMEWORKS),
-            "report",
-            "vn.four-good-committee",
-            str(COMMUNE / "committees.csv"),
-            "--children",
-            str(COMMUNE / "cells.csv"),
-            "--children",
-            str(COMMUNE / "members.jsonl"),
-            "--language",
-            language,
-            "-o",
-            str(path),
-        ],
-        catch_exceptions=False,
+    done = run(
+        "report",
+        "vn.four-good-committee",
+        *commune_levels(),
+        "--language",
+        language,
+        "-o",
+        str(path),
     )
     assert done.exit_code == 0, done.output
     return path.read_text(encoding="utf-8")

@@ -26,6 +26,14 @@ FILES = ("committees.csv", "cells.csv", "members.jsonl")
 SMALL = Path(__file__).parent / "data" / "good" / "small.toml"
 
 
+def commune_levels() -> list[str]:
+    """The commune's data as a command's arguments: committees, then the levels below."""
+    arguments = [str(COMMUNE / FILES[0])]
+    for name in FILES[1:]:
+        arguments += ["--children", str(COMMUNE / name)]
+    return arguments
+
+
 def run(*args: str):
     return CliRunner().invoke(
         build_cli(),
@@ -44,9 +52,7 @@ def commune():
 @pytest.fixture(scope="module")
 def markdown(tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "commune.md"
-    arguments = [str(COMMUNE / FILES[0])]
-    for name in FILES[1:]:
-        arguments += ["--children", str(COMMUNE / name)]
+    arguments = commune_levels()
     done = run("report", "vn.four-good-committee", *arguments, "--period", "2024", "-o", str(path))
     assert done.exit_code == 0, done.output
     return path.read_text(encoding="utf-8")
@@ -179,9 +185,7 @@ def test_write_report_writes_the_file_and_refuses_other_formats(tmp_path):
 def test_the_workbook_holds_every_unit_with_numbers_as_numbers(tmp_path, commune):
     openpyxl = pytest.importorskip("openpyxl")
     path = tmp_path / "commune.xlsx"
-    arguments = [str(COMMUNE / FILES[0])]
-    for name in FILES[1:]:
-        arguments += ["--children", str(COMMUNE / name)]
+    arguments = commune_levels()
     done = run("report", "vn.four-good-committee", *arguments, "-o", str(path))
     assert done.exit_code == 0, done.output
     book = openpyxl.load_workbook(path)
@@ -242,9 +246,7 @@ def page(tmp_path_factory):
     pytest.importorskip("matplotlib")
     pytest.importorskip("jinja2")
     path = tmp_path_factory.mktemp("report") / "commune.html"
-    arguments = [str(COMMUNE / FILES[0])]
-    for name in FILES[1:]:
-        arguments += ["--children", str(COMMUNE / name)]
+    arguments = commune_levels()
     done = run("report", "vn.four-good-committee", *arguments, "--period", "2024", "-o", str(path))
     assert done.exit_code == 0, done.output
     return path.read_text(encoding="utf-8")
@@ -387,9 +389,7 @@ def test_tiers_are_coloured_on_a_terminal_only(environment, coloured):
 
 @pytest.mark.parametrize(("environment", "shown"), [({}, False), ({"FORCE_COLOR": "1"}, True)])
 def test_a_progress_bar_counts_units_on_a_terminal_only(environment, shown):
-    arguments = [str(COMMUNE / FILES[0])]
-    for name in FILES[1:]:
-        arguments += ["--children", str(COMMUNE / name)]
+    arguments = commune_levels()
     done = CliRunner(env=environment).invoke(
         build_cli(),
         [

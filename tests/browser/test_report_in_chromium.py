@@ -14,10 +14,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from criteriakit.cli import build_cli
 from criteriakit.render.colours import TIER_COLOURS
+from test_reports import commune_levels, run
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FRAMEWORKS = ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks"
@@ -51,24 +50,7 @@ def chromium() -> str:
 def report(tmp_path_factory) -> Path:
     pytest.importorskip("matplotlib")
     path = tmp_path_factory.mktemp("browser") / "commune.html"
-    done = CliRunner().invoke(
-        build_cli(),
-        [
-            "--no-autoload",
-            "--plugin-dir",
-            str(FRAMEWORKS),
-            "report",
-            "vn.four-good-committee",
-            str(COMMUNE / "committees.csv"),
-            "--children",
-            str(COMMUNE / "cells.csv"),
-            "--children",
-            str(COMMUNE / "members.jsonl"),
-            "-o",
-            str(path),
-        ],
-        catch_exceptions=False,
-    )
+    done = run("report", "vn.four-good-committee", *commune_levels(), "-o", str(path))
     assert done.exit_code == 0, done.output
     return path
 

@@ -56,8 +56,7 @@ def _summary(
         sheet.write(row + 1, 0, evaluable)
         row += 3
         header = [_("Tier"), _("Title"), _("Minimum score"), _("Units"), _("Share")]
-        for column, label in enumerate(header):
-            sheet.write(row, column, label, formats["header"])
+        sheet.write_row(row, 0, header, formats["header"])
         for tier in level.tiers:
             row += 1
             sheet.write_string(row, 0, tier.tier)
@@ -67,8 +66,7 @@ def _summary(
             sheet.write_number(row, 4, tier.share, formats["share"])
         row += 2
         header = [_("Criterion"), _("Title"), _("Maximum"), _("Mean"), _("Lowest"), _("Highest")]
-        for column, label in enumerate(header):
-            sheet.write(row, column, label, formats["header"])
+        sheet.write_row(row, 0, header, formats["header"])
         for profile in level.criteria:
             row += 1
             sheet.write_string(row, 0, profile.id)
