@@ -14,7 +14,13 @@ import criteriakit
 from criteriakit._converter import converter
 from criteriakit.compose import Composition, compose
 from criteriakit.diff import DiffEntry, diff_definitions
-from criteriakit.model.framework import Criterion, FrameworkDefinition, IndicatorPolicy, Input
+from criteriakit.model.framework import (
+    Criterion,
+    FrameworkDefinition,
+    IndicatorPolicy,
+    Input,
+    pick_text,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -250,7 +256,7 @@ def test_tiers_gates_and_rules(cell):
     assert lines(cell, derived) == [
         "~ tier good min_score: 70 → 75",
         "- gate excellent/excellent-no-discipline: Excellent needs no member disciplined",
-        '~ gate good/good-all-targets-met message: "Good needs every target met" → "Every target"',
+        '~ gate good/good-all-targets-met message: { en = "Good needs every target met", vi = "Hoàn thành tốt cần hoàn thành tất cả các chỉ tiêu" } → "Every target"',
         '~ rule targets-under-half at_most: "not-completed" → "complete"',
         "- rule disunity: A formal finding of internal disunity (at most not-completed)",
         "+ rule accident: Several members disciplined (at most good)",
@@ -265,8 +271,8 @@ def test_tiers_added_removed_and_gates_moved(cell):
     assert lines(cell, derived) == [
         "- tier excellent Excellent task completion (min_score 90)",
         "+ tier gold Gold (min_score 90)",
-        *(f"- gate excellent/{gate.id}: {gate.message}" for gate in excellent.gates),
-        *(f"+ gate gold/{gate.id}: {gate.message}" for gate in excellent.gates[1:]),
+        *(f"- gate excellent/{gate.id}: {pick_text(gate.message)}" for gate in excellent.gates),
+        *(f"+ gate gold/{gate.id}: {pick_text(gate.message)}" for gate in excellent.gates[1:]),
         "+ gate good/excellent-all-targets-met: Excellent needs every target met",
     ]
 

@@ -130,6 +130,7 @@ def test_the_html_report_says_its_language(tmp_path):
     page = report(tmp_path, "vi", ".html")
     assert '<html lang="vi">' in page
     assert "Cần làm gì để đạt mức" in page  # what it would take
+    assert "Hoàn thành tốt cần hoàn thành tất cả các chỉ tiêu" in page  # a gate's message
     assert ">Xếp loại</h3>" in page
 
 
@@ -137,14 +138,15 @@ VN_FRAMEWORKS = sorted(ROOT.glob("plugins/criteriakit-vn-*/src/*/frameworks/*.to
 
 
 @pytest.mark.parametrize("path", VN_FRAMEWORKS, ids=lambda path: path.stem)
-def test_every_vietnamese_framework_title_is_in_vietnamese_and_english(path):
+def test_every_vietnamese_framework_text_is_in_vietnamese_and_english(path):
+    """Titles, and the messages of gates, vetoes, caps and quotas (not of input checks)."""
     found: list[tuple[str, object]] = []
 
     def walk(node: object, where: str) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                if key == "title":
-                    found.append((where, value))
+                if key == "title" or (key == "message" and ".checks" not in where):
+                    found.append((f"{where}.{key}", value))
                 else:
                     walk(value, f"{where}.{key}")
         elif isinstance(node, list):
@@ -159,3 +161,27 @@ def test_every_vietnamese_framework_title_is_in_vietnamese_and_english(path):
         if not (isinstance(title, dict) and {"en", "vi"} <= set(title))
     ]
     assert lacking == []
+
+
+def test_messages_in_several_languages_leave_plain_ones_as_they_were():
+    import criteriakit  # noqa: PLC0415
+
+    small = ROOT / "tests" / "data" / "good" / "small.toml"
+    plain = criteriakit.load_framework(small)
+    # the fingerprint of a file with plain messages is what it was before messages had languages
+    assert (
+        plain.fingerprint
+        == "sha256:527536358a4930efeae63021f69b9571e5595104cfe0dc6b60ecb611c4b14c47"
+    )
+    text = small.read_text(encoding="utf-8").replace(
+        'message = "Good needs everything done"',
+        'message = { en = "Good needs everything done", vi = "Tốt cần hoàn thành mọi việc" }',
+    )
+    both = criteriakit.loads_framework(text)
+    assert both.fingerprint != plain.fingerprint
+    assert [gate.message for tier in both.compiled.tiers for gate in tier.gates] == [
+        gate.message for tier in plain.compiled.tiers for gate in tier.gates
+    ]
+    texts = FrameworkTexts.of(both.definition, "vi")
+    gate = both.definition.tiers[0].gates[0]
+    assert texts.message(gate.id, "?") == "Tốt cần hoàn thành mọi việc"

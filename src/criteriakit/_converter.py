@@ -23,6 +23,7 @@ from criteriakit._problems import KeyPath, RawProblem, did_you_mean
 
 if TYPE_CHECKING:
     from criteriakit.compiling.scorer_types import ScorerType
+from criteriakit.model.framework import Message
 from criteriakit.model.scorers import BUILTIN_SCORERS, ScorerSpec
 
 __all__ = ["Invalid", "converter", "converter_for", "describe", "make_converter", "structure"]
@@ -108,6 +109,11 @@ def _text(value: object, _: object) -> dict[str, str]:
         f"expected a string or a table of strings by language, got {describe(value)}",
         'write "Title" or { en = "Title", vi = "Tiêu đề" }',
     )
+
+
+def _plain_message(message: dict[str, str]) -> str | dict[str, str]:
+    """Write a message without a language back as its plain string (see ``Message``)."""
+    return message["und"] if set(message) == {"und"} else dict(message)
 
 
 def _float_or_str(value: object, _: object) -> float | str:
@@ -278,6 +284,8 @@ def make_converter(scorer_types: Mapping[str, type[Any]] | None = None) -> cattr
         float | bool | str | None, lambda v, t: None if v is None else _scalar_default(v, t)
     )
     converter.register_structure_hook_func(lambda t: t == dict[str, str], _text)
+    converter.register_structure_hook(Message, lambda value, _: Message(_text(value, None)))
+    converter.register_unstructure_hook(Message, _plain_message)
     converter.register_structure_hook_factory(_is_literal, lambda t: _literal_hook(get_args(t)))
     converter.register_structure_hook_factory(
         _is_homogeneous_tuple, lambda t: _sequence_hook(converter, get_args(t)[0])

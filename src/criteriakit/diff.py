@@ -317,7 +317,7 @@ def _tier_gates(definition: FrameworkDefinition) -> dict[str, Gate]:
 
 
 def _gate_summary(gate: Gate) -> str:
-    return gate.message
+    return pick_text(gate.message)
 
 
 def _rules(base: FrameworkDefinition, derived: FrameworkDefinition) -> Iterator[DiffEntry]:
@@ -331,4 +331,4 @@ def _rules(base: FrameworkDefinition, derived: FrameworkDefinition) -> Iterator[
 
 
 def _rule_summary(rule: Rule) -> str:
-    return f"{rule.message} (at most {rule.at_most})"
+    return f"{pick_text(rule.message)} (at most {rule.at_most})"

@@ -36,7 +36,7 @@ from criteriakit.expressions import (
     RecordsType,
     compile_expression,
 )
-from criteriakit.model.framework import FrameworkDefinition, Input
+from criteriakit.model.framework import FrameworkDefinition, Input, pick_text
 
 __all__ = [
     "RESULT_FIELDS",
@@ -219,7 +219,7 @@ def check_quotas(
             )
         if len(problems) == start:
             message = (
-                quota.message
+                pick_text(quota.message, definition.language)
                 or f"at most {quota.share:.0%} of the units rated {quota.of} may be rated {quota.tier}"
             )
             share = Fraction(repr(quota.share)).limit_denominator(10**9)

@@ -496,7 +496,14 @@ class _Checker:
                 expression = self.expression((*path, "gates", j, "require"), gate.require, BOOL)
                 if expression is not None:
                     gates.append(
-                        CompiledCondition(gate.id, "gate", gate.message, expression, tier.id, i)
+                        CompiledCondition(
+                            gate.id,
+                            "gate",
+                            pick_text(gate.message, d.language),
+                            expression,
+                            tier.id,
+                            i,
+                        )
                     )
             compiled.append(
                 CompiledTier(
@@ -533,7 +540,14 @@ class _Checker:
                 rank = tier_ids.index(rule.at_most)
                 kind: Literal["veto", "cap"] = "veto" if rank == len(tier_ids) - 1 else "cap"
                 compiled.append(
-                    CompiledCondition(rule.id, kind, rule.message, expression, rule.at_most, rank)
+                    CompiledCondition(
+                        rule.id,
+                        kind,
+                        pick_text(rule.message, self.definition.language),
+                        expression,
+                        rule.at_most,
+                        rank,
+                    )
                 )
         return tuple(compiled)
 

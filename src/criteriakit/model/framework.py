@@ -9,7 +9,7 @@ compiled rules.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, NewType
 
 import attrs
 
@@ -25,6 +25,7 @@ __all__ = [
     "Indicator",
     "IndicatorPolicy",
     "Input",
+    "Message",
     "Policy",
     "PolicyAction",
     "Quota",
@@ -36,6 +37,10 @@ __all__ = [
 Text = dict[str, str]
 """Text in one or more languages, keyed by language tag; a plain string is stored under ``"und"``."""
 
+Message = NewType("Message", dict[str, str])
+"""A gate's, rule's or quota's message: :data:`Text`, written back as the plain string it was
+when it has no language (so a file's fingerprint does not change with the type)."""
+
 PolicyAction = Literal["fail", "zero", "not-evaluable", "exclude"]
 """What to do when a value cannot be computed: raise, score zero, give up on the unit, or drop
 the indicator and rescale the score over the indicators that could be scored."""
@@ -44,11 +49,16 @@ InputType = Literal["number", "integer", "bool", "level", "list", "records"]
 ItemType = Literal["number", "integer", "bool", "level"]
 
 
-def pick_text(text: Text | None, language: str | None = None, fallback: str | None = None) -> str:
+def pick_text(
+    text: Text | str | None, language: str | None = None, fallback: str | None = None
+) -> str:
     """Return ``text`` in ``language``, else in ``fallback``, else undetermined, English or first.
 
-    ``fallback`` is the framework's own language, when a report asks for another.
+    ``fallback`` is the framework's own language, when a report asks for another. A plain
+    string (a definition built in Python) is its own text in every language.
     """
+    if isinstance(text, str):
+        return text
     if not text:
         return ""
     for key in (language, fallback, "und", "en"):
@@ -135,7 +145,7 @@ class Gate:
 
     id: str
     require: str
-    message: str
+    message: Message
 
 
 @attrs.frozen
@@ -155,7 +165,7 @@ class Rule:
     id: str
     when: str
     at_most: str
-    message: str
+    message: Message
 
 
 @attrs.frozen
@@ -202,7 +212,7 @@ class Quota:
     of: str
     share: float
     counting: Literal["final", "before"] = "final"
-    message: str | None = None
+    message: Message | None = None
 
 
 @attrs.frozen

@@ -75,20 +75,29 @@ def translations(language: str) -> gettext.NullTranslations:
 
 @attrs.frozen
 class FrameworkTexts:
-    """A framework's titles in one language: the framework's, its tiers', criteria's, indicators'."""
+    """A framework's texts in one language: its titles, and its reasons' messages by code.
+
+    The titles are the framework's, its tiers', criteria's and indicators'; the messages those
+    of its gates, vetoes, caps and quotas.
+    """
 
     title: str
     tiers: Mapping[str, str]
     criteria: Mapping[str, str]
     indicators: Mapping[str, str]
+    messages: Mapping[str, str]
+
+    def message(self, code: str, shown: str) -> str:
+        """Return the message of the reason ``code`` in this language, else ``shown``."""
+        return self.messages.get(code) or shown
 
     @classmethod
     def of(cls, definition: FrameworkDefinition, language: str) -> FrameworkTexts:
         """Pick every title of ``definition`` in ``language`` (else its own, else English)."""
         own = definition.language
 
-        def pick(text: Mapping[str, str] | None) -> str:
-            return pick_text(dict(text) if text else None, language, own)
+        def pick(text: Mapping[str, str] | str | None) -> str:
+            return pick_text(text if isinstance(text, str) else dict(text or {}), language, own)
 
         return cls(
             pick(definition.title),
@@ -98,6 +107,11 @@ class FrameworkTexts:
                 indicator.id: pick(indicator.title)
                 for criterion in definition.criteria
                 for indicator in criterion.indicators
+            },
+            {
+                **{gate.id: pick(gate.message) for tier in definition.tiers for gate in tier.gates},
+                **{rule.id: pick(rule.message) for rule in definition.rules},
+                **{quota.id: pick(quota.message) for quota in definition.quotas if quota.message},
             },
         )
 

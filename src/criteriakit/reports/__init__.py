@@ -134,9 +134,7 @@ def report(
     chosen = choose_language(language, framework.definition.language)
     report_format(output, chosen)
     when = Period.parse(period) if isinstance(period, str) else period
-    levels = [
-        read_level(open_source(path), id_column=id_column) for path in (data, *children)
-    ]
+    levels = [read_level(open_source(path), id_column=id_column) for path in (data, *children)]
     evaluated = evaluate_levels(framework, levels, period=when)
     earlier = [load_outcomes(path) for path in compare]
     write_report(evaluated, output, period=when, limit=limit, language=chosen, before=earlier)

@@ -116,7 +116,15 @@ def _overview(level: LevelSummary, w: Words) -> list[str]:
             "",
             *_table(
                 [_("Code"), _("Kind"), _("Message"), _("Units")],
-                ((item.code, _(item.kind), item.message, item.count) for item in level.deciding),
+                (
+                    (
+                        item.code,
+                        _(item.kind),
+                        level.texts.message(item.code, item.message),
+                        item.count,
+                    )
+                    for item in level.deciding
+                ),
                 right=1,
             ),
         ]
@@ -185,7 +193,7 @@ def _movements(comparison: Comparison, w: Words) -> list[str]:
     return lines
 
 
-def _improvement(improvement: Improvement, w: Words) -> list[str]:
+def _improvement(improvement: Improvement, level: LevelSummary, w: Words) -> list[str]:
     _, number = w.gettext, w.number
     lines = [_("What it would take to reach %(tier)s:") % {"tier": improvement.target}, ""]
     if improvement.score_gap > 0:
@@ -210,7 +218,7 @@ def _improvement(improvement: Improvement, w: Words) -> list[str]:
         shown = {
             "kind": _(obstacle.kind),
             "code": f"`{obstacle.code}`",
-            "message": _cell(obstacle.message),
+            "message": _cell(level.texts.message(obstacle.code, obstacle.message)),
         }
         lines.append("- " + must % shown)
     return [*lines, ""]
@@ -257,12 +265,13 @@ def _unit(result: Result, level: LevelSummary, w: Words) -> list[str]:
     if result.reasons:
         lines += [_("Reasons:"), ""]
         lines += [
-            f"- {_(reason.kind)} `{reason.code}`: {_cell(reason.message)}{values_text(reason.values)}"
+            f"- {_(reason.kind)} `{reason.code}`: "
+            f"{_cell(titles.message(reason.code, reason.message))}{values_text(reason.values)}"
             for reason in result.reasons
         ]
         lines.append("")
     if result.improvement is not None:
-        lines += _improvement(result.improvement, w)
+        lines += _improvement(result.improvement, level, w)
     return lines
 
 
