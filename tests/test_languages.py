@@ -185,3 +185,20 @@ def test_messages_in_several_languages_leave_plain_ones_as_they_were():
     texts = FrameworkTexts.of(both.definition, "vi")
     gate = both.definition.tiers[0].gates[0]
     assert texts.message(gate.id, "?") == "Tốt cần hoàn thành mọi việc"
+
+
+def test_explanations_in_vietnamese():
+    cells = str(ROOT / "examples" / "four-good" / "cells.csv")
+    english = run("explain", "vn.four-good-cell", cells, "--unit", "C03")
+    vietnamese = run("explain", "vn.four-good-cell", cells, "--unit", "C03", "--language", "vi")
+    assert english.exit_code == vietnamese.exit_code == 0
+    assert "Reasons:" in english.stdout and "What it would take to reach" in english.stdout
+    assert "Lý do:" in vietnamese.stdout
+    assert "Cần làm gì để đạt mức" in vietnamese.stdout
+    assert "Hoàn thành tốt cần hoàn thành tất cả các chỉ tiêu" in vietnamese.stdout
+    assert "Chỉ tiêu đạt" in vietnamese.stdout  # an indicator's title
+    assert "Reasons:" not in vietnamese.stdout
+    assert (
+        run("explain", "vn.four-good-cell", cells, "--unit", "C03", "--language", "en").stdout
+        == english.stdout
+    )

@@ -67,13 +67,28 @@ def evaluate(
 @click.command()
 @data_command
 @click.option("-u", "--unit", "units", multiple=True, help="Explain only this unit (repeatable).")
+@click.option(
+    "--language",
+    type=click.Choice(["en", "vi", "de"]),
+    help="The explanations' language (titles the framework lacks in it stay in its own).",
+)
 @pass_session
-def explain(session: Session, /, units: tuple[str, ...], output: str | None, **source: Any) -> None:
+def explain(
+    session: Session,
+    /,
+    units: tuple[str, ...],
+    output: str | None,
+    language: str | None,
+    **source: Any,
+) -> None:
     """Explain the results of DATA against FRAMEWORK: points, reasons, what it would take."""
     from criteriakit.cli._evaluation import evaluate_data  # noqa: PLC0415  loaded when used
+    from criteriakit.render.explanation import explain as explained  # noqa: PLC0415  loaded when used
+    from criteriakit.render.language import FrameworkTexts  # noqa: PLC0415  loaded when used
 
     options = DataOptions(**source)
-    results = list(evaluate_data(session, options)[0].results)
+    level = evaluate_data(session, options)[0]
+    results = list(level.results)
     if units:
         known = {result.unit for result in results}
         unknown = [unit for unit in units if unit not in known]
@@ -81,4 +96,9 @@ def explain(session: Session, /, units: tuple[str, ...], output: str | None, **s
             message = f"no unit {unknown[0]!r} in {options.data}"
             raise click.BadParameter(message, param_hint="--unit")
         results = [result for result in results if result.unit in units]
-    emit("\n\n".join(result.explain() for result in results) + "\n", output)
+    if language is None:
+        texts = [result.explain() for result in results]
+    else:
+        framework_texts = FrameworkTexts.of(level.framework.definition, language)
+        texts = [explained(result, language=language, texts=framework_texts) for result in results]
+    emit("\n\n".join(texts) + "\n", output)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from criteriakit.expressions.formatting import format_value
 from criteriakit.model.improvement import Change, Improvement
+from criteriakit.render.language import FrameworkTexts, Words, words
 
 if TYPE_CHECKING:
     from criteriakit.model.results import IndicatorResult, Result
@@ -34,11 +35,12 @@ def values_text(values: dict[str, object] | object) -> str:
     )
 
 
-def _indicator_line(indicator: IndicatorResult) -> str:
-    label = f"    {indicator.id} {indicator.title}"
+def _indicator_line(indicator: IndicatorResult, title: str, w: Words) -> str:
+    label = f"    {indicator.id} {title}"
     value = format_value(indicator.value)
-    points = f"{format_number(indicator.points)} / {format_number(indicator.max_points)}"
-    note = "" if indicator.status == "scored" else f"  [{indicator.status}: {indicator.note}]"
+    points = f"{w.number(indicator.points)} / {w.number(indicator.max_points)}"
+    status = w.gettext(indicator.status)
+    note = "" if indicator.status == "scored" else f"  [{status}: {indicator.note}]"
     return f"{label[:_WIDTH]:<{_WIDTH}} {value:>10}  {points:>13}{note}"
 
 
@@ -50,28 +52,38 @@ def change_text(change: Change) -> str:
     )
 
 
-def _improvement_lines(improvement: Improvement) -> list[str]:
-    lines = [f"What it would take to reach {improvement.target}:"]
+def _improvement_lines(
+    improvement: Improvement, w: Words, texts: FrameworkTexts | None
+) -> list[str]:
+    _ = w.gettext
+    lines = [_("What it would take to reach %(tier)s:") % {"tier": improvement.target}]
     if improvement.score_gap > 0:
-        lines.append(f"  - {format_number(improvement.score_gap)} more points, by any one of:")
-        if not improvement.reachable:
-            lines[-1] = (
-                f"  - {format_number(improvement.score_gap)} more points: more than every indicator can still give"
+        gap = {"points": w.number(improvement.score_gap)}
+        if improvement.reachable:
+            lines.append("  - " + _("%(points)s more points, by any one of:") % gap)
+        else:
+            lines.append(
+                "  - " + _("%(points)s more points: more than every indicator can still give") % gap
             )
+        joiner = " " + _("and") + " "
         lines.extend(
-            "      • " + " and ".join(change_text(change) for change in option)
+            "      • " + joiner.join(change_text(change) for change in option)
             for option in improvement.options
         )
-    lines.extend(
-        f"  - {obstacle.kind} {obstacle.code} must not hold: {obstacle.message}{values_text(obstacle.values)}"
-        if obstacle.kind in {"veto", "cap"}
-        else f"  - gate {obstacle.code} must hold: {obstacle.message} [{obstacle.condition}]{values_text(obstacle.values)}"
-        for obstacle in improvement.obstacles
-    )
+    for obstacle in improvement.obstacles:
+        message = texts.message(obstacle.code, obstacle.message) if texts else obstacle.message
+        shown = {"kind": _(obstacle.kind), "code": obstacle.code, "message": message}
+        if obstacle.kind in {"veto", "cap"}:
+            line = _("%(kind)s %(code)s must not hold: %(message)s") % shown
+        else:
+            line = (
+                _("%(kind)s %(code)s must hold: %(message)s") % shown + f" [{obstacle.condition}]"
+            )
+        lines.append(f"  - {line}{values_text(obstacle.values)}")
     return lines
 
 
-def _rescaling_line(result: Result) -> list[str]:
+def _rescaling_line(result: Result, w: Words) -> list[str]:
     """Return the line saying that excluded indicators rescaled the criteria, if they did.
 
     A scored unit's criteria are then on the total's scale (see ``CriterionResult``), which
@@ -80,41 +92,62 @@ def _rescaling_line(result: Result) -> list[str]:
     indicators = [indicator for criterion in result.criteria for indicator in criterion.indicators]
     if result.score is None or all(item.status != "excluded" for item in indicators):
         return []
-    left = format_number(sum(item.max_points for item in indicators if item.status != "excluded"))
-    maximum = format_number(result.max_score)
-    line = (
-        f"Excluded indicators leave {left} of {maximum} points to award: "
-        f"the criteria are shown rescaled by {maximum} / {left}, as the score is."
-    )
+    left = w.number(sum(item.max_points for item in indicators if item.status != "excluded"))
+    line = w.gettext(
+        "Excluded indicators leave %(left)s of %(maximum)s points to award: "
+        "the criteria are shown rescaled by %(maximum)s / %(left)s, as the score is."
+    ) % {"left": left, "maximum": w.number(result.max_score)}
     return [line]
 
 
-def explain(result: Result) -> str:
-    """Render ``result`` as text, as printed by ``criteriakit explain``."""
+def explain(result: Result, *, language: str = "en", texts: FrameworkTexts | None = None) -> str:
+    """Render ``result`` as text, as printed by ``criteriakit explain``.
+
+    In ``language`` (``en``, ``vi`` or ``de``), with the framework's titles and messages from
+    ``texts`` (:class:`~criteriakit.render.language.FrameworkTexts`) when given.
+    """
+    w = words(language)
+    _ = w.gettext
     unit = f"{result.unit} · " if result.unit is not None else ""
     lines = [f"{unit}{result.framework}@{result.version} ({result.fingerprint[:19]})"]
     if result.score is None:
-        lines.append("Not evaluable.")
+        lines.append(_("Not evaluable."))
     else:
         tier = result.tier or ""
-        band = "" if result.tier == result.band_tier else f" (score alone: {result.band_tier})"
-        lines.append(
-            f"Score {format_number(result.score)} / {format_number(result.max_score)} → {tier}{band}"
+        band = (
+            ""
+            if result.tier == result.band_tier
+            else " " + _("(score alone: %(tier)s)") % {"tier": result.band_tier}
         )
-    lines.extend(_rescaling_line(result))
+        score = {
+            "score": w.number(result.score),
+            "maximum": w.number(result.max_score),
+            "tier": tier,
+        }
+        lines.append(_("Score %(score)s / %(maximum)s → %(tier)s") % score + band)
+    lines.extend(_rescaling_line(result, w))
     lines.append("")
     for criterion in result.criteria:
-        head = f"  {criterion.id} {criterion.title}"
-        score = f"{format_number(criterion.score)} / {format_number(criterion.max_score)}"
-        lines.append(f"{head[: _WIDTH + 12]:<{_WIDTH + 12}}  {score:>13}")
-        lines.extend(_indicator_line(indicator) for indicator in criterion.indicators)
-    if result.reasons:
-        lines.extend(["", "Reasons:"])
+        title = texts.criteria.get(criterion.id, criterion.title) if texts else criterion.title
+        head = f"  {criterion.id} {title}"
+        score_text = f"{w.number(criterion.score)} / {w.number(criterion.max_score)}"
+        lines.append(f"{head[: _WIDTH + 12]:<{_WIDTH + 12}}  {score_text:>13}")
         lines.extend(
-            f"  - [{reason.kind}] {reason.code}: {reason.message}{values_text(reason.values)}"
-            for reason in result.reasons
+            _indicator_line(
+                indicator,
+                texts.indicators.get(indicator.id, indicator.title) if texts else indicator.title,
+                w,
+            )
+            for indicator in criterion.indicators
         )
+    if result.reasons:
+        lines.extend(["", _("Reasons:")])
+        for reason in result.reasons:
+            message = texts.message(reason.code, reason.message) if texts else reason.message
+            lines.append(
+                f"  - [{_(reason.kind)}] {reason.code}: {message}{values_text(reason.values)}"
+            )
     if result.improvement is not None:
         lines.append("")
-        lines.extend(_improvement_lines(result.improvement))
+        lines.extend(_improvement_lines(result.improvement, w, texts))
     return "\n".join(lines)
