@@ -427,3 +427,22 @@ def test_criteriakit_report_writes_a_report_from_files(tmp_path):
         criteriakit.report(committee, COMMUNE / FILES[0], tmp_path / "r.pdf")
     with pytest.raises(criteriakit.DataError):
         criteriakit.report(committee, tmp_path / "absent.csv", path)
+
+
+def test_the_workbook_has_a_sheet_of_movements(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    before = tmp_path / "before.json"
+    cells = str(ROOT / "examples" / "four-good" / "cells.csv")
+    assert (
+        run("evaluate", "vn.four-good-cell", cells, "--format", "json", "-o", str(before)).exit_code
+        == 0
+    )
+    path = tmp_path / "report.xlsx"
+    done = run("report", "vn.four-good-cell", cells, "--compare", str(before), "-o", str(path))
+    assert done.exit_code == 0, done.output
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Summary", "4-good party cell", "4-good party cell ±"]
+    rows = list(book["4-good party cell ±"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("Unit", "Before", "After", "Score change")
+    assert len(rows) == 22
+    assert all(row[1] == row[2] and row[3] == 0 for row in rows[1:])

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from criteriakit.compare import Comparison
 from criteriakit.render.colours import tier_colours
 from criteriakit.render.language import Words, words
 from criteriakit.render.table import ResultTable
@@ -122,6 +123,30 @@ def _level(
             )
 
 
+def _movements(sheet: Any, comparison: Comparison, formats: dict[str, Any], w: Words) -> None:
+    """Write each unit's change since the earlier period: tiers, scores, vetoes."""
+    _ = w.gettext
+    header = [
+        _("Unit"),
+        _("Before"),
+        _("After"),
+        _("Score change"),
+        _("New vetoes"),
+        _("Resolved vetoes"),
+    ]
+    sheet.write_row(0, 0, header, formats["header"])
+    for row, change in enumerate(comparison.changes, start=1):
+        sheet.write_string(row, 0, change.unit)
+        sheet.write_string(row, 1, change.before_tier or "")
+        sheet.write_string(row, 2, change.after_tier or "")
+        if change.score_delta is not None:
+            sheet.write_number(row, 3, change.score_delta, formats["number"])
+        sheet.write_string(row, 4, ", ".join(change.new_vetoes))
+        sheet.write_string(row, 5, ", ".join(change.resolved_vetoes))
+    sheet.freeze_panes(1, 1)
+    sheet.set_column(0, 5, 16)
+
+
 def write_workbook(
     levels: Sequence[LevelResults],
     summaries: Sequence[LevelSummary],
@@ -132,7 +157,8 @@ def write_workbook(
     """Write the workbook of evaluated ``levels`` and their ``summaries`` to the file ``output``.
 
     The summary sheet's labels are in ``language``; the level sheets' columns are the result
-    table's, whatever the language.
+    table's, whatever the language. A level compared with an earlier period gets a sheet of
+    its units' changes after its own.
     """
     import xlsxwriter  # noqa: PLC0415 - the report extra, needed for workbooks alone
 
@@ -152,5 +178,8 @@ def write_workbook(
                 for colour in tier_colours(len(tiers), _TIER_FILLS)
             ]
             _level(book, _sheet_name(summary.title, taken), level, formats, tiers)
+            if summary.movements is not None:
+                name = _sheet_name(f"{summary.title} ±", taken)
+                _movements(book.add_worksheet(name), summary.movements, formats, words(language))
     finally:
         book.close()
