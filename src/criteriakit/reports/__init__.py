@@ -1,11 +1,12 @@
 """Reports people read: an evaluation's overview and each unit's section, in a file.
 
 :mod:`.summary` works out what a report says about each level (tiers, scores against the
-bounds, criteria, parents, what decided the tiers, the units to list); each format renders that
-summary: :mod:`.html` one self-contained page with charts (:mod:`.charts`), :mod:`.markdown`
-for wikis and merge requests, :mod:`.excel` a workbook (HTML and workbooks need the ``report``
-extra). :func:`write_report` picks the format
-from the file's suffix and writes the file atomically.
+bounds, criteria, parents, what decided the tiers, movements since an earlier period, the units
+to list); each format renders that summary: :mod:`.html` one self-contained page with charts
+(:mod:`.charts`), :mod:`.markdown` for wikis and merge requests, :mod:`.excel` a workbook
+(HTML, workbooks and languages other than English need the ``report`` extra).
+:func:`write_report` picks the format from the file's suffix and writes the file atomically;
+:func:`report` evaluates data files first, as ``criteriakit report`` does.
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ FORMATS = (".html", ".md", ".xlsx")
 """The report formats, by the suffix of the file written."""
 
 _NEEDS = {".html": ("jinja2", "matplotlib"), ".xlsx": ("xlsxwriter",)}
-_TRANSLATING = ("babel",)
 """The modules of the ``report`` extra each format needs."""
+
+_TRANSLATING = ("babel",)
+"""The module of the ``report`` extra a language other than English needs."""
 
 
 def report_format(output: str | os.PathLike[str], language: str = "en") -> str:
