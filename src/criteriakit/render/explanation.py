@@ -44,11 +44,16 @@ def _indicator_line(indicator: IndicatorResult, title: str, w: Words) -> str:
     return f"{label[:_WIDTH]:<{_WIDTH}} {value:>10}  {points:>13}{note}"
 
 
-def change_text(change: Change) -> str:
-    """Return one change "what it would take" proposes: indicator, value now → value needed."""
+def change_text(change: Change, w: Words | None = None, texts: FrameworkTexts | None = None) -> str:
+    """Return one change "what it would take" proposes: indicator, value now → value needed.
+
+    Points are written as ``w`` writes numbers, the title taken from ``texts`` when given.
+    """
+    title = texts.indicators.get(change.indicator, change.title) if texts else change.title
+    gain = w.number(change.points_gain) if w else format_number(change.points_gain)
     return (
-        f"{change.indicator} {change.title}: {format_value(change.current_value)} → "
-        f"{change.comparison} {format_value(change.needed_value)} (+{format_number(change.points_gain)})"
+        f"{change.indicator} {title}: {format_value(change.current_value)} → "
+        f"{change.comparison} {format_value(change.needed_value)} (+{gain})"
     )
 
 
@@ -67,7 +72,7 @@ def _improvement_lines(
             )
         joiner = " " + _("and") + " "
         lines.extend(
-            "      • " + joiner.join(change_text(change) for change in option)
+            "      • " + joiner.join(change_text(change, w, texts) for change in option)
             for option in improvement.options
         )
     for obstacle in improvement.obstacles:

@@ -71,7 +71,9 @@ def _template(language: str) -> Any:
         units=chosen.units,
         value=format_value,
         values=values_text,
-        changes=lambda option: joiner.join(change_text(change) for change in option),
+        changes=lambda option, texts: joiner.join(
+            change_text(change, chosen, texts) for change in option
+        ),
     )
     text = resources.files("criteriakit.reports").joinpath("report.html.jinja").read_text("utf-8")
     return environment.from_string(text)

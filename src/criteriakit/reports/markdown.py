@@ -202,7 +202,9 @@ def _improvement(improvement: Improvement, level: LevelSummary, w: Words) -> lis
             lines.append("- " + _("%(points)s more points, by any one of:") % gap)
             lines += [
                 "  - "
-                + (" " + _("and") + " ").join(_cell(change_text(change)) for change in option)
+                + (" " + _("and") + " ").join(
+                    _cell(change_text(change, w, level.texts)) for change in option
+                )
                 for option in improvement.options
             ]
         else:
