@@ -203,3 +203,13 @@ def test_explanations_in_vietnamese():
         run("explain", "vn.four-good-cell", cells, "--unit", "C03", "--language", "en").stdout
         == english.stdout
     )
+
+
+def test_the_command_line_offers_every_language():
+    from criteriakit.cli._options import LANGUAGE_OPTION  # noqa: PLC0415 - the option alone
+
+    @LANGUAGE_OPTION
+    def command(language: str | None) -> None: ...
+
+    [option] = command.__click_params__  # type: ignore[attr-defined]
+    assert tuple(option.type.choices) == LANGUAGES

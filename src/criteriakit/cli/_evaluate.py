@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from criteriakit.cli._engine import ENGINE_OPTION, Engine
-from criteriakit.cli._options import DataOptions, data_command
+from criteriakit.cli._options import LANGUAGE_OPTION, DataOptions, data_command
 from criteriakit.cli._output import emit
 from criteriakit.cli._session import Session, pass_session
 
@@ -67,11 +67,7 @@ def evaluate(
 @click.command()
 @data_command
 @click.option("-u", "--unit", "units", multiple=True, help="Explain only this unit (repeatable).")
-@click.option(
-    "--language",
-    type=click.Choice(["en", "vi", "de"]),
-    help="The explanations' language (titles the framework lacks in it stay in its own).",
-)
+@LANGUAGE_OPTION
 @pass_session
 def explain(
     session: Session,

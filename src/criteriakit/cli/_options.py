@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from criteriakit.data import DataFormat
     from criteriakit.model.period import Period
 
-__all__ = ["ON_OPTION", "OUTPUT_OPTION", "DataOptions", "data_command"]
+__all__ = ["LANGUAGE_OPTION", "ON_OPTION", "OUTPUT_OPTION", "DataOptions", "data_command"]
 
 
 @attrs.frozen
@@ -108,6 +108,15 @@ _DATA_OPTIONS = (
         help="Monthly rows (id, period such as 2024-03, columns) gathered into per_month inputs over --period.",
     ),
 )
+
+
+LANGUAGE_OPTION = click.option(
+    "--language",
+    # criteriakit.render.language.LANGUAGES, written out so that --help imports nothing more
+    type=click.Choice(["en", "vi", "de"]),
+    help="The language to write in (titles the framework lacks in it stay in its own).",
+)
+"""``--language`` of the commands that write for people (``report``, ``explain``)."""
 
 
 def data_command(function: Callable[..., None]) -> Callable[..., None]:

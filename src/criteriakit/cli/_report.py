@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from criteriakit.cli._options import DataOptions, data_command
+from criteriakit.cli._options import LANGUAGE_OPTION, DataOptions, data_command
 from criteriakit.cli._session import Session, pass_session
 
 __all__ = ["report"]
@@ -23,12 +23,7 @@ __all__ = ["report"]
     show_default=True,
     help="List at most this many units of a level one by one: the lowest and highest scores.",
 )
-@click.option(
-    "--language",
-    type=click.Choice(["en", "vi", "de"]),
-    help="The report's language (titles the framework lacks in it stay in its own); "
-    "by default the framework's.",
-)
+@LANGUAGE_OPTION
 @click.option(
     "--compare",
     "before",

@@ -96,8 +96,8 @@ class FrameworkTexts:
         """Pick every title of ``definition`` in ``language`` (else its own, else English)."""
         own = definition.language
 
-        def pick(text: Mapping[str, str] | str | None) -> str:
-            return pick_text(text if isinstance(text, str) else dict(text or {}), language, own)
+        def pick(text: dict[str, str] | None) -> str:
+            return pick_text(text, language, own)
 
         return cls(
             pick(definition.title),

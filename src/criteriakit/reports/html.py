@@ -35,8 +35,6 @@ class _Level:
     summary: LevelSummary
     charts: Mapping[str, str]
     colours: Mapping[str, str]
-    lowest: int
-    highest: int
 
 
 def _level(summary: LevelSummary, words: Words) -> _Level:
@@ -47,8 +45,7 @@ def _level(summary: LevelSummary, words: Words) -> _Level:
         "parents": charts.parents_chart(summary, words) if summary.parents else "",
     }
     colours = tier_styles([tier.tier for tier in summary.tiers])
-    lowest = len(summary.listed) // 2
-    return _Level(summary, drawn, colours, lowest, len(summary.listed) - lowest)
+    return _Level(summary, drawn, colours)
 
 
 @functools.cache

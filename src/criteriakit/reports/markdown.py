@@ -293,7 +293,6 @@ def render_markdown(
     for level in levels:
         lines += ["## " + _("Units: %(title)s") % {"title": _cell(level.title)}, ""]
         if not level.complete:
-            lowest = len(level.listed) // 2
             lines += [
                 _(
                     "%(units)s are too many to list: the %(lowest)s lowest and %(highest)s "
@@ -301,8 +300,8 @@ def render_markdown(
                 )
                 % {
                     "units": w.units(level.units),
-                    "lowest": lowest,
-                    "highest": len(level.listed) - lowest,
+                    "lowest": level.lowest,
+                    "highest": level.highest,
                 },
                 "",
             ]

@@ -117,6 +117,16 @@ class LevelSummary:
     texts: FrameworkTexts
     movements: Comparison | None = None
 
+    @property
+    def lowest(self) -> int:
+        """How many of the ``listed`` units of an incomplete level are its lowest scores."""
+        return len(self.listed) // 2
+
+    @property
+    def highest(self) -> int:
+        """How many of the ``listed`` units of an incomplete level are its highest scores."""
+        return len(self.listed) - self.lowest
+
 
 def _tiers(
     framework: Framework, scored: Sequence[Result], texts: FrameworkTexts
@@ -205,8 +215,8 @@ def _listed(results: Sequence[Result], limit: int) -> tuple[tuple[Result, ...], 
         results,
         key=lambda result: (result.score is not None, result.score or 0.0, result.unit or ""),
     )
-    half = limit // 2
-    return (*ordered[:half], *ordered[len(ordered) - (limit - half) :]), False
+    lowest = limit // 2  # as LevelSummary.lowest says
+    return (*ordered[:lowest], *ordered[len(ordered) - (limit - lowest) :]), False
 
 
 def summarise(
