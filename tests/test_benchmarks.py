@@ -76,7 +76,7 @@ def test_the_reference_data_is_the_same_for_the_same_seed():
 def test_the_generated_members_fill_cells_of_10_to_23():
     cells, members = rollup_members.generate(1_000)
     assert members.height == 1_000
-    sizes = members.group_by("parent").len()["len"]
+    sizes = members.group_by("parent", maintain_order=True).len()["len"]
     assert sizes.sum() == 1_000
     assert sizes.head(-1).min() >= 10  # the last cell takes what is left
     assert sizes.max() <= 23

@@ -170,7 +170,35 @@ class Plan:
         return None if self.budget is None else target.time_share * self.budget
 
 
-def _check_one(target: Target, value: Any, data: st.DataObject) -> float:
+class _Draws:
+    """A check's draws from hypothesis's data object, kept so that a second check replays them.
+
+    Checking an input again (after it overran the deadline) must not draw anew: hypothesis
+    replays an example to shrink it, and an example that drew more on one run than on the next
+    is refused as flaky.
+    """
+
+    def __init__(self, data: st.DataObject) -> None:
+        self._data = data
+        self._drawn: list[Any] = []
+        self._replay: list[Any] | None = None
+
+    def draw(self, strategy: st.SearchStrategy[Any], label: Any = None) -> Any:
+        """Draw from ``strategy`` (or replay the first check's draw)."""
+        if self._replay is not None:
+            return self._replay.pop(0)
+        value = self._data.draw(strategy, label=label)
+        self._drawn.append(value)
+        return value
+
+    def replaying(self) -> _Draws:
+        """Return draws that give, in order, what this check drew."""
+        again = _Draws(self._data)
+        again._replay = list(self._drawn)
+        return again
+
+
+def _check_one(target: Target, value: Any, data: st.DataObject | _Draws) -> float:
     """Check one input of ``target``; return the seconds it took."""
     _checking.append((target.name, value))
     started = time.perf_counter()
@@ -200,9 +228,10 @@ def _round(target: Target, profile: settings, size: int, tally: Tally) -> None:
         tally.examples += 1
         for item in value if batched else [value]:
             before = peak_memory()
-            seconds = _check_one(target, item, data)
+            draws = _Draws(data)
+            seconds = _check_one(target, item, draws)
             if batched and deadline is not None and seconds > deadline:
-                seconds = min(seconds, _check_one(target, item, data))
+                seconds = min(seconds, _check_one(target, item, draws.replaying()))
                 assert seconds <= deadline, (
                     f"one input took {seconds * 1000:,.0f} ms, twice "
                     f"(at most {deadline * 1000:,.0f} ms): {item!r:.2000}"

@@ -135,6 +135,24 @@ def test_a_batched_input_over_the_deadline_twice_fails_with_the_input():
         _round(target, profile, 1, tally)
 
 
+def test_a_batched_input_checked_again_replays_its_draws():
+    # found by the long run: the check again drew anew, so hypothesis's replay of the example
+    # (fast this time, one check) drew less than the first run and failed as a flaky strategy
+    drawn = []
+
+    def slow_first_time(_, data):
+        drawn.append(data.draw(st.integers(0, 10**6), label="unit"))
+        if len(drawn) % 2:
+            time.sleep(0.05)
+
+    profile = settings(QUIET, deadline=10)
+    target = Target("numbers", st.just([1]), slow_first_time, share=0.5, time_share=0.5, batch=2)
+    _round(target, profile, 10, Tally("numbers"))
+    assert len(drawn) == 20
+    assert drawn[0::2] == drawn[1::2]
+    assert len(set(drawn)) > 1  # hypothesis drew several values: the replays matched each
+
+
 def test_the_watchdog_ends_the_run_past_its_cap_naming_the_input():
     readings, ended = [100, 300], []
     watchdog = Watchdog(200, read=lambda: readings.pop(0), on_exceeded=ended.append)

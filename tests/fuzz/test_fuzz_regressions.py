@@ -249,3 +249,16 @@ def test_nested_clamps_stay_small_and_agree(text):
             {"a": float("nan"), "b": 2.0, "ns": [7], "xs": [2.0]},
         ],
     )
+
+
+@pytest.mark.parametrize(
+    ("divisor", "scores"),
+    [(29643560937225.0, [0.0, 0.1]), (-49.0, [0.0, -1e300]), (3337.0, [0.0, 0.1])],
+)
+def test_an_item_divided_by_its_owners_input_is_an_ieee_division(divisor, scores):
+    # found by the expressions target: Polars's streaming engine holds an owner's input, carried
+    # beside each of its exploded items, as one value and divided by its reciprocal (one ulp off)
+    from test_columnar_expressions import check  # noqa: PLC0415 - its oracle
+
+    items = [{"score": score, "ok": None, "quarter": None} for score in scores]
+    check("max(ms, score / b)", [{"b": divisor, "ms": items}, {"b": 3.0, "ms": items[1:]}])

@@ -6,9 +6,10 @@ divisions and its rounding is the same two IEEE operations around an exact round
 
 Polars divides by a constant through its reciprocal, which can be one ulp off: a division by a
 number known when the plan is built reads a column holding that number instead
-(:func:`constant_columns`, :func:`divided_by`), which costs no more than the constant did, and a
-division by an expression that may turn out constant spreads it over the rows first
-(:func:`divided`).
+(:func:`constant_columns`, :func:`divided_by`), which costs no more than the constant did, and
+any other division spreads its divisor over the rows first (:func:`divided`). A column is not
+enough: the streaming engine holds a column that repeats one value (an owner's input carried
+beside each of its exploded items) as a single value and divides by it the same way.
 """
 
 from __future__ import annotations
@@ -51,12 +52,10 @@ def divided_by(numerator: pl.Expr, value: float) -> pl.Expr:
 def divided(numerator: pl.Expr, divisor: pl.Expr) -> pl.Expr:
     """Return ``numerator / divisor`` as IEEE division gives it, whatever the divisor is.
 
-    A divisor that reads a column is a column: Polars divides by it value by value. Any other
-    (a literal, or literals combined) is spread over the rows first (``divisor + 0 *
-    numerator``, which is the divisor wherever the numerator is finite).
+    The divisor (a literal, literals combined, or a column the engine may hold as one repeated
+    value) is spread over the numerator's rows first: ``divisor + 0 * numerator`` is the
+    divisor wherever the numerator is finite; elsewhere the reciprocal's error cannot show.
     """
-    if divisor.meta.root_names():
-        return numerator / divisor
     spread = numerator / (divisor + numerator * 0.0)
     return pl.when(numerator.is_finite()).then(spread).otherwise(numerator / divisor)
 
