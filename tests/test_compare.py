@@ -258,6 +258,30 @@ def test_render_is_a_summary_then_a_table(comparison):
     )
 
 
+def test_render_in_german(comparison):
+    pytest.importorskip("babel")
+    assert comparison.render(language="de") == (
+        "2023 → 2024: 7 Einheiten; 1 aufgestiegen, 1 abgestiegen, 3 unverändert, "
+        "1 hinzugekommen, 1 entfallen\n"
+        "Einheit  Änderung       Rahmenwerk    Stufe        Punktzahl  Differenz  neue Vetos\n"
+        "u1       unverändert    test.small@1  good → good  100 → 100          0\n"
+        "u2       aufgestiegen   test.small@1  poor → good  60 → 100         +40\n"
+        "u3       abgestiegen    test.small@1  good → poor  100 → 40         -60  nothing-done\n"
+        "u4       unverändert    test.small@1  poor → poor  40 → 60          +20\n"
+        "u5       entfallen      test.small@1  poor → —     85 → —\n"
+        "u6       hinzugekommen  test.small@1  — → poor     — → 85\n"
+        "u7       unverändert    test.small@1  poor → poor  85 → 60          -25"
+    )
+
+
+def test_cli_in_vietnamese(files, comparison, registered):
+    pytest.importorskip("babel")
+    result = run(*files, "--language", "vi", "--only-changes", plugin_dir=registered)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == comparison.render(only_changes=True, language="vi") + "\n"
+    assert result.stdout.startswith("2023 → 2024: 7 đơn vị; 1 tăng, 1 giảm, 3 giữ nguyên")
+
+
 def test_only_changes_leaves_out_the_unchanged_units_but_counts_them(comparison):
     rendered = comparison.render(only_changes=True)
     assert rendered.splitlines()[0] == comparison.summary()

@@ -213,3 +213,52 @@ def test_the_command_line_offers_every_language():
 
     [option] = command.__click_params__  # type: ignore[attr-defined]
     assert tuple(option.type.choices) == LANGUAGES
+
+
+def test_lint_says_ok_in_the_language_asked_for():
+    small = ROOT / "tests" / "data" / "good" / "small.toml"
+    done = run("lint", str(small), "--language", "de")
+    assert done.exit_code == 0
+    assert done.stdout == (
+        f"{small}: in Ordnung: test.small@1, 1 Kriterium, 2 Indikatoren, 2 Stufen, 1 Regel\n"
+    )
+
+
+def test_the_progress_bar_is_in_the_language_asked_for():
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from criteriakit.cli import build_cli  # noqa: PLC0415
+    from test_reports import FRAMEWORKS as PLUGINS  # noqa: PLC0415
+
+    arguments = ["evaluate", "vn.four-good-committee", *commune_levels(), "--language", "vi"]
+    done = CliRunner(env={"FORCE_COLOR": "1"}).invoke(
+        build_cli(),
+        ["--no-autoload", "--plugin-dir", str(PLUGINS), *arguments],
+        catch_exceptions=False,
+    )
+    assert done.exit_code == 0
+    assert "đang đánh giá các đơn vị" in done.stderr
+    assert "363/363" in done.stderr
+
+
+def test_another_language_without_babel_is_an_error_naming_the_extra(monkeypatch):
+    from criteriakit.errors import ReportError  # noqa: PLC0415
+    from criteriakit.render import language  # noqa: PLC0415
+
+    cells = str(ROOT / "examples" / "four-good" / "cells.csv")
+    monkeypatch.setitem(sys.modules, "babel", None)
+    language.translations.cache_clear()
+    language.words.cache_clear()
+    try:
+        done = run("explain", "vn.four-good-cell", cells, "--unit", "C03", "--language", "vi")
+        assert done.exit_code == 1
+        assert done.stderr == (
+            "1 problem:\nwriting in 'vi' needs Babel, which is not installed\n"
+            "  hint: pip install 'criteriakit[cli]' (or the report extra), or write in 'en'\n"
+        )
+        with pytest.raises(ReportError, match="needs Babel"):
+            words("de")
+        assert run("explain", "vn.four-good-cell", cells, "--unit", "C03").exit_code == 0
+    finally:
+        language.translations.cache_clear()
+        language.words.cache_clear()

@@ -256,3 +256,61 @@ expect.error = "below the minimum"
         "\n"
         "0 passed, 3 failed in 1 file\n"
     )
+
+
+@pytest.mark.usefixtures("folder")
+@pytest.mark.parametrize(
+    ("language", "summary"),
+    [
+        ("vi", "  ĐẠT  perfect\n  KHÔNG ĐẠT  half done"),
+        ("de", "  BESTANDEN  perfect\n  FEHLGESCHLAGEN  half done"),
+    ],
+)
+def test_the_summary_is_in_the_language_asked_for(language, summary):
+    pytest.importorskip("babel")
+    Path("test_team.toml").write_text(
+        PASSING.replace('name = "one undone"', 'name = "half done"').replace(
+            "done = 9 }", "done = 5 }"
+        ),
+        encoding="utf-8",
+    )
+    Path("test_broken.toml").write_text("framework = [", encoding="utf-8")
+    result = run("test", ".", "--language", language)
+    assert result.exit_code == 1
+    assert summary in result.output
+    last = result.output.splitlines()[-1]
+    assert (
+        last
+        == {
+            "vi": "1 đạt, 1 không đạt, 1 lỗi trong 2 tệp",
+            "de": "1 bestanden, 1 fehlgeschlagen, 1 Fehler in 2 Dateien",
+        }[language]
+    )
+    assert {"vi": "test_broken.toml: LỖI", "de": "test_broken.toml: FEHLER"}[language] in (
+        result.output
+    )
+
+
+@pytest.mark.usefixtures("folder")
+def test_the_language_may_come_from_the_environment(monkeypatch):
+    pytest.importorskip("babel")
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    monkeypatch.setenv("CRITERIAKIT_LANGUAGE", "de")
+    assert run("test", ".").output.endswith("2 bestanden in 1 Datei\n")
+    monkeypatch.setenv("CRITERIAKIT_LANGUAGE", "fr")
+    refused = CliRunner().invoke(build_cli(), ["--no-autoload", "test", "."])
+    assert refused.exit_code == 2
+    assert "'fr' is not one of 'en', 'vi', 'de'" in refused.output
+
+
+@pytest.mark.usefixtures("folder")
+@pytest.mark.parametrize(("environment", "shown"), [({}, False), ({"FORCE_COLOR": "1"}, True)])
+def test_a_progress_bar_counts_the_cases_on_a_terminal_only(environment, shown):
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    Path("test_again.toml").write_text(PASSING, encoding="utf-8")
+    done = CliRunner(env=environment).invoke(
+        build_cli(), ["--no-autoload", "test", "."], catch_exceptions=False
+    )
+    assert done.exit_code == 0
+    assert ("running cases" in done.stderr and "4/4" in done.stderr) is shown
+    assert done.stdout.endswith("4 passed in 2 files\n")

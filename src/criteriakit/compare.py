@@ -35,6 +35,7 @@ from criteriakit.expressions import approx_eq
 from criteriakit.model.results import Result
 from criteriakit.render import render_text_table
 from criteriakit.render.explanation import format_number
+from criteriakit.render.language import N_, words
 from criteriakit.scalar.executor import SCORE_DIGITS
 
 __all__ = [
@@ -52,10 +53,18 @@ __all__ = [
 Direction = Literal["up", "down", "same", "added", "removed", "changed"]
 """How a unit's tier moved; ``changed`` when it moved but the order of the tiers is unknown."""
 
-_DIRECTIONS: tuple[Direction, ...] = ("up", "down", "same", "added", "removed", "changed")
+_DIRECTIONS: tuple[Direction, ...] = (
+    N_("up"),
+    N_("down"),
+    N_("same"),
+    N_("added"),
+    N_("removed"),
+    N_("changed"),
+)
+"""Every direction, marked for the catalogues: a comparison is rendered in a language."""
 _CAPPING = frozenset({"veto", "cap"})
 _ABSENT = "—"
-_NOT_EVALUABLE = "not evaluable"
+_NOT_EVALUABLE = N_("not evaluable")
 _HINT = 'write it with `criteriakit evaluate … --format json`: {"results": [...]}'
 _TABLE_HINT = "write it with `criteriakit evaluate … --format csv` (or jsonl, parquet)"
 _TABLE_COLUMNS = ("unit", "framework", "version", "score", "tier", "reasons")
@@ -292,26 +301,42 @@ class Comparison:
             counts[change.direction] += 1
         return counts
 
-    def summary(self) -> str:
-        """Return one line: ``2023 → 2024: 21 units; 3 up, 2 down, 15 same, 1 added, 0 removed``."""
-        counts = self.counts
-        moves = [f"{counts['up']} up", f"{counts['down']} down"]
-        if counts["changed"]:
-            moves.append(f"{counts['changed']} changed")
-        moves += [f"{counts[key]} {key}" for key in ("same", "added", "removed")]
-        units = len(self.changes)
-        return f"{self.before} → {self.after}: {units} unit{'' if units == 1 else 's'}; {', '.join(moves)}"
+    def summary(self, language: str = "en") -> str:
+        """Return one line: ``2023 → 2024: 21 units; 3 up, 2 down, 15 same, 1 added, 0 removed``.
 
-    def render(self, *, only_changes: bool = False) -> str:
-        """Return the summary line, then a table of the units (only those that changed, if asked)."""
+        In ``language`` (``en``, ``vi`` or ``de``).
+        """
+        w = words(language)
+        counts = self.counts
+        shown: list[Direction] = ["up", "down", "same", "added", "removed"]
+        if counts["changed"]:
+            shown.insert(2, "changed")
+        moves = [f"{counts[key]} {w.gettext(key)}" for key in shown]
+        line = w.gettext("%(before)s → %(after)s: %(units)s; %(moves)s")
+        return line % {
+            "before": self.before,
+            "after": self.after,
+            "units": w.units(len(self.changes)),
+            "moves": ", ".join(moves),
+        }
+
+    def render(self, *, only_changes: bool = False, language: str = "en") -> str:
+        """Return the summary line, then a table of the units (only those that changed, if asked).
+
+        In ``language`` (``en``, ``vi`` or ``de``); ids, tiers and numbers are written as given.
+        """
+        _ = words(language).gettext
+        summary = self.summary(language)
         shown = self._listed(only_changes=only_changes)
         if not shown:
-            return f"{self.summary()}\nno changes" if only_changes else self.summary()
-        header = ("unit", "change", "framework", "tier", "score", "delta", "new vetoes")
+            nothing = _("no changes")
+            return f"{summary}\n{nothing}" if only_changes else summary
+        header = [_("unit"), _("change"), _("framework"), _("tier"), _("score"), _("delta")]
+        header.append(_("new vetoes"))
         table = render_text_table(
-            header, [_row(change) for change in shown], right={"delta"}
+            header, [_row(change, _) for change in shown], right={header[5]}
         ).rstrip("\n")
-        return f"{self.summary()}\n{table}"
+        return f"{summary}\n{table}"
 
     def to_dict(self, *, only_changes: bool = False) -> dict[str, Any]:
         """Return the comparison as JSON-ready data: labels, counts and the units' changes."""
@@ -429,20 +454,23 @@ def _direction(
     return "up" if order.index(after.tier) < order.index(before.tier) else "down"
 
 
-def _row(change: UnitChange) -> list[str]:
-    """Return the table row of a change: absent sides as a dash, unevaluable ones said so."""
+def _row(change: UnitChange, translated: Callable[[str], str]) -> list[str]:
+    """Return the table row of a change: absent sides as a dash, unevaluable ones said so.
+
+    ``translated`` gives the words of the rendered language.
+    """
 
     def side(value: str | None, absent: Direction) -> str:
         if change.direction == absent:
             return _ABSENT
-        return _NOT_EVALUABLE if value is None else value
+        return translated(_NOT_EVALUABLE) if value is None else value
 
     def score(value: float | None) -> str | None:
         return None if value is None else format_number(value)
 
     return [
         change.unit,
-        change.direction,
+        translated(change.direction),
         change.framework,
         f"{side(change.before_tier, 'added')} → {side(change.after_tier, 'removed')}",
         f"{side(score(change.before_score), 'added')} → {side(score(change.after_score), 'removed')}",

@@ -19,11 +19,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from criteriakit.cli._options import LANGUAGE_OPTION, language_words
+from criteriakit.cli._progress import counting
 from criteriakit.cli._session import Session, pass_session
 from criteriakit.errors import CaseFileError
 
 if TYPE_CHECKING:
     from criteriakit.registry import Registry
+    from criteriakit.render.language import Words
     from criteriakit.testing.runner import FileOutcome, PluginSetup
 
 __all__ = ["test"]
@@ -47,9 +50,10 @@ def _case_files(paths: Iterable[str]) -> list[Path]:
 
 
 class _Report:
-    """Counts and prints outcomes as they come."""
+    """Counts and prints outcomes as they come, in the words of the command's language."""
 
-    def __init__(self) -> None:
+    def __init__(self, words: Words) -> None:
+        self.words = words
         self.passed = 0
         self.failed = 0
         self.errors = 0
@@ -58,7 +62,7 @@ class _Report:
     def error(self, source: str, message: str) -> None:
         self.files += 1
         self.errors += 1
-        click.echo(f"{source}: ERROR")
+        click.echo(self.words.gettext("%(file)s: ERROR") % {"file": source})
         click.echo(_indent(message, 2))
 
     def file(self, outcome: FileOutcome) -> None:
@@ -68,23 +72,28 @@ class _Report:
         self.files += 1
         assert outcome.framework is not None  # noqa: S101  set whenever there is no error
         click.echo(f"{outcome.case_file.source}: {outcome.framework.ref}")
+        _ = self.words.gettext
+        passed, failed = _("PASS"), _("FAIL")
         for case in outcome.cases:
             if case.passed:
                 self.passed += 1
-                click.echo(f"  PASS  {case.case.name}")
+                click.echo(f"  {passed}  {case.case.name}")
             else:
                 self.failed += 1
-                click.echo(f"  FAIL  {case.case.name} ({case.case_file.source}:{case.line})")
+                click.echo(f"  {failed}  {case.case.name} ({case.case_file.source}:{case.line})")
                 click.echo(_indent(case.details(), 8))
 
     def summary(self) -> str:
-        parts = [f"{self.passed} passed"]
+        """``3 passed, 1 failed, 1 error in 2 files``, in the command's language."""
+        _, ngettext = self.words.gettext, self.words.ngettext
+        parts = [_("%(count)s passed") % {"count": self.passed}]
         if self.failed:
-            parts.append(f"{self.failed} failed")
+            parts.append(_("%(count)s failed") % {"count": self.failed})
         if self.errors:
-            parts.append(f"{self.errors} error{'s' if self.errors > 1 else ''}")
-        files = f"{self.files} file{'s' if self.files > 1 else ''}"
-        return f"{', '.join(parts)} in {files}"
+            errors = ngettext("%(count)s error", "%(count)s errors", self.errors)
+            parts.append(errors % {"count": self.errors})
+        files = ngettext("in %(count)s file", "in %(count)s files", self.files)
+        return f"{', '.join(parts)} {files % {'count': self.files}}"
 
 
 def _indent(text: str, width: int) -> str:
@@ -98,14 +107,16 @@ def _indent(text: str, width: int) -> str:
     is_flag=True,
     help="Also report the bands, gates, vetoes, caps and quotas that no case exercised.",
 )
+@LANGUAGE_OPTION
 @pass_session
-def test(session: Session, paths: tuple[str, ...], coverage: bool) -> None:
+def test(session: Session, paths: tuple[str, ...], coverage: bool, language: str | None) -> None:
     """Run the case files in PATHS (files, or directories searched for test_*.toml).
 
-    Each case is reported PASS or FAIL, every failure with its file and line.
+    Each case is reported PASS or FAIL, every failure with its file and line; a progress bar
+    counts the cases on a terminal.
     """
     from criteriakit.registry import Registry  # noqa: PLC0415  loaded when used
-    from criteriakit.testing.cases import load_case_file  # noqa: PLC0415  loaded when used
+    from criteriakit.testing.cases import CaseFile, load_case_file  # noqa: PLC0415  loaded when used
     from criteriakit.testing.coverage import CoverageRecorder  # noqa: PLC0415  loaded when used
     from criteriakit.testing.runner import FrameworkFinder, run_case_file  # noqa: PLC0415  loaded when used
 
@@ -122,19 +133,26 @@ def test(session: Session, paths: tuple[str, ...], coverage: bool) -> None:
 
     finder = FrameworkFinder(load_registry)
     recorder = CoverageRecorder()
-    report = _Report()
+    words = language_words(language)
+    report = _Report(words)
+    loaded: list[tuple[Path, CaseFile | CaseFileError]] = []
     for file in files:
         try:
-            case_file = load_case_file(file)
+            loaded.append((file, load_case_file(file)))
         except CaseFileError as error:
-            report.error(str(file), str(error))
-            continue
-        outcome = run_case_file(case_file, finder)
-        report.file(outcome)
-        if outcome.framework is not None:
-            recorder.add(
-                outcome.framework, [result for case in outcome.cases for result in case.results]
-            )
+            loaded.append((file, error))
+    cases = sum(len(case_file.cases) for _, case_file in loaded if isinstance(case_file, CaseFile))
+    with counting(words.gettext("running cases"), cases) as advance:
+        for file, case_file in loaded:
+            if isinstance(case_file, CaseFileError):
+                report.error(str(file), str(case_file))
+                continue
+            outcome = run_case_file(case_file, finder)
+            advance(len(case_file.cases))
+            report.file(outcome)
+            if outcome.framework is not None:
+                results = [result for case in outcome.cases for result in case.results]
+                recorder.add(outcome.framework, results)
     if coverage:
         click.echo()
         click.echo(recorder.render())

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from criteriakit.cli._options import OUTPUT_OPTION
+from criteriakit.cli._options import LANGUAGE_OPTION, OUTPUT_OPTION, language_words
 from criteriakit.cli._output import emit, fail
 from criteriakit.cli._session import Session, pass_session
 from criteriakit.errors import CriteriaKitError
@@ -42,6 +42,7 @@ __all__ = ["compare", "reason_kinds"]
     help="List only the units whose tier, score or reasons changed (the counts cover all).",
 )
 @OUTPUT_OPTION
+@LANGUAGE_OPTION
 @pass_session
 def compare(
     session: Session,
@@ -50,6 +51,7 @@ def compare(
     output_format: str,
     only_changes: bool,
     output: str | None,
+    language: str | None,
 ) -> None:
     """Compare two periods' results (any form `evaluate` writes): tiers, scores, vetoes.
 
@@ -73,7 +75,8 @@ def compare(
         document = comparison.to_dict(only_changes=only_changes)
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     else:
-        text = comparison.render(only_changes=only_changes) + "\n"
+        chosen = language_words(language).language
+        text = comparison.render(only_changes=only_changes, language=chosen) + "\n"
     emit(text, output)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from criteriakit.cli._progress import counting_units
+from criteriakit.cli._progress import counting
 from criteriakit.errors import DataError
 
 if TYPE_CHECKING:
@@ -114,11 +114,15 @@ def evaluate_columnar(
     *,
     id_column: str,
     ignore_unknown: bool,
+    label: str,
 ) -> list[Any]:
-    """Evaluate ``sources`` (top level first) as columns; return each level's Polars table."""
+    """Evaluate ``sources`` (top level first) as columns; return each level's Polars table.
+
+    ``label`` is the progress bar's.
+    """
     from criteriakit.columnar import evaluate_levels_frame  # noqa: PLC0415  needs Polars
 
-    with counting_units("evaluating") as advance:
+    with counting(label) as advance:
         return evaluate_levels_frame(
             framework,
             list(sources),

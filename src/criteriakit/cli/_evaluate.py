@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from criteriakit.cli._engine import ENGINE_OPTION, Engine
-from criteriakit.cli._options import LANGUAGE_OPTION, DataOptions, data_command
+from criteriakit.cli._options import LANGUAGE_OPTION, DataOptions, data_command, language_words
 from criteriakit.cli._output import emit
 from criteriakit.cli._session import Session, pass_session
 
@@ -36,6 +36,7 @@ __all__ = ["evaluate", "explain"]
     help="With --children: print the results of every level, top first.",
 )
 @ENGINE_OPTION
+@LANGUAGE_OPTION
 @pass_session
 def evaluate(
     session: Session,
@@ -44,6 +45,7 @@ def evaluate(
     output: str | None,
     all_levels: bool,
     engine: Engine,
+    language: str | None,
     **source: Any,
 ) -> None:
     """Evaluate every unit of DATA against FRAMEWORK; DATA may be - (standard input).
@@ -61,6 +63,7 @@ def evaluate(
         output,
         all_levels=all_levels,
         engine=engine,
+        language=language,
     )
 
 
@@ -77,24 +80,30 @@ def explain(
     language: str | None,
     **source: Any,
 ) -> None:
-    """Explain the results of DATA against FRAMEWORK: points, reasons, what it would take."""
+    """Explain the results of DATA against FRAMEWORK: points, reasons, what it would take.
+
+    In --language, else the framework's own language, else English.
+    """
     from criteriakit.cli._evaluation import evaluate_data  # noqa: PLC0415  loaded when used
     from criteriakit.render.explanation import explain as explained  # noqa: PLC0415  loaded when used
     from criteriakit.render.language import FrameworkTexts  # noqa: PLC0415  loaded when used
 
     options = DataOptions(**source)
-    level = evaluate_data(session, options)[0]
+    level = evaluate_data(session, options, language=language)[0]
+    words = language_words(language, level.framework.definition.language)
     results = list(level.results)
     if units:
         known = {result.unit for result in results}
         unknown = [unit for unit in units if unit not in known]
         if unknown:
-            message = f"no unit {unknown[0]!r} in {options.data}"
+            message = words.gettext("no unit %(unit)s in %(data)s") % {
+                "unit": repr(unknown[0]),
+                "data": options.data,
+            }
             raise click.BadParameter(message, param_hint="--unit")
         results = [result for result in results if result.unit in units]
-    if language is None:
-        texts = [result.explain() for result in results]
-    else:
-        framework_texts = FrameworkTexts.of(level.framework.definition, language)
-        texts = [explained(result, language=language, texts=framework_texts) for result in results]
+    framework_texts = FrameworkTexts.of(level.framework.definition, words.language)
+    texts = [
+        explained(result, language=words.language, texts=framework_texts) for result in results
+    ]
     emit("\n\n".join(texts) + "\n", output)

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 import click
 
 from criteriakit.cli._engine import Engine, evaluate_columnar, keeps_scalar, wants_columnar
-from criteriakit.cli._options import DataOptions
+from criteriakit.cli._options import DataOptions, language_words
 from criteriakit.cli._output import fail
-from criteriakit.cli._progress import counting_units
+from criteriakit.cli._progress import counting
 from criteriakit.cli._session import Session
 from criteriakit.cli._streaming import stream_evaluation, streams
 from criteriakit.compiling.inputs import UnknownInputs
@@ -28,7 +28,12 @@ from criteriakit.render.writers import OutputFormat, write_documents, write_tabl
 from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.hierarchy import LevelResults, evaluate_levels, framework_chain
 
-__all__ = ["evaluate_data", "write_evaluation"]
+__all__ = ["evaluate_data", "progress_label", "write_evaluation"]
+
+
+def progress_label(language: str | None, framework: Framework) -> str:
+    """Return the progress bar's label in ``language``, else the framework's, else English."""
+    return language_words(language, framework.definition.language).gettext("evaluating units")
 
 
 def _open_sources(options: DataOptions) -> list[DataSource]:
@@ -46,10 +51,18 @@ def _open_sources(options: DataOptions) -> list[DataSource]:
 
 
 def evaluate_data(
-    session: Session, options: DataOptions, sources: Sequence[DataSource] | None = None
+    session: Session,
+    options: DataOptions,
+    sources: Sequence[DataSource] | None = None,
+    *,
+    language: str | None = None,
 ) -> list[LevelResults]:
-    """Evaluate every level with the scalar engine, top level first (``sources`` if opened)."""
+    """Evaluate every level with the scalar engine, top level first (``sources`` if opened).
+
+    The progress bar is in ``language`` (else the framework's).
+    """
     loaded = session.framework(options.framework, options.version_date)
+    label = progress_label(language, loaded)
     opened = sources if sources is not None else _open_sources(options)
     try:
         months = (
@@ -57,7 +70,7 @@ def evaluate_data(
         )
         levels = [read_level(source, id_column=options.id_column) for source in opened]
         unknown: UnknownInputs = "ignore" if options.ignore_unknown else "error"
-        with counting_units("evaluating", sum(len(level.rows) for level in levels)) as advance:
+        with counting(label, sum(len(level.rows) for level in levels)) as advance:
             return evaluate_levels(
                 loaded,
                 levels,
@@ -79,8 +92,12 @@ def write_evaluation(
     *,
     all_levels: bool,
     engine: Engine,
+    language: str | None = None,
 ) -> None:
-    """Evaluate with the engine ``engine`` picks and write the results (see ``evaluate``)."""
+    """Evaluate with the engine ``engine`` picks and write the results (see ``evaluate``).
+
+    Its progress bar and notes are in ``language``, else the framework's, else English.
+    """
     if all_levels and output_format in {"csv", "parquet"}:
         raise click.BadParameter(
             f"{output_format} holds one framework's table: use --format table, json or jsonl",
@@ -92,7 +109,13 @@ def write_evaluation(
         framework = session.framework(options.framework, options.version_date)
         if not keeps_scalar(engine, framework, sources):
             _write_columnar(
-                framework, sources, options, output_format, output, all_levels=all_levels
+                framework,
+                sources,
+                options,
+                output_format,
+                output,
+                all_levels=all_levels,
+                label=progress_label(language, framework),
             )
             return
     if streams(sources, output_format, options):
@@ -100,7 +123,7 @@ def write_evaluation(
         if not framework.compiled.quotas:
             stream_evaluation(framework, sources[0], output_format, output, options)
             return
-    levels = evaluate_data(session, options, sources)
+    levels = evaluate_data(session, options, sources, language=language)
     shown = levels if all_levels else levels[:1]
     try:
         if documents:
@@ -130,11 +153,19 @@ def _write_columnar(
     output: str | None,
     *,
     all_levels: bool,
+    label: str,
 ) -> None:
-    """Evaluate every level as columns and write the top level's table (or every level's)."""
+    """Evaluate every level as columns and write the top level's table (or every level's).
+
+    ``label`` is the progress bar's.
+    """
     try:
         tables = evaluate_columnar(
-            framework, sources, id_column=options.id_column, ignore_unknown=options.ignore_unknown
+            framework,
+            sources,
+            id_column=options.id_column,
+            ignore_unknown=options.ignore_unknown,
+            label=label,
         )
         chain = framework_chain(framework, len(sources))[: len(sources) if all_levels else 1]
         titles = [level.ref for level in chain] if all_levels else None

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from criteriakit.cli._options import ON_OPTION
+from criteriakit.cli._options import LANGUAGE_OPTION, ON_OPTION, language_words
 from criteriakit.cli._session import Session, pass_session
 from criteriakit.errors import CriteriaKitError
 
@@ -19,11 +19,13 @@ __all__ = ["diff", "frameworks", "lint", "plugins", "show"]
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@LANGUAGE_OPTION
 @pass_session
-def lint(session: Session, files: tuple[str, ...]) -> None:
+def lint(session: Session, files: tuple[str, ...], language: str | None) -> None:
     """Check framework files and report every problem."""
     from criteriakit.loading import load_framework  # noqa: PLC0415  loaded when used
 
+    words = language_words(language)
     failed = False
     for file in files:
         try:
@@ -37,10 +39,24 @@ def lint(session: Session, files: tuple[str, ...]) -> None:
             continue
         definition = framework.definition
         indicators = sum(len(criterion.indicators) for criterion in definition.criteria)
-        click.echo(
-            f"{file}: ok: {framework.ref}, {len(definition.criteria)} criteria, {indicators} indicators, "
-            f"{len(definition.tiers)} tiers, {len(definition.rules)} rules"
+        ngettext = words.ngettext
+        criteria, tiers, rules = (
+            len(definition.criteria),
+            len(definition.tiers),
+            len(definition.rules),
         )
+        summary = ", ".join(
+            [
+                ngettext("%(count)s criterion", "%(count)s criteria", criteria)
+                % {"count": criteria},
+                ngettext("%(count)s indicator", "%(count)s indicators", indicators)
+                % {"count": indicators},
+                ngettext("%(count)s tier", "%(count)s tiers", tiers) % {"count": tiers},
+                ngettext("%(count)s rule", "%(count)s rules", rules) % {"count": rules},
+            ]
+        )
+        line = words.gettext("%(file)s: ok: %(framework)s, %(summary)s")
+        click.echo(line % {"file": file, "framework": framework.ref, "summary": summary})
     sys.exit(1 if failed else 0)
 
 

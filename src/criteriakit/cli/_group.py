@@ -16,6 +16,7 @@ from criteriakit.cli._compare import compare
 from criteriakit.cli._evaluate import evaluate, explain
 from criteriakit.cli._frameworks import diff, frameworks, lint, plugins, show
 from criteriakit.cli._new_plugin import new_plugin
+from criteriakit.cli._output import fail
 from criteriakit.cli._report import report
 from criteriakit.cli._session import Session
 
@@ -50,10 +51,23 @@ def _limit_settings(
     return settings
 
 
+class _Commands(click.Group):
+    """The group: a criteriakit error no command handled is printed as one, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; print an unhandled :class:`CriteriaKitError` and exit with 1."""
+        from criteriakit.errors import CriteriaKitError  # noqa: PLC0415 - loaded when a command runs
+
+        try:
+            return super().invoke(ctx)
+        except CriteriaKitError as error:
+            fail(error)
+
+
 def build_cli() -> click.Group:
     """Build the ``criteriakit`` command group with every command."""
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, prog_name="criteriakit")
     @click.option(
         "--plugin-dir",

@@ -19,8 +19,16 @@ from criteriakit.errors import DataError
 if TYPE_CHECKING:
     from criteriakit.data import DataFormat
     from criteriakit.model.period import Period
+    from criteriakit.render.language import Words
 
-__all__ = ["LANGUAGE_OPTION", "ON_OPTION", "OUTPUT_OPTION", "DataOptions", "data_command"]
+__all__ = [
+    "LANGUAGE_OPTION",
+    "ON_OPTION",
+    "OUTPUT_OPTION",
+    "DataOptions",
+    "data_command",
+    "language_words",
+]
 
 
 @attrs.frozen
@@ -114,9 +122,19 @@ LANGUAGE_OPTION = click.option(
     "--language",
     # criteriakit.render.language.LANGUAGES, written out so that --help imports nothing more
     type=click.Choice(["en", "vi", "de"]),
-    help="The language to write in (titles the framework lacks in it stay in its own).",
+    envvar="CRITERIAKIT_LANGUAGE",
+    show_envvar=True,
+    help="The language to write in (default: the framework's own, else English; titles the "
+    "framework lacks in it stay in its own).",
 )
-"""``--language`` of the commands that write for people (``report``, ``explain``)."""
+"""``--language`` of the commands that write for people: their own messages and the texts."""
+
+
+def language_words(language: str | None, framework_language: str | None = None) -> Words:
+    """Return the command's words: in ``language``, else ``framework_language``, else English."""
+    from criteriakit.render.language import choose_language, words  # noqa: PLC0415  when used
+
+    return words(choose_language(language, framework_language))
 
 
 def data_command(function: Callable[..., None]) -> Callable[..., None]:

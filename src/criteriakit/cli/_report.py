@@ -64,7 +64,7 @@ def report(
         report_format(output, language or "en")
         kinds = functools.partial(reason_kinds, session)
         earlier = [load_outcomes(file, reason_kinds=kinds) for file in before]
-        levels = evaluate_data(session, options)
+        levels = evaluate_data(session, options, language=language)
         write_report(
             levels,
             output,

@@ -1,8 +1,11 @@
 """The language of what criteriakit writes for people: its own messages and a framework's texts.
 
-criteriakit's own words (report headings, labels) are English in the source and translated by
-gettext catalogues, ``criteriakit/locales/LANG/LC_MESSAGES/criteriakit.po``, read with Babel
-(the ``report`` extra) when a language other than English is first asked for. A framework's
+criteriakit's own words (report headings, labels, the command line's messages) are English in
+the source and translated by gettext catalogues,
+``criteriakit/locales/LANG/LC_MESSAGES/criteriakit.po``, read with Babel (in the ``cli`` and
+``report`` extras), which also writes numbers in the language's notation, when a language other
+than English is first asked for; without Babel that is a :class:`~criteriakit.errors.ReportError`
+naming the extra. A framework's
 texts (titles) come in the languages its file gives; :class:`FrameworkTexts` picks them in the
 report's language, falling back to the framework's own language, then English.
 """
@@ -11,12 +14,15 @@ from __future__ import annotations
 
 import functools
 import gettext
+import importlib.util
 import io
 from collections.abc import Callable, Mapping
 from importlib import resources
+from typing import TypeVar
 
 import attrs
 
+from criteriakit.errors import Problem, ReportError
 from criteriakit.model.framework import FrameworkDefinition, pick_text
 
 __all__ = ["LANGUAGES", "FrameworkTexts", "Words", "choose_language", "translations", "words"]
@@ -27,7 +33,10 @@ LANGUAGES = ("en", "vi", "de")
 DOMAIN = "criteriakit"
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for a message marked, not translated
+_Message = TypeVar("_Message", bound=str)
+
+
+def N_(message: _Message) -> _Message:  # noqa: N802 - gettext's name for a message marked only
     """Mark ``message`` for the catalogues; it is translated where it is shown."""
     return message
 
@@ -56,11 +65,22 @@ def choose_language(requested: str | None, framework_language: str | None) -> st
     return "en"
 
 
+def _need_babel(language: str) -> None:
+    """Raise a :class:`~criteriakit.errors.ReportError` when Babel is not installed."""
+    if importlib.util.find_spec("babel") is None:
+        problem = Problem(
+            f"writing in {language!r} needs Babel, which is not installed",
+            hint="pip install 'criteriakit[cli]' (or the report extra), or write in 'en'",
+        )
+        raise ReportError([problem])
+
+
 @functools.cache
 def translations(language: str) -> gettext.NullTranslations:
     """Return criteriakit's messages in ``language`` (English: the messages as written)."""
     if language == "en" or language not in LANGUAGES:
         return gettext.NullTranslations()
+    _need_babel(language)
     from babel.messages.mofile import write_mo  # noqa: PLC0415 - the report extra, when translating
     from babel.messages.pofile import read_po  # noqa: PLC0415 - the report extra, when translating
 
