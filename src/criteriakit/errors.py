@@ -14,6 +14,7 @@ anything the library raises on purpose; anything else escaping is a bug::
     ├── UnknownFrameworkError   no registered framework matches an id, version and date
     ├── CaseFileError           a test case file is invalid (all problems at once)
     ├── ReportError             a report cannot be written as asked (its format, say)
+    ├── MCDAError               a multi-criteria method's input is invalid (also a ValueError)
     └── ColumnarUnsupported     a framework cannot run as columns (the scalar engine can)
 
 :func:`plugin_errors` is the one place where an exception raised by a plugin's code (on import,
@@ -50,6 +51,7 @@ __all__ = [
     "ExpressionSyntaxError",
     "ExpressionTypeError",
     "FrameworkError",
+    "MCDAError",
     "PluginError",
     "Problem",
     "ReportError",
@@ -400,6 +402,16 @@ class ReportError(_ProblemsError):
     """A report cannot be written as asked: a format it has no writer for, say."""
 
     noun = "problem"
+
+
+class MCDAError(CriteriaKitError, ValueError):
+    """A multi-criteria method cannot run on what it was given (:mod:`criteriakit.mcda`).
+
+    A decision matrix, weights, criteria types or pairwise judgements of the wrong shape or with
+    values the method cannot use (a cost column with a zero for ``max``, inconsistent
+    judgements for ``ahp``); the message names the argument, the row and column, and the way
+    out. It is also a :class:`ValueError`, as NumPy-level functions' errors usually are.
+    """
 
 
 class ColumnarUnsupported(CriteriaKitError):  # noqa: N818 - names the condition, not a failure

@@ -1,0 +1,208 @@
+"""Ranking alternatives: a score per row of a decision matrix, and ranks from it (1 = best).
+
+The methods are pymcdm's, each with pymcdm's default normalisation:
+
+==========  ===============  =========================================================
+method      normalisation    score of an alternative (``n``: normalised, ``w``: weights)
+==========  ===============  =========================================================
+``wsm``     ``sum``          ``Σ w·n``
+``wpm``     ``sum``          ``Π n^w``
+``waspas``  ``max``          ``λ Σ w·n + (1 - λ) Π n^w``, ``λ = 0.5`` unless given
+``topsis``  ``minmax``       ``D⁻ / (D⁻ + D⁺)``, Euclidean distances of ``w·n`` to the
+                             worst (``D⁻``) and best (``D⁺``) value of each column
+``vikor``   none             ``Q = v (S - S*) / (S⁻ - S*) + (1 - v) (R - R*) / (R⁻ - R*)``,
+                             ``v = 0.5`` unless given; lower is better
+==========  ===============  =========================================================
+
+VIKOR reads the raw values (a cost column is turned round as ``max - x``, as pymcdm does)
+unless a normalisation is named. Two choices differ from pymcdm, where it gives NaN: a TOPSIS
+alternative at the best value of every column (one alternative alone, or all alike) scores 1,
+and a VIKOR term whose spread is zero (every ``S`` or every ``R`` equal) adds 0.
+
+Ranks are 1 for the best score. Scores equal within criteriakit's comparison tolerance
+(:mod:`criteriakit.expressions.tolerance`, relative 1e-9, so that ``0.5`` and
+``0.49999999999999994`` tie) are ties, broken as ``ties`` says: ``min`` (1, 1, 3: the default,
+as in sports tables), ``dense`` (1, 1, 2), ``average`` (1.5, 1.5, 3: pymcdm's and SciPy's) or
+``ordinal`` (1, 2, 3 in the order of the rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from criteriakit.errors import MCDAError
+from criteriakit.expressions.tolerance import RELATIVE_TOLERANCE
+from criteriakit.mcda._arrays import as_matrix, as_types, as_weights
+from criteriakit.mcda.normalisation import NORMALISATIONS, Normalisation, normalised
+
+__all__ = ["RANKING_METHODS", "Ranking", "RankingMethod", "Ties", "rank", "ranks_of"]
+
+RankingMethod = Literal["wsm", "wpm", "waspas", "topsis", "vikor"]
+"""The name of a ranking method."""
+
+Ties = Literal["min", "dense", "average", "ordinal"]
+"""How alternatives with equal scores are ranked."""
+
+Array = npt.NDArray[np.float64]
+
+
+@attrs.frozen(eq=False)
+class Ranking:
+    """The outcome of :func:`rank`: each alternative's score and rank, in the order of the rows."""
+
+    scores: Array
+    """The method's score of each alternative (for ``vikor``, ``Q``: lower is better)."""
+    ranks: npt.NDArray[Any]
+    """1 for the best; integers, or floats with ``ties="average"``."""
+    method: str
+    normalisation: str | None
+    higher_is_better: bool
+    """Whether a higher score ranks first (all methods but ``vikor``)."""
+
+
+def _wsm(normal: Array, weights: Array, _: dict[str, float]) -> Array:
+    return normal @ weights
+
+
+def _wpm(normal: Array, weights: Array, _: dict[str, float]) -> Array:
+    return np.prod(normal**weights, axis=1)
+
+
+def _waspas(normal: Array, weights: Array, params: dict[str, float]) -> Array:
+    share = params.get("lambda_", 0.5)
+    return share * (normal @ weights) + (1.0 - share) * np.prod(normal**weights, axis=1)
+
+
+def _topsis(normal: Array, weights: Array, _: dict[str, float]) -> Array:
+    weighted = normal * weights
+    best = np.sqrt(((weighted - weighted.max(axis=0)) ** 2).sum(axis=1))
+    worst = np.sqrt(((weighted - weighted.min(axis=0)) ** 2).sum(axis=1))
+    total = best + worst
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(best == 0, 1.0, worst / np.where(total == 0, 1.0, total))
+
+
+def _vikor(normal: Array, weights: Array, params: dict[str, float]) -> Array:
+    share = params.get("v", 0.5)
+    best, worst = normal.max(axis=0), normal.min(axis=0)
+    flat = best == worst
+    if flat.any():
+        column = int(np.flatnonzero(flat)[0])
+        message = (
+            f"column {column} has the same value for every alternative, which VIKOR cannot "
+            "scale: leave the criterion out, or rank with another method"
+        )
+        raise MCDAError(message)
+    regret = weights * (best - normal) / (best - worst)
+    group, individual = regret.sum(axis=1), regret.max(axis=1)
+    return share * _spread(group) + (1.0 - share) * _spread(individual)
+
+
+def _spread(values: Array) -> Array:
+    """``(values - min) / (max - min)``, 0 where all are equal."""
+    low, span = values.min(), values.max() - values.min()
+    return np.zeros_like(values) if span == 0 else (values - low) / span
+
+
+def _vikor_values(matrix: Array, types: npt.NDArray[np.int64]) -> Array:
+    """VIKOR's own reading of raw values: a cost column becomes ``max - x`` (as pymcdm)."""
+    return np.where(types < 0, matrix.max(axis=0) - matrix, matrix)
+
+
+_METHODS: dict[str, tuple[Callable[[Array, Array, dict[str, float]], Array], str | None]] = {
+    "wsm": (_wsm, "sum"),
+    "wpm": (_wpm, "sum"),
+    "waspas": (_waspas, "max"),
+    "topsis": (_topsis, "minmax"),
+    "vikor": (_vikor, None),
+}
+
+RANKING_METHODS: tuple[str, ...] = tuple(_METHODS)
+"""Every ranking method's name."""
+
+_PARAMETERS = {"waspas": "lambda_", "vikor": "v"}
+
+
+def rank(
+    matrix: Any,
+    weights: Any,
+    types: Any = None,
+    *,
+    method: RankingMethod = "topsis",
+    normalisation: Normalisation | None = None,
+    ties: Ties = "min",
+    **params: float,
+) -> Ranking:
+    """Score and rank the alternatives (rows) of ``matrix`` by ``method``.
+
+    ``weights`` are used as given (a :class:`~criteriakit.mcda.WeightsWarning` says when they
+    do not sum to 1); ``types`` holds +1 (benefit) or -1 (cost) per criterion, all benefits
+    without it. ``normalisation`` defaults to the method's (see the module). ``lambda_``
+    (WASPAS, 0.5) and ``v`` (VIKOR, 0.5) weigh the method's two parts.
+    """
+    try:
+        score, default = _METHODS[method]
+    except KeyError:
+        names = ", ".join(RANKING_METHODS)
+        raise MCDAError(f"unknown ranking method {method!r}: use one of {names}") from None
+    allowed = _PARAMETERS.get(method)
+    unknown = sorted(set(params) - {allowed})
+    if unknown:
+        hint = f"it takes {allowed}=" if allowed else "it takes none"
+        raise MCDAError(f"{method} has no parameter {unknown[0]!r}: {hint}")
+    for name, value in params.items():
+        if not 0 <= value <= 1:
+            raise MCDAError(f"{name} must be between 0 and 1; got {value!r}")
+    checked = as_matrix(matrix)
+    kinds = as_types(types, checked.shape[1])
+    chosen = as_weights(weights, checked.shape[1])
+    used = normalisation if normalisation is not None else default
+    if used is None:
+        normal = _vikor_values(checked, kinds)
+    elif used in NORMALISATIONS:
+        normal = normalised(checked, kinds, used)
+    else:
+        names = ", ".join(NORMALISATIONS)
+        raise MCDAError(f"unknown normalisation {used!r}: use one of {names}")
+    scores = score(normal, chosen, dict(params))
+    higher = method != "vikor"
+    return Ranking(
+        scores, ranks_of(scores, higher_is_better=higher, ties=ties), method, used, higher
+    )
+
+
+def ranks_of(scores: Any, *, higher_is_better: bool = True, ties: Ties = "min") -> npt.NDArray[Any]:
+    """Return the rank of each score (1 = best), ties within the comparison tolerance as ``ties``."""
+    values = np.asarray(scores, dtype=np.float64)
+    if values.ndim != 1:
+        raise MCDAError(f"scores must be a 1-D array; got shape {values.shape}")
+    if np.isnan(values).any():
+        raise MCDAError("a score is NaN: it cannot be ranked")
+    if ties not in ("min", "dense", "average", "ordinal"):
+        raise MCDAError(f"unknown ties {ties!r}: use min, dense, average or ordinal")
+    keys = -values if higher_is_better else values
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    ranks = np.empty(values.size, dtype=np.float64 if ties == "average" else np.int64)
+    if values.size == 0:
+        return ranks
+    if ties == "ordinal":
+        ranks[order] = np.arange(1, values.size + 1)
+        return ranks
+    scale = np.maximum(1.0, np.maximum(np.abs(ordered[1:]), np.abs(ordered[:-1])))
+    starts = np.concatenate(([True], np.diff(ordered) > RELATIVE_TOLERANCE * scale))
+    group = np.cumsum(starts) - 1
+    first = np.flatnonzero(starts)
+    if ties == "dense":
+        ranks[order] = group + 1
+    elif ties == "min":
+        ranks[order] = first[group] + 1
+    else:
+        last = np.append(first[1:], values.size)
+        ranks[order] = (first[group] + last[group] + 1) / 2.0
+    return ranks
