@@ -79,7 +79,7 @@ def as_types(types: Any, columns: int) -> npt.NDArray[np.int64]:
     bad = ~np.isin(array, (1, -1))
     if bad.any():
         (column,) = first_where(bad)
-        message = f"types[{column}] is {array[column]!r}: use 1 for a benefit, -1 for a cost"
+        message = f"types[{column}] is {array[column].item()!r}: use 1 for a benefit, -1 for a cost"
         raise MCDAError(message)
     return array.astype(np.int64)
 
