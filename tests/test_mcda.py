@@ -277,3 +277,18 @@ def test_data_derived_weights_sum_to_one(matrix, method):
         return
     assert weights.sum() == pytest.approx(1.0)
     assert (weights >= 0).all()
+
+
+def test_the_example_in_the_docs_runs_as_shown():
+    import pathlib  # noqa: PLC0415
+    import re  # noqa: PLC0415
+
+    text = (pathlib.Path(__file__).parent.parent / "docs" / "mcda.md").read_text(encoding="utf-8")
+    [code] = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    scope: dict[str, object] = {}
+    exec(code, scope)  # noqa: S102 - the documentation's own example
+    assert scope["ranking"].ranks.tolist() == [3, 4, 1, 2]
+    shown = re.search(r"consistency_ratio   # (\S+)", code).group(1)
+    assert round(
+        mcda.ahp([[1, 3, 5], [1 / 3, 1, 2], [1 / 5, 1 / 2, 1]]).consistency_ratio, 4
+    ) == float(shown)
