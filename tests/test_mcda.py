@@ -54,6 +54,7 @@ def test_an_all_equal_column_is_all_ones_under_minmax():
         ([[0.0], [2.0]], [-1], "max", "column 0 is a cost with a value <= 0"),
         ([[1.0], [-2.0]], [1], "sum", "column 0 has a value <= 0"),
         ([[0.0], [0.0]], [1], "vector", "column 0 is all zeros"),
+        ([[1.0], [2.0]], [-1], "none", "column 0 is a cost, which only a normalisation turns"),
         ([[1.0], [2.0]], [1], "zscore", "unknown normalisation 'zscore': use one of minmax, max"),
     ],
 )

@@ -11,9 +11,11 @@ name        benefit                    cost
 ``max``     x / max                    min / x
 ``sum``     x / Σx                     (1/x) / Σ(1/x)
 ``vector``  x / ‖x‖                    1 - x / ‖x‖
+``none``    x                          (refused: nothing turns it round)
 ==========  =========================  ==============================
 
-A column whose values are all equal is all ones under ``minmax`` (pymcdm's choice: nothing
+``none`` reads the values as they are, for criteria already on one scale (points); it refuses
+a cost column. A column whose values are all equal is all ones under ``minmax`` (pymcdm's choice: nothing
 tells the alternatives apart). A column a formula cannot divide by (a ``max`` of 0, a zero in a
 ``max`` cost column, a value <= 0 under ``sum``, an all-zero column under ``vector``) is an
 :class:`~criteriakit.errors.MCDAError` naming the column, not a column of infinities.
@@ -32,7 +34,7 @@ from criteriakit.mcda._arrays import as_matrix, as_types
 
 __all__ = ["NORMALISATIONS", "Normalisation", "normalise", "normalised"]
 
-Normalisation = Literal["minmax", "max", "sum", "vector"]
+Normalisation = Literal["minmax", "max", "sum", "vector", "none"]
 """The name of a normalisation."""
 
 Array = npt.NDArray[np.float64]
@@ -71,6 +73,11 @@ def _vector(matrix: Array, cost: npt.NDArray[np.bool_]) -> Array:
     return np.where(cost, 1.0 - share, share)
 
 
+def _none(matrix: Array, cost: npt.NDArray[np.bool_]) -> Array:
+    _refuse(cost, "is a cost, which only a normalisation turns round: name one, or negate it")
+    return matrix
+
+
 def _refuse(columns: npt.NDArray[np.bool_], reason: str) -> None:
     """Raise for the first of ``columns`` that the normalisation cannot use."""
     if columns.any():
@@ -82,6 +89,7 @@ NORMALISATIONS: dict[str, Callable[[Array, npt.NDArray[np.bool_]], Array]] = {
     "max": _max,
     "sum": _sum,
     "vector": _vector,
+    "none": _none,
 }
 """Each normalisation by name: ``(matrix, cost columns) -> normalised matrix``."""
 
