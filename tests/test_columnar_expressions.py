@@ -224,6 +224,25 @@ CASES = [
     ("clamp(a, 0, 1)", {"a": -1.0}, (0.0, None)),
     ("clamp(a, b, 1)", {}, missing("missing")),
     ("clamp(i, 0, j)", {"i": 7, "j": 5}, (5, None)),
+    # sqrt, ln, exp, round
+    ("sqrt(a)", {"a": 2.25}, (1.5, None)),
+    ("sqrt(a)", {"a": -0.0}, (-0.0, None)),
+    ("sqrt(a)", {"a": -1.0}, missing("domain")),
+    ("sqrt(i)", {"i": 16}, (4.0, None)),
+    ("sqrt(a)", {"a": NAN}, (NAN, None)),
+    ("ln(a)", {"a": 1.0}, (0.0, None)),
+    ("ln(a)", {"a": 0.0}, missing("domain")),
+    ("ln(a)", {"a": INF}, (INF, None)),
+    ("ln(a)", {}, missing("missing")),
+    ("exp(a)", {"a": 0.0}, (1.0, None)),
+    ("exp(a)", {"a": 710.0}, (INF, None)),
+    ("exp(a)", {"a": -INF}, (0.0, None)),
+    ("round(a)", {"a": 2.5}, (2.0, None)),
+    ("round(a)", {"a": -0.4}, (-0.0, None)),
+    ("round(a, 2)", {"a": 2.675}, (2.68, None)),
+    ("round(a, 9)", {"a": 1e300}, (1e300, None)),
+    ("round(a / b, 1)", {"a": 1.0, "b": 0.0}, missing("division-by-zero")),
+    ("round(i)", {"i": 7}, (7.0, None)),
     # one-argument aggregates over lists
     ("count(xs)", {"xs": []}, (0, None)),
     ("count(xs)", {}, missing("missing")),
@@ -456,6 +475,10 @@ def numeric(depth):
             lambda t: f"{t[0]}({', '.join(t[1])})"
         ),
         sub.map(lambda a: f"abs({a})"),
+        st.tuples(st.sampled_from(["sqrt", "ln", "exp"]), sub).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(sub, st.sampled_from(["", ", 0", ", 2", ", 9"])).map(
+            lambda t: f"round({t[0]}{t[1]})"
+        ),
         st.tuples(sub, sub, sub).map(lambda t: f"clamp({t[0]}, {t[1]}, {t[2]})"),
         st.tuples(boolean(depth - 1), sub, sub).map(lambda t: f"if({t[0]}, {t[1]}, {t[2]})"),
     )

@@ -192,7 +192,7 @@ def test_names_are_the_outer_inputs_read():
             "unknown function 'frobnicate'",
             0,
             10,
-            "functions: abs, all, any, avg, clamp, count, if, max, min, share, sum",
+            "functions: abs, all, any, avg, clamp, count, exp, if, ln, max, min, round, share, sqrt, sum",
         ),
         ("score(1)", "'score' is an input, not a function", 0, 5, None),
         (
@@ -301,6 +301,23 @@ def test_names_are_the_outer_inputs_read():
         ),
         ("abs(1, 2)", "abs takes 1 argument (number), got 2", 0, 9, None),
         ("clamp(score, 1)", "clamp takes 3 arguments (value, low, high), got 2", 0, 15, None),
+        ("sqrt(score, 2)", "sqrt takes 1 argument (number), got 2", 0, 14, None),
+        ("ln(disunity_found)", "argument 1 of ln must be a number, got bool", 3, 14, None),
+        ("round()", "round takes 1 or 2 arguments (number, decimals), got 0", 0, 7, None),
+        (
+            "round(score, score)",
+            "the decimals of round must be a whole number from 0 to 9 written in the expression",
+            13,
+            5,
+            "e.g. round(share, 2)",
+        ),
+        (
+            "round(score, 1.5)",
+            "the decimals of round must be a whole number from 0 to 9 written in the expression",
+            13,
+            3,
+            "e.g. round(share, 2)",
+        ),
         (
             "if(disunity_found, 1)",
             "if takes 3 arguments (condition, then, else), got 2",

@@ -53,6 +53,7 @@ from criteriakit import limits
 from criteriakit.columnar.floats import divided
 from criteriakit.errors import ColumnarUnsupported
 from criteriakit.expressions import CompiledExpression
+from criteriakit.expressions.floats import WHOLE_FROM
 from criteriakit.expressions.tolerance import column_tolerance
 from criteriakit.expressions.typed_ast import (
     Aggregate,
@@ -106,6 +107,7 @@ KIND_CODES: dict[UndefinedKind, int] = {
     "division-by-zero": 2,
     "empty": 3,
     "overflow": 4,
+    "domain": 5,
 }
 """The codes of the kinds of undefined values in ``undefined`` columns (Int8; null: defined)."""
 KINDS: dict[int, UndefinedKind] = {code: kind for kind, code in KIND_CODES.items()}
@@ -389,6 +391,33 @@ def _present(operands: list[_Column]) -> pl.Expr:
     return present
 
 
+def _mathematical(node: BuiltinCall, args: list[_Column]) -> _Column:
+    """``sqrt``, ``ln``, ``exp`` or ``round`` of a column, as the scalar executor computes them.
+
+    Outside ``sqrt``'s and ``ln``'s domain the value is undefined (kind ``domain``); ``round``
+    is :func:`~criteriakit.expressions.floats.round_decimals` on columns.
+    """
+    operand = args[0]
+    x = operand.value.cast(pl.Float64)
+    size = operand.value_size
+    if node.function == "exp":
+        return _Column(x.exp(), operand.undefined, True, size + 1, operand.undefined_size)
+    if node.function == "round":
+        decimals = node.args[1] if len(node.args) > 1 else None
+        digits = decimals.value if isinstance(decimals, Constant) else 0
+        assert isinstance(digits, int)  # noqa: S101 - the checker requires a constant integer
+        scale = 10.0**digits
+        scaled = x * scale
+        nearest = divided(scaled.round(0, mode="half_to_even"), pl.lit(scale))
+        value = pl.when(~(scaled.abs() < WHOLE_FROM)).then(x).otherwise(nearest)
+        return _Column(value, operand.undefined, True, 9 * size + 8, operand.undefined_size)
+    square = node.function == "sqrt"
+    outside = x < 0 if square else x <= 0
+    value = pl.when(~outside).then(x.sqrt() if square else x.log())
+    undefined = _first(operand.undefined, _kind("domain", outside))
+    return _Column(value, undefined, True, 2 * size + 2, operand.undefined_size + size + 2)
+
+
 def _skipped_if_nan(operand: _Column) -> pl.Expr:
     """Return the operand's value, null if NaN: min/max_horizontal skip nulls."""
     return operand.value.fill_nan(None) if operand.floating else operand.value
@@ -654,6 +683,8 @@ class _Compiler:
             if node.type == INTEGER:
                 return _exact_integer(_wide(args[0]).abs(), args)
             return args[0]._replace(value=args[0].value.abs(), value_size=args[0].value_size + 1)
+        if node.function in {"sqrt", "ln", "exp", "round"}:
+            return _mathematical(node, args)
         floating = any(arg.floating for arg in args)
         if node.function == "clamp":  # max(value, low), then min(that, high), as the scalar's
             value, low, high = args

@@ -76,7 +76,13 @@ _COMPARISONS: dict[str, ComparisonOperator] = {
     ">": ">",
     ">=": ">=",
 }
-_BUILTINS: dict[str, BuiltinFunction] = {"min": "min", "max": "max", "abs": "abs", "clamp": "clamp"}
+_BUILTINS: dict[str, BuiltinFunction] = {
+    name: name for name in ("min", "max", "abs", "clamp", "sqrt", "ln", "exp", "round")
+}
+_MATH = frozenset({"sqrt", "ln", "exp"})
+"""The one-argument functions of a number whose result is a number."""
+_MOST_DIGITS = 9
+"""``round(x, digits)`` rounds to at most this many decimals (the points' own precision)."""
 _AGGREGATES: dict[str, AggregateFunction] = {
     name: name for name in ("count", "share", "any", "all", "sum", "avg", "min", "max")
 }
@@ -294,7 +300,7 @@ class _Checker:
             return self._aggregate(node, frames)
         if name in AGGREGATE_FUNCTIONS - {"min", "max"}:
             return self._aggregate(node, frames)
-        if name in ("min", "max", "abs", "clamp"):
+        if name in _BUILTINS:
             return self._builtin(node, frames)
         if name == "if":
             return self._conditional(node, frames)
@@ -347,8 +353,10 @@ class _Checker:
 
     def _builtin(self, node: Call, frames: tuple[_Frame, ...]) -> TypedNode:
         name = node.function
-        if name == "abs":
+        if name == "abs" or name in _MATH:
             self._arity(node, 1, 1, "number")
+        elif name == "round":
+            self._arity(node, 1, 2, "number, decimals")
         elif name == "clamp":
             self._arity(node, 3, 3, "value, low, high")
         elif len(node.args) < 2:
@@ -359,8 +367,22 @@ class _Checker:
                 f"for the {whole} of a list input, pass the list's name: {name}(scores)",
             )
         args = self._numeric_args(node, frames)
-        kind = INTEGER if all(arg.type == INTEGER for arg in args) else NUMBER
+        if name == "round" and len(args) == 2:
+            self._decimals(args[1])
+        exact = name not in _MATH and name != "round"
+        kind = INTEGER if exact and all(arg.type == INTEGER for arg in args) else NUMBER
         return BuiltinCall(_BUILTINS[name], args, kind, node.offset, node.length)
+
+    def _decimals(self, digits: TypedNode) -> None:
+        """Require ``round``'s decimals to be a whole number 0 … 9 written in the expression."""
+        value = digits.value if isinstance(digits, Constant) else None
+        if not (isinstance(value, int) and digits.type == INTEGER and 0 <= value <= _MOST_DIGITS):
+            raise self.error(
+                f"the decimals of round must be a whole number from 0 to {_MOST_DIGITS} "
+                "written in the expression",
+                digits,
+                "e.g. round(share, 2)",
+            )
 
     def _conditional(self, node: Call, frames: tuple[_Frame, ...]) -> TypedNode:
         self._arity(node, 3, 3, "condition, then, else")

@@ -19,7 +19,13 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeAlias
 
-from criteriakit.expressions.floats import add_up
+from criteriakit.expressions.floats import (
+    add_up,
+    exponential,
+    in_log_domain,
+    in_sqrt_domain,
+    round_decimals,
+)
 from criteriakit.expressions.tolerance import (
     EXACT_ABOVE,
     RELATIVE_TOLERANCE,
@@ -310,6 +316,22 @@ class _Compiler:
         fns = tuple(arg.fn for arg in args)
         if node.function == "abs":
             return self._checked(node, self._derive(_abs(fns[0]), *args))
+        if node.function in ("sqrt", "ln"):
+            square = node.function == "sqrt"
+            outside = Undefined(
+                "domain",
+                f"{'the square root of a negative number' if square else 'the logarithm of a number <= 0'}"
+                f" in '{self._snippet(node)}'",
+            )
+            domain = in_sqrt_domain if square else in_log_domain
+            return self._derive(
+                _partial(fns[0], math.sqrt if square else math.log, domain, outside), *args
+            )
+        if node.function == "exp":
+            return self._derive(_partial(fns[0], exponential, None, None), *args)
+        if node.function == "round":
+            digits = args[1].value if len(args) > 1 else 0
+            return self._derive(_rounding(fns[0], int(digits)), args[0])
         if node.function == "clamp":
             fn = _clamp(*fns)
         elif node.function == "min":
@@ -727,6 +749,33 @@ def _abs(operand: _Fn) -> _Fn:
         return a if type(a) is Undefined else abs(a)
 
     return absolute
+
+
+def _partial(
+    operand: _Fn,
+    function: Callable[[float], float],
+    domain: Callable[[float], bool] | None,
+    outside: Undefined | None,
+) -> _Fn:
+    """Apply ``function`` to the operand; undefined (``outside``) where ``domain`` says so."""
+
+    def apply(env: _Env, frame: _Frame) -> Any:
+        a = operand(env, frame)
+        if type(a) is Undefined:
+            return a
+        if domain is not None and not domain(a):
+            return outside
+        return function(a)
+
+    return apply
+
+
+def _rounding(operand: _Fn, digits: int) -> _Fn:
+    def rounding(env: _Env, frame: _Frame) -> Any:
+        a = operand(env, frame)
+        return a if type(a) is Undefined else round_decimals(a, digits)
+
+    return rounding
 
 
 def _clamp(value: _Fn, low: _Fn, high: _Fn) -> _Fn:

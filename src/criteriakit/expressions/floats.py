@@ -13,7 +13,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-__all__ = ["SCALE", "SCORE_DIGITS", "add_up", "round_points"]
+__all__ = [
+    "SCALE",
+    "SCORE_DIGITS",
+    "add_up",
+    "exponential",
+    "in_log_domain",
+    "in_sqrt_domain",
+    "round_decimals",
+    "round_points",
+]
 
 SCORE_DIGITS = 9
 """Scores and points are rounded to this many decimals, so float noise never shows or decides."""
@@ -47,3 +56,40 @@ def round_points(value: float) -> float:
         return scaled / SCALE
     nearest = round(scaled)
     return nearest / SCALE if nearest else math.copysign(0.0, scaled)
+
+
+WHOLE_FROM = 2.0**52
+"""From this magnitude on every float is a whole number: rounding leaves it as it is."""
+
+
+def round_decimals(value: float, digits: int) -> float:
+    """Return ``value`` rounded to ``digits`` decimals, ties to even: the language's ``round``.
+
+    The float product ``value * 10**digits`` rounded to the nearest integer, divided by
+    ``10**digits``, keeping the sign of a zero; NaN, infinities and values whose product has no
+    fraction left (beyond 2**52) stay as they are. Polars does the same operations on columns.
+    """
+    scale = 10.0**digits
+    scaled = value * scale
+    if not abs(scaled) < WHOLE_FROM:
+        return value
+    nearest = round(scaled)
+    return nearest / scale if nearest else math.copysign(0.0, value)
+
+
+def in_sqrt_domain(value: float) -> bool:
+    """Return whether ``sqrt`` is defined at ``value``: not below zero (NaN gives NaN)."""
+    return not value < 0
+
+
+def in_log_domain(value: float) -> bool:
+    """Return whether ``ln`` is defined at ``value``: above zero (NaN gives NaN)."""
+    return not value <= 0
+
+
+def exponential(value: float) -> float:
+    """Return ``e ** value``; an infinity when it overflows, as Polars gives (not an error)."""
+    try:
+        return math.exp(value)
+    except OverflowError:
+        return math.inf

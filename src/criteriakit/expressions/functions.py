@@ -32,7 +32,7 @@ __all__ = ["AGGREGATE_FUNCTIONS", "BUILTIN_FUNCTIONS", "KEYWORDS", "FunctionSpec
 AGGREGATE_FUNCTIONS = frozenset({"count", "share", "any", "all", "sum", "avg", "min", "max"})
 """Functions that aggregate a list or records input (``min``/``max`` also have a scalar form)."""
 
-BUILTIN_FUNCTIONS = AGGREGATE_FUNCTIONS | {"abs", "clamp", "if"}
+BUILTIN_FUNCTIONS = AGGREGATE_FUNCTIONS | {"abs", "clamp", "if", "sqrt", "ln", "exp", "round"}
 """Every built-in function name; plugins cannot use these names."""
 
 KEYWORDS = frozenset({"and", "or", "not", "true", "false"})

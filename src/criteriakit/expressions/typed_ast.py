@@ -47,7 +47,7 @@ __all__ = [
 
 AggregateFunction: TypeAlias = Literal["count", "share", "any", "all", "sum", "avg", "min", "max"]
 ArithmeticOperator: TypeAlias = Literal["+", "-", "*", "/"]
-BuiltinFunction: TypeAlias = Literal["min", "max", "abs", "clamp"]
+BuiltinFunction: TypeAlias = Literal["min", "max", "abs", "clamp", "sqrt", "ln", "exp", "round"]
 ComparisonOperator: TypeAlias = Literal["==", "!=", "<", "<=", ">", ">="]
 LogicalOperator: TypeAlias = Literal["and", "or"]
 
@@ -170,7 +170,10 @@ class Conditional:
 
 @attrs.frozen
 class BuiltinCall:
-    """A scalar built-in: ``min``/``max`` (two or more arguments), ``abs`` or ``clamp``."""
+    """A scalar built-in: ``min``/``max`` (two or more), ``abs``, ``clamp``, ``sqrt``, ``ln``, ``exp``.
+
+    Or ``round``, whose second argument (the decimals) is a constant integer.
+    """
 
     function: BuiltinFunction
     args: tuple[TypedNode, ...]

@@ -8,7 +8,7 @@ import attrs
 
 __all__ = ["Undefined", "UndefinedKind"]
 
-UndefinedKind: TypeAlias = Literal["missing", "division-by-zero", "empty", "overflow"]
+UndefinedKind: TypeAlias = Literal["missing", "division-by-zero", "empty", "overflow", "domain"]
 
 
 @attrs.frozen
@@ -16,8 +16,9 @@ class Undefined:
     """Why a value could not be computed; evaluation returns it instead of raising.
 
     ``kind`` is ``"missing"`` (an input, record field or list item is absent or ``None``),
-    ``"division-by-zero"``, ``"empty"`` (``share``/``avg``/``min``/``max`` of an empty list) or
-    ``"overflow"`` (an integer result beyond 64 bits, which no engine can hold);
+    ``"division-by-zero"``, ``"empty"`` (``share``/``avg``/``min``/``max`` of an empty list),
+    ``"overflow"`` (an integer result beyond 64 bits, which no engine can hold) or ``"domain"``
+    (the square root of a negative number, the logarithm of one <= 0);
     ``detail`` says which, e.g. ``"input 'targets_assigned' is missing"``. What to do with it
     (fail, score zero, skip) is the framework's declared policy, decided by the caller.
     """
