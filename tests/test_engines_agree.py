@@ -62,6 +62,17 @@ def frameworks(draw: st.DrawFn, policies: tuple[str, ...] = POLICIES) -> str:
         '[inputs.lv]\ntype = "level"\nlevels = ["low", "mid", "high"]',
         '[inputs.xs]\ntype = "list"\nitems = "number"\nmax_length = 5',
     ]
+    derived = draw(st.booleans())
+    if derived:  # derived values, read by indicators, a gate and each other
+        lines += [
+            "",
+            "[derived]",
+            'ratio = "n1 / k"',
+            'hits = "count(xs, it > ratio)"',
+            'steady = "f and ratio >= 1"',
+            'root = "sqrt(n0) + ln(n1)"',
+            'kept = "round(avg(xs) / 3, 2) + hits"',
+        ]
     values = [
         ("n0", {"type": "linear", "zero_at": 0, "full_at": draw(st.integers(1, 100))}),
         ("n1 / k", {"type": "thresholds", "bands": [{"min": 0.5, "award": 1.0}]}),
@@ -71,6 +82,13 @@ def frameworks(draw: st.DrawFn, policies: tuple[str, ...] = POLICIES) -> str:
         ("avg(xs) / 3", {"type": "linear", "zero_at": 0, "full_at": 33}),
         ("n0 * k - n1", {"type": "linear", "zero_at": -50, "full_at": 500}),
     ]
+    if derived:
+        values += [
+            ("ratio", {"type": "thresholds", "bands": [{"min": 0.5, "award": 1.0}]}),
+            ("root", {"type": "linear", "zero_at": 0, "full_at": 12}),
+            ("kept", {"type": "linear", "zero_at": 0, "full_at": 30}),
+            ("steady", {"type": "boolean"}),
+        ]
     chosen = draw(st.lists(st.sampled_from(values), min_size=2, max_size=5, unique_by=str))
     split = draw(st.integers(1, len(chosen) - 1))
     groups = [chosen[:split], chosen[split:]]
@@ -116,7 +134,8 @@ def frameworks(draw: st.DrawFn, policies: tuple[str, ...] = POLICIES) -> str:
         lines += ['gates = [{ id = "top-needs-f", require = "f", message = "f" }]']
     lines += ["", "[[tiers]]", 'id = "middle"', 'title = "Middle"', f"min_score = {minimums[0]}"]
     if draw(st.booleans()):
-        lines += ['gates = [{ id = "middle-needs-n1", require = "n1 / k >= 1", message = "n1" }]']
+        require = "steady or hits > 1" if derived else "n1 / k >= 1"
+        lines += [f'gates = [{{ id = "middle-needs-n1", require = "{require}", message = "n1" }}]']
     lines += ["", "[[tiers]]", 'id = "bottom"', 'title = "Bottom"', "min_score = 0"]
     if draw(st.booleans()):
         lines += [

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args, get_origin
 import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean
 
@@ -26,7 +26,15 @@ if TYPE_CHECKING:
 from criteriakit.model.framework import Message
 from criteriakit.model.scorers import BUILTIN_SCORERS, ScorerSpec
 
-__all__ = ["Invalid", "converter", "converter_for", "describe", "make_converter", "structure"]
+__all__ = [
+    "OMIT_IF_DEFAULT",
+    "Invalid",
+    "converter",
+    "converter_for",
+    "describe",
+    "make_converter",
+    "structure",
+]
 
 T = TypeVar("T")
 
@@ -300,7 +308,34 @@ def make_converter(scorer_types: Mapping[str, type[Any]] | None = None) -> cattr
     converter.register_unstructure_hook(
         ScorerSpec, lambda value: converter.unstructure(value, type(value))
     )
+    converter.register_unstructure_hook_factory(
+        _has_omitted_fields, lambda cls: _omitting_unstructure(converter, cls)
+    )
     return converter
+
+
+OMIT_IF_DEFAULT = "criteriakit.omit_if_default"
+"""Field metadata: leave the field out of plain data while it has its default.
+
+``Result.derived`` carries it (written there as the string: the model cannot import this
+module, which imports the model).
+"""
+
+
+def _has_omitted_fields(cls: Any) -> bool:
+    return attrs.has(cls) and any(f.metadata.get(OMIT_IF_DEFAULT) for f in attrs.fields(cls))
+
+
+def _omitting_unstructure(converter: cattrs.Converter, cls: Any) -> Callable[[Any], Any]:
+    """Unstructure ``cls`` as cattrs does, leaving out the fields marked to omit at defaults."""
+    omitted = {
+        field.name: override(omit_if_default=True)
+        for field in attrs.fields(cls)
+        if field.metadata.get(OMIT_IF_DEFAULT)
+    }
+    make = typing.cast("Any", make_dict_unstructure_fn)  # its overrides are typed as its flags
+    unstructure: Callable[[Any], Any] = make(cls, converter, **omitted)
+    return unstructure
 
 
 def structure(converter: cattrs.Converter, data: object, cls: type[T]) -> T | list[RawProblem]:

@@ -86,7 +86,7 @@ _PARENTS = {top.nested.key: top for top in _ARRAYS if top.nested is not None}
 _NAMES = {"inputs": "input", **{key: kind.name for key, kind in _KINDS.items()}}
 _SIDES = ("before", "after")
 """The keys that place an entry next to another of the same array."""
-_MERGED = frozenset({"inputs", "policy", *(kind.key for kind in _ARRAYS)})
+_MERGED = frozenset({"inputs", "derived", "policy", *(kind.key for kind in _ARRAYS)})
 _PATCH_ONLY = frozenset({"extends", "remove"})
 _REQUIRED = frozenset(
     field.name for field in attrs.fields(FrameworkDefinition) if field.default is attrs.NOTHING
@@ -250,6 +250,8 @@ class _Composer:
             data["policy"] = self._policy(inherited.get("policy"))
         if _either_has(self.base, self.derived, "inputs"):
             data["inputs"] = self._inputs()
+        if _either_has(inherited, self.derived, "derived"):
+            data["derived"] = self._derived_values(inherited.get("derived"))
         root = _Slot(_TOP, _Placed(inherited, ()), _Entry((), _TOP, self.derived))
         for kind in _ARRAYS:
             if _either_has(inherited, self.derived, kind.key):
@@ -502,6 +504,18 @@ class _Composer:
         }
         merged = self._merge_table(kept, path, patch, path, path)
         self.origins[path] = ("derived", path) if "inputs" in self.derived else ("base", path)
+        return merged
+
+    def _derived_values(self, base: object) -> dict[str, Any]:
+        """Merge the ``[derived]`` values by name: the derived file's replace or add."""
+        path = ("derived",)
+        patch = self.derived.get("derived", {})
+        if not isinstance(patch, Mapping):
+            self._problem(path, f"expected a table, got {describe(patch)}", "write [derived]")
+            patch = {}
+        kept = dict(base) if isinstance(base, Mapping) else {}
+        merged = self._merge_table(kept, path, patch, path, path)
+        self.origins[path] = ("derived", path) if "derived" in self.derived else ("base", path)
         return merged
 
     def _array(self, kind: _Kind, parent: _Slot, here: KeyPath) -> list[dict[str, Any]]:

@@ -98,6 +98,7 @@ __all__ = [
     "Request",
     "StagedColumn",
     "compile_columnar",
+    "derived_kind",
     "item_column",
     "kind_code",
 ]
@@ -255,6 +256,11 @@ def _source_column(node: InputRef | FieldRef) -> str:
     return node.name if isinstance(node, InputRef) else item_column(node.level, node.name)
 
 
+def derived_kind(name: str) -> str:
+    """Return the column of the undefined kind of the derived value ``name``."""
+    return f"__derived:{name}:k"
+
+
 def compile_columnar(
     compiled: CompiledExpression,
     *,
@@ -263,6 +269,7 @@ def compile_columnar(
     prefix: str = "__agg",
     item_frames: Collection[str] = (),
     present: Collection[str] = (),
+    derived: Collection[str] = (),
 ) -> ColumnExpression:
     """Compile ``compiled`` to Polars expressions with the scalar evaluator's semantics.
 
@@ -273,8 +280,10 @@ def compile_columnar(
     over items become :class:`AggregateColumns` named ``prefix`` and a number: keep prefixes
     distinct between expressions evaluated over one frame. ``item_frames`` names the records
     inputs whose items come from another frame (the children of a roll-up), ``present`` the
-    item columns no item lacks (an evaluable child's ``tier``, say). Raises
-    :class:`ColumnarUnsupported` for what cannot run as columns (see the module docstring).
+    item columns no item lacks (an evaluable child's ``tier``, say). ``derived`` names the
+    derived values, which the frame holds as a value column and a kind column
+    (:func:`derived_kind`). Raises :class:`ColumnarUnsupported` for what cannot run as columns
+    (see the module docstring).
     """
     compiler = _Compiler(
         compiled.text,
@@ -283,6 +292,7 @@ def compile_columnar(
         prefix=prefix,
         frames=item_frames,
         present=present,
+        derived=derived,
     )
     column = compiler.compile(compiled.tree)
     size = column.size + compiler.staged_size
@@ -525,6 +535,7 @@ class _Compiler:
         prefix: str,
         frames: Collection[str] = (),
         present: Collection[str] = (),
+        derived: Collection[str] = (),
     ) -> None:
         self._text = text
         self._columns = columns
@@ -532,6 +543,7 @@ class _Compiler:
         self._prefix = prefix
         self._frames = frames
         self._present = present
+        self._derived = derived
         self.requests: list[Request] = []
         self.staged_size = 0  # the operations of the staged operands, counted once each
         self.reads: set[str] = set()
@@ -582,6 +594,10 @@ class _Compiler:
     def _input(self, node: InputRef) -> _Column:
         dtype = _dtype(node.type)
         floating = node.type == NUMBER
+        if node.name in self._derived:  # computed before, with its own undefined kind
+            kind = derived_kind(node.name)
+            self.reads.update((node.name, kind))
+            return _Column(pl.col(node.name).cast(dtype), pl.col(kind), floating, 2, 1)
         if self._columns is not None and node.name not in self._columns:
             return _Column(pl.lit(None, dtype), kind_code("missing"), floating, 1, 1)
         self.reads.add(node.name)
@@ -737,6 +753,7 @@ class _Compiler:
             self._builders,
             prefix=f"{self._prefix}{len(self.requests)}.",
             present=self._present,
+            derived=self._derived,
         )
         item = None
         items_undefined = False

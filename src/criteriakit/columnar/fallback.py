@@ -65,10 +65,23 @@ def _by_rows(
 
 
 def expression_by_rows(
-    expression: CompiledExpression, inputs: Sequence[str], dtype: pl.DataType
+    expression: CompiledExpression,
+    inputs: Sequence[str],
+    dtype: pl.DataType,
+    derived: Sequence[tuple[str, CompiledExpression]] = (),
 ) -> pl.Expr:
-    """Return ``expression`` evaluated by the scalar evaluator on each row of the ``inputs``."""
-    return _by_rows(inputs, dtype, lambda row: expression.evaluate(_env(row)))
+    """Return ``expression`` evaluated by the scalar evaluator on each row of the ``inputs``.
+
+    The ``derived`` values are computed from the row first, as the scalar executor does.
+    """
+
+    def evaluate(row: dict[str, Any]) -> object:
+        env = _env(row)
+        for name, value in derived:
+            env[name] = value.evaluate(env)
+        return expression.evaluate(env)
+
+    return _by_rows(inputs, dtype, evaluate)
 
 
 def points_by_rows(scorer: CompiledScorer, inputs: Sequence[str], value: str) -> pl.Expr:

@@ -27,6 +27,7 @@ from criteriakit.columnar.expressions import (
     ColumnExpression,
     Request,
     compile_columnar,
+    derived_kind,
 )
 from criteriakit.columnar.fallback import (
     KIND,
@@ -135,15 +136,47 @@ def _expressions(compiled: CompiledFramework) -> list[tuple[str, str, CompiledEx
 def _compile(compiled: CompiledFramework, inputs: Sequence[str]) -> _Columns:
     expressions: dict[str, ColumnExpression] = {}
     by_rows: dict[str, pl.Expr] = {}
+    derived = [name for name, _ in compiled.derived]
     for key, what, expression in _expressions(compiled):
         try:
-            expressions[key] = compile_columnar(expression, prefix=f"__a{key}.")
+            expressions[key] = compile_columnar(expression, prefix=f"__a{key}.", derived=derived)
         except ColumnarUnsupported as error:
             warn(f"{compiled.ref}: {what}", str(error))
             dtype = _dtype_of(expression)
-            by_rows[key] = expression_by_rows(expression, inputs, dtype).alias(f"__x{key}")
+            by_rows[key] = expression_by_rows(expression, inputs, dtype, compiled.derived).alias(
+                f"__x{key}"
+            )
     _check_plan_size(compiled, sum(expression.size for expression in expressions.values()))
     return _Columns(expressions, by_rows)
+
+
+def _with_derived(
+    compiled: CompiledFramework, lazy: pl.LazyFrame, inputs: Sequence[str], row: str
+) -> pl.LazyFrame:
+    """Add each derived value's value and kind columns, in order (each reads those before it).
+
+    A derived value without a columnar form runs row by row, computing what it reads.
+    """
+    done: list[str] = []
+    for index, (name, expression) in enumerate(compiled.derived):
+        try:
+            column = compile_columnar(expression, prefix=f"__ad{index}.", derived=done)
+        except ColumnarUnsupported as error:
+            warn(f"{compiled.ref}: derived value {name}", str(error))
+            dtype = _dtype_of(expression)
+            struct = f"__xd{index}"
+            before = compiled.derived[:index]
+            lazy = lazy.with_columns(
+                expression_by_rows(expression, inputs, dtype, before).alias(struct)
+            )
+            fields = pl.col(struct).struct
+            column = ColumnExpression(fields.field(VALUE), fields.field(KIND))
+        lazy = with_aggregates(lazy, column.aggregates, row)
+        lazy = lazy.with_columns(
+            column.value.alias(name), column.undefined.cast(pl.Int8).alias(derived_kind(name))
+        )
+        done.append(name)
+    return lazy
 
 
 def _check_plan_size(compiled: CompiledFramework, size: int) -> None:
@@ -529,6 +562,7 @@ def evaluated(
     its parent: quotas apply among the units of one parent (all units without it).
     """
     inputs = list(compiled.declared)
+    lazy = _with_derived(compiled, lazy, inputs, row)
     plan = _compile(compiled, inputs)
     if plan.by_rows:
         lazy = lazy.with_columns(*plan.by_rows.values())

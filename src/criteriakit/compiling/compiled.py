@@ -173,6 +173,8 @@ class CompiledFramework:
     rollups: tuple[tuple[str, CompiledExpression], ...] = ()
     quotas: tuple[CompiledQuota, ...] = ()
     checks: tuple[CompiledCheck, ...] = ()
+    derived: tuple[tuple[str, CompiledExpression], ...] = ()
+    """The derived values by name, in the order to compute them (each after those it reads)."""
 
     @property
     def ref(self) -> str:

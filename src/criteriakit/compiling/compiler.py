@@ -30,6 +30,7 @@ from criteriakit.compiling.compiled import (
     CompiledIndicator,
     CompiledTier,
 )
+from criteriakit.compiling.derived import check_derived
 from criteriakit.compiling.extensions import Extensions, Weighting
 from criteriakit.compiling.inputs import InputChecker
 from criteriakit.compiling.scorer_types import ScorerContext
@@ -116,6 +117,10 @@ class _Checker:
                 RawProblem(path, error.message, error.hint, offset=error.offset, width=error.length)
             )
             return None
+
+    def expression_at(self, path: KeyPath, text: str) -> CompiledExpression | None:
+        """Compile ``text`` of any type at ``path`` (a derived value), recording its problems."""
+        return self.expression(path, text, None)
 
     # ------------------------------------------------------------------ framework header
 
@@ -615,9 +620,14 @@ def compile_definition(
     weighting = checker.weighting()
     checker.header()
     checker.inputs()
+    data_scope = dict(checker.scope)
+    derived = check_derived(
+        definition.derived, checker.scope, checker.expression_at, checker.problems
+    )
     criteria, indicators = checker.criteria()
     tiers = checker.tiers()
     rules = checker.rules()
+    checker.scope = data_scope  # checks read the data as given, not the derived values
     checks = checker.checks()
     children = check_children(definition, resolve, checker.problems)
     rollups = check_rollups(definition, children, checker.problems, checker.functions)
@@ -642,4 +652,5 @@ def compile_definition(
         rollups=rollups,
         quotas=quotas,
         checks=checks,
+        derived=derived,
     )

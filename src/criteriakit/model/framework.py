@@ -9,6 +9,7 @@ compiled rules.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Literal, NewType
 
 import attrs
@@ -226,6 +227,7 @@ class FrameworkDefinition:
     criteria: tuple[Criterion, ...]
     tiers: tuple[Tier, ...]
     inputs: dict[str, Input] = attrs.field(factory=dict)
+    derived: Mapping[str, str] = attrs.field(factory=dict)
     scale: Literal["points", "weights"] = "points"
     max_score: float = 100.0
     description: str | None = None

@@ -110,8 +110,9 @@ class Result:
 
     ``parent`` is the unit above it in a hierarchy (a member's cell), when the data names one.
     ``inputs`` are the values it was evaluated on; ``rolled_up`` those of them computed from its
-    children's results (see ``[children]`` and ``rollup`` in the format); ``period`` the period
-    the result is for, when one was given.
+    children's results (see ``[children]`` and ``rollup`` in the format); ``derived`` the
+    framework's derived values computed from them (``None`` for one that could not be);
+    ``period`` the period the result is for, when one was given.
 
     ``score`` is ``None`` when the unit was not evaluable (then ``tier`` and ``band_tier``
     are ``None`` too and a ``not-evaluable`` reason says why). Scores are rounded to 1e-9,
@@ -133,6 +134,10 @@ class Result:
     rolled_up: Mapping[str, Any] = attrs.field(factory=dict)
     period: Period | None = None
     improvement: Improvement | None = None
+    # listed in plain data only when the framework has derived values (see _converter)
+    derived: Mapping[str, Any] = attrs.field(
+        factory=dict, metadata={"criteriakit.omit_if_default": True}
+    )
 
     @property
     def evaluable(self) -> bool:

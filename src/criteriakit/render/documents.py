@@ -29,11 +29,12 @@ _AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})
 def result_to_dict(result: Result) -> dict[str, Any]:
     """Return ``result`` as plain data: dicts, lists, strings, numbers, bools and None.
 
-    Keys come in the order of the fields, values as the converter writes them.
+    Keys come in the order of the fields, values as the converter writes them; ``derived``
+    only when the framework has derived values.
     """
     period = result.period
     improvement = result.improvement
-    return {
+    plain = {
         "unit": result.unit,
         "parent": result.parent,
         "framework": result.framework,
@@ -50,6 +51,9 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "period": None if period is None else converter().unstructure(period, Period),
         "improvement": None if improvement is None else _improvement(improvement),
     }
+    if result.derived:
+        plain["derived"] = _mapping(result.derived)
+    return plain
 
 
 def _value(value: object) -> Any:

@@ -145,6 +145,9 @@ def explain(result: Result, *, language: str = "en", texts: FrameworkTexts | Non
             )
             for indicator in criterion.indicators
         )
+    if result.derived:
+        lines.extend(["", _("Derived values:")])
+        lines.extend(f"  {name} = {format_value(value)}" for name, value in result.derived.items())
     if result.reasons:
         lines.extend(["", _("Reasons:")])
         for reason in result.reasons:

@@ -11,7 +11,7 @@ conditions take the framework's policy through :func:`check_condition`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import attrs
@@ -27,6 +27,7 @@ __all__ = [
     "NotEvaluable",
     "check_condition",
     "condition_values",
+    "shown_values",
 ]
 
 
@@ -56,7 +57,19 @@ class Classification(NamedTuple):
 
 def condition_values(condition: CompiledCondition, env: Mapping[str, object]) -> dict[str, Any]:
     """Return the inputs a condition reads, as they were for this unit (``None`` when missing)."""
-    return {name: env.get(name) for name in sorted(condition.expression.names)}
+    return shown_values(env, sorted(condition.expression.names))
+
+
+def shown_values(env: Mapping[str, object], names: Sequence[str]) -> dict[str, Any]:
+    """Return the values of ``names`` as a reason shows them: ``None`` when missing.
+
+    A derived value that could not be computed is held as its :class:`Undefined` (what reads
+    it is undefined alike); a reason shows it as ``None``, as a missing input.
+    """
+    values = dict(zip(names, map(env.get, names), strict=True))
+    if any(type(value) is Undefined for value in values.values()):
+        return {name: None if type(value) is Undefined else value for name, value in values.items()}
+    return values
 
 
 def check_condition(
@@ -122,8 +135,7 @@ def _not_checked(
     message = (
         f"{kind} not checked ({undefined.detail}), {_OUTCOME_UNCHECKED[kind]}: {condition.message}"
     )
-    values = dict(zip(names, map(env.get, names), strict=True))
-    return Reason(condition.id, "not-checked", message, condition.tier, values)
+    return Reason(condition.id, "not-checked", message, condition.tier, shown_values(env, names))
 
 
 _Check = tuple[CompiledCondition, Any, tuple[str, ...]]

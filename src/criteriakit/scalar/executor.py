@@ -148,10 +148,11 @@ def _rescaled(
 
 
 class _Place(NamedTuple):
-    """Where a unit stands in a hierarchy: its parent and the inputs rolled up from below."""
+    """Where a unit stands: its parent, the inputs rolled up from below, its derived values."""
 
     parent: str | None
     rolled_up: Mapping[str, Any]
+    derived: Mapping[str, Any]
 
 
 class _Scored(NamedTuple):
@@ -373,8 +374,14 @@ class ScalarExecutor:
         added to the result afterwards, because copying a result reads the parts of its
         explanation that are otherwise computed only when read.
         """
-        place = _Place(parent, rolled_up or {})
         seen = dict(env)
+        for name, expression in self.compiled.derived:  # each after the values it reads
+            seen[name] = expression.evaluate(seen)
+        derived = {
+            name: None if type(value := seen[name]) is Undefined else value
+            for name, _ in self.compiled.derived
+        }
+        place = _Place(parent, rolled_up or {}, derived)
         scored, blocking = self._score_indicators(seen, unit)
         explanation = _Explanation(self._breakdown, self._improver, seen, scored)
         pending: Any = explanation  # the criteria and improvement, computed on first read
@@ -498,4 +505,5 @@ class ScalarExecutor:
             improvement=improvement,
             parent=place.parent,
             rolled_up=place.rolled_up,
+            derived=place.derived,
         )

@@ -27,7 +27,7 @@ from criteriakit.compiling.scoring import Comparison, round_points
 from criteriakit.expressions import INTEGER, Undefined, approx_ge
 from criteriakit.model.improvement import Change, Improvement, Obstacle
 from criteriakit.model.results import IndicatorResult
-from criteriakit.scalar.classify import Classification
+from criteriakit.scalar.classify import Classification, shown_values
 
 __all__ = ["MAX_OPTIONS", "Improver"]
 
@@ -151,8 +151,7 @@ class Improver:
         )
 
     def _obstacle(self, condition: CompiledCondition, env: _Env) -> Obstacle:
-        names = self._names[condition.id]
-        values = dict(zip(names, map(env.get, names), strict=True))
+        values = shown_values(env, self._names[condition.id])
         expression = condition.expression
         return Obstacle(condition.id, condition.kind, condition.message, expression.text, values)
 
