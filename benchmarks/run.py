@@ -1,11 +1,13 @@
 """Run criteriakit's benchmarks and print one table (issue 5, item 5).
 
-Five workloads, each in its own module:
+Six workloads, each in its own module:
 
 - ``reference`` (reference_workload.py): 1,000,000 units x 20 indicators rolled up into 50,000
   groups; criteriakit's columnar executor against NumPy written by hand and the scalar executor;
 - ``weighted-sum`` (weighted_sum.py): 1,000,000 alternatives x 20 values, one weighted sum;
   criteriakit against scikit-criteria and pymcdm (each skipped when not installed);
+- ``mcda`` (mcda_topsis.py): TOPSIS with entropy weights and ranks on 1,000,000 alternatives x
+  10 criteria, ``criteriakit.mcda.rank`` against scikit-criteria and pymcdm;
 - ``rollup`` (rollup_members.py): 5,000,000 party members rolled up into their cells; time and
   the peak memory of the process that does it;
 - ``scalar`` (scalar_four_good.py): 20,000 ``vn.four-good-cell`` units through the scalar
@@ -18,7 +20,7 @@ Every line says whether its implementations agree (tiers equal, scores within 1e
 its target is met. Times are wall-clock, best of a few runs, on whatever else the machine is
 doing: run it on a quiet machine for figures to quote.
 
-Run: python benchmarks/run.py [--quick] [--only reference|weighted-sum|rollup|scalar|startup ...]
+Run: python benchmarks/run.py [--quick] [--only reference|weighted-sum|mcda|rollup|scalar|startup ...]
 (with ``pip install -e .[bench]``, or PYTHONPATH=src).
 """
 
@@ -32,6 +34,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import mcda_topsis
 import numpy as np
 import polars as pl
 import reference_workload
@@ -84,6 +87,7 @@ WORKLOADS: dict[str, Callable[[Sizes], list[Row]]] = {
         sizes.units, sizes.groups, sizes.sample_groups, sizes.repeats
     ),
     "weighted-sum": lambda sizes: weighted_sum.run(sizes.alternatives, sizes.repeats),
+    "mcda": lambda sizes: mcda_topsis.run(sizes.alternatives, sizes.repeats),
     "rollup": lambda sizes: rollup_members.run(sizes.members),
     "scalar": lambda sizes: scalar_four_good.run(sizes.scalar_units, sizes.repeats),
     "startup": lambda sizes: startup.run(sizes.processes),

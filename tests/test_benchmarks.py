@@ -41,6 +41,7 @@ def test_every_workload_runs_and_its_implementations_agree(monkeypatch, capsys):
     for workload in (
         "reference",
         "weighted sum",
+        "TOPSIS + ranks",
         "member → cell roll-up",
         "scalar, vn.four-good-cell",
         "startup",

@@ -193,11 +193,12 @@ def test_vikor_ranks_the_lowest_q_first():
 
 def test_ties_are_explicit():
     scores = [0.5, 0.7, 0.5, 0.49999999999999994, 0.1]
-    assert mcda.ranks_of(scores).tolist() == [2, 1, 2, 2, 5]
-    assert mcda.ranks_of(scores, ties="dense").tolist() == [2, 1, 2, 2, 3]
-    assert mcda.ranks_of(scores, ties="average").tolist() == [3.0, 1.0, 3.0, 3.0, 5.0]
+    assert mcda.ranks_of(scores).tolist() == [2, 1, 2, 4, 5]  # compared exactly
+    assert mcda.ranks_of(scores, decimals=9).tolist() == [2, 1, 2, 2, 5]
+    assert mcda.ranks_of(scores, decimals=9, ties="dense").tolist() == [2, 1, 2, 2, 3]
+    assert mcda.ranks_of(scores, decimals=9, ties="average").tolist() == [3.0, 1.0, 3.0, 3.0, 5.0]
     assert mcda.ranks_of(scores, ties="ordinal").tolist() == [2, 1, 3, 4, 5]
-    assert mcda.ranks_of(scores, higher_is_better=False).tolist() == [2, 5, 2, 2, 1]
+    assert mcda.ranks_of(scores, decimals=9, higher_is_better=False).tolist() == [2, 5, 2, 2, 1]
     assert mcda.ranks_of([]).tolist() == []
     with pytest.raises(MCDAError, match="a score is NaN"):
         mcda.ranks_of([0.1, float("nan")])
@@ -293,3 +294,13 @@ def test_the_example_in_the_docs_runs_as_shown():
     assert round(
         mcda.ahp([[1, 3, 5], [1 / 3, 1, 2], [1 / 5, 1 / 2, 1]]).consistency_ratio, 4
     ) == float(shown)
+
+
+def test_rank_rounds_the_scores_before_ranking_when_asked():
+    matrix = [[1.0, 2.0], [2.0, 1.0], [1.5, 1.5]]
+    exact = mcda.rank(matrix, [0.5, 0.5], method="wsm", normalisation="none")
+    assert exact.scores.tolist() == [1.5, 1.5, 1.5]
+    assert exact.ranks.tolist() == [1, 1, 1]
+    noisy = mcda.ranks_of([0.1 + 0.2, 0.3], decimals=12)
+    assert noisy.tolist() == [1, 1]
+    assert mcda.ranks_of([0.1 + 0.2, 0.3]).tolist() == [1, 2]

@@ -19,9 +19,9 @@ unless a normalisation is named. Two choices differ from pymcdm, where it gives 
 alternative at the best value of every column (one alternative alone, or all alike) scores 1,
 and a VIKOR term whose spread is zero (every ``S`` or every ``R`` equal) adds 0.
 
-Ranks are 1 for the best score. Scores equal within criteriakit's comparison tolerance
-(:mod:`criteriakit.expressions.tolerance`, relative 1e-9, so that ``0.5`` and
-``0.49999999999999994`` tie) are ties, broken as ``ties`` says: ``min`` (1, 1, 3: the default,
+Ranks are 1 for the best score. Equal scores tie, compared exactly (as pymcdm and SciPy do);
+``decimals`` rounds the scores first, so that scores apart only by float noise (``0.5`` and
+``0.49999999999999994``) tie. Ties are broken as ``ties`` says: ``min`` (1, 1, 3: the default,
 as in sports tables), ``dense`` (1, 1, 2), ``average`` (1.5, 1.5, 3: pymcdm's and SciPy's) or
 ``ordinal`` (1, 2, 3 in the order of the rows).
 """
@@ -36,7 +36,6 @@ import numpy as np
 import numpy.typing as npt
 
 from criteriakit.errors import MCDAError
-from criteriakit.expressions.tolerance import RELATIVE_TOLERANCE
 from criteriakit.mcda._arrays import as_matrix, as_types, as_weights
 from criteriakit.mcda.normalisation import NORMALISATIONS, Normalisation, normalised
 
@@ -136,6 +135,7 @@ def rank(
     method: RankingMethod = "topsis",
     normalisation: Normalisation | None = None,
     ties: Ties = "min",
+    decimals: int | None = None,
     **params: float,
 ) -> Ranking:
     """Score and rank the alternatives (rows) of ``matrix`` by ``method``.
@@ -143,7 +143,8 @@ def rank(
     ``weights`` are used as given (a :class:`~criteriakit.mcda.WeightsWarning` says when they
     do not sum to 1); ``types`` holds +1 (benefit) or -1 (cost) per criterion, all benefits
     without it. ``normalisation`` defaults to the method's (see the module). ``lambda_``
-    (WASPAS, 0.5) and ``v`` (VIKOR, 0.5) weigh the method's two parts.
+    (WASPAS, 0.5) and ``v`` (VIKOR, 0.5) weigh the method's two parts. ``ties`` and
+    ``decimals`` are :func:`ranks_of`'s.
     """
     try:
         score, default = _METHODS[method]
@@ -171,14 +172,21 @@ def rank(
         raise MCDAError(f"unknown normalisation {used!r}: use one of {names}")
     scores = score(normal, chosen, dict(params))
     higher = method != "vikor"
-    return Ranking(
-        scores, ranks_of(scores, higher_is_better=higher, ties=ties), method, used, higher
-    )
+    ranks = ranks_of(scores, higher_is_better=higher, ties=ties, decimals=decimals)
+    return Ranking(scores, ranks, method, used, higher)
 
 
-def ranks_of(scores: Any, *, higher_is_better: bool = True, ties: Ties = "min") -> npt.NDArray[Any]:
-    """Return the rank of each score (1 = best), ties within the comparison tolerance as ``ties``."""
+def ranks_of(
+    scores: Any,
+    *,
+    higher_is_better: bool = True,
+    ties: Ties = "min",
+    decimals: int | None = None,
+) -> npt.NDArray[Any]:
+    """Return the rank of each score (1 = best); equal scores (rounded to ``decimals``) tie."""
     values = np.asarray(scores, dtype=np.float64)
+    if decimals is not None:
+        values = np.round(values, decimals)
     if values.ndim != 1:
         raise MCDAError(f"scores must be a 1-D array; got shape {values.shape}")
     if np.isnan(values).any():
@@ -194,8 +202,7 @@ def ranks_of(scores: Any, *, higher_is_better: bool = True, ties: Ties = "min") 
     if ties == "ordinal":
         ranks[order] = np.arange(1, values.size + 1)
         return ranks
-    scale = np.maximum(1.0, np.maximum(np.abs(ordered[1:]), np.abs(ordered[:-1])))
-    starts = np.concatenate(([True], np.diff(ordered) > RELATIVE_TOLERANCE * scale))
+    starts = np.concatenate(([True], ordered[1:] != ordered[:-1]))
     group = np.cumsum(starts) - 1
     first = np.flatnonzero(starts)
     if ties == "dense":
