@@ -23,7 +23,7 @@ from criteriakit._problems import KeyPath, RawProblem, did_you_mean
 
 if TYPE_CHECKING:
     from criteriakit.compiling.scorer_types import ScorerType
-from criteriakit.model.framework import Message
+from criteriakit.model.framework import OMITTED_AT_DEFAULT, Message
 from criteriakit.model.scorers import BUILTIN_SCORERS, ScorerSpec
 
 __all__ = [
@@ -314,12 +314,9 @@ def make_converter(scorer_types: Mapping[str, type[Any]] | None = None) -> cattr
     return converter
 
 
-OMIT_IF_DEFAULT = "criteriakit.omit_if_default"
-"""Field metadata: leave the field out of plain data while it has its default.
-
-``Result.derived`` carries it (written there as the string: the model cannot import this
-module, which imports the model).
-"""
+OMIT_IF_DEFAULT = next(iter(OMITTED_AT_DEFAULT))
+"""The key of the model's field metadata :data:`~criteriakit.model.framework.OMITTED_AT_DEFAULT`:
+plain data leaves the field out while it has its default."""
 
 
 def _has_omitted_fields(cls: Any) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from criteriakit.model.framework import Input, pick_text
+from criteriakit.model.framework import Input, Weights, pick_text
 from criteriakit.registry import Registry
 from criteriakit.render.explanation import format_number
 from criteriakit.scalar.framework import Framework
@@ -30,6 +30,13 @@ def _input_line(name: str, spec: Input) -> str:
     return f"  {name}: {kind}{suffix}" + (f" — {title}" if title else "")
 
 
+def _weighed_by(spec: Weights | None, what: str = "") -> str:
+    """Say where derived weights come from: `` (weighed by ahp)``, or nothing."""
+    if spec is None:
+        return ""
+    return f" ({what + ' ' if what else ''}weighed by {spec.method})"
+
+
 def describe_framework(framework: Framework) -> str:
     """Describe a framework: identity, inputs, criteria and indicators, tiers, rules."""
     definition = framework.definition
@@ -49,9 +56,16 @@ def describe_framework(framework: Framework) -> str:
         lines.append(f"source: {framework.source}")
     lines.extend(["", "Inputs:"])
     lines.extend(_input_line(name, spec) for name, spec in definition.inputs.items())
-    lines.extend(["", "Criteria:"])
+    if definition.derived:
+        lines.extend(["", "Derived values:"])
+        lines.extend(f"  {name} = {text}" for name, text in definition.derived.items())
+    lines.extend(["", "Criteria:" + _weighed_by(definition.weights)])
+    own_weights = {criterion.id: criterion.weights for criterion in definition.criteria}
     for criterion in compiled.criteria:
-        lines.append(f"  {criterion.id} {criterion.title} — {format_number(criterion.max_score)}")
+        lines.append(
+            f"  {criterion.id} {criterion.title} — {format_number(criterion.max_score)}"
+            + _weighed_by(own_weights.get(criterion.id), "its indicators")
+        )
         for indicator, spec in zip(
             compiled.indicators[criterion.first : criterion.stop],
             (i for c in definition.criteria if c.id == criterion.id for i in c.indicators),

@@ -13,7 +13,7 @@ import functools
 import keyword
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 import attrs
@@ -35,6 +35,7 @@ from criteriakit.compiling.extensions import Extensions, Weighting
 from criteriakit.compiling.inputs import InputChecker
 from criteriakit.compiling.scorer_types import ScorerContext
 from criteriakit.compiling.scoring import CompiledScorer, Share
+from criteriakit.compiling.weights import derive_weights
 from criteriakit.errors import ExpressionError
 from criteriakit.expressions import (
     BOOL,
@@ -53,6 +54,7 @@ from criteriakit.model.framework import (
     FrameworkDefinition,
     Indicator,
     Input,
+    Weights,
     pick_text,
 )
 
@@ -288,10 +290,12 @@ class _Checker:
             ),
             "indicator",
         )
-        shares = [
-            self._share(("criteria", i), c.points, c.weight, points_scale)
-            for i, c in enumerate(d.criteria)
-        ]
+        shares = self._derived_shares(("weights",), d.weights, d.criteria, ("criteria",))
+        if shares is None:
+            shares = [
+                self._share(("criteria", i), c.points, c.weight, points_scale)
+                for i, c in enumerate(d.criteria)
+            ]
         self._total(
             ("criteria",), shares, d.max_score if points_scale else 1.0, key, "the criteria"
         )
@@ -312,6 +316,38 @@ class _Checker:
                 )
             )
         return tuple(compiled_criteria), tuple(compiled_indicators)
+
+    def _derived_shares(
+        self,
+        path: KeyPath,
+        spec: Weights | None,
+        entries: Sequence[Criterion] | Sequence[Indicator],
+        entries_path: KeyPath,
+    ) -> list[float] | None:
+        """Return the weights ``spec`` derives for ``entries``, or None when it is not given.
+
+        Derived weights need the weights scale, and entries that write no weight of their own;
+        when they cannot be derived, each entry weighs the same (the problem is recorded).
+        """
+        if spec is None:
+            return None
+        if self.definition.scale != "weights":
+            self.problem(
+                path,
+                "derived weights need the weights scale",
+                'write scale = "weights" at the top of the file',
+            )
+        for j, entry in enumerate(entries):
+            for key in ("weight", "points"):
+                if getattr(entry, key) is not None:
+                    self.problem(
+                        (*entries_path, j, key),
+                        f"'{key}' is derived by [{format_key_path(path)}]",
+                        f"remove it, or remove the {format_key_path(path)} table",
+                    )
+        ids = [entry.id for entry in entries]
+        derived = derive_weights(path, spec, ids, self.problems)
+        return derived if derived is not None else [1.0 / max(1, len(ids))] * len(ids)
 
     def _share(
         self, path: KeyPath, points: float | None, weight: float | None, points_scale: bool
@@ -373,10 +409,16 @@ class _Checker:
         if not criterion.indicators:
             self.problem((*path, "indicators"), f"criterion '{criterion.id}' has no indicators")
             return
-        shares = [
-            self._share((*path, "indicators", j), indicator.points, indicator.weight, points_scale)
-            for j, indicator in enumerate(criterion.indicators)
-        ]
+        shares = self._derived_shares(
+            (*path, "weights"), criterion.weights, criterion.indicators, (*path, "indicators")
+        )
+        if shares is None:
+            shares = [
+                self._share(
+                    (*path, "indicators", j), indicator.points, indicator.weight, points_scale
+                )
+                for j, indicator in enumerate(criterion.indicators)
+            ]
         key = "points" if points_scale else "weight"
         self._total(
             (*path, "indicators"),

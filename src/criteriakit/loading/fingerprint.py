@@ -19,8 +19,6 @@ __all__ = ["fingerprint"]
 def fingerprint(definition: FrameworkDefinition) -> str:
     """Return ``sha256:`` and the hex digest of the definition's canonical JSON."""
     plain = converter().unstructure(definition)
-    if not plain.get("derived"):  # a framework without derived values keeps its fingerprint
-        plain.pop("derived", None)
     canonical = json.dumps(
         plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     )

@@ -33,6 +33,8 @@ __all__ = [
     "Rule",
     "Text",
     "Tier",
+    "WeightMethod",
+    "Weights",
 ]
 
 Text = dict[str, str]
@@ -114,6 +116,29 @@ class Input:
     per_month: str | None = None
 
 
+OMITTED_AT_DEFAULT = {"criteriakit.omit_if_default": True}
+"""Field metadata: plain data (and so the fingerprint) leaves the field out at its default, so a
+framework that does not use a newer key keeps the fingerprint it had before the key existed."""
+
+WeightMethod = Literal["equal", "ahp", "rank-order-centroid", "rank-sum"]
+"""The ways ``[weights]`` derives weights written nowhere else (see :mod:`criteriakit.mcda`)."""
+
+
+@attrs.frozen
+class Weights:
+    """Weights derived by a method instead of written on each criterion (or indicator).
+
+    ``ahp`` takes the pairwise ``judgements`` (rows and columns in the order of the criteria,
+    or of the criterion's indicators); ``rank-order-centroid`` and ``rank-sum`` take ``order``,
+    the ids from the most important to the least; ``equal`` takes nothing.
+    """
+
+    method: WeightMethod
+    judgements: tuple[tuple[float, ...], ...] | None = None
+    order: tuple[str, ...] | None = None
+    allow_inconsistent: bool = False
+
+
 @attrs.frozen
 class Indicator:
     """A measured quantity: an expression over inputs, a scorer, and its points or weight."""
@@ -138,6 +163,7 @@ class Criterion:
     points: float | None = None
     weight: float | None = None
     description: str | None = None
+    weights: Weights | None = attrs.field(default=None, metadata=OMITTED_AT_DEFAULT)
 
 
 @attrs.frozen
@@ -227,7 +253,8 @@ class FrameworkDefinition:
     criteria: tuple[Criterion, ...]
     tiers: tuple[Tier, ...]
     inputs: dict[str, Input] = attrs.field(factory=dict)
-    derived: Mapping[str, str] = attrs.field(factory=dict)
+    derived: Mapping[str, str] = attrs.field(factory=dict, metadata=OMITTED_AT_DEFAULT)
+    weights: Weights | None = attrs.field(default=None, metadata=OMITTED_AT_DEFAULT)
     scale: Literal["points", "weights"] = "points"
     max_score: float = 100.0
     description: str | None = None

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import attrs
 
+from criteriakit.model.framework import OMITTED_AT_DEFAULT
 from criteriakit.model.improvement import Improvement
 from criteriakit.model.period import Period
 
@@ -134,10 +135,8 @@ class Result:
     rolled_up: Mapping[str, Any] = attrs.field(factory=dict)
     period: Period | None = None
     improvement: Improvement | None = None
-    # listed in plain data only when the framework has derived values (see _converter)
-    derived: Mapping[str, Any] = attrs.field(
-        factory=dict, metadata={"criteriakit.omit_if_default": True}
-    )
+    # listed in plain data only when the framework has derived values
+    derived: Mapping[str, Any] = attrs.field(factory=dict, metadata=OMITTED_AT_DEFAULT)
 
     @property
     def evaluable(self) -> bool:
