@@ -228,3 +228,17 @@ def test_show_says_where_the_weights_come_from(tmp_path):
     shown = CliRunner().invoke(build_cli(), ["--no-autoload", "show", str(path)]).output
     assert "Criteria: (weighed by ahp)" in shown
     assert "speed Speed — 22.97 (its indicators weighed by rank-order-centroid)" in shown
+
+
+def test_without_numpy_the_weights_table_says_which_extra_computes_them(monkeypatch):
+    import sys  # noqa: PLC0415
+
+    monkeypatch.setitem(sys.modules, "numpy", None)  # as if NumPy were not installed
+    with pytest.raises(FrameworkError) as caught:
+        criteriakit.loads_framework(framework_text(), source="weighed.toml")
+    problems = {(problem.path, problem.message, problem.hint) for problem in caught.value.problems}
+    assert (
+        "weights.method",
+        "[weights] method 'ahp' needs NumPy, which is not installed",
+        "pip install 'criteriakit[mcda]'",
+    ) in problems
