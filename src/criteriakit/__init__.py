@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from criteriakit.registry import Registry, get_framework
     from criteriakit.reports import report
     from criteriakit.scalar.framework import Framework
+    from criteriakit.scalar.sensitivity import WeightMargin, weight_margins
 
 _HOMES = {
     "criteriakit.columnar": ("evaluate_frame", "evaluate_levels_frame"),
@@ -88,6 +89,7 @@ _HOMES = {
     "criteriakit.expressions": ("FunctionSpec",),
     "criteriakit.compiling.extensions": ("Extensions", "Weighting", "applies_to"),
     "criteriakit.scalar.framework": ("Framework",),
+    "criteriakit.scalar.sensitivity": ("WeightMargin", "weight_margins"),
     "criteriakit.loading": ("framework_from_dict", "load_framework", "loads_framework"),
     "criteriakit.model.framework": (
         "Check",
@@ -189,6 +191,7 @@ __all__ = [
     "ThresholdScorer",
     "Tier",
     "UnknownFrameworkError",
+    "WeightMargin",
     "Weighting",
     "__version__",
     "applies_to",
@@ -203,4 +206,5 @@ __all__ = [
     "load_framework",
     "loads_framework",
     "report",
+    "weight_margins",
 ]

@@ -18,6 +18,7 @@ from criteriakit.cli._frameworks import diff, frameworks, lint, plugins, show
 from criteriakit.cli._new_plugin import new_plugin
 from criteriakit.cli._output import fail
 from criteriakit.cli._report import report
+from criteriakit.cli._sensitivity import sensitivity
 from criteriakit.cli._session import Session
 
 __all__ = ["build_cli"]
@@ -32,6 +33,7 @@ _COMMANDS = (
     new_plugin,
     plugins,
     report,
+    sensitivity,
     show,
     test,
 )

@@ -1,0 +1,72 @@
+"""The ``criteriakit sensitivity`` command: how far each criterion's weight can move before a tier changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from criteriakit.cli._options import LANGUAGE_OPTION, DataOptions, data_command, language_words
+from criteriakit.cli._output import emit
+from criteriakit.cli._session import Session, pass_session
+
+__all__ = ["sensitivity"]
+
+
+@click.command()
+@data_command
+@click.option("-u", "--unit", "units", multiple=True, help="Only this unit (repeatable).")
+@LANGUAGE_OPTION
+@pass_session
+def sensitivity(
+    session: Session,
+    /,
+    units: tuple[str, ...],
+    output: str | None,
+    language: str | None,
+    **source: Any,
+) -> None:
+    """For each unit of DATA, the weights of each criterion between which its tier holds.
+
+    Each criterion's weight (its share of the total) moves while the others keep their
+    proportions; past either end the unit would be in the tier shown. Example:
+    criteriakit sensitivity vn.four-good-cell cells.csv -u C07
+    """
+    from criteriakit.cli._evaluation import evaluate_data  # noqa: PLC0415  loaded when used
+    from criteriakit.render import render_text_table  # noqa: PLC0415  loaded when used
+    from criteriakit.render.explanation import format_number  # noqa: PLC0415  loaded when used
+    from criteriakit.scalar.sensitivity import weight_margins  # noqa: PLC0415  loaded when used
+
+    options = DataOptions(**source)
+    level = evaluate_data(session, options, language=language)[0]
+    words = language_words(language, level.framework.definition.language)
+    _ = words.gettext
+    results = [result for result in level.results if not units or result.unit in units]
+    missing = sorted(set(units) - {result.unit for result in results})
+    if missing:
+        message = _("no unit %(unit)s in %(data)s") % {
+            "unit": repr(missing[0]),
+            "data": options.data,
+        }
+        raise click.BadParameter(message, param_hint="--unit")
+    header = [_("criterion"), _("weight"), _("holds from"), _("to"), _("below"), _("above")]
+    blocks = []
+    for result in results:
+        margins = weight_margins(level.framework, result)
+        if not margins:
+            blocks.append(f"{result.unit} · {_('Not evaluable.')}\n")
+            continue
+        title = f"{result.unit} · {result.tier} ({_('score')} {words.number(result.score or 0.0)})"
+        rows = [
+            [
+                margin.criterion,
+                format_number(round(margin.weight, 4)),
+                format_number(round(margin.low, 4)),
+                format_number(round(margin.high, 4)),
+                margin.below or "—",
+                margin.above or "—",
+            ]
+            for margin in margins
+        ]
+        blocks.append(f"{title}\n{render_text_table(header, rows)}")
+    emit("\n".join(blocks), output)

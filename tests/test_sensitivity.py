@@ -1,0 +1,158 @@
+"""Weight margins: how far each criterion's weight can move before a unit's tier changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import criteriakit
+from criteriakit.cli import build_cli
+from criteriakit.errors import FrameworkError
+
+SMALL = (Path(__file__).parent / "data" / "good" / "small.toml").read_text(encoding="utf-8")
+TWO = (
+    SMALL.replace(
+        '[[tiers]]\nid = "good"',
+        '[[criteria]]\nid = "b"\ntitle = "B"\npoints = 50\n\n[[criteria.indicators]]\nid = "b.1"\n'
+        'title = "Extra"\nvalue = "extra"\npoints = 50\nscorer = { type = "linear", zero_at = 0, '
+        'full_at = 10 }\n\n[[tiers]]\nid = "good"',
+        1,
+    )
+    .replace("points = 100", "points = 50", 1)
+    .replace("points = 60", "points = 30")
+    .replace("points = 40", "points = 20")
+    .replace("[inputs.ok]", '[inputs.extra]\ntype = "number"\n\n[inputs.ok]')
+)
+
+
+@pytest.fixture(scope="module")
+def two():
+    return criteriakit.loads_framework(TWO, source="two.toml")
+
+
+def test_the_margins_are_where_the_score_meets_a_bound(two):
+    # a: 30/30 + 20/20 (share 1), b: 4/10 of 50 (share 0.4); weights 0.5 and 0.5: score 70, good
+    result = two.evaluate({"done": 4, "planned": 4, "ok": True, "extra": 4.0}, "u")
+    assert (result.score, result.tier) == (70.0, "good")
+    a, b = criteriakit.weight_margins(two, result)
+    # score(x) = 100 (x * 1 + (1 - x) * 0.4) = 70 at x = 0.5; it stays >= 70 for x >= 0.5
+    assert (a.criterion, a.weight, a.low, a.high, a.below, a.above) == (
+        "a",
+        0.5,
+        0.5,
+        1.0,
+        "poor",
+        None,
+    )
+    assert (b.criterion, b.weight, b.low, b.high, b.below, b.above) == (
+        "b",
+        0.5,
+        0.0,
+        0.5,
+        None,
+        "poor",
+    )
+
+
+def test_a_tier_capped_by_a_gate_holds_across_bands(two):
+    # the gate good-all-done fails: the unit is poor whatever its score
+    result = two.evaluate({"done": 3, "planned": 4, "ok": True, "extra": 10.0}, "u")
+    assert (result.band_tier, result.tier) == ("good", "poor")
+    for margin in criteriakit.weight_margins(two, result):
+        assert (margin.low, margin.high, margin.below, margin.above) == (0.0, 1.0, None, None)
+
+
+def test_the_margins_agree_with_evaluating_at_the_moved_weights(two):
+    """Moving a weight inside the margin keeps the tier; just past it, the tier is the one named."""
+    inputs = {"done": 4, "planned": 4, "ok": True, "extra": 4.0}
+    result = two.evaluate(inputs, "u")
+    [a, b] = criteriakit.weight_margins(two, result)
+
+    def tier_with_weight(weight: float) -> str:
+        """Evaluate the unit with criterion a weighing ``weight`` (b the rest), written out."""
+        a_points, rest = 100 * weight, 100 * (1 - weight)
+        text = TWO.replace(
+            'id = "a"\ntitle = "A"\npoints = 50', f'id = "a"\ntitle = "A"\npoints = {a_points!r}'
+        )
+        text = text.replace("points = 30", f"points = {0.6 * a_points!r}")
+        text = text.replace("points = 20", f"points = {0.4 * a_points!r}")
+        text = text.replace(
+            'id = "b"\ntitle = "B"\npoints = 50', f'id = "b"\ntitle = "B"\npoints = {rest!r}'
+        )
+        text = text.replace('value = "extra"\npoints = 50', f'value = "extra"\npoints = {rest!r}')
+        return criteriakit.loads_framework(text, source="moved.toml").evaluate(inputs, "u").tier
+
+    assert (a.low, a.below, b.high, b.above) == (0.5, "poor", 0.5, "poor")
+    assert tier_with_weight(a.low + 0.01) == result.tier == "good"
+    assert tier_with_weight(a.low - 0.01) == a.below
+
+
+def test_an_unevaluable_unit_has_no_margins():
+    lenient = criteriakit.loads_framework(
+        TWO.replace(
+            'subject = "unit"', 'subject = "unit"\n\n[policy]\nmissing_input = "not-evaluable"'
+        ),
+        source="two.toml",
+    )
+    result = lenient.evaluate({"done": 4, "planned": 4, "ok": True}, "u")
+    assert result.score is None
+    assert criteriakit.weight_margins(lenient, result) == ()
+
+
+def test_a_weighting_that_does_not_add_up_is_refused():
+    geometric = criteriakit.loads_framework(
+        TWO.replace('subject = "unit"', 'subject = "unit"\nweighting = "geometric"'),
+        source="g.toml",
+    )
+    result = geometric.evaluate({"done": 4, "planned": 4, "ok": True, "extra": 4.0}, "u")
+    with pytest.raises(FrameworkError, match="weight margins need an additive weighting"):
+        criteriakit.weight_margins(geometric, result)
+
+
+def test_the_command_prints_a_table_per_unit(tmp_path):
+    framework = tmp_path / "two.toml"
+    framework.write_text(TWO, encoding="utf-8")
+    data = tmp_path / "units.csv"
+    data.write_text("id,done,planned,ok,extra\nu1,4,4,yes,4\nu2,3,4,yes,10\n", encoding="utf-8")
+    done = CliRunner().invoke(
+        build_cli(), ["--no-autoload", "sensitivity", str(framework), str(data), "-u", "u1"]
+    )
+    assert done.exit_code == 0, done.output
+    assert done.output == (
+        "u1 · good (score 70)\n"
+        "criterion  weight  holds from  to    below  above\n"
+        "a          0.50    0.50        1     poor   —\n"
+        "b          0.50    0           0.50  —      poor\n"
+    )
+    unknown = CliRunner().invoke(
+        build_cli(), ["--no-autoload", "sensitivity", str(framework), str(data), "-u", "u9"]
+    )
+    assert unknown.exit_code == 2
+    assert "no unit 'u9' in" in unknown.output
+
+
+def test_the_example_in_the_docs_is_what_the_command_prints():
+    docs = (Path(__file__).parent.parent / "docs" / "mcda.md").read_text(encoding="utf-8")
+    block = docs.split(
+        "$ criteriakit sensitivity vn.four-good-cell examples/four-good/cells.csv -u C01\n"
+    )[1]
+    shown = block.split("```")[0]
+    root = Path(__file__).parent.parent
+    frameworks = root / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks"
+    done = CliRunner().invoke(
+        build_cli(),
+        [
+            "--no-autoload",
+            "--plugin-dir",
+            str(frameworks),
+            "sensitivity",
+            "vn.four-good-cell",
+            str(root / "examples/four-good/cells.csv"),
+            "-u",
+            "C01",
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    assert done.output == shown
