@@ -171,3 +171,24 @@ def test_the_fingerprint_changes_only_with_derived_values(framework, plain):
     assert framework.fingerprint != plain.fingerprint
     again = criteriakit.loads_framework(with_derived(DERIVED), source="again.toml")
     assert again.fingerprint == framework.fingerprint
+
+
+def test_reports_list_each_unit_s_derived_values(framework, tmp_path):
+    pytest.importorskip("jinja2")
+    from criteriakit.data import read_units  # noqa: PLC0415
+    from criteriakit.reports import write_report  # noqa: PLC0415
+    from criteriakit.scalar.hierarchy import evaluate_levels  # noqa: PLC0415
+
+    data = tmp_path / "units.csv"
+    data.write_text("id,done,planned,ok\nu1,3,4,yes\n", encoding="utf-8")
+    levels = evaluate_levels(framework, [read_units(data)])
+    write_report(levels, tmp_path / "report.md")
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert (
+        "Derived values:\n\n- `share_done` = 0.75\n- `all_done` = no\n- `nothing` = no\n"
+        in markdown
+    )
+    pytest.importorskip("matplotlib")
+    write_report(levels, tmp_path / "report.html")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<li><code>share_done</code> = 0.75</li>" in page

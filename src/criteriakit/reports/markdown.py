@@ -264,6 +264,12 @@ def _unit(result: Result, level: LevelSummary, w: Words) -> list[str]:
         )
     header = [_("Criterion / indicator"), _("Title"), _("Value"), _("Points"), _("Maximum")]
     lines += _table(header, rows, right=2)
+    if result.derived:
+        lines += [_("Derived values:"), ""]
+        lines += [
+            f"- `{name}` = {_cell(format_value(value))}" for name, value in result.derived.items()
+        ]
+        lines.append("")
     if result.reasons:
         lines += [_("Reasons:"), ""]
         lines += [
