@@ -1,7 +1,8 @@
 """Fuzz target: the shipped framework files, mutated, through ``criteriakit.loads_framework``.
 
-The sources are the vn-party plugin's three frameworks and the local-plugin example's (loaded
-with its plugin's scorer and function). Each input applies a few edits: the text edits of
+The sources are the vn-party plugin's three frameworks, the local-plugin example's (loaded
+with its plugin's scorer and function) and ``tests/data/good/weighed.toml`` (derived values,
+weights derived by AHP and a ranking, ``sqrt``, ``ln`` and ``round``). Each input applies a few edits: the text edits of
 :mod:`fuzz.hostile` (flipped bytes, insertions, repeats, truncation) and TOML-aware ones (a line
 deleted or duplicated, two values swapped, a value replaced by a huge number, NaN, a deep array,
 a hostile string). A mutant must load, or be refused with a :class:`~criteriakit.CriteriaKitError`
@@ -29,6 +30,7 @@ FRAMEWORKS = ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frame
 LOCAL_PLUGIN = ROOT / "examples/local-plugin"
 SOURCES = [path.read_text() for path in sorted(FRAMEWORKS.glob("*.toml"))]
 SOURCES += [path.read_text() for path in sorted(LOCAL_PLUGIN.glob("*.toml"))]
+SOURCES.append((ROOT / "tests/data/good/weighed.toml").read_text())
 NAME = "mutated.toml"
 
 ASSIGNMENT = re.compile(r"^([ \t]*[^\s=#\[][^=\n]*=[ \t]*)(.+)$", re.MULTILINE)
