@@ -131,7 +131,8 @@ def frameworks(draw: st.DrawFn, policies: tuple[str, ...] = POLICIES) -> str:
         f"min_score = {minimums[1]}",
     ]
     if draw(st.booleans()):
-        lines += ['gates = [{ id = "top-needs-f", require = "f", message = "f" }]']
+        require = draw(st.sampled_from(["f", "criterion('c0').share >= 0.6 or f"]))
+        lines += [f'gates = [{{ id = "top-needs-f", require = "{require}", message = "f" }}]']
     lines += ["", "[[tiers]]", 'id = "middle"', 'title = "Middle"', f"min_score = {minimums[0]}"]
     if draw(st.booleans()):
         require = "steady or hits > 1" if derived else "n1 / k >= 1"
@@ -142,7 +143,7 @@ def frameworks(draw: st.DrawFn, policies: tuple[str, ...] = POLICIES) -> str:
             "",
             "[[rules]]",
             'id = "low-n1"',
-            f'when = "n1 < {draw(st.integers(0, 50))} and not f"',
+            f'when = "{draw(st.sampled_from(RULES)).format(draw(st.integers(0, 50)))}"',
             f'at_most = "{draw(st.sampled_from(["middle", "bottom"]))}"',
             'message = "n1 is low"',
         ]
@@ -166,6 +167,13 @@ def frameworks(draw: st.DrawFn, policies: tuple[str, ...] = POLICIES) -> str:
         ]
     return "\n".join(lines) + "\n"
 
+
+RULES = [
+    "n1 < {} and not f",
+    "criterion('c1').points < {} / 5 and criterion('c1').max > 0",
+    "criterion('c0').share * 100 < {}",
+]
+"""The ``when`` of a random veto or cap (``{}`` a drawn number): inputs, or criteria's values."""
 
 CHECKS = ["k <= 10", "n0 >= n1 or f", "count(xs) <= k + 2", "count(xs, it > 50) <= k"]
 """The ``require`` of a framework's ``[[checks]]``: each refuses some of the random rows."""

@@ -23,11 +23,13 @@ from criteriakit import limits
 from criteriakit.columnar.aggregates import with_aggregates
 from criteriakit.columnar.expressions import (
     KIND_CODES,
+    NO_KIND,
     ColumnarUnsupported,
     ColumnExpression,
     Request,
     compile_columnar,
     derived_kind,
+    kind_code,
 )
 from criteriakit.columnar.fallback import (
     KIND,
@@ -136,11 +138,15 @@ def _expressions(compiled: CompiledFramework) -> list[tuple[str, str, CompiledEx
 def _compile(compiled: CompiledFramework, inputs: Sequence[str]) -> _Columns:
     expressions: dict[str, ColumnExpression] = {}
     by_rows: dict[str, pl.Expr] = {}
-    derived = [name for name, _ in compiled.derived]
+    criteria_read = {name for name, _, _ in compiled.criterion_values}
+    derived = [name for name, _ in compiled.derived] + sorted(criteria_read)
     for key, what, expression in _expressions(compiled):
         try:
             expressions[key] = compile_columnar(expression, prefix=f"__a{key}.", derived=derived)
         except ColumnarUnsupported as error:
+            if expression.names & criteria_read:  # computed late in the plan: no row has them
+                message = f"{what} reads criterion(…) and has no columnar form: {error}"
+                raise ColumnarUnsupported(message) from None
             warn(f"{compiled.ref}: {what}", str(error))
             dtype = _dtype_of(expression)
             by_rows[key] = expression_by_rows(expression, inputs, dtype, compiled.derived).alias(
@@ -355,6 +361,34 @@ def _criterion_points(compiled: CompiledFramework, lazy: pl.LazyFrame) -> pl.Laz
         .alias(f"_s{index}")
         for index in range(count)
     )
+
+
+def _criterion_values(compiled: CompiledFramework, lazy: pl.LazyFrame) -> pl.LazyFrame:
+    """Add what the gates, vetoes and caps read of the criteria, each a value and a kind column.
+
+    As the scalar executor gives them: ``points`` and ``max`` on the total's scale, ``share``
+    their ratio (undefined, a division by zero, where the maximum is 0).
+    """
+    if not compiled.criterion_values:
+        return lazy
+    rescaling = (pl.col("_excluding") & ~pl.col("_blocked")) if _can_exclude(compiled) else None
+    columns: list[pl.Expr] = []
+    for name, index, field in compiled.criterion_values:
+        points = rounded(pl.col(f"_s{index}"))
+        top = pl.lit(compiled.criteria[index].max_score)
+        if rescaling is not None:
+            scaled = divided(pl.col(f"_m{index}") * compiled.max_score, pl.col("_scored"))
+            top = pl.when(rescaling).then(rounded(scaled)).otherwise(top)
+        kind = NO_KIND
+        if field == "points":
+            value = points
+        elif field == "max":
+            value = top
+        else:
+            value = pl.when(top != 0).then(divided(points, top))
+            kind = pl.when(top == 0).then(kind_code("division-by-zero"))
+        columns += [value.alias(name), kind.cast(pl.Int8).alias(derived_kind(name))]
+    return lazy.with_columns(columns)
 
 
 def _can_exclude(compiled: CompiledFramework) -> bool:
@@ -574,7 +608,8 @@ def evaluated(
         ]
         lazy = lazy.with_columns(_any(failed).alias(CHECK_FAILED))
     lazy = _score(compiled, lazy, plan, inputs)
-    lazy = _criterion_points(compiled, _classify(compiled, lazy, plan))
+    lazy = _criterion_values(compiled, _criterion_points(compiled, lazy))
+    lazy = _classify(compiled, lazy, plan)
     if compiled.quotas:
         offset = len(reason_codes(compiled)) - len(compiled.quotas)
         quota_columns = QuotaColumns(

@@ -175,6 +175,9 @@ class CompiledFramework:
     checks: tuple[CompiledCheck, ...] = ()
     derived: tuple[tuple[str, CompiledExpression], ...] = ()
     """The derived values by name, in the order to compute them (each after those it reads)."""
+    criterion_values: tuple[tuple[str, int, str], ...] = ()
+    """What the gates, vetoes and caps read of the criteria: each value's name (see
+    :func:`~criteriakit.expressions.criterion_value`), the criterion's index and the field."""
 
     @property
     def ref(self) -> str:

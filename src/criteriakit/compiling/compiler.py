@@ -13,7 +13,7 @@ import functools
 import keyword
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Literal
 
 import attrs
@@ -39,6 +39,7 @@ from criteriakit.compiling.weights import derive_weights
 from criteriakit.errors import ExpressionError
 from criteriakit.expressions import (
     BOOL,
+    CRITERION_FIELDS,
     INTEGER,
     NUMBER,
     CompiledExpression,
@@ -48,6 +49,7 @@ from criteriakit.expressions import (
     RecordsType,
     ScalarType,
     compile_expression,
+    criterion_value,
 )
 from criteriakit.model.framework import (
     Criterion,
@@ -110,10 +112,18 @@ class _Checker:
         self.problems.append(RawProblem(path, message, hint))
 
     def expression(
-        self, path: KeyPath, text: str, expect: ExprType | None
+        self, path: KeyPath, text: str, expect: ExprType | None, *, decided: bool = False
     ) -> CompiledExpression | None:
+        """Compile ``text`` at ``path``, recording its problems.
+
+        A ``decided`` expression (a gate, veto or cap) is decided after the criteria are
+        scored, so it may read ``criterion("ID").points``, ``.max`` and ``.share``.
+        """
+        criteria = [criterion.id for criterion in self.definition.criteria] if decided else None
         try:
-            return compile_expression(text, self.scope, functions=self.functions, expect=expect)
+            return compile_expression(
+                text, self.scope, functions=self.functions, expect=expect, criteria=criteria
+            )
         except ExpressionError as error:
             self.problems.append(
                 RawProblem(path, error.message, error.hint, offset=error.offset, width=error.length)
@@ -540,7 +550,9 @@ class _Checker:
             previous = tier.min_score
             gates = []
             for j, gate in enumerate(tier.gates):
-                expression = self.expression((*path, "gates", j, "require"), gate.require, BOOL)
+                expression = self.expression(
+                    (*path, "gates", j, "require"), gate.require, BOOL, decided=True
+                )
                 if expression is not None:
                     gates.append(
                         CompiledCondition(
@@ -575,7 +587,7 @@ class _Checker:
         compiled: list[CompiledCondition] = []
         for i, rule in enumerate(self.definition.rules):
             path: KeyPath = ("rules", i)
-            expression = self.expression((*path, "when"), rule.when, BOOL)
+            expression = self.expression((*path, "when"), rule.when, BOOL, decided=True)
             if rule.at_most not in tier_ids:
                 self.problem(
                     (*path, "at_most"),
@@ -677,6 +689,15 @@ def compile_definition(
     if checker.problems or weighting is None:
         return checker.problems
     policy = definition.policy
+    decided = {
+        name for condition in conditions(tiers, rules) for name in condition.expression.names
+    }
+    criterion_values = tuple(
+        (criterion_value(criterion.id, field), index, field)
+        for index, criterion in enumerate(criteria)
+        for field in CRITERION_FIELDS
+        if criterion_value(criterion.id, field) in decided
+    )
     return CompiledFramework(
         id=definition.id,
         version=definition.version,
@@ -695,4 +716,14 @@ def compile_definition(
         quotas=quotas,
         checks=checks,
         derived=derived,
+        criterion_values=criterion_values,
     )
+
+
+def conditions(
+    tiers: Iterable[CompiledTier], rules: Iterable[CompiledCondition]
+) -> Iterator[CompiledCondition]:
+    """Yield every gate of ``tiers``, then every rule."""
+    for tier in tiers:
+        yield from tier.gates
+    yield from rules

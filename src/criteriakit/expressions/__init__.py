@@ -20,6 +20,7 @@ chainable); ``+ -``; ``* /``; unary ``-``; literals (``12``, ``7.5``, ``85%``, `
 
 from __future__ import annotations
 
+from criteriakit.expressions._checker import CRITERION_FIELDS, criterion_value
 from criteriakit.expressions._parser import parse
 from criteriakit.expressions.ast import (
     BinaryOp,
@@ -77,6 +78,7 @@ from criteriakit.expressions.undefined import Undefined, UndefinedKind
 __all__ = [
     "BOOL",
     "BUILTIN_FUNCTIONS",
+    "CRITERION_FIELDS",
     "INTEGER",
     "MAX_DEPTH",
     "MAX_LENGTH",
@@ -122,6 +124,7 @@ __all__ = [
     "approx_lt",
     "approx_ne",
     "compile_expression",
+    "criterion_value",
     "is_numeric",
     "parse",
     "tolerance",

@@ -16,6 +16,7 @@ from criteriakit.expressions.ast import (
     BinaryOp,
     BoolLiteral,
     Call,
+    CriterionRef,
     Name,
     Node,
     NumberLiteral,
@@ -58,9 +59,9 @@ from criteriakit.expressions.types import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
 
-__all__ = ["check"]
+__all__ = ["CRITERION_FIELDS", "check", "criterion_value"]
 
 _NAMES_LISTED = 8
 _CONDITION_FUNCTIONS = frozenset({"count", "share", "any", "all"})
@@ -104,9 +105,14 @@ def check(
     scope: Mapping[str, ExprType],
     functions: Mapping[str, FunctionSpec],
     expect: ExprType | None,
+    criteria: Collection[str] | None = None,
 ) -> tuple[TypedNode, frozenset[str]]:
-    """Type-check ``node`` (parsed from ``text``); return the typed tree and the inputs it reads."""
-    checker = _Checker(text, scope, functions)
+    """Type-check ``node`` (parsed from ``text``); return the typed tree and the inputs it reads.
+
+    ``criteria`` are the ids ``criterion("ID").FIELD`` may name (``None``: none may be named
+    here). Such a reference reads the value named :func:`criterion_value` like an input.
+    """
+    checker = _Checker(text, scope, functions, criteria)
     tree = checker.check(node, ())
     if expect is not None and not accepts(expect, tree.type):
         wanted = "a bool condition" if expect == BOOL else f"a value of type {expect}"
@@ -143,13 +149,28 @@ def _number_hint(kind: ExprType) -> str | None:
     return None
 
 
+CRITERION_FIELDS = ("points", "max", "share")
+"""What ``criterion("ID").FIELD`` reads: the criterion's points as the result shows them, its
+maximum, and their ratio."""
+
+
+def criterion_value(criterion: str, field: str) -> str:
+    """Return the name under which an evaluation gives ``criterion("ID").FIELD`` its value."""
+    return f'criterion("{criterion}").{field}'
+
+
 class _Checker:
     def __init__(
-        self, text: str, scope: Mapping[str, ExprType], functions: Mapping[str, FunctionSpec]
+        self,
+        text: str,
+        scope: Mapping[str, ExprType],
+        functions: Mapping[str, FunctionSpec],
+        criteria: Collection[str] | None = None,
     ) -> None:
         self._text = text
         self._scope = scope
         self._functions = functions
+        self._criteria = criteria
         self.names: set[str] = set()
 
     def error(
@@ -177,7 +198,32 @@ class _Checker:
             return self._unary(node, frames)
         if isinstance(node, BinaryOp):
             return self._binary(node, frames)
+        if isinstance(node, CriterionRef):
+            return self._criterion(node)
         return self._call(node, frames)
+
+    def _criterion(self, node: CriterionRef) -> InputRef:
+        """Check ``criterion("ID").FIELD``: in gates, vetoes and caps, of a known criterion."""
+        if self._criteria is None:
+            raise self.error(
+                'criterion("…") is only available in gates, vetoes and caps',
+                node,
+                "they are decided after the criteria are scored; indicators and derived values"
+                " come before",
+            )
+        if node.criterion not in self._criteria:
+            known = sorted(self._criteria)
+            hint = _did_you_mean(node.criterion, known) or f"criteria: {_listing(known)}"
+            raise self.error(f"unknown criterion '{shorten(node.criterion)}'", node, hint)
+        if node.field not in CRITERION_FIELDS:
+            raise self.error(
+                f"a criterion has no field '{shorten(node.field)}'",
+                node,
+                'criterion("ID").points, .max or .share',
+            )
+        name = criterion_value(node.criterion, node.field)
+        self.names.add(name)
+        return InputRef(name, NUMBER, node.offset, node.length)
 
     def _resolve(self, node: Name, frames: tuple[_Frame, ...]) -> InputRef | FieldRef | ItemRef:
         name = node.name
@@ -304,6 +350,12 @@ class _Checker:
             return self._builtin(node, frames)
         if name == "if":
             return self._conditional(node, frames)
+        if name == "criterion" and name not in self._functions:
+            raise self.error(
+                'criterion("ID") is read by a field: .points, .max or .share',
+                node,
+                'e.g. criterion("1").share >= 0.8',
+            )
         spec = self._functions.get(name)
         if spec is not None:
             return self._plugin(node, spec, frames)

@@ -13,7 +13,13 @@ import attrs
 from criteriakit.errors import ExpressionSyntaxError, shorten
 from criteriakit.expressions.functions import KEYWORDS
 
-__all__ = ["Token", "TokenKind", "describe"]
+__all__ = ["ATTRIBUTE_ACCESS", "ATTRIBUTE_HINT", "Token", "TokenKind", "describe"]
+
+ATTRIBUTE_ACCESS = "attribute access is not supported"
+ATTRIBUTE_HINT = (
+    "inputs are plain names; aggregate record lists with count, share, sum, avg, min, max, any,"
+    ' all; a criterion\'s points are criterion("ID").points (in gates, vetoes and caps)'
+)
 
 TokenKind: TypeAlias = Literal["number", "string", "name", "keyword", "op", "end"]
 
@@ -123,6 +129,9 @@ class Lexer:
             return Token("keyword" if word in KEYWORDS else "name", word, pos)
         if char in "\"'":
             return self._string(pos, char)
+        if char == "." and text[pos + 1 : pos + 2] in _NAME_START:  # criterion("1").share
+            self._pos = pos + 1
+            return Token("op", ".", pos)
         if text[pos : pos + 2] in _BAD_OPERATORS:
             raise self._bad_operator(pos, text[pos : pos + 2])
         for operator in _OPERATORS:
@@ -205,13 +214,7 @@ class Lexer:
                     stop - pos,
                     f"write 0{text[pos:stop]}",
                 )
-            return self._error(
-                "attribute access is not supported",
-                pos,
-                1,
-                "inputs are plain names; aggregate record lists with count, share, sum, avg,"
-                " min, max, any, all",
-            )
+            return self._error(ATTRIBUTE_ACCESS, pos, 1, ATTRIBUTE_HINT)
         char = text[pos]
         if char in _BAD_OPERATORS:
             return self._bad_operator(pos, char)

@@ -16,12 +16,13 @@ import attrs
 
 from criteriakit import limits
 from criteriakit.errors import ExpressionSyntaxError
-from criteriakit.expressions._lexer import Lexer, Token, describe
+from criteriakit.expressions._lexer import ATTRIBUTE_ACCESS, ATTRIBUTE_HINT, Lexer, Token, describe
 from criteriakit.expressions.ast import (
     BinaryOp,
     BinaryOperator,
     BoolLiteral,
     Call,
+    CriterionRef,
     Name,
     Node,
     NumberLiteral,
@@ -156,6 +157,8 @@ class _Parser:
         left = self._prefix(min_binding)
         while True:
             token = self._token
+            if token.kind == "op" and token.text == ".":
+                raise self._error(ATTRIBUTE_ACCESS, token.offset, 1, ATTRIBUTE_HINT)
             entry = _binding(token)
             if entry is None or entry[1] < min_binding:
                 return left
@@ -257,7 +260,21 @@ class _Parser:
                 break
         self._depth -= 1
         length = closing.offset + 1 - token.offset
-        return self._count(Call(token.text, tuple(args), token.offset, length))
+        call = Call(token.text, tuple(args), token.offset, length)
+        if self._token.kind == "op" and self._token.text == ".":
+            return self._count(self._criterion_field(call))
+        return self._count(call)
+
+    def _criterion_field(self, call: Call) -> CriterionRef:
+        """Read ``.FIELD`` after ``criterion("ID")``, the one call a field may follow."""
+        dot = self._token
+        args = call.args
+        if call.function != "criterion" or len(args) != 1 or not isinstance(args[0], StringLiteral):
+            raise self._error(ATTRIBUTE_ACCESS, dot.offset, 1, ATTRIBUTE_HINT)
+        self._advance()
+        field = self._advance()  # the lexer gives a '.' only before a name
+        length = field.offset + len(field.text) - call.offset
+        return CriterionRef(args[0].value, field.text, call.offset, length)
 
     def _unary(self, token: Token, op: Literal["not", "-"], operand_binding: int) -> Node:
         self._advance()

@@ -16,6 +16,7 @@ __all__ = [
     "BinaryOperator",
     "BoolLiteral",
     "Call",
+    "CriterionRef",
     "Name",
     "Node",
     "NumberLiteral",
@@ -97,5 +98,17 @@ class Call:
     length: int
 
 
-Node: TypeAlias = NumberLiteral | BoolLiteral | StringLiteral | Name | UnaryOp | BinaryOp | Call
+@attrs.frozen
+class CriterionRef:
+    """``criterion("ID").FIELD``: a criterion's ``points``, ``max`` or ``share`` of this unit."""
+
+    criterion: str
+    field: str
+    offset: int
+    length: int
+
+
+Node: TypeAlias = (
+    NumberLiteral | BoolLiteral | StringLiteral | Name | UnaryOp | BinaryOp | Call | CriterionRef
+)
 """Any syntax node."""

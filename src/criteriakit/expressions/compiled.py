@@ -11,7 +11,7 @@ from criteriakit.expressions._compiler import compile_tree
 from criteriakit.expressions._parser import parse
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Collection, Mapping
 
     from criteriakit.expressions.functions import FunctionSpec
     from criteriakit.expressions.typed_ast import TypedNode
@@ -45,12 +45,15 @@ def compile_expression(
     *,
     functions: Mapping[str, FunctionSpec] | None = None,
     expect: ExprType | None = None,
+    criteria: Collection[str] | None = None,
 ) -> CompiledExpression:
     """Parse ``text``, check it against the declared inputs ``scope`` and compile it.
 
     ``functions`` adds plugin functions by name (each key must equal its spec's name);
     ``expect`` is the type the result must have (an integer is accepted for a number), e.g.
-    :data:`~criteriakit.expressions.BOOL` for a gate condition. Raises
+    :data:`~criteriakit.expressions.BOOL` for a gate condition. ``criteria`` are the criterion
+    ids ``criterion("ID").points``, ``.max`` and ``.share`` may name (gates, vetoes and caps):
+    each reads the value an evaluation gives under ``criterion_value(ID, FIELD)``. Raises
     :class:`~criteriakit.errors.ExpressionSyntaxError` if the text does not parse or exceeds
     the caps, :class:`~criteriakit.errors.ExpressionTypeError` if it does not type-check, and
     ``ValueError`` if a ``functions`` key differs from its spec's name.
@@ -59,5 +62,5 @@ def compile_expression(
     for name, spec in extra.items():
         if name != spec.name:
             raise ValueError(f"function {spec.name!r} is registered under the name {name!r}")
-    tree, names = check(parse(text), text, scope, extra, expect)
+    tree, names = check(parse(text), text, scope, extra, expect, criteria)
     return CompiledExpression(text, tree.type, tree, names, compile_tree(tree, text))

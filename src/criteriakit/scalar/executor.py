@@ -396,6 +396,8 @@ class ScalarExecutor:
             return self._result(unit, period, place, env, pending, None, None, (blocking,))
         compiled = self.compiled
         score = round_points(compiled.weighting.combine(scored.scores, maxima, compiled.max_score))
+        if compiled.criterion_values:
+            self._add_criterion_values(seen, scored.scores, maxima, scored_max)
         try:
             classification = self._classifier.classify(score, seen, unit)
         except NotEvaluable as stop:
@@ -459,6 +461,36 @@ class ScalarExecutor:
         # Tuples of numbers, unlike lists, drop out of the garbage collector's sight: results
         # are kept by the thousand, and each collection would walk these again.
         return _Scored(tuple(values), tuple(points), scores, tuple(shared), undefined), blocking
+
+    def _add_criterion_values(
+        self,
+        seen: dict[str, object],
+        scores: Sequence[float],
+        maxima: Sequence[float],
+        scored_max: float,
+    ) -> None:
+        """Give the gates, vetoes and caps the criteria's values they read, as results show them.
+
+        ``points`` and ``max`` are the criterion's points and maximum on the total's scale (see
+        :func:`_rescaled`), ``share`` their ratio: undefined (a division by zero) for a
+        criterion whose indicators were all excluded.
+        """
+        compiled = self.compiled
+        rescaled = maxima is not self._maxima
+        for name, index, field in compiled.criterion_values:
+            if rescaled:
+                points = round_points(scores[index] * compiled.max_score / scored_max)
+                top = round_points(maxima[index] * compiled.max_score / scored_max)
+            else:
+                points, top = round_points(scores[index]), self._maxima[index]
+            if field == "points":
+                seen[name] = points
+            elif field == "max":
+                seen[name] = top
+            elif top:
+                seen[name] = points / top
+            else:
+                seen[name] = Undefined("division-by-zero", f"{name}: its indicators were excluded")
 
     def _maxima_scored(self, undefined: _Undefined) -> tuple[tuple[float, ...], float]:
         """Return the criteria's maxima and their sum, less the points of excluded indicators."""
