@@ -188,7 +188,10 @@ def syntax_error(text: str) -> ExpressionSyntaxError:
             "attribute access is not supported",
             1,
             1,
-            "inputs are plain names; aggregate record lists with count, share, sum, avg, min, max, any, all",
+            (
+                "inputs are plain names; aggregate record lists with count, share, sum, avg, min, max,"
+                ' any, all; a criterion\'s points are criterion("ID").points (in gates, vetoes and caps)'
+            ),
         ),
         (".5", "a number cannot start with a decimal point", 0, 2, "write 0.5"),
         ("a > .25", "a number cannot start with a decimal point", 4, 3, "write 0.25"),
