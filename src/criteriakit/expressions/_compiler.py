@@ -331,7 +331,9 @@ class _Compiler:
             return self._derive(_partial(fns[0], exponential, None, None), *args)
         if node.function == "round":
             digits = args[1].value if len(args) > 1 else 0
-            return self._derive(_rounding(fns[0], int(digits)), args[0])
+            places = int(digits)
+            rounding = _partial(fns[0], lambda a: round_decimals(a, places), None, None)
+            return self._derive(rounding, args[0])
         if node.function == "clamp":
             fn = _clamp(*fns)
         elif node.function == "min":
@@ -768,14 +770,6 @@ def _partial(
         return function(a)
 
     return apply
-
-
-def _rounding(operand: _Fn, digits: int) -> _Fn:
-    def rounding(env: _Env, frame: _Frame) -> Any:
-        a = operand(env, frame)
-        return a if type(a) is Undefined else round_decimals(a, digits)
-
-    return rounding
 
 
 def _clamp(value: _Fn, low: _Fn, high: _Fn) -> _Fn:
