@@ -156,3 +156,30 @@ def test_the_example_in_the_docs_is_what_the_command_prints():
     )
     assert done.exit_code == 0, done.output
     assert done.output == shown
+
+
+def test_each_indicator_s_weight_can_move_too(two):
+    result = two.evaluate({"done": 4, "planned": 4, "ok": True, "extra": 4.0}, "u")
+    margins = criteriakit.weight_margins(two, result, of="indicators")
+    # a.1 (30 of 100, full): the others score 0.2 * 1 + 0.5 * 0.4 over 0.7, so 70 at x = 0.3
+    assert [(m.criterion, m.weight, m.low, m.high, m.below, m.above) for m in margins] == [
+        ("a.1", 0.3, pytest.approx(0.3), 1.0, "poor", None),
+        ("a.2", 0.2, pytest.approx(0.2), 1.0, "poor", None),
+        ("b.1", 0.5, 0.0, pytest.approx(0.5), None, "poor"),
+    ]
+
+
+def test_conditions_on_what_the_weights_move_are_refused():
+    text = TWO.replace('require = "done >= planned"', "require = 'criterion(\"a\").points >= 40'")
+    framework = criteriakit.loads_framework(text, source="points.toml")
+    result = framework.evaluate({"done": 4, "planned": 4, "ok": True, "extra": 4.0}, "u")
+    with pytest.raises(FrameworkError, match=r'read criterion\("a"\).points, which moving'):
+        criteriakit.weight_margins(framework, result)
+    shares = criteriakit.loads_framework(
+        TWO.replace('require = "done >= planned"', "require = 'criterion(\"a\").share >= 0.5'"),
+        source="shares.toml",
+    )
+    result = shares.evaluate({"done": 4, "planned": 4, "ok": True, "extra": 4.0}, "u")
+    assert [m.low for m in criteriakit.weight_margins(shares, result)] == [0.5, 0.0]
+    with pytest.raises(FrameworkError, match="share, which moving the weights of its indicators"):
+        criteriakit.weight_margins(shares, result, of="indicators")

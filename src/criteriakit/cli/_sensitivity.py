@@ -16,20 +16,27 @@ __all__ = ["sensitivity"]
 @click.command()
 @data_command
 @click.option("-u", "--unit", "units", multiple=True, help="Only this unit (repeatable).")
+@click.option(
+    "--indicators",
+    is_flag=True,
+    help="Move each indicator's weight (its maximum points over the total) instead of each criterion's.",
+)
 @LANGUAGE_OPTION
 @pass_session
 def sensitivity(
     session: Session,
     /,
     units: tuple[str, ...],
+    indicators: bool,
     output: str | None,
     language: str | None,
     **source: Any,
 ) -> None:
     """For each unit of DATA, the weights of each criterion between which its tier holds.
 
-    Each criterion's weight (its share of the total) moves while the others keep their
-    proportions; past either end the unit would be in the tier shown. Example:
+    Each criterion's weight (its share of the total; with --indicators each indicator's) moves
+    while the others keep their proportions; past either end the unit would be in the tier
+    shown. Example:
     criteriakit sensitivity vn.four-good-cell cells.csv -u C07
     """
     from criteriakit.cli._evaluation import evaluate_data  # noqa: PLC0415  loaded when used
@@ -49,10 +56,13 @@ def sensitivity(
             "data": options.data,
         }
         raise click.BadParameter(message, param_hint="--unit")
-    header = [_("criterion"), _("weight"), _("holds from"), _("to"), _("below"), _("above")]
+    part = _("indicator") if indicators else _("criterion")
+    header = [part, _("weight"), _("holds from"), _("to"), _("below"), _("above")]
     blocks = []
     for result in results:
-        margins = weight_margins(level.framework, result)
+        margins = weight_margins(
+            level.framework, result, of="indicators" if indicators else "criteria"
+        )
         if not margins:
             blocks.append(f"{result.unit} · {_('Not evaluable.')}\n")
             continue

@@ -2,8 +2,8 @@
 
 A review board asks it before it signs off a classification: would the unit still be *good* if
 criterion 2 counted for a little more, or a little less? For one evaluated unit, each
-criterion's weight (its share of the total: its points over the framework's on a points scale)
-is moved from 0 to 1 while the other criteria keep their proportions, and the unit is
+criterion's weight (its share of the total: its points over the framework's on a points scale),
+or each indicator's, is moved from 0 to 1 while the others keep their proportions, and the unit is
 classified again at each score that changes its band: the same rules, bands and gates, on the
 same inputs. The answer per criterion is the range of weights over which the tier holds, and
 the tier just past each end (``None`` where the tier holds all the way to 0 or to 1).
@@ -17,6 +17,7 @@ unit's quota among its siblings is not applied again (it depends on the others' 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 import attrs
 
@@ -50,25 +51,27 @@ class WeightMargin:
     above: str | None
 
 
-def weight_margins(framework: Framework, result: Result) -> tuple[WeightMargin, ...]:
-    """Return each criterion's :class:`WeightMargin` for ``result`` (a unit of ``framework``).
+def weight_margins(
+    framework: Framework, result: Result, *, of: Literal["criteria", "indicators"] = "criteria"
+) -> tuple[WeightMargin, ...]:
+    """Return each criterion's (or each indicator's) :class:`WeightMargin` for ``result``.
 
-    An unevaluable result has no tier to hold: the answer is empty. Raise
-    :class:`~criteriakit.errors.FrameworkError` for a framework whose weighting is not additive.
+    ``of="indicators"`` moves one indicator's weight (its maximum points over the total) while
+    every other indicator keeps its proportion. An unevaluable result has no tier to hold: the
+    answer is empty. Raise :class:`~criteriakit.errors.FrameworkError` for a framework whose
+    weighting is not additive, or whose gates, vetoes or caps read what moving the weights
+    changes (``criterion("ID").points`` or ``.max``; with ``of="indicators"`` also ``.share``).
     """
     compiled = framework.compiled
-    if not compiled.weighting.additive:
-        problem = Problem(
-            f"weight margins need an additive weighting; {framework.ref} combines its criteria "
-            f"with '{compiled.weighting.name}'",
-            hint='they are computed for frameworks with weighting = "sum"',
-        )
-        raise FrameworkError([problem])
+    _refuse_unless_linear(framework, of)
     if result.score is None:
         return ()
     env: dict[str, object] = {**result.rolled_up, **result.inputs}
     for name, expression in compiled.derived:
         env[name] = expression.evaluate(env)
+    for name, index, _ in compiled.criterion_values:  # only shares: moving criteria keeps them
+        criterion = result.criteria[index]
+        env[name] = criterion.score / criterion.max_score if criterion.max_score else None
     classifier = Classifier(compiled)
 
     def tier_at(score: float) -> str:
@@ -77,12 +80,13 @@ def weight_margins(framework: Framework, result: Result) -> tuple[WeightMargin, 
         except NotEvaluable:  # a condition of a tier reached only at this score gave up
             return "not evaluable"
 
-    criteria = [c for c in result.criteria if c.max_score > 0]
-    total = sum(c.max_score for c in criteria)
-    weights = [c.max_score / total for c in criteria]
-    shares = [c.score / c.max_score for c in criteria]
+    parts = _parts(result, of)
+    total = sum(maximum for _, _, maximum in parts)
+    weights = [maximum / total for _, _, maximum in parts]
+    shares = [points / maximum for _, points, maximum in parts]
+    bounds = [tier.min_score for tier in compiled.tiers]
     margins: list[WeightMargin] = []
-    for i, criterion in enumerate(criteria):
+    for i, (part, _, _) in enumerate(parts):
         rest = 1.0 - weights[i]
         others = (
             sum(w * p for j, (w, p) in enumerate(zip(weights, shares, strict=True)) if j != i)
@@ -95,11 +99,48 @@ def weight_margins(framework: Framework, result: Result) -> tuple[WeightMargin, 
             return compiled.max_score * (x * shares[i] + (1.0 - x) * others)
 
         now = tier_at(score(weights[i]))
-        bounds = [tier.min_score for tier in compiled.tiers]
         low, below = _edge(weights[i], 0.0, score, bounds, tier_at, now)
         high, above = _edge(weights[i], 1.0, score, bounds, tier_at, now)
-        margins.append(WeightMargin(criterion.id, weights[i], low, high, below, above))
+        margins.append(WeightMargin(part, weights[i], low, high, below, above))
     return tuple(margins)
+
+
+def _refuse_unless_linear(framework: Framework, of: str) -> None:
+    """Raise unless the tier depends on the weights through the score alone."""
+    compiled = framework.compiled
+    problems: list[Problem] = []
+    if not compiled.weighting.additive:
+        problems.append(
+            Problem(
+                f"weight margins need an additive weighting; {framework.ref} combines its "
+                f"criteria with '{compiled.weighting.name}'",
+                hint='they are computed for frameworks with weighting = "sum"',
+            )
+        )
+    moving = {"points", "max"} if of == "criteria" else {"points", "max", "share"}
+    read = sorted(name for name, _, field in compiled.criterion_values if field in moving)
+    if read:
+        problems.append(
+            Problem(
+                f"the tiers of {framework.ref} read {read[0]}, which moving the weights of its "
+                f"{of} changes: the margins would not be exact",
+                hint="weight margins of frameworks whose conditions read only criteria shares",
+            )
+        )
+    if problems:
+        raise FrameworkError(problems)
+
+
+def _parts(result: Result, of: str) -> list[tuple[str, float, float]]:
+    """Return the weighed parts of ``result``: (id, points, maximum), those that can score."""
+    if of == "criteria":
+        return [(c.id, c.score, c.max_score) for c in result.criteria if c.max_score > 0]
+    return [
+        (indicator.id, indicator.points, indicator.max_points)
+        for criterion in result.criteria
+        for indicator in criterion.indicators
+        if indicator.max_points > 0 and indicator.status != "excluded"
+    ]
 
 
 def _edge(
