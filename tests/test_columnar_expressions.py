@@ -103,7 +103,20 @@ def same(expected, actual, kind) -> bool:
         return type(actual) is int and actual == expected
     if kind == BOOL:
         return type(actual) is bool and actual == expected
-    return actual == expected
+    return _same_plain(expected, actual)
+
+
+def _same_plain(expected, actual) -> bool:
+    """Whether two values (lists and records of them too) are equal, a NaN equal to a NaN."""
+    if isinstance(expected, float) and isinstance(actual, float):
+        return same(expected, actual, NUMBER)
+    if isinstance(expected, list) and isinstance(actual, list):
+        return len(expected) == len(actual) and all(map(_same_plain, expected, actual))
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return expected.keys() == actual.keys() and all(
+            _same_plain(expected[key], actual[key]) for key in expected
+        )
+    return type(expected) is type(actual) and actual == expected
 
 
 def check(text, rows, *, absent=()):

@@ -133,6 +133,10 @@ class Tally:
         return line + (" (its share of the time budget used)" if self.out_of_time else "")
 
 
+class ResourceFailure(AssertionError):  # noqa: N818 - names the outcome: over a resource cap
+    """An input took longer than the deadline twice, or raised the peak memory past its cap."""
+
+
 class FuzzFailure(AssertionError):  # noqa: N818 - names the outcome: the campaign failed
     """A target found failures; the message describes each with hypothesis's example."""
 
@@ -215,7 +219,10 @@ def _round(target: Target, profile: settings, size: int, tally: Tally) -> None:
     An example of a batched target is a list of inputs, each checked and counted on its own;
     the profile's deadline then holds for each of them, not for the example: one that took
     longer is checked again, and fails if it takes longer again (a noisy neighbour's pause
-    does not repeat).
+    does not repeat). Time and memory are not what hypothesis can replay: an input over either
+    is recorded in the tally as a :class:`ResourceFailure` naming it, and the search goes on
+    (raised, it would make hypothesis replay the example, take another path the second time
+    and report a flaky strategy instead of the input).
     """
     deadline = profile.deadline.total_seconds() if profile.deadline is not None else None
     batched = target.batch > 1
@@ -232,16 +239,20 @@ def _round(target: Target, profile: settings, size: int, tally: Tally) -> None:
             seconds = _check_one(target, item, draws)
             if batched and deadline is not None and seconds > deadline:
                 seconds = min(seconds, _check_one(target, item, draws.replaying()))
-                assert seconds <= deadline, (
-                    f"one input took {seconds * 1000:,.0f} ms, twice "
-                    f"(at most {deadline * 1000:,.0f} ms): {item!r:.2000}"
-                )
+                if seconds > deadline:
+                    message = (
+                        f"one input took {seconds * 1000:,.0f} ms, twice "
+                        f"(at most {deadline * 1000:,.0f} ms): {item!r:.2000}"
+                    )
+                    tally.failures.append(ResourceFailure(message))
             tally.inputs += 1  # an input whose draws overran never ran: it is not counted
             grown = peak_memory() - before
-            assert grown <= MEMORY_GROWTH, (
-                f"one input raised the peak memory by {grown / 2**20:,.0f} MiB "
-                f"(at most {MEMORY_GROWTH / 2**20:,.0f} MiB)"
-            )
+            if grown > MEMORY_GROWTH:
+                message = (
+                    f"one input raised the peak memory by {grown / 2**20:,.0f} MiB "
+                    f"(at most {MEMORY_GROWTH / 2**20:,.0f} MiB): {item!r:.2000}"
+                )
+                tally.failures.append(ResourceFailure(message))
 
     example()
 

@@ -262,3 +262,11 @@ def test_an_item_divided_by_its_owners_input_is_an_ieee_division(divisor, scores
 
     items = [{"score": score, "ok": None, "quarter": None} for score in scores]
     check("max(ms, score / b)", [{"b": divisor, "ms": items}, {"b": 3.0, "ms": items[1:]}])
+
+
+def test_a_records_input_holding_nan_is_the_same_value_in_both_engines():
+    # found by the expressions target: the oracle compared [{"score": nan}] with ==, never equal
+    from test_columnar_expressions import check  # noqa: PLC0415 - its oracle
+
+    check("ms", [{"ms": [{"score": float("nan"), "ok": None, "quarter": None}]}])
+    check("xs", [{"xs": [float("nan"), -0.0]}])
