@@ -150,7 +150,29 @@ def test_checks_read_the_data_not_derived_values():
     with pytest.raises(FrameworkError) as caught:
         criteriakit.loads_framework(text, source="derived.toml")
     [problem] = caught.value.problems
-    assert (problem.path, problem.message) == ("checks[0].require", "unknown input 'share_done'")
+    assert (problem.path, problem.message, problem.hint) == (
+        "checks[0].require",
+        "a check reads the data as given, and 'share_done' is a derived value",
+        "check the inputs it is computed from",
+    )
+
+
+def test_what_reads_a_broken_derived_value_points_at_it():
+    text = with_derived(DERIVED.replace('"done / planned"', '"done / plannd"'))
+    with pytest.raises(FrameworkError) as caught:
+        criteriakit.loads_framework(text, source="derived.toml")
+    found = [(problem.path, problem.message, problem.hint) for problem in caught.value.problems]
+    assert ("derived.share_done", "unknown input 'plannd'", "did you mean 'planned'?") in found
+    assert (
+        "criteria[0].indicators[0].value",
+        "the derived value 'share_done' has a problem of its own",
+        "see derived.share_done",
+    ) in found
+    assert (
+        "tiers[0].gates[0].require",
+        "the derived value 'all_done' has a problem of its own",
+        "see derived.all_done",
+    ) in found
 
 
 def test_a_derived_framework_adds_and_replaces_derived_values(tmp_path):

@@ -107,6 +107,8 @@ class _Checker:
         self.functions = extensions.functions
         self.problems: list[RawProblem] = []
         self.scope: dict[str, ExprType] = {}
+        self.failed_derived: set[str] = set()
+        """The derived values that did not compile: what reads them says so."""
 
     def problem(self, path: KeyPath, message: str, hint: str | None = None) -> None:
         self.problems.append(RawProblem(path, message, hint))
@@ -125,8 +127,16 @@ class _Checker:
                 text, self.scope, functions=self.functions, expect=expect, criteria=criteria
             )
         except ExpressionError as error:
+            message, hint = error.message, error.hint
+            named = text[error.offset : error.offset + error.length]
+            if named in self.failed_derived:
+                message = f"the derived value '{named}' has a problem of its own"
+                hint = f"see derived.{named}"
+            elif named in self.definition.derived and named not in self.scope:
+                message = f"a check reads the data as given, and '{named}' is a derived value"
+                hint = "check the inputs it is computed from"
             self.problems.append(
-                RawProblem(path, error.message, error.hint, offset=error.offset, width=error.length)
+                RawProblem(path, message, hint, offset=error.offset, width=error.length)
             )
             return None
 
@@ -678,6 +688,7 @@ def compile_definition(
     derived = check_derived(
         definition.derived, checker.scope, checker.expression_at, checker.problems
     )
+    checker.failed_derived = set(definition.derived) - {name for name, _ in derived}
     criteria, indicators = checker.criteria()
     tiers = checker.tiers()
     rules = checker.rules()
