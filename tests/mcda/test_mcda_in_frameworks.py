@@ -226,7 +226,7 @@ def test_show_says_where_the_weights_come_from(tmp_path):
     path = tmp_path / "weighed.toml"
     path.write_text(framework_text(), encoding="utf-8")
     shown = CliRunner().invoke(build_cli(), ["--no-autoload", "show", str(path)]).output
-    assert "Criteria: (weighed by ahp)" in shown
+    assert "Criteria: (weighed by ahp, consistency ratio 0.003)" in shown
     assert "speed Speed — 22.97 (its indicators weighed by rank-order-centroid)" in shown
 
 

@@ -34,7 +34,14 @@ def _weighed_by(spec: Weights | None, what: str = "") -> str:
     """Say where derived weights come from: `` (weighed by ahp)``, or nothing."""
     if spec is None:
         return ""
-    return f" ({what + ' ' if what else ''}weighed by {spec.method})"
+    how = spec.method
+    if spec.method == "ahp" and spec.judgements is not None:
+        from criteriakit import mcda  # noqa: PLC0415 - NumPy, loaded for such a framework only
+
+        judgements = [list(row) for row in spec.judgements]
+        ratio = mcda.ahp(judgements, allow_inconsistent=True).consistency_ratio
+        how += f", consistency ratio {ratio:.3f}"
+    return f" ({what + ' ' if what else ''}weighed by {how})"
 
 
 def describe_framework(framework: Framework) -> str:
