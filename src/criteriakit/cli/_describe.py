@@ -34,7 +34,7 @@ def _weighed_by(spec: Weights | None, what: str = "") -> str:
     """Say where derived weights come from: `` (weighed by ahp)``, or nothing."""
     if spec is None:
         return ""
-    how = spec.method
+    how: str = spec.method
     if spec.method == "ahp" and spec.judgements is not None:
         from criteriakit import mcda  # noqa: PLC0415 - NumPy, loaded for such a framework only
 
