@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import criteriakit
-from criteriakit import data
+from criteriakit import CriteriaKitError, data
 from criteriakit.cli import build_cli
 from criteriakit.columnar.expressions import compile_columnar
 from criteriakit.expressions import INTEGER, Undefined, compile_expression
@@ -270,3 +270,48 @@ def test_a_records_input_holding_nan_is_the_same_value_in_both_engines():
 
     check("ms", [{"ms": [{"score": float("nan"), "ok": None, "quarter": None}]}])
     check("xs", [{"xs": [float("nan"), -0.0]}])
+
+
+def test_drawing_units_of_a_framework_with_a_huge_integer_constant():
+    # found by the framework-files target: the boundary solver turned a 400-digit constant into
+    # a float (OverflowError) while drawing units, instead of leaving that boundary out
+    from criteriakit.testing.strategies import boundary_values  # noqa: PLC0415
+
+    text = (Path(__file__).parents[1] / "data" / "good" / "small.toml").read_text()
+    text = text.replace('value = "done / planned"', f'value = "done / planned - {"9" * 400}"')
+    framework = criteriakit.loads_framework(text, source="huge.toml")
+    assert isinstance(boundary_values(framework), dict)
+
+
+WEIGHED = Path(__file__).parents[1] / "data" / "good" / "weighed.toml"
+
+
+@pytest.mark.parametrize(
+    ("edit", "path", "message"),
+    [
+        # the file cut just after [weights]: no criteria to weigh (ZeroDivisionError)
+        (
+            lambda text: text[: text.index("[weights]") + len("[weights]")],
+            "criteria",
+            "missing required key 'criteria'",
+        ),
+        # an indicator given twice under [criteria.weights] (IndexError)
+        (
+            lambda text: text.replace(
+                '[[criteria.indicators]]\nid = "care.safe"',
+                '[[criteria.indicators]]\nid = "care.effort"\ntitle = "Again"\nvalue = "effort"\n'
+                'scorer = { type = "boolean" }\n\n[[criteria.indicators]]\nid = "care.safe"',
+            ),
+            "criteria[1].indicators[1].id",
+            "duplicate indicator id 'care.effort'",
+        ),
+    ],
+)
+def test_weights_of_entries_with_problems_of_their_own_are_not_derived(edit, path, message):
+    # found by the framework-files target: deriving weights for no entries, or for entries with
+    # an id twice, raised instead of leaving the problem to the entries' own check
+    with pytest.raises(CriteriaKitError) as caught:
+        criteriakit.loads_framework(edit(WEIGHED.read_text()), source="weighed.toml")
+    assert any(
+        problem.path == path and message in problem.message for problem in caught.value.problems
+    ), caught.value

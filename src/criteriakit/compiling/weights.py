@@ -26,8 +26,11 @@ def derive_weights(
 ) -> list[float] | None:
     """Return the weights ``spec`` derives for the entries ``ids`` (in their order), or None.
 
-    Every problem is recorded at its key under ``path`` (the ``weights`` table).
+    Every problem is recorded at its key under ``path`` (the ``weights`` table). Entries
+    without ids, or with an id twice, have their own problem: nothing is derived for them.
     """
+    if not ids or len(set(ids)) != len(ids):
+        return None
     if importlib.util.find_spec("numpy") is None:
         message = f"[weights] method '{spec.method}' needs NumPy, which is not installed"
         problems.append(RawProblem((*path, "method"), message, "pip install 'criteriakit[mcda]'"))

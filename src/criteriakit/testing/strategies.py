@@ -132,9 +132,12 @@ class _Solver:
             return None if left is None or right is None else _arithmetic(node.op, left, right)
         else:
             return None
-        return (
-            float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-        )
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return None
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond every float: no boundary to solve for
+            return None
 
     def unknown(self, node: TypedNode) -> _Key | None:
         """Return what ``node`` is, if it is the unknown being solved for."""
