@@ -214,3 +214,15 @@ def test_reports_list_each_unit_s_derived_values(framework, tmp_path):
     write_report(levels, tmp_path / "report.html")
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<li><code>share_done</code> = 0.75</li>" in page
+
+
+def test_a_fired_veto_shows_an_undefined_derived_value_as_none():
+    text = with_derived(DERIVED).replace('when = "done == 0"', 'when = "nothing or share_done > 2"')
+    text = text.replace(
+        'subject = "unit"', 'subject = "unit"\n\n[policy]\ndivision_by_zero = "zero"'
+    )
+    framework = criteriakit.loads_framework(text, source="derived.toml")
+    result = framework.evaluate({"done": 0, "planned": 0, "ok": True}, "u")
+    [veto] = [reason for reason in result.reasons if reason.code == "nothing-done"]
+    assert veto.values == {"nothing": True, "share_done": None}
+    assert Result.from_dict(result.to_dict()) == result

@@ -10,7 +10,6 @@ functions, tiers and rules to ranks.
 from __future__ import annotations
 
 import functools
-import keyword
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -51,6 +50,7 @@ from criteriakit.expressions import (
     compile_expression,
     criterion_value,
 )
+from criteriakit.expressions.functions import is_value_name
 from criteriakit.model.framework import (
     Criterion,
     FrameworkDefinition,
@@ -76,8 +76,6 @@ overflowing, and no real scale comes near it."""
 TOTAL_TOLERANCE = 1e-9
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*\Z")
 _FRAMEWORK_ID = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_RESERVED = frozenset({"and", "or", "not", "true", "false", "it"})
 
 
 def input_type(spec: Input) -> ExprType:
@@ -187,7 +185,7 @@ class _Checker:
     def inputs(self) -> None:
         for name, spec in self.definition.inputs.items():
             path: KeyPath = ("inputs", name)
-            if not _NAME.match(name) or keyword.iskeyword(name) or name in _RESERVED:
+            if not is_value_name(name):
                 self.problem(
                     path,
                     f"invalid input name '{name}'",
@@ -266,7 +264,7 @@ class _Checker:
             return
         for name, field in spec.fields.items():
             field_path = (*path, "fields", name)
-            if not _NAME.match(name) or name in _RESERVED or keyword.iskeyword(name):
+            if not is_value_name(name):
                 self.problem(field_path, f"invalid field name '{name}'")
             if name in self.definition.inputs:
                 self.problem(

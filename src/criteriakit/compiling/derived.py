@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import graphlib
 import heapq
-import keyword
-import re
 from collections.abc import Callable, Iterator, Mapping
 
 from criteriakit._problems import KeyPath, RawProblem
@@ -31,11 +29,9 @@ from criteriakit.expressions import (
     UnaryOp,
     parse,
 )
+from criteriakit.expressions.functions import is_value_name
 
 __all__ = ["check_derived"]
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_RESERVED = frozenset({"and", "or", "not", "true", "false", "it"})
 
 
 def _names(node: Node) -> Iterator[str]:
@@ -108,7 +104,7 @@ def check_derived(
     named: dict[str, str] = {}
     for name, text in texts.items():
         path: KeyPath = ("derived", name)
-        if not _NAME.match(name) or keyword.iskeyword(name) or name in _RESERVED:
+        if not is_value_name(name):
             problems.append(
                 RawProblem(
                     path,

@@ -16,6 +16,7 @@ built-ins' and their implementation is called with plain values (never with an
 
 from __future__ import annotations
 
+import keyword
 import re
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any
 
-__all__ = ["AGGREGATE_FUNCTIONS", "BUILTIN_FUNCTIONS", "KEYWORDS", "FunctionSpec"]
+__all__ = ["AGGREGATE_FUNCTIONS", "BUILTIN_FUNCTIONS", "KEYWORDS", "FunctionSpec", "is_value_name"]
 
 AGGREGATE_FUNCTIONS = frozenset({"count", "share", "any", "all", "sum", "avg", "min", "max"})
 """Functions that aggregate a list or records input (``min``/``max`` also have a scalar form)."""
@@ -39,6 +40,18 @@ KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
 """Words of the language, which cannot name inputs or functions."""
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def is_value_name(name: str) -> bool:
+    """Whether ``name`` can name a value an expression reads: an input, a field, a derived value.
+
+    An identifier of ASCII letters, digits and ``_``, and no keyword of the language or of
+    Python, nor ``it`` (the item inside an aggregate).
+    """
+    return bool(_NAME.match(name)) and not keyword.iskeyword(name) and name not in _RESERVED
+
+
+_RESERVED = KEYWORDS | {"it"}
 
 
 def _check_name(_instance: object, _attribute: object, value: str) -> None:

@@ -186,7 +186,7 @@ class Classifier:
                 else bool(outcome)
             )
             if holds is True:
-                values = dict(zip(names, map(env.get, names), strict=True))
+                values = shown_values(env, names)
                 reasons.append(Reason(rule.id, rule.kind, rule.message, rule.tier, values))
                 fired.append(rule)
                 cap = max(cap, rule.rank)
@@ -219,7 +219,7 @@ class Classifier:
                     reasons.append(_not_checked(gate, holds, env, names))
                 elif holds is False:
                     failed = True
-                    values = dict(zip(names, map(env.get, names), strict=True))
+                    values = shown_values(env, names)
                     reasons.append(Reason(gate.id, "gate", gate.message, gate.tier, values))
             if not failed:
                 break

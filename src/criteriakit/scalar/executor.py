@@ -140,11 +140,16 @@ def _rescaled(
     return tuple(
         attrs.evolve(
             criterion,
-            score=round_points(score * max_score / scored_max),
-            max_score=round_points(maximum * max_score / scored_max),
+            score=_on_total_scale(score, max_score, scored_max),
+            max_score=_on_total_scale(maximum, max_score, scored_max),
         )
         for criterion, score, maximum in zip(criteria, scores, maxima, strict=True)
     )
+
+
+def _on_total_scale(points: float, max_score: float, scored_max: float) -> float:
+    """Return ``points`` multiplied by the factor the total is rescaled by, rounded as points."""
+    return round_points(points * max_score / scored_max)
 
 
 class _Place(NamedTuple):
@@ -479,8 +484,8 @@ class ScalarExecutor:
         rescaled = maxima is not self._maxima
         for name, index, field in compiled.criterion_values:
             if rescaled:
-                points = round_points(scores[index] * compiled.max_score / scored_max)
-                top = round_points(maxima[index] * compiled.max_score / scored_max)
+                points = _on_total_scale(scores[index], compiled.max_score, scored_max)
+                top = _on_total_scale(maxima[index], compiled.max_score, scored_max)
             else:
                 points, top = round_points(scores[index]), self._maxima[index]
             if field == "points":
