@@ -335,7 +335,7 @@ def test_frameworks_plugins_and_show(plugin_dir):
     assert lines[1].split()[:4] == ["vn.four-good-cell", "2024", "2024-05-19", ".."]
     plugins = run("--no-autoload", "--plugin-dir", plugin_dir, "plugins")
     assert (
-        "scorers: boolean, linear, lookup, target, thresholds; weightings: geometric, sum"
+        "scorers: boolean, linear, lookup, relative, target, thresholds; weightings: geometric, sum"
         in plugins.stdout
     )
     assert f"local:{plugin_dir}" in plugins.stdout

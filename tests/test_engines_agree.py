@@ -37,10 +37,13 @@ def toml_value(value: object) -> str:
 
 
 @st.composite
-def frameworks(draw: st.DrawFn, policies: tuple[str, ...] = POLICIES) -> str:
+def frameworks(
+    draw: st.DrawFn, policies: tuple[str, ...] = POLICIES, *, relative: bool = True
+) -> str:
     """Return a random framework file's text over the inputs n0, n1, k, f, lv, xs.
 
-    The framework's policies are drawn from ``policies``.
+    The framework's policies are drawn from ``policies``; ``relative`` scorers (which compare
+    the units of a population) may be among its scorers unless it is false.
     """
     policy = draw(st.sampled_from(policies)), draw(st.sampled_from(policies))
     default = draw(st.none() | st.integers(0, 5))
@@ -82,6 +85,16 @@ def frameworks(draw: st.DrawFn, policies: tuple[str, ...] = POLICIES) -> str:
         ("avg(xs) / 3", {"type": "linear", "zero_at": 0, "full_at": 33}),
         ("n0 * k - n1", {"type": "linear", "zero_at": -50, "full_at": 500}),
     ]
+    scorer = {
+        "type": "relative",
+        "normalisation": draw(
+            st.sampled_from(["minmax", "max", "sum", "vector", "percentile", "zscore"])
+        ),
+        "direction": draw(st.sampled_from(["benefit", "cost"])),
+        "within": draw(st.sampled_from(["all", "parent"])),
+    }
+    if relative:
+        values += [("n0", scorer), ("n1 / k - 2", scorer), ("sum(xs)", scorer)]
     if derived:
         values += [
             ("ratio", {"type": "thresholds", "bands": [{"min": 0.5, "award": 1.0}]}),

@@ -116,6 +116,7 @@ def test_the_builtin_plugin_cannot_be_blocked():
     registry = Registry.load(autoload=False, disabled=["criteriakit"])
     assert set(registry.extensions.scorers) == {
         "linear",
+        "relative",
         "thresholds",
         "target",
         "boolean",

@@ -21,6 +21,7 @@ from criteriakit import (
     Registry,
     evaluate_levels_frame,
     framework_from_dict,
+    load_framework,
 )
 from criteriakit.data import read_units
 from criteriakit.distributed._recipe import FrameworkRecipe
@@ -40,6 +41,12 @@ COMMUNE_FILES = (COMMUNE / "committees.csv", COMMUNE / "cells.csv", COMMUNE / "m
 @pytest.fixture(scope="session")
 def registry() -> Registry:
     return Registry.load(autoload=False, plugin_dirs=[FRAMEWORKS])
+
+
+@pytest.fixture(scope="session")
+def relative_member() -> Framework:
+    """A member framework that scores relative to all members and to each cell's members."""
+    return load_framework(ROOT / "tests" / "mcda" / "relative_member.toml")
 
 
 @pytest.fixture(scope="session")

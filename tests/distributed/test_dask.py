@@ -77,6 +77,16 @@ def test_a_level_with_quotas_is_evaluated_among_the_units_of_each_parent(member,
     assert "excellent-at-most-20-percent-of-good" in expected["reasons"].explode().to_list()
 
 
+@pytest.mark.parametrize("parents", [True, False])
+def test_relative_scores_compare_the_units_of_each_parent_or_of_the_level(
+    relative_member, commune, parents
+):
+    members = commune[2] if parents else commune[2].drop("parent")
+    expected = evaluate_frame(relative_member, members)
+    assert_same_frames(to_polars(evaluate_dask(relative_member, to_dask(members))), expected)
+    assert expected["indicator:done"].n_unique() > 3  # the shares differ from cell to cell
+
+
 def test_lists_held_by_pandas_as_objects_evaluate_as_declared(member, commune):
     with dask.config.set({"dataframe.convert-string": False}):  # else Dask makes them text
         members = to_dask(commune[2], arrow=False)

@@ -172,6 +172,16 @@ def test_a_level_with_quotas_is_evaluated_among_the_units_of_each_parent(member,
     assert "excellent-at-most-20-percent-of-good" in expected["reasons"].explode().to_list()
 
 
+@pytest.mark.parametrize("parents", [True, False])
+def test_relative_scores_compare_the_units_of_each_parent_or_of_the_level(
+    relative_member, commune, to_spark, parents
+):
+    members = commune[2] if parents else commune[2].drop("parent")
+    expected = evaluate_frame(relative_member, members)
+    actual = evaluate_spark(relative_member, to_spark(members))
+    assert_same_frames(to_polars(actual, expected), expected)
+
+
 def test_without_a_parent_column_quotas_apply_to_the_whole_level(member, commune, to_spark):
     members = commune[2].drop("parent")
     expected = evaluate_frame(member, members)

@@ -120,7 +120,7 @@ def write_evaluation(
             return
     if streams(sources, output_format, options):
         framework = session.framework(options.framework, options.version_date)
-        if not framework.compiled.quotas:
+        if framework.compiled.compares_units is None:
             stream_evaluation(framework, sources[0], output_format, output, options)
             return
     levels = evaluate_data(session, options, sources, language=language)

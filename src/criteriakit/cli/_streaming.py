@@ -32,7 +32,7 @@ def streams(
     """Return whether the scalar engine streams this evaluation (see :func:`stream_evaluation`).
 
     It does for one CSV file (not standard input, already held) without monthly rows, written
-    as CSV, JSON Lines or documents; a framework with quotas is checked by the caller.
+    as CSV, JSON Lines or documents; a framework that compares units (quotas, relative scorers) is checked by the caller.
     """
     return (
         len(sources) == 1

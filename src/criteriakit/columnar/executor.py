@@ -41,16 +41,21 @@ from criteriakit.columnar.plan import (
     evaluated,
     fail_columns,
     mask_columns,
+    relative_column,
+    shown_criterion,
     tier_names,
 )
 from criteriakit.columnar.rollups import join_rollups
 from criteriakit.compiling.columns import check_columns
 from criteriakit.compiling.compiled import CompiledFramework
 from criteriakit.compiling.inputs import UnknownInputs
+from criteriakit.compiling.scoring import Relative, relative_key
 from criteriakit.errors import DataError, EvaluationError, Problem
+from criteriakit.expressions import Undefined
 from criteriakit.render.table import FIXED_COLUMNS
 from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.hierarchy import checked_rows, first_given
+from criteriakit.scalar.population import Standing, refused
 
 __all__ = ["PARENT", "UNIT", "check_opened", "evaluate_frame", "evaluate_lazy", "evaluate_opened"]
 
@@ -82,7 +87,7 @@ def _output(compiled: CompiledFramework, keep_inputs: Sequence[str]) -> list[pl.
             for word in mask_columns(compiled)
         ),
         *(
-            rounded(pl.col(f"_s{index}")).alias(f"criterion:{criterion.id}")
+            rounded(shown_criterion(index)).alias(f"criterion:{criterion.id}")
             for index, criterion in enumerate(compiled.criteria)
         ),
         *(
@@ -189,6 +194,17 @@ def _report(
     )
 
 
+def _standing(share: float | None, value: object, form: Relative) -> Standing:
+    """Return a relative indicator's standing as the scalar scorer reads it, from its share.
+
+    Only the unit's own value is scored (to say why a ``fail`` policy stopped it).
+    """
+    if share is not None:
+        return Standing(form, value, share)
+    why = refused(form) or Undefined("division-by-zero", "the share is not a finite number")
+    return Standing(form, value, why)
+
+
 def _raise_failure(
     framework: Framework, result: pl.DataFrame, reread: _Reread, source: str | None
 ) -> None:
@@ -205,9 +221,16 @@ def _raise_failure(
         unknown="ignore",
         source=source,
     )
-    unit = str(result.filter(pl.col(ROW) == row)[UNIT][0])
+    found = result.filter(pl.col(ROW) == row)
+    unit = str(found[UNIT][0])
+    population = {
+        relative_key(form.indicator): _standing(
+            found[relative_column(ordinal)][0], found[f"_v{ordinal}"][0], form
+        )
+        for ordinal, form in framework.compiled.relative
+    }
     try:
-        framework.evaluate_checked(values, unit, validate=False)
+        framework.evaluate_checked(values, unit, validate=False, population=population)
     except EvaluationError as error:
         raise error.located(source, row) from None
     message = f"unit {unit!r} could not be evaluated"  # the engines disagree: say so plainly
@@ -240,7 +263,7 @@ def evaluate_lazy(
         ROW,
         ids.unit.alias(UNIT),
         ids.parent.alias(PARENT),
-        *([ids.group.alias(_GROUP)] if compiled.quotas else []),
+        *([ids.group.alias(_GROUP)] if compiled.compares_units is not None else []),
         ids.id_suspect.alias(_ID_SUSPECT),
         *constant_columns(constants(compiled), pl.col(ROW)),
         *columns,
@@ -263,6 +286,8 @@ def evaluate_lazy(
     failures = [pl.col(column) for column in fail_columns(compiled)]
     extra = [pl.col(_ID_SUSPECT), pl.col(_VALUES_BAD), pl.col(ROW)]
     extra.append(pl.any_horizontal(failures).alias(_FAILED))
+    for ordinal, _ in compiled.relative:
+        extra += [pl.col(relative_column(ordinal)), pl.col(f"_v{ordinal}")]
     checked = carried_for_checks(framework, planned)
     extra += [pl.col(name).alias(column) for name, column in checked.items()]
     try:
@@ -291,6 +316,8 @@ def evaluate_lazy(
     collected[PARENT] = nulled_blanks(collected[PARENT])
     del result  # the hidden columns are freed with ``collected``
     hidden = {_ID_SUSPECT, _VALUES_BAD, ROW, _FAILED}
+    for ordinal, _ in compiled.relative:
+        hidden |= {relative_column(ordinal), f"_v{ordinal}"}
     hidden |= set(checked.values())
     reasons = decoded_reasons(compiled, pl.DataFrame([collected[name] for name in masks]))
     order = list(collected)

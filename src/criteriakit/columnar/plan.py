@@ -40,8 +40,15 @@ from criteriakit.columnar.fallback import (
     warn,
 )
 from criteriakit.columnar.floats import added_up, divided, rounded
+from criteriakit.columnar.population import relative_share
 from criteriakit.columnar.quotas import QuotaColumns, apply_quotas
-from criteriakit.columnar.scorers import column_points, divisors, reaches, with_shares
+from criteriakit.columnar.scorers import (
+    column_points,
+    divisors,
+    reaches,
+    relative_points,
+    with_shares,
+)
 from criteriakit.compiling.compiled import CompiledCondition, CompiledFramework
 from criteriakit.compiling.extensions import WeightingColumns
 from criteriakit.compiling.scoring import Ratio, Share
@@ -61,6 +68,8 @@ __all__ = [
     "mask_columns",
     "reason_bit",
     "reason_codes",
+    "relative_column",
+    "shown_criterion",
     "tier_names",
 ]
 
@@ -220,13 +229,23 @@ def _column(columns: _Columns, key: str) -> ColumnExpression:
     return ColumnExpression(struct.struct.field(VALUE), struct.struct.field(KIND))
 
 
+def relative_column(ordinal: int) -> str:
+    """Return the column of a relative indicator's share (by its position)."""
+    return f"_rs{ordinal}"
+
+
 def _points(
     compiled: CompiledFramework,
     frame: pl.LazyFrame,
     plan: _Columns,
     inputs: Sequence[str],
+    group: str | None,
 ) -> pl.LazyFrame:
-    """Add each indicator's value (``_v``), kind (``_k``) and raw points (``_r``)."""
+    """Add each indicator's value (``_v``), kind (``_k``) and raw points (``_r``).
+
+    A relative indicator's share among its group (``group`` names the parent column) is
+    a column of its own (:func:`relative_column`), for a ``fail`` policy to be explained.
+    """
     values = []
     for ordinal in range(len(compiled.indicators)):
         value = _column(plan, f"v{ordinal}")
@@ -239,17 +258,26 @@ def _points(
     ]
     frame = with_shares(frame, shares)
     shared = {column for column, _, _ in shares}
+    frame = frame.with_columns(
+        relative_share(form, pl.col(f"_v{ordinal}"), group).alias(relative_column(ordinal))
+        for ordinal, form in compiled.relative
+    )
+    relative = dict(compiled.relative)
     points: list[pl.Expr] = []
     by_rows: list[int] = []
     for ordinal, indicator in enumerate(compiled.indicators):
         key = f"t{ordinal}"
         has_target = key in plan.expressions or key in plan.by_rows
         try:
-            raw, extra = column_points(
-                indicator,
-                pl.col(f"_v{ordinal}"),
-                target=_column(plan, key) if has_target else None,
-                share=pl.col(f"__s{ordinal}") if f"__s{ordinal}" in shared else None,
+            raw, extra = (
+                relative_points(pl.col(relative_column(ordinal)), relative[ordinal].max_points)
+                if ordinal in relative
+                else column_points(
+                    indicator,
+                    pl.col(f"_v{ordinal}"),
+                    target=_column(plan, key) if has_target else None,
+                    share=pl.col(f"__s{ordinal}") if f"__s{ordinal}" in shared else None,
+                )
             )
         except ColumnarUnsupported as error:
             warn(f"{compiled.ref}: indicator {indicator.id}", str(error))
@@ -275,9 +303,13 @@ def _points(
 
 
 def _score(
-    compiled: CompiledFramework, frame: pl.LazyFrame, plan: _Columns, inputs: Sequence[str]
+    compiled: CompiledFramework,
+    frame: pl.LazyFrame,
+    plan: _Columns,
+    inputs: Sequence[str],
+    group: str | None,
 ) -> pl.LazyFrame:
-    frame = _points(compiled, frame, plan, inputs)
+    frame = _points(compiled, frame, plan, inputs, group)
     points: list[pl.Expr] = []
     excluded: list[pl.Expr] = []
     blocked: list[pl.Expr] = []
@@ -361,6 +393,15 @@ def _criterion_points(compiled: CompiledFramework, lazy: pl.LazyFrame) -> pl.Laz
         .alias(f"_s{index}")
         for index in range(count)
     )
+
+
+def shown_criterion(index: int) -> pl.Expr:
+    """Return criterion ``index``'s points as the result table shows them, not yet rounded.
+
+    A unit the rules or gates found not evaluable shows its raw scores, as the scalar
+    executor does (it rescales only a unit it scored); the gates read the rescaled ones.
+    """
+    return pl.when(pl.col("_blocked")).then(pl.col(f"_c{index}")).otherwise(pl.col(f"_s{index}"))
 
 
 def _criterion_values(compiled: CompiledFramework, lazy: pl.LazyFrame) -> pl.LazyFrame:
@@ -593,7 +634,8 @@ def evaluated(
     """Add the plan's columns (see the module docs) to a frame of converted inputs.
 
     ``row`` and ``unit`` name the columns of each unit's row number and id, ``group`` that of
-    its parent: quotas apply among the units of one parent (all units without it).
+    its parent: quotas apply among the units of one parent (all units without it), and
+    relative scorers among the units their ``within`` names.
     """
     inputs = list(compiled.declared)
     lazy = _with_derived(compiled, lazy, inputs, row)
@@ -607,7 +649,7 @@ def evaluated(
             for index in range(len(compiled.checks))
         ]
         lazy = lazy.with_columns(_any(failed).alias(CHECK_FAILED))
-    lazy = _score(compiled, lazy, plan, inputs)
+    lazy = _score(compiled, lazy, plan, inputs, group)
     lazy = _criterion_values(compiled, _criterion_points(compiled, lazy))
     lazy = _classify(compiled, lazy, plan)
     if compiled.quotas:

@@ -30,7 +30,7 @@ from criteriakit.compiling.scoring import (
 from criteriakit.errors import ColumnarUnsupported
 from criteriakit.expressions.tolerance import column_tolerance
 
-__all__ = ["ColumnPoints", "column_points", "divisors", "reaches", "with_shares"]
+__all__ = ["ColumnPoints", "column_points", "divisors", "reaches", "relative_points", "with_shares"]
 
 ColumnPoints = tuple[pl.Expr, pl.Expr | None]
 """The points of an indicator, and the kind of undefinedness its scorer adds (or None)."""
@@ -118,6 +118,16 @@ def _share_points(share: pl.Expr, max_points: float) -> ColumnPoints:
     """Return a plugin builder's share as points: clamped, undefined where not finite."""
     finite = share.is_finite().fill_null(value=False)
     points = pl.when(finite).then(share.clip(0.0, 1.0) * max_points)
+    return points, pl.when(~finite).then(kind_code("division-by-zero"))
+
+
+def relative_points(share: pl.Expr, max_points: float) -> ColumnPoints:
+    """Return a relative scorer's share as points, clamped as a linear scorer's, or undefined.
+
+    A share is undefined where it is null (a refused group) or not finite.
+    """
+    finite = share.is_finite().fill_null(value=False)
+    points = pl.when(finite).then(_clamped(share, max_points))
     return points, pl.when(~finite).then(kind_code("division-by-zero"))
 
 

@@ -15,7 +15,7 @@ import attrs
 
 from criteriakit.compiling.extensions import Weighting
 from criteriakit.compiling.inputs import InputChecker
-from criteriakit.compiling.scoring import CompiledScorer
+from criteriakit.compiling.scoring import CompiledScorer, Relative
 from criteriakit.expressions import CompiledExpression
 from criteriakit.expressions.formatting import format_value
 from criteriakit.model.framework import Input, PolicyAction
@@ -183,3 +183,26 @@ class CompiledFramework:
     def ref(self) -> str:
         """The framework as ``id@version``."""
         return f"{self.id}@{self.version}"
+
+    @property
+    def relative(self) -> tuple[tuple[int, Relative], ...]:
+        """The indicators scored relative to other units: each one's position and form."""
+        return tuple(
+            (index, indicator.scorer.form)
+            for index, indicator in enumerate(self.indicators)
+            if isinstance(indicator.scorer.form, Relative)
+        )
+
+    @property
+    def compares_units(self) -> Literal["all", "parent"] | None:
+        """Which other units a unit's result depends on: all, its siblings, or none.
+
+        Quotas count siblings; relative scorers compare with the group their ``within``
+        names. A framework that compares units cannot stream, nor evaluate one unit alone.
+        """
+        groups = {form.within for _, form in self.relative}
+        if self.quotas:
+            groups.add("parent")
+        if "all" in groups:
+            return "all"
+        return "parent" if groups else None

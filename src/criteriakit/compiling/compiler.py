@@ -506,6 +506,7 @@ class _Checker:
             value.type,
             lambda key, text: self.expression((*path, key), text, None),
             report,
+            indicator=indicator.id,
         )
         try:
             compiled = scorer_type.compile(spec, context)

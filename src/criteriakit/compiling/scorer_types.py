@@ -4,8 +4,8 @@ An indicator's ``scorer = { type = "NAME", ... }`` table selects a :class:`Score
 the table is structured strictly into the type's ``parameters`` class (unknown keys are errors)
 and compiled once per indicator by the type's ``compile`` function, which checks the parameters
 against the indicator (reporting problems through the :class:`ScorerContext`) and returns the
-run-time :class:`~criteriakit.compiling.scoring.CompiledScorer`. The five built-in types (linear,
-thresholds, target, boolean, lookup) are registered by criteriakit's own plugin through the
+run-time :class:`~criteriakit.compiling.scoring.CompiledScorer`. The six built-in types (linear,
+thresholds, target, boolean, lookup, relative) are registered by criteriakit's own plugin through the
 same hook as any other; :func:`function_scorer` makes a type from a plain Python function.
 """
 
@@ -22,9 +22,11 @@ from criteriakit._problems import KeyPath, did_you_mean
 from criteriakit.compiling.scoring import (
     CompiledScorer,
     Needed,
+    Relative,
     boolean_scorer,
     linear_scorer,
     lookup_scorer,
+    relative_scorer,
     target_scorer,
     threshold_scorer,
 )
@@ -41,6 +43,7 @@ from criteriakit.model.scorers import (
     BooleanScorer,
     LinearScorer,
     LookupScorer,
+    RelativeScorer,
     TargetScorer,
     ThresholdScorer,
 )
@@ -56,8 +59,8 @@ class ScorerContext:
 
     ``max_points`` is what the indicator is worth; ``awards_in_points`` says whether awards are
     points (points scale) or fractions of the indicator (weights scale); ``value_type`` is the
-    type of the indicator's value. :meth:`expression` compiles an expression parameter and
-    :meth:`problem` reports a problem at a key of the scorer table.
+    type of the indicator's value and ``indicator`` its id. :meth:`expression` compiles an
+    expression parameter and :meth:`problem` reports a problem at a key of the scorer table.
     """
 
     max_points: float
@@ -65,6 +68,7 @@ class ScorerContext:
     value_type: ExprType
     compile_expression: Callable[[str, str], CompiledExpression | None] = attrs.field(repr=False)
     report: Callable[[KeyPath, str, str | None, bool], None] = attrs.field(repr=False)
+    indicator: str = ""
 
     @property
     def unit_max(self) -> float:
@@ -247,6 +251,28 @@ def _compile_lookup(spec: LookupScorer, context: ScorerContext) -> CompiledScore
     return lookup_scorer(spec.table, spec.otherwise, scale, _key_parser(context.value_type))
 
 
+def _compile_relative(spec: RelativeScorer, context: ScorerContext) -> CompiledScorer | None:
+    if not (spec.spread > 0 and math.isfinite(spec.spread)):
+        context.problem("spread", f"spread must be a positive number, got {spec.spread:g}")
+        return None
+    if spec.spread != 3.0 and spec.normalisation != "zscore":
+        context.problem(
+            "spread",
+            f"spread applies to the zscore normalisation, not {spec.normalisation!r}",
+            'normalisation = "zscore", or leave spread out',
+        )
+        return None
+    form = Relative(
+        context.indicator,
+        spec.normalisation,
+        cost=spec.direction == "cost",
+        within=spec.within,
+        spread=spec.spread,
+        max_points=context.max_points,
+    )
+    return relative_scorer(form)
+
+
 BUILTIN_SCORER_TYPES: tuple[ScorerType, ...] = (
     ScorerType(
         "linear",
@@ -277,6 +303,14 @@ BUILTIN_SCORER_TYPES: tuple[ScorerType, ...] = (
         (),
         "a level, bool or integer",
         "A table from value to award.",
+    ),
+    ScorerType(
+        "relative",
+        RelativeScorer,
+        _compile_relative,
+        NUMERIC,
+        "a number",
+        "By the value's place among the other units' values.",
     ),
 )
 """The built-in scorer types, registered by criteriakit's own plugin."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 import attrs
 
@@ -35,6 +35,8 @@ __all__ = [
     "Linear",
     "Needed",
     "Ratio",
+    "Relative",
+    "RelativeStanding",
     "ScorerForm",
     "Share",
     "Steps",
@@ -43,6 +45,8 @@ __all__ = [
     "linear_scorer",
     "lookup_key",
     "lookup_scorer",
+    "relative_key",
+    "relative_scorer",
     "round_points",
     "target_scorer",
     "threshold_scorer",
@@ -108,7 +112,24 @@ class Share:
     max_points: float
 
 
-ScorerForm = Linear | Steps | Ratio | AllOrNothing | Table | Share
+@attrs.frozen
+class Relative:
+    """``max_points`` times the value's share among its group's values (a relative scorer).
+
+    The population step computes each unit's share (:mod:`criteriakit.scalar.population`,
+    :mod:`criteriakit.columnar.population`); the scalar scorer reads it from the environment at
+    :func:`relative_key` of ``indicator``.
+    """
+
+    indicator: str
+    normalisation: str
+    cost: bool
+    within: Literal["all", "parent"]
+    spread: float
+    max_points: float
+
+
+ScorerForm = Linear | Steps | Ratio | AllOrNothing | Table | Share | Relative
 """What a scorer computes, as data both engines read (see the module's docstring)."""
 
 
@@ -350,3 +371,47 @@ def lookup_scorer(
         return (parse_key(key), "==", award)
 
     return CompiledScorer(score, needed, value_only=True, form=Table(table, otherwise))
+
+
+def relative_key(indicator: str) -> str:
+    """Return where a unit's environment holds its share for relative indicator ``indicator``.
+
+    ``@`` is in no input or derived value's name, so the share never shadows one.
+    """
+    return f"@relative:{indicator}"
+
+
+class RelativeStanding(Protocol):
+    """What a unit's environment holds for a relative indicator (see :func:`relative_key`)."""
+
+    def share_of(self, value: object) -> float | Undefined:
+        """Return the share ``value`` earns among the group (the unit's own: its share)."""
+        ...
+
+    def needed(self, share: float) -> Needed | None:
+        """Return the value that earns ``share``, how it compares, and the share it earns."""
+        ...
+
+
+def relative_scorer(form: Relative) -> CompiledScorer:
+    """Score by the unit's standing among its group, put in its environment (:class:`Relative`).
+
+    "What it would take" holds the other units' values as they are.
+    """
+    key = relative_key(form.indicator)
+    max_points = form.max_points
+
+    def score(value: object, env: Env) -> float | Undefined:
+        share = cast("RelativeStanding", env[key]).share_of(value)
+        return share if isinstance(share, Undefined) else _share_of(share, max_points)
+
+    def needed(points: float, env: Env) -> Needed | None:
+        if points > max_points:
+            return None
+        found = cast("RelativeStanding", env[key]).needed(points / max_points)
+        if found is None:
+            return None
+        value, comparison, share = found
+        return value, comparison, _share_of(share, max_points)
+
+    return CompiledScorer(score, needed, form=form)

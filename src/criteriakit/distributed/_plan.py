@@ -6,8 +6,9 @@ calls the columnar executor, so a partition is evaluated exactly as one machine 
 a step on an empty frame gives its output schema, which the engines need before any data moves.
 
 An :class:`Engine` (Spark, Dask) supplies the few primitives the plan needs: run a step on every
-partition, gather rows that share a column into one partition (quotas are per parent), combine
-partial columns by key, join, find orphans. :func:`evaluate_levels` then goes bottom-up: each
+partition, gather rows that share a column into one partition (quotas and relative scorers
+compare the units of a parent, or of the whole level), combine partial columns by key, join,
+find orphans. :func:`evaluate_levels` then goes bottom-up: each
 level is evaluated, its orphans (and the unevaluable children its parents refuse) refused, its
 results reduced per partition to partial roll-ups, the partials combined across partitions by
 the engine, finished into roll-up inputs, and joined onto the level above by unit id.
@@ -206,9 +207,11 @@ def evaluate_levels(
         for depth in range(len(levels) - 1, -1, -1):
             level = levels[depth]
             frame = level if rolled is None else engine.join_rolled(level, rolled, unit_column)
-            if frameworks[depth].compiled.quotas:
+            compared = frameworks[depth].compiled.compares_units
+            if compared is not None:  # the units compared must share a partition
                 columns = engine.schema(frame).columns
-                frame = engine.group(frame, parent_column if parent_column in columns else None)
+                by_parent = compared == "parent" and parent_column in columns
+                frame = engine.group(frame, parent_column if by_parent else None)
             step = Evaluate(
                 recipe,
                 depth,

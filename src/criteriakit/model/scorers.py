@@ -19,6 +19,7 @@ __all__ = [
     "BooleanScorer",
     "LinearScorer",
     "LookupScorer",
+    "RelativeScorer",
     "Scorer",
     "ScorerSpec",
     "TargetScorer",
@@ -88,12 +89,40 @@ class LookupScorer:
     type: Literal["lookup"] = "lookup"
 
 
-Scorer = Union[LinearScorer, ThresholdScorer, TargetScorer, BooleanScorer, LookupScorer]  # noqa: UP007  a runtime union cattrs can dispatch on under Python 3.10
+@attrs.frozen
+class RelativeScorer:
+    """Points by where the value stands among the other units' values (population-relative).
+
+    ``normalisation`` says how: ``minmax``, ``max``, ``sum`` and ``vector`` as
+    :func:`criteriakit.mcda.normalise` computes them, ``percentile`` (the share of the other
+    units below) or ``zscore`` (the mean earns half the points, ``spread`` standard deviations
+    above it all of them). ``direction = "cost"`` turns it round for values where lower is
+    better. ``within = "parent"`` compares a unit with its siblings only, ``"all"`` with every
+    unit evaluated. See ``docs/format.md``.
+    """
+
+    normalisation: Literal["minmax", "max", "sum", "vector", "percentile", "zscore"]
+    direction: Literal["benefit", "cost"] = "benefit"
+    within: Literal["all", "parent"] = "all"
+    spread: float = 3.0
+    type: Literal["relative"] = "relative"
+
+
+Scorer = Union[  # noqa: UP007  a runtime union cattrs can dispatch on under Python 3.10
+    LinearScorer, ThresholdScorer, TargetScorer, BooleanScorer, LookupScorer, RelativeScorer
+]
 
 
 BUILTIN_SCORERS: dict[str, type] = {
     str(attrs.fields_dict(spec)["type"].default): spec
-    for spec in (LinearScorer, ThresholdScorer, TargetScorer, BooleanScorer, LookupScorer)
+    for spec in (
+        LinearScorer,
+        ThresholdScorer,
+        TargetScorer,
+        BooleanScorer,
+        LookupScorer,
+        RelativeScorer,
+    )
 }
 """The built-in scorers' parameter classes by type name: what a scorer table structures into."""
 

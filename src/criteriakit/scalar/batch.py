@@ -7,7 +7,8 @@
 :func:`evaluate_streamed` yields the results one at a time instead, for data too large to hold
 (the CLI writes them through a temporary file): memory stays that of one row, whatever the
 number of rows. It finds the same problems, in the same order, and raises the same error once
-the rows are read; only a level without quotas streams (quotas rank the units of a parent).
+the rows are read; only a level that compares no units streams (quotas rank the units of a
+parent, relative scorers compare a unit's values with its group's).
 """
 
 from __future__ import annotations
@@ -119,7 +120,8 @@ def evaluate_streamed(
     more for the first row of those ids. The checks are those of one level of
     :func:`~criteriakit.scalar.hierarchy.evaluate_levels`, in its order: every row's id and values,
     then the plugins' input checks, then the first unit a ``fail`` policy stops. Once a problem
-    is found, rows are still checked but no longer evaluated. The framework must have no quotas.
+    is found, rows are still checked but no longer evaluated. The framework must compare no units
+    (:attr:`~criteriakit.compiling.compiled.CompiledFramework.compares_units`).
     """
     found, plugins = _FirstProblems(), _FirstProblems()
     deferred: dict[int, tuple[str, list[Problem]]] = {}

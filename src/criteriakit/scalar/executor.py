@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from criteriakit.compiling.compiled import CompiledCriterion, CompiledFramework, CompiledIndicator
+from criteriakit.compiling.scoring import Relative
 from criteriakit.errors import EvaluationError
 from criteriakit.expressions import BOOL, INTEGER, ExprType, LevelType, Undefined
 from criteriakit.expressions.floats import SCORE_DIGITS, add_up, round_points
@@ -312,6 +313,18 @@ None), the type of the values kept there, and its scorer's context function (key
 ``(value, context(env))`` when it has one)."""
 
 
+def _alone(compiled: CompiledFramework, unit: str | None) -> EvaluationError:
+    """Return the error for a unit evaluated alone by a framework that compares units."""
+    indicator = compiled.indicators[compiled.relative[0][0]]
+    where = f"unit {unit!r}: " if unit is not None else ""
+    return EvaluationError(
+        f"{where}indicator {indicator.id} is scored relative to the other units "
+        "(a relative scorer), so one unit alone cannot be scored: evaluate the population "
+        "(criteriakit.evaluate_frame, or `criteriakit evaluate` on a data file)",
+        unit=unit,
+    )
+
+
 def _step(indicator: CompiledIndicator) -> _Step:
     scorer = indicator.scorer
     keeps = scorer.value_only or scorer.context is not None
@@ -333,6 +346,7 @@ class ScalarExecutor:
     _spans: tuple[tuple[int, int], ...] = attrs.field(init=False, repr=False, eq=False)
     _maxima: tuple[float, ...] = attrs.field(init=False, repr=False, eq=False)
     _scored_max: float = attrs.field(init=False, repr=False, eq=False)
+    _relative: tuple[tuple[int, Relative], ...] = attrs.field(init=False, repr=False, eq=False)
     _classifier: Classifier = attrs.field(init=False, repr=False, eq=False)
     _improver: Improver = attrs.field(init=False, repr=False, eq=False)
 
@@ -356,6 +370,10 @@ class ScalarExecutor:
     def _full_scored_max(self) -> float:
         return add_up(self._maxima)
 
+    @_relative.default
+    def _relative_forms(self) -> tuple[tuple[int, Relative], ...]:
+        return self.compiled.relative
+
     @_classifier.default
     def _make_classifier(self) -> Classifier:
         return Classifier(self.compiled)
@@ -372,16 +390,21 @@ class ScalarExecutor:
         *,
         parent: str | None = None,
         rolled_up: Mapping[str, Any] | None = None,
+        population: Mapping[str, object] | None = None,
     ) -> Result:
         """Evaluate one unit's checked input values.
 
         ``parent`` and ``rolled_up`` place the unit in a hierarchy; they are given here, not
         added to the result afterwards, because copying a result reads the parts of its
-        explanation that are otherwise computed only when read.
+        explanation that are otherwise computed only when read. ``population`` holds the
+        unit's shares of its relative indicators (:mod:`criteriakit.scalar.population`),
+        which a framework with relative scorers needs.
         """
-        seen = dict(env)
-        for name, expression in self.compiled.derived:  # each after the values it reads
-            seen[name] = expression.evaluate(seen)
+        seen = self._with_derived(env)
+        if self._relative:
+            if population is None:
+                raise _alone(self.compiled, unit)
+            seen.update(population)
         derived = {
             name: None if type(value := seen[name]) is Undefined else value
             for name, _ in self.compiled.derived
@@ -424,6 +447,18 @@ class ScalarExecutor:
             classification.reasons,
             improvement,
         )
+
+    def _with_derived(self, env: _Env) -> dict[str, object]:
+        seen = dict(env)
+        for name, expression in self.compiled.derived:  # each after the values it reads
+            seen[name] = expression.evaluate(seen)
+        return seen
+
+    def relative_values(self, env: _Env) -> list[object]:
+        """Return the unit's values of the relative indicators (what the population compares)."""
+        seen = self._with_derived(env)
+        indicators = self.compiled.indicators
+        return [indicators[index].value.evaluate(seen) for index, _ in self._relative]
 
     def _score_indicators(self, env: _Env, unit: str | None) -> tuple[_Scored, Reason | None]:
         """Return the unit as scored, and the first reason it is not evaluable, if any.

@@ -49,6 +49,10 @@ class Framework:
     def _scoped_hooks(self) -> Extensions | None:
         return self.extensions.scoped(self.id) if self.extensions is not None else None
 
+    def relative_values(self, values: Mapping[str, object]) -> list[object]:
+        """Return a unit's values of the relative indicators, which its population compares."""
+        return self._executor.relative_values(values)
+
     @property
     def checks_inputs(self) -> bool:
         """Whether units' inputs are checked beyond their types: ``[[checks]]`` or plugin hooks."""
@@ -144,6 +148,7 @@ class Framework:
         validate: bool = True,
         parent: str | None = None,
         rolled_up: Mapping[str, object] | None = None,
+        population: Mapping[str, object] | None = None,
     ) -> Result:
         """Evaluate values already checked against the declared inputs (as data readers do).
 
@@ -151,12 +156,16 @@ class Framework:
         unless ``validate`` is false (a data set's readers run them on every unit first), then
         ``criteriakit_adjust_result``. ``parent`` and ``rolled_up`` are recorded on the result:
         the unit above this one, and which of ``values`` were rolled up from the level below.
+        ``population`` holds the unit's shares of relative indicators, computed over the
+        units evaluated with it (:mod:`criteriakit.scalar.population`).
         """
         if validate and self.checks_inputs:
             problems = self.input_problems(values)
             if problems:
                 raise DataError(problems)
-        result = self._executor.evaluate(values, unit, period, parent=parent, rolled_up=rolled_up)
+        result = self._executor.evaluate(
+            values, unit, period, parent=parent, rolled_up=rolled_up, population=population
+        )
         if self._hooks is None or not self._hooks.result_adjusters:
             return result
         return self._hooks.adjust(self, result)

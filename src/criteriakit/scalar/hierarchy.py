@@ -32,6 +32,7 @@ from criteriakit.expressions import Undefined
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result
 from criteriakit.scalar.framework import Framework
+from criteriakit.scalar.population import relative_environments
 from criteriakit.scalar.quotas import apply_quotas
 
 __all__ = [
@@ -301,8 +302,16 @@ def _evaluate_level(
     _validated(framework, checked, data.source)
     results: list[Result] = []
     rolled = {name for name, _ in framework.compiled.rollups} if records is not None else set()
+    population: list[dict[str, object]] | list[None] = [None] * len(checked)
+    if framework.compiled.relative:
+        population = relative_environments(
+            framework.compiled,
+            framework.relative_values,
+            [values for _, values in checked],
+            [unit.parent for unit, _ in checked],
+        )
     done = 0
-    for unit, values in checked:
+    for (unit, values), shares in zip(checked, population, strict=True):
         done += 1
         if context.progress is not None and done % _PROGRESS_EVERY == 0:
             context.progress(_PROGRESS_EVERY)
@@ -315,6 +324,7 @@ def _evaluate_level(
                 validate=False,
                 parent=unit.parent,
                 rolled_up=rolled_up,
+                population=shares,
             )
         except EvaluationError as error:
             raise error.located(data.source, unit.row) from None

@@ -36,6 +36,7 @@ import attrs
 from hypothesis import strategies as st
 
 from criteriakit.compiling.compiled import CompiledFramework, CompiledIndicator
+from criteriakit.compiling.scoring import Relative
 from criteriakit.expressions import (
     Aggregate,
     Arithmetic,
@@ -230,8 +231,8 @@ def _tier_points(
     where the total moves point for point with the indicators.
     """
     compiled = framework.compiled
-    if not compiled.weighting.additive:
-        return
+    if not compiled.weighting.additive or isinstance(indicator.scorer.form, Relative):
+        return  # a relative indicator's points depend on the other units' values too
     others = compiled.max_score - indicator.max_points
     for tier in compiled.tiers:
         for points in (tier.min_score, tier.min_score - others):

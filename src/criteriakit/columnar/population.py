@@ -1,0 +1,84 @@
+"""Relative scoring as window expressions: the shares of :mod:`criteriakit.scalar.population`.
+
+Each relative indicator's share is computed over its group (all rows, or the rows sharing a
+parent) with the same operations, in the same order, as the scalar population step: minima,
+maxima and counts are exact, divisions are IEEE divisions (:func:`.floats.divided`), and sums
+are Polars' (the scalar step's are exactly rounded; the same to rounding). A null value (an
+undefined one) is in no group, as the scalar step leaves it out.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from criteriakit.columnar.floats import divided
+from criteriakit.compiling.scoring import Relative
+
+__all__ = ["relative_share"]
+
+
+def _minmax(value: pl.Expr, form: Relative, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
+    low, high = value.min().over(keys), value.max().over(keys)
+    span = high - low
+    share = divided(high - value, span) if form.cost else divided(value - low, span)
+    return pl.when(span == 0).then(pl.lit(1.0)).otherwise(share), pl.lit(value=False)
+
+
+def _max(value: pl.Expr, form: Relative, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
+    if form.cost:
+        low = value.min().over(keys)
+        return divided(low, value), low <= 0
+    high = value.max().over(keys)
+    return divided(value, high), high == 0
+
+
+def _sum(value: pl.Expr, form: Relative, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
+    refused = value.min().over(keys) <= 0
+    if form.cost:
+        inverse = pl.lit(1.0) / value
+        return divided(inverse, inverse.sum().over(keys)), refused
+    return divided(value, value.sum().over(keys)), refused
+
+
+def _vector(value: pl.Expr, form: Relative, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
+    norm = (value * value).sum().over(keys).sqrt()
+    share = divided(value, norm)
+    return (pl.lit(1.0) - share if form.cost else share), norm == 0
+
+
+def _percentile(value: pl.Expr, form: Relative, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
+    others = (value.count().over(keys) - 1).cast(pl.Float64)
+    ranked = (-value if form.cost else value).rank("min").over(keys)
+    share = (ranked - 1).cast(pl.Float64) / others
+    return pl.when(others == 0).then(pl.lit(1.0)).otherwise(share), pl.lit(value=False)
+
+
+def _zscore(value: pl.Expr, form: Relative, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
+    count = value.count().over(keys).cast(pl.Float64)
+    mean = divided(value.sum().over(keys), count)
+    deviation = divided(((value - mean) * (value - mean)).sum().over(keys), count).sqrt()
+    z = divided(value - mean, deviation) * (-1.0 if form.cost else 1.0)
+    share = pl.lit(0.5) + divided(z, pl.lit(2.0 * form.spread))
+    return pl.when(deviation == 0).then(pl.lit(0.5)).otherwise(share), pl.lit(value=False)
+
+
+_NORMALISATIONS = {
+    "minmax": _minmax,
+    "max": _max,
+    "sum": _sum,
+    "vector": _vector,
+    "percentile": _percentile,
+    "zscore": _zscore,
+}
+
+
+def relative_share(form: Relative, value: pl.Expr, group: str | None) -> pl.Expr:
+    """Return each row's share of a relative indicator: null where its group is refused.
+
+    ``value`` is the indicator's value (null where undefined); ``group`` names the column of
+    each row's parent, which ``within = "parent"`` groups by.
+    """
+    number = value.cast(pl.Float64)
+    keys = [pl.col(group)] if form.within == "parent" and group is not None else [pl.lit(0)]
+    share, refused = _NORMALISATIONS[form.normalisation](number, form, keys)
+    return pl.when(number.is_not_null() & ~refused.fill_null(value=False)).then(share)

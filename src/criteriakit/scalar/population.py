@@ -1,0 +1,284 @@
+"""Relative scoring: each unit's share of an indicator among the values of its group.
+
+A relative scorer (``scorer = { type = "relative", normalisation = ... }``) gives points by
+where a unit's value stands among the values of the other units evaluated with it: all of them,
+or its siblings (``within = "parent"``). The population step computes every unit's share
+before the units are scored; the scorer reads it from the unit's environment (see
+:func:`criteriakit.compiling.scoring.relative_scorer`). The columnar engine computes the same
+shares as window expressions (:mod:`criteriakit.columnar.population`).
+
+The values compared are the defined ones (an undefined value takes its policy and is not in
+anyone's group). For a value ``x`` of a group of ``n`` values:
+
+============  ===============================  ==================================
+normalisation benefit                          cost (``direction = "cost"``)
+============  ===============================  ==================================
+``minmax``    ``(x - min) / (max - min)``      ``(max - x) / (max - min)``
+``max``       ``x / max``                      ``min / x``
+``sum``       ``x / Σx``                       ``(1/x) / Σ(1/x)``
+``vector``    ``x / √Σx²``                     ``1 - x / √Σx²``
+``percentile``  units strictly below / (n - 1)  units strictly above / (n - 1)
+``zscore``    ``0.5 + z / (2 spread)``         ``0.5 - z / (2 spread)``
+============  ===============================  ==================================
+
+as :func:`criteriakit.mcda.normalise` computes the first four, with its choices: a group whose
+values are all alike is all ones under ``minmax``; where it refuses a column (a ``max`` of 0, a
+cost ``max`` or a ``sum`` with a value <= 0, a ``vector`` of zeros) the share of every unit of
+the group is undefined (kind ``division-by-zero``: the indicator's policy applies).
+``percentile`` compares exactly and gives a unit alone 1; ``zscore`` uses the population
+standard deviation (``z = (x - mean) / sd``, 0 where every value is alike). Shares are clamped
+to 0 … 1 when they become points. Sums are :func:`math.fsum`, exactly rounded; the columnar
+engine's sums are Polars' (the same to rounding).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import cast
+
+import attrs
+
+from criteriakit.compiling.compiled import CompiledFramework
+from criteriakit.compiling.scoring import Comparison, Relative, relative_key
+from criteriakit.expressions import Undefined
+
+__all__ = ["REFUSALS", "Standing", "refused", "relative_environments", "relative_shares"]
+
+REFUSALS = {
+    "max": "a largest value of 0",
+    "max-cost": "a value <= 0",
+    "sum": "a value <= 0",
+    "vector": "only zeros",
+}
+"""Why a normalisation refuses a group, by normalisation (``-cost`` for the cost form)."""
+
+
+def refused(form: Relative) -> Undefined | None:
+    """Return the undefined share of a group ``form`` refuses, or None if it refuses none."""
+    why = REFUSALS.get(f"{form.normalisation}-cost" if form.cost else form.normalisation)
+    why = why or REFUSALS.get(form.normalisation)
+    if why is None:
+        return None
+    detail = (
+        f"{form.normalisation} normalisation cannot use a group with {why} "
+        f"({'among its siblings' if form.within == 'parent' else 'among all units'})"
+    )
+    return Undefined("division-by-zero", detail)
+
+
+def _total(terms: Iterable[float]) -> float:
+    """Return :func:`math.fsum` of ``terms``, or the infinity it overflows to."""
+    kept = list(terms)
+    try:
+        return math.fsum(kept)
+    except OverflowError:  # an intermediate sum beyond floats: the float sum's infinity
+        return sum(kept)
+
+
+def _minmax(values: list[float], form: Relative) -> Callable[[float], float] | None:
+    low, high = min(values), max(values)
+    span = high - low
+    if span == 0:
+        return lambda _: 1.0
+    if form.cost:
+        return lambda x: (high - x) / span
+    return lambda x: (x - low) / span
+
+
+def _max(values: list[float], form: Relative) -> Callable[[float], float] | None:
+    if form.cost:
+        low = min(values)
+        return None if low <= 0 else (lambda x: low / x)
+    high = max(values)
+    return None if high == 0 else (lambda x: x / high)
+
+
+def _sum(values: list[float], form: Relative) -> Callable[[float], float] | None:
+    if min(values) <= 0:
+        return None
+    if form.cost:
+        inverse = _total(1.0 / x for x in values)
+        return lambda x: (1.0 / x) / inverse
+    total = _total(values)
+    return lambda x: x / total
+
+
+def _vector(values: list[float], form: Relative) -> Callable[[float], float] | None:
+    norm = math.sqrt(_total(x * x for x in values))
+    if norm == 0:
+        return None
+    if form.cost:
+        return lambda x: 1.0 - x / norm
+    return lambda x: x / norm
+
+
+def _percentile(values: list[float], form: Relative) -> Callable[[float], float] | None:
+    ordered = sorted(values)
+    others = len(ordered) - 1
+    if others == 0:
+        return lambda _: 1.0
+    if form.cost:
+        return lambda x: (len(ordered) - bisect.bisect_right(ordered, x)) / others
+    return lambda x: bisect.bisect_left(ordered, x) / others
+
+
+def _zscore(values: list[float], form: Relative) -> Callable[[float], float] | None:
+    count = len(values)
+    mean = _total(values) / count
+    deviation = math.sqrt(_total((x - mean) * (x - mean) for x in values) / count)
+    if deviation == 0:
+        return lambda _: 0.5
+    sign = -1.0 if form.cost else 1.0
+    scale = 2.0 * form.spread
+    return lambda x: 0.5 + sign * ((x - mean) / deviation) / scale
+
+
+_NORMALISATIONS: dict[str, Callable[[list[float], Relative], Callable[[float], float] | None]] = {
+    "minmax": _minmax,
+    "max": _max,
+    "sum": _sum,
+    "vector": _vector,
+    "percentile": _percentile,
+    "zscore": _zscore,
+}
+
+
+def _defined(values: Iterable[object]) -> list[float]:
+    """Return the defined ones of ``values`` (numbers: a relative scorer's values) as floats."""
+    return [float(cast("float", value)) for value in values if not isinstance(value, Undefined)]
+
+
+def relative_shares(form: Relative, values: Sequence[object]) -> list[float | Undefined]:
+    """Return each value's share among the defined ``values`` of one group, by ``form``.
+
+    An undefined value keeps its :class:`~criteriakit.expressions.Undefined`; a share that is
+    not finite (a value too large for the arithmetic) is undefined too.
+    """
+    defined = _defined(values)
+    if not defined:
+        return [value for value in values if isinstance(value, Undefined)]  # all undefined
+    share_of = _NORMALISATIONS[form.normalisation](defined, form)
+    refusal = refused(form)
+    shares: list[float | Undefined] = []
+    for value in values:
+        if isinstance(value, Undefined):
+            shares.append(value)
+        elif share_of is None:
+            assert refusal is not None  # noqa: S101  only a refusing normalisation gives None
+            shares.append(refusal)
+        else:
+            share = share_of(float(value))  # type: ignore[arg-type]
+            shares.append(
+                share
+                if math.isfinite(share)
+                else Undefined("division-by-zero", f"the share of {value!r} is {share}")
+            )
+    return shares
+
+
+@attrs.frozen(eq=False)
+class Standing:
+    """A unit's place among its group for one relative indicator, as its environment holds it.
+
+    ``share`` is the unit's share; ``group`` the group's defined values (one list shared by
+    every unit of the group, the unit's own ``value`` among them). :meth:`share_of` gives the
+    share another value would have, the others' values as they are, and :meth:`needed` the
+    least value that earns a share: what "what it would take" names.
+    """
+
+    form: Relative
+    value: object
+    share: float | Undefined
+    group: Sequence[float] = ()
+
+    def share_of(self, value: object) -> float | Undefined:
+        """Return the share ``value`` would have in place of the unit's own value."""
+        if value == self.value and type(value) is type(self.value):
+            return self.share
+        others = list(self.group)
+        own = _defined([self.value])
+        if own and own[0] in others:
+            others.remove(own[0])
+        if not self.group:
+            return Undefined("missing", "the other units' values are not known here")
+        return relative_shares(self.form, [*others, value])[-1]
+
+    def needed(self, share: float) -> tuple[float, Comparison, float] | None:
+        """Return the least value (the most, for a cost) that earns ``share``, if one does."""
+        own = _defined([self.value])
+        if self.form.normalisation == "percentile":
+            return self._rank_needed(share, own)
+        start = own[0] if own else 0.0
+        sign = -1.0 if self.form.cost else 1.0
+
+        def earns(value: float) -> bool:
+            found = self.share_of(value)
+            return not isinstance(found, Undefined) and found >= share - 1e-12
+
+        step = max(1.0, abs(start)) / 1024
+        near, far = start, start + sign * step
+        while not earns(far):  # doubling steps to a value that earns it
+            step *= 2
+            near, far = far, start + sign * step
+            if step > _FARTHEST:
+                return None
+        for _ in range(_BISECTIONS):  # then halving the interval to the least such value
+            middle = (near + far) / 2
+            if middle in (near, far):
+                break
+            near, far = (near, middle) if earns(middle) else (middle, far)
+        earned = self.share_of(far)
+        assert not isinstance(earned, Undefined)  # noqa: S101  earns(far) held
+        return far, "<=" if self.form.cost else ">=", earned
+
+    def _rank_needed(
+        self, share: float, own: list[float]
+    ) -> tuple[float, Comparison, float] | None:
+        """Return a percentile's needed value: just beyond the k-th other value, exactly."""
+        others = sorted(self.group)
+        if own and own[0] in others:
+            others.remove(own[0])
+        if not others:
+            return None
+        beaten = max(1, math.ceil(share * len(others) - 1e-9))  # the others it must pass
+        if self.form.cost:
+            return others[len(others) - beaten], "<", beaten / len(others)
+        return others[beaten - 1], ">", beaten / len(others)
+
+
+_FARTHEST = 1e15
+"""How far from its value a unit's needed value is looked for."""
+_BISECTIONS = 80
+"""Halvings of the interval where the needed value lies: to the float, for any start."""
+
+
+def relative_environments(
+    compiled: CompiledFramework,
+    values_of: Callable[[Mapping[str, object]], Sequence[object]],
+    envs: Sequence[Mapping[str, object]],
+    parents: Sequence[str | None],
+) -> list[dict[str, object]]:
+    """Return, for each unit, its :class:`Standing` in each relative indicator's group.
+
+    ``values_of(env)`` gives a unit's values of the framework's relative indicators, in the
+    order of :attr:`~criteriakit.compiling.compiled.CompiledFramework.relative`; each is keyed
+    by :func:`~criteriakit.compiling.scoring.relative_key` for the unit's environment.
+    """
+    standings: list[dict[str, object]] = [{} for _ in envs]
+    if not envs:
+        return standings
+    columns = list(zip(*(values_of(env) for env in envs), strict=True))
+    for (_, form), column in zip(compiled.relative, columns, strict=True):
+        groups: dict[str | None, list[int]] = {}
+        for index, parent in enumerate(parents):
+            groups.setdefault(parent if form.within == "parent" else None, []).append(index)
+        key = relative_key(form.indicator)
+        for members in groups.values():
+            values = [column[index] for index in members]
+            defined = _defined(values)
+            shares = relative_shares(form, values)
+            for index, value, share in zip(members, values, shares, strict=True):
+                standings[index][key] = Standing(form, value, share, defined)
+    return standings
