@@ -178,6 +178,19 @@ def frameworks(
             f"share = {draw(st.sampled_from([0.2, 0.5, 1.0]))}",
             f'counting = "{draw(st.sampled_from(["final", "before"]))}"',
         ]
+    if relative and draw(st.booleans()):  # ranking, like relative scoring, needs the population
+        method = draw(st.sampled_from(["score", "wsm", "wpm", "waspas", "topsis", "vikor"]))
+        lines += [
+            "",
+            "[ranking]",
+            f'method = "{method}"',
+            f'within = "{draw(st.sampled_from(["all", "parent"]))}"',
+            f'ties = "{draw(st.sampled_from(["min", "dense", "average", "ordinal"]))}"',
+        ]
+        if method != "score":
+            lines.append(f'normalisation = "{draw(st.sampled_from(["none", "minmax"]))}"')
+        if method in ("waspas", "vikor"):
+            lines.append(f"balance = {draw(st.sampled_from([0.0, 0.3, 0.5, 1.0]))}")
     return "\n".join(lines) + "\n"
 
 

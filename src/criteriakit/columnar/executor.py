@@ -45,6 +45,7 @@ from criteriakit.columnar.plan import (
     shown_criterion,
     tier_names,
 )
+from criteriakit.columnar.ranking import RANK, RANK_SCORE
 from criteriakit.columnar.rollups import join_rollups
 from criteriakit.compiling.columns import check_columns
 from criteriakit.compiling.compiled import CompiledFramework
@@ -85,6 +86,11 @@ def _output(compiled: CompiledFramework, keep_inputs: Sequence[str]) -> list[pl.
         *(  # decoded after the collect; -1 where not evaluable
             pl.when(blocked).then(-1).otherwise(pl.col(word)).alias(word)
             for word in mask_columns(compiled)
+        ),
+        *(
+            [pl.col(RANK).alias("rank"), pl.col(RANK_SCORE).alias("rank_score")]
+            if compiled.ranking is not None
+            else []
         ),
         *(
             rounded(shown_criterion(index)).alias(f"criterion:{criterion.id}")

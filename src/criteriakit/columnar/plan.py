@@ -42,6 +42,7 @@ from criteriakit.columnar.fallback import (
 from criteriakit.columnar.floats import added_up, divided, rounded
 from criteriakit.columnar.population import relative_share
 from criteriakit.columnar.quotas import QuotaColumns, apply_quotas
+from criteriakit.columnar.ranking import ranked, ranking_constants
 from criteriakit.columnar.scorers import (
     column_points,
     divisors,
@@ -466,7 +467,7 @@ def constants(compiled: CompiledFramework) -> list[float]:
     ]
     if not _can_exclude(compiled):  # a weighting's columnar form may divide by it
         found.append(_full(compiled))
-    return found
+    return found + ranking_constants(compiled)
 
 
 def tier_names(rank: pl.Expr, tiers: Sequence[str]) -> pl.Expr:
@@ -634,8 +635,8 @@ def evaluated(
     """Add the plan's columns (see the module docs) to a frame of converted inputs.
 
     ``row`` and ``unit`` name the columns of each unit's row number and id, ``group`` that of
-    its parent: quotas apply among the units of one parent (all units without it), and
-    relative scorers among the units their ``within`` names.
+    its parent: quotas apply among the units of one parent (all units without it), relative
+    scorers and the ranking among the units their ``within`` names.
     """
     inputs = list(compiled.declared)
     lazy = _with_derived(compiled, lazy, inputs, row)
@@ -668,6 +669,8 @@ def evaluated(
             lazy.with_columns((~pl.col("_blocked")).alias("_evaluable")),
             columns=quota_columns,
         )
+    if compiled.ranking is not None:
+        lazy = ranked(compiled, lazy, group)
     return lazy
 
 

@@ -18,7 +18,7 @@ from criteriakit.compiling.inputs import InputChecker
 from criteriakit.compiling.scoring import CompiledScorer, Relative
 from criteriakit.expressions import CompiledExpression
 from criteriakit.expressions.formatting import format_value
-from criteriakit.model.framework import Input, PolicyAction
+from criteriakit.model.framework import Input, PolicyAction, RankingMethod
 
 __all__ = [
     "ChildFramework",
@@ -29,6 +29,7 @@ __all__ = [
     "CompiledFramework",
     "CompiledIndicator",
     "CompiledQuota",
+    "CompiledRanking",
     "CompiledTier",
 ]
 
@@ -116,6 +117,32 @@ class CompiledQuota:
     message: str
 
 
+@attrs.frozen
+class CompiledRanking:
+    """A checked ``[ranking]``: its method and options, and each indicator's weight.
+
+    ``weights`` are the indicators' points as shares of the framework's (summing to 1), in the
+    framework's order: what the multi-criteria methods weigh the indicators' shares by.
+    """
+
+    method: RankingMethod
+    within: Literal["all", "parent"]
+    ties: Literal["min", "dense", "average", "ordinal"]
+    normalisation: Literal["none", "minmax"]
+    balance: float
+    weights: tuple[float, ...]
+
+    @property
+    def higher_is_better(self) -> bool:
+        """Whether a higher score ranks first (every method but ``vikor``)."""
+        return self.method != "vikor"
+
+    @property
+    def by_score(self) -> bool:
+        """Whether units are ranked by their total score rather than by their indicators."""
+        return self.method == "score"
+
+
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 """``{name}`` in a check's message: the unit's value of input ``name``."""
 
@@ -178,6 +205,7 @@ class CompiledFramework:
     criterion_values: tuple[tuple[str, int, str], ...] = ()
     """What the gates, vetoes and caps read of the criteria: each value's name (see
     :func:`~criteriakit.expressions.criterion_value`), the criterion's index and the field."""
+    ranking: CompiledRanking | None = None
 
     @property
     def ref(self) -> str:
@@ -197,10 +225,12 @@ class CompiledFramework:
     def compares_units(self) -> Literal["all", "parent"] | None:
         """Which other units a unit's result depends on: all, its siblings, or none.
 
-        Quotas count siblings; relative scorers compare with the group their ``within``
-        names. A framework that compares units cannot stream, nor evaluate one unit alone.
+        Quotas count siblings; relative scorers and the ranking compare with the group their
+        ``within`` names. A framework that compares units cannot stream, nor evaluate one unit alone.
         """
         groups = {form.within for _, form in self.relative}
+        if self.ranking is not None:
+            groups.add(self.ranking.within)
         if self.quotas:
             groups.add("parent")
         if "all" in groups:

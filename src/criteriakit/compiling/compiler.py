@@ -32,6 +32,7 @@ from criteriakit.compiling.compiled import (
 from criteriakit.compiling.derived import check_derived
 from criteriakit.compiling.extensions import Extensions, Weighting
 from criteriakit.compiling.inputs import InputChecker
+from criteriakit.compiling.ranking import check_ranking
 from criteriakit.compiling.scorer_types import ScorerContext
 from criteriakit.compiling.scoring import CompiledScorer, Share
 from criteriakit.compiling.weights import derive_weights
@@ -696,6 +697,7 @@ def compile_definition(
     children = check_children(definition, resolve, checker.problems)
     rollups = check_rollups(definition, children, checker.problems, checker.functions)
     quotas = check_quotas(definition, checker.problems)
+    ranking = check_ranking(definition, indicators, checker.problems)
     if checker.problems or weighting is None:
         return checker.problems
     policy = definition.policy
@@ -727,6 +729,7 @@ def compile_definition(
         checks=checks,
         derived=derived,
         criterion_values=criterion_values,
+        ranking=ranking,
     )
 
 

@@ -39,7 +39,15 @@ from criteriakit.errors import MCDAError
 from criteriakit.mcda._arrays import as_matrix, as_types, as_weights
 from criteriakit.mcda.normalisation import NORMALISATIONS, Normalisation, normalised
 
-__all__ = ["RANKING_METHODS", "Ranking", "RankingMethod", "Ties", "rank", "ranks_of"]
+__all__ = [
+    "RANKING_METHODS",
+    "Ranking",
+    "RankingMethod",
+    "Ties",
+    "method_scores",
+    "rank",
+    "ranks_of",
+]
 
 RankingMethod = Literal["wsm", "wpm", "waspas", "topsis", "vikor"]
 """The name of a ranking method."""
@@ -90,13 +98,18 @@ def _vikor(normal: Array, weights: Array, params: dict[str, float]) -> Array:
     share = params.get("v", 0.5)
     best, worst = normal.max(axis=0), normal.min(axis=0)
     flat = best == worst
-    if flat.any():
+    if flat.any() and params.get("ignore_flat"):  # alike on a criterion: it adds no regret
+        kept = ~flat
+        normal, weights, best, worst = normal[:, kept], weights[kept], best[kept], worst[kept]
+    elif flat.any():
         column = int(np.flatnonzero(flat)[0])
         message = (
             f"column {column} has the same value for every alternative, which VIKOR cannot "
             "scale: leave the criterion out, or rank with another method"
         )
         raise MCDAError(message)
+    if normal.shape[1] == 0:
+        return np.zeros(normal.shape[0])
     regret = weights * (best - normal) / (best - worst)
     group, individual = regret.sum(axis=1), regret.max(axis=1)
     return share * _spread(group) + (1.0 - share) * _spread(individual)
@@ -125,6 +138,19 @@ RANKING_METHODS: tuple[str, ...] = tuple(_METHODS)
 """Every ranking method's name."""
 
 _PARAMETERS = {"waspas": "lambda_", "vikor": "v"}
+
+
+def method_scores(
+    method: str, normal: Array, weights: Array, balance: float, *, ignore_flat: bool = False
+) -> Array:
+    """Return ``method``'s score of each row of the normalised matrix ``normal``.
+
+    ``balance`` is WASPAS's λ or VIKOR's v. With ``ignore_flat``, a VIKOR criterion on which
+    every alternative is alike adds no regret instead of being refused (for a framework's
+    ranking, where the data decide, not the caller).
+    """
+    params = {_PARAMETERS.get(method, ""): balance, "ignore_flat": float(ignore_flat)}
+    return _METHODS[method][0](normal, weights, params)
 
 
 def rank(

@@ -242,6 +242,28 @@ class Quota:
     message: Message | None = None
 
 
+RankingMethod = Literal["score", "wsm", "wpm", "waspas", "topsis", "vikor"]
+"""How ``[ranking]`` scores the units it ranks: by their total, or by a multi-criteria method."""
+
+
+@attrs.frozen
+class Ranking:
+    """How units are ranked within a group, beside their score and tier (``[ranking]``).
+
+    ``method = "score"`` ranks by the total; the others (:mod:`criteriakit.mcda`) by the
+    indicators' shares of their points, weighed by their points, after ``normalisation``
+    (``none`` or ``minmax`` within the group). ``balance`` is WASPAS's λ and VIKOR's v.
+    ``within`` ranks all the units evaluated together or each parent's; ``ties`` says how equal
+    scores rank.
+    """
+
+    method: RankingMethod = "score"
+    within: Literal["all", "parent"] = "all"
+    ties: Literal["min", "dense", "average", "ordinal"] = "min"
+    normalisation: Literal["none", "minmax"] = "none"
+    balance: float = 0.5
+
+
 @attrs.frozen
 class FrameworkDefinition:
     """Everything a framework file declares, structured and type-checked but not yet compiled."""
@@ -267,3 +289,4 @@ class FrameworkDefinition:
     weighting: str = "sum"
     children: Children | None = None
     quotas: tuple[Quota, ...] = ()
+    ranking: Ranking | None = attrs.field(default=None, metadata=OMITTED_AT_DEFAULT)

@@ -6,7 +6,7 @@ made the two differ, with the input values that decided. ``Result.explain()`` re
 text, including ``improvement``: what it would take to reach the next tier.
 
 The scalar executor gives a result's ``criteria`` and ``improvement`` as :class:`Pending`: they
-are computed when first read, and a result cannot be told from one given them in full (see
+are computed when first read (and its ``ranking``, which the population step fills in), and a result cannot be told from one given them in full (see
 :class:`_ComputedOnFirstRead`).
 """
 
@@ -26,6 +26,7 @@ __all__ = [
     "IndicatorResult",
     "IndicatorStatus",
     "Pending",
+    "Rank",
     "Reason",
     "ReasonKind",
     "Result",
@@ -105,6 +106,21 @@ class Reason:
         return not_checked_code(self.code) if self.kind == "not-checked" else self.code
 
 
+@attrs.frozen
+class Rank:
+    """A unit's place in its group by the framework's ``[ranking]``: 1 is the best.
+
+    ``rank`` is whole unless ties are ``average``; ``score`` is what the units were ranked by
+    (the total, or the method's score: for ``vikor`` lower is better), ``among`` how many units
+    of the group were ranked.
+    """
+
+    rank: float
+    score: float
+    method: str
+    among: int
+
+
 @attrs.frozen(kw_only=True)
 class Result:
     """The evaluation of one unit against one framework.
@@ -113,7 +129,9 @@ class Result:
     ``inputs`` are the values it was evaluated on; ``rolled_up`` those of them computed from its
     children's results (see ``[children]`` and ``rollup`` in the format); ``derived`` the
     framework's derived values computed from them (``None`` for one that could not be);
-    ``period`` the period the result is for, when one was given.
+    ``period`` the period the result is for, when one was given; ``ranking`` its place
+    among the units of its group, when the framework ranks them (``None`` for a unit not
+    ranked: not evaluable, an indicator excluded, or evaluated alone).
 
     ``score`` is ``None`` when the unit was not evaluable (then ``tier`` and ``band_tier``
     are ``None`` too and a ``not-evaluable`` reason says why). Scores are rounded to 1e-9,
@@ -137,6 +155,8 @@ class Result:
     improvement: Improvement | None = None
     # listed in plain data only when the framework has derived values
     derived: Mapping[str, Any] = attrs.field(factory=dict, metadata=OMITTED_AT_DEFAULT)
+    # listed in plain data only when the framework ranks its units
+    ranking: Rank | None = attrs.field(default=None, metadata=OMITTED_AT_DEFAULT)
 
     @property
     def evaluable(self) -> bool:
@@ -242,3 +262,4 @@ def _computed_on_first_read(cls: type, name: str) -> None:
 
 _computed_on_first_read(Result, "criteria")
 _computed_on_first_read(Result, "improvement")
+_computed_on_first_read(Result, "ranking")

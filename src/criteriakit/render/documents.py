@@ -30,7 +30,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     """Return ``result`` as plain data: dicts, lists, strings, numbers, bools and None.
 
     Keys come in the order of the fields, values as the converter writes them; ``derived``
-    only when the framework has derived values.
+    only when the framework has derived values, ``ranking`` only for a unit ranked.
     """
     period = result.period
     improvement = result.improvement
@@ -53,6 +53,14 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     }
     if result.derived:
         plain["derived"] = _mapping(result.derived)
+    ranking = result.ranking
+    if ranking is not None:
+        plain["ranking"] = {  # a whole rank as an integer, as the result table has it
+            "rank": int(ranking.rank) if float(ranking.rank).is_integer() else ranking.rank,
+            "score": ranking.score,
+            "method": ranking.method,
+            "among": ranking.among,
+        }
     return plain
 
 

@@ -131,6 +131,15 @@ def explain(result: Result, *, language: str = "en", texts: FrameworkTexts | Non
         }
         lines.append(_("Score %(score)s / %(maximum)s → %(tier)s") % score + band)
     lines.extend(_rescaling_line(result, w))
+    if result.ranking is not None:
+        ranking = result.ranking
+        place = {
+            "rank": w.number(ranking.rank),
+            "among": ranking.among,
+            "method": ranking.method,
+            "score": w.number(ranking.score),
+        }
+        lines.append(_("Rank %(rank)s of %(among)s (%(method)s %(score)s)") % place)
     lines.append("")
     for criterion in result.criteria:
         title = texts.criteria.get(criterion.id, criterion.title) if texts else criterion.title

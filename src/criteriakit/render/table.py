@@ -5,9 +5,10 @@ documents of :func:`criteriakit.render.render_json`). Its columns, in order:
 
 ``unit``, ``parent``, ``framework``, ``version``, ``evaluable``, ``score``, ``max_score``,
 ``band_tier``, ``tier``, ``reasons`` (the reason codes, a list; ``ID (not checked)`` for a
-veto, cap or gate that could not be checked), then ``criterion:ID`` for each criterion and
-``indicator:ID`` for each indicator: their points, rounded as scores are (a criterion's
-rescaled with the total when indicators were excluded).
+veto, cap or gate that could not be checked), ``rank`` and ``rank_score`` when the framework
+ranks its units (``[ranking]``), then ``criterion:ID`` for each criterion and ``indicator:ID``
+for each indicator: their points, rounded as scores are (a criterion's rescaled with the total
+when indicators were excluded).
 
 The scalar engine builds it from :class:`~criteriakit.Result` values (:func:`result_rows`), the
 columnar engine as columns; both give the same values, so the writers print the same bytes.
@@ -68,13 +69,27 @@ def table_columns(
 ) -> tuple[tuple[str, ColumnType], ...]:
     """Return the table's columns for ``framework``'s results, with their types."""
     compiled = framework.compiled
+    ranking = compiled.ranking
+    ranks: tuple[tuple[str, ColumnType], ...] = ()
+    if ranking is not None:
+        ranks = (("rank", "float" if ranking.ties == "average" else "integer"), RANK_SCORE)
     return (
         _id_column("unit", id_type),
         _id_column("parent", parent_type),
         *FIXED_COLUMNS[2:],
+        *ranks,
         *((f"criterion:{criterion.id}", "float") for criterion in compiled.criteria),
         *((f"indicator:{indicator.id}", "float") for indicator in compiled.indicators),
     )
+
+
+RANK_SCORE: tuple[str, ColumnType] = ("rank_score", "float")
+"""The column of what a framework with ``[ranking]`` ranked its units by (after ``rank``)."""
+
+
+def _rank_cells(result: Result) -> tuple[object, object]:
+    ranking = result.ranking
+    return (None, None) if ranking is None else (ranking.rank, ranking.score)
 
 
 def _id(value: str | None, kind: ColumnType) -> str | int | None:
@@ -86,6 +101,7 @@ def result_rows(
 ) -> list[tuple[object, ...]]:
     """Return the table rows of ``results``, in the order of ``columns`` (see the module docs)."""
     unit_kind, parent_kind = columns[0][1], columns[1][1]
+    ranked = RANK_SCORE in columns
     return [
         (
             _id(result.unit, unit_kind),
@@ -98,6 +114,7 @@ def result_rows(
             result.band_tier,
             result.tier,
             list(result.reason_codes),
+            *(_rank_cells(result) if ranked else ()),
             *(criterion.score for criterion in result.criteria),
             *(
                 indicator.points

@@ -24,7 +24,7 @@ results were all kept keeps its results by them too.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import attrs
 
@@ -45,6 +45,7 @@ from criteriakit.model.results import (
 )
 from criteriakit.scalar.classify import Classification, Classifier, NotEvaluable
 from criteriakit.scalar.improve import Improver
+from criteriakit.scalar.ranking import RankSlot
 
 __all__ = ["MEMO_SIZE", "SCORE_DIGITS", "ScalarExecutor"]
 
@@ -154,11 +155,15 @@ def _on_total_scale(points: float, max_score: float, scored_max: float) -> float
 
 
 class _Place(NamedTuple):
-    """Where a unit stands: its parent, the inputs rolled up from below, its derived values."""
+    """Where a unit stands: its parent, rolled-up inputs, derived values and rank slot.
+
+    The rank slot is filled once the unit's group is ranked (when the framework ranks units).
+    """
 
     parent: str | None
     rolled_up: Mapping[str, Any]
     derived: Mapping[str, Any]
+    ranking: RankSlot | None
 
 
 class _Scored(NamedTuple):
@@ -347,6 +352,7 @@ class ScalarExecutor:
     _maxima: tuple[float, ...] = attrs.field(init=False, repr=False, eq=False)
     _scored_max: float = attrs.field(init=False, repr=False, eq=False)
     _relative: tuple[tuple[int, Relative], ...] = attrs.field(init=False, repr=False, eq=False)
+    _indicator_maxima: tuple[float, ...] = attrs.field(init=False, repr=False, eq=False)
     _classifier: Classifier = attrs.field(init=False, repr=False, eq=False)
     _improver: Improver = attrs.field(init=False, repr=False, eq=False)
 
@@ -370,6 +376,10 @@ class ScalarExecutor:
     def _full_scored_max(self) -> float:
         return add_up(self._maxima)
 
+    @_indicator_maxima.default
+    def _indicator_points(self) -> tuple[float, ...]:
+        return tuple(indicator.max_points for indicator in self.compiled.indicators)
+
     @_relative.default
     def _relative_forms(self) -> tuple[tuple[int, Relative], ...]:
         return self.compiled.relative
@@ -391,14 +401,16 @@ class ScalarExecutor:
         parent: str | None = None,
         rolled_up: Mapping[str, Any] | None = None,
         population: Mapping[str, object] | None = None,
+        ranking: RankSlot | None = None,
     ) -> Result:
         """Evaluate one unit's checked input values.
 
         ``parent`` and ``rolled_up`` place the unit in a hierarchy; they are given here, not
         added to the result afterwards, because copying a result reads the parts of its
         explanation that are otherwise computed only when read. ``population`` holds the
-        unit's shares of its relative indicators (:mod:`criteriakit.scalar.population`),
-        which a framework with relative scorers needs.
+        unit's standing in each relative indicator's group (:mod:`criteriakit.scalar.population`),
+        which a framework with relative scorers needs; ``ranking`` the slot its rank is put in
+        once its group is ranked (:mod:`criteriakit.scalar.ranking`).
         """
         seen = self._with_derived(env)
         if self._relative:
@@ -409,7 +421,7 @@ class ScalarExecutor:
             name: None if type(value := seen[name]) is Undefined else value
             for name, _ in self.compiled.derived
         }
-        place = _Place(parent, rolled_up or {}, derived)
+        place = _Place(parent, rolled_up or {}, derived, ranking)
         scored, blocking = self._score_indicators(seen, unit)
         explanation = _Explanation(self._breakdown, self._improver, seen, scored)
         pending: Any = explanation  # the criteria and improvement, computed on first read
@@ -436,6 +448,13 @@ class ScalarExecutor:
         if maxima is not self._maxima:  # indicators were excluded: the criteria are rescaled
             explanation.maxima = maxima
         improvement = pending if classification.rank > 0 else None
+        if ranking is not None and not any(
+            status == "excluded" for _, status in scored.undefined.values()
+        ):
+            ranking.shares = tuple(
+                points / maximum if maximum else 0.0
+                for points, maximum in zip(scored.points, self._indicator_maxima, strict=True)
+            )
         return self._result(
             unit,
             period,
@@ -578,4 +597,5 @@ class ScalarExecutor:
             parent=place.parent,
             rolled_up=place.rolled_up,
             derived=place.derived,
+            ranking=cast("Any", place.ranking),  # a slot, filled in when the group is ranked
         )

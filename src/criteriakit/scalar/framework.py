@@ -15,6 +15,7 @@ from criteriakit.model.framework import FrameworkDefinition, pick_text
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result
 from criteriakit.scalar.executor import ScalarExecutor
+from criteriakit.scalar.ranking import RankSlot
 
 __all__ = ["Framework"]
 
@@ -149,6 +150,7 @@ class Framework:
         parent: str | None = None,
         rolled_up: Mapping[str, object] | None = None,
         population: Mapping[str, object] | None = None,
+        ranking: RankSlot | None = None,
     ) -> Result:
         """Evaluate values already checked against the declared inputs (as data readers do).
 
@@ -157,14 +159,21 @@ class Framework:
         ``criteriakit_adjust_result``. ``parent`` and ``rolled_up`` are recorded on the result:
         the unit above this one, and which of ``values`` were rolled up from the level below.
         ``population`` holds the unit's shares of relative indicators, computed over the
-        units evaluated with it (:mod:`criteriakit.scalar.population`).
+        units evaluated with it (:mod:`criteriakit.scalar.population`); ``ranking`` the slot
+        of its rank, filled in once its group is ranked (:mod:`criteriakit.scalar.ranking`).
         """
         if validate and self.checks_inputs:
             problems = self.input_problems(values)
             if problems:
                 raise DataError(problems)
         result = self._executor.evaluate(
-            values, unit, period, parent=parent, rolled_up=rolled_up, population=population
+            values,
+            unit,
+            period,
+            parent=parent,
+            rolled_up=rolled_up,
+            population=population,
+            ranking=ranking,
         )
         if self._hooks is None or not self._hooks.result_adjusters:
             return result

@@ -34,6 +34,7 @@ from criteriakit.model.results import Result
 from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.population import relative_environments
 from criteriakit.scalar.quotas import apply_quotas
+from criteriakit.scalar.ranking import RankSlot, apply_ranking
 
 __all__ = [
     "LevelResults",
@@ -290,7 +291,8 @@ def _evaluate_level(
     data: LevelData,
     records: Mapping[str, list[dict[str, object]]] | None,
     context: _Context,
-) -> list[Result]:
+) -> tuple[list[Result], list[RankSlot] | None]:
+    """Evaluate one level's units; return their results, and their rank slots if it ranks."""
     extra = None
     if records is not None:
         extra = {
@@ -310,8 +312,9 @@ def _evaluate_level(
             [values for _, values in checked],
             [unit.parent for unit, _ in checked],
         )
+    slots = [RankSlot() for _ in checked] if framework.compiled.ranking is not None else None
     done = 0
-    for (unit, values), shares in zip(checked, population, strict=True):
+    for index, ((unit, values), shares) in enumerate(zip(checked, population, strict=True)):
         done += 1
         if context.progress is not None and done % _PROGRESS_EVERY == 0:
             context.progress(_PROGRESS_EVERY)
@@ -325,13 +328,14 @@ def _evaluate_level(
                 parent=unit.parent,
                 rolled_up=rolled_up,
                 population=shares,
+                ranking=slots[index] if slots is not None else None,
             )
         except EvaluationError as error:
             raise error.located(data.source, unit.row) from None
         results.append(result)
     if context.progress is not None and done % _PROGRESS_EVERY:
         context.progress(done % _PROGRESS_EVERY)
-    return results
+    return results, slots
 
 
 def _records_by_parent(
@@ -386,8 +390,12 @@ def evaluate_levels(
     records: dict[str, list[dict[str, object]]] | None = None
     for depth in range(len(levels) - 1, -1, -1):
         level_framework, data = chain[depth], data_sets[depth]
-        results = _evaluate_level(level_framework, data, records, context)
-        results = apply_quotas(level_framework.compiled, results, (row.parent for row in data))
+        compiled = level_framework.compiled
+        results, slots = _evaluate_level(level_framework, data, records, context)
+        results = apply_quotas(compiled, results, (row.parent for row in data))
+        if compiled.ranking is not None and slots is not None:
+            above = [row.parent for row in data]
+            results = apply_ranking(compiled.ranking, results, slots, above)
         outcome.insert(0, LevelResults(level_framework, tuple(results), data))
         if depth > 0:
             children = chain[depth - 1].compiled.children

@@ -1,0 +1,117 @@
+"""``[ranking]`` as window expressions: the ranks of :mod:`criteriakit.scalar.ranking`.
+
+Each method's score is computed over the units of a group (all rows, or the rows of a parent)
+with the formulas of :mod:`criteriakit.mcda.ranking`, written in Polars: the indicators' shares
+(points over points possible), optionally min-max normalised within the group, weighed by the
+indicators' points. Units not ranked (not evaluable; for the multi-criteria methods, an indicator
+excluded) have no score, so they are in no group's extremes and get no rank. Scores are rounded
+as totals are and ranked with Polars' ``rank`` (``ordinal``: in the order of the rows, as the
+scalar engine). Sums are Polars' (NumPy's in the scalar engine): the same to rounding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import reduce
+
+import polars as pl
+
+from criteriakit.columnar.floats import added_up, divided, divided_by, rounded
+from criteriakit.compiling.compiled import CompiledFramework, CompiledRanking
+
+__all__ = ["RANK", "RANK_SCORE", "ranked", "ranking_constants"]
+
+RANK = "_rank"
+RANK_SCORE = "_rank_score"
+
+
+def ranking_constants(compiled: CompiledFramework) -> list[float]:
+    """Return the numbers the ranking divides by: each indicator's points possible."""
+    ranking = compiled.ranking
+    if ranking is None or ranking.by_score:
+        return []
+    return [indicator.max_points for indicator in compiled.indicators if indicator.max_points]
+
+
+def _minmax(share: pl.Expr, keys: list[pl.Expr]) -> pl.Expr:
+    """Min-max normalise within the group; all ones where all are alike (as ``mcda``)."""
+    low, high = share.min().over(keys), share.max().over(keys)
+    return pl.when(high == low).then(pl.lit(1.0)).otherwise(divided(share - low, high - low))
+
+
+def _spread(values: pl.Expr, keys: list[pl.Expr]) -> pl.Expr:
+    """``(values - min) / (max - min)`` within the group, 0 where all are alike."""
+    low, high = values.min().over(keys), values.max().over(keys)
+    return pl.when(high == low).then(pl.lit(0.0)).otherwise(divided(values - low, high - low))
+
+
+def _topsis(normal: Sequence[pl.Expr], weights: Sequence[float], keys: list[pl.Expr]) -> pl.Expr:
+    weighted = [share * weight for share, weight in zip(normal, weights, strict=True)]
+    best = added_up([(v - v.max().over(keys)) ** 2 for v in weighted]).sqrt()
+    worst = added_up([(v - v.min().over(keys)) ** 2 for v in weighted]).sqrt()
+    return pl.when(best == 0).then(pl.lit(1.0)).otherwise(divided(worst, best + worst))
+
+
+def _vikor(
+    normal: Sequence[pl.Expr], weights: Sequence[float], balance: float, keys: list[pl.Expr]
+) -> pl.Expr:
+    regrets = []
+    for share, weight in zip(normal, weights, strict=True):
+        best, worst = share.max().over(keys), share.min().over(keys)
+        regret = divided(weight * (best - share), best - worst)
+        regrets.append(pl.when(best == worst).then(pl.lit(0.0)).otherwise(regret))
+    group = added_up(regrets)
+    individual = pl.max_horizontal(regrets)
+    return balance * _spread(group, keys) + (1.0 - balance) * _spread(individual, keys)
+
+
+def _method_score(
+    ranking: CompiledRanking, normal: Sequence[pl.Expr], keys: list[pl.Expr]
+) -> pl.Expr:
+    weights = ranking.weights
+    if ranking.method == "topsis":
+        return _topsis(normal, weights, keys)
+    if ranking.method == "vikor":
+        return _vikor(normal, weights, ranking.balance, keys)
+    weighted_sum = added_up([share * w for share, w in zip(normal, weights, strict=True)])
+    product = reduce(
+        lambda total, term: total * term,
+        [share.pow(w) for share, w in zip(normal, weights, strict=True)],
+        pl.lit(1.0),
+    )
+    if ranking.method == "wsm":
+        return weighted_sum
+    if ranking.method == "wpm":
+        return product
+    return ranking.balance * weighted_sum + (1.0 - ranking.balance) * product  # waspas
+
+
+def ranked(compiled: CompiledFramework, lazy: pl.LazyFrame, group: str | None) -> pl.LazyFrame:
+    """Add each unit's rank (``_rank``, null when not ranked) and what it was ranked by.
+
+    ``group`` names the column of each row's parent. The frame holds the plan's columns: the
+    final ``_blocked``, ``_excluding``, ``_score`` and the points ``_p``.
+    """
+    ranking = compiled.ranking
+    assert ranking is not None  # noqa: S101  the caller checked
+    keys = [pl.col(group)] if ranking.within == "parent" and group is not None else [pl.lit(0)]
+    if ranking.by_score:
+        score = pl.when(~pl.col("_blocked")).then(pl.col("_score"))
+    else:
+        rankable = ~pl.col("_blocked") & ~pl.col("_excluding")
+        shares: list[pl.Expr] = [
+            pl.when(rankable).then(
+                divided_by(pl.col(f"_p{ordinal}"), indicator.max_points)
+                if indicator.max_points
+                else pl.lit(0.0)
+            )
+            for ordinal, indicator in enumerate(compiled.indicators)
+        ]
+        if ranking.normalisation == "minmax":
+            shares = [_minmax(share, keys) for share in shares]
+        score = pl.when(rankable).then(rounded(_method_score(ranking, shares, keys)))
+    lazy = lazy.with_columns(score.alias(RANK_SCORE))
+    place = pl.col(RANK_SCORE).rank(ranking.ties, descending=ranking.higher_is_better).over(keys)
+    return lazy.with_columns(
+        place.cast(pl.Float64 if ranking.ties == "average" else pl.Int64).alias(RANK)
+    )
