@@ -79,8 +79,8 @@ def _method_scores(ranking: CompiledRanking, matrix: list[tuple[float, ...]]) ->
     try:
         import numpy as np  # noqa: PLC0415  only ranking by a multi-criteria method needs it
 
-        from criteriakit.mcda.normalisation import NORMALISATIONS  # noqa: PLC0415
-        from criteriakit.mcda.ranking import method_scores  # noqa: PLC0415
+        from criteriakit.mcda.normalisation import NORMALISATIONS  # noqa: PLC0415  NumPy
+        from criteriakit.mcda.ranking import method_scores  # noqa: PLC0415  NumPy too
     except ImportError:
         message = (
             f"ranking by {ranking.method} in the scalar engine needs NumPy: "
