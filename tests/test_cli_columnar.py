@@ -88,7 +88,7 @@ def test_every_level_of_a_hierarchy_is_the_same_from_both_engines(output_format)
 def test_the_documents_carry_the_schema_version_and_full_results():
     result = run("evaluate", "vn.four-good-committee", *LEVELS, "--format", "json")
     document = json.loads(result.stdout)
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == 3
     (committee,) = document["results"]
     assert committee["rolled_up"]["cells_rated"] == 21
     assert {"criteria", "improvement", "reasons", "fingerprint", "parent"} <= set(committee)
@@ -121,7 +121,7 @@ def test_parquet_and_json_lines_are_written_and_read_back(tmp_path):
         "band_tier", "tier", "reasons",
     ]  # fmt: skip
     metadata = pl.read_parquet_metadata(tmp_path / "scalar.parquet")
-    assert metadata["criteriakit.schema_version"] == "2"
+    assert metadata["criteriakit.schema_version"] == "3"
     lines = run("evaluate", "vn.four-good-cell", str(CELLS), "--format", "jsonl").stdout
     assert pl.read_ndjson(io.BytesIO(lines.encode())).equals(scalar)
 

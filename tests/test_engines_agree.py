@@ -179,19 +179,26 @@ def frameworks(
             f'counting = "{draw(st.sampled_from(["final", "before"]))}"',
         ]
     if relative and draw(st.booleans()):  # ranking, like relative scoring, needs the population
-        method = draw(st.sampled_from(["score", "wsm", "wpm", "waspas", "topsis", "vikor"]))
-        lines += [
-            "",
-            "[ranking]",
-            f'method = "{method}"',
-            f'within = "{draw(st.sampled_from(["all", "parent"]))}"',
-            f'ties = "{draw(st.sampled_from(["min", "dense", "average", "ordinal"]))}"',
-        ]
-        if method != "score":
-            lines.append(f'normalisation = "{draw(st.sampled_from(["none", "minmax"]))}"')
-        if method in ("waspas", "vikor"):
-            lines.append(f"balance = {draw(st.sampled_from([0.0, 0.3, 0.5, 1.0]))}")
+        lines += draw(rankings())
     return "\n".join(lines) + "\n"
+
+
+@st.composite
+def rankings(draw: st.DrawFn) -> list[str]:
+    """Return the lines of a random ``[ranking]`` table."""
+    method = draw(st.sampled_from(["score", "wsm", "wpm", "waspas", "topsis", "vikor"]))
+    lines = [
+        "",
+        "[ranking]",
+        f'method = "{method}"',
+        f'within = "{draw(st.sampled_from(["all", "parent"]))}"',
+        f'ties = "{draw(st.sampled_from(["min", "dense", "average", "ordinal"]))}"',
+    ]
+    if method != "score":
+        lines.append(f'normalisation = "{draw(st.sampled_from(["none", "minmax"]))}"')
+    if method in ("waspas", "vikor"):
+        lines.append(f"balance = {draw(st.sampled_from([0.0, 0.3, 0.5, 1.0]))}")
+    return lines
 
 
 RULES = [

@@ -313,10 +313,10 @@ def test_the_text_table_says_not_checked(files):
     assert "disunity, late (not checked)" in text
 
 
-def test_the_documents_carry_schema_version_2_and_not_checked_reasons(files):
+def test_the_documents_carry_the_schema_version_and_not_checked_reasons(files):
     source, data = files
     document = json.loads(cli("evaluate", str(source), str(data), "--format", "json"))
-    assert document["schema_version"] == SCHEMA_VERSION == 2
+    assert document["schema_version"] == SCHEMA_VERSION == 3
     first = document["results"][0]
     assert [reason["kind"] for reason in first["reasons"]] == ["not-checked", "not-checked"]
     assert [(c["score"], c["max_score"]) for c in first["criteria"]] == [

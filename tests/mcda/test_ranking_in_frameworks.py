@@ -41,8 +41,10 @@ def case_framework(case: dict) -> criteriakit.Framework:
             f'title = "C{j}"',
             f'value = "c{j}"',
             f"weight = {case['weights'][j] / total!r}",
-            f'scorer = {{ type = "relative", normalisation = "{normalisation}", '
-            f'direction = "{direction}" }}',
+            (
+                f'scorer = {{ type = "relative", normalisation = "{normalisation}", '
+                f'direction = "{direction}" }}'
+            ),
         ]
     lines += ["[[tiers]]", 'id = "all"', 'title = "All"', "min_score = 0"]
     lines += ["[ranking]", f'method = "{case["method"]}"']
@@ -219,7 +221,8 @@ def test_units_not_evaluable_or_with_an_excluded_indicator_are_not_ranked():
     units = [{"a": 5, "b": 5}, {"a": 10}, {"a": 2, "b": 2}]
     assert both(ranked("", missing="not-evaluable"), units) == [(1, 50.0), None, (2, 20.0)]
     by_method = both(ranked('method = "wsm"', missing="exclude"), units)
-    assert by_method[1] is None and by_method[0][0] == 1
+    assert by_method[1] is None
+    assert by_method[0][0] == 1
     assert both(ranked("", missing="exclude"), units)[1] == (1, 100.0)  # the score is rescaled
 
 
@@ -234,7 +237,8 @@ def test_a_ranked_unit_explains_its_place_and_round_trips():
     )
     assert "Rank 1 of 4 (topsis" in results[1].explain()
     plain = results[1].to_dict()
-    assert plain["ranking"]["rank"] == 1 and plain["ranking"]["among"] == 4
+    assert plain["ranking"]["rank"] == 1
+    assert plain["ranking"]["among"] == 4
     assert criteriakit.Result.from_dict(plain) == results[1]
 
 

@@ -263,12 +263,15 @@ def test_the_commune_members_score_alike_in_both_engines():
     loaded = criteriakit.load_framework(HERE / "relative_member.toml")
     (level,) = evaluate_levels(loaded, [read_units(MEMBERS)])
     table = criteriakit.evaluate_frame(loaded, MEMBERS)
-    scalar = {result.unit: (result.score, result.tier) for result in level.results}
-    columnar = dict(
-        zip(table["unit"], zip(table["score"], table["tier"], strict=True), strict=True)
-    )
+    scalar = {
+        result.unit: (result.score, result.tier, result.ranking.rank if result.ranking else None)
+        for result in level.results
+    }
+    columnar = {
+        row["unit"]: (row["score"], row["tier"], row["rank"]) for row in table.iter_rows(named=True)
+    }
     assert scalar == columnar
-    assert len({tier for _, tier in scalar.values()}) == 3
+    assert len({tier for _, tier, _ in scalar.values()}) == 3
 
 
 def test_what_it_would_take_holds_the_other_units_values_as_they_are():

@@ -38,11 +38,13 @@ __all__ = [
     "text_rows",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The version of the result schema (both forms); it changes when a column or key changes.
 
 Version 2: a veto, cap or gate that could not be checked is a ``not-checked`` reason, listed
 ``ID (not checked)`` in the table; with excluded indicators, criteria are on the total's scale.
+Version 3: a framework with ``[ranking]`` adds ``rank`` and ``rank_score`` to the table and
+``ranking`` to each ranked unit's document; documents list ``derived`` values.
 """
 
 FIXED_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
