@@ -21,7 +21,7 @@ import polars as pl
 
 from criteriakit.expressions.floats import SCALE
 
-__all__ = ["added_up", "constant_columns", "divided", "divided_by", "rounded"]
+__all__ = ["added_up", "constant_columns", "divided", "divided_by", "over", "rounded"]
 
 
 def added_up(terms: Sequence[pl.Expr]) -> pl.Expr:
@@ -66,3 +66,12 @@ def rounded(value: pl.Expr) -> pl.Expr:
     The frame must have the :func:`constant_columns`.
     """
     return divided_by((value * SCALE).round(0, mode="half_to_even"), SCALE)
+
+
+def over(aggregate: pl.Expr, group: str | None) -> pl.Expr:
+    """Return ``aggregate`` over the rows sharing column ``group``'s value, or over all rows.
+
+    Over all rows it is the plain aggregate, which a frame broadcasts to every row: a window
+    over one constant key would group a million rows for nothing.
+    """
+    return aggregate if group is None else aggregate.over(group)

@@ -11,52 +11,52 @@ from __future__ import annotations
 
 import polars as pl
 
-from criteriakit.columnar.floats import divided
+from criteriakit.columnar.floats import divided, over
 from criteriakit.compiling.scoring import Relative
 
 __all__ = ["relative_share"]
 
 
-def _minmax(value: pl.Expr, form: Relative, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
-    low, high = value.min().over(keys), value.max().over(keys)
+def _minmax(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.Expr]:
+    low, high = over(value.min(), keys), over(value.max(), keys)
     span = high - low
     share = divided(high - value, span) if form.cost else divided(value - low, span)
     return pl.when(span == 0).then(pl.lit(1.0)).otherwise(share), pl.lit(value=False)
 
 
-def _max(value: pl.Expr, form: Relative, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
+def _max(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.Expr]:
     if form.cost:
-        low = value.min().over(keys)
+        low = over(value.min(), keys)
         return divided(low, value), low <= 0
-    high = value.max().over(keys)
+    high = over(value.max(), keys)
     return divided(value, high), high == 0
 
 
-def _sum(value: pl.Expr, form: Relative, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
-    refused = value.min().over(keys) <= 0
+def _sum(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.Expr]:
+    refused = over(value.min(), keys) <= 0
     if form.cost:
         inverse = pl.lit(1.0) / value
-        return divided(inverse, inverse.sum().over(keys)), refused
-    return divided(value, value.sum().over(keys)), refused
+        return divided(inverse, over(inverse.sum(), keys)), refused
+    return divided(value, over(value.sum(), keys)), refused
 
 
-def _vector(value: pl.Expr, form: Relative, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
-    norm = (value * value).sum().over(keys).sqrt()
+def _vector(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.Expr]:
+    norm = over((value * value).sum(), keys).sqrt()
     share = divided(value, norm)
     return (pl.lit(1.0) - share if form.cost else share), norm == 0
 
 
-def _percentile(value: pl.Expr, form: Relative, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
-    others = (value.count().over(keys) - 1).cast(pl.Float64)
-    ranked = (-value if form.cost else value).rank("min").over(keys)
+def _percentile(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.Expr]:
+    others = (over(value.count(), keys) - 1).cast(pl.Float64)
+    ranked = over((-value if form.cost else value).rank("min"), keys)
     share = (ranked - 1).cast(pl.Float64) / others
     return pl.when(others == 0).then(pl.lit(1.0)).otherwise(share), pl.lit(value=False)
 
 
-def _zscore(value: pl.Expr, form: Relative, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
-    count = value.count().over(keys).cast(pl.Float64)
-    mean = divided(value.sum().over(keys), count)
-    deviation = divided(((value - mean) * (value - mean)).sum().over(keys), count).sqrt()
+def _zscore(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.Expr]:
+    count = over(value.count(), keys).cast(pl.Float64)
+    mean = divided(over(value.sum(), keys), count)
+    deviation = divided(over(((value - mean) * (value - mean)).sum(), keys), count).sqrt()
     z = divided(value - mean, deviation) * (-1.0 if form.cost else 1.0)
     share = pl.lit(0.5) + divided(z, pl.lit(2.0 * form.spread))
     return pl.when(deviation == 0).then(pl.lit(0.5)).otherwise(share), pl.lit(value=False)
@@ -79,6 +79,6 @@ def relative_share(form: Relative, value: pl.Expr, group: str | None) -> pl.Expr
     each row's parent, which ``within = "parent"`` groups by.
     """
     number = value.cast(pl.Float64)
-    keys = [pl.col(group)] if form.within == "parent" and group is not None else [pl.lit(0)]
+    keys = group if form.within == "parent" else None
     share, refused = _NORMALISATIONS[form.normalisation](number, form, keys)
     return pl.when(number.is_not_null() & ~refused.fill_null(value=False)).then(share)

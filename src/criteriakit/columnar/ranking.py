@@ -16,7 +16,7 @@ from functools import reduce
 
 import polars as pl
 
-from criteriakit.columnar.floats import added_up, divided, divided_by, rounded
+from criteriakit.columnar.floats import added_up, divided, divided_by, over, rounded
 from criteriakit.compiling.compiled import CompiledFramework, CompiledRanking
 
 __all__ = ["RANK", "RANK_SCORE", "ranked", "ranking_constants"]
@@ -33,31 +33,36 @@ def ranking_constants(compiled: CompiledFramework) -> list[float]:
     return [indicator.max_points for indicator in compiled.indicators if indicator.max_points]
 
 
-def _minmax(share: pl.Expr, keys: list[pl.Expr]) -> pl.Expr:
+def _minmax(share: pl.Expr, keys: str | None) -> pl.Expr:
     """Min-max normalise within the group; all ones where all are alike (as ``mcda``)."""
-    low, high = share.min().over(keys), share.max().over(keys)
+    low, high = over(share.min(), keys), over(share.max(), keys)
     return pl.when(high == low).then(pl.lit(1.0)).otherwise(divided(share - low, high - low))
 
 
-def _spread(values: pl.Expr, keys: list[pl.Expr]) -> pl.Expr:
+def _spread(values: pl.Expr, keys: str | None) -> pl.Expr:
     """``(values - min) / (max - min)`` within the group, 0 where all are alike."""
-    low, high = values.min().over(keys), values.max().over(keys)
+    low, high = over(values.min(), keys), over(values.max(), keys)
     return pl.when(high == low).then(pl.lit(0.0)).otherwise(divided(values - low, high - low))
 
 
-def _topsis(normal: Sequence[pl.Expr], weights: Sequence[float], keys: list[pl.Expr]) -> pl.Expr:
+def _squared(value: pl.Expr) -> pl.Expr:
+    """``value * value``, as NumPy squares (a power of 2 would call ``pow``, and be slower)."""
+    return value * value
+
+
+def _topsis(normal: Sequence[pl.Expr], weights: Sequence[float], keys: str | None) -> pl.Expr:
     weighted = [share * weight for share, weight in zip(normal, weights, strict=True)]
-    best = added_up([(v - v.max().over(keys)) ** 2 for v in weighted]).sqrt()
-    worst = added_up([(v - v.min().over(keys)) ** 2 for v in weighted]).sqrt()
+    best = added_up([_squared(v - over(v.max(), keys)) for v in weighted]).sqrt()
+    worst = added_up([_squared(v - over(v.min(), keys)) for v in weighted]).sqrt()
     return pl.when(best == 0).then(pl.lit(1.0)).otherwise(divided(worst, best + worst))
 
 
 def _vikor(
-    normal: Sequence[pl.Expr], weights: Sequence[float], balance: float, keys: list[pl.Expr]
+    normal: Sequence[pl.Expr], weights: Sequence[float], balance: float, keys: str | None
 ) -> pl.Expr:
     regrets = []
     for share, weight in zip(normal, weights, strict=True):
-        best, worst = share.max().over(keys), share.min().over(keys)
+        best, worst = over(share.max(), keys), over(share.min(), keys)
         regret = divided(weight * (best - share), best - worst)
         regrets.append(pl.when(best == worst).then(pl.lit(0.0)).otherwise(regret))
     group = added_up(regrets)
@@ -65,9 +70,7 @@ def _vikor(
     return balance * _spread(group, keys) + (1.0 - balance) * _spread(individual, keys)
 
 
-def _method_score(
-    ranking: CompiledRanking, normal: Sequence[pl.Expr], keys: list[pl.Expr]
-) -> pl.Expr:
+def _method_score(ranking: CompiledRanking, normal: Sequence[pl.Expr], keys: str | None) -> pl.Expr:
     weights = ranking.weights
     if ranking.method == "topsis":
         return _topsis(normal, weights, keys)
@@ -94,7 +97,7 @@ def ranked(compiled: CompiledFramework, lazy: pl.LazyFrame, group: str | None) -
     """
     ranking = compiled.ranking
     assert ranking is not None  # noqa: S101  the caller checked
-    keys = [pl.col(group)] if ranking.within == "parent" and group is not None else [pl.lit(0)]
+    keys = group if ranking.within == "parent" else None
     if ranking.by_score:
         score = pl.when(~pl.col("_blocked")).then(pl.col("_score"))
     else:
@@ -111,7 +114,7 @@ def ranked(compiled: CompiledFramework, lazy: pl.LazyFrame, group: str | None) -
             shares = [_minmax(share, keys) for share in shares]
         score = pl.when(rankable).then(rounded(_method_score(ranking, shares, keys)))
     lazy = lazy.with_columns(score.alias(RANK_SCORE))
-    place = pl.col(RANK_SCORE).rank(ranking.ties, descending=ranking.higher_is_better).over(keys)
+    place = over(pl.col(RANK_SCORE).rank(ranking.ties, descending=ranking.higher_is_better), keys)
     return lazy.with_columns(
         place.cast(pl.Float64 if ranking.ties == "average" else pl.Int64).alias(RANK)
     )
