@@ -540,7 +540,7 @@ def test_remove_keys_names_only_values_the_base_sets_and_may_lose(base):
     found = problems(base, '[remove]\nkeys = ["valid_until", "title", "valid_frm", "rules"]\n')
     clears = (
         "keys clears weights, scale, max_score, description, language, valid_from, valid_until, policy, "
-        "weighting, children, quotas; ids are removed with inputs, criteria, indicators, gates, "
+        "weighting, children, quotas, ranking; ids are removed with inputs, criteria, indicators, gates, "
         "rules, checks"
     )
     assert found == [

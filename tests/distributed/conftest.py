@@ -50,6 +50,12 @@ def relative_member() -> Framework:
 
 
 @pytest.fixture(scope="session")
+def entropy_member() -> Framework:
+    """A member framework whose weights the members' own points decide (entropy, CRITIC)."""
+    return load_framework(ROOT / "tests" / "mcda" / "entropy_member.toml")
+
+
+@pytest.fixture(scope="session")
 def committee(registry) -> Framework:
     return registry.get("vn.four-good-committee", "2024")
 

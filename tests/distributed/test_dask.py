@@ -87,6 +87,15 @@ def test_relative_scores_compare_the_units_of_each_parent_or_of_the_level(
     assert expected["indicator:done"].n_unique() > 3  # the shares differ from cell to cell
 
 
+def test_weights_decided_by_the_members_are_decided_over_every_partition(entropy_member, commune):
+    expected = evaluate_frame(entropy_member, commune[2])
+    actual = to_polars(evaluate_dask(entropy_member, to_dask(commune[2])))
+    assert_same_frames(actual, expected)
+    # the weights differ from the equal ones the file compiles with
+    equal = evaluate_frame(entropy_member, commune[2].head(1))
+    assert equal["score"][0] != expected["score"][0]
+
+
 def test_lists_held_by_pandas_as_objects_evaluate_as_declared(member, commune):
     with dask.config.set({"dataframe.convert-string": False}):  # else Dask makes them text
         members = to_dask(commune[2], arrow=False)

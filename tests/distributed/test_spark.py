@@ -182,6 +182,15 @@ def test_relative_scores_compare_the_units_of_each_parent_or_of_the_level(
     assert_same_frames(to_polars(actual, expected), expected)
 
 
+def test_weights_decided_by_the_members_are_decided_over_every_partition(
+    entropy_member, commune, to_spark
+):
+    members = commune[2]
+    expected = evaluate_frame(entropy_member, members)
+    actual = evaluate_spark(entropy_member, to_spark(members))
+    assert_same_frames(to_polars(actual, expected), expected)
+
+
 def test_without_a_parent_column_quotas_apply_to_the_whole_level(member, commune, to_spark):
     members = commune[2].drop("parent")
     expected = evaluate_frame(member, members)

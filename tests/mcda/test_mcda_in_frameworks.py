@@ -200,7 +200,7 @@ def test_a_published_ahp_case_through_a_framework_file():
             "'weight' is derived by [weights]",
         ),
         (framework_text(scale="points"), "weights", "derived weights need the weights scale"),
-        (framework_text('method = "entropy"'), "weights.method", "expected one of"),
+        (framework_text('method = "topsis"'), "weights.method", "expected one of"),
     ],
 )
 def test_problems_are_located_in_the_weights_table(text, path, message):

@@ -57,6 +57,7 @@ from criteriakit.render.table import FIXED_COLUMNS
 from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.hierarchy import checked_rows, first_given
 from criteriakit.scalar.population import Standing, refused
+from criteriakit.scalar.weighing import weighed
 
 __all__ = ["PARENT", "UNIT", "check_opened", "evaluate_frame", "evaluate_lazy", "evaluate_opened"]
 
@@ -256,8 +257,43 @@ def evaluate_lazy(
     """Evaluate a Polars lazy frame whose columns are already checked; return a Polars table.
 
     ``keep_inputs`` may also name the inputs to keep. The ``unit`` and ``parent`` columns hold
-    the ids as text or integers; :func:`evaluate_opened` gives them the caller's types.
+    the ids as text or integers; :func:`evaluate_opened` gives them the caller's types. A
+    framework whose weights the units decide evaluates them twice: once to decide them
+    (:mod:`criteriakit.scalar.weighing`), once with them.
     """
+    if not framework.compiled.data_weights:
+        return _evaluated(
+            framework,
+            lazy,
+            unit_column=unit_column,
+            parent_column=parent_column,
+            rolled_up=rolled_up,
+            keep_inputs=keep_inputs,
+            source=source,
+        )
+    arguments = {"unit_column": unit_column, "parent_column": parent_column}
+    provisional = _evaluated(framework, lazy, rolled_up=rolled_up, source=source, **arguments)
+    points = {
+        indicator.id: provisional[f"indicator:{indicator.id}"].to_list()
+        for indicator in framework.compiled.indicators
+    }
+    decided = weighed(framework, points, provisional["evaluable"].to_list())
+    return _evaluated(
+        decided, lazy, rolled_up=rolled_up, keep_inputs=keep_inputs, source=source, **arguments
+    )
+
+
+def _evaluated(
+    framework: Framework,
+    lazy: pl.LazyFrame,
+    *,
+    unit_column: str = "id",
+    parent_column: str = "parent",
+    rolled_up: pl.LazyFrame | None = None,
+    keep_inputs: bool | Collection[str] = False,
+    source: str | None = None,
+) -> pl.DataFrame:
+    """Evaluate the frame with ``framework`` as it is (its weights decided)."""
     compiled = framework.compiled
     refuse_result_adjusters(framework)
     schema = _schema(lazy, source)

@@ -19,6 +19,7 @@ from criteriakit.compiling.scoring import CompiledScorer, Relative
 from criteriakit.expressions import CompiledExpression
 from criteriakit.expressions.formatting import format_value
 from criteriakit.model.framework import Input, PolicyAction, RankingMethod
+from criteriakit.model.results import WeightNote
 
 __all__ = [
     "ChildFramework",
@@ -31,6 +32,7 @@ __all__ = [
     "CompiledQuota",
     "CompiledRanking",
     "CompiledTier",
+    "DataWeights",
 ]
 
 
@@ -143,6 +145,17 @@ class CompiledRanking:
         return self.method == "score"
 
 
+@attrs.frozen
+class DataWeights:
+    """Weights the evaluated units' points decide, by ``method`` (see :mod:`criteriakit.mcda`).
+
+    Of the criteria when ``criterion`` is None, else of that criterion's indicators.
+    """
+
+    criterion: int | None
+    method: str
+
+
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 """``{name}`` in a check's message: the unit's value of input ``name``."""
 
@@ -206,6 +219,10 @@ class CompiledFramework:
     """What the gates, vetoes and caps read of the criteria: each value's name (see
     :func:`~criteriakit.expressions.criterion_value`), the criterion's index and the field."""
     ranking: CompiledRanking | None = None
+    data_weights: tuple[DataWeights, ...] = ()
+    """The weights the evaluated units decide (the file's are equal until then)."""
+    weight_notes: tuple[WeightNote, ...] = ()
+    """The weights the units decided, once they have (recorded on every result)."""
 
     @property
     def ref(self) -> str:
@@ -231,6 +248,8 @@ class CompiledFramework:
         groups = {form.within for _, form in self.relative}
         if self.ranking is not None:
             groups.add(self.ranking.within)
+        if self.data_weights:
+            groups.add("all")
         if self.quotas:
             groups.add("parent")
         if "all" in groups:

@@ -28,6 +28,7 @@ from criteriakit.compiling.compiled import (
     CompiledFramework,
     CompiledIndicator,
     CompiledTier,
+    DataWeights,
 )
 from criteriakit.compiling.derived import check_derived
 from criteriakit.compiling.extensions import Extensions, Weighting
@@ -53,6 +54,7 @@ from criteriakit.expressions import (
 )
 from criteriakit.expressions.functions import is_value_name
 from criteriakit.model.framework import (
+    DATA_WEIGHT_METHODS,
     Criterion,
     FrameworkDefinition,
     Indicator,
@@ -107,6 +109,7 @@ class _Checker:
         self.problems: list[RawProblem] = []
         self.scope: dict[str, ExprType] = {}
         self.failed_derived: set[str] = set()
+        self.data_weights: list[DataWeights] = []
         """The derived values that did not compile: what reads them says so."""
 
     def problem(self, path: KeyPath, message: str, hint: str | None = None) -> None:
@@ -365,6 +368,9 @@ class _Checker:
                         f"remove it, or remove the {format_key_path(path)} table",
                     )
         ids = [entry.id for entry in entries]
+        if spec.method in DATA_WEIGHT_METHODS:
+            scope = None if path == ("weights",) else int(path[1])
+            self.data_weights.append(DataWeights(scope, spec.method))
         derived = derive_weights(path, spec, ids, self.problems)
         return derived if derived is not None else [1.0 / max(1, len(ids))] * len(ids)
 
@@ -730,6 +736,7 @@ def compile_definition(
         derived=derived,
         criterion_values=criterion_values,
         ranking=ranking,
+        data_weights=tuple(checker.data_weights),
     )
 
 

@@ -1,11 +1,13 @@
 """Weights a framework derives by a method (``[weights]``) instead of writing them on each entry.
 
 ``[weights]`` at the top of a file weighs the criteria; ``[criteria.weights]`` weighs one
-criterion's indicators. The methods are those of :mod:`criteriakit.mcda` that need no data, so
-the weights are known when the file loads and are the same for every unit: ``ahp`` (pairwise
-``judgements``, refused when inconsistent unless ``allow_inconsistent``), ``rank-order-centroid``
-and ``rank-sum`` (``order``: the ids from the most important down) and ``equal``. They need
-the framework's scale to be ``weights``, and the weighed entries to write no ``weight`` of their
+criterion's indicators. ``ahp`` (pairwise ``judgements``, refused when inconsistent unless
+``allow_inconsistent``), ``rank-order-centroid`` and ``rank-sum`` (``order``: the ids from the
+most important down) and ``equal`` need no data: the weights are known when the file loads and
+are the same for every unit. ``entropy``, ``critic`` and ``standard-deviation`` weigh by the
+units evaluated together: the file compiles with equal weights, which
+:mod:`criteriakit.scalar.weighing` replaces once the units' points are known. They need the
+framework's scale to be ``weights``, and the weighed entries to write no ``weight`` of their
 own. Computing them needs NumPy (the ``mcda`` extra).
 """
 
@@ -16,7 +18,7 @@ from collections.abc import Sequence
 
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean
 from criteriakit.errors import MCDAError
-from criteriakit.model.framework import Weights
+from criteriakit.model.framework import DATA_WEIGHT_METHODS, Weights
 
 __all__ = ["derive_weights"]
 
@@ -38,7 +40,7 @@ def derive_weights(
     from criteriakit import mcda  # noqa: PLC0415 - NumPy, only for a framework that derives weights
 
     _refuse_stray(path, spec, problems)
-    if spec.method == "equal":
+    if spec.method == "equal" or spec.method in DATA_WEIGHT_METHODS:  # data: equal until known
         return [1.0 / len(ids)] * len(ids)
     if spec.method == "ahp":
         if spec.judgements is None:

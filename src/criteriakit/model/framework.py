@@ -17,6 +17,7 @@ import attrs
 from criteriakit.model.scorers import ScorerSpec
 
 __all__ = [
+    "DATA_WEIGHT_METHODS",
     "Check",
     "Children",
     "Criterion",
@@ -120,8 +121,13 @@ OMITTED_AT_DEFAULT = {"criteriakit.omit_if_default": True}
 """Field metadata: plain data (and so the fingerprint) leaves the field out at its default, so a
 framework that does not use a newer key keeps the fingerprint it had before the key existed."""
 
-WeightMethod = Literal["equal", "ahp", "rank-order-centroid", "rank-sum"]
+WeightMethod = Literal[
+    "equal", "ahp", "rank-order-centroid", "rank-sum", "entropy", "critic", "standard-deviation"
+]
 """The ways ``[weights]`` derives weights written nowhere else (see :mod:`criteriakit.mcda`)."""
+
+DATA_WEIGHT_METHODS = ("entropy", "critic", "standard-deviation")
+"""The weight methods that weigh by the evaluated units' data, not by the file alone."""
 
 
 @attrs.frozen
@@ -130,7 +136,8 @@ class Weights:
 
     ``ahp`` takes the pairwise ``judgements`` (rows and columns in the order of the criteria,
     or of the criterion's indicators); ``rank-order-centroid`` and ``rank-sum`` take ``order``,
-    the ids from the most important to the least; ``equal`` takes nothing.
+    the ids from the most important to the least; ``equal`` takes nothing; ``entropy``,
+    ``critic`` and ``standard-deviation`` weigh by the units evaluated together.
     """
 
     method: WeightMethod

@@ -30,6 +30,7 @@ __all__ = [
     "Reason",
     "ReasonKind",
     "Result",
+    "WeightNote",
     "not_checked_code",
 ]
 
@@ -107,6 +108,22 @@ class Reason:
 
 
 @attrs.frozen
+class WeightNote:
+    """Weights the evaluated units decided (``[weights] method = "entropy"`` …).
+
+    ``scope`` is ``criteria`` for the criteria's weights, else the id of the criterion whose
+    indicators were weighed; ``units`` how many units' points decided them; ``weights`` each
+    entry's weight by id; ``note`` why they fell back to equal weights, if they did.
+    """
+
+    scope: str
+    method: str
+    units: int
+    weights: Mapping[str, float]
+    note: str | None = None
+
+
+@attrs.frozen
 class Rank:
     """A unit's place in its group by the framework's ``[ranking]``: 1 is the best.
 
@@ -131,7 +148,8 @@ class Result:
     framework's derived values computed from them (``None`` for one that could not be);
     ``period`` the period the result is for, when one was given; ``ranking`` its place
     among the units of its group, when the framework ranks them (``None`` for a unit not
-    ranked: not evaluable, an indicator excluded, or evaluated alone).
+    ranked: not evaluable, an indicator excluded, or evaluated alone); ``weights`` the weights
+    the units evaluated together decided, when the framework derives weights from them.
 
     ``score`` is ``None`` when the unit was not evaluable (then ``tier`` and ``band_tier``
     are ``None`` too and a ``not-evaluable`` reason says why). Scores are rounded to 1e-9,
@@ -157,6 +175,8 @@ class Result:
     derived: Mapping[str, Any] = attrs.field(factory=dict, metadata=OMITTED_AT_DEFAULT)
     # listed in plain data only when the framework ranks its units
     ranking: Rank | None = attrs.field(default=None, metadata=OMITTED_AT_DEFAULT)
+    # listed in plain data only when the units decided weights
+    weights: tuple[WeightNote, ...] = attrs.field(default=(), metadata=OMITTED_AT_DEFAULT)
 
     @property
     def evaluable(self) -> bool:

@@ -30,7 +30,8 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     """Return ``result`` as plain data: dicts, lists, strings, numbers, bools and None.
 
     Keys come in the order of the fields, values as the converter writes them; ``derived``
-    only when the framework has derived values, ``ranking`` only for a unit ranked.
+    only when the framework has derived values, ``weights`` only when the units decided
+    weights, ``ranking`` only for a unit ranked.
     """
     period = result.period
     improvement = result.improvement
@@ -53,6 +54,17 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     }
     if result.derived:
         plain["derived"] = _mapping(result.derived)
+    if result.weights:
+        plain["weights"] = [
+            {
+                "scope": note.scope,
+                "method": note.method,
+                "units": note.units,
+                "weights": dict(note.weights),
+                "note": note.note,
+            }
+            for note in result.weights
+        ]
     ranking = result.ranking
     if ranking is not None:
         plain["ranking"] = {  # a whole rank as an integer, as the result table has it

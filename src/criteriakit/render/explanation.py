@@ -105,6 +105,28 @@ def _rescaling_line(result: Result, w: Words) -> list[str]:
     return [line]
 
 
+def _weight_lines(result: Result, w: Words) -> list[str]:
+    """Say which weights the units evaluated together decided, and by which method."""
+    _ = w.gettext
+    lines = []
+    for note in result.weights:
+        values = {
+            "method": note.method,
+            "units": note.units,
+            "weights": ", ".join(f"{key} {w.number(value)}" for key, value in note.weights.items()),
+            "criterion": note.scope,
+        }
+        if note.scope == "criteria":
+            text = _("Weights of the criteria by %(method)s over %(units)s units: %(weights)s")
+        else:
+            text = _(
+                "Weights of the indicators of %(criterion)s by %(method)s over %(units)s units: "
+                "%(weights)s"
+            )
+        lines.append(text % values + (f" ({note.note})" if note.note else ""))
+    return lines
+
+
 def explain(result: Result, *, language: str = "en", texts: FrameworkTexts | None = None) -> str:
     """Render ``result`` as text, as printed by ``criteriakit explain``.
 
@@ -131,6 +153,7 @@ def explain(result: Result, *, language: str = "en", texts: FrameworkTexts | Non
         }
         lines.append(_("Score %(score)s / %(maximum)s → %(tier)s") % score + band)
     lines.extend(_rescaling_line(result, w))
+    lines.extend(_weight_lines(result, w))
     if result.ranking is not None:
         ranking = result.ranking
         place = {

@@ -320,11 +320,15 @@ None), the type of the values kept there, and its scorer's context function (key
 
 def _alone(compiled: CompiledFramework, unit: str | None) -> EvaluationError:
     """Return the error for a unit evaluated alone by a framework that compares units."""
-    indicator = compiled.indicators[compiled.relative[0][0]]
     where = f"unit {unit!r}: " if unit is not None else ""
+    if compiled.relative:
+        indicator = compiled.indicators[compiled.relative[0][0]]
+        what = f"indicator {indicator.id} is scored relative to the other units (a relative scorer)"
+    else:
+        method = compiled.data_weights[0].method
+        what = f"its weights are decided by the units evaluated together (method {method!r})"
     return EvaluationError(
-        f"{where}indicator {indicator.id} is scored relative to the other units "
-        "(a relative scorer), so one unit alone cannot be scored: evaluate the population "
+        f"{where}{what}, so one unit alone cannot be scored: evaluate the population "
         "(criteriakit.evaluate_frame, or `criteriakit evaluate` on a data file)",
         unit=unit,
     )
@@ -413,9 +417,9 @@ class ScalarExecutor:
         once its group is ranked (:mod:`criteriakit.scalar.ranking`).
         """
         seen = self._with_derived(env)
-        if self._relative:
-            if population is None:
-                raise _alone(self.compiled, unit)
+        if population is None and (self._relative or self.compiled.data_weights):
+            raise _alone(self.compiled, unit)
+        if population:
             seen.update(population)
         derived = {
             name: None if type(value := seen[name]) is Undefined else value
@@ -598,4 +602,5 @@ class ScalarExecutor:
             rolled_up=place.rolled_up,
             derived=place.derived,
             ranking=cast("Any", place.ranking),  # a slot, filled in when the group is ranked
+            weights=compiled.weight_notes,
         )

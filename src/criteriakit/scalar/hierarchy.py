@@ -35,6 +35,7 @@ from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.population import relative_environments
 from criteriakit.scalar.quotas import apply_quotas
 from criteriakit.scalar.ranking import RankSlot, apply_ranking
+from criteriakit.scalar.weighing import weighed
 
 __all__ = [
     "LevelResults",
@@ -304,7 +305,7 @@ def _evaluate_level(
     _validated(framework, checked, data.source)
     results: list[Result] = []
     rolled = {name for name, _ in framework.compiled.rollups} if records is not None else set()
-    population: list[dict[str, object]] | list[None] = [None] * len(checked)
+    population: list[dict[str, object]] = [{} for _ in checked]  # evaluated as a population
     if framework.compiled.relative:
         population = relative_environments(
             framework.compiled,
@@ -360,6 +361,16 @@ def _records_by_parent(
     return records
 
 
+def _points(results: Sequence[Result]) -> tuple[dict[str, list[float | None]], list[bool]]:
+    """Return the results' indicator points by indicator id, and whether each was evaluable."""
+    points: dict[str, list[float | None]] = {}
+    for result in results:
+        for criterion in result.criteria:
+            for indicator in criterion.indicators:
+                points.setdefault(indicator.id, []).append(indicator.points)
+    return points, [result.evaluable for result in results]
+
+
 def evaluate_levels(
     framework: Framework,
     levels: Sequence[LevelData | Sequence[UnitRow]],
@@ -390,6 +401,10 @@ def evaluate_levels(
     records: dict[str, list[dict[str, object]]] | None = None
     for depth in range(len(levels) - 1, -1, -1):
         level_framework, data = chain[depth], data_sets[depth]
+        if level_framework.compiled.data_weights:  # evaluated once to decide the weights
+            quiet = attrs.evolve(context, progress=None)
+            provisional, _ = _evaluate_level(level_framework, data, records, quiet)
+            level_framework = chain[depth] = weighed(level_framework, *_points(provisional))
         compiled = level_framework.compiled
         results, slots = _evaluate_level(level_framework, data, records, context)
         results = apply_quotas(compiled, results, (row.parent for row in data))

@@ -1,0 +1,156 @@
+"""Weights the evaluated units decide: ``[weights]`` by entropy, CRITIC or standard deviation.
+
+Such a framework compiles with equal weights (a provisional framework). Every engine evaluates
+the units with it first, then hands :func:`weighed` the result table's indicator points and
+which units were evaluable: the same numbers in every engine, so the weights are the same too.
+The weights are computed by :func:`criteriakit.mcda.weights` over the evaluable units' shares
+(an indicator's points over the points it could earn): a criterion's indicators over their
+shares, the criteria over theirs (the weighted mean of their indicators' shares, with the
+indicators' final weights). The framework is compiled again with those weights written in, and
+the units are evaluated with it; every result records the weights
+(:class:`~criteriakit.model.results.WeightNote`), so that an explanation says where they came
+from. Fewer than two evaluable units, or a matrix the method refuses (every unit alike), leave
+equal weights, and the note says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from criteriakit.compiling.compiled import CompiledFramework, DataWeights
+from criteriakit.compiling.compiler import compile_definition
+from criteriakit.errors import EvaluationError, MCDAError
+from criteriakit.model.framework import Criterion, FrameworkDefinition
+from criteriakit.model.results import WeightNote
+from criteriakit.plugins.registrations import builtin_extensions
+from criteriakit.scalar.framework import Framework
+
+__all__ = ["weighed"]
+
+
+def _decided(
+    method: str, columns: Sequence[Sequence[float]], units: int, ids: Sequence[str], scope: str
+) -> WeightNote:
+    """Return the weights ``method`` gives the ``columns`` (one per entry) of ``units`` rows."""
+    equal = dict.fromkeys(ids, 1.0 / len(ids))
+    if units < 2:
+        why = f"{units} evaluable unit{'s' if units != 1 else ''}: too few to weigh by"
+        return WeightNote(scope, method, units, equal, why)
+    # NumPy: the framework loaded, so it is installed (derived weights need it to load)
+    import numpy as np  # noqa: PLC0415  only for weights the data decide
+
+    from criteriakit import mcda  # noqa: PLC0415  NumPy too
+
+    try:
+        found = mcda.weights(np.array(columns, dtype=np.float64).T, method=method)  # type: ignore[arg-type]
+    except MCDAError as error:
+        return WeightNote(scope, method, units, equal, f"equal weights: {error}")
+    values = [float(weight) for weight in found]
+    if not all(value >= 0 for value in values) or not 0.999 < sum(values) < 1.001:
+        return WeightNote(scope, method, units, equal, "equal weights: the method gave none")
+    return WeightNote(scope, method, units, dict(zip(ids, values, strict=True)))
+
+
+def _shares(
+    compiled: CompiledFramework, points: Mapping[str, Sequence[float | None]], rows: list[int]
+) -> dict[str, list[float]]:
+    """Return each indicator's shares (points over points possible) over the ``rows``."""
+    shares: dict[str, list[float]] = {}
+    for indicator in compiled.indicators:
+        column = points[indicator.id]
+        maximum = indicator.max_points
+        shares[indicator.id] = [(column[row] or 0.0) / maximum if maximum else 0.0 for row in rows]
+    return shares
+
+
+def _rewritten(
+    definition: FrameworkDefinition,
+    criteria_weights: Mapping[str, float] | None,
+    indicator_weights: Mapping[int, Mapping[str, float]],
+) -> FrameworkDefinition:
+    """Return ``definition`` with the decided weights written in place of their methods."""
+    criteria: list[Criterion] = []
+    for index, written in enumerate(definition.criteria):
+        criterion = written
+        decided = indicator_weights.get(index)
+        if decided is not None:
+            indicators = tuple(
+                attrs.evolve(indicator, weight=decided[indicator.id])
+                for indicator in criterion.indicators
+            )
+            criterion = attrs.evolve(criterion, weights=None, indicators=indicators)
+        if criteria_weights is not None:
+            criterion = attrs.evolve(criterion, weight=criteria_weights[criterion.id])
+        criteria.append(criterion)
+    if criteria_weights is None:
+        return attrs.evolve(definition, criteria=tuple(criteria))
+    return attrs.evolve(definition, criteria=tuple(criteria), weights=None)
+
+
+def weighed(
+    framework: Framework,
+    points: Mapping[str, Sequence[float | None]],
+    evaluable: Sequence[bool],
+) -> Framework:
+    """Return ``framework`` with the weights its units decided, and notes of them.
+
+    ``points`` are the provisional result table's ``indicator:ID`` columns by indicator id, in
+    the units' order; ``evaluable`` its ``evaluable`` column. The framework keeps its
+    fingerprint: the file and the data decide the weights.
+    """
+    compiled = framework.compiled
+    rows = [row for row, ok in enumerate(evaluable) if ok]
+    shares = _shares(compiled, points, rows)
+    scopes: dict[int | None, DataWeights] = {data.criterion: data for data in compiled.data_weights}
+    notes: list[WeightNote] = []
+    within: dict[int, Mapping[str, float]] = {}  # each criterion's indicators' final weights
+    decided: dict[int, Mapping[str, float]] = {}
+    for index, criterion in enumerate(compiled.criteria):
+        ids = [indicator.id for indicator in compiled.indicators[criterion.first : criterion.stop]]
+        data = scopes.get(index)
+        if data is None:
+            maximum = criterion.max_score
+            within[index] = {
+                indicator.id: indicator.max_points / maximum if maximum else 0.0
+                for indicator in compiled.indicators[criterion.first : criterion.stop]
+            }
+            continue
+        note = _decided(data.method, [shares[i] for i in ids], len(rows), ids, criterion.id)
+        notes.append(note)
+        within[index] = decided[index] = note.weights
+    criteria_weights = None
+    data = scopes.get(None)
+    if data is not None:
+        columns = [
+            [
+                sum(weight * shares[i][row] for i, weight in within[index].items())
+                for row in range(len(rows))
+            ]
+            for index in range(len(compiled.criteria))
+        ]
+        ids = [criterion.id for criterion in compiled.criteria]
+        note = _decided(data.method, columns, len(rows), ids, "criteria")
+        notes.insert(0, note)
+        criteria_weights = note.weights
+    definition = _rewritten(framework.definition, criteria_weights, decided)
+    children = compiled.children
+    outcome = compile_definition(
+        definition,
+        framework.extensions or builtin_extensions(),
+        None if children is None else lambda _: children.framework,
+    )
+    if isinstance(outcome, list):  # the decided weights are valid weights: never expected
+        message = f"{framework.ref}: the weights decided by the units do not compile: {outcome[0]}"
+        raise EvaluationError(message)
+    rebuilt = attrs.evolve(outcome, data_weights=(), weight_notes=tuple(notes))
+    return Framework(
+        definition,
+        framework.fingerprint,
+        rebuilt,
+        framework.source,
+        framework.extensions,
+        framework.base,
+        framework.source_locations,
+    )

@@ -1,0 +1,176 @@
+"""``[weights] method = "entropy" | "critic" | "standard-deviation"``: weights the evaluated
+units decide, the same in both engines, recorded on every result."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+np = pytest.importorskip("numpy")
+
+import criteriakit  # noqa: E402
+from criteriakit import mcda  # noqa: E402
+from criteriakit.cli import build_cli  # noqa: E402
+from criteriakit.data import UnitRow  # noqa: E402
+from criteriakit.errors import EvaluationError  # noqa: E402
+from criteriakit.scalar.batch import evaluate_rows  # noqa: E402
+
+ROWS = [(1, 5, 9), (3, 2, 8), (2, 7, 9), (5, 7, 7), (4, 1, 8)]
+
+
+def text(criteria: str = "entropy", indicators: str = "critic") -> str:
+    """Criteria x (indicators a, b) and y (indicator c), weighed by the methods given."""
+    return f"""\
+id = "test.data-weights"
+version = "1"
+title = "Data weights"
+subject = "unit"
+scale = "weights"
+
+[inputs.a]
+type = "number"
+[inputs.b]
+type = "number"
+[inputs.c]
+type = "number"
+
+[weights]
+method = "{criteria}"
+
+[[criteria]]
+id = "x"
+title = "X"
+[criteria.weights]
+method = "{indicators}"
+[[criteria.indicators]]
+id = "a"
+title = "A"
+value = "a"
+scorer = {{ type = "linear", zero_at = 0, full_at = 10 }}
+[[criteria.indicators]]
+id = "b"
+title = "B"
+value = "b"
+scorer = {{ type = "linear", zero_at = 0, full_at = 10 }}
+
+[[criteria]]
+id = "y"
+title = "Y"
+[[criteria.indicators]]
+id = "c"
+title = "C"
+value = "c"
+weight = 1
+scorer = {{ type = "linear", zero_at = 0, full_at = 10 }}
+
+[[tiers]]
+id = "top"
+title = "Top"
+min_score = 50
+[[tiers]]
+id = "rest"
+title = "Rest"
+min_score = 0
+"""
+
+
+def rows(values=ROWS) -> list[UnitRow]:
+    return [
+        UnitRow(f"u{index}", dict(zip("abc", row, strict=True)), index + 1)
+        for index, row in enumerate(values)
+    ]
+
+
+@pytest.mark.parametrize("criteria", ["entropy", "critic", "standard-deviation"])
+@pytest.mark.parametrize("indicators", ["entropy", "critic", "standard-deviation"])
+def test_the_weights_are_mcdas_over_the_units_shares(criteria, indicators):
+    loaded = criteriakit.loads_framework(text(criteria, indicators))
+    results = evaluate_rows(loaded, rows())
+    shares = np.array(ROWS, dtype=float) / 10  # each linear scorer's share
+    within = mcda.weights(shares[:, :2], method=indicators)
+    criterion_shares = np.column_stack([shares[:, :2] @ within, shares[:, 2]])
+    across = mcda.weights(criterion_shares, method=criteria)
+    notes = {note.scope: note for note in results[0].weights}
+    assert list(notes) == ["criteria", "x"]
+    assert notes["criteria"].method == criteria
+    assert notes["criteria"].units == 5
+    assert list(notes["criteria"].weights.values()) == pytest.approx(across, abs=1e-12)
+    assert list(notes["x"].weights.values()) == pytest.approx(within, abs=1e-12)
+    assert all(result.weights == results[0].weights for result in results)
+    expected = 100 * (across[0] * criterion_shares[:, 0] + across[1] * criterion_shares[:, 1])
+    assert [result.score for result in results] == pytest.approx(expected, abs=1e-8)
+
+
+def test_both_engines_give_the_same_table_and_the_documents_round_trip(tmp_path):
+    framework = tmp_path / "f.toml"
+    framework.write_text(text(), encoding="utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text(
+        "id,a,b,c\n" + "".join(f"u{i},{a},{b},{c}\n" for i, (a, b, c) in enumerate(ROWS))
+    )
+    outputs = [
+        CliRunner().invoke(
+            build_cli(),
+            [
+                "--no-autoload",
+                "evaluate",
+                str(framework),
+                str(data),
+                "--engine",
+                engine,
+                "--format",
+                "csv",
+            ],
+        )
+        for engine in ("scalar", "columnar")
+    ]
+    assert outputs[0].exit_code == 0, outputs[0].output
+    assert outputs[0].stdout == outputs[1].stdout
+    frame = pl.read_csv(data)
+    assert criteriakit.evaluate_frame(criteriakit.load_framework(framework), frame)[
+        "score"
+    ].to_list() == [
+        result.score for result in evaluate_rows(criteriakit.load_framework(framework), rows())
+    ]
+    documents = CliRunner().invoke(
+        build_cli(), ["--no-autoload", "evaluate", str(framework), str(data), "--format", "json"]
+    )
+    first = json.loads(documents.stdout)["results"][0]
+    assert [note["scope"] for note in first["weights"]] == ["criteria", "x"]
+    assert criteriakit.Result.from_dict(first).to_dict() == first
+    explained = CliRunner().invoke(
+        build_cli(), ["--no-autoload", "explain", str(framework), str(data), "--unit", "u3"]
+    )
+    assert "Weights of the criteria by entropy over 5 units: x 0.94, y 0.06" in explained.stdout
+    assert "Weights of the indicators of x by critic over 5 units" in explained.stdout
+
+
+def test_too_few_or_alike_units_leave_equal_weights_and_say_why():
+    loaded = criteriakit.loads_framework(text())
+    (alone,) = evaluate_rows(loaded, rows(ROWS[:1]))
+    assert alone.weights[0].note == "1 evaluable unit: too few to weigh by"
+    assert dict(alone.weights[0].weights) == {"x": 0.5, "y": 0.5}
+    alike = evaluate_rows(loaded, rows([(2, 2, 2), (2, 2, 2)]))
+    assert alike[0].weights[0].note.startswith("equal weights: entropy weights are undefined")
+    assert alike[0].score == 20.0
+
+
+def test_one_unit_evaluated_alone_is_an_error():
+    with pytest.raises(EvaluationError, match="its weights are decided by the units evaluated"):
+        criteriakit.loads_framework(text()).evaluate({"a": 1, "b": 2, "c": 3})
+
+
+def test_the_file_keeps_its_fingerprint():
+    loaded = criteriakit.loads_framework(text())
+    assert evaluate_rows(loaded, rows())[0].fingerprint == loaded.fingerprint
+
+
+def test_a_data_weight_method_takes_no_judgements():
+    bad = text().replace('method = "critic"', 'method = "critic"\norder = ["a", "b"]')
+    with pytest.raises(
+        criteriakit.FrameworkError, match="'order' does not apply to method 'critic'"
+    ):
+        criteriakit.loads_framework(bad)
