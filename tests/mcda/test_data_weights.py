@@ -174,3 +174,11 @@ def test_a_data_weight_method_takes_no_judgements():
         criteriakit.FrameworkError, match="'order' does not apply to method 'critic'"
     ):
         criteriakit.loads_framework(bad)
+
+
+def test_show_says_the_units_decide_the_weights(tmp_path):
+    framework = tmp_path / "f.toml"
+    framework.write_text(text(), encoding="utf-8")
+    shown = CliRunner().invoke(build_cli(), ["--no-autoload", "show", str(framework)])
+    assert "Criteria: (weighed by entropy over the units evaluated" in shown.stdout
+    assert "(its indicators weighed by critic over the units evaluated" in shown.stdout

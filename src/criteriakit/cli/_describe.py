@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from criteriakit.model.framework import Input, Weights, pick_text
+from criteriakit.model.framework import DATA_WEIGHT_METHODS, Input, Weights, pick_text
 from criteriakit.registry import Registry
 from criteriakit.render.explanation import format_number
 from criteriakit.scalar.framework import Framework
@@ -35,6 +35,8 @@ def _weighed_by(spec: Weights | None, what: str = "") -> str:
     if spec is None:
         return ""
     how: str = spec.method
+    if spec.method in DATA_WEIGHT_METHODS:
+        how += " over the units evaluated: the points shown are until they decide"
     if spec.method == "ahp" and spec.judgements is not None:
         from criteriakit import mcda  # noqa: PLC0415 - NumPy, loaded for such a framework only
 
