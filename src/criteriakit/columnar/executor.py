@@ -244,6 +244,32 @@ def _raise_failure(
     raise EvaluationError(message, unit=unit, file=source, row=row)
 
 
+def _decided(
+    framework: Framework,
+    lazy: pl.LazyFrame,
+    unit_column: str,
+    parent_column: str,
+    **arguments: Any,
+) -> Framework:
+    """Return ``framework`` with the weights its units decide (:mod:`criteriakit.scalar.weighing`).
+
+    The units are evaluated once with the file's provisional (equal) weights to decide them.
+    """
+    compiled = attrs.evolve(framework.compiled, data_weights=())
+    provisional = evaluate_lazy(
+        attrs.evolve(framework, compiled=compiled),
+        lazy,
+        unit_column=unit_column,
+        parent_column=parent_column,
+        **arguments,
+    )
+    points = {
+        indicator.id: provisional[f"indicator:{indicator.id}"].to_list()
+        for indicator in framework.compiled.indicators
+    }
+    return weighed(framework, points, provisional["evaluable"].to_list())
+
+
 def evaluate_lazy(
     framework: Framework,
     lazy: pl.LazyFrame,
@@ -261,39 +287,10 @@ def evaluate_lazy(
     framework whose weights the units decide evaluates them twice: once to decide them
     (:mod:`criteriakit.scalar.weighing`), once with them.
     """
-    if not framework.compiled.data_weights:
-        return _evaluated(
-            framework,
-            lazy,
-            unit_column=unit_column,
-            parent_column=parent_column,
-            rolled_up=rolled_up,
-            keep_inputs=keep_inputs,
-            source=source,
+    if framework.compiled.data_weights:
+        framework = _decided(
+            framework, lazy, unit_column, parent_column, rolled_up=rolled_up, source=source
         )
-    arguments = {"unit_column": unit_column, "parent_column": parent_column}
-    provisional = _evaluated(framework, lazy, rolled_up=rolled_up, source=source, **arguments)
-    points = {
-        indicator.id: provisional[f"indicator:{indicator.id}"].to_list()
-        for indicator in framework.compiled.indicators
-    }
-    decided = weighed(framework, points, provisional["evaluable"].to_list())
-    return _evaluated(
-        decided, lazy, rolled_up=rolled_up, keep_inputs=keep_inputs, source=source, **arguments
-    )
-
-
-def _evaluated(
-    framework: Framework,
-    lazy: pl.LazyFrame,
-    *,
-    unit_column: str = "id",
-    parent_column: str = "parent",
-    rolled_up: pl.LazyFrame | None = None,
-    keep_inputs: bool | Collection[str] = False,
-    source: str | None = None,
-) -> pl.DataFrame:
-    """Evaluate the frame with ``framework`` as it is (its weights decided)."""
     compiled = framework.compiled
     refuse_result_adjusters(framework)
     schema = _schema(lazy, source)
