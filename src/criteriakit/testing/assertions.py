@@ -37,7 +37,16 @@ DEFAULT_TOLERANCE = 1e-9
 """How far a score or indicator's points may be from the expected number: scores are rounded to
 1e-9, so an expectation worked out by hand matches whatever order the sum was taken in."""
 
-_EXPECTATION_KEYS = ("tier", "band_tier", "score", "reasons", "points", "evaluable", "error")
+_EXPECTATION_KEYS = (
+    "tier",
+    "band_tier",
+    "score",
+    "reasons",
+    "points",
+    "evaluable",
+    "rank",
+    "error",
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -45,7 +54,8 @@ class Expectation:
     """What one unit's result must be; ``None`` leaves that part unchecked.
 
     ``score`` and ``points`` (by indicator id) match within ``tolerance`` (``None``: the
-    default, 1e-9); ``reasons`` is the exact set of reason codes, in any order. ``error`` is
+    default, 1e-9); ``reasons`` is the exact set of reason codes, in any order; ``rank`` the
+    unit's place by the framework's ``[ranking]`` (units evaluated together). ``error`` is
     for case files: evaluating must fail with an error whose message contains it, so it goes
     with no other expectation and :func:`compare` ignores it.
     """
@@ -57,6 +67,7 @@ class Expectation:
     reasons: tuple[str, ...] | None = None
     points: dict[str, float] | None = None
     evaluable: bool | None = None
+    rank: float | None = None
     error: str | None = None
 
     @property
@@ -149,7 +160,7 @@ def _points_mismatches(
 def compare(result: Result, expected: Expectation) -> tuple[Mismatch, ...]:
     """Return every way ``result`` differs from ``expected``, in a fixed order.
 
-    The order is: evaluable, score, band tier, tier, reasons, then points in the order given.
+    The order is: evaluable, score, band tier, tier, reasons, points in the order given, rank.
     """
     tolerance = DEFAULT_TOLERANCE if expected.tolerance is None else expected.tolerance
     mismatches: list[Mismatch] = []
@@ -176,6 +187,12 @@ def compare(result: Result, expected: Expectation) -> tuple[Mismatch, ...]:
             mismatches.append(reasons)
     if expected.points is not None:
         mismatches.extend(_points_mismatches(expected.points, result, tolerance))
+    if expected.rank is not None:
+        got_rank = None if result.ranking is None else result.ranking.rank
+        if got_rank != expected.rank:
+            shown = "none (not ranked)" if got_rank is None else _number(got_rank)
+            message = f"expected {_number(expected.rank)}, got {shown}"
+            mismatches.append(Mismatch(("rank",), message))
     return tuple(mismatches)
 
 

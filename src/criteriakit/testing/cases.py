@@ -33,7 +33,7 @@ from criteriakit.testing.assertions import DEFAULT_TOLERANCE, Expectation
 __all__ = ["Case", "CaseFile", "UnitCase", "load_case_file"]
 
 _FORMAT_HINT = "see docs/testing.md for the case file format"
-_CONTRADICTS_NOT_EVALUABLE = ("score", "band_tier", "tier")
+_CONTRADICTS_NOT_EVALUABLE = ("score", "band_tier", "tier", "rank")
 
 
 @attrs.frozen
@@ -232,7 +232,8 @@ def _check_single(case: Case, path: KeyPath, shared: Mapping[str, Any]) -> list[
     problems = _check_without(case.without or (), case.inputs or {}, path, shared)
     if case.expect is None:
         hint = (
-            'add expect.tier = "...", or expect.score, band_tier, reasons, points, evaluable, error'
+            'add expect.tier = "...", or expect.score, band_tier, reasons, points, evaluable, rank, '
+            "error"
         )
         problems.append(
             RawProblem((*path, "expect"), "the case expects nothing", hint, missing=True)
@@ -294,7 +295,7 @@ def _check_expect(expect: Expectation, path: KeyPath, *, allow_error: bool) -> l
     checks = expect.checks
     if not checks:
         message = "expect checks nothing"
-        hint = "give tier, band_tier, score, reasons, points, evaluable or error"
+        hint = "give tier, band_tier, score, reasons, points, evaluable, rank or error"
         return [RawProblem(path, message, hint)]
     problems = []
     if expect.error is not None and not allow_error:

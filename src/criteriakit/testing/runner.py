@@ -15,12 +15,14 @@ from typing import Any
 import attrs
 
 from criteriakit._problems import KeyPath, did_you_mean
+from criteriakit.data import UnitRow
 from criteriakit.errors import CriteriaKitError, DataError, Problem, UnknownFrameworkError
 from criteriakit.loading import load_framework
+from criteriakit.model.period import Period
 from criteriakit.model.results import Result
 from criteriakit.registry import Registry
 from criteriakit.scalar.framework import Framework
-from criteriakit.scalar.quotas import apply_quotas
+from criteriakit.scalar.hierarchy import evaluate_levels
 from criteriakit.testing.assertions import Expectation, compare, describe_result
 from criteriakit.testing.cases import Case, CaseFile
 
@@ -206,22 +208,32 @@ def _units(case_file: CaseFile, index: int) -> list[_Unit]:
 def run_case(case_file: CaseFile, index: int, framework: Framework) -> CaseOutcome:
     """Evaluate case ``index`` of ``case_file`` with ``framework`` and compare its results.
 
-    The units of a case with ``units`` are evaluated as siblings: the framework's quotas apply
-    among them before they are compared. If any of them is rejected, only the rejections are
-    reported, as the quotas of the others cannot be trusted.
+    The units of a case with ``units`` are evaluated together, as the siblings of one parent
+    (the scalar engine's population evaluation): quotas, relative scores, weights the units
+    decide and ranks apply among them before they are compared. If any of them is rejected,
+    only the rejections are reported, as the results of the others cannot be trusted.
     """
     units = _units(case_file, index)
+    together = case_file.cases[index].units is not None
     results: list[Result] = []
     failures: list[Failure] = []
     for unit in units:
         try:
-            results.append(framework.evaluate(unit.inputs, unit.name, period=case_file.period))
+            if together:  # checked one by one, to place a rejection at its unit
+                framework.compiled.inputs.check(unit.inputs)
+            else:
+                results.append(framework.evaluate(unit.inputs, unit.name, period=case_file.period))
         except CriteriaKitError as error:
+            failures.extend(_rejected(case_file, unit, error))
+    if together and not failures:
+        try:
+            results = _evaluated_together(framework, units, case_file.period)
+        except CriteriaKitError as error:
+            row = getattr(error, "row", None)
+            unit = units[row - 1] if isinstance(row, int) and 0 < row <= len(units) else units[0]
             failures.extend(_rejected(case_file, unit, error))
     if failures or len(results) < len(units):
         return CaseOutcome(case_file, index, (), tuple(failures))
-    if case_file.cases[index].units is not None:
-        results = apply_quotas(framework.compiled, results, [None] * len(results))
     summaries: list[str] = []
     for unit, result in zip(units, results, strict=True):
         found = _compare(case_file, framework, unit, result)
@@ -229,6 +241,15 @@ def run_case(case_file: CaseFile, index: int, framework: Framework) -> CaseOutco
             failures.extend(found)
             summaries.append(describe_result(result))
     return CaseOutcome(case_file, index, tuple(results), tuple(failures), tuple(summaries))
+
+
+def _evaluated_together(
+    framework: Framework, units: Sequence[_Unit], period: Period | None
+) -> list[Result]:
+    """Evaluate sibling units as a population: quotas, relative scores, weights and ranks."""
+    rows = [UnitRow(unit.name, unit.inputs, row) for row, unit in enumerate(units, start=1)]
+    (level,) = evaluate_levels(framework, [rows], period=period)
+    return list(level.results)
 
 
 def _compare(
