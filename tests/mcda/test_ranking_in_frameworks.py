@@ -7,6 +7,8 @@ import math
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from published_cases import RANKING_CASES
 
 import criteriakit
@@ -264,3 +266,23 @@ def test_plain_ranks_are_those_of_criteriakit_mcda(ties):
     for higher in (True, False):
         expected = mcda.ranks_of(scores, higher_is_better=higher, ties=ties).tolist()
         assert ranks(scores, higher_is_better=higher, ties=ties) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.tuples(st.integers(0, 10), st.integers(0, 10)), min_size=1, max_size=12),
+    method=st.sampled_from(["score", "wsm", "wpm", "waspas", "topsis", "vikor"]),
+    ties=st.sampled_from(["min", "dense", "average"]),
+    order=st.randoms(use_true_random=False),
+)
+def test_ranks_do_not_depend_on_the_order_of_the_rows(values, method, ties, order):
+    loaded = ranked(f'method = "{method}"\nties = "{ties}"')
+    units = [{"a": a, "b": b} for a, b in values]
+    rows = [UnitRow(f"u{index}", unit, index + 1) for index, unit in enumerate(units)]
+    shuffled = list(rows)
+    order.shuffle(shuffled)
+    first = {result.unit: result.ranking for result in evaluate_rows(loaded, rows)}
+    second = {result.unit: result.ranking for result in evaluate_rows(loaded, shuffled)}
+    assert first == second
+    ranked_units = [rank for rank in first.values() if rank is not None]
+    assert {rank.among for rank in ranked_units} <= {len(ranked_units)}
