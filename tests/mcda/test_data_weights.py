@@ -182,3 +182,21 @@ def test_show_says_the_units_decide_the_weights(tmp_path):
     shown = CliRunner().invoke(build_cli(), ["--no-autoload", "show", str(framework)])
     assert "Criteria: (weighed by entropy over the units evaluated" in shown.stdout
     assert "(its indicators weighed by critic over the units evaluated" in shown.stdout
+
+
+def test_reports_say_which_weights_the_units_decided(tmp_path):
+    framework = tmp_path / "f.toml"
+    framework.write_text(text(), encoding="utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text(
+        "id,a,b,c\n" + "".join(f"u{i},{a},{b},{c}\n" for i, (a, b, c) in enumerate(ROWS))
+    )
+    for name in ("report.md", "report.html"):
+        output = tmp_path / name
+        result = CliRunner().invoke(
+            build_cli(),
+            ["--no-autoload", "report", str(framework), str(data), "-o", str(output)],
+        )
+        assert result.exit_code == 0, result.output
+        shown = output.read_text(encoding="utf-8")
+        assert "Weights of the criteria by entropy over 5 units: x 0.94, y 0.06" in shown

@@ -7,11 +7,13 @@ import math
 
 import polars as pl
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from published_cases import RANKING_CASES
 
 import criteriakit
+from criteriakit.cli import build_cli
 from criteriakit.data import UnitRow
 from criteriakit.errors import FrameworkError
 from criteriakit.scalar.batch import evaluate_rows
@@ -286,3 +288,16 @@ def test_ranks_do_not_depend_on_the_order_of_the_rows(values, method, ties, orde
     assert first == second
     ranked_units = [rank for rank in first.values() if rank is not None]
     assert {rank.among for rank in ranked_units} <= {len(ranked_units)}
+
+
+def test_the_report_gives_each_listed_unit_its_rank(tmp_path):
+    framework = tmp_path / "ranked.toml"
+    framework.write_text(RANKED.format(ranking='method = "topsis"', missing="zero"))
+    data = tmp_path / "units.csv"
+    data.write_text("id,a,b\n" + "".join(f"u{i},{u['a']},{u['b']}\n" for i, u in enumerate(UNITS)))
+    output = tmp_path / "report.md"
+    result = CliRunner().invoke(
+        build_cli(), ["--no-autoload", "report", str(framework), str(data), "-o", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Rank 1 of 4 (topsis 0.60)" in output.read_text(encoding="utf-8")

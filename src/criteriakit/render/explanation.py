@@ -105,8 +105,11 @@ def _rescaling_line(result: Result, w: Words) -> list[str]:
     return [line]
 
 
-def _weight_lines(result: Result, w: Words) -> list[str]:
-    """Say which weights the units evaluated together decided, and by which method."""
+def standing_lines(result: Result, w: Words) -> list[str]:
+    """Say how the unit stands among the units evaluated with it, when the framework says.
+
+    That is the weights those units decided (and by which method), and the unit's rank.
+    """
     _ = w.gettext
     lines = []
     for note in result.weights:
@@ -124,6 +127,15 @@ def _weight_lines(result: Result, w: Words) -> list[str]:
                 "%(weights)s"
             )
         lines.append(text % values + (f" ({note.note})" if note.note else ""))
+    ranking = result.ranking
+    if ranking is not None:
+        place = {
+            "rank": w.number(ranking.rank),
+            "among": ranking.among,
+            "method": ranking.method,
+            "score": w.number(ranking.score),
+        }
+        lines.append(_("Rank %(rank)s of %(among)s (%(method)s %(score)s)") % place)
     return lines
 
 
@@ -153,16 +165,7 @@ def explain(result: Result, *, language: str = "en", texts: FrameworkTexts | Non
         }
         lines.append(_("Score %(score)s / %(maximum)s → %(tier)s") % score + band)
     lines.extend(_rescaling_line(result, w))
-    lines.extend(_weight_lines(result, w))
-    if result.ranking is not None:
-        ranking = result.ranking
-        place = {
-            "rank": w.number(ranking.rank),
-            "among": ranking.among,
-            "method": ranking.method,
-            "score": w.number(ranking.score),
-        }
-        lines.append(_("Rank %(rank)s of %(among)s (%(method)s %(score)s)") % place)
+    lines.extend(standing_lines(result, w))
     lines.append("")
     for criterion in result.criteria:
         title = texts.criteria.get(criterion.id, criterion.title) if texts else criterion.title

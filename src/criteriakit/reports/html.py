@@ -20,7 +20,7 @@ from criteriakit._version import __version__
 from criteriakit.expressions.formatting import format_value
 from criteriakit.model.period import Period
 from criteriakit.render.colours import tier_styles
-from criteriakit.render.explanation import change_text, values_text
+from criteriakit.render.explanation import change_text, standing_lines, values_text
 from criteriakit.render.language import Words, words
 from criteriakit.reports import charts
 from criteriakit.reports.summary import LevelSummary
@@ -68,6 +68,7 @@ def _template(language: str) -> Any:
         units=chosen.units,
         value=format_value,
         values=values_text,
+        standing=lambda result: standing_lines(result, chosen),
         changes=lambda option, texts: joiner.join(
             change_text(change, chosen, texts) for change in option
         ),

@@ -15,7 +15,7 @@ from criteriakit.expressions.formatting import format_value
 from criteriakit.model.improvement import Improvement
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result
-from criteriakit.render.explanation import change_text, values_text
+from criteriakit.render.explanation import change_text, standing_lines, values_text
 from criteriakit.render.language import Words, words
 from criteriakit.reports.summary import LevelSummary
 
@@ -238,6 +238,9 @@ def _unit(result: Result, level: LevelSummary, w: Words) -> list[str]:
     )
     tier = result.tier or _("no tier")
     lines = [f"#### {_cell(result.unit or '')}: {tier} ({score}{parent})", ""]
+    standing = standing_lines(result, w)
+    if standing:
+        lines += [*(f"{_cell(line)}  " for line in standing), ""]
     rows = []
     titles = level.texts
     for criterion in result.criteria:
