@@ -183,3 +183,102 @@ def test_conditions_on_what_the_weights_move_are_refused():
     assert [m.low for m in criteriakit.weight_margins(shares, result)] == [0.5, 0.0]
     with pytest.raises(FrameworkError, match="share, which moving the weights of its indicators"):
         criteriakit.weight_margins(shares, result, of="indicators")
+
+
+RANKED = """\
+id = "test.ranked-margins"
+version = "1"
+title = "Ranked"
+subject = "unit"
+
+[inputs.a]
+type = "number"
+[inputs.b]
+type = "number"
+
+[[criteria]]
+id = "a"
+title = "A"
+points = 50
+[[criteria.indicators]]
+id = "a.1"
+title = "A"
+value = "a"
+points = 50
+scorer = { type = "linear", zero_at = 0, full_at = 10 }
+
+[[criteria]]
+id = "b"
+title = "B"
+points = 50
+[[criteria.indicators]]
+id = "b.1"
+title = "B"
+value = "b"
+points = 50
+scorer = { type = "linear", zero_at = 0, full_at = 10 }
+
+[[tiers]]
+id = "top"
+title = "Top"
+min_score = 50
+
+[[tiers]]
+id = "rest"
+title = "Rest"
+min_score = 0
+
+[ranking]
+method = "METHOD"
+"""
+
+UNITS = {"u1": (10, 0), "u2": (7.5, 2.5), "u3": (2.5, 5)}
+"""Scores at a's weight x: u1 100x, u2 25 + 50x, u3 50 - 25x; now (x = 0.5) 50, 50, 37.5."""
+
+
+def ranked_results(method: str = "score"):
+    from criteriakit.data import UnitRow  # noqa: PLC0415
+    from criteriakit.scalar.batch import evaluate_rows  # noqa: PLC0415
+
+    framework = criteriakit.loads_framework(RANKED.replace("METHOD", method))
+    rows = [
+        UnitRow(unit, {"a": a, "b": b}, row) for row, (unit, (a, b)) in enumerate(UNITS.items(), 1)
+    ]
+    return framework, evaluate_rows(framework, rows)
+
+
+def test_rank_margins_are_where_two_units_scores_cross():
+    from criteriakit.scalar.sensitivity import rank_margins  # noqa: PLC0415
+
+    framework, results = ranked_results()
+    u1, u2, u3 = results
+    assert (u1.ranking.rank, u2.ranking.rank, u3.ranking.rank) == (1, 1, 3)
+    # u2 ties u1 at x = 0.5: above it u1 passes u2 (100x > 25 + 50x); below it u2 stays first
+    # until u3 passes it, below x = 1/3 (50 - 25x > 25 + 50x)
+    (a, b) = rank_margins(framework, results, u2)
+    assert (a.criterion, a.weight, a.below, a.above) == ("a", 0.5, 2, 2)
+    assert a.low == pytest.approx(1 / 3)
+    assert a.high == pytest.approx(0.5)
+    assert (b.criterion, b.low, b.high) == ("b", pytest.approx(0.5), pytest.approx(2 / 3))
+    (a1, _) = rank_margins(framework, results, u1)
+    assert (a1.low, a1.high, a1.below, a1.above) == (pytest.approx(0.5), 1.0, 2, None)
+
+
+def test_rank_margins_need_a_ranking_by_score():
+    from criteriakit.scalar.sensitivity import rank_margins  # noqa: PLC0415
+
+    framework, results = ranked_results("topsis")
+    with pytest.raises(FrameworkError, match='rank margins need \\[ranking\\] method = "score"'):
+        rank_margins(framework, results, results[0])
+
+
+def test_the_command_adds_the_rank_margins(tmp_path):
+    framework = tmp_path / "ranked.toml"
+    framework.write_text(RANKED.replace("METHOD", "score"), encoding="utf-8")
+    data = tmp_path / "units.csv"
+    data.write_text("id,a,b\n" + "".join(f"{u},{a},{b}\n" for u, (a, b) in UNITS.items()))
+    result = CliRunner().invoke(
+        build_cli(), ["--no-autoload", "sensitivity", str(framework), str(data), "-u", "u3"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "rank 3 of 3" in result.stdout

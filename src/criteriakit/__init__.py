@@ -69,7 +69,12 @@ if TYPE_CHECKING:
     from criteriakit.registry import Registry, get_framework
     from criteriakit.reports import report
     from criteriakit.scalar.framework import Framework
-    from criteriakit.scalar.sensitivity import WeightMargin, weight_margins
+    from criteriakit.scalar.sensitivity import (
+        RankMargin,
+        WeightMargin,
+        rank_margins,
+        weight_margins,
+    )
 
 _HOMES = {
     "criteriakit.columnar": ("evaluate_frame", "evaluate_levels_frame"),
@@ -90,7 +95,12 @@ _HOMES = {
     "criteriakit.expressions": ("FunctionSpec",),
     "criteriakit.compiling.extensions": ("Extensions", "Weighting", "applies_to"),
     "criteriakit.scalar.framework": ("Framework",),
-    "criteriakit.scalar.sensitivity": ("WeightMargin", "weight_margins"),
+    "criteriakit.scalar.sensitivity": (
+        "RankMargin",
+        "WeightMargin",
+        "rank_margins",
+        "weight_margins",
+    ),
     "criteriakit.loading": ("framework_from_dict", "load_framework", "loads_framework"),
     "criteriakit.model.framework": (
         "Check",
@@ -182,6 +192,7 @@ __all__ = [
     "PluginError",
     "Policy",
     "Problem",
+    "RankMargin",
     "Reason",
     "Registry",
     "RelativeScorer",
@@ -208,6 +219,7 @@ __all__ = [
     "limits",
     "load_framework",
     "loads_framework",
+    "rank_margins",
     "report",
     "weight_margins",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -36,13 +36,17 @@ def sensitivity(
 
     Each criterion's weight (its share of the total; with --indicators each indicator's) moves
     while the others keep their proportions; past either end the unit would be in the tier
-    shown. Example:
+    shown. A framework that ranks by score also gets the weights between which the unit's
+    rank holds, and its rank past them. Example:
     criteriakit sensitivity vn.four-good-cell cells.csv -u C07
     """
     from criteriakit.cli._evaluation import evaluate_data  # noqa: PLC0415  loaded when used
     from criteriakit.render import render_text_table  # noqa: PLC0415  loaded when used
     from criteriakit.render.explanation import format_number  # noqa: PLC0415  loaded when used
-    from criteriakit.scalar.sensitivity import weight_margins  # noqa: PLC0415  loaded when used
+    from criteriakit.scalar.sensitivity import (  # noqa: PLC0415  loaded when used
+        rank_margins,
+        weight_margins,
+    )
 
     options = DataOptions(**source)
     level = evaluate_data(session, options, language=language)[0]
@@ -57,12 +61,13 @@ def sensitivity(
         }
         raise click.BadParameter(message, param_hint="--unit")
     part = _("indicator") if indicators else _("criterion")
+    of: Literal["criteria", "indicators"] = "indicators" if indicators else "criteria"
+    ranking = level.framework.compiled.ranking
+    ranked = ranking is not None and ranking.by_score
     header = [part, _("weight"), _("holds from"), _("to"), _("below"), _("above")]
     blocks = []
     for result in results:
-        margins = weight_margins(
-            level.framework, result, of="indicators" if indicators else "criteria"
-        )
+        margins = weight_margins(level.framework, result, of=of)
         if not margins:
             blocks.append(f"{result.unit} · {_('Not evaluable.')}\n")
             continue
@@ -79,4 +84,22 @@ def sensitivity(
             for margin in margins
         ]
         blocks.append(f"{title}\n{render_text_table(header, rows)}")
+        if ranked and result.ranking is not None:
+            rank = result.ranking
+            among = _("rank %(rank)s of %(among)s") % {
+                "rank": words.number(rank.rank),
+                "among": rank.among,
+            }
+            places = [
+                [
+                    margin.criterion,
+                    format_number(round(margin.weight, 4)),
+                    format_number(round(margin.low, 4)),
+                    format_number(round(margin.high, 4)),
+                    "—" if margin.below is None else words.number(margin.below),
+                    "—" if margin.above is None else words.number(margin.above),
+                ]
+                for margin in rank_margins(level.framework, level.results, result, of=of)
+            ]
+            blocks.append(f"{among}\n{render_text_table(header, places)}")
     emit("\n".join(blocks), output)

@@ -12,12 +12,16 @@ The score is linear in the weight, ``max_score · (x · p_i + (1 - x) · R_i)`` 
 criterion's share of its points and ``R_i`` the others' weighted share, so the ranges are exact,
 not sampled. Only an additive weighting (``sum``, the default) combines scores this way; a
 unit's quota among its siblings is not applied again (it depends on the others' scores).
+
+:func:`rank_margins` answers the same question for a unit's rank by ``[ranking] method =
+"score"``: every unit of its group scores on the moved weights, each on its own line, so the
+rank can change only where two lines cross, and the ranges are exact too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Literal
+from collections.abc import Callable, Iterable, Sequence
+from typing import Literal, TypeVar
 
 import attrs
 
@@ -26,8 +30,9 @@ from criteriakit.expressions.floats import round_points
 from criteriakit.model.results import Result
 from criteriakit.scalar.classify import Classifier, NotEvaluable
 from criteriakit.scalar.framework import Framework
+from criteriakit.scalar.ranking import ranks
 
-__all__ = ["WeightMargin", "weight_margins"]
+__all__ = ["RankMargin", "WeightMargin", "rank_margins", "weight_margins"]
 
 STEP = 1e-6
 """How far past a band's bound a weight is moved to classify the unit there."""
@@ -153,21 +158,127 @@ def _edge(
 ) -> tuple[float, str | None]:
     """Return how far from ``start`` toward ``end`` the tier stays ``now``, and the tier past it.
 
-    The tier can change only where the score meets a band's bound: each such weight between
-    ``start`` and ``end``, nearest first, is tried by classifying just past it.
+    The tier can change only where the score meets a band's bound.
     """
     slope = score(1.0) - score(0.0)
     if slope == 0:
         return end, None
+    crossings = (start + (bound - score(start)) / slope for bound in bounds)
+    return _first_change(start, end, crossings, lambda weight: tier_at(score(weight)), now)
+
+
+Value = TypeVar("Value")
+
+
+def _first_change(
+    start: float,
+    end: float,
+    candidates: Iterable[float],
+    value_at: Callable[[float], Value],
+    now: Value,
+) -> tuple[float, Value | None]:
+    """Return how far from ``start`` toward ``end`` ``value_at`` stays ``now``, and its value past.
+
+    It can change only at the ``candidates`` (weights): each between ``start`` and ``end``,
+    nearest first, is tried just past it.
+    """
     toward = 1.0 if end > start else -1.0
-    offsets = ((bound - score(start)) / slope for bound in bounds)
-    crossings = sorted((offset for offset in offsets if offset * toward >= 0), key=abs)
-    for offset in crossings:
-        bound = start + offset
-        past = bound + STEP * toward
+    ahead = sorted(
+        (at for at in candidates if (at - start) * toward >= 0), key=lambda at: abs(at - start)
+    )
+    for at in ahead:
+        past = at + STEP * toward
         if (end - past) * toward < 0:
             break
-        moved = tier_at(score(past))
+        moved = value_at(past)
         if moved != now:
-            return bound, moved
+            return at, moved
     return end, None
+
+
+@attrs.frozen
+class RankMargin:
+    """The weights of one criterion between which a unit keeps its rank among its group.
+
+    As :class:`WeightMargin`, for the rank by the framework's ``[ranking] method = "score"``:
+    past ``low`` the unit would rank ``below``, past ``high`` ``above`` (``None`` where the rank
+    holds down to 0 or up to 1). Every unit of the group scores on the moved weights.
+    """
+
+    criterion: str
+    weight: float
+    low: float
+    high: float
+    below: float | None
+    above: float | None
+
+
+def _line(result: Result, part: str, of: str) -> tuple[float, float]:
+    """Return the unit's share of ``part`` and the others' weighted share: its score's line."""
+    parts = _parts(result, of)
+    total = sum(maximum for _, _, maximum in parts)
+    found = [index for index, (name, _, _) in enumerate(parts) if name == part]
+    mean = sum(points for _, points, _ in parts) / total if total else 0.0
+    if not found:  # it scores nothing on the part: its score stays where it is
+        return mean, mean
+    index = found[0]
+    weight = parts[index][2] / total
+    own = parts[index][1] / parts[index][2]
+    rest = 1.0 - weight
+    others = (mean - weight * own) / rest if rest > 0 else own
+    return own, others
+
+
+def rank_margins(
+    framework: Framework,
+    results: Sequence[Result],
+    result: Result,
+    *,
+    of: Literal["criteria", "indicators"] = "criteria",
+) -> tuple[RankMargin, ...]:
+    """Return each criterion's (or indicator's) :class:`RankMargin` for ``result``.
+
+    ``results`` are the units evaluated with it (its group is taken from them). Exact for a
+    framework that ranks by score (``[ranking] method = "score"``): each unit's score is linear
+    in the weight, so the rank can change only where two units' lines cross. Raise
+    :class:`~criteriakit.errors.FrameworkError` for a framework without such a ranking, or one
+    :func:`weight_margins` refuses. A unit not ranked has no margins.
+    """
+    compiled = framework.compiled
+    ranking = compiled.ranking
+    if ranking is None or not ranking.by_score:
+        message = f'rank margins need [ranking] method = "score"; {framework.ref} has ' + (
+            "no [ranking]" if ranking is None else f"method {ranking.method!r}"
+        )
+        hint = "the other methods' scores are not linear in the weights"
+        raise FrameworkError([Problem(message, hint=hint)])
+    _refuse_unless_linear(framework, of)
+    if result.ranking is None:
+        return ()
+    group = [
+        other
+        for other in results
+        if other.ranking is not None and (ranking.within == "all" or other.parent == result.parent)
+    ]
+    position = next(index for index, other in enumerate(group) if other is result)
+    maximum = compiled.max_score
+    margins: list[RankMargin] = []
+    for part, _, part_max in _parts(result, of):
+        lines = [_line(other, part, of) for other in group]
+
+        def rank_at(x: float, lines: list[tuple[float, float]] = lines) -> float:
+            scores = [round_points(maximum * (x * own + (1.0 - x) * rest)) for own, rest in lines]
+            return ranks(scores, higher_is_better=True, ties=ranking.ties)[position]
+
+        own, rest = lines[position]
+        weight = part_max / sum(points_max for _, _, points_max in _parts(result, of))
+        crossings = [
+            (rest_v - rest) / ((rest_v - rest) - (own_v - own))
+            for own_v, rest_v in lines
+            if (rest_v - rest) - (own_v - own) != 0
+        ]
+        now = rank_at(weight)
+        low, below = _first_change(weight, 0.0, crossings, rank_at, now)
+        high, above = _first_change(weight, 1.0, crossings, rank_at, now)
+        margins.append(RankMargin(part, weight, low, high, below, above))
+    return tuple(margins)
