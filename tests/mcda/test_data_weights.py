@@ -8,6 +8,8 @@ import json
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 np = pytest.importorskip("numpy")
 
@@ -200,3 +202,37 @@ def test_reports_say_which_weights_the_units_decided(tmp_path):
         assert result.exit_code == 0, result.output
         shown = output.read_text(encoding="utf-8")
         assert "Weights of the criteria by entropy over 5 units: x 0.94, y 0.06" in shown
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(
+        st.tuples(*(st.none() | st.integers(0, 12) | st.floats(0, 12) for _ in range(3))),
+        max_size=10,
+    ),
+    criteria=st.sampled_from(["entropy", "critic", "standard-deviation"]),
+    indicators=st.sampled_from(["entropy", "critic", "standard-deviation"]),
+    policy=st.sampled_from(["zero", "not-evaluable", "exclude"]),
+)
+def test_both_engines_decide_the_same_weights(values, criteria, indicators, policy):
+    loaded = criteriakit.loads_framework(
+        text(criteria, indicators).replace(
+            'scale = "weights"', f'scale = "weights"\n\n[policy]\nmissing_input = "{policy}"'
+        )
+    )
+    units = [dict(zip("abc", row, strict=True)) for row in values]
+    # a column no row gives is no column at all to a frame (docs/data.md): each is given once
+    assume(all(any(unit[name] is not None for unit in units) for name in "abc"))
+    rows_ = [
+        UnitRow(f"u{i}", {k: v for k, v in unit.items() if v is not None}, i + 1)
+        for i, unit in enumerate(units)
+    ]
+    scalar = evaluate_rows(loaded, rows_)
+    frame = pl.DataFrame(
+        {"id": [row.unit for row in rows_], **{k: [u[k] for u in units] for k in "abc"}},
+        schema={"id": pl.String, "a": pl.Float64, "b": pl.Float64, "c": pl.Float64},
+    )
+    table = criteriakit.evaluate_frame(loaded, frame)
+    assert [result.score for result in scalar] == table["score"].to_list()
+    assert [result.tier for result in scalar] == table["tier"].to_list()
+    assert all(result.explain() for result in scalar)  # a weight of 0 explains too

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Literal
 
 import attrs
@@ -102,8 +102,14 @@ def _scalar_type(kind: str, levels: tuple[str, ...] | None) -> ScalarType | Leve
 class _Checker:
     """Collects problems while compiling; one instance per definition."""
 
-    def __init__(self, definition: FrameworkDefinition, extensions: Extensions) -> None:
+    def __init__(
+        self,
+        definition: FrameworkDefinition,
+        extensions: Extensions,
+        decided: Mapping[int | None, Sequence[float]],
+    ) -> None:
         self.definition = definition
+        self.decided = decided
         self.extensions = extensions
         self.functions = extensions.functions
         self.problems: list[RawProblem] = []
@@ -370,6 +376,8 @@ class _Checker:
         ids = [entry.id for entry in entries]
         if spec.method in DATA_WEIGHT_METHODS:
             scope = None if path == ("weights",) else int(path[1])
+            if scope in self.decided:
+                return list(self.decided[scope])
             self.data_weights.append(DataWeights(scope, spec.method))
         derived = derive_weights(path, spec, ids, self.problems)
         return derived if derived is not None else [1.0 / max(1, len(ids))] * len(ids)
@@ -681,12 +689,16 @@ def compile_definition(
     definition: FrameworkDefinition,
     extensions: Extensions,
     resolve: Callable[[str], ChildFramework] | None = None,
+    decided: Mapping[int | None, Sequence[float]] | None = None,
 ) -> CompiledFramework | list[RawProblem]:
     """Check ``definition`` against ``extensions`` and compile it, or return every problem.
 
     ``resolve`` finds the framework of the ``[children]``, when the definition has them.
+    ``decided`` gives the weights the evaluated units decided for the ``[weights]`` whose
+    method weighs by the data (None: of the criteria, else a criterion's position); without
+    them those weights are equal (:mod:`criteriakit.scalar.weighing`).
     """
-    checker = _Checker(definition, extensions)
+    checker = _Checker(definition, extensions, decided or {})
     weighting = checker.weighting()
     checker.header()
     checker.inputs()
@@ -707,14 +719,12 @@ def compile_definition(
     if checker.problems or weighting is None:
         return checker.problems
     policy = definition.policy
-    decided = {
-        name for condition in conditions(tiers, rules) for name in condition.expression.names
-    }
+    read = {name for condition in conditions(tiers, rules) for name in condition.expression.names}
     criterion_values = tuple(
         (criterion_value(criterion.id, field), index, field)
         for index, criterion in enumerate(criteria)
         for field in CRITERION_FIELDS
-        if criterion_value(criterion.id, field) in decided
+        if criterion_value(criterion.id, field) in read
     )
     return CompiledFramework(
         id=definition.id,

@@ -94,6 +94,8 @@ class _Lever:
         """Return the lever of an indicator."""
         maximum = indicator.max_points
         whole = indicator.value.type == INTEGER
+        if not maximum:  # weighed 0 (by the units' data): no value earns it anything
+            return cls(indicator, indicator.id, maximum, whole, known=True, full=None)
         if not indicator.scorer.value_only:
             return cls(indicator, indicator.id, maximum, whole, known=False, full=None)
         full = _target(indicator, whole, maximum, {})

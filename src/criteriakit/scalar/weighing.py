@@ -6,8 +6,8 @@ which units were evaluable: the same numbers in every engine, so the weights are
 The weights are computed by :func:`criteriakit.mcda.weights` over the evaluable units' shares
 (an indicator's points over the points it could earn): a criterion's indicators over their
 shares, the criteria over theirs (the weighted mean of their indicators' shares, with the
-indicators' final weights). The framework is compiled again with those weights written in, and
-the units are evaluated with it; every result records the weights
+indicators' final weights). The framework is compiled again with those weights, and the units
+are evaluated with it; every result records the weights
 (:class:`~criteriakit.model.results.WeightNote`), so that an explanation says where they came
 from. Fewer than two evaluable units, or a matrix the method refuses (every unit alike), leave
 equal weights, and the note says why.
@@ -22,7 +22,6 @@ import attrs
 from criteriakit.compiling.compiled import CompiledFramework, DataWeights
 from criteriakit.compiling.compiler import compile_definition
 from criteriakit.errors import EvaluationError, MCDAError
-from criteriakit.model.framework import Criterion, FrameworkDefinition
 from criteriakit.model.results import WeightNote
 from criteriakit.plugins.registrations import builtin_extensions
 from criteriakit.scalar.framework import Framework
@@ -63,30 +62,6 @@ def _shares(
         maximum = indicator.max_points
         shares[indicator.id] = [(column[row] or 0.0) / maximum if maximum else 0.0 for row in rows]
     return shares
-
-
-def _rewritten(
-    definition: FrameworkDefinition,
-    criteria_weights: Mapping[str, float] | None,
-    indicator_weights: Mapping[int, Mapping[str, float]],
-) -> FrameworkDefinition:
-    """Return ``definition`` with the decided weights written in place of their methods."""
-    criteria: list[Criterion] = []
-    for index, written in enumerate(definition.criteria):
-        criterion = written
-        decided = indicator_weights.get(index)
-        if decided is not None:
-            indicators = tuple(
-                attrs.evolve(indicator, weight=decided[indicator.id])
-                for indicator in criterion.indicators
-            )
-            criterion = attrs.evolve(criterion, weights=None, indicators=indicators)
-        if criteria_weights is not None:
-            criterion = attrs.evolve(criterion, weight=criteria_weights[criterion.id])
-        criteria.append(criterion)
-    if criteria_weights is None:
-        return attrs.evolve(definition, criteria=tuple(criteria))
-    return attrs.evolve(definition, criteria=tuple(criteria), weights=None)
 
 
 def weighed(
@@ -134,19 +109,24 @@ def weighed(
         note = _decided(data.method, columns, len(rows), ids, "criteria")
         notes.insert(0, note)
         criteria_weights = note.weights
-    definition = _rewritten(framework.definition, criteria_weights, decided)
+    decided_weights: dict[int | None, list[float]] = {
+        index: list(weights.values()) for index, weights in decided.items()
+    }
+    if criteria_weights is not None:
+        decided_weights[None] = list(criteria_weights.values())
     children = compiled.children
     outcome = compile_definition(
-        definition,
+        framework.definition,
         framework.extensions or builtin_extensions(),
         None if children is None else lambda _: children.framework,
+        decided_weights,
     )
-    if isinstance(outcome, list):  # the decided weights are valid weights: never expected
+    if isinstance(outcome, list):  # the file compiled before: never expected
         message = f"{framework.ref}: the weights decided by the units do not compile: {outcome[0]}"
         raise EvaluationError(message)
-    rebuilt = attrs.evolve(outcome, data_weights=(), weight_notes=tuple(notes))
+    rebuilt = attrs.evolve(outcome, weight_notes=tuple(notes))
     return Framework(
-        definition,
+        framework.definition,
         framework.fingerprint,
         rebuilt,
         framework.source,
