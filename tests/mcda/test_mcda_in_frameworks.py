@@ -242,3 +242,22 @@ def test_without_numpy_the_weights_table_says_which_extra_computes_them(monkeypa
         "[weights] method 'ahp' needs NumPy, which is not installed",
         "pip install 'criteriakit[mcda]'",
     ) in problems
+
+
+def test_every_result_says_where_its_derived_weights_came_from():
+    result = criteriakit.loads_framework(framework_text()).evaluate({"a": 5, "b": 3, "c": 2})
+    criteria, speed = result.weights
+    assert (criteria.scope, criteria.method, criteria.units) == ("criteria", "ahp", None)
+    expected = mcda.ahp(JUDGEMENTS).weights
+    assert list(criteria.weights.values()) == pytest.approx(list(expected))
+    assert (speed.scope, speed.method, dict(speed.weights)) == (
+        "speed",
+        "rank-order-centroid",
+        {"s1": 0.25, "s2": 0.75},
+    )
+    explained = result.explain()
+    assert "Weights of the criteria by ahp: quality 0.65, speed 0.23, cost 0.12" in explained
+    assert "Weights of the indicators of speed by rank-order-centroid: s1 0.25, s2 0.75" in (
+        explained
+    )
+    assert criteriakit.Result.from_dict(result.to_dict()) == result

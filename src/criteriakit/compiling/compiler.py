@@ -62,6 +62,7 @@ from criteriakit.model.framework import (
     Weights,
     pick_text,
 )
+from criteriakit.model.results import WeightNote
 
 __all__ = [
     "MAX_SCORE",
@@ -116,6 +117,7 @@ class _Checker:
         self.scope: dict[str, ExprType] = {}
         self.failed_derived: set[str] = set()
         self.data_weights: list[DataWeights] = []
+        self.weight_notes: list[WeightNote] = []
         """The derived values that did not compile: what reads them says so."""
 
     def problem(self, path: KeyPath, message: str, hint: str | None = None) -> None:
@@ -374,13 +376,19 @@ class _Checker:
                         f"remove it, or remove the {format_key_path(path)} table",
                     )
         ids = [entry.id for entry in entries]
+        scope = None if path == ("weights",) else int(path[1])
         if spec.method in DATA_WEIGHT_METHODS:
-            scope = None if path == ("weights",) else int(path[1])
             if scope in self.decided:
                 return list(self.decided[scope])
             self.data_weights.append(DataWeights(scope, spec.method))
         derived = derive_weights(path, spec, ids, self.problems)
-        return derived if derived is not None else [1.0 / max(1, len(ids))] * len(ids)
+        if derived is None:
+            return [1.0 / max(1, len(ids))] * len(ids)
+        if spec.method not in DATA_WEIGHT_METHODS:
+            where = "criteria" if scope is None else self.definition.criteria[scope].id
+            weights = dict(zip(ids, derived, strict=True))
+            self.weight_notes.append(WeightNote(where, spec.method, None, weights))
+        return derived
 
     def _share(
         self, path: KeyPath, points: float | None, weight: float | None, points_scale: bool
@@ -747,6 +755,7 @@ def compile_definition(
         criterion_values=criterion_values,
         ranking=ranking,
         data_weights=tuple(checker.data_weights),
+        weight_notes=tuple(checker.weight_notes),
     )
 
 

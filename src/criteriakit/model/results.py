@@ -109,16 +109,17 @@ class Reason:
 
 @attrs.frozen
 class WeightNote:
-    """Weights the evaluated units decided (``[weights] method = "entropy"`` …).
+    """Weights a framework derived by a method (``[weights] method = "ahp"``, ``"entropy"`` …).
 
     ``scope`` is ``criteria`` for the criteria's weights, else the id of the criterion whose
-    indicators were weighed; ``units`` how many units' points decided them; ``weights`` each
-    entry's weight by id; ``note`` why they fell back to equal weights, if they did.
+    indicators were weighed; ``units`` how many units' points decided them (None for a method
+    that reads the file alone); ``weights`` each entry's weight by id; ``note`` why they fell
+    back to equal weights, if they did.
     """
 
     scope: str
     method: str
-    units: int
+    units: int | None
     weights: Mapping[str, float]
     note: str | None = None
 
@@ -149,7 +150,7 @@ class Result:
     ``period`` the period the result is for, when one was given; ``ranking`` its place
     among the units of its group, when the framework ranks them (``None`` for a unit not
     ranked: not evaluable, an indicator excluded, or evaluated alone); ``weights`` the weights
-    the units evaluated together decided, when the framework derives weights from them.
+    the framework derived by a method (from the file, or from the units evaluated together).
 
     ``score`` is ``None`` when the unit was not evaluable (then ``tier`` and ``band_tier``
     are ``None`` too and a ``not-evaluable`` reason says why). Scores are rounded to 1e-9,
@@ -175,7 +176,7 @@ class Result:
     derived: Mapping[str, Any] = attrs.field(factory=dict, metadata=OMITTED_AT_DEFAULT)
     # listed in plain data only when the framework ranks its units
     ranking: Rank | None = attrs.field(default=None, metadata=OMITTED_AT_DEFAULT)
-    # listed in plain data only when the units decided weights
+    # listed in plain data only when the framework derives weights by a method
     weights: tuple[WeightNote, ...] = attrs.field(default=(), metadata=OMITTED_AT_DEFAULT)
 
     @property

@@ -106,9 +106,10 @@ def _rescaling_line(result: Result, w: Words) -> list[str]:
 
 
 def standing_lines(result: Result, w: Words) -> list[str]:
-    """Say how the unit stands among the units evaluated with it, when the framework says.
+    """Say where the framework's derived weights came from, and how the unit ranks.
 
-    That is the weights those units decided (and by which method), and the unit's rank.
+    The weights derived by a method (from the file, or decided by the units evaluated with this
+    one), and the unit's rank among those units, when the framework has them.
     """
     _ = w.gettext
     lines = []
@@ -119,7 +120,13 @@ def standing_lines(result: Result, w: Words) -> list[str]:
             "weights": ", ".join(f"{key} {w.number(value)}" for key, value in note.weights.items()),
             "criterion": note.scope,
         }
-        if note.scope == "criteria":
+        if note.units is None:
+            text = (
+                _("Weights of the criteria by %(method)s: %(weights)s")
+                if note.scope == "criteria"
+                else _("Weights of the indicators of %(criterion)s by %(method)s: %(weights)s")
+            )
+        elif note.scope == "criteria":
             text = _("Weights of the criteria by %(method)s over %(units)s units: %(weights)s")
         else:
             text = _(

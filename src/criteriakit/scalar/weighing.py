@@ -124,7 +124,9 @@ def weighed(
     if isinstance(outcome, list):  # the file compiled before: never expected
         message = f"{framework.ref}: the weights decided by the units do not compile: {outcome[0]}"
         raise EvaluationError(message)
-    rebuilt = attrs.evolve(outcome, weight_notes=tuple(notes))
+    order = ["criteria", *(criterion.id for criterion in compiled.criteria)]
+    every = sorted([*outcome.weight_notes, *notes], key=lambda note: order.index(note.scope))
+    rebuilt = attrs.evolve(outcome, weight_notes=tuple(every))
     return Framework(
         framework.definition,
         framework.fingerprint,
