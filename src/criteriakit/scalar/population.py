@@ -44,21 +44,22 @@ from criteriakit.compiling.compiled import CompiledFramework
 from criteriakit.compiling.scoring import Comparison, Relative, relative_key
 from criteriakit.expressions import Undefined
 
-__all__ = ["REFUSALS", "Standing", "refused", "relative_environments", "relative_shares"]
+__all__ = ["Standing", "refused", "relative_environments", "relative_shares"]
 
-REFUSALS = {
-    "max": "a largest value of 0",
-    "max-cost": "a value <= 0",
-    "sum": "a value <= 0",
-    "vector": "only zeros",
+_REFUSALS = {
+    ("max", False): "a largest value of 0",
+    ("max", True): "a value <= 0",
+    ("sum", False): "a value <= 0",
+    ("sum", True): "a value <= 0",
+    ("vector", False): "only zeros",
+    ("vector", True): "only zeros",
 }
-"""Why a normalisation refuses a group, by normalisation (``-cost`` for the cost form)."""
+"""Why a normalisation refuses a group, by normalisation and whether it is a cost."""
 
 
 def refused(form: Relative) -> Undefined | None:
     """Return the undefined share of a group ``form`` refuses, or None if it refuses none."""
-    why = REFUSALS.get(f"{form.normalisation}-cost" if form.cost else form.normalisation)
-    why = why or REFUSALS.get(form.normalisation)
+    why = _REFUSALS.get((form.normalisation, form.cost))
     if why is None:
         return None
     detail = (
