@@ -52,3 +52,28 @@ def test_the_error_example_in_the_format_reference_is_what_the_loader_prints(tmp
     with pytest.raises(criteriakit.FrameworkError) as caught:
         criteriakit.load_framework("bad.toml")
     assert str(caught.value) == shown.group(1)
+
+
+def test_the_supplier_example_ranks_as_the_mcda_functions_do():
+    np = pytest.importorskip("numpy")
+    pl = pytest.importorskip("polars")
+    from criteriakit import mcda  # noqa: PLC0415  NumPy
+
+    (example,) = [b for b in toml_blocks("mcda.md") if b.startswith('id = "acme.suppliers"')]
+    framework = criteriakit.loads_framework(example, source="docs/mcda.md")
+    matrix = [[250.0, 16.0, 12.0], [200.0, 16.0, 8.0], [300.0, 32.0, 16.0], [275.0, 32.0, 8.0]]
+    frame = pl.DataFrame(
+        {
+            "id": ["s1", "s2", "s3", "s4"],
+            **dict(zip(("price", "quality", "delivery"), zip(*matrix))),
+        }
+    )
+    table = criteriakit.evaluate_frame(framework, frame)
+    weights = mcda.ahp([[1, 3, 5], [1 / 3, 1, 2], [1 / 5, 1 / 2, 1]]).weights
+    expected = mcda.rank(
+        np.array(matrix), weights, [-1, 1, 1], method="topsis", normalisation="vector"
+    )
+    assert table["rank"].to_list() == expected.ranks.tolist() == [3, 1, 4, 2]
+    assert table["rank_score"].to_list() == pytest.approx(expected.scores.tolist(), abs=1e-9)
+    assert table["tier"].to_list() == ["approved", "preferred", "preferred", "approved"]
+    assert [round(score, 2) for score in table["score"]] == [47.17, 51.3, 50.29, 49.17]
