@@ -62,12 +62,11 @@ def test_the_supplier_example_ranks_as_the_mcda_functions_do():
     (example,) = [b for b in toml_blocks("mcda.md") if b.startswith('id = "acme.suppliers"')]
     framework = criteriakit.loads_framework(example, source="docs/mcda.md")
     matrix = [[250.0, 16.0, 12.0], [200.0, 16.0, 8.0], [300.0, 32.0, 16.0], [275.0, 32.0, 8.0]]
-    frame = pl.DataFrame(
-        {
-            "id": ["s1", "s2", "s3", "s4"],
-            **dict(zip(("price", "quality", "delivery"), zip(*matrix))),
-        }
-    )
+    columns = {
+        name: [row[index] for row in matrix]
+        for index, name in enumerate(("price", "quality", "delivery"))
+    }
+    frame = pl.DataFrame({"id": ["s1", "s2", "s3", "s4"], **columns})
     table = criteriakit.evaluate_frame(framework, frame)
     weights = mcda.ahp([[1, 3, 5], [1 / 3, 1, 2], [1 / 5, 1 / 2, 1]]).weights
     expected = mcda.rank(
