@@ -6,6 +6,7 @@ a failure (``xfail_strict``) once the fix lands, and is then made an ordinary te
 
 from __future__ import annotations
 
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,9 @@ import criteriakit
 from criteriakit import CriteriaKitError, data
 from criteriakit.cli import build_cli
 from criteriakit.columnar.expressions import compile_columnar
+from criteriakit.data import UnitRow
 from criteriakit.expressions import INTEGER, Undefined, compile_expression
+from criteriakit.scalar.batch import evaluate_rows
 from test_engines_agree import NOTE, evaluate
 
 if sys.version_info >= (3, 11):
@@ -281,6 +284,30 @@ def test_drawing_units_of_a_framework_with_a_huge_integer_constant():
     text = text.replace('value = "done / planned"', f'value = "done / planned - {"9" * 400}"')
     framework = criteriakit.loads_framework(text, source="huge.toml")
     assert isinstance(boundary_values(framework), dict)
+
+
+@pytest.mark.parametrize(
+    ("scorer", "points"),
+    [
+        ('{ type = "linear", zero_at = 0, full_at = 1 }', 60.0),
+        ('{ type = "target", target = 4 }', 60.0),
+        ('{ type = "thresholds", bands = [{ min = 0.5, award = 60 }] }', 60.0),
+        ('{ type = "relative", normalisation = "percentile" }', 60.0),
+    ],
+)
+def test_an_indicator_worth_an_integer_beyond_every_float_scores(scorer, points):
+    # found by the framework-files target: a value that is a 400-digit integer literal reached
+    # the linear scorer as it was, and (value - zero_at) raised OverflowError; scorers now
+    # saturate such an integer to an infinity, as the expression language's arithmetic does
+    text = (Path(__file__).parents[1] / "data" / "good" / "small.toml").read_text()
+    text = text.replace('value = "done / planned"', f'value = "if(done > 1, {"9" * 400}, 0)"')
+    text = re.sub(r'scorer = \{ type = "linear"[^}]*\}', f"scorer = {scorer}", text, count=1)
+    framework = criteriakit.loads_framework(text, source="huge.toml")
+    units = [UnitRow("u1", {"done": 2, "planned": 2, "ok": True}, 1)]
+    units.append(UnitRow("u2", {"done": 1, "planned": 2, "ok": True}, 2))
+    results = evaluate_rows(framework, units)
+    assert results[0].indicator("a.1").points == points
+    assert results[1].explain()  # "what it would take" names no value beyond every float
 
 
 WEIGHED = Path(__file__).parents[1] / "data" / "good" / "weighed.toml"

@@ -24,7 +24,7 @@ from typing import Any, Literal, Protocol, cast
 import attrs
 
 from criteriakit.expressions import CompiledExpression, Undefined, approx_ge, approx_gt
-from criteriakit.expressions.floats import SCORE_DIGITS, round_points
+from criteriakit.expressions.floats import SCORE_DIGITS, round_points, saturated
 from criteriakit.expressions.tolerance import EXACT_ABOVE, RELATIVE_TOLERANCE
 
 __all__ = [
@@ -176,6 +176,21 @@ def _share_of(fraction: float, max_points: float) -> float:
     return max_points * fraction
 
 
+def _ratio_points(value: float, goal: float, max_points: float) -> float | Undefined:
+    """Return a target scorer's points for ``value / goal`` (clamped), as floats divide.
+
+    An integer beyond every float (a literal may be) is saturated to an infinity first; an
+    infinity over an infinity has no ratio.
+    """
+    try:
+        ratio = value / goal
+    except OverflowError:
+        ratio = saturated(value) / saturated(goal)
+        if math.isnan(ratio):
+            return Undefined("overflow", f"{value:.3g} / {goal:.3g} has no ratio")
+    return _share_of(ratio, max_points)
+
+
 def _target_needed(goal: float, points: float, max_points: float) -> Needed | None:
     """Return the value a target scorer needs for ``points``, or None if none gives them."""
     if goal <= 0 or points > max_points:
@@ -188,7 +203,10 @@ def linear_scorer(zero_at: float, full_at: float, max_points: float) -> Compiled
     span = full_at - zero_at
 
     def score(value: float, _: Env) -> float:
-        return _share_of((value - zero_at) / span, max_points)
+        try:
+            return _share_of((value - zero_at) / span, max_points)
+        except OverflowError:  # an integer beyond every float (a literal may be): saturated
+            return _share_of((saturated(value) - zero_at) / span, max_points)
 
     def needed(points: float, _: Env) -> Needed | None:
         if points > max_points:
@@ -313,7 +331,7 @@ def target_scorer(target: float | CompiledExpression, max_points: float) -> Comp
             return goal
         if goal == 0:
             return Undefined("division-by-zero", f"target '{shown}' is zero")
-        return _share_of(value / goal, max_points)
+        return _ratio_points(value, goal, max_points)
 
     def needed(points: float, env: Env) -> Needed | None:
         goal = cast("float | Undefined", goal_of(env))
@@ -333,7 +351,7 @@ def _fixed_target_scorer(goal: float, max_points: float) -> CompiledScorer:
     def score(value: float, _: Env) -> float | Undefined:
         if goal == 0:
             return zero
-        return _share_of(value / goal, max_points)
+        return _ratio_points(value, goal, max_points)
 
     def needed(points: float, _: Env) -> Needed | None:
         return _target_needed(goal, points, max_points)

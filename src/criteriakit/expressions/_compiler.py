@@ -25,6 +25,7 @@ from criteriakit.expressions.floats import (
     in_log_domain,
     in_sqrt_domain,
     round_decimals,
+    saturated,
 )
 from criteriakit.expressions.tolerance import (
     EXACT_ABOVE,
@@ -115,14 +116,6 @@ def compile_tree(tree: TypedNode, text: str, *, fold: bool = True) -> Callable[[
     return evaluate
 
 
-def _saturate(value: Any) -> float:
-    """Convert to float, treating integers beyond the float range as ±inf."""
-    try:
-        return float(value)
-    except OverflowError:
-        return math.inf if value > 0 else -math.inf
-
-
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 
@@ -132,10 +125,10 @@ def _to_float(operand: _Fn) -> _Fn:
         value = operand(env, frame)
         if type(value) is not int:
             return value
-        try:  # _saturate's common case, without its call: every integer divided goes here
+        try:  # saturated's common case, without its call: every integer divided goes here
             return float(value)
         except OverflowError:
-            return _saturate(value)
+            return saturated(value)
 
     return to_float
 
@@ -219,7 +212,7 @@ class _Compiler:
             return code
         if code.constant:
             value = code.value
-            return self._constant(value if type(value) is Undefined else _saturate(value))
+            return self._constant(value if type(value) is Undefined else saturated(value))
         return _Code(_to_float(code.fn), constant=False, value=None)
 
     def _checked(self, node: TypedNode, code: _Code) -> _Code:
@@ -443,7 +436,7 @@ def _add(left: _Fn, right: _Fn) -> _Fn:
         try:
             return a + b
         except OverflowError:
-            return _saturate(a) + _saturate(b)
+            return saturated(a) + saturated(b)
 
     return add
 
@@ -456,7 +449,7 @@ def _add_constant(left: _Fn, b: Any) -> _Fn:
         try:
             return a + b
         except OverflowError:
-            return _saturate(a) + _saturate(b)
+            return saturated(a) + saturated(b)
 
     return add_constant
 
@@ -472,7 +465,7 @@ def _subtract(left: _Fn, right: _Fn) -> _Fn:
         try:
             return a - b
         except OverflowError:
-            return _saturate(a) - _saturate(b)
+            return saturated(a) - saturated(b)
 
     return subtract
 
@@ -485,7 +478,7 @@ def _subtract_constant(left: _Fn, b: Any) -> _Fn:
         try:
             return a - b
         except OverflowError:
-            return _saturate(a) - _saturate(b)
+            return saturated(a) - saturated(b)
 
     return subtract_constant
 
@@ -498,7 +491,7 @@ def _subtract_from(a: Any, right: _Fn) -> _Fn:
         try:
             return a - b
         except OverflowError:
-            return _saturate(a) - _saturate(b)
+            return saturated(a) - saturated(b)
 
     return subtract_from
 
@@ -514,7 +507,7 @@ def _multiply(left: _Fn, right: _Fn) -> _Fn:
         try:
             return a * b
         except OverflowError:
-            return _saturate(a) * _saturate(b)
+            return saturated(a) * saturated(b)
 
     return multiply
 
@@ -527,7 +520,7 @@ def _multiply_constant(left: _Fn, b: Any) -> _Fn:
         try:
             return a * b
         except OverflowError:
-            return _saturate(a) * _saturate(b)
+            return saturated(a) * saturated(b)
 
     return multiply_constant
 
@@ -545,7 +538,7 @@ def _divide(left: _Fn, right: _Fn, zero: Undefined) -> _Fn:
         try:
             return a / b
         except OverflowError:
-            return _saturate(a) / _saturate(b)
+            return saturated(a) / saturated(b)
 
     return divide
 
@@ -566,7 +559,7 @@ def _divide_by(left: _Fn, b: Any, zero: Undefined) -> _Fn:
         try:
             return a / b
         except OverflowError:
-            return _saturate(a) / _saturate(b)
+            return saturated(a) / saturated(b)
 
     return divide_by
 
@@ -581,7 +574,7 @@ def _divide_into(a: Any, right: _Fn, zero: Undefined) -> _Fn:
         try:
             return a / b
         except OverflowError:
-            return _saturate(a) / _saturate(b)
+            return saturated(a) / saturated(b)
 
     return divide_into
 
@@ -962,7 +955,7 @@ def _float_sum(values: Sequence[Any]) -> float:
     try:
         return add_up(values)
     except OverflowError:  # an int beyond the float range among floats
-        return add_up(_saturate(value) for value in values)
+        return add_up(saturated(value) for value in values)
 
 
 def _average(values: Sequence[Any]) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
     "SCALE",
@@ -22,6 +23,7 @@ __all__ = [
     "in_sqrt_domain",
     "round_decimals",
     "round_points",
+    "saturated",
 ]
 
 SCORE_DIGITS = 9
@@ -93,3 +95,15 @@ def exponential(value: float) -> float:
         return math.exp(value)
     except OverflowError:
         return math.inf
+
+
+def saturated(value: Any) -> float:
+    """Return ``value`` as a float, an integer beyond the float range as ±inf.
+
+    Integers are exact in Python however large (a literal may be); arithmetic with floats
+    saturates them, as a float that large would be.
+    """
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf

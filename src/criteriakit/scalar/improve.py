@@ -65,6 +65,8 @@ def _target(
     if target is None:
         return None
     needed_value, comparison, earned = target
+    if whole and isinstance(needed_value, float) and not math.isfinite(needed_value):
+        return None  # beyond every whole value: none to name
     if whole and isinstance(needed_value, float):
         needed_value, comparison = _whole(needed_value, comparison)
         rescored = scorer.score(needed_value, env)

@@ -36,13 +36,13 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import cast
 
 import attrs
 
 from criteriakit.compiling.compiled import CompiledFramework
 from criteriakit.compiling.scoring import Comparison, Relative, relative_key
 from criteriakit.expressions import Undefined
+from criteriakit.expressions.floats import saturated
 
 __all__ = ["Standing", "refused", "relative_environments", "relative_shares"]
 
@@ -148,7 +148,7 @@ _NORMALISATIONS: dict[str, Callable[[list[float], Relative], Callable[[float], f
 
 def _defined(values: Iterable[object]) -> list[float]:
     """Return the defined ones of ``values`` (numbers: a relative scorer's values) as floats."""
-    return [float(cast("float", value)) for value in values if not isinstance(value, Undefined)]
+    return [saturated(value) for value in values if not isinstance(value, Undefined)]
 
 
 def relative_shares(form: Relative, values: Sequence[object]) -> list[float | Undefined]:
@@ -170,11 +170,12 @@ def relative_shares(form: Relative, values: Sequence[object]) -> list[float | Un
             assert refusal is not None  # noqa: S101  only a refusing normalisation gives None
             shares.append(refusal)
         else:
-            share = share_of(float(value))  # type: ignore[arg-type]
+            number = saturated(value)
+            share = share_of(number)
             shares.append(
                 share
                 if math.isfinite(share)
-                else Undefined("division-by-zero", f"the share of {value!r} is {share}")
+                else Undefined("division-by-zero", f"the share of {number!r} is {share}")
             )
     return shares
 
