@@ -288,3 +288,38 @@ def test_what_it_would_take_holds_the_other_units_values_as_they_are():
     cost = evaluate_rows(framework('normalisation = "percentile", direction = "cost"'), rows)
     (change,) = cost[2].improvement.options[0]  # u2 (5): below 2 of 1, 2, 4: under 2
     assert (change.needed_value, change.comparison) == (2.0, "<")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(st.floats(-50, 50) | st.integers(-50, 50), min_size=1, max_size=12),
+    which=st.integers(0, 11),
+    other=st.floats(-60, 60),
+    name=st.sampled_from(["minmax", "max", "sum", "vector", "percentile", "zscore"]),
+    cost=st.booleans(),
+)
+def test_a_value_in_place_of_a_units_own_shares_as_the_group_recomputed(
+    values, which, other, name, cost
+):
+    # "what it would take" reads the group's figures with one value replaced, in constant time;
+    # the shares are those of the group recomputed with that value in place of the unit's
+    from criteriakit.scalar.population import relative_environments  # noqa: PLC0415
+
+    direction = "cost" if cost else "benefit"
+    loaded = framework(f'normalisation = "{name}", direction = "{direction}"')
+    ((_, form),) = loaded.compiled.relative
+    index = which % len(values)
+    standings = relative_environments(
+        loaded.compiled,
+        loaded.relative_values,
+        [{"x": value} for value in values],
+        [None] * len(values),
+    )
+    standing = standings[index]["@relative:i"]
+    replaced = [*values[:index], other, *values[index + 1 :]]
+    expected = relative_shares(form, replaced)[index]
+    found = standing.share_of(other)
+    if isinstance(expected, Undefined):
+        assert isinstance(found, Undefined)
+    else:
+        assert found == pytest.approx(expected, rel=1e-9, abs=1e-9)

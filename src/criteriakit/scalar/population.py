@@ -34,6 +34,7 @@ engine's sums are Polars' (the same to rounding).
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -78,8 +79,121 @@ def _total(terms: Iterable[float]) -> float:
         return sum(kept)
 
 
-def _minmax(values: list[float], form: Relative) -> Callable[[float], float] | None:
-    low, high = min(values), max(values)
+class _Group:
+    """A group's defined values and what the normalisations read of them, each computed once.
+
+    One per group, shared by the standings of its units: sums are exact (:func:`math.fsum`),
+    the order is sorted once.
+    """
+
+    def __init__(self, values: list[float]) -> None:
+        self.values = values
+
+    @functools.cached_property
+    def ordered(self) -> list[float]:
+        return sorted(self.values)
+
+    @property
+    def count(self) -> int:
+        return len(self.values)
+
+    @property
+    def low(self) -> float:
+        return self.ordered[0]
+
+    @property
+    def high(self) -> float:
+        return self.ordered[-1]
+
+    @functools.cached_property
+    def total(self) -> float:
+        return _total(self.values)
+
+    @functools.cached_property
+    def squares(self) -> float:
+        return _total(x * x for x in self.values)
+
+    @functools.cached_property
+    def inverses(self) -> float:
+        return _total(1.0 / x for x in self.values)
+
+    @functools.cached_property
+    def deviations(self) -> float:
+        mean = self.total / self.count
+        return _total((x - mean) * (x - mean) for x in self.values)
+
+    def below(self, value: float) -> int:
+        return bisect.bisect_left(self.ordered, value)
+
+    def above(self, value: float) -> int:
+        return self.count - bisect.bisect_right(self.ordered, value)
+
+
+class _Replaced:
+    """A group with one unit's value replaced by another: what "what it would take" asks.
+
+    Read from the group's own figures in constant time (logarithmic for ranks); sums are then
+    float sums, near enough to name a value, not to score one.
+    """
+
+    def __init__(self, group: _Group, own: float | None, value: float) -> None:
+        self.group, self.own, self.value = group, own, value
+        self.count = group.count + (0 if own is None else -1) + 1
+
+    def _without(self, figure: float, own: float) -> float:
+        return figure if self.own is None else figure - own
+
+    def _others(self) -> list[float]:
+        """Return the others' lowest and highest values (the unit's own left out), if any."""
+        ordered, own = self.group.ordered, self.own
+        if own is None:
+            return ordered[:1] + ordered[-1:]
+        low = ordered[1:2] if ordered[0] == own else ordered[:1]
+        high = ordered[-2:-1] if ordered[-1] == own else ordered[-1:]
+        return low + high
+
+    @property
+    def low(self) -> float:
+        return min([*self._others()[:1], self.value])
+
+    @property
+    def high(self) -> float:
+        return max([*self._others()[-1:], self.value])
+
+    @property
+    def total(self) -> float:
+        return self._without(self.group.total, self.own or 0.0) + self.value
+
+    @property
+    def squares(self) -> float:
+        own = self.own or 0.0
+        return self._without(self.group.squares, own * own) + self.value * self.value
+
+    @property
+    def inverses(self) -> float:
+        own = self.own or math.inf  # 1 / inf: nothing to take away
+        return self._without(self.group.inverses, 1.0 / own) + 1.0 / self.value
+
+    @property
+    def deviations(self) -> float:
+        mean = self.total / self.count
+        return max(0.0, self.squares - self.count * mean * mean)
+
+    def below(self, value: float) -> int:
+        own = self.own is not None and self.own < value
+        return self.group.below(value) - own + (self.value < value)
+
+    def above(self, value: float) -> int:
+        own = self.own is not None and self.own > value
+        return self.group.above(value) - own + (self.value > value)
+
+
+_Figures = _Group | _Replaced
+"""What a normalisation reads: a group's figures, as it is or with one value replaced."""
+
+
+def _minmax(group: _Figures, form: Relative) -> Callable[[float], float] | None:
+    low, high = group.low, group.high
     span = high - low
     if span == 0:
         return lambda _: 1.0
@@ -88,26 +202,26 @@ def _minmax(values: list[float], form: Relative) -> Callable[[float], float] | N
     return lambda x: (x - low) / span
 
 
-def _max(values: list[float], form: Relative) -> Callable[[float], float] | None:
+def _max(group: _Figures, form: Relative) -> Callable[[float], float] | None:
     if form.cost:
-        low = min(values)
+        low = group.low
         return None if low <= 0 else (lambda x: low / x)
-    high = max(values)
+    high = group.high
     return None if high == 0 else (lambda x: x / high)
 
 
-def _sum(values: list[float], form: Relative) -> Callable[[float], float] | None:
-    if min(values) <= 0:
+def _sum(group: _Figures, form: Relative) -> Callable[[float], float] | None:
+    if group.low <= 0:
         return None
     if form.cost:
-        inverse = _total(1.0 / x for x in values)
+        inverse = group.inverses
         return lambda x: (1.0 / x) / inverse
-    total = _total(values)
+    total = group.total
     return lambda x: x / total
 
 
-def _vector(values: list[float], form: Relative) -> Callable[[float], float] | None:
-    norm = math.sqrt(_total(x * x for x in values))
+def _vector(group: _Figures, form: Relative) -> Callable[[float], float] | None:
+    norm = math.sqrt(group.squares)
     if norm == 0:
         return None
     if form.cost:
@@ -115,20 +229,18 @@ def _vector(values: list[float], form: Relative) -> Callable[[float], float] | N
     return lambda x: x / norm
 
 
-def _percentile(values: list[float], form: Relative) -> Callable[[float], float] | None:
-    ordered = sorted(values)
-    others = len(ordered) - 1
+def _percentile(group: _Figures, form: Relative) -> Callable[[float], float] | None:
+    others = group.count - 1
     if others == 0:
         return lambda _: 1.0
     if form.cost:
-        return lambda x: (len(ordered) - bisect.bisect_right(ordered, x)) / others
-    return lambda x: bisect.bisect_left(ordered, x) / others
+        return lambda x: group.above(x) / others
+    return lambda x: group.below(x) / others
 
 
-def _zscore(values: list[float], form: Relative) -> Callable[[float], float] | None:
-    count = len(values)
-    mean = _total(values) / count
-    deviation = math.sqrt(_total((x - mean) * (x - mean) for x in values) / count)
+def _zscore(group: _Figures, form: Relative) -> Callable[[float], float] | None:
+    mean = group.total / group.count
+    deviation = math.sqrt(group.deviations / group.count)
     if deviation == 0:
         return lambda _: 0.5
     sign = -1.0 if form.cost else 1.0
@@ -136,7 +248,7 @@ def _zscore(values: list[float], form: Relative) -> Callable[[float], float] | N
     return lambda x: 0.5 + sign * ((x - mean) / deviation) / scale
 
 
-_NORMALISATIONS: dict[str, Callable[[list[float], Relative], Callable[[float], float] | None]] = {
+_NORMALISATIONS: dict[str, Callable[[_Figures, Relative], Callable[[float], float] | None]] = {
     "minmax": _minmax,
     "max": _max,
     "sum": _sum,
@@ -151,61 +263,62 @@ def _defined(values: Iterable[object]) -> list[float]:
     return [saturated(value) for value in values if not isinstance(value, Undefined)]
 
 
+def _share(form: Relative, figures: _Figures, value: float) -> float | Undefined:
+    """Return ``value``'s share among ``figures`` by ``form``: undefined where it has none."""
+    share_of = _NORMALISATIONS[form.normalisation](figures, form)
+    if share_of is None:
+        refusal = refused(form)
+        assert refusal is not None  # noqa: S101  only a refusing normalisation gives None
+        return refusal
+    share = share_of(value)
+    if math.isfinite(share):
+        return share
+    return Undefined("division-by-zero", f"the share of {value!r} is {share}")
+
+
 def relative_shares(form: Relative, values: Sequence[object]) -> list[float | Undefined]:
     """Return each value's share among the defined ``values`` of one group, by ``form``.
 
     An undefined value keeps its :class:`~criteriakit.expressions.Undefined`; a share that is
     not finite (a value too large for the arithmetic) is undefined too.
     """
-    defined = _defined(values)
-    if not defined:
+    return _shares(form, _Group(_defined(values)), values)
+
+
+def _shares(form: Relative, group: _Group, values: Sequence[object]) -> list[float | Undefined]:
+    if not group.values:
         return [value for value in values if isinstance(value, Undefined)]  # all undefined
-    share_of = _NORMALISATIONS[form.normalisation](defined, form)
-    refusal = refused(form)
-    shares: list[float | Undefined] = []
-    for value in values:
-        if isinstance(value, Undefined):
-            shares.append(value)
-        elif share_of is None:
-            assert refusal is not None  # noqa: S101  only a refusing normalisation gives None
-            shares.append(refusal)
-        else:
-            number = saturated(value)
-            share = share_of(number)
-            shares.append(
-                share
-                if math.isfinite(share)
-                else Undefined("division-by-zero", f"the share of {number!r} is {share}")
-            )
-    return shares
+    return [
+        value if isinstance(value, Undefined) else _share(form, group, saturated(value))
+        for value in values
+    ]
 
 
 @attrs.frozen(eq=False)
 class Standing:
     """A unit's place among its group for one relative indicator, as its environment holds it.
 
-    ``share`` is the unit's share; ``group`` the group's defined values (one list shared by
-    every unit of the group, the unit's own ``value`` among them). :meth:`share_of` gives the
-    share another value would have, the others' values as they are, and :meth:`needed` the
-    least value that earns a share: what "what it would take" names.
+    ``share`` is the unit's share; ``group`` its group's figures (shared by every unit of the
+    group, the unit's own ``value`` among them; None where they are not known).
+    :meth:`share_of` gives the share another value would have, the others' values as they
+    are, and :meth:`needed` the least value that earns a share: what "what it would take"
+    names.
     """
 
     form: Relative
     value: object
     share: float | Undefined
-    group: Sequence[float] = ()
+    group: _Group | None = None
 
     def share_of(self, value: object) -> float | Undefined:
         """Return the share ``value`` would have in place of the unit's own value."""
         if value == self.value and type(value) is type(self.value):
             return self.share
-        others = list(self.group)
-        own = _defined([self.value])
-        if own and own[0] in others:
-            others.remove(own[0])
-        if not self.group:
+        if self.group is None:
             return Undefined("missing", "the other units' values are not known here")
-        return relative_shares(self.form, [*others, value])[-1]
+        own = _defined([self.value])
+        replaced = _Replaced(self.group, own[0] if own else None, saturated(value))
+        return _share(self.form, replaced, saturated(value))
 
     def needed(self, share: float) -> tuple[float, Comparison, float] | None:
         """Return the least value (the most, for a cost) that earns ``share``, if one does."""
@@ -239,15 +352,21 @@ class Standing:
         self, share: float, own: list[float]
     ) -> tuple[float, Comparison, float] | None:
         """Return a percentile's needed value: just beyond the k-th other value, exactly."""
-        others = sorted(self.group)
-        if own and own[0] in others:
-            others.remove(own[0])
-        if not others:
+        if self.group is None:
             return None
-        beaten = max(1, math.ceil(share * len(others) - 1e-9))  # the others it must pass
+        ordered = self.group.ordered
+        gap = bisect.bisect_left(ordered, own[0]) if own else len(ordered)  # the unit's place
+        count = len(ordered) - (1 if own else 0)
+        if count == 0:
+            return None
+
+        def other(k: int) -> float:  # the k-th other value, the unit's own left out
+            return ordered[k if k < gap else k + 1]
+
+        beaten = max(1, math.ceil(share * count - 1e-9))  # the others it must pass
         if self.form.cost:
-            return others[len(others) - beaten], "<", beaten / len(others)
-        return others[beaten - 1], ">", beaten / len(others)
+            return other(count - beaten), "<", beaten / count
+        return other(beaten - 1), ">", beaten / count
 
 
 _FARTHEST = 1e15
@@ -279,8 +398,9 @@ def relative_environments(
         key = relative_key(form.indicator)
         for members in groups.values():
             values = [column[index] for index in members]
-            defined = _defined(values)
-            shares = relative_shares(form, values)
-            for index, value, share in zip(members, values, shares, strict=True):
-                standings[index][key] = Standing(form, value, share, defined)
+            group = _Group(_defined(values))
+            for index, value, share in zip(
+                members, values, _shares(form, group, values), strict=True
+            ):
+                standings[index][key] = Standing(form, value, share, group)
     return standings
