@@ -3,8 +3,8 @@
 Each relative indicator's share is computed over its group (all rows, or the rows sharing a
 parent) with the same operations, in the same order, as the scalar population step: minima,
 maxima and counts are exact, divisions are IEEE divisions (:func:`.floats.divided`), and sums
-are Polars' (the scalar step's are exactly rounded; the same to rounding). A null value (an
-undefined one) is in no group, as the scalar step leaves it out.
+add left to right in the order of the rows (a cumulative sum's last value), as the scalar step
+adds them. A null value (an undefined one) is in no group, as the scalar step leaves it out.
 """
 
 from __future__ import annotations
@@ -15,6 +15,11 @@ from criteriakit.columnar.floats import divided, over
 from criteriakit.compiling.scoring import Relative
 
 __all__ = ["relative_share"]
+
+
+def _summed(terms: pl.Expr, keys: str | None) -> pl.Expr:
+    """Return the group's sum of ``terms`` (nulls left out), added left to right by row."""
+    return over(terms.drop_nulls().cum_sum().last(), keys)
 
 
 def _minmax(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.Expr]:
@@ -36,12 +41,12 @@ def _sum(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.
     refused = over(value.min(), keys) <= 0
     if form.cost:
         inverse = pl.lit(1.0) / value
-        return divided(inverse, over(inverse.sum(), keys)), refused
-    return divided(value, over(value.sum(), keys)), refused
+        return divided(inverse, _summed(inverse, keys)), refused
+    return divided(value, _summed(value, keys)), refused
 
 
 def _vector(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.Expr]:
-    norm = over((value * value).sum(), keys).sqrt()
+    norm = _summed(value * value, keys).sqrt()
     share = divided(value, norm)
     return (pl.lit(1.0) - share if form.cost else share), norm == 0
 
@@ -55,8 +60,8 @@ def _percentile(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Ex
 
 def _zscore(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.Expr]:
     count = over(value.count(), keys).cast(pl.Float64)
-    mean = divided(over(value.sum(), keys), count)
-    deviation = divided(over(((value - mean) * (value - mean)).sum(), keys), count).sqrt()
+    mean = divided(_summed(value, keys), count)
+    deviation = divided(_summed((value - mean) * (value - mean), keys), count).sqrt()
     z = divided(value - mean, deviation) * (-1.0 if form.cost else 1.0)
     share = pl.lit(0.5) + divided(z, pl.lit(2.0 * form.spread))
     return pl.when(deviation == 0).then(pl.lit(0.5)).otherwise(share), pl.lit(value=False)

@@ -27,8 +27,8 @@ cost ``max`` or a ``sum`` with a value <= 0, a ``vector`` of zeros) the share of
 the group is undefined (kind ``division-by-zero``: the indicator's policy applies).
 ``percentile`` compares exactly and gives a unit alone 1; ``zscore`` uses the population
 standard deviation (``z = (x - mean) / sd``, 0 where every value is alike). Shares are clamped
-to 0 … 1 when they become points. Sums are :func:`math.fsum`, exactly rounded; the columnar
-engine's sums are Polars' (the same to rounding).
+to 0 … 1 when they become points. Sums add left to right in the order of the rows, in every
+engine, so that the engines' shares are the same to the bit.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ import attrs
 from criteriakit.compiling.compiled import CompiledFramework
 from criteriakit.compiling.scoring import Comparison, Relative, relative_key
 from criteriakit.expressions import Undefined
-from criteriakit.expressions.floats import saturated
+from criteriakit.expressions.floats import add_up, saturated
 
 __all__ = ["Standing", "refused", "relative_environments", "relative_shares"]
 
@@ -70,20 +70,16 @@ def refused(form: Relative) -> Undefined | None:
     return Undefined("division-by-zero", detail)
 
 
-def _total(terms: Iterable[float]) -> float:
-    """Return :func:`math.fsum` of ``terms``, or the infinity it overflows to."""
-    kept = list(terms)
-    try:
-        return math.fsum(kept)
-    except OverflowError:  # an intermediate sum beyond floats: the float sum's infinity
-        return sum(kept)
+def _inverse(value: float) -> float:
+    """Return ``1 / value`` as floats divide it (an infinity for a zero), as Polars does."""
+    return 1.0 / value if value else math.copysign(math.inf, value)
 
 
 class _Group:
     """A group's defined values and what the normalisations read of them, each computed once.
 
-    One per group, shared by the standings of its units: sums are exact (:func:`math.fsum`),
-    the order is sorted once.
+    One per group, shared by the standings of its units: sums add left to right in the order of
+    the rows (as the columnar engine adds them), the order is sorted once.
     """
 
     def __init__(self, values: list[float]) -> None:
@@ -107,20 +103,20 @@ class _Group:
 
     @functools.cached_property
     def total(self) -> float:
-        return _total(self.values)
+        return add_up(self.values)
 
     @functools.cached_property
     def squares(self) -> float:
-        return _total(x * x for x in self.values)
+        return add_up(x * x for x in self.values)
 
     @functools.cached_property
     def inverses(self) -> float:
-        return _total(1.0 / x for x in self.values)
+        return add_up(_inverse(x) for x in self.values)
 
     @functools.cached_property
     def deviations(self) -> float:
         mean = self.total / self.count
-        return _total((x - mean) * (x - mean) for x in self.values)
+        return add_up((x - mean) * (x - mean) for x in self.values)
 
     def below(self, value: float) -> int:
         return bisect.bisect_left(self.ordered, value)
@@ -171,8 +167,13 @@ class _Replaced:
 
     @property
     def inverses(self) -> float:
-        own = self.own or math.inf  # 1 / inf: nothing to take away
-        return self._without(self.group.inverses, 1.0 / own) + 1.0 / self.value
+        if self.group.low <= 0:  # a zero's infinity cannot be taken away: add up the others
+            others = list(self.group.values)
+            if self.own is not None:
+                others.remove(self.own)
+            return add_up(_inverse(x) for x in [*others, self.value])
+        own = self.own if self.own is not None else math.inf  # 1 / inf: nothing to take away
+        return self._without(self.group.inverses, 1.0 / own) + _inverse(self.value)
 
     @property
     def deviations(self) -> float:
