@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import criteriakit
@@ -317,6 +317,8 @@ def test_a_value_in_place_of_a_units_own_shares_as_the_group_recomputed(
     )
     standing = standings[index]["@relative:i"]
     replaced = [*values[:index], other, *values[index + 1 :]]
+    # all alike, a z-score's deviation is 0 recomputed, float noise updated: no place to name
+    assume(name != "zscore" or len({float(value) for value in replaced}) > 1)
     expected = relative_shares(form, replaced)[index]
     found = standing.share_of(other)
     if isinstance(expected, Undefined):

@@ -57,14 +57,14 @@ def _topsis(normal: Sequence[pl.Expr], weights: Sequence[float], keys: str | Non
     return pl.when(best == 0).then(pl.lit(1.0)).otherwise(divided(worst, best + worst))
 
 
-def _vikor(
-    normal: Sequence[pl.Expr], weights: Sequence[float], balance: float, keys: str | None
-) -> pl.Expr:
-    regrets = []
-    for share, weight in zip(normal, weights, strict=True):
-        best, worst = over(share.max(), keys), over(share.min(), keys)
-        regret = divided(weight * (best - share), best - worst)
-        regrets.append(pl.when(best == worst).then(pl.lit(0.0)).otherwise(regret))
+def _regret(share: pl.Expr, weight: float, keys: str | None) -> pl.Expr:
+    """One criterion's weighted regret in VIKOR: 0 where the whole group is alike on it."""
+    best, worst = over(share.max(), keys), over(share.min(), keys)
+    regret = divided(weight * (best - share), best - worst)
+    return pl.when(best == worst).then(pl.lit(0.0)).otherwise(regret)
+
+
+def _vikor(regrets: Sequence[pl.Expr], balance: float, keys: str | None) -> pl.Expr:
     group = added_up(regrets)
     individual = pl.max_horizontal(regrets)
     return balance * _spread(group, keys) + (1.0 - balance) * _spread(individual, keys)
@@ -74,8 +74,8 @@ def _method_score(ranking: CompiledRanking, normal: Sequence[pl.Expr], keys: str
     weights = ranking.weights
     if ranking.method == "topsis":
         return _topsis(normal, weights, keys)
-    if ranking.method == "vikor":
-        return _vikor(normal, weights, ranking.balance, keys)
+    if ranking.method == "vikor":  # ``normal`` holds the regrets (see :func:`ranked`)
+        return _vikor(normal, ranking.balance, keys)
     weighted_sum = added_up([share * w for share, w in zip(normal, weights, strict=True)])
     product = reduce(
         lambda total, term: total * term,
@@ -87,6 +87,11 @@ def _method_score(ranking: CompiledRanking, normal: Sequence[pl.Expr], keys: str
     if ranking.method == "wpm":
         return product
     return ranking.balance * weighted_sum + (1.0 - ranking.balance) * product  # waspas
+
+
+def _materialised(lazy: pl.LazyFrame, prefix: str, columns: Sequence[pl.Expr]) -> pl.LazyFrame:
+    """Add ``columns`` as ``{prefix}0``, ``{prefix}1`` …, for later steps to read by name."""
+    return lazy.with_columns(column.alias(f"{prefix}{o}") for o, column in enumerate(columns))
 
 
 def ranked(compiled: CompiledFramework, lazy: pl.LazyFrame, group: str | None) -> pl.LazyFrame:
@@ -110,8 +115,23 @@ def ranked(compiled: CompiledFramework, lazy: pl.LazyFrame, group: str | None) -
             )
             for ordinal, indicator in enumerate(compiled.indicators)
         ]
+        # each step's columns are materialised: referring to an expression several times
+        # copies it, and a plan of copies takes seconds and hundreds of MiB to optimise
+        lazy = _materialised(lazy, "_rk", shares)
         if ranking.normalisation == "minmax":
-            shares = [_minmax(share, keys) for share in shares]
+            lazy = _materialised(
+                lazy, "_rn", [_minmax(pl.col(f"_rk{o}"), keys) for o in range(len(shares))]
+            )
+            shares = [pl.col(f"_rn{o}") for o in range(len(shares))]
+        else:
+            shares = [pl.col(f"_rk{o}") for o in range(len(shares))]
+        if ranking.method == "vikor":
+            regrets = [
+                _regret(share, weight, keys)
+                for share, weight in zip(shares, ranking.weights, strict=True)
+            ]
+            lazy = _materialised(lazy, "_rg", regrets)
+            shares = [pl.col(f"_rg{o}") for o in range(len(regrets))]
         score = pl.when(rankable).then(rounded(_method_score(ranking, shares, keys)))
     lazy = lazy.with_columns(score.alias(RANK_SCORE))
     place = over(pl.col(RANK_SCORE).rank(ranking.ties, descending=ranking.higher_is_better), keys)

@@ -177,8 +177,19 @@ class _Replaced:
 
     @property
     def deviations(self) -> float:
-        mean = self.total / self.count
-        return max(0.0, self.squares - self.count * mean * mean)
+        # Welford's updates of the squared deviations: take the unit's own value out, put the
+        # other value in (stable where the values are large and their spread small)
+        group, count = self.group, self.group.count
+        mean = group.total / count if count else 0.0
+        deviations = group.deviations if count else 0.0
+        if self.own is not None:
+            count -= 1
+            rest = (group.total - self.own) / count if count else 0.0
+            deviations = deviations - (self.own - mean) * (self.own - rest) if count else 0.0
+            mean = rest
+        count += 1
+        moved = mean + (self.value - mean) / count
+        return max(0.0, deviations + (self.value - mean) * (self.value - moved))
 
     def below(self, value: float) -> int:
         own = self.own is not None and self.own < value
