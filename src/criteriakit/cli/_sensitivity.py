@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
@@ -10,7 +10,24 @@ from criteriakit.cli._options import LANGUAGE_OPTION, DataOptions, data_command,
 from criteriakit.cli._output import emit
 from criteriakit.cli._session import Session, pass_session
 
+if TYPE_CHECKING:
+    from criteriakit.scalar.sensitivity import RankMargin, WeightMargin
+
 __all__ = ["sensitivity"]
+
+
+def _row(margin: WeightMargin | RankMargin, below: str | None, above: str | None) -> list[str]:
+    """Return one line of a margins table: the part, its weight, where it holds, what is past."""
+    from criteriakit.render.explanation import format_number  # noqa: PLC0415  loaded when used
+
+    return [
+        margin.criterion,
+        format_number(round(margin.weight, 4)),
+        format_number(round(margin.low, 4)),
+        format_number(round(margin.high, 4)),
+        below or "—",
+        above or "—",
+    ]
 
 
 @click.command()
@@ -42,7 +59,6 @@ def sensitivity(
     """
     from criteriakit.cli._evaluation import evaluate_data  # noqa: PLC0415  loaded when used
     from criteriakit.render import render_text_table  # noqa: PLC0415  loaded when used
-    from criteriakit.render.explanation import format_number  # noqa: PLC0415  loaded when used
     from criteriakit.scalar.sensitivity import (  # noqa: PLC0415  loaded when used
         rank_margins,
         weight_margins,
@@ -65,6 +81,10 @@ def sensitivity(
     ranking = level.framework.compiled.ranking
     ranked = ranking is not None and ranking.by_score
     header = [part, _("weight"), _("holds from"), _("to"), _("below"), _("above")]
+
+    def shown(rank: float | None) -> str | None:
+        return None if rank is None else words.number(rank)
+
     blocks = []
     for result in results:
         margins = weight_margins(level.framework, result, of=of)
@@ -72,17 +92,7 @@ def sensitivity(
             blocks.append(f"{result.unit} · {_('Not evaluable.')}\n")
             continue
         title = f"{result.unit} · {result.tier} ({_('score')} {words.number(result.score or 0.0)})"
-        rows = [
-            [
-                margin.criterion,
-                format_number(round(margin.weight, 4)),
-                format_number(round(margin.low, 4)),
-                format_number(round(margin.high, 4)),
-                margin.below or "—",
-                margin.above or "—",
-            ]
-            for margin in margins
-        ]
+        rows = [_row(margin, margin.below, margin.above) for margin in margins]
         blocks.append(f"{title}\n{render_text_table(header, rows)}")
         if ranked and result.ranking is not None:
             rank = result.ranking
@@ -91,14 +101,7 @@ def sensitivity(
                 "among": rank.among,
             }
             places = [
-                [
-                    margin.criterion,
-                    format_number(round(margin.weight, 4)),
-                    format_number(round(margin.low, 4)),
-                    format_number(round(margin.high, 4)),
-                    "—" if margin.below is None else words.number(margin.below),
-                    "—" if margin.above is None else words.number(margin.above),
-                ]
+                _row(margin, shown(margin.below), shown(margin.above))
                 for margin in rank_margins(level.framework, level.results, result, of=of)
             ]
             blocks.append(f"{among}\n{render_text_table(header, places)}")

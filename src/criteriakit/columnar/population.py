@@ -14,7 +14,7 @@ import polars as pl
 from criteriakit.columnar.floats import divided, over
 from criteriakit.compiling.scoring import Relative
 
-__all__ = ["relative_share"]
+__all__ = ["minmax", "relative_share"]
 
 
 def _summed(terms: pl.Expr, keys: str | None) -> pl.Expr:
@@ -22,11 +22,19 @@ def _summed(terms: pl.Expr, keys: str | None) -> pl.Expr:
     return over(terms.drop_nulls().cum_sum().last(), keys)
 
 
-def _minmax(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.Expr]:
+def minmax(value: pl.Expr, keys: str | None, *, cost: bool = False, alike: float = 1.0) -> pl.Expr:
+    """Return ``(value - min) / (max - min)`` within the group, ``alike`` if all are the same.
+
+    For a cost, ``(max - value) / (max - min)``.
+    """
     low, high = over(value.min(), keys), over(value.max(), keys)
     span = high - low
-    share = divided(high - value, span) if form.cost else divided(value - low, span)
-    return pl.when(span == 0).then(pl.lit(1.0)).otherwise(share), pl.lit(value=False)
+    share = divided(high - value, span) if cost else divided(value - low, span)
+    return pl.when(span == 0).then(pl.lit(alike)).otherwise(share)
+
+
+def _minmax(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.Expr]:
+    return minmax(value, keys, cost=form.cost), pl.lit(value=False)
 
 
 def _max(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.Expr]:

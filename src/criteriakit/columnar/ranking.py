@@ -17,6 +17,7 @@ from functools import reduce
 import polars as pl
 
 from criteriakit.columnar.floats import added_up, divided, divided_by, over, rounded
+from criteriakit.columnar.population import minmax
 from criteriakit.compiling.compiled import CompiledFramework, CompiledRanking
 
 __all__ = ["RANK", "RANK_SCORE", "ranked", "ranking_constants"]
@@ -31,18 +32,6 @@ def ranking_constants(compiled: CompiledFramework) -> list[float]:
     if ranking is None or ranking.by_score:
         return []
     return [indicator.max_points for indicator in compiled.indicators if indicator.max_points]
-
-
-def _minmax(share: pl.Expr, keys: str | None) -> pl.Expr:
-    """Min-max normalise within the group; all ones where all are alike (as ``mcda``)."""
-    low, high = over(share.min(), keys), over(share.max(), keys)
-    return pl.when(high == low).then(pl.lit(1.0)).otherwise(divided(share - low, high - low))
-
-
-def _spread(values: pl.Expr, keys: str | None) -> pl.Expr:
-    """``(values - min) / (max - min)`` within the group, 0 where all are alike."""
-    low, high = over(values.min(), keys), over(values.max(), keys)
-    return pl.when(high == low).then(pl.lit(0.0)).otherwise(divided(values - low, high - low))
 
 
 def _squared(value: pl.Expr) -> pl.Expr:
@@ -67,7 +56,9 @@ def _regret(share: pl.Expr, weight: float, keys: str | None) -> pl.Expr:
 def _vikor(regrets: Sequence[pl.Expr], balance: float, keys: str | None) -> pl.Expr:
     group = added_up(regrets)
     individual = pl.max_horizontal(regrets)
-    return balance * _spread(group, keys) + (1.0 - balance) * _spread(individual, keys)
+    return balance * minmax(group, keys, alike=0.0) + (1.0 - balance) * minmax(
+        individual, keys, alike=0.0
+    )
 
 
 def _method_score(ranking: CompiledRanking, normal: Sequence[pl.Expr], keys: str | None) -> pl.Expr:
@@ -120,7 +111,7 @@ def ranked(compiled: CompiledFramework, lazy: pl.LazyFrame, group: str | None) -
         lazy = _materialised(lazy, "_rk", shares)
         if ranking.normalisation == "minmax":
             lazy = _materialised(
-                lazy, "_rn", [_minmax(pl.col(f"_rk{o}"), keys) for o in range(len(shares))]
+                lazy, "_rn", [minmax(pl.col(f"_rk{o}"), keys) for o in range(len(shares))]
             )
             shares = [pl.col(f"_rn{o}") for o in range(len(shares))]
         else:

@@ -222,7 +222,8 @@ class CompiledFramework:
     data_weights: tuple[DataWeights, ...] = ()
     """The weights the evaluated units decide (the file's are equal until then)."""
     weight_notes: tuple[WeightNote, ...] = ()
-    """The weights the units decided, once they have (recorded on every result)."""
+    """The weights derived by a method, from the file or decided by the units (recorded on
+    every result)."""
 
     @property
     def ref(self) -> str:
@@ -243,7 +244,8 @@ class CompiledFramework:
         """Which other units a unit's result depends on: all, its siblings, or none.
 
         Quotas count siblings; relative scorers and the ranking compare with the group their
-        ``within`` names. A framework that compares units cannot stream, nor evaluate one unit alone.
+        ``within`` names; weights the units decide are decided over all of them. A framework
+        that compares units cannot stream.
         """
         groups = {form.within for _, form in self.relative}
         if self.ranking is not None:

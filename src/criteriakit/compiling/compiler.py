@@ -116,9 +116,11 @@ class _Checker:
         self.problems: list[RawProblem] = []
         self.scope: dict[str, ExprType] = {}
         self.failed_derived: set[str] = set()
-        self.data_weights: list[DataWeights] = []
-        self.weight_notes: list[WeightNote] = []
         """The derived values that did not compile: what reads them says so."""
+        self.data_weights: list[DataWeights] = []
+        """The weights the evaluated units decide (equal until they are ``decided``)."""
+        self.weight_notes: list[WeightNote] = []
+        """The weights derived by a method from the file, or ``decided``."""
 
     def problem(self, path: KeyPath, message: str, hint: str | None = None) -> None:
         self.problems.append(RawProblem(path, message, hint))

@@ -44,6 +44,7 @@ from criteriakit.compiling.compiled import CompiledFramework
 from criteriakit.compiling.scoring import Comparison, Relative, relative_key
 from criteriakit.expressions import Undefined
 from criteriakit.expressions.floats import add_up, saturated
+from criteriakit.scalar.groups import groups
 
 __all__ = ["Standing", "refused", "relative_environments", "relative_shares"]
 
@@ -404,11 +405,8 @@ def relative_environments(
         return standings
     columns = list(zip(*(values_of(env) for env in envs), strict=True))
     for (_, form), column in zip(compiled.relative, columns, strict=True):
-        groups: dict[str | None, list[int]] = {}
-        for index, parent in enumerate(parents):
-            groups.setdefault(parent if form.within == "parent" else None, []).append(index)
         key = relative_key(form.indicator)
-        for members in groups.values():
+        for members in groups(parents, form.within):
             values = [column[index] for index in members]
             group = _Group(_defined(values))
             for index, value, share in zip(

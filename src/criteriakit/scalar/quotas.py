@@ -17,6 +17,7 @@ import attrs
 from criteriakit.compiling.compiled import CompiledFramework, CompiledQuota
 from criteriakit.model.improvement import Improvement, Obstacle
 from criteriakit.model.results import Reason, Result
+from criteriakit.scalar.groups import groups
 
 if TYPE_CHECKING:
     import polars as pl
@@ -87,12 +88,10 @@ def apply_quotas(
     """Apply the framework's quotas among the results that share a parent; keep the order."""
     if not compiled.quotas:
         return list(results)
-    groups: dict[str | None, list[int]] = {}
-    for index, parent in enumerate(parents):
-        groups.setdefault(parent, []).append(index)
+    siblings = groups(parents)
     adjusted = list(results)
     for quota in compiled.quotas:
-        for indexes in groups.values():
+        for indexes in siblings:
             group = _apply(compiled, quota, [adjusted[index] for index in indexes])
             for index, result in zip(indexes, group, strict=True):
                 adjusted[index] = result

@@ -24,6 +24,7 @@ from criteriakit.compiling.compiled import CompiledRanking
 from criteriakit.errors import EvaluationError
 from criteriakit.expressions.floats import round_points
 from criteriakit.model.results import Pending, Rank, Result
+from criteriakit.scalar.groups import groups
 
 __all__ = ["RankSlot", "apply_ranking", "ranks"]
 
@@ -63,13 +64,9 @@ def ranks(scores: Sequence[float], *, higher_is_better: bool, ties: str) -> list
         while end + 1 < len(order) and scores[order[end + 1]] == scores[order[position]]:
             end += 1
         dense += 1
+        shared = {"min": position + 1, "dense": dense, "average": (position + end + 2) / 2}
         for offset, index in enumerate(order[position : end + 1]):
-            ranked[index] = {
-                "min": position + 1,
-                "dense": dense,
-                "average": (position + end + 2) / 2,
-                "ordinal": position + offset + 1,
-            }[ties]
+            ranked[index] = position + offset + 1 if ties == "ordinal" else shared[ties]
         position = end + 1
     return ranked
 
@@ -95,22 +92,22 @@ def _method_scores(ranking: CompiledRanking, matrix: list[tuple[float, ...]]) ->
     return [float(score) for score in found]
 
 
-def _rank_group(ranking: CompiledRanking, members: list[tuple[int, Result, RankSlot]]) -> None:
+def _rank_group(ranking: CompiledRanking, members: list[tuple[Result, RankSlot]]) -> None:
     """Put each ranked member's :class:`Rank` in its slot."""
     ranked = [
-        (index, result, slot)
-        for index, result, slot in members
+        (result, slot)
+        for result, slot in members
         if result.score is not None and (ranking.by_score or slot.shares is not None)
     ]
     if not ranked:
         return
     if ranking.by_score:
-        scores = [float(result.score or 0.0) for _, result, _ in ranked]
+        scores = [float(result.score or 0.0) for result, _ in ranked]
     else:
-        found = _method_scores(ranking, [slot.shares or () for _, _, slot in ranked])
+        found = _method_scores(ranking, [slot.shares or () for _, slot in ranked])
         scores = [round_points(score) for score in found]
     places = ranks(scores, higher_is_better=ranking.higher_is_better, ties=ranking.ties)
-    for (_, _, slot), place, score in zip(ranked, places, scores, strict=True):
+    for (_, slot), place, score in zip(ranked, places, scores, strict=True):
         shown = place if ranking.ties == "average" else int(place)
         slot.rank = Rank(shown, score, ranking.method, len(ranked))
 
@@ -126,12 +123,8 @@ def apply_ranking(
     ``slots`` are the ones the results were evaluated with. A result a plugin replaced after
     evaluation (and whose ``ranking`` was read then) is copied with its rank.
     """
-    groups: dict[str | None, list[tuple[int, Result, RankSlot]]] = {}
-    for index, (result, slot, parent) in enumerate(zip(results, slots, parents, strict=True)):
-        key = parent if ranking.within == "parent" else None
-        groups.setdefault(key, []).append((index, result, slot))
-    for members in groups.values():
-        _rank_group(ranking, members)
+    for members in groups(parents, ranking.within):
+        _rank_group(ranking, [(results[index], slots[index]) for index in members])
     return [
         result if result.ranking == slot.rank else attrs.evolve(result, ranking=slot.rank)
         for result, slot in zip(results, slots, strict=True)

@@ -85,28 +85,17 @@ def weight_margins(
         except NotEvaluable:  # a condition of a tier reached only at this score gave up
             return "not evaluable"
 
-    parts = _parts(result, of)
-    total = sum(maximum for _, _, maximum in parts)
-    weights = [maximum / total for _, _, maximum in parts]
-    shares = [points / maximum for _, points, maximum in parts]
     bounds = [tier.min_score for tier in compiled.tiers]
     margins: list[WeightMargin] = []
-    for i, (part, _, _) in enumerate(parts):
-        rest = 1.0 - weights[i]
-        others = (
-            sum(w * p for j, (w, p) in enumerate(zip(weights, shares, strict=True)) if j != i)
-            / rest
-            if rest > 0
-            else shares[i]
-        )
+    for part, (weight, own, others) in _lines(result, of).items():
 
-        def score(x: float, i: int = i, others: float = others) -> float:
-            return compiled.max_score * (x * shares[i] + (1.0 - x) * others)
+        def score(x: float, own: float = own, others: float = others) -> float:
+            return compiled.max_score * (x * own + (1.0 - x) * others)
 
-        now = tier_at(score(weights[i]))
-        low, below = _edge(weights[i], 0.0, score, bounds, tier_at, now)
-        high, above = _edge(weights[i], 1.0, score, bounds, tier_at, now)
-        margins.append(WeightMargin(part, weights[i], low, high, below, above))
+        now = tier_at(score(weight))
+        low, below = _edge(weight, 0.0, score, bounds, tier_at, now)
+        high, above = _edge(weight, 1.0, score, bounds, tier_at, now)
+        margins.append(WeightMargin(part, weight, low, high, below, above))
     return tuple(margins)
 
 
@@ -213,20 +202,27 @@ class RankMargin:
     above: float | None
 
 
-def _line(result: Result, part: str, of: str) -> tuple[float, float]:
-    """Return the unit's share of ``part`` and the others' weighted share: its score's line."""
+def _lines(result: Result, of: str) -> dict[str, tuple[float, float, float]]:
+    """Return, for each weighed part of ``result``, its weight, share and the others' share.
+
+    The unit's score as the part's weight ``x`` moves is the line ``max_score · (x · share +
+    (1 - x) · others)``: the others keep their proportions.
+    """
     parts = _parts(result, of)
     total = sum(maximum for _, _, maximum in parts)
-    found = [index for index, (name, _, _) in enumerate(parts) if name == part]
-    mean = sum(points for _, points, _ in parts) / total if total else 0.0
-    if not found:  # it scores nothing on the part: its score stays where it is
-        return mean, mean
-    index = found[0]
-    weight = parts[index][2] / total
-    own = parts[index][1] / parts[index][2]
-    rest = 1.0 - weight
-    others = (mean - weight * own) / rest if rest > 0 else own
-    return own, others
+    weights = [maximum / total for _, _, maximum in parts]
+    shares = [points / maximum for _, points, maximum in parts]
+    lines: dict[str, tuple[float, float, float]] = {}
+    for i, (part, _, _) in enumerate(parts):
+        rest = 1.0 - weights[i]
+        others = (
+            sum(w * p for j, (w, p) in enumerate(zip(weights, shares, strict=True)) if j != i)
+            / rest
+            if rest > 0
+            else shares[i]
+        )
+        lines[part] = (weights[i], shares[i], others)
+    return lines
 
 
 def rank_margins(
@@ -262,16 +258,20 @@ def rank_margins(
     ]
     position = next(index for index, other in enumerate(group) if other is result)
     maximum = compiled.max_score
+    every = [_lines(other, of) for other in group]
     margins: list[RankMargin] = []
-    for part, _, part_max in _parts(result, of):
-        lines = [_line(other, part, of) for other in group]
+    for part, (weight, own, rest) in every[position].items():
+        # a unit that scores nothing on the part keeps its score: a flat line
+        flat = [(other.score or 0.0) / maximum for other in group]
+        lines = [
+            (line[part][1], line[part][2]) if part in line else (level, level)
+            for line, level in zip(every, flat, strict=True)
+        ]
 
         def rank_at(x: float, lines: list[tuple[float, float]] = lines) -> float:
             scores = [round_points(maximum * (x * own + (1.0 - x) * rest)) for own, rest in lines]
             return ranks(scores, higher_is_better=True, ties=ranking.ties)[position]
 
-        own, rest = lines[position]
-        weight = part_max / sum(points_max for _, _, points_max in _parts(result, of))
         crossings = [
             (rest_v - rest) / ((rest_v - rest) - (own_v - own))
             for own_v, rest_v in lines
