@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import criteriakit
@@ -298,6 +298,10 @@ def test_what_it_would_take_holds_the_other_units_values_as_they_are():
     name=st.sampled_from(["minmax", "max", "sum", "vector", "percentile", "zscore"]),
     cost=st.booleans(),
 )
+# a dominant value left out must not take the others' digits with it (1e253 + 1 - 1e253 is 0)
+@example(values=[1.4054864950586695e-253, 1.0], which=0, other=1.0, name="sum", cost=True)
+@example(values=[0, 0.001, 0.002, 1e6], which=3, other=0.001, name="zscore", cost=False)
+@example(values=[1e-9, 2.0, 3.0], which=0, other=1.0, name="vector", cost=False)
 def test_a_value_in_place_of_a_units_own_shares_as_the_group_recomputed(
     values, which, other, name, cost
 ):

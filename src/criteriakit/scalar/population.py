@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -74,6 +75,58 @@ def refused(form: Relative) -> Undefined | None:
 def _inverse(value: float) -> float:
     """Return ``1 / value`` as floats divide it (an infinity for a zero), as Polars does."""
     return 1.0 / value if value else math.copysign(math.inf, value)
+
+
+class _LeftOut:
+    """A sum of a group's terms with any one term left out, in constant time.
+
+    Kept as the sums before and after each term, so leaving one out adds two sums and never
+    subtracts: taking a dominant term away from the whole would cancel the others' digits
+    (``1e253 + 1 - 1e253`` is 0).
+    """
+
+    def __init__(self, terms: list[float]) -> None:
+        self._before = list(itertools.accumulate(terms, initial=-0.0))
+        self._after = list(itertools.accumulate(reversed(terms), initial=-0.0))[::-1]
+
+    def without(self, place: int | None) -> float:
+        """Return the sum of the terms but the one at ``place`` (all of them for None)."""
+        if place is None:
+            return self._before[-1]
+        return self._before[place] + self._after[place + 1]
+
+
+_Spread = tuple[int, float, float]
+"""Welford's state of some values: their count, mean and sum of squared deviations."""
+
+
+def _merged(first: _Spread, second: _Spread) -> _Spread:
+    """Return the state of two sets of values together (Chan et al.'s update, stable)."""
+    count = first[0] + second[0]
+    if not first[0] or not second[0]:
+        return first if second[0] == 0 else second
+    delta = second[1] - first[1]
+    mean = first[1] + delta * second[0] / count
+    return count, mean, first[2] + second[2] + delta * delta * first[0] * second[0] / count
+
+
+class _SpreadLeftOut:
+    """A group's spread with any one value left out, in constant time (as :class:`_LeftOut`)."""
+
+    def __init__(self, values: list[float]) -> None:
+        def states(ordered: Iterable[float]) -> list[_Spread]:
+            return list(
+                itertools.accumulate(((1, x, 0.0) for x in ordered), _merged, initial=(0, 0.0, 0.0))
+            )
+
+        self._before = states(values)
+        self._after = states(reversed(values))[::-1]
+
+    def without(self, place: int | None) -> _Spread:
+        """Return the state of the values but the one at ``place`` (all of them for None)."""
+        if place is None:
+            return self._before[-1]
+        return _merged(self._before[place], self._after[place + 1])
 
 
 class _Group:
@@ -119,6 +172,22 @@ class _Group:
         mean = self.total / self.count
         return add_up((x - mean) * (x - mean) for x in self.values)
 
+    @functools.cached_property
+    def totals(self) -> _LeftOut:
+        return _LeftOut(self.values)
+
+    @functools.cached_property
+    def square_totals(self) -> _LeftOut:
+        return _LeftOut([x * x for x in self.values])
+
+    @functools.cached_property
+    def inverse_totals(self) -> _LeftOut:
+        return _LeftOut([_inverse(x) for x in self.values])
+
+    @functools.cached_property
+    def spreads(self) -> _SpreadLeftOut:
+        return _SpreadLeftOut(self.values)
+
     def below(self, value: float) -> int:
         return bisect.bisect_left(self.ordered, value)
 
@@ -129,16 +198,14 @@ class _Group:
 class _Replaced:
     """A group with one unit's value replaced by another: what "what it would take" asks.
 
-    Read from the group's own figures in constant time (logarithmic for ranks); sums are then
-    float sums, near enough to name a value, not to score one.
+    Read from the group's own figures in constant time (logarithmic for ranks): the others'
+    sums are kept with each unit left out (:class:`_LeftOut`), the value is then added to them.
     """
 
-    def __init__(self, group: _Group, own: float | None, value: float) -> None:
-        self.group, self.own, self.value = group, own, value
-        self.count = group.count + (0 if own is None else -1) + 1
-
-    def _without(self, figure: float, own: float) -> float:
-        return figure if self.own is None else figure - own
+    def __init__(self, group: _Group, place: int | None, value: float) -> None:
+        self.group, self.place, self.value = group, place, value
+        self.own = None if place is None else group.values[place]
+        self.count = group.count + (0 if place is None else -1) + 1
 
     def _others(self) -> list[float]:
         """Return the others' lowest and highest values (the unit's own left out), if any."""
@@ -159,38 +226,19 @@ class _Replaced:
 
     @property
     def total(self) -> float:
-        return self._without(self.group.total, self.own or 0.0) + self.value
+        return self.group.totals.without(self.place) + self.value
 
     @property
     def squares(self) -> float:
-        own = self.own or 0.0
-        return self._without(self.group.squares, own * own) + self.value * self.value
+        return self.group.square_totals.without(self.place) + self.value * self.value
 
     @property
     def inverses(self) -> float:
-        if self.group.low <= 0:  # a zero's infinity cannot be taken away: add up the others
-            others = list(self.group.values)
-            if self.own is not None:
-                others.remove(self.own)
-            return add_up(_inverse(x) for x in [*others, self.value])
-        own = self.own if self.own is not None else math.inf  # 1 / inf: nothing to take away
-        return self._without(self.group.inverses, 1.0 / own) + _inverse(self.value)
+        return self.group.inverse_totals.without(self.place) + _inverse(self.value)
 
     @property
     def deviations(self) -> float:
-        # Welford's updates of the squared deviations: take the unit's own value out, put the
-        # other value in (stable where the values are large and their spread small)
-        group, count = self.group, self.group.count
-        mean = group.total / count if count else 0.0
-        deviations = group.deviations if count else 0.0
-        if self.own is not None:
-            count -= 1
-            rest = (group.total - self.own) / count if count else 0.0
-            deviations = deviations - (self.own - mean) * (self.own - rest) if count else 0.0
-            mean = rest
-        count += 1
-        moved = mean + (self.value - mean) / count
-        return max(0.0, deviations + (self.value - mean) * (self.value - moved))
+        return _merged(self.group.spreads.without(self.place), (1, self.value, 0.0))[2]
 
     def below(self, value: float) -> int:
         own = self.own is not None and self.own < value
@@ -276,6 +324,12 @@ def _defined(values: Iterable[object]) -> list[float]:
     return [saturated(value) for value in values if not isinstance(value, Undefined)]
 
 
+def _places(values: Sequence[object]) -> list[int | None]:
+    """Return each value's place among the defined ``values`` (None for an undefined one)."""
+    defined = itertools.count()
+    return [None if isinstance(value, Undefined) else next(defined) for value in values]
+
+
 def _share(form: Relative, figures: _Figures, value: float) -> float | Undefined:
     """Return ``value``'s share among ``figures`` by ``form``: undefined where it has none."""
     share_of = _NORMALISATIONS[form.normalisation](figures, form)
@@ -312,7 +366,7 @@ class Standing:
     """A unit's place among its group for one relative indicator, as its environment holds it.
 
     ``share`` is the unit's share; ``group`` its group's figures (shared by every unit of the
-    group, the unit's own ``value`` among them; None where they are not known).
+    group, the unit's own ``value`` among them at ``place``; None where they are not known).
     :meth:`share_of` gives the share another value would have, the others' values as they
     are, and :meth:`needed` the least value that earns a share: what "what it would take"
     names.
@@ -322,6 +376,7 @@ class Standing:
     value: object
     share: float | Undefined
     group: _Group | None = None
+    place: int | None = None
 
     def share_of(self, value: object) -> float | Undefined:
         """Return the share ``value`` would have in place of the unit's own value."""
@@ -329,8 +384,7 @@ class Standing:
             return self.share
         if self.group is None:
             return Undefined("missing", "the other units' values are not known here")
-        own = _defined([self.value])
-        replaced = _Replaced(self.group, own[0] if own else None, saturated(value))
+        replaced = _Replaced(self.group, self.place, saturated(value))
         return _share(self.form, replaced, saturated(value))
 
     def needed(self, share: float) -> tuple[float, Comparison, float] | None:
@@ -409,8 +463,9 @@ def relative_environments(
         for members in groups(parents, form.within):
             values = [column[index] for index in members]
             group = _Group(_defined(values))
-            for index, value, share in zip(
-                members, values, _shares(form, group, values), strict=True
+            places = _places(values)
+            for index, value, share, place in zip(
+                members, values, _shares(form, group, values), places, strict=True
             ):
-                standings[index][key] = Standing(form, value, share, group)
+                standings[index][key] = Standing(form, value, share, group, place)
     return standings
