@@ -42,16 +42,19 @@ def frameworks(
 ) -> str:
     """Return a random framework file's text over the inputs n0, n1, k, f, lv, xs.
 
-    The framework's policies are drawn from ``policies``; ``relative`` scorers (which compare
-    the units of a population) may be among its scorers unless it is false.
+    The framework's policies are drawn from ``policies``; ``relative`` scorers and weights the
+    units decide (which compare the units of a population: all of them, or each parent's) may
+    be among its parts unless it is false.
     """
     policy = draw(st.sampled_from(policies)), draw(st.sampled_from(policies))
     default = draw(st.none() | st.integers(0, 5))
+    weighed = draw(st.sampled_from([None, "all", "parent"])) if relative else None
     lines = [
         'id = "random.engines"',
         'version = "1"',
         'title = "Random"',
         'subject = "unit"',
+        *(['scale = "weights"'] if weighed else []),
         f'weighting = "{draw(st.sampled_from(["sum", "geometric"]))}"',
         "",
         "[policy]",
@@ -102,39 +105,9 @@ def frameworks(
             ("kept", {"type": "linear", "zero_at": 0, "full_at": 30}),
             ("steady", {"type": "boolean"}),
         ]
-    chosen = draw(st.lists(st.sampled_from(values), min_size=2, max_size=5, unique_by=str))
-    split = draw(st.integers(1, len(chosen) - 1))
-    groups = [chosen[:split], chosen[split:]]
-    total = 100
-    first_points = draw(st.integers(1, 99))
-    for index, (group, points) in enumerate(
-        zip(groups, (first_points, total - first_points), strict=True)
-    ):
-        lines += [
-            "",
-            "[[criteria]]",
-            f'id = "c{index}"',
-            f'title = "C{index}"',
-            f"points = {points}",
-        ]
-        shares = [points / len(group)] * len(group)
-        shares[-1] = points - sum(shares[:-1])
-        for number, ((value, spec), share) in enumerate(zip(group, shares, strict=True)):
-            scorer = dict(spec)
-            if scorer["type"] == "thresholds":
-                scorer["bands"] = [{"min": 0.5, "award": share}]
-            lines += [
-                "",
-                "[[criteria.indicators]]",
-                f'id = "c{index}.{number}"',
-                f'title = "I{index}.{number}"',
-                f"value = {toml_value(value)}",
-                f"points = {share!r}",
-                f"scorer = {toml_value(scorer)}",
-            ]
-            own = draw(st.none() | st.sampled_from(["exclude", "zero"]))
-            if own is not None:
-                lines.append(f'policy = {{ missing_input = "{own}", division_by_zero = "{own}" }}')
+    if weighed:
+        lines += ["", "[weights]", *draw(data_weights(weighed))]
+    lines += draw(criteria(values, weighed))
     minimums = sorted(draw(st.lists(st.integers(1, 99), min_size=2, max_size=2, unique=True)))
     lines += [
         "",
@@ -181,6 +154,58 @@ def frameworks(
     if relative and draw(st.booleans()):  # ranking, like relative scoring, needs the population
         lines += draw(rankings())
     return "\n".join(lines) + "\n"
+
+
+@st.composite
+def criteria(
+    draw: st.DrawFn, values: list[tuple[str, dict[str, Any]]], weighed: str | None
+) -> list[str]:
+    """Return the lines of two random criteria over some of ``values`` (expression, scorer).
+
+    Their points are written in the file, or (``weighed``) their weights decided by the data.
+    """
+    lines: list[str] = []
+    chosen = draw(st.lists(st.sampled_from(values), min_size=2, max_size=5, unique_by=str))
+    split = draw(st.integers(1, len(chosen) - 1))
+    groups = [chosen[:split], chosen[split:]]
+    total = 100
+    first_points = draw(st.integers(1, 99))
+    for index, (group, points) in enumerate(
+        zip(groups, (first_points, total - first_points), strict=True)
+    ):
+        lines += ["", "[[criteria]]", f'id = "c{index}"', f'title = "C{index}"']
+        own_weights = weighed is not None and draw(st.booleans())
+        if weighed is None:
+            lines.append(f"points = {points}")
+        elif own_weights:  # its indicators weighed by the data too
+            lines += ["[criteria.weights]", *draw(data_weights(weighed))]
+        shares = [points / len(group)] * len(group)
+        shares[-1] = points - sum(shares[:-1])
+        for number, ((value, spec), share) in enumerate(zip(group, shares, strict=True)):
+            scorer = dict(spec)
+            if scorer["type"] == "thresholds":  # on a weights scale, a share of the indicator
+                scorer["bands"] = [{"min": 0.5, "award": 1.0 if weighed else share}]
+            lines += [
+                "",
+                "[[criteria.indicators]]",
+                f'id = "c{index}.{number}"',
+                f'title = "I{index}.{number}"',
+                f"value = {toml_value(value)}",
+                f"scorer = {toml_value(scorer)}",
+            ]
+            if not own_weights:
+                lines.append(f"{'weight' if weighed else 'points'} = {share!r}")
+            own = draw(st.none() | st.sampled_from(["exclude", "zero"]))
+            if own is not None:
+                lines.append(f'policy = {{ missing_input = "{own}", division_by_zero = "{own}" }}')
+    return lines
+
+
+@st.composite
+def data_weights(draw: st.DrawFn, within: str) -> list[str]:
+    """Return the keys of a random ``[weights]`` table whose weights the units decide."""
+    method = draw(st.sampled_from(["entropy", "critic", "standard-deviation"]))
+    return [f'method = "{method}"', f'within = "{within}"']
 
 
 @st.composite

@@ -22,6 +22,7 @@ from criteriakit import (
     evaluate_levels_frame,
     framework_from_dict,
     load_framework,
+    loads_framework,
 )
 from criteriakit.data import read_units
 from criteriakit.distributed._recipe import FrameworkRecipe
@@ -53,6 +54,13 @@ def relative_member() -> Framework:
 def entropy_member() -> Framework:
     """A member framework whose weights the members' own points decide (entropy, CRITIC)."""
     return load_framework(ROOT / "tests" / "mcda" / "entropy_member.toml")
+
+
+@pytest.fixture(scope="session")
+def entropy_member_by_cell() -> Framework:
+    """``entropy_member`` with each cell's members deciding their own weights."""
+    text = (ROOT / "tests" / "mcda" / "entropy_member.toml").read_text(encoding="utf-8")
+    return loads_framework(text.replace("weights]\n", 'weights]\nwithin = "parent"\n'))
 
 
 @pytest.fixture(scope="session")

@@ -96,6 +96,16 @@ def test_weights_decided_by_the_members_are_decided_over_every_partition(entropy
     assert equal["score"][0] != expected["score"][0]
 
 
+def test_weights_decided_by_each_cells_members_are_decided_in_its_partition(
+    entropy_member_by_cell, entropy_member, commune
+):
+    expected = evaluate_frame(entropy_member_by_cell, commune[2])
+    actual = to_polars(evaluate_dask(entropy_member_by_cell, to_dask(commune[2])))
+    assert_same_frames(actual, expected)
+    overall = evaluate_frame(entropy_member, commune[2])
+    assert expected["score"].to_list() != overall["score"].to_list()
+
+
 def test_lists_held_by_pandas_as_objects_evaluate_as_declared(member, commune):
     with dask.config.set({"dataframe.convert-string": False}):  # else Dask makes them text
         members = to_dask(commune[2], arrow=False)

@@ -182,12 +182,14 @@ def test_relative_scores_compare_the_units_of_each_parent_or_of_the_level(
     assert_same_frames(to_polars(actual, expected), expected)
 
 
-def test_weights_decided_by_the_members_are_decided_over_every_partition(
-    entropy_member, commune, to_spark
+@pytest.mark.parametrize("weighed", ["entropy_member", "entropy_member_by_cell"])
+def test_weights_decided_by_the_members_are_decided_over_all_or_each_cells(
+    weighed, request, commune, to_spark
 ):
+    framework = request.getfixturevalue(weighed)  # all the members, or each cell's apart
     members = commune[2]
-    expected = evaluate_frame(entropy_member, members)
-    actual = evaluate_spark(entropy_member, to_spark(members))
+    expected = evaluate_frame(framework, members)
+    actual = evaluate_spark(framework, to_spark(members))
     assert_same_frames(to_polars(actual, expected), expected)
 
 

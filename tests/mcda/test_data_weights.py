@@ -236,3 +236,127 @@ def test_both_engines_decide_the_same_weights(values, criteria, indicators, poli
     assert [result.score for result in scalar] == table["score"].to_list()
     assert [result.tier for result in scalar] == table["tier"].to_list()
     assert all(result.explain() for result in scalar)  # a weight of 0 explains too
+
+
+PARENTS = ["p1", "p1", "p2", "p2", "p2"]
+
+
+def by_parent(values=ROWS, parents=PARENTS) -> list[UnitRow]:
+    return [
+        UnitRow(f"u{index}", dict(zip("abc", row, strict=True)), index + 1, parent)
+        for index, (row, parent) in enumerate(zip(values, parents, strict=True))
+    ]
+
+
+def parent_text(criteria: str = "entropy", indicators: str = "critic") -> str:
+    within = 'weights]\nwithin = "parent"\n'
+    return text(criteria, indicators).replace("weights]\n", within)
+
+
+@pytest.mark.parametrize("criteria", ["entropy", "critic", "standard-deviation"])
+def test_each_parents_units_decide_their_own_weights(criteria):
+    loaded = criteriakit.loads_framework(parent_text(criteria, "entropy"))
+    results = evaluate_rows(loaded, by_parent())
+    shares = np.array(ROWS, dtype=float) / 10
+    for parent, members in (("p1", [0, 1]), ("p2", [2, 3, 4])):
+        own = shares[members]
+        within = mcda.weights(own[:, :2], method="entropy")
+        criterion_shares = np.column_stack([own[:, :2] @ within, own[:, 2]])
+        across = mcda.weights(criterion_shares, method=criteria)
+        for member, row in zip(members, criterion_shares, strict=True):
+            notes = {note.scope: note for note in results[member].weights}
+            assert (notes["criteria"].within, notes["criteria"].parent) == ("parent", parent)
+            assert notes["criteria"].units == len(members)
+            assert list(notes["criteria"].weights.values()) == pytest.approx(across, abs=1e-12)
+            assert list(notes["x"].weights.values()) == pytest.approx(within, abs=1e-12)
+            assert results[member].score == pytest.approx(100 * (across @ row), abs=1e-8)
+    assert results[0].weights != results[2].weights  # the two parents weigh differently
+
+
+def test_per_parent_weights_agree_in_both_engines_and_are_explained(tmp_path):
+    framework = tmp_path / "f.toml"
+    framework.write_text(parent_text(), encoding="utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text(
+        "id,parent,a,b,c\n"
+        + "".join(
+            f"u{i},{parent},{a},{b},{c}\n"
+            for i, ((a, b, c), parent) in enumerate(zip(ROWS, PARENTS, strict=True))
+        )
+    )
+    outputs = [
+        CliRunner().invoke(
+            build_cli(),
+            ["--no-autoload", "evaluate", str(framework), str(data), "--engine", engine],
+        )
+        for engine in ("scalar", "columnar")
+    ]
+    assert outputs[0].exit_code == 0, outputs[0].output
+    assert outputs[0].stdout == outputs[1].stdout
+    documents = CliRunner().invoke(
+        build_cli(), ["--no-autoload", "evaluate", str(framework), str(data), "--format", "json"]
+    )
+    first = json.loads(documents.stdout)["results"][0]
+    assert first["weights"][0]["within"] == "parent"
+    assert first["weights"][0]["parent"] == "p1"
+    assert criteriakit.Result.from_dict(first).to_dict() == first
+    explained = CliRunner().invoke(
+        build_cli(), ["--no-autoload", "explain", str(framework), str(data), "--unit", "u3"]
+    )
+    assert "Weights of the criteria by entropy over the 3 units of p2:" in explained.stdout
+
+
+def test_show_says_each_parents_units_decide_the_weights(tmp_path):
+    framework = tmp_path / "f.toml"
+    framework.write_text(parent_text(), encoding="utf-8")
+    shown = CliRunner().invoke(build_cli(), ["--no-autoload", "show", str(framework)])
+    assert "Criteria: (weighed by entropy over each parent's units" in shown.stdout
+
+
+def test_units_without_a_parent_decide_weights_among_themselves():
+    loaded = criteriakit.loads_framework(parent_text())
+    results = evaluate_rows(loaded, by_parent(parents=["p1", "p1", None, None, None]))
+    assert [r.weights[0].units for r in results] == [2, 2, 3, 3, 3]
+    assert results[2].weights[0].parent is None
+    assert results[2].weights == results[4].weights
+
+
+def test_within_applies_to_weights_the_units_decide_only():
+    bad = text("rank-sum", "critic").replace(
+        'method = "rank-sum"', 'method = "rank-sum"\norder = ["x", "y"]\nwithin = "parent"'
+    )
+    with pytest.raises(
+        criteriakit.FrameworkError, match="'within' does not apply to method 'rank-sum'"
+    ):
+        criteriakit.loads_framework(bad)
+
+
+def test_the_weights_the_units_decide_are_decided_over_one_kind_of_group():
+    mixed = text().replace('method = "critic"', 'method = "critic"\nwithin = "parent"')
+    with pytest.raises(criteriakit.FrameworkError) as error:
+        criteriakit.loads_framework(mixed)
+    problem = error.value.problems[0]
+    assert "decide weights within 'parent' here but within 'all' in [weights]" in problem.message
+    assert problem.path == "criteria[0].weights.within"
+    assert 'within = "all"' in (problem.hint or "")
+
+
+def test_a_method_ranking_all_units_cannot_use_each_parents_weights():
+    ranked = parent_text() + '\n[ranking]\nmethod = "topsis"\n'
+    with pytest.raises(criteriakit.FrameworkError, match="each parent's units decide their own"):
+        criteriakit.loads_framework(ranked)
+    by_score = criteriakit.loads_framework(parent_text() + '\n[ranking]\nmethod = "score"\n')
+    results = evaluate_rows(by_score, by_parent())
+    assert sorted(result.ranking.rank for result in results) == [1, 2, 3, 4, 5]
+    within = criteriakit.loads_framework(
+        parent_text() + '\n[ranking]\nmethod = "topsis"\nwithin = "parent"\n'
+    )
+    frame = pl.DataFrame(
+        {"id": [f"u{i}" for i in range(5)], "parent": PARENTS}
+        | {name: [float(row[k]) for row in ROWS] for k, name in enumerate("abc")}
+    )
+    table = criteriakit.evaluate_frame(within, frame)
+    scalar = evaluate_rows(within, by_parent())
+    assert table["rank"].to_list() == [result.ranking.rank for result in scalar]
+    assert table["rank_score"].to_list() == [result.ranking.score for result in scalar]
+    assert table["score"].to_list() == [result.score for result in scalar]

@@ -230,6 +230,17 @@ def test_units_not_evaluable_or_with_an_excluded_indicator_are_not_ranked():
     assert both(ranked("", missing="exclude"), units)[1] == (1, 100.0)  # the score is rescaled
 
 
+@pytest.mark.parametrize("balance", [0.0, 0.5])
+@pytest.mark.parametrize("normalisation", ["none", "minmax"])
+def test_a_unit_not_ranked_has_no_vikor_regret_where_the_others_are_alike(balance, normalisation):
+    # u2's b is missing (excluded): its regret on a, where u0 and u1 are alike, is none at
+    # all, not 0, so the others' individual regrets are min-maxed among themselves
+    units = [{"a": 5, "b": 10}, {"a": 5, "b": 4}, {"a": 9}]
+    ranking = f'method = "vikor"\nbalance = {balance}\nnormalisation = "{normalisation}"'
+    found = both(ranked(ranking, missing="exclude"), units)
+    assert found == [(1, 0.0), (2, 1.0), None]
+
+
 def test_one_unit_evaluated_alone_is_not_ranked():
     assert ranked('method = "topsis"').evaluate({"a": 1, "b": 2}).ranking is None
 

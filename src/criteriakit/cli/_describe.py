@@ -36,7 +36,8 @@ def _weighed_by(spec: Weights | None, what: str = "") -> str:
         return ""
     how: str = spec.method
     if spec.method in DATA_WEIGHT_METHODS:
-        how += " over the units evaluated: the points shown are until they decide"
+        whose = "each parent's units" if spec.within == "parent" else "the units evaluated"
+        how += f" over {whose}: the points shown are until they decide"
     if spec.method == "ahp" and spec.judgements is not None:
         from criteriakit import mcda  # noqa: PLC0415 - NumPy, loaded for such a framework only
 

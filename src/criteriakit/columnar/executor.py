@@ -13,7 +13,7 @@ stops at the first unit it applies to, which the scalar executor then evaluates 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -35,6 +35,7 @@ from criteriakit.columnar.inputs import (
     value_problems,
     within,
 )
+from criteriakit.columnar.numbers import Numbers, number_columns
 from criteriakit.columnar.plan import (
     constants,
     decoded_reasons,
@@ -213,13 +214,20 @@ def _standing(share: float | None, value: object, form: Relative) -> Standing:
 
 
 def _raise_failure(
-    framework: Framework, result: pl.DataFrame, reread: _Reread, source: str | None
+    framework_of: Callable[[int], Framework],
+    result: pl.DataFrame,
+    reread: _Reread,
+    source: str | None,
 ) -> None:
-    """Raise the EvaluationError of the first unit a ``fail`` policy stops at, if any."""
+    """Raise the EvaluationError of the first unit a ``fail`` policy stops at, if any.
+
+    ``framework_of`` gives the framework of a row (each parent's, where their weights differ).
+    """
     failed = result.filter(_FAILED)
     if failed.is_empty():
         return
     row = int(failed[ROW].min())  # type: ignore[arg-type]
+    framework = framework_of(row)
     record = reread.rows([row]).row(0, named=True)
     names = framework.compiled.declared
     values = framework.compiled.inputs.check(
@@ -244,17 +252,60 @@ def _raise_failure(
     raise EvaluationError(message, unit=unit, file=source, row=row)
 
 
+@attrs.frozen
+class _Decided:
+    """The frameworks with the weights the units decided (:mod:`criteriakit.scalar.weighing`).
+
+    ``frameworks`` holds one per group of units that decided weights together, and ``groups``
+    each row's group among them; ``framework`` is the first (every unit's, when all the units
+    decided together, or the framework's weights are not the units' to decide).
+    """
+
+    frameworks: list[Framework]
+    groups: list[int] = attrs.field(factory=list)
+
+    @property
+    def framework(self) -> Framework:
+        return self.frameworks[0]
+
+    @property
+    def by_row(self) -> bool:
+        """Whether the units were weighed in several groups (each parent's apart)."""
+        return len(self.frameworks) > 1
+
+    @property
+    def numbers(self) -> Numbers:
+        """The numbers the weights decide, as the plan reads them (each row's, where they differ)."""
+        return Numbers.of(self.framework.compiled, by_row=self.by_row)
+
+    def of_row(self, row: int) -> Framework:
+        """Return the framework of the unit at ``row`` (counted from 1)."""
+        return self.frameworks[self.groups[row - 1]] if self.by_row else self.framework
+
+    def with_numbers(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        """Add to ``frame`` (a row per unit) each row's numbers its weights decide, if they differ.
+
+        See :func:`~criteriakit.columnar.numbers.number_columns`.
+        """
+        if not self.by_row:
+            return frame
+        compiled = [framework.compiled for framework in self.frameworks]
+        return pl.concat([frame, number_columns(self.groups, compiled).lazy()], how="horizontal")
+
+
 def _decided(
     framework: Framework,
     lazy: pl.LazyFrame,
     unit_column: str,
     parent_column: str,
     **arguments: Any,
-) -> Framework:
-    """Return ``framework`` with the weights its units decide (:mod:`criteriakit.scalar.weighing`).
+) -> _Decided:
+    """Return ``framework`` with the weights its units decide, per group of units.
 
     The units are evaluated once with the file's provisional (equal) weights to decide them.
     """
+    if not framework.compiled.data_weights:
+        return _Decided([framework])
     compiled = attrs.evolve(framework.compiled, data_weights=())
     provisional = evaluate_lazy(
         attrs.evolve(framework, compiled=compiled),
@@ -267,7 +318,13 @@ def _decided(
         indicator.id: provisional[f"indicator:{indicator.id}"].to_list()
         for indicator in framework.compiled.indicators
     }
-    return weighed(framework, points, provisional["evaluable"].to_list())
+    parents = provisional["parent"].to_list()
+    found = weighed(framework, points, provisional["evaluable"].to_list(), parents)
+    groups = [0] * len(parents)
+    for index, (members, _) in enumerate(found):
+        for member in members:
+            groups[member] = index
+    return _Decided([decided for _, decided in found], groups)
 
 
 def evaluate_lazy(
@@ -287,26 +344,27 @@ def evaluate_lazy(
     framework whose weights the units decide evaluates them twice: once to decide them
     (:mod:`criteriakit.scalar.weighing`), once with them.
     """
-    if framework.compiled.data_weights:
-        framework = _decided(
-            framework, lazy, unit_column, parent_column, rolled_up=rolled_up, source=source
-        )
-    compiled = framework.compiled
+    decided = _decided(
+        framework, lazy, unit_column, parent_column, rolled_up=rolled_up, source=source
+    )
+    framework, compiled = decided.framework, decided.framework.compiled
     refuse_result_adjusters(framework)
     schema = _schema(lazy, source)
     rolled = [name for name, _ in compiled.rollups] if rolled_up is not None else []
     raw = lazy.with_row_index(ROW, offset=1)
     ids = id_checks(schema, unit_column, parent_column)
     columns, flags = converted_inputs(compiled, schema, skip=rolled)
-    frame = raw.select(
-        ROW,
-        ids.unit.alias(UNIT),
-        ids.parent.alias(PARENT),
-        *([ids.group.alias(_GROUP)] if compiled.compares_units is not None else []),
-        ids.id_suspect.alias(_ID_SUSPECT),
-        *constant_columns(constants(compiled), pl.col(ROW)),
-        *columns,
-        pl.any_horizontal(pl.lit(value=False), *flags).alias(_VALUES_BAD),
+    frame = decided.with_numbers(
+        raw.select(
+            ROW,
+            ids.unit.alias(UNIT),
+            ids.parent.alias(PARENT),
+            *([ids.group.alias(_GROUP)] if compiled.compares_units is not None else []),
+            ids.id_suspect.alias(_ID_SUSPECT),
+            *constant_columns(constants(compiled, decided.numbers), pl.col(ROW)),
+            *columns,
+            pl.any_horizontal(pl.lit(value=False), *flags).alias(_VALUES_BAD),
+        )
     )
     joined = frame
     outside: list[pl.Expr] = []
@@ -319,7 +377,7 @@ def evaluate_lazy(
         ]
         joined = joined.with_columns(pl.any_horizontal(_VALUES_BAD, *outside).alias(_VALUES_BAD))
     reread = _Reread(raw, joined, ids.id_bad, tuple(flags), tuple(outside), tuple(rolled))
-    planned = evaluated(compiled, joined, row=ROW, unit=UNIT, group=_GROUP)
+    planned = evaluated(compiled, joined, row=ROW, unit=UNIT, group=_GROUP, numbers=decided.numbers)
     kept = list(compiled.declared) if keep_inputs is True else list(keep_inputs or ())
     checked: dict[str, str] = {}
     failures = [pl.col(column) for column in fail_columns(compiled)]
@@ -349,7 +407,7 @@ def evaluate_lazy(
         )
     if checked:
         validate_by_rows(framework, result, ROW, checked, source)
-    _raise_failure(framework, result, reread, source)
+    _raise_failure(decided.of_row, result, reread, source)
     masks = mask_columns(compiled)
     collected = dict(zip(result.columns, result.get_columns(), strict=True))
     collected[PARENT] = nulled_blanks(collected[PARENT])

@@ -40,6 +40,7 @@ from criteriakit.columnar.fallback import (
     warn,
 )
 from criteriakit.columnar.floats import added_up, divided, rounded
+from criteriakit.columnar.numbers import Numbers
 from criteriakit.columnar.population import relative_share
 from criteriakit.columnar.quotas import QuotaColumns, apply_quotas
 from criteriakit.columnar.ranking import ranked, ranking_constants
@@ -241,6 +242,7 @@ def _points(
     plan: _Columns,
     inputs: Sequence[str],
     group: str | None,
+    numbers: Numbers,
 ) -> pl.LazyFrame:
     """Add each indicator's value (``_v``), kind (``_k``) and raw points (``_r``).
 
@@ -271,11 +273,13 @@ def _points(
         has_target = key in plan.expressions or key in plan.by_rows
         try:
             raw, extra = (
-                relative_points(pl.col(relative_column(ordinal)), relative[ordinal].max_points)
+                relative_points(pl.col(relative_column(ordinal)), numbers(f"points{ordinal}"))
                 if ordinal in relative
                 else column_points(
                     indicator,
                     pl.col(f"_v{ordinal}"),
+                    numbers,
+                    ordinal,
                     target=_column(plan, key) if has_target else None,
                     share=pl.col(f"__s{ordinal}") if f"__s{ordinal}" in shared else None,
                 )
@@ -309,8 +313,9 @@ def _score(
     plan: _Columns,
     inputs: Sequence[str],
     group: str | None,
+    numbers: Numbers,
 ) -> pl.LazyFrame:
-    frame = _points(compiled, frame, plan, inputs, group)
+    frame = _points(compiled, frame, plan, inputs, group, numbers)
     points: list[pl.Expr] = []
     excluded: list[pl.Expr] = []
     blocked: list[pl.Expr] = []
@@ -328,7 +333,7 @@ def _score(
         )
         excluded.append(
             pl.when(_takes(*policies, ["exclude"]))
-            .then(pl.lit(indicator.max_points))
+            .then(numbers(f"points{ordinal}"))
             .otherwise(pl.lit(0.0))
             .alias(f"_x{ordinal}")
         )
@@ -341,7 +346,7 @@ def _score(
     ]
     criterion_maxima = [
         (
-            pl.lit(float(c.max_score))
+            numbers(f"criterion{index}")
             - added_up([pl.col(f"_x{i}") for i in range(c.first, c.stop)])
         ).alias(f"_m{index}")
         for index, c in enumerate(compiled.criteria)
@@ -351,7 +356,7 @@ def _score(
     frame = frame.with_columns(
         scored_max.alias("_scored"),
         _any([_takes(*policies, ["exclude"]) for policies in undefined]).alias("_excluding"),
-        rounded(_total(compiled, scored_max)).alias("_score")
+        rounded(_total(compiled, scored_max, numbers)).alias("_score")
         if compiled.weighting.columnar is not None
         else pl.lit(0.0).alias("_score"),
         (_any(blocked) | (scored_max <= 1e-12)).alias("_blocked"),
@@ -405,7 +410,9 @@ def shown_criterion(index: int) -> pl.Expr:
     return pl.when(pl.col("_blocked")).then(pl.col(f"_c{index}")).otherwise(pl.col(f"_s{index}"))
 
 
-def _criterion_values(compiled: CompiledFramework, lazy: pl.LazyFrame) -> pl.LazyFrame:
+def _criterion_values(
+    compiled: CompiledFramework, lazy: pl.LazyFrame, numbers: Numbers
+) -> pl.LazyFrame:
     """Add what the gates, vetoes and caps read of the criteria, each a value and a kind column.
 
     As the scalar executor gives them: ``points`` and ``max`` on the total's scale, ``share``
@@ -417,7 +424,7 @@ def _criterion_values(compiled: CompiledFramework, lazy: pl.LazyFrame) -> pl.Laz
     columns: list[pl.Expr] = []
     for name, index, field in compiled.criterion_values:
         points = rounded(pl.col(f"_s{index}"))
-        top = pl.lit(compiled.criteria[index].max_score)
+        top = numbers(f"criterion{index}")
         if rescaling is not None:
             scaled = divided(pl.col(f"_m{index}") * compiled.max_score, pl.col("_scored"))
             top = pl.when(rescaling).then(rounded(scaled)).otherwise(top)
@@ -441,8 +448,11 @@ def _can_exclude(compiled: CompiledFramework) -> bool:
     )
 
 
-def _total(compiled: CompiledFramework, scored_max: pl.Expr) -> pl.Expr:
-    """Return the total by the weighting's columnar form (see :class:`WeightingColumns`)."""
+def _total(compiled: CompiledFramework, scored_max: pl.Expr, numbers: Numbers) -> pl.Expr:
+    """Return the total by the weighting's columnar form (see :class:`WeightingColumns`).
+
+    The criteria's maxima are only known added up when every unit has the same weights.
+    """
     assert compiled.weighting.columnar is not None  # noqa: S101  the caller checked
     count = len(compiled.criteria)
     columns = WeightingColumns(
@@ -450,7 +460,7 @@ def _total(compiled: CompiledFramework, scored_max: pl.Expr) -> pl.Expr:
         maxima=tuple(pl.col(f"_m{index}") for index in range(count)),
         scored=scored_max,
         max_score=compiled.max_score,
-        full=None if _can_exclude(compiled) else _full(compiled),
+        full=None if _can_exclude(compiled) or numbers.by_row else _full(compiled),
     )
     return compiled.weighting.columnar(columns)
 
@@ -460,11 +470,16 @@ def _full(compiled: CompiledFramework) -> float:
     return add_up(float(criterion.max_score) for criterion in compiled.criteria)
 
 
-def constants(compiled: CompiledFramework) -> list[float]:
-    """Return the numbers the plan divides by, which the frame must hold as columns."""
+def constants(compiled: CompiledFramework, numbers: Numbers) -> list[float]:
+    """Return the numbers the plan divides by, which the frame must hold as columns.
+
+    The weights' ``numbers``, read from columns of their own, are not among them.
+    """
     found = [
         value for indicator in compiled.indicators for value in divisors(indicator.scorer.form)
     ]
+    if numbers.by_row:
+        return found
     if not _can_exclude(compiled):  # a weighting's columnar form may divide by it
         found.append(_full(compiled))
     return found + ranking_constants(compiled)
@@ -630,14 +645,22 @@ def decoded_reasons(compiled: CompiledFramework, masks: pl.DataFrame) -> pl.Seri
 
 
 def evaluated(
-    compiled: CompiledFramework, lazy: pl.LazyFrame, *, row: str, unit: str, group: str | None
+    compiled: CompiledFramework,
+    lazy: pl.LazyFrame,
+    *,
+    row: str,
+    unit: str,
+    group: str | None,
+    numbers: Numbers | None = None,
 ) -> pl.LazyFrame:
     """Add the plan's columns (see the module docs) to a frame of converted inputs.
 
     ``row`` and ``unit`` name the columns of each unit's row number and id, ``group`` that of
     its parent: quotas apply among the units of one parent (all units without it), relative
-    scorers and the ranking among the units their ``within`` names.
+    scorers and the ranking among the units their ``within`` names. ``numbers`` are the
+    numbers the weights decide (:mod:`.numbers`), ``compiled``'s own by default.
     """
+    numbers = numbers or Numbers.of(compiled)
     inputs = list(compiled.declared)
     lazy = _with_derived(compiled, lazy, inputs, row)
     plan = _compile(compiled, inputs)
@@ -650,8 +673,8 @@ def evaluated(
             for index in range(len(compiled.checks))
         ]
         lazy = lazy.with_columns(_any(failed).alias(CHECK_FAILED))
-    lazy = _score(compiled, lazy, plan, inputs, group)
-    lazy = _criterion_values(compiled, _criterion_points(compiled, lazy))
+    lazy = _score(compiled, lazy, plan, inputs, group, numbers)
+    lazy = _criterion_values(compiled, _criterion_points(compiled, lazy), numbers)
     lazy = _classify(compiled, lazy, plan)
     if compiled.quotas:
         offset = len(reason_codes(compiled)) - len(compiled.quotas)
@@ -670,7 +693,7 @@ def evaluated(
             columns=quota_columns,
         )
     if compiled.ranking is not None:
-        lazy = ranked(compiled, lazy, group)
+        lazy = ranked(compiled, lazy, group, numbers)
     return lazy
 
 

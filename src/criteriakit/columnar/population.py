@@ -25,12 +25,13 @@ def _summed(terms: pl.Expr, keys: str | None) -> pl.Expr:
 def minmax(value: pl.Expr, keys: str | None, *, cost: bool = False, alike: float = 1.0) -> pl.Expr:
     """Return ``(value - min) / (max - min)`` within the group, ``alike`` if all are the same.
 
-    For a cost, ``(max - value) / (max - min)``.
+    For a cost, ``(max - value) / (max - min)``. A null value (undefined, or not ranked) has
+    none, even in a group of alike values.
     """
     low, high = over(value.min(), keys), over(value.max(), keys)
     span = high - low
     share = divided(high - value, span) if cost else divided(value - low, span)
-    return pl.when(span == 0).then(pl.lit(alike)).otherwise(share)
+    return pl.when(value.is_null()).then(None).when(span == 0).then(alike).otherwise(share)
 
 
 def _minmax(value: pl.Expr, form: Relative, keys: str | None) -> tuple[pl.Expr, pl.Expr]:

@@ -16,7 +16,8 @@ from functools import reduce
 
 import polars as pl
 
-from criteriakit.columnar.floats import added_up, divided, divided_by, over, rounded
+from criteriakit.columnar.floats import added_up, divided, over, rounded
+from criteriakit.columnar.numbers import Numbers
 from criteriakit.columnar.population import minmax
 from criteriakit.compiling.compiled import CompiledFramework, CompiledRanking
 
@@ -39,18 +40,21 @@ def _squared(value: pl.Expr) -> pl.Expr:
     return value * value
 
 
-def _topsis(normal: Sequence[pl.Expr], weights: Sequence[float], keys: str | None) -> pl.Expr:
+def _topsis(normal: Sequence[pl.Expr], weights: Sequence[pl.Expr], keys: str | None) -> pl.Expr:
     weighted = [share * weight for share, weight in zip(normal, weights, strict=True)]
     best = added_up([_squared(v - over(v.max(), keys)) for v in weighted]).sqrt()
     worst = added_up([_squared(v - over(v.min(), keys)) for v in weighted]).sqrt()
     return pl.when(best == 0).then(pl.lit(1.0)).otherwise(divided(worst, best + worst))
 
 
-def _regret(share: pl.Expr, weight: float, keys: str | None) -> pl.Expr:
-    """One criterion's weighted regret in VIKOR: 0 where the whole group is alike on it."""
+def _regret(share: pl.Expr, weight: pl.Expr, keys: str | None) -> pl.Expr:
+    """One criterion's weighted regret in VIKOR: 0 where the whole group is alike on it.
+
+    A unit not ranked (its share null) has none, even then: it is in no group's extremes.
+    """
     best, worst = over(share.max(), keys), over(share.min(), keys)
     regret = divided(weight * (best - share), best - worst)
-    return pl.when(best == worst).then(pl.lit(0.0)).otherwise(regret)
+    return pl.when(share.is_null()).then(None).when(best == worst).then(0.0).otherwise(regret)
 
 
 def _vikor(regrets: Sequence[pl.Expr], balance: float, keys: str | None) -> pl.Expr:
@@ -61,8 +65,12 @@ def _vikor(regrets: Sequence[pl.Expr], balance: float, keys: str | None) -> pl.E
     )
 
 
-def _method_score(ranking: CompiledRanking, normal: Sequence[pl.Expr], keys: str | None) -> pl.Expr:
-    weights = ranking.weights
+def _method_score(
+    ranking: CompiledRanking,
+    normal: Sequence[pl.Expr],
+    weights: Sequence[pl.Expr],
+    keys: str | None,
+) -> pl.Expr:
     if ranking.method == "topsis":
         return _topsis(normal, weights, keys)
     if ranking.method == "vikor":  # ``normal`` holds the regrets (see :func:`ranked`)
@@ -85,11 +93,14 @@ def _materialised(lazy: pl.LazyFrame, prefix: str, columns: Sequence[pl.Expr]) -
     return lazy.with_columns(column.alias(f"{prefix}{o}") for o, column in enumerate(columns))
 
 
-def ranked(compiled: CompiledFramework, lazy: pl.LazyFrame, group: str | None) -> pl.LazyFrame:
+def ranked(
+    compiled: CompiledFramework, lazy: pl.LazyFrame, group: str | None, numbers: Numbers
+) -> pl.LazyFrame:
     """Add each unit's rank (``_rank``, null when not ranked) and what it was ranked by.
 
-    ``group`` names the column of each row's parent. The frame holds the plan's columns: the
-    final ``_blocked``, ``_excluding``, ``_score`` and the points ``_p``.
+    ``group`` names the column of each row's parent; ``numbers`` give the indicators' points
+    possible and the ranking's weights. The frame holds the plan's columns: the final
+    ``_blocked``, ``_excluding``, ``_score`` and the points ``_p``.
     """
     ranking = compiled.ranking
     assert ranking is not None  # noqa: S101  the caller checked
@@ -99,13 +110,10 @@ def ranked(compiled: CompiledFramework, lazy: pl.LazyFrame, group: str | None) -
     else:
         rankable = ~pl.col("_blocked") & ~pl.col("_excluding")
         shares: list[pl.Expr] = [
-            pl.when(rankable).then(
-                divided_by(pl.col(f"_p{ordinal}"), indicator.max_points)
-                if indicator.max_points
-                else pl.lit(0.0)
-            )
-            for ordinal, indicator in enumerate(compiled.indicators)
+            pl.when(rankable).then(numbers.share(pl.col(f"_p{ordinal}"), ordinal))
+            for ordinal in range(len(compiled.indicators))
         ]
+        weights = [numbers(f"weight{k}") for k in range(len(shares))]
         # each step's columns are materialised: referring to an expression several times
         # copies it, and a plan of copies takes seconds and hundreds of MiB to optimise
         lazy = _materialised(lazy, "_rk", shares)
@@ -118,12 +126,11 @@ def ranked(compiled: CompiledFramework, lazy: pl.LazyFrame, group: str | None) -
             shares = [pl.col(f"_rk{o}") for o in range(len(shares))]
         if ranking.method == "vikor":
             regrets = [
-                _regret(share, weight, keys)
-                for share, weight in zip(shares, ranking.weights, strict=True)
+                _regret(share, weight, keys) for share, weight in zip(shares, weights, strict=True)
             ]
             lazy = _materialised(lazy, "_rg", regrets)
             shares = [pl.col(f"_rg{o}") for o in range(len(regrets))]
-        score = pl.when(rankable).then(rounded(_method_score(ranking, shares, keys)))
+        score = pl.when(rankable).then(rounded(_method_score(ranking, shares, weights, keys)))
     lazy = lazy.with_columns(score.alias(RANK_SCORE))
     place = over(pl.col(RANK_SCORE).rank(ranking.ties, descending=ranking.higher_is_better), keys)
     return lazy.with_columns(

@@ -17,6 +17,7 @@ import polars as pl
 
 from criteriakit.columnar.expressions import NO_KIND, ColumnExpression, kind_code
 from criteriakit.columnar.floats import divided, divided_by
+from criteriakit.columnar.numbers import Numbers
 from criteriakit.compiling.compiled import CompiledIndicator
 from criteriakit.compiling.scoring import (
     AllOrNothing,
@@ -36,10 +37,10 @@ ColumnPoints = tuple[pl.Expr, pl.Expr | None]
 """The points of an indicator, and the kind of undefinedness its scorer adds (or None)."""
 
 
-def _clamped(fraction: pl.Expr, max_points: float) -> pl.Expr:
+def _clamped(fraction: pl.Expr, max_points: pl.Expr) -> pl.Expr:
     return (
         pl.when(fraction >= 1.0)
-        .then(pl.lit(max_points))
+        .then(max_points)
         .when(fraction <= 0.0)
         .then(pl.lit(0.0))
         .otherwise(fraction * max_points)
@@ -54,30 +55,33 @@ def reaches(value: pl.Expr, bound: float, *, ascending: bool, inclusive: bool) -
     return value <= bound + tol if inclusive else value < bound - tol
 
 
-def _steps(form: Steps, value: pl.Expr) -> pl.Expr:
-    result: pl.Expr = pl.lit(form.otherwise)
-    for bound, award in reversed(form.steps):  # the most demanding step is tested first
+def _steps(form: Steps, value: pl.Expr, numbers: Numbers, ordinal: int) -> pl.Expr:
+    result: pl.Expr = numbers(f"otherwise{ordinal}")
+    steps = list(enumerate(form.steps))
+    for k, (bound, _) in reversed(steps):  # the most demanding step is tested first
         reached = reaches(value, bound, ascending=form.ascending, inclusive=form.inclusive)
-        result = pl.when(reached).then(pl.lit(award)).otherwise(result)
+        result = pl.when(reached).then(numbers(f"award{ordinal}.{k}")).otherwise(result)
     return result
 
 
-def _table(form: Table, value: pl.Expr) -> pl.Expr:
-    result: pl.Expr = pl.lit(form.otherwise)
-    for key, award in form.awards.items():
+def _table(form: Table, value: pl.Expr, numbers: Numbers, ordinal: int) -> pl.Expr:
+    result: pl.Expr = numbers(f"otherwise{ordinal}")
+    for k, key in enumerate(form.awards):
         if key in {"true", "false"}:
             matches = value == (key == "true")
         elif key.lstrip("-").isdigit():
             matches = value.cast(pl.Float64) == float(int(key))
         else:
             matches = value.cast(pl.String) == key
-        result = pl.when(matches).then(pl.lit(award)).otherwise(result)
+        result = pl.when(matches).then(numbers(f"award{ordinal}.{k}")).otherwise(result)
     return result
 
 
-def _ratio(form: Ratio, value: pl.Expr, goal: ColumnExpression | None) -> ColumnPoints:
+def _ratio(
+    form: Ratio, value: pl.Expr, goal: ColumnExpression | None, max_points: pl.Expr
+) -> ColumnPoints:
     if isinstance(form.goal, float | int):
-        return _clamped(divided_by(value, float(form.goal)), form.max_points), None
+        return _clamped(divided_by(value, float(form.goal)), max_points), None
     if goal is None:
         message = "a target scorer's target expression has no columnar form here"
         raise ColumnarUnsupported(message)
@@ -85,7 +89,7 @@ def _ratio(form: Ratio, value: pl.Expr, goal: ColumnExpression | None) -> Column
     points = (
         pl.when(zero)
         .then(pl.lit(None, pl.Float64))
-        .otherwise(_clamped(divided(value, goal.value), form.max_points))
+        .otherwise(_clamped(divided(value, goal.value), max_points))
     )
     undefined = (
         pl.when(~goal.undefined.is_null())
@@ -114,14 +118,14 @@ def with_shares(frame: pl.LazyFrame, shares: Sequence[tuple[str, str, Share]]) -
     )
 
 
-def _share_points(share: pl.Expr, max_points: float) -> ColumnPoints:
+def _share_points(share: pl.Expr, max_points: pl.Expr) -> ColumnPoints:
     """Return a plugin builder's share as points: clamped, undefined where not finite."""
     finite = share.is_finite().fill_null(value=False)
     points = pl.when(finite).then(share.clip(0.0, 1.0) * max_points)
     return points, pl.when(~finite).then(kind_code("division-by-zero"))
 
 
-def relative_points(share: pl.Expr, max_points: float) -> ColumnPoints:
+def relative_points(share: pl.Expr, max_points: pl.Expr) -> ColumnPoints:
     """Return a relative scorer's share as points, clamped as a linear scorer's, or undefined.
 
     A share is undefined where it is null (a refused group) or not finite.
@@ -143,29 +147,33 @@ def divisors(form: ScorerForm | None) -> list[float]:
 def column_points(
     indicator: CompiledIndicator,
     value: pl.Expr,
+    numbers: Numbers,
+    ordinal: int,
     *,
     target: ColumnExpression | None = None,
     share: pl.Expr | None = None,
 ) -> ColumnPoints:
     """Return the points expression of one indicator, for rows where its value is defined.
 
-    ``target`` is the columnar form of a target scorer's target expression, when it has one;
-    ``share`` the column :func:`with_shares` made for a plugin's builder. Raises
+    ``numbers`` give the points the weights decide, of the indicator at ``ordinal`` among
+    them; ``target`` is the columnar form of a target scorer's target expression, when it has
+    one; ``share`` the column :func:`with_shares` made for a plugin's builder. Raises
     :class:`ColumnarUnsupported` for a scorer without a form.
     """
     form = indicator.scorer.form
+    max_points = numbers(f"points{ordinal}")
     if isinstance(form, Linear):
-        return _clamped(divided_by(value - form.zero_at, form.span), form.max_points), None
+        return _clamped(divided_by(value - form.zero_at, form.span), max_points), None
     if isinstance(form, Steps):
-        return _steps(form, value.cast(pl.Float64)), None
+        return _steps(form, value.cast(pl.Float64), numbers, ordinal), None
     if isinstance(form, Ratio):
-        return _ratio(form, value, target)
+        return _ratio(form, value, target, max_points)
     if isinstance(form, AllOrNothing):
-        return pl.when(value).then(pl.lit(form.max_points)).otherwise(pl.lit(0.0)), None
+        return pl.when(value).then(max_points).otherwise(pl.lit(0.0)), None
     if isinstance(form, Table):
-        return _table(form, value), None
+        return _table(form, value, numbers, ordinal), None
     if isinstance(form, Share) and share is not None:
-        return _share_points(share, form.max_points)
+        return _share_points(share, max_points)
     message = (
         f"indicator {indicator.id}: the scorer type {indicator.scorer_type!r} has no columnar form"
     )

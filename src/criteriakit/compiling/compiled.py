@@ -149,11 +149,13 @@ class CompiledRanking:
 class DataWeights:
     """Weights the evaluated units' points decide, by ``method`` (see :mod:`criteriakit.mcda`).
 
-    Of the criteria when ``criterion`` is None, else of that criterion's indicators.
+    Of the criteria when ``criterion`` is None, else of that criterion's indicators; decided
+    over all the units evaluated together, or over each parent's (``within``).
     """
 
     criterion: int | None
     method: str
+    within: Literal["all", "parent"] = "all"
 
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -244,14 +246,13 @@ class CompiledFramework:
         """Which other units a unit's result depends on: all, its siblings, or none.
 
         Quotas count siblings; relative scorers and the ranking compare with the group their
-        ``within`` names; weights the units decide are decided over all of them. A framework
-        that compares units cannot stream.
+        ``within`` names, and so are weights the units decide. A framework that compares units
+        cannot stream.
         """
         groups = {form.within for _, form in self.relative}
         if self.ranking is not None:
             groups.add(self.ranking.within)
-        if self.data_weights:
-            groups.add("all")
+        groups.update(data.within for data in self.data_weights)
         if self.quotas:
             groups.add("parent")
         if "all" in groups:

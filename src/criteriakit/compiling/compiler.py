@@ -27,6 +27,7 @@ from criteriakit.compiling.compiled import (
     CompiledCriterion,
     CompiledFramework,
     CompiledIndicator,
+    CompiledRanking,
     CompiledTier,
     DataWeights,
 )
@@ -382,7 +383,7 @@ class _Checker:
         if spec.method in DATA_WEIGHT_METHODS:
             if scope in self.decided:
                 return list(self.decided[scope])
-            self.data_weights.append(DataWeights(scope, spec.method))
+            self.data_weights.append(DataWeights(scope, spec.method, spec.within))
         derived = derive_weights(path, spec, ids, self.problems)
         if derived is None:
             return [1.0 / max(1, len(ids))] * len(ids)
@@ -391,6 +392,43 @@ class _Checker:
             weights = dict(zip(ids, derived, strict=True))
             self.weight_notes.append(WeightNote(where, spec.method, None, weights))
         return derived
+
+    def data_weights_within(self, ranking: CompiledRanking | None) -> None:
+        """Check that the weights the units decide are decided over one kind of group.
+
+        Each parent's units weighed apart cannot be ranked together by a multi-criteria method,
+        which weighs every unit's indicators alike (by score they can: each score is complete).
+        """
+        found = self.data_weights
+        if not found:
+            return
+        within = found[0].within
+
+        def table(data: DataWeights) -> KeyPath:
+            return (
+                ("weights",) if data.criterion is None else ("criteria", data.criterion, "weights")
+            )
+
+        for data in found[1:]:
+            if data.within != within:
+                self.problem(
+                    (*table(data), "within"),
+                    f"the units decide weights within {data.within!r} here but within {within!r} "
+                    f"in [{format_key_path(table(found[0]))}]",
+                    f'write the same within = "{within}" in every table that weighs by the data',
+                )
+        if (
+            within == "parent"
+            and ranking is not None
+            and ranking.within == "all"
+            and not ranking.by_score
+        ):
+            self.problem(
+                ("ranking", "within"),
+                f"method {ranking.method!r} weighs every unit's indicators alike, but each "
+                "parent's units decide their own weights",
+                'rank within = "parent", or by method = "score"',
+            )
 
     def _share(
         self, path: KeyPath, points: float | None, weight: float | None, points_scale: bool
@@ -726,6 +764,7 @@ def compile_definition(
     rollups = check_rollups(definition, children, checker.problems, checker.functions)
     quotas = check_quotas(definition, checker.problems)
     ranking = check_ranking(definition, indicators, checker.problems)
+    checker.data_weights_within(ranking)
     if checker.problems or weighting is None:
         return checker.problems
     policy = definition.policy

@@ -78,6 +78,7 @@ def _refuse_stray(path: KeyPath, spec: Weights, problems: list[RawProblem]) -> N
         "judgements": spec.judgements is not None and spec.method != "ahp",
         "order": spec.order is not None and spec.method not in ("rank-order-centroid", "rank-sum"),
         "allow_inconsistent": spec.allow_inconsistent and spec.method != "ahp",
+        "within": spec.within != "all" and spec.method not in DATA_WEIGHT_METHODS,
     }
     for key, stray in strays.items():
         if stray:

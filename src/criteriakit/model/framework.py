@@ -137,13 +137,15 @@ class Weights:
     ``ahp`` takes the pairwise ``judgements`` (rows and columns in the order of the criteria,
     or of the criterion's indicators); ``rank-order-centroid`` and ``rank-sum`` take ``order``,
     the ids from the most important to the least; ``equal`` takes nothing; ``entropy``,
-    ``critic`` and ``standard-deviation`` weigh by the units evaluated together.
+    ``critic`` and ``standard-deviation`` weigh by the units evaluated together: all of them, or
+    (``within = "parent"``) each parent's units apart.
     """
 
     method: WeightMethod
     judgements: tuple[tuple[float, ...], ...] | None = None
     order: tuple[str, ...] | None = None
     allow_inconsistent: bool = False
+    within: Literal["all", "parent"] = "all"
 
 
 @attrs.frozen

@@ -114,7 +114,8 @@ class WeightNote:
     ``scope`` is ``criteria`` for the criteria's weights, else the id of the criterion whose
     indicators were weighed; ``units`` how many units' points decided them (None for a method
     that reads the file alone); ``weights`` each entry's weight by id; ``note`` why they fell
-    back to equal weights, if they did.
+    back to equal weights, if they did. Weights decided by each parent's units apart
+    (``within = "parent"``) name that ``parent`` (None for the units without one).
     """
 
     scope: str
@@ -122,6 +123,8 @@ class WeightNote:
     units: int | None
     weights: Mapping[str, float]
     note: str | None = None
+    within: Literal["all", "parent"] = "all"
+    parent: str | None = None
 
 
 @attrs.frozen

@@ -62,6 +62,8 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "units": note.units,
                 "weights": dict(note.weights),
                 "note": note.note,
+                "within": note.within,
+                "parent": note.parent,
             }
             for note in result.weights
         ]

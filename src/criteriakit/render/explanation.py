@@ -119,8 +119,21 @@ def standing_lines(result: Result, w: Words) -> list[str]:
             "units": note.units,
             "weights": ", ".join(f"{key} {w.number(value)}" for key, value in note.weights.items()),
             "criterion": note.scope,
+            "parent": note.parent,
         }
-        if note.units is None:
+        if note.parent is not None:  # decided by the units of one parent
+            text = (
+                _(
+                    "Weights of the criteria by %(method)s over the %(units)s units of "
+                    "%(parent)s: %(weights)s"
+                )
+                if note.scope == "criteria"
+                else _(
+                    "Weights of the indicators of %(criterion)s by %(method)s over the "
+                    "%(units)s units of %(parent)s: %(weights)s"
+                )
+            )
+        elif note.units is None:
             text = (
                 _("Weights of the criteria by %(method)s: %(weights)s")
                 if note.scope == "criteria"

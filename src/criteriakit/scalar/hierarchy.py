@@ -292,8 +292,13 @@ def _evaluate_level(
     data: LevelData,
     records: Mapping[str, list[dict[str, object]]] | None,
     context: _Context,
+    each: Sequence[Framework] | None = None,
 ) -> tuple[list[Result], list[RankSlot] | None]:
-    """Evaluate one level's units; return their results, and their rank slots if it ranks."""
+    """Evaluate one level's units; return their results, and their rank slots if it ranks.
+
+    ``each`` gives each unit's framework where they differ (weights each parent's units
+    decided); they differ in weights alone, so ``framework`` checks and compares the units.
+    """
     extra = None
     if records is not None:
         extra = {
@@ -321,7 +326,7 @@ def _evaluate_level(
             context.progress(_PROGRESS_EVERY)
         rolled_up = {name: values[name] for name in rolled if name in values}
         try:
-            result = framework.evaluate_checked(
+            result = (framework if each is None else each[index]).evaluate_checked(
                 values,
                 unit.unit,
                 context.period,
@@ -401,16 +406,25 @@ def evaluate_levels(
     records: dict[str, list[dict[str, object]]] | None = None
     for depth in range(len(levels) - 1, -1, -1):
         level_framework, data = chain[depth], data_sets[depth]
+        above = [row.parent for row in data]
+        each: list[Framework] | None = None  # each unit's framework, where weights differ
         if level_framework.compiled.data_weights:  # evaluated once to decide the weights
             quiet = attrs.evolve(context, progress=None)
             provisional, _ = _evaluate_level(level_framework, data, records, quiet)
-            level_framework = chain[depth] = weighed(level_framework, *_points(provisional))
+            decided = weighed(level_framework, *_points(provisional), above)
+            level_framework = chain[depth] = decided[0][1]
+            if len(decided) > 1:
+                each = [level_framework] * len(data)
+                for members, group_framework in decided:
+                    for index in members:
+                        each[index] = group_framework
         compiled = level_framework.compiled
-        results, slots = _evaluate_level(level_framework, data, records, context)
-        results = apply_quotas(compiled, results, (row.parent for row in data))
+        results, slots = _evaluate_level(level_framework, data, records, context, each)
+        results = apply_quotas(compiled, results, above)
         if compiled.ranking is not None and slots is not None:
-            above = [row.parent for row in data]
-            results = apply_ranking(compiled.ranking, results, slots, above)
+            every = each or [level_framework] * len(data)
+            rankings = [unit.compiled.ranking or compiled.ranking for unit in every]
+            results = apply_ranking(rankings, results, slots, above)
         outcome.insert(0, LevelResults(level_framework, tuple(results), data))
         if depth > 0:
             children = chain[depth - 1].compiled.children

@@ -113,17 +113,22 @@ def _rank_group(ranking: CompiledRanking, members: list[tuple[Result, RankSlot]]
 
 
 def apply_ranking(
-    ranking: CompiledRanking,
+    rankings: Sequence[CompiledRanking],
     results: Sequence[Result],
     slots: Sequence[RankSlot],
     parents: Sequence[str | None],
 ) -> list[Result]:
     """Rank ``results`` within their groups; return them with their ranks, in their order.
 
-    ``slots`` are the ones the results were evaluated with. A result a plugin replaced after
-    evaluation (and whose ``ranking`` was read then) is copied with its rank.
+    ``rankings`` is each unit's ranking: the same, but for its weights where each parent's
+    units decided their own (a group then has one parent, or ranks by score). ``slots`` are
+    the ones the results were evaluated with. A result a plugin replaced after evaluation
+    (and whose ``ranking`` was read then) is copied with its rank.
     """
-    for members in groups(parents, ranking.within):
+    if not rankings:  # no units
+        return list(results)
+    for members in groups(parents, rankings[0].within):
+        ranking = rankings[members[0]]
         _rank_group(ranking, [(results[index], slots[index]) for index in members])
     return [
         result if result.ranking == slot.rank else attrs.evolve(result, ranking=slot.rank)
