@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
@@ -264,17 +265,56 @@ def test_rank_margins_are_where_two_units_scores_cross():
     assert (a1.low, a1.high, a1.below, a1.above) == (pytest.approx(0.5), 1.0, 2, None)
 
 
-def test_rank_margins_need_a_ranking_by_score():
+def test_rank_margins_need_a_ranking():
     from criteriakit.scalar.sensitivity import rank_margins  # noqa: PLC0415
 
-    framework, results = ranked_results("topsis")
-    with pytest.raises(FrameworkError, match='rank margins need \\[ranking\\] method = "score"'):
-        rank_margins(framework, results, results[0])
+    _, results = ranked_results()
+    plain = criteriakit.loads_framework(RANKED.replace('[ranking]\nmethod = "METHOD"', ""))
+    with pytest.raises(FrameworkError, match="rank margins need a \\[ranking\\]"):
+        rank_margins(plain, results, results[0])
 
 
-def test_the_command_adds_the_rank_margins(tmp_path):
+@pytest.mark.parametrize("method", ["wsm", "wpm", "waspas", "topsis", "vikor"])
+@pytest.mark.parametrize("of", ["criteria", "indicators"])
+def test_multi_criteria_rank_margins_are_where_the_ranks_change(method, of):
+    from criteriakit.scalar.ranking import method_scores, ranks  # noqa: PLC0415
+    from criteriakit.scalar.sensitivity import PRECISION, rank_margins  # noqa: PLC0415
+
+    framework, results = ranked_results(method)
+    ranking = framework.compiled.ranking
+    matrix = [[i.points / i.max_points for c in r.criteria for i in c.indicators] for r in results]
+
+    def rank_of(position: int, a: float) -> float:  # a's weight a, b's 1 - a
+        scores = method_scores(attrs.evolve(ranking, weights=(a, 1.0 - a)), matrix)
+        return ranks(scores, higher_is_better=ranking.higher_is_better, ties=ranking.ties)[position]
+
+    for position, result in enumerate(results):
+        margins = rank_margins(framework, results, result, of=of)
+        assert [m.criterion for m in margins] == (
+            ["a", "b"] if of == "criteria" else ["a.1", "b.1"]
+        )
+        a = margins[0]
+        assert a.weight == 0.5
+        assert rank_of(position, a.weight) == result.ranking.rank
+        for x in (a.low, (a.low + a.weight) / 2, a.high, (a.weight + a.high) / 2):
+            assert rank_of(position, x) == result.ranking.rank  # holds between the margins
+        if a.below is not None:  # and changes just past them, to the rank said
+            assert rank_of(position, max(0.0, a.low - 2 * PRECISION)) == a.below
+        if a.above is not None:
+            assert rank_of(position, min(1.0, a.high + 2 * PRECISION)) == a.above
+        b = margins[1]  # b's weight x is a's 1 - x: the same margins, mirrored
+        assert (b.low, b.high) == (pytest.approx(1 - a.high), pytest.approx(1 - a.low))
+    assert any(
+        m.below is not None or m.above is not None
+        for r in results
+        for m in rank_margins(framework, results, r, of=of)
+    )  # some rank does change
+
+
+@pytest.mark.parametrize("method", ["score", "topsis"])
+def test_the_command_adds_the_rank_margins(tmp_path, method):
     framework = tmp_path / "ranked.toml"
-    framework.write_text(RANKED.replace("METHOD", "score"), encoding="utf-8")
+    framework.write_text(RANKED.replace("METHOD", method), encoding="utf-8")
     data = tmp_path / "units.csv"
     data.write_text("id,a,b\n" + "".join(f"{u},{a},{b}\n" for u, (a, b) in UNITS.items()))
     result = CliRunner().invoke(

@@ -53,8 +53,8 @@ def sensitivity(
 
     Each criterion's weight (its share of the total; with --indicators each indicator's) moves
     while the others keep their proportions; past either end the unit would be in the tier
-    shown. A framework that ranks by score also gets the weights between which the unit's
-    rank holds, and its rank past them. Example:
+    shown. A framework with a [ranking] also gets the weights between which the unit's rank
+    holds, and its rank past them. Example:
     criteriakit sensitivity vn.four-good-cell cells.csv -u C07
     """
     from criteriakit.cli._evaluation import evaluate_data  # noqa: PLC0415  loaded when used
@@ -78,8 +78,7 @@ def sensitivity(
         raise click.BadParameter(message, param_hint="--unit")
     part = _("indicator") if indicators else _("criterion")
     of: Literal["criteria", "indicators"] = "indicators" if indicators else "criteria"
-    ranking = level.framework.compiled.ranking
-    ranked = ranking is not None and ranking.by_score
+    ranked = level.framework.compiled.ranking is not None
     header = [part, _("weight"), _("holds from"), _("to"), _("below"), _("above")]
 
     def shown(rank: float | None) -> str | None:

@@ -26,7 +26,7 @@ from criteriakit.expressions.floats import round_points
 from criteriakit.model.results import Pending, Rank, Result
 from criteriakit.scalar.groups import groups
 
-__all__ = ["RankSlot", "apply_ranking", "ranks"]
+__all__ = ["RankSlot", "apply_ranking", "method_scores", "ranks"]
 
 
 class RankSlot(Pending):
@@ -71,13 +71,19 @@ def ranks(scores: Sequence[float], *, higher_is_better: bool, ties: str) -> list
     return ranked
 
 
-def _method_scores(ranking: CompiledRanking, matrix: list[tuple[float, ...]]) -> list[float]:
-    """Return the multi-criteria method's score of each row of ``matrix`` (shares)."""
+def method_scores(ranking: CompiledRanking, matrix: Sequence[Sequence[float]]) -> list[float]:
+    """Return the multi-criteria method's score of each row of ``matrix`` (shares), rounded.
+
+    Rounded as totals are (:func:`~criteriakit.expressions.floats.round_points`): the units
+    are ranked by these.
+    """
     try:
         import numpy as np  # noqa: PLC0415  only ranking by a multi-criteria method needs it
 
         from criteriakit.mcda.normalisation import NORMALISATIONS  # noqa: PLC0415  NumPy
-        from criteriakit.mcda.ranking import method_scores  # noqa: PLC0415  NumPy too
+        from criteriakit.mcda.ranking import (  # noqa: PLC0415  NumPy too
+            method_scores as scores_of,
+        )
     except ImportError:
         message = (
             f"ranking by {ranking.method} in the scalar engine needs NumPy: "
@@ -88,8 +94,8 @@ def _method_scores(ranking: CompiledRanking, matrix: list[tuple[float, ...]]) ->
     weights = np.array(ranking.weights, dtype=np.float64)
     if ranking.normalisation == "minmax":
         shares = NORMALISATIONS["minmax"](shares, np.zeros(shares.shape[1], dtype=bool))
-    found = method_scores(ranking.method, shares, weights, ranking.balance, ignore_flat=True)
-    return [float(score) for score in found]
+    found = scores_of(ranking.method, shares, weights, ranking.balance, ignore_flat=True)
+    return [round_points(float(score)) for score in found]
 
 
 def _rank_group(ranking: CompiledRanking, members: list[tuple[Result, RankSlot]]) -> None:
@@ -104,8 +110,7 @@ def _rank_group(ranking: CompiledRanking, members: list[tuple[Result, RankSlot]]
     if ranking.by_score:
         scores = [float(result.score or 0.0) for result, _ in ranked]
     else:
-        found = _method_scores(ranking, [slot.shares or () for _, slot in ranked])
-        scores = [round_points(score) for score in found]
+        scores = method_scores(ranking, [slot.shares or () for _, slot in ranked])
     places = ranks(scores, higher_is_better=ranking.higher_is_better, ties=ranking.ties)
     for (_, slot), place, score in zip(ranked, places, scores, strict=True):
         shown = place if ranking.ties == "average" else int(place)

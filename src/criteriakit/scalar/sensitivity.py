@@ -13,9 +13,14 @@ criterion's share of its points and ``R_i`` the others' weighted share, so the r
 not sampled. Only an additive weighting (``sum``, the default) combines scores this way; a
 unit's quota among its siblings is not applied again (it depends on the others' scores).
 
-:func:`rank_margins` answers the same question for a unit's rank by ``[ranking] method =
-"score"``: every unit of its group scores on the moved weights, each on its own line, so the
-rank can change only where two lines cross, and the ranges are exact too.
+:func:`rank_margins` answers the same question for a unit's rank. By ``[ranking] method =
+"score"``, every unit of its group scores on the moved weights, each on its own line, so the
+rank can change only where two lines cross, and the ranges are exact too. The multi-criteria
+methods (``wsm``, ``wpm``, ``waspas``, ``topsis``, ``vikor``) weigh the indicators' shares,
+which moving the weights leaves as they are, but their scores are not linear in the weights:
+the group is ranked again at :data:`SAMPLES` weights evenly spread toward each end, and the
+first change is narrowed down by halving to within :data:`PRECISION` (a rank that changes and
+changes back between two samples is not seen).
 """
 
 from __future__ import annotations
@@ -25,17 +30,22 @@ from typing import Literal, TypeVar
 
 import attrs
 
+from criteriakit.compiling.compiled import CompiledRanking
 from criteriakit.errors import FrameworkError, Problem
 from criteriakit.expressions.floats import round_points
 from criteriakit.model.results import Result
 from criteriakit.scalar.classify import Classifier, NotEvaluable
 from criteriakit.scalar.framework import Framework
-from criteriakit.scalar.ranking import ranks
+from criteriakit.scalar.ranking import method_scores, ranks
 
 __all__ = ["RankMargin", "WeightMargin", "rank_margins", "weight_margins"]
 
 STEP = 1e-6
 """How far past a band's bound a weight is moved to classify the unit there."""
+SAMPLES = 128
+"""How many weights toward each end a multi-criteria ranking is computed again at."""
+PRECISION = 1e-9
+"""How close to the weight where a multi-criteria rank changes its margin is found."""
 
 
 @attrs.frozen
@@ -189,9 +199,10 @@ def _first_change(
 class RankMargin:
     """The weights of one criterion between which a unit keeps its rank among its group.
 
-    As :class:`WeightMargin`, for the rank by the framework's ``[ranking] method = "score"``:
-    past ``low`` the unit would rank ``below``, past ``high`` ``above`` (``None`` where the rank
-    holds down to 0 or up to 1). Every unit of the group scores on the moved weights.
+    As :class:`WeightMargin`, for the rank by the framework's ``[ranking]``: past ``low`` the
+    unit would rank ``below``, past ``high`` ``above`` (``None`` where the rank holds down to 0
+    or up to 1). Every unit of the group is scored, or weighed by the method, on the moved
+    weights.
     """
 
     criterion: str
@@ -236,19 +247,18 @@ def rank_margins(
 
     ``results`` are the units evaluated with it (its group is taken from them). Exact for a
     framework that ranks by score (``[ranking] method = "score"``): each unit's score is linear
-    in the weight, so the rank can change only where two units' lines cross. Raise
-    :class:`~criteriakit.errors.FrameworkError` for a framework without such a ranking, or one
-    :func:`weight_margins` refuses. A unit not ranked has no margins.
+    in the weight, so the rank can change only where two units' lines cross. By a
+    multi-criteria method, sampled and narrowed down (see the module docs). Raise
+    :class:`~criteriakit.errors.FrameworkError` for a framework without a ranking, or one that
+    ranks by score and that :func:`weight_margins` refuses. A unit not ranked has no margins.
     """
     compiled = framework.compiled
     ranking = compiled.ranking
-    if ranking is None or not ranking.by_score:
-        message = f'rank margins need [ranking] method = "score"; {framework.ref} has ' + (
-            "no [ranking]" if ranking is None else f"method {ranking.method!r}"
-        )
-        hint = "the other methods' scores are not linear in the weights"
-        raise FrameworkError([Problem(message, hint=hint)])
-    _refuse_unless_linear(framework, of)
+    if ranking is None:
+        message = f"rank margins need a [ranking]; {framework.ref} has none"
+        raise FrameworkError([Problem(message, hint='add [ranking] method = "score"')])
+    if ranking.by_score:
+        _refuse_unless_linear(framework, of)
     if result.ranking is None:
         return ()
     group = [
@@ -257,6 +267,8 @@ def rank_margins(
         if other.ranking is not None and (ranking.within == "all" or other.parent == result.parent)
     ]
     position = next(index for index, other in enumerate(group) if other is result)
+    if not ranking.by_score:
+        return _method_margins(ranking, group, position, of)
     maximum = compiled.max_score
     every = [_lines(other, of) for other in group]
     margins: list[RankMargin] = []
@@ -282,3 +294,84 @@ def rank_margins(
         high, above = _first_change(weight, 1.0, crossings, rank_at, now)
         margins.append(RankMargin(part, weight, low, high, below, above))
     return tuple(margins)
+
+
+def _method_margins(
+    ranking: CompiledRanking,
+    group: Sequence[Result],
+    position: int,
+    of: Literal["criteria", "indicators"],
+) -> tuple[RankMargin, ...]:
+    """Return the rank margins of ``group[position]`` by a multi-criteria method (sampled).
+
+    Each part's indicators keep their proportions among themselves as its weight moves, and
+    the other indicators theirs; a part of weight 0 moves its indicators alike.
+    """
+    matrix = [
+        [
+            indicator.points / indicator.max_points if indicator.max_points else 0.0
+            for criterion in other.criteria
+            for indicator in criterion.indicators
+        ]
+        for other in group
+    ]
+    weights = ranking.weights
+    parts: list[tuple[str, list[int]]] = []
+    start = 0
+    for criterion in group[position].criteria:
+        ordinals = list(range(start, start + len(criterion.indicators)))
+        start += len(criterion.indicators)
+        if of == "criteria":
+            parts.append((criterion.id, ordinals))
+        else:
+            parts += [(i.id, [o]) for i, o in zip(criterion.indicators, ordinals, strict=True)]
+
+    def rank_at(moved: Sequence[float]) -> float:
+        scores = method_scores(attrs.evolve(ranking, weights=tuple(moved)), matrix)
+        places = ranks(scores, higher_is_better=ranking.higher_is_better, ties=ranking.ties)
+        return places[position]
+
+    now = rank_at(weights)
+    margins: list[RankMargin] = []
+    for part, ordinals in parts:
+        weight = sum(weights[o] for o in ordinals)
+        rest = 1.0 - weight
+        if rest <= 0:  # the only part: moving it moves nothing
+            margins.append(RankMargin(part, weight, 0.0, 1.0, None, None))
+            continue
+
+        def moved(x: float, ordinals: list[int] = ordinals, weight: float = weight) -> float:
+            inside = [weights[o] / weight if weight else 1 / len(ordinals) for o in ordinals]
+            scaled = [w * (1.0 - x) / (1.0 - weight) for w in weights]
+            for o, share in zip(ordinals, inside, strict=True):
+                scaled[o] = x * share
+            return rank_at(scaled)
+
+        low, below = _sampled_change(weight, 0.0, moved, now)
+        high, above = _sampled_change(weight, 1.0, moved, now)
+        margins.append(RankMargin(part, weight, low, high, below, above))
+    return tuple(margins)
+
+
+def _sampled_change(
+    start: float, end: float, value_at: Callable[[float], float], now: float
+) -> tuple[float, float | None]:
+    """Return how far from ``start`` toward ``end`` ``value_at`` stays ``now``, and its value past.
+
+    ``value_at`` is tried at :data:`SAMPLES` points evenly spread; between the last that gives
+    ``now`` and the first that does not, the change is found by halving to :data:`PRECISION`.
+    """
+    near = start
+    for step in range(1, SAMPLES + 1):
+        far = start + (end - start) * step / SAMPLES
+        if value_at(far) == now:
+            near = far
+            continue
+        while abs(far - near) > PRECISION:
+            middle = (near + far) / 2
+            if value_at(middle) == now:
+                near = middle
+            else:
+                far = middle
+        return near, value_at(far)
+    return end, None
