@@ -194,6 +194,24 @@ def test_the_decoded_size_cap_is_the_machine_memory_when_smaller(framework, tmp_
     )
 
 
+def test_without_pyarrow_a_parquet_file_is_refused_unread(framework, tmp_path, monkeypatch):
+    # the size check needs PyArrow: without it a Parquet file is not read unmeasured
+    path = tmp_path / "units.parquet"
+    pq.write_table(pa.table({"id": ["u1"], "a": [1.0]}), path)
+    real = typed_files.importlib.util.find_spec
+    monkeypatch.setattr(
+        typed_files.importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "pyarrow" else real(name, *args),
+    )
+    for read in (lambda: evaluate_frame(framework, path), lambda: read_units(path)):
+        with pytest.raises(criteriakit.DataError) as info:
+            read()
+        (problem,) = info.value.problems
+        assert "measured before it is read" in problem.message
+        assert problem.hint == "pip install 'criteriakit[parquet]'"
+
+
 # --- JSON nested thousands deep ----------------------------------------------------------
 
 DEEP = "[" * 3000 + "]" * 3000

@@ -65,7 +65,10 @@ def test_a_plugin_scorer_is_unknown_without_its_plugin():
         criteriakit.loads_framework(text)
     problem = caught.value.problems[0]
     assert problem.message.startswith('unknown scorer type "saturating"; expected one of "linear"')
-    assert problem.hint == "a plugin may provide it: see criteriakit plugins"
+    assert problem.hint == (
+        "a plugin may provide it: load a local one with --plugin-dir DIR, or install it "
+        "(criteriakit plugins lists those loaded)"
+    )
 
 
 def test_a_plugin_scorer_feeds_what_it_would_take():

@@ -14,7 +14,13 @@ from click.testing import CliRunner
 
 import criteriakit
 from criteriakit.cli import build_cli
-from criteriakit.cli._scaffold import PluginNames, ScaffoldError, create_plugin, plugin_names
+from criteriakit.cli._scaffold import (
+    PluginNames,
+    ScaffoldError,
+    create_plugin,
+    plugin_names,
+    requirement,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -84,7 +90,7 @@ def test_the_plugin_folder_holds_a_distribution(tmp_path):
     } == FILES
     project = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["name"] == "criteriakit-acme-coal"
-    assert project["project"]["dependencies"] == [f"criteriakit>={criteriakit.__version__}"]
+    assert project["project"]["dependencies"] == [requirement(criteriakit.__version__)]
     assert project["project"]["entry-points"]["criteriakit"] == {
         "acme-coal": "criteriakit_acme_coal"
     }
@@ -241,3 +247,19 @@ def test_the_page_shows_what_the_command_prints(tmp_path, monkeypatch):
     )
     again = CliRunner().invoke(build_cli(), ["new-plugin", "acme-coal"])
     assert again.stderr == f"{errors[1][1]}\n"
+
+
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [
+        ("0.1.0.dev248+ga2b53fa18", "criteriakit>=0.1.0.dev0,<0.2"),
+        ("0.1.0", "criteriakit>=0.1.0,<0.2"),
+        ("0.3.2", "criteriakit>=0.3.2,<0.4"),
+        ("1.4.0", "criteriakit>=1.4.0,<2"),
+        ("2.0", "criteriakit>=2.0.0,<3"),
+        ("0.0.0+unknown", "criteriakit>=0.0.0.dev0,<0.1"),
+    ],
+)
+def test_a_new_plugin_depends_on_this_release_series(version, expected):
+    # a bounded range: a plugin made today keeps working until criteriakit may break it
+    assert requirement(version) == expected

@@ -252,7 +252,7 @@ def test_invalid_toml_is_reported_at_its_position():
     message = problems('framework = "team.toml"\n[[cases]\n')
     assert message.startswith("1 problem in test_cases.toml:\ntest_cases.toml:2:8: invalid TOML: ")
     assert message.endswith(
-        "\n  2 | [[cases]\n    |        ^\n  hint: see docs/testing.md for the case file format"
+        "\n  2 | [[cases]\n    |        ^\n  hint: the case file format: https://criteriakit.readthedocs.io/en/latest/testing/#case-files"
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from click.testing import CliRunner
 
 from criteriakit import registry
 from criteriakit.cli import build_cli
+from criteriakit.render import atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 TEAM = ROOT / "tests" / "data" / "cases" / "team.toml"
@@ -314,3 +317,211 @@ def test_a_progress_bar_counts_the_cases_on_a_terminal_only(environment, shown):
     assert done.exit_code == 0
     assert ("running cases" in done.stderr and "4/4" in done.stderr) is shown
     assert done.stdout.endswith("4 passed in 2 files\n")
+
+
+# ---------------------------------------------------------------- --format json, --junitxml, -q, -v
+
+
+def _three_files():
+    """A passing file, a file with two failing cases, and a file that cannot run."""
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    Path("checks").mkdir()
+    Path("checks/test_failing.toml").write_text(
+        FAILING.replace('"team.toml"', '"../team.toml"'), encoding="utf-8"
+    )
+    Path("test_bad.toml").write_text('framework = "team.toml"\ncases = 3\n', encoding="utf-8")
+
+
+@pytest.mark.usefixtures("folder")
+def test_json_gives_every_case_the_files_that_could_not_run_and_the_counts():
+    _three_files()
+    result = run("test", "--format", "json", ".")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert list(document) == ["cases", "errors", "summary"]
+    assert [(case["file"], case["name"], case["outcome"]) for case in document["cases"]] == [
+        ("checks/test_failing.toml", "half done", "failed"),
+        ("checks/test_failing.toml", "missing input", "failed"),
+        ("test_team.toml", "perfect", "passed"),
+        ("test_team.toml", "one undone", "passed"),
+    ]
+    half_done = document["cases"][0]
+    assert half_done == {
+        "file": "checks/test_failing.toml",
+        "line": 3,
+        "name": "half done",
+        "framework": "test.team@1",
+        "outcome": "failed",
+        "failures": [{"line": 6, "message": "tier: expected 'gold', got 'silver'"}],
+    }
+    assert document["cases"][2]["failures"] == []
+    (error,) = document["errors"]
+    assert error["file"] == "test_bad.toml"
+    assert "cases: expected an array, got an integer (3)" in error["message"]
+    assert document["summary"] == {"passed": 2, "failed": 2, "errors": 1, "files": 3}
+
+
+@pytest.mark.usefixtures("folder")
+def test_json_has_the_rule_coverage_when_asked_and_exits_0_when_all_pass():
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    plain = json.loads(run("test", "--format", "json", ".").stdout)
+    assert "coverage" not in plain
+    result = run("test", "--format", "json", "--coverage", ".")
+    assert result.exit_code == 0
+    (coverage,) = json.loads(result.stdout)["coverage"]
+    assert (coverage["framework"], coverage["results"]) == ("test.team@1", 2)
+    assert {"kind": "band", "id": "gold", "tier": "gold", "hits": 2, "passes": 0} in (
+        coverage["rules"]
+    )
+
+
+def _parse_junit(path: Path) -> ET.Element:
+    return ET.fromstring(path.read_text(encoding="utf-8"))  # noqa: S314  the command's own output
+
+
+@pytest.mark.usefixtures("folder")
+def test_junit_xml_is_written_as_pytest_writes_it():
+    _three_files()
+    result = run("test", ".", "--junitxml", "junit.xml")
+    assert result.exit_code == 1
+    assert result.output.endswith("\n2 passed, 2 failed, 1 error in 3 files\n")
+    assert sorted(path.name for path in Path().iterdir()) == [
+        "checks",
+        "junit.xml",
+        "team.toml",
+        "test_bad.toml",
+        "test_team.toml",
+    ], "no temporary file is left behind"
+    suites = _parse_junit(Path("junit.xml"))
+    assert suites.tag == "testsuites"
+    (suite,) = suites
+    assert suite.tag == "testsuite"
+    assert {key: suite.get(key) for key in ("name", "tests", "failures", "errors", "skipped")} == {
+        "name": "criteriakit",
+        "tests": "5",
+        "failures": "2",
+        "errors": "1",
+        "skipped": "0",
+    }
+    assert float(suite.get("time")) >= 0
+    assert suite.get("timestamp")
+    cases = [(case.get("classname"), case.get("name")) for case in suite.iter("testcase")]
+    assert cases == [
+        ("checks.test_failing", "half done"),
+        ("checks.test_failing", "missing input"),
+        ("test_bad", "test_bad.toml"),
+        ("test_team", "perfect"),
+        ("test_team", "one undone"),
+    ]
+    half_done, missing, bad, perfect, _ = suite.iter("testcase")
+    (failure,) = half_done
+    assert failure.tag == "failure"
+    assert failure.get("message") == "tier: expected 'gold', got 'silver'"
+    assert failure.text.startswith("checks/test_failing.toml:6: tier: expected 'gold'")
+    assert "result: score 70 / 100" in failure.text
+    assert missing[0].get("message").startswith("error: expected the inputs to be rejected")
+    (error,) = bad
+    assert error.tag == "error"
+    assert "cases: expected an array" in error.text
+    assert list(perfect) == []
+
+
+@pytest.mark.usefixtures("folder")
+def test_junit_xml_holds_any_case_name():
+    Path("test_team.toml").write_text(
+        PASSING.replace('name = "perfect"', 'name = "<perfect> & \\"bell\\" \\u0007"'),
+        encoding="utf-8",
+    )
+    result = run("test", "--format", "json", "--junitxml", "junit.xml", ".")
+    assert result.exit_code == 0
+    names = [case.get("name") for case in _parse_junit(Path("junit.xml")).iter("testcase")]
+    assert names == ['<perfect> & "bell" \\x07', "one undone"]
+    assert json.loads(result.stdout)["cases"][0]["name"] == '<perfect> & "bell" \u0007'
+
+
+@pytest.mark.usefixtures("folder")
+def test_a_junit_file_that_cannot_be_written_is_refused_before_any_case_runs():
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    missing = run("test", ".", "--junitxml", "nowhere/junit.xml")
+    assert missing.exit_code == 2
+    assert "Invalid value for '--junitxml': the folder 'nowhere' does not exist" in missing.stderr
+    assert missing.stdout == ""
+    Path("reports").mkdir()
+    folder = run("test", ".", "--junitxml", "reports")
+    assert folder.exit_code == 2
+    assert "'reports' is a directory" in folder.stderr
+
+
+@pytest.mark.usefixtures("folder")
+def test_a_junit_file_that_fails_to_be_written_ends_with_status_1(monkeypatch):
+    def refuse(path, _text):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(atomic, "write_text_atomic", refuse)
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    result = run("test", ".", "--junitxml", "junit.xml")
+    assert result.exit_code == 1
+    assert result.stdout.endswith("2 passed in 1 file\n")
+    assert result.stderr == "cannot write the JUnit XML report junit.xml: Permission denied\n"
+
+
+@pytest.mark.usefixtures("folder")
+def test_quiet_prints_the_failures_and_the_count_only():
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    assert run("test", "-q", ".").output == "2 passed in 1 file\n"
+    Path("checks").mkdir()
+    Path("checks/test_failing.toml").write_text(
+        FAILING.replace('"team.toml"', '"../team.toml"'), encoding="utf-8"
+    )
+    result = run("test", "--quiet", ".")
+    assert result.exit_code == 1
+    assert result.output.startswith("checks/test_failing.toml: test.team@1\n  FAIL  half done")
+    assert "PASS" not in result.output
+    assert "test_team.toml" not in result.output
+    assert result.output.endswith("\n\n2 passed, 2 failed in 2 files\n")
+
+
+@pytest.mark.usefixtures("folder")
+def test_verbose_shows_the_results_of_the_cases_that_passed():
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    result = run("test", "-v", ".")
+    assert result.exit_code == 0
+    assert result.output == (
+        "test_team.toml: test.team@1\n"
+        "  PASS  perfect\n"
+        "        result: score 100 / 100, band tier gold, final tier gold\n"
+        "  PASS  one undone\n"
+        "        result: score 94 / 100, band tier gold, final tier silver\n"
+        "          gate gold-all-done (tier gold): Gold needs everything done; done = 9, planned = 10\n"
+        "          points lost: a.1 54 / 60\n"
+        "\n"
+        "2 passed in 1 file\n"
+    )
+
+
+@pytest.mark.usefixtures("folder")
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["-q", "-v"], "--quiet and --verbose cannot be used together"),
+        (
+            ["--format", "junit"],
+            "Invalid value for '--format': 'junit' is not one of 'text', 'json'",
+        ),
+    ],
+)
+def test_option_mistakes_are_usage_errors(arguments, message):
+    Path("test_team.toml").write_text(PASSING, encoding="utf-8")
+    result = run("test", *arguments, ".")
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_plugin_dir_may_follow_the_test_command(folder):
+    (folder / "frameworks").mkdir()
+    (folder / "team.toml").rename(folder / "frameworks" / "team.toml")
+    Path("test_team.toml").write_text(
+        PASSING.replace('"team.toml"', '"test.team@1"'), encoding="utf-8"
+    )
+    result = run("test", "--plugin-dir", "frameworks", ".")
+    assert result.exit_code == 0, result.output

@@ -233,6 +233,13 @@ def _attrs_hook_factory(
     return factory
 
 
+_PLUGIN_HINT = (
+    "a plugin may provide it: load a local one with --plugin-dir DIR, or install it "
+    "(criteriakit plugins lists those loaded)"
+)
+"""The hint for a scorer type no loaded plugin registers: how to load the plugin that does."""
+
+
 def _structure_scorer(
     converter: cattrs.Converter, scorer_types: Mapping[str, type[Any]]
 ) -> Callable[[object, object], ScorerSpec]:
@@ -252,7 +259,7 @@ def _structure_scorer(
             message = f"unknown scorer type {shown}; expected one of {listed}"
             raise Invalid(
                 message,
-                suggestion or "a plugin may provide it: see criteriakit plugins",
+                suggestion or _PLUGIN_HINT,
                 key="type",
             )
         scorer: ScorerSpec = converter.structure(dict(value), scorer_types[kind])

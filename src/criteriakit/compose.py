@@ -30,7 +30,17 @@ from criteriakit._problems import KeyPath, RawProblem, did_you_mean
 from criteriakit.errors import shorten
 from criteriakit.model.framework import FrameworkDefinition
 
-__all__ = ["REMOVABLE", "Composition", "Document", "Origin", "compose"]
+__all__ = [
+    "CLEARABLE",
+    "MERGED_BY_ID",
+    "OWN_REF",
+    "PLACING",
+    "REMOVABLE",
+    "Composition",
+    "Document",
+    "Origin",
+    "compose",
+]
 
 Document: TypeAlias = Literal["base", "derived"]
 Origin: TypeAlias = tuple[Document, KeyPath]
@@ -81,17 +91,22 @@ _ARRAYS = (_CRITERIA, _TIERS, _RULES, _CHECKS)
 """The top-level arrays merged by id: each is merged, placed, removed and reported alike."""
 
 _KINDS = {kind.key: kind for top in _ARRAYS for kind in (top, top.nested) if kind is not None}
+MERGED_BY_ID = tuple(_KINDS)
+"""The arrays of tables a derived file merges by id, at the top or nested in an entry: each entry
+gives its ``id`` and the keys it changes, and may be placed with one of :data:`PLACING`."""
 _PARENTS = {top.nested.key: top for top in _ARRAYS if top.nested is not None}
 """The kind each nested kind lives in: an indicator under a criterion, a gate under a tier."""
 _NAMES = {"inputs": "input", **{key: kind.name for key, kind in _KINDS.items()}}
-_SIDES = ("before", "after")
+PLACING = ("before", "after")
 """The keys that place an entry next to another of the same array."""
 _MERGED = frozenset({"inputs", "derived", "policy", *(kind.key for kind in _ARRAYS)})
 _PATCH_ONLY = frozenset({"extends", "remove"})
+OWN_REF = ("id", "version")
+"""The keys a derived file must give itself: results name the framework they were rated on."""
 _REQUIRED = frozenset(
     field.name for field in attrs.fields(FrameworkDefinition) if field.default is attrs.NOTHING
 )
-_CLEARABLE = tuple(
+CLEARABLE = tuple(
     field.name
     for field in attrs.fields(FrameworkDefinition)
     if field.name not in _REQUIRED | (_MERGED - {"policy"})
@@ -259,7 +274,7 @@ class _Composer:
         return data
 
     def _require_own_ref(self) -> None:
-        for key in ("id", "version"):
+        for key in OWN_REF:
             if key not in self.derived:
                 self._problem(
                     (key,),
@@ -334,19 +349,19 @@ class _Composer:
         if key == "inputs":
             return self.base.get("inputs") or {}
         if key == "keys":
-            return {name: True for name in _CLEARABLE if self.base.get(name) is not None}
+            return {name: True for name in CLEARABLE if self.base.get(name) is not None}
         return self.index[key]
 
     def _unclearable(self, path: KeyPath, item: str, known: Sequence[str]) -> None:
         """Report a name in ``[remove] keys`` that is not a value the base sets and may lose."""
         name = shorten(item)
-        if item in _CLEARABLE:
+        if item in CLEARABLE:
             hint = f"the base sets {_listed(known)}" if known else "the base sets none of them"
             self._problem(path, f"{self._base_ref()} sets no {name}", hint)
             return
-        close = self._suggestion(item, _CLEARABLE)
+        close = self._suggestion(item, CLEARABLE)
         kinds = ", ".join(REMOVABLE[:-1])
-        hint = f"keys clears {', '.join(_CLEARABLE)}; ids are removed with {kinds}"
+        hint = f"keys clears {', '.join(CLEARABLE)}; ids are removed with {kinds}"
         self._problem(
             path,
             f"'{name}' is not a value [remove] keys can clear",
@@ -573,7 +588,7 @@ class _Composer:
     def _item(self, kind: _Kind, slot: _Slot, here: KeyPath) -> dict[str, Any]:
         """Merge one entry: a base table, its patch, or both; nested arrays by id in turn."""
         nested = kind.nested
-        skip = frozenset(_SIDES if nested is None else (*_SIDES, nested.key))
+        skip = frozenset(PLACING if nested is None else (*PLACING, nested.key))
         base, base_path = (None, ()) if slot.base is None else (slot.base.table, slot.base.path)
         patch, patch_path = (
             (None, ()) if slot.entry is None else (slot.entry.table, slot.entry.path)
@@ -622,7 +637,7 @@ class _Composer:
         self, kind: _Kind, parent: str, entry: _Entry, siblings: Mapping[str, _Slot]
     ) -> tuple[str, str] | None:
         """Check the ``before`` or ``after`` key of a given entry; return it with the id it names."""
-        sides = [side for side in _SIDES if side in entry.table]
+        sides = [side for side in PLACING if side in entry.table]
         if not sides:
             return None
         side = sides[-1]

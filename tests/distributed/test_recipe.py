@@ -70,7 +70,7 @@ HINT = (
     "install the plugin on the workers as a package, or import criteriakit_plugin by its name, "
     "give the module to Registry.load(plugins=...) and send the file to the workers "
     "(SparkContext.addPyFile, or spark.addArtifacts(..., pyfile=True) with Spark Connect; "
-    "Client.upload_file in Dask): see docs/clusters.md"
+    "Client.upload_file in Dask): https://criteriakit.readthedocs.io/en/latest/clusters/"
 )
 
 

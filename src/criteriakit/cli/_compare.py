@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from criteriakit.cli._options import LANGUAGE_OPTION, OUTPUT_OPTION, language_words
+from criteriakit.cli._options import (
+    LANGUAGE_OPTION,
+    OUTPUT_OPTION,
+    PLUGIN_DIR_OPTION,
+    examples,
+    format_option,
+    language_words,
+)
 from criteriakit.cli._output import emit, fail
 from criteriakit.cli._session import Session, pass_session
 from criteriakit.errors import CriteriaKitError
@@ -26,22 +33,23 @@ if TYPE_CHECKING:
 __all__ = ["compare", "reason_kinds"]
 
 
-@click.command()
+@click.command(
+    short_help="Compare two periods' results: tiers, scores, vetoes.",
+    epilog=examples(
+        "criteriakit compare results-2023.json results-2024.json",
+        "criteriakit compare 2023.csv 2024.csv --only-changes --format json -o changes.json",
+    ),
+)
 @click.argument("before", type=click.Path(dir_okay=False))
 @click.argument("after", type=click.Path(dir_okay=False))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option("table", "json")
 @click.option(
     "--only-changes",
     is_flag=True,
     help="List only the units whose tier, score or reasons changed (the counts cover all).",
 )
 @OUTPUT_OPTION
+@PLUGIN_DIR_OPTION
 @LANGUAGE_OPTION
 @pass_session
 def compare(

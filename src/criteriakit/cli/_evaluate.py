@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from criteriakit.cli._engine import ENGINE_OPTION, Engine
-from criteriakit.cli._options import LANGUAGE_OPTION, DataOptions, data_command, language_words
+from criteriakit.cli._options import (
+    LANGUAGE_OPTION,
+    DataOptions,
+    data_command,
+    examples,
+    format_option,
+    language_words,
+)
 from criteriakit.cli._output import emit
 from criteriakit.cli._session import Session, pass_session
 
@@ -20,15 +27,22 @@ if TYPE_CHECKING:
 __all__ = ["evaluate", "explain"]
 
 
-@click.command()
+@click.command(
+    short_help="Evaluate every unit of a data set against a framework.",
+    epilog=examples(
+        "criteriakit evaluate vn.four-good-cell cells.csv",
+        "criteriakit evaluate vn.four-good-cell cells.csv --format csv -o results.csv",
+        "criteriakit evaluate my-framework.toml - --data-format jsonl < units.jsonl",
+    ),
+)
 @data_command
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "csv", "json", "jsonl", "parquet"]),
-    default="table",
-    show_default=True,
-    help="json: result documents (every explanation); the others: the result table.",
+@format_option(
+    "table",
+    "csv",
+    "json",
+    "jsonl",
+    "parquet",
+    described="json: result documents (every explanation); the others: the result table.",
 )
 @click.option(
     "--all-levels",
@@ -67,7 +81,13 @@ def evaluate(
     )
 
 
-@click.command()
+@click.command(
+    short_help="Explain each unit's points, reasons and next tier.",
+    epilog=examples(
+        "criteriakit explain vn.four-good-cell cells.csv --unit C03",
+        "criteriakit explain vn.four-good-cell cells.csv --language vi -o explained.txt",
+    ),
+)
 @data_command
 @click.option("-u", "--unit", "units", multiple=True, help="Explain only this unit (repeatable).")
 @LANGUAGE_OPTION

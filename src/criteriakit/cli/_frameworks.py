@@ -1,68 +1,136 @@
 """The commands about frameworks and plugins: ``lint``, ``show``, ``diff``, ``frameworks``, ``plugins``.
 
-Each imports what it needs (the loader, the registry, the renderers) when it runs.
+Each imports what it needs (the loader, the registry, the renderers) when it runs. ``lint``
+writes text for people, or one JSON document or a SARIF log for programs
+(:mod:`._lint_formats`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from criteriakit.cli._options import LANGUAGE_OPTION, ON_OPTION, language_words
+from criteriakit.cli._options import (
+    LANGUAGE_OPTION,
+    ON_OPTION,
+    PLUGIN_DIR_OPTION,
+    examples,
+    format_option,
+    framework_argument,
+    language_words,
+)
 from criteriakit.cli._session import Session, pass_session
 from criteriakit.errors import CriteriaKitError
+
+if TYPE_CHECKING:
+    from criteriakit.cli._lint_formats import Linted
+    from criteriakit.render.language import Words
 
 __all__ = ["diff", "frameworks", "lint", "plugins", "show"]
 
 
-@click.command()
+@click.command(
+    short_help="Check framework files; report every problem.",
+    epilog=examples(
+        "criteriakit lint my-framework.toml",
+        "criteriakit lint --plugin-dir ./plugins frameworks/*.toml",
+        "criteriakit lint --format sarif frameworks/*.toml > lint.sarif",
+    ),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@format_option(
+    "text",
+    "json",
+    "sarif",
+    described="text: a line for each file, problems on standard error; json: one document of "
+    "every file's problems and the counts; sarif: a SARIF 2.1.0 log for code-scanning dashboards.",
+)
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print nothing for the files without problems (text)."
+)
+@PLUGIN_DIR_OPTION
 @LANGUAGE_OPTION
 @pass_session
-def lint(session: Session, files: tuple[str, ...], language: str | None) -> None:
-    """Check framework files and report every problem."""
-    from criteriakit.loading import load_framework  # noqa: PLC0415  loaded when used
+def lint(
+    session: Session,
+    files: tuple[str, ...],
+    output_format: str,
+    quiet: bool,
+    language: str | None,
+) -> None:
+    """Check framework files and report every problem of each, with its line and a hint.
+
+    Exit status: 0 when every file is valid, 1 when a file has problems (in every format).
+    """
+    from criteriakit.cli._lint_formats import render_lint  # noqa: PLC0415  loaded when used
 
     words = language_words(language)
-    failed = False
+    linted = []
     for file in files:
-        try:
-            registry = session.registry()
-            framework = load_framework(
-                file, extensions=registry.extensions, resolve=registry.resolve
-            )
-        except CriteriaKitError as error:
-            click.echo(str(error), err=True)
-            failed = True
-            continue
-        definition = framework.definition
-        indicators = sum(len(criterion.indicators) for criterion in definition.criteria)
-        ngettext = words.ngettext
-        criteria, tiers, rules = (
-            len(definition.criteria),
-            len(definition.tiers),
-            len(definition.rules),
-        )
-        summary = ", ".join(
-            [
-                ngettext("%(count)s criterion", "%(count)s criteria", criteria)
-                % {"count": criteria},
-                ngettext("%(count)s indicator", "%(count)s indicators", indicators)
-                % {"count": indicators},
-                ngettext("%(count)s tier", "%(count)s tiers", tiers) % {"count": tiers},
-                ngettext("%(count)s rule", "%(count)s rules", rules) % {"count": rules},
-            ]
-        )
-        line = words.gettext("%(file)s: ok: %(framework)s, %(summary)s")
-        click.echo(line % {"file": file, "framework": framework.ref, "summary": summary})
-    sys.exit(1 if failed else 0)
+        entry = _lint_file(session, file)
+        linted.append(entry)
+        if output_format == "text":
+            _print_linted(entry, words, quiet=quiet)
+    if output_format != "text":
+        click.echo(render_lint(output_format, linted), nl=False)
+    sys.exit(1 if any(entry.error is not None for entry in linted) else 0)
 
 
-@click.command()
-@click.argument("framework")
+def _lint_file(session: Session, file: str) -> Linted:
+    """Load one framework file with the session's plugins: the framework, or why it fails."""
+    from criteriakit.cli._lint_formats import Linted  # noqa: PLC0415  loaded when used
+    from criteriakit.loading import load_framework  # noqa: PLC0415  loaded when used
+
+    try:
+        registry = session.registry()
+        framework = load_framework(file, extensions=registry.extensions, resolve=registry.resolve)
+    except CriteriaKitError as error:
+        return Linted(file, error=error)
+    return Linted(file, framework=framework)
+
+
+def _print_linted(entry: Linted, words: Words, *, quiet: bool) -> None:
+    """Print a file's problems to standard error, or its ``ok`` line (unless ``quiet``)."""
+    if entry.error is not None:
+        click.echo(str(entry.error), err=True)
+        return
+    if quiet or entry.framework is None:
+        return
+    definition = entry.framework.definition
+    indicators = sum(len(criterion.indicators) for criterion in definition.criteria)
+    ngettext = words.ngettext
+    criteria, tiers, rules = (
+        len(definition.criteria),
+        len(definition.tiers),
+        len(definition.rules),
+    )
+    summary = ", ".join(
+        [
+            ngettext("%(count)s criterion", "%(count)s criteria", criteria) % {"count": criteria},
+            ngettext("%(count)s indicator", "%(count)s indicators", indicators)
+            % {"count": indicators},
+            ngettext("%(count)s tier", "%(count)s tiers", tiers) % {"count": tiers},
+            ngettext("%(count)s rule", "%(count)s rules", rules) % {"count": rules},
+        ]
+    )
+    line = words.gettext("%(file)s: ok: %(framework)s, %(summary)s")
+    click.echo(line % {"file": entry.file, "framework": entry.framework.ref, "summary": summary})
+
+
+@click.command(
+    short_help="Describe a framework: inputs, criteria, tiers, rules.",
+    epilog=examples(
+        "criteriakit show vn.four-good-cell",
+        "criteriakit show vn.four-good-cell@2024",
+        "criteriakit show my-framework.toml",
+    ),
+)
+@framework_argument()
 @ON_OPTION
+@PLUGIN_DIR_OPTION
 @pass_session
 def show(session: Session, framework: str, on: dt.date | None) -> None:
     """Show a framework (an id, id@version or file): inputs, criteria, tiers and rules."""
@@ -71,10 +139,17 @@ def show(session: Session, framework: str, on: dt.date | None) -> None:
     click.echo(describe_framework(session.framework(framework, on)))
 
 
-@click.command()
-@click.argument("base")
-@click.argument("derived")
+@click.command(
+    short_help="Show what one framework changes from another.",
+    epilog=examples(
+        "criteriakit diff vn.four-good-cell@2024 my-cell.toml",
+        "criteriakit diff vn.four-good-cell vn.four-good-cell.coal-mining",
+    ),
+)
+@framework_argument("base")
+@framework_argument("derived")
 @ON_OPTION
+@PLUGIN_DIR_OPTION
 @pass_session
 def diff(session: Session, base: str, derived: str, on: dt.date | None) -> None:
     """Show what DERIVED changes from BASE (ids, id@version or files): + added, - removed, ~ changed."""
@@ -87,7 +162,14 @@ def diff(session: Session, base: str, derived: str, on: dt.date | None) -> None:
     )
 
 
-@click.command()
+@click.command(
+    short_help="List the registered frameworks.",
+    epilog=examples(
+        "criteriakit frameworks",
+        "criteriakit frameworks --plugin-dir examples/local-plugin",
+    ),
+)
+@PLUGIN_DIR_OPTION
 @pass_session
 def frameworks(session: Session) -> None:
     """List the registered frameworks, with their validity and the plugin that registered them."""
@@ -114,7 +196,13 @@ def frameworks(session: Session) -> None:
     )
 
 
-@click.command()
+@click.command(
+    short_help="List the loaded plugins and what they register.",
+    epilog=examples(
+        "criteriakit plugins", "criteriakit plugins --plugin-dir examples/local-plugin"
+    ),
+)
+@PLUGIN_DIR_OPTION
 @pass_session
 def plugins(session: Session) -> None:
     """List the loaded plugins: distribution, hooks and what each registered."""

@@ -1,8 +1,9 @@
 """The ``criteriakit`` click group: the global options, the session they make, every command.
 
-The plugin options become the :class:`~criteriakit.cli._session.Session` each command receives;
-the ``--limit`` options are put in force for the whole run. The commands come from one module
-for each family, none of which imports another's.
+The plugin options become the :class:`~criteriakit.cli._session.Session` each command receives
+(:func:`~criteriakit.cli._options.session_of`; a command's own ``--plugin-dir`` adds to it); the
+``--limit`` options are put in force for the whole run. The commands come from one module for
+each family, none of which imports another's.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from criteriakit.cli._compare import compare
 from criteriakit.cli._evaluate import evaluate, explain
 from criteriakit.cli._frameworks import diff, frameworks, lint, plugins, show
 from criteriakit.cli._new_plugin import new_plugin
+from criteriakit.cli._options import examples, plugin_dir_option, session_of
 from criteriakit.cli._output import fail
 from criteriakit.cli._report import report
+from criteriakit.cli._schema import schema
 from criteriakit.cli._sensitivity import sensitivity
-from criteriakit.cli._session import Session
 
 __all__ = ["build_cli"]
 
@@ -33,6 +35,7 @@ _COMMANDS = (
     new_plugin,
     plugins,
     report,
+    schema,
     sensitivity,
     show,
     test,
@@ -69,15 +72,18 @@ class _Commands(click.Group):
 def build_cli() -> click.Group:
     """Build the ``criteriakit`` command group with every command."""
 
-    @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-    @click.version_option(__version__, prog_name="criteriakit")
-    @click.option(
-        "--plugin-dir",
-        "plugin_dirs",
-        multiple=True,
-        type=click.Path(file_okay=False),
-        help="A local plugin directory: framework TOML files and criteriakit_plugin.py (repeatable; also CRITERIAKIT_PATH).",
+    @click.group(
+        cls=_Commands,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        epilog=examples(
+            "criteriakit lint my-framework.toml",
+            "criteriakit evaluate vn.four-good-cell cells.csv --format csv -o results.csv",
+            "criteriakit lint --plugin-dir ./plugins my-framework.toml",
+            "criteriakit COMMAND --help",
+        ),
     )
+    @click.version_option(__version__, "-V", "--version", prog_name="criteriakit")
+    @plugin_dir_option()
     @click.option(
         "--disable-plugin",
         "disabled",
@@ -97,16 +103,13 @@ def build_cli() -> click.Group:
         "their defaults are in docs/bad-input.md).",
     )
     @click.pass_context
-    def cli(
-        context: click.Context,
-        plugin_dirs: tuple[str, ...],
-        disabled: tuple[str, ...],
-        no_autoload: bool,
-        settings: dict[str, int],
-    ) -> None:
-        """Lint frameworks, evaluate data sets against them and explain the results."""
+    def cli(context: click.Context, /, settings: dict[str, int], **_plugin_options: object) -> None:
+        """Lint frameworks, evaluate data sets against them and explain the results.
+
+        --plugin-dir may also follow the name of a command that loads frameworks.
+        """
         context.with_resource(limits.override(**settings))
-        context.obj = Session(plugin_dirs, disabled, autoload=not no_autoload)
+        session_of(context)  # the session every command receives, from the plugin options
 
     for command in _COMMANDS:
         cli.add_command(command)

@@ -11,10 +11,16 @@ import sys
 
 import click
 
+from criteriakit.cli._options import examples
+
 __all__ = ["new_plugin"]
 
 
-@click.command("new-plugin")
+@click.command(
+    "new-plugin",
+    short_help="Start a plugin distribution, its tests ready to run.",
+    epilog=examples("criteriakit new-plugin acme-coal"),
+)
 @click.argument("name")
 def new_plugin(name: str) -> None:
     """Create the folder NAME/ holding a plugin distribution whose tests pass once installed.

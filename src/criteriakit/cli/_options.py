@@ -3,18 +3,25 @@
 ``evaluate`` and ``explain`` take the same framework, data and level options
 (:func:`data_command`) and pass them on as :class:`DataOptions`; ``--on`` also picks the
 framework version of ``show`` and ``diff``, and ``--output`` is the file of ``compare`` too.
+``--plugin-dir`` is the group's option, and each command that loads frameworks takes it too
+(:data:`PLUGIN_DIR_OPTION`), adding to the same :class:`~criteriakit.cli._session.Session`;
+a FRAMEWORK argument (:func:`framework_argument`) completes the registered ids in a shell.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
+from click.shell_completion import CompletionItem
 
-from criteriakit.errors import DataError
+from criteriakit.cli._session import Session
+from criteriakit.errors import CriteriaKitError, DataError
 
 if TYPE_CHECKING:
     from criteriakit.data import DataFormat
@@ -25,10 +32,18 @@ __all__ = [
     "LANGUAGE_OPTION",
     "ON_OPTION",
     "OUTPUT_OPTION",
+    "PLUGIN_DIR_OPTION",
     "DataOptions",
+    "complete_framework",
     "data_command",
+    "examples",
+    "framework_argument",
     "language_words",
+    "plugin_dir_option",
+    "session_of",
 ]
+
+_Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 @attrs.frozen
@@ -82,8 +97,97 @@ def _period(label: str | None) -> Period | None:
         raise click.BadParameter(error.problems[0].render()) from None
 
 
+def session_of(context: click.Context) -> Session:
+    """Return the run's session, made from the group's plugin options the first time.
+
+    The group makes it before its command parses its own options; while the shell completes a
+    word, click parses the command line without running the group, and the session is made
+    here from the group's options as parsed so far.
+    """
+    found = context.find_object(Session)
+    if found is not None:
+        return found
+    group = context
+    while group.parent is not None and not isinstance(group.command, click.Group):
+        group = group.parent
+    options = group.params
+    session = Session(
+        tuple(options.get("plugin_dirs") or ()),
+        tuple(options.get("disabled") or ()),
+        autoload=not options.get("no_autoload"),
+    )
+    group.obj = session
+    return session
+
+
+def plugin_dir_option(**settings: Any) -> _Decorator:
+    """Return the ``--plugin-dir`` option: the group's, or with ``settings`` a command's."""
+    return click.option(
+        "--plugin-dir",
+        "plugin_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        help="A local plugin directory: framework TOML files and criteriakit_plugin.py "
+        "(repeatable; also CRITERIAKIT_PATH).",
+        **settings,
+    )
+
+
+def _add_plugin_dirs(
+    context: click.Context, _parameter: click.Parameter, directories: tuple[str, ...]
+) -> None:
+    """Add a command's ``--plugin-dir`` directories to the session, after the group's."""
+    if directories:
+        session = session_of(context)
+        session.plugin_dirs = (*session.plugin_dirs, *directories)
+
+
+PLUGIN_DIR_OPTION = plugin_dir_option(expose_value=False, callback=_add_plugin_dirs)
+"""``--plugin-dir`` after the command's name, as before it: ``criteriakit lint --plugin-dir D f.toml``."""
+
+
+def complete_framework(
+    context: click.Context, _parameter: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Complete a FRAMEWORK argument: a file, or a registered id (``id@version`` after an ``@``).
+
+    The registry is the one the command would use (``--plugin-dir`` and the other plugin
+    options typed so far count); its warnings are not shown, as they would garble the shell's
+    line. The file item comes first: bash then offers files only when no id matches.
+    """
+    session = session_of(context)
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            registered = session.registry().frameworks
+    except CriteriaKitError:
+        registered = {}
+    versioned = "@" in incomplete
+    titles: dict[str, str] = {}
+    for (framework_id, version), entry in sorted(registered.items()):
+        name = f"{framework_id}@{version}" if versioned else framework_id
+        titles[name] = entry.framework.title()
+    found = [name for name in titles if name.startswith(incomplete)]
+    return [
+        CompletionItem(incomplete, type="file"),
+        *(CompletionItem(name, help=titles[name]) for name in found),
+    ]
+
+
+def framework_argument(name: str = "framework") -> _Decorator:
+    """Return a FRAMEWORK argument (an id, ``id@version`` or a file) that completes ids."""
+    return click.argument(name, shell_complete=complete_framework)
+
+
+def examples(*command_lines: str) -> str:
+    r"""Return a command's epilog: example command lines, each kept whole on its own line.
+
+    Click rewraps help paragraphs, except one that starts with a ``\b`` line.
+    """
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in command_lines)
+
+
 _DATA_OPTIONS = (
-    click.argument("framework"),
+    framework_argument(),
     click.argument("data"),
     click.option(
         "--children",
@@ -106,6 +210,7 @@ _DATA_OPTIONS = (
         help="Ignore data columns that are not declared inputs (default: report them as errors).",
     ),
     ON_OPTION,
+    PLUGIN_DIR_OPTION,
     click.option(
         "--period",
         callback=lambda _context, _parameter, value: _period(value),
@@ -116,6 +221,18 @@ _DATA_OPTIONS = (
         help="Monthly rows (id, period such as 2024-03, columns) gathered into per_month inputs over --period.",
     ),
 )
+
+
+def format_option(*choices: str, described: str | None = None) -> _Decorator:
+    """Return a command's ``--format`` option (``output_format``): the first choice by default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=described,
+    )
 
 
 LANGUAGE_OPTION = click.option(

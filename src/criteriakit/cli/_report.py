@@ -7,13 +7,21 @@ from typing import Any
 
 import click
 
-from criteriakit.cli._options import LANGUAGE_OPTION, DataOptions, data_command
+from criteriakit.cli._options import LANGUAGE_OPTION, DataOptions, data_command, examples
 from criteriakit.cli._session import Session, pass_session
 
 __all__ = ["report"]
 
 
-@click.command()
+@click.command(
+    short_help="Write a report people read: HTML, Excel or Markdown.",
+    epilog=examples(
+        "criteriakit report vn.four-good-cell cells.csv -o report.html",
+        "criteriakit report vn.four-good-committee committee.csv --children cells.csv "
+        "-o report.html",
+        "criteriakit report vn.four-good-cell cells.csv --language vi -o report.xlsx",
+    ),
+)
 @data_command
 @click.option(
     "--limit",
@@ -45,8 +53,7 @@ def report(
 
     The report gives each level's overview (tiers, scores against the tier bounds, criteria,
     units by parent, what decided the tiers, quota demotions), then each unit's points,
-    reasons and what it would take to reach the next tier. Example:
-    criteriakit report vn.four-good-committee committee.csv --children cells.csv -o report.html
+    reasons and what it would take to reach the next tier.
     """
     if output is None:
         raise click.UsageError("name the report file with -o, e.g. -o report.md")

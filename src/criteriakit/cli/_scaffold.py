@@ -23,7 +23,7 @@ import attrs
 from criteriakit._version import __version__
 from criteriakit.errors import CriteriaKitError
 
-__all__ = ["PluginNames", "ScaffoldError", "create_plugin", "plugin_names"]
+__all__ = ["PluginNames", "ScaffoldError", "create_plugin", "plugin_names", "requirement"]
 
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
 _MAX_NAME = 60
@@ -92,6 +92,21 @@ def _title(names: PluginNames) -> str:
     return f"{words[:1].upper()}{words[1:]} team review"
 
 
+def requirement(version: str) -> str:
+    """Return the criteriakit a new plugin depends on: this release series, from ``version`` on.
+
+    A version between releases (``0.1.0.dev248+g…``) admits that release's pre-releases. The
+    upper bound is the next minor release while criteriakit is 0.x (its minor releases may
+    change what plugins rely on), else the next major.
+    """
+    found = re.match(r"(\d+)\.(\d+)(?:\.(\d+))?", version)
+    major, minor, micro = (int(part or 0) for part in found.groups()) if found else (0, 0, 0)
+    between = "dev" in version or "+" in version or found is None
+    lower = f"{major}.{minor}.{micro}" + (".dev0" if between else "")
+    upper = f"0.{minor + 1}" if major == 0 else f"{major + 1}"
+    return f"criteriakit>={lower},<{upper}"
+
+
 def _render(template: str, names: PluginNames) -> str:
     text = (importlib.resources.files("criteriakit") / "templates" / "plugin" / template).read_text(
         encoding="utf-8"
@@ -99,7 +114,7 @@ def _render(template: str, names: PluginNames) -> str:
     values = {
         **attrs.asdict(names),
         "title": _title(names),
-        "criteriakit_version": __version__,
+        "criteriakit_requirement": requirement(__version__),
     }
     return string.Template(text).substitute(values)
 

@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from criteriakit.cli._options import LANGUAGE_OPTION, DataOptions, data_command, language_words
+from criteriakit.cli._options import (
+    LANGUAGE_OPTION,
+    DataOptions,
+    data_command,
+    examples,
+    language_words,
+)
 from criteriakit.cli._output import emit
 from criteriakit.cli._session import Session, pass_session
 
@@ -30,7 +36,13 @@ def _row(margin: WeightMargin | RankMargin, below: str | None, above: str | None
     ]
 
 
-@click.command()
+@click.command(
+    short_help="How far each weight can move before a tier changes.",
+    epilog=examples(
+        "criteriakit sensitivity vn.four-good-cell cells.csv -u C07",
+        "criteriakit sensitivity vn.four-good-cell cells.csv --indicators",
+    ),
+)
 @data_command
 @click.option("-u", "--unit", "units", multiple=True, help="Only this unit (repeatable).")
 @click.option(
@@ -54,8 +66,7 @@ def sensitivity(
     Each criterion's weight (its share of the total; with --indicators each indicator's) moves
     while the others keep their proportions; past either end the unit would be in the tier
     shown. A framework with a [ranking] also gets the weights between which the unit's rank
-    holds, and its rank past them. Example:
-    criteriakit sensitivity vn.four-good-cell cells.csv -u C07
+    holds, and its rank past them.
     """
     from criteriakit.cli._evaluation import evaluate_data  # noqa: PLC0415  loaded when used
     from criteriakit.render import render_text_table  # noqa: PLC0415  loaded when used

@@ -9,6 +9,7 @@ when its values would take more memory decoded than the ``decoded_bytes`` limit 
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 from pathlib import Path
@@ -19,6 +20,7 @@ from polars.datatypes import DataTypeClass
 
 from criteriakit import limits
 from criteriakit.data.sources import DataSource
+from criteriakit.documentation import page
 from criteriakit.errors import DataError, Problem
 
 __all__ = [
@@ -114,10 +116,10 @@ def decoded_size(path: Path | bytes, limit: int | None = None) -> int | None:
     read from the dictionaries and indices themselves, and only while the metadata's part
     is within ``limit``: a file whose metadata already exceed it is measured no further.
     None when PyArrow is not installed or the file cannot be read as Parquet (reading the file
-    then says what is wrong).
+    then says what is wrong); reading a Parquet file refuses it without PyArrow.
     """
     try:
-        import pyarrow.parquet as pq  # noqa: PLC0415  optional: the polars extra brings it
+        import pyarrow.parquet as pq  # noqa: PLC0415  optional: the parquet extra brings it
     except ImportError:
         return None
     try:
@@ -207,6 +209,13 @@ def _check_fits(path: Path | bytes, name: str) -> None:
 
     The cap is this machine's memory where that is smaller.
     """
+    if importlib.util.find_spec("pyarrow") is None:
+        message = (
+            "a Parquet file is measured before it is read (how large its values are once "
+            "decoded), which needs PyArrow, not installed here"
+        )
+        hint = "pip install 'criteriakit[parquet]'"
+        raise DataError([Problem(message, file=name, hint=hint)], source=name)
     memory = machine_memory()
     cap = limits.current().decoded_bytes
     limit = cap if memory is None else min(memory, cap)
@@ -221,7 +230,7 @@ def _check_fits(path: Path | bytes, name: str) -> None:
     message = (
         f"the file's values would take about {_shown_size(size)} once decoded, more than {allowed}"
     )
-    hint = "split it into smaller files, or evaluate it on Spark or Dask (see docs/clusters.md)"
+    hint = f"split it into smaller files, or evaluate it on Spark or Dask: {page('clusters')}"
     raise DataError([Problem(message, file=name, hint=hint)], source=name)
 
 

@@ -27,6 +27,7 @@ import attrs
 from criteriakit._converter import converter_for
 from criteriakit.columnar.hooks import refuse_result_adjusters
 from criteriakit.compiling.extensions import Extensions
+from criteriakit.documentation import page
 from criteriakit.errors import FrameworkError, Problem, UnknownFrameworkError
 from criteriakit.loading import Resolve, framework_from_dict
 from criteriakit.plugins import LOCAL_PLUGIN_FILE
@@ -124,7 +125,7 @@ _LOCAL_HINT = (
     "install the plugin on the workers as a package, or import criteriakit_plugin by its name, "
     "give the module to Registry.load(plugins=...) and send the file to the workers "
     "(SparkContext.addPyFile, or spark.addArtifacts(..., pyfile=True) with Spark Connect; "
-    "Client.upload_file in Dask): see docs/clusters.md"
+    f"Client.upload_file in Dask): {page('clusters')}"
 )
 
 

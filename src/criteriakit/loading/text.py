@@ -20,6 +20,7 @@ from criteriakit import limits
 from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._problems import format_key_path
 from criteriakit._toml_locations import TomlLocations
+from criteriakit.documentation import page
 from criteriakit.errors import FrameworkError, Problem, position
 
 if sys.version_info >= (3, 11):
@@ -200,7 +201,7 @@ def _toml_problem(message: str, text: str, source: str) -> Problem:
     if match is not None:
         line, column = int(match.group(1)), int(match.group(2))
         what = message[: match.start()]
-        hint = "see docs/format.md for the file format"
+        hint = f"the file format: {page('format')}"
     else:
         match = _TOML_AT_END.search(message)
         if match is None:

@@ -24,15 +24,16 @@ from criteriakit._converter import converter, structure
 from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean
 from criteriakit._toml_locations import TomlLocations
+from criteriakit.documentation import page
 from criteriakit.errors import CaseFileError, DataError, FrameworkError, Problem
 from criteriakit.loading import locate_problem, parse_framework_text
 from criteriakit.model.period import Period
 from criteriakit.registry import split_ref
 from criteriakit.testing.assertions import DEFAULT_TOLERANCE, Expectation
 
-__all__ = ["Case", "CaseFile", "UnitCase", "load_case_file"]
+__all__ = ["Case", "CaseFile", "CaseFileSpec", "UnitCase", "load_case_file"]
 
-_FORMAT_HINT = "see docs/testing.md for the case file format"
+_FORMAT_HINT = f"the case file format: {page('testing', 'case-files')}"
 _CONTRADICTS_NOT_EVALUABLE = ("score", "band_tier", "tier", "rank")
 
 
@@ -66,8 +67,8 @@ class Case:
 
 
 @attrs.frozen
-class _CaseFileSpec:
-    """A case file's tables and keys, as written."""
+class CaseFileSpec:
+    """A case file's tables and keys, as written; ``criteriakit schema cases`` describes them."""
 
     framework: str
     cases: tuple[Case, ...]
@@ -138,7 +139,7 @@ def load_case_file(path: str | os.PathLike[str], *, source: str | None = None) -
     except FrameworkError as error:
         problems = [attrs.evolve(problem, hint=_FORMAT_HINT) for problem in error.problems]
         raise CaseFileError(problems, source=name) from None
-    spec = structure(converter(), data, _CaseFileSpec)
+    spec = structure(converter(), data, CaseFileSpec)
     raw = spec if isinstance(spec, list) else _check(spec, path.parent)
     if raw:
         problems = [locate_problem(problem, name, locations) for problem in raw]
@@ -173,13 +174,15 @@ def _with_tolerance(case: Case, tolerance: float) -> Case:
     return attrs.evolve(case, expect=fill(case.expect), units=units)
 
 
-def _check(spec: _CaseFileSpec, base: Path) -> list[RawProblem]:
+def _check(spec: CaseFileSpec, base: Path) -> list[RawProblem]:
     """Find what the types allow but a case file cannot mean."""
     problems = _check_header(spec, base)
     if not spec.cases:
         problems.append(
             RawProblem(
-                ("cases",), "the file has no cases", "add [[cases]] tables: see docs/testing.md"
+                ("cases",),
+                "the file has no cases",
+                f"add [[cases]] tables: {page('testing', 'case-files')}",
             )
         )
     names: set[str] = set()
@@ -198,7 +201,7 @@ def _check(spec: _CaseFileSpec, base: Path) -> list[RawProblem]:
     return problems
 
 
-def _check_header(spec: _CaseFileSpec, base: Path) -> list[RawProblem]:
+def _check_header(spec: CaseFileSpec, base: Path) -> list[RawProblem]:
     problems = []
     framework_file = _framework_path(spec.framework, base)
     if framework_file is not None:
