@@ -101,6 +101,13 @@ def _scalar_type(kind: str, levels: tuple[str, ...] | None) -> ScalarType | Leve
     return {"number": NUMBER, "integer": INTEGER, "bool": BOOL}[kind]
 
 
+ExpressionCache = dict[
+    tuple[str, "ExprType | None", tuple[str, ...], frozenset[tuple[str, "ExprType"]]],
+    CompiledExpression,
+]
+"""Compiled expressions by their text, expected type, criteria and scope: all compiling read."""
+
+
 class _Checker:
     """Collects problems while compiling; one instance per definition."""
 
@@ -109,9 +116,12 @@ class _Checker:
         definition: FrameworkDefinition,
         extensions: Extensions,
         decided: Mapping[int | None, Sequence[float]],
+        compiled: ExpressionCache | None = None,
     ) -> None:
         self.definition = definition
         self.decided = decided
+        self.compiled = compiled
+        """Expressions compiled before, by what compiling them read (see :data:`ExpressionCache`)."""
         self.extensions = extensions
         self.functions = extensions.functions
         self.problems: list[RawProblem] = []
@@ -135,8 +145,11 @@ class _Checker:
         scored, so it may read ``criterion("ID").points``, ``.max`` and ``.share``.
         """
         criteria = [criterion.id for criterion in self.definition.criteria] if decided else None
+        key = (text, expect, tuple(criteria or ()), frozenset(self.scope.items()))
+        if self.compiled is not None and key in self.compiled:
+            return self.compiled[key]
         try:
-            return compile_expression(
+            found = compile_expression(
                 text, self.scope, functions=self.functions, expect=expect, criteria=criteria
             )
         except ExpressionError as error:
@@ -152,6 +165,9 @@ class _Checker:
                 RawProblem(path, message, hint, offset=error.offset, width=error.length)
             )
             return None
+        if self.compiled is not None:
+            self.compiled[key] = found
+        return found
 
     def expression_at(self, path: KeyPath, text: str) -> CompiledExpression | None:
         """Compile ``text`` of any type at ``path`` (a derived value), recording its problems."""
@@ -738,15 +754,17 @@ def compile_definition(
     extensions: Extensions,
     resolve: Callable[[str], ChildFramework] | None = None,
     decided: Mapping[int | None, Sequence[float]] | None = None,
+    compiled: ExpressionCache | None = None,
 ) -> CompiledFramework | list[RawProblem]:
     """Check ``definition`` against ``extensions`` and compile it, or return every problem.
 
     ``resolve`` finds the framework of the ``[children]``, when the definition has them.
     ``decided`` gives the weights the evaluated units decided for the ``[weights]`` whose
     method weighs by the data (None: of the criteria, else a criterion's position); without
-    them those weights are equal (:mod:`criteriakit.scalar.weighing`).
+    them those weights are equal (:mod:`criteriakit.scalar.weighing`). ``compiled`` keeps the
+    expressions compiled, for compiling the same definition again with other weights.
     """
-    checker = _Checker(definition, extensions, decided or {})
+    checker = _Checker(definition, extensions, decided or {}, compiled)
     weighting = checker.weighting()
     checker.header()
     checker.inputs()

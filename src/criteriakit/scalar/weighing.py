@@ -22,7 +22,7 @@ from typing import Literal
 import attrs
 
 from criteriakit.compiling.compiled import CompiledFramework, DataWeights
-from criteriakit.compiling.compiler import compile_definition
+from criteriakit.compiling.compiler import ExpressionCache, compile_definition
 from criteriakit.errors import EvaluationError, MCDAError
 from criteriakit.model.results import WeightNote
 from criteriakit.plugins.registrations import builtin_extensions
@@ -107,11 +107,12 @@ def weighed(
     """
     within = framework.compiled.data_weights[0].within
     found: list[tuple[list[int], Framework]] = []
+    compiled: ExpressionCache = {}  # the groups' frameworks differ in weights alone
     for members in groups(parents, within) or [[]]:  # no units: one group, of none
         group = _Group(within, parents[members[0]] if within == "parent" and members else None)
         chosen = {key: [column[index] for index in members] for key, column in points.items()}
-        decided = _weighed(framework, chosen, [evaluable[index] for index in members], group)
-        found.append((members, decided))
+        shown = [evaluable[index] for index in members]
+        found.append((members, _weighed(framework, chosen, shown, group, compiled)))
     return found
 
 
@@ -120,6 +121,7 @@ def _weighed(
     points: Mapping[str, Sequence[float | None]],
     evaluable: Sequence[bool],
     group: _Group,
+    compiled_expressions: ExpressionCache,
 ) -> Framework:
     """Return ``framework`` with the weights one group of units decided, and notes of them."""
     compiled = framework.compiled
@@ -168,6 +170,7 @@ def _weighed(
         framework.extensions or builtin_extensions(),
         None if children is None else lambda _: children.framework,
         decided_weights,
+        compiled_expressions,
     )
     if isinstance(outcome, list):  # the file compiled before: never expected
         message = f"{framework.ref}: the weights decided by the units do not compile: {outcome[0]}"
