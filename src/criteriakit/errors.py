@@ -15,6 +15,7 @@ anything the library raises on purpose; anything else escaping is a bug::
     ├── CaseFileError           a test case file is invalid (all problems at once)
     ├── ReportError             a report cannot be written as asked (its format, say)
     ├── MCDAError               a multi-criteria method's input is invalid (also a ValueError)
+    ├── StoreError              a results store cannot be opened, read or written as asked
     └── ColumnarUnsupported     a framework cannot run as columns (the scalar engine can)
 
 :func:`plugin_errors` is the one place where an exception raised by a plugin's code (on import,
@@ -55,6 +56,7 @@ __all__ = [
     "PluginError",
     "Problem",
     "ReportError",
+    "StoreError",
     "UnknownFrameworkError",
     "excerpt",
     "plugin_errors",
@@ -412,6 +414,22 @@ class MCDAError(CriteriaKitError, ValueError):
     judgements for ``ahp``); the message names the argument, the row and column, and the way
     out. It is also a :class:`ValueError`, as NumPy-level functions' errors usually are.
     """
+
+
+class StoreError(CriteriaKitError):
+    """A results store (:mod:`criteriakit.store`) cannot be opened, read or written as asked.
+
+    ``store`` is the store's path or URL, ``message`` what went wrong and ``hint`` how to get
+    past it (``None`` when there is nothing to suggest). A write that fails leaves the store as
+    it was: the message says so where a reader might fear otherwise.
+    """
+
+    def __init__(self, message: str, *, store: str, hint: str | None = None) -> None:
+        self.message = message
+        self.store = store
+        self.hint = hint
+        text = f"{store}: {message}"
+        super().__init__(f"{text}\n  hint: {hint}" if hint else text)
 
 
 class ColumnarUnsupported(CriteriaKitError):  # noqa: N818 - names the condition, not a failure

@@ -33,6 +33,7 @@ __all__ = ["evaluate", "explain"]
         "criteriakit evaluate vn.four-good-cell cells.csv",
         "criteriakit evaluate vn.four-good-cell cells.csv --format csv -o results.csv",
         "criteriakit evaluate my-framework.toml - --data-format jsonl < units.jsonl",
+        "criteriakit evaluate vn.four-good-cell cells.csv --period 2024 --store results.duckdb",
     ),
 )
 @data_command
@@ -51,6 +52,17 @@ __all__ = ["evaluate", "explain"]
 )
 @ENGINE_OPTION
 @LANGUAGE_OPTION
+@click.option(
+    "--store",
+    "store_url",
+    metavar="PATH",
+    help="Also keep the results in this results store, a DuckDB file (results.duckdb or "
+    "duckdb:///results.duckdb), as a new run of --period (see docs/store.md).",
+)
+@click.option(
+    "--label",
+    help="With --store: who or what evaluated, kept with the run (default: your user name).",
+)
 @pass_session
 def evaluate(
     session: Session,
@@ -60,16 +72,24 @@ def evaluate(
     all_levels: bool,
     engine: Engine,
     language: str | None,
+    store_url: str | None,
+    label: str | None,
     **source: Any,
 ) -> None:
     """Evaluate every unit of DATA against FRAMEWORK; DATA may be - (standard input).
 
     FRAMEWORK is an id or a file; DATA a CSV, JSON, JSON Lines, Parquet or Excel file. With
     --children, the levels below are evaluated first and rolled up into DATA's units. The
-    output is the same whichever engine runs (see --engine and docs/results.md).
+    output is the same whichever engine runs (see --engine and docs/results.md). With --store,
+    DATA's results are also kept in a results store as the current run of --period.
     """
     from criteriakit.cli._evaluation import write_evaluation  # noqa: PLC0415  loaded when used
+    from criteriakit.cli._storing import StoreOptions  # noqa: PLC0415  loaded when used
 
+    if label is not None and store_url is None:
+        raise click.BadParameter(
+            "--label names a stored run: give --store too", param_hint="--label"
+        )
     write_evaluation(
         session,
         DataOptions(**source),
@@ -78,6 +98,7 @@ def evaluate(
         all_levels=all_levels,
         engine=engine,
         language=language,
+        store=None if store_url is None else StoreOptions(store_url, label),
     )
 
 

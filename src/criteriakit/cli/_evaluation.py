@@ -18,13 +18,14 @@ from criteriakit.cli._options import DataOptions, language_words
 from criteriakit.cli._output import fail
 from criteriakit.cli._progress import counting
 from criteriakit.cli._session import Session
+from criteriakit.cli._storing import StoreOptions, keep_results
 from criteriakit.cli._streaming import stream_evaluation, streams
 from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.data import STDIN, DataSource, open_source, read_level
 from criteriakit.data.monthly import read_monthly
 from criteriakit.errors import CriteriaKitError
 from criteriakit.render.table import ResultTable
-from criteriakit.render.writers import OutputFormat, write_documents, write_tables
+from criteriakit.render.writers import OutputFormat, table_frame, write_documents, write_tables
 from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.hierarchy import LevelResults, evaluate_levels, framework_chain
 
@@ -93,22 +94,28 @@ def write_evaluation(
     all_levels: bool,
     engine: Engine,
     language: str | None = None,
+    store: StoreOptions | None = None,
 ) -> None:
     """Evaluate with the engine ``engine`` picks and write the results (see ``evaluate``).
 
-    Its progress bar and notes are in ``language``, else the framework's, else English.
+    Its progress bar and notes are in ``language``, else the framework's, else English. With
+    ``store``, the top level's results are stored before they are written; the output is
+    unchanged.
     """
     if all_levels and output_format in {"csv", "parquet"}:
         raise click.BadParameter(
             f"{output_format} holds one framework's table: use --format table, json or jsonl",
             param_hint="--all-levels",
         )
+    if store is not None:
+        store.period_of(options)
     sources = _open_sources(options)
     documents = output_format == "json"
     if wants_columnar(engine, sources, documents=documents, monthly=options.monthly):
         framework = session.framework(options.framework, options.version_date)
         if not keeps_scalar(engine, framework, sources):
             _write_columnar(
+                session,
                 framework,
                 sources,
                 options,
@@ -116,9 +123,10 @@ def write_evaluation(
                 output,
                 all_levels=all_levels,
                 label=progress_label(language, framework),
+                store=store,
             )
             return
-    if streams(sources, output_format, options):
+    if store is None and streams(sources, output_format, options):
         framework = session.framework(options.framework, options.version_date)
         if framework.compiled.compares_units is None:
             stream_evaluation(framework, sources[0], output_format, output, options)
@@ -126,18 +134,14 @@ def write_evaluation(
     levels = evaluate_data(session, options, sources, language=language)
     shown = levels if all_levels else levels[:1]
     try:
+        if store is not None:
+            top = levels[0]
+            table = table_frame(_level_table(top))
+            keep_results(session, store, options, top.framework, table, top.results)
         if documents:
             write_documents([result for level in shown for result in level.results], output)
             return
-        tables = [
-            ResultTable.of(
-                level.framework,
-                level.results,
-                id_type=level.data.id_type if level.data else "text",
-                parent_type=level.data.parent_type if level.data else "text",
-            )
-            for level in shown
-        ]
+        tables = [_level_table(level) for level in shown]
         titles = [level.framework.ref for level in shown] if all_levels else None
         orders = [level.framework.tiers for level in shown]
         write_tables(tables, output_format, output, titles=titles, tier_orders=orders)
@@ -145,7 +149,18 @@ def write_evaluation(
         fail(error)
 
 
+def _level_table(level: LevelResults) -> ResultTable:
+    """Return the result table of one level's results, its ids typed as its data's were."""
+    return ResultTable.of(
+        level.framework,
+        level.results,
+        id_type=level.data.id_type if level.data else "text",
+        parent_type=level.data.parent_type if level.data else "text",
+    )
+
+
 def _write_columnar(
+    session: Session,
     framework: Framework,
     sources: Sequence[DataSource],
     options: DataOptions,
@@ -154,10 +169,11 @@ def _write_columnar(
     *,
     all_levels: bool,
     label: str,
+    store: StoreOptions | None,
 ) -> None:
     """Evaluate every level as columns and write the top level's table (or every level's).
 
-    ``label`` is the progress bar's.
+    ``label`` is the progress bar's; with ``store``, the top level's table is stored first.
     """
     try:
         tables = evaluate_columnar(
@@ -167,6 +183,8 @@ def _write_columnar(
             ignore_unknown=options.ignore_unknown,
             label=label,
         )
+        if store is not None:
+            keep_results(session, store, options, framework, tables[0], None)
         chain = framework_chain(framework, len(sources))[: len(sources) if all_levels else 1]
         titles = [level.ref for level in chain] if all_levels else None
         orders = [level.tiers for level in chain]

@@ -16,6 +16,7 @@ from criteriakit.cli._cases import test
 from criteriakit.cli._compare import compare
 from criteriakit.cli._evaluate import evaluate, explain
 from criteriakit.cli._frameworks import diff, frameworks, lint, plugins, show
+from criteriakit.cli._history import history
 from criteriakit.cli._new_plugin import new_plugin
 from criteriakit.cli._options import examples, plugin_dir_option, session_of
 from criteriakit.cli._output import fail
@@ -31,6 +32,7 @@ _COMMANDS = (
     evaluate,
     explain,
     frameworks,
+    history,
     lint,
     new_plugin,
     plugins,

@@ -1,0 +1,73 @@
+"""The one interface every results store implements, whatever database holds it.
+
+A store keeps runs: each evaluation of a framework's units for a period (:class:`NewRun`), with
+its result table and, when they were produced, its result documents. The latest run of a
+period is its current one; earlier runs stay as history, and ``as_of`` reads the state a store
+was in at an earlier time. Queries return Polars frames, typed as the docs say
+(``docs/store.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from criteriakit.model.results import Result
+    from criteriakit.store.records import NewRun, Run
+
+__all__ = ["Store"]
+
+
+class Store(Protocol):
+    """A results store: record runs, read periods, results, documents, runs and a unit's history.
+
+    ``url`` is the path or URL it was opened by. ``as_of`` is a time (a naive one is taken as
+    UTC): the state the store was in then, i.e. the runs stored up to that time; ``None`` reads
+    the latest.
+    """
+
+    url: str
+
+    def record(
+        self, run: NewRun, table: pl.DataFrame, documents: Iterable[Result] | None = None
+    ) -> Run:
+        """Store a run, its result table and its documents; make it its period's current run.
+
+        All of it is written in one transaction: a reader sees the period's previous run or this
+        one whole, and a failure (even of the ``documents`` iterable) leaves the store as it was.
+        """
+        ...
+
+    def periods(self, framework_id: str, *, as_of: dt.datetime | None = None) -> pl.DataFrame:
+        """Return the periods the store holds for a framework, in time order, and their runs."""
+        ...
+
+    def results(
+        self, framework_id: str, period: str, *, as_of: dt.datetime | None = None
+    ) -> pl.DataFrame:
+        """Return the result table of a period's current run, as ``evaluate_frame`` gave it."""
+        ...
+
+    def documents(
+        self, framework_id: str, period: str, *, as_of: dt.datetime | None = None
+    ) -> tuple[Result, ...]:
+        """Return the result documents of a period's current run (none if it kept none)."""
+        ...
+
+    def runs(self, framework_id: str, period: str) -> pl.DataFrame:
+        """Return every run of a period, oldest first, and which one is current."""
+        ...
+
+    def history(
+        self,
+        unit: str | int,
+        framework_id: str | None = None,
+        *,
+        as_of: dt.datetime | None = None,
+    ) -> pl.DataFrame:
+        """Return a unit's results over periods: tier, score, reasons, and how reasons changed."""
+        ...

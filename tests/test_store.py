@@ -1,0 +1,474 @@
+"""The results store (criteriakit.store, docs/store.md): runs, history, atomicity, upgrades, CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from polars.testing import assert_frame_equal
+
+import criteriakit
+from criteriakit import store
+from criteriakit.cli import build_cli
+from criteriakit.errors import StoreError
+from criteriakit.model.results import Result
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+CELLS = EXAMPLES / "four-good" / "cells.csv"
+FRAMEWORK_ID = "vn.four-good-cell"
+
+
+@pytest.fixture(scope="module")
+def framework():
+    return criteriakit.get_framework(FRAMEWORK_ID)
+
+
+@pytest.fixture(scope="module")
+def table(framework):
+    return criteriakit.evaluate_frame(framework, str(CELLS))
+
+
+@pytest.fixture(scope="module")
+def cells_2023(tmp_path_factory):
+    """The example cells, but C01 found disunity (a veto) in 2023."""
+    lines = CELLS.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",2,no,", ",2,yes,")
+    assert lines[1].startswith("C01,")
+    assert ",yes,20," in lines[1]
+    path = tmp_path_factory.mktemp("data") / "cells-2023.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def documents():
+    """The example cells' result documents, as evaluate --format json writes them."""
+    shown = run("evaluate", FRAMEWORK_ID, str(CELLS), "--format", "json")
+    return [Result.from_dict(item) for item in json.loads(shown.stdout)["results"]]
+
+
+def run(*args: str):
+    return CliRunner().invoke(build_cli(), list(args), catch_exceptions=False)
+
+
+def new_run(framework, period: str, **settings) -> store.NewRun:
+    return store.NewRun(store.FrameworkKey.of(framework), period, **settings)
+
+
+# ---------------------------------------------------------------- storing and reading
+
+
+def test_a_stored_period_reads_back_as_evaluate_frame_gave_it(tmp_path, framework, table):
+    results = store.open(tmp_path / "results.duckdb")
+    plugins = (store.PluginRecord("vn-party", "criteriakit-vn-party 1.0"),)
+    stored = results.record(
+        new_run(framework, "2024", label="commune", sources=("cells.csv",), plugins=plugins),
+        table,
+    )
+    assert (stored.id, stored.period, stored.units, stored.documents) == (1, "2024", 21, 0)
+    assert stored.evaluated_at.tzinfo is dt.timezone.utc
+    assert_frame_equal(results.results(FRAMEWORK_ID, "2024"), table)
+    runs = results.runs(FRAMEWORK_ID, "2024")
+    assert runs.select("run", "label", "sources", "units", "current").rows() == [
+        (1, "commune", ["cells.csv"], 21, True)
+    ]
+    assert runs["plugins"].to_list() == [
+        [{"name": "vn-party", "distribution": "criteriakit-vn-party 1.0"}]
+    ]
+    assert runs.schema["evaluated_at"] == pl.Datetime("us", "UTC")
+    periods = results.periods(FRAMEWORK_ID)
+    assert periods.select("period", "start", "end", "run", "runs", "version").rows() == [
+        ("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31), 1, 1, "2024")
+    ]
+    assert periods["fingerprint"].to_list() == [framework.fingerprint]
+
+
+def test_integer_ids_and_ranks_keep_their_types(tmp_path, framework):
+    frame = pl.read_csv(CELLS).with_columns(pl.int_range(pl.len(), dtype=pl.Int32).alias("id"))
+    table = criteriakit.evaluate_frame(framework, frame)
+    assert table.schema["unit"] == pl.Int32
+    results = store.open(tmp_path / "results.duckdb")
+    results.record(new_run(framework, "2024-H1"), table)
+    assert_frame_equal(results.results(FRAMEWORK_ID, "2024-H1"), table)
+    assert results.history(3)["period"].to_list() == ["2024-H1"]
+
+
+def test_documents_are_kept_with_the_table(tmp_path, framework, table, documents):
+    results = store.open(tmp_path / "results.duckdb")
+    stored = results.record(new_run(framework, "2024"), table, documents)
+    assert stored.documents == 21
+    kept = results.documents(FRAMEWORK_ID, "2024")
+    assert [result.to_dict() for result in kept] == [result.to_dict() for result in documents]
+    assert results.runs(FRAMEWORK_ID, "2024")["documents"].to_list() == [21]
+
+
+def test_documents_of_other_units_are_refused_whole(tmp_path, framework, table, documents):
+    results = store.open(tmp_path / "results.duckdb")
+    with pytest.raises(StoreError, match="20 result documents for a table of 21 units"):
+        results.record(new_run(framework, "2024"), table, documents[:20])
+    with pytest.raises(StoreError, match=r"no run of vn\.four-good-cell for 2024"):
+        results.results(FRAMEWORK_ID, "2024")
+
+
+def test_a_table_that_is_not_a_result_table_is_refused(tmp_path, framework, table):
+    results = store.open(tmp_path / "results.duckdb")
+    with pytest.raises(StoreError, match="has the column 'targets_met'") as caught:
+        results.record(new_run(framework, "2024"), table.with_columns(targets_met=pl.lit(1)))
+    assert "without keep_inputs" in str(caught.value)
+    other = table.with_columns(version=pl.lit("2023"))
+    with pytest.raises(StoreError, match=r"not of vn\.four-good-cell@2024"):
+        results.record(new_run(framework, "2024"), other)
+
+
+def test_re_evaluating_keeps_both_runs_and_as_of_reads_the_earlier(tmp_path, framework, table):
+    results = store.open(tmp_path / "results.duckdb")
+    first = results.record(new_run(framework, "2024", label="first"), table)
+    fewer = table.head(5)
+    second = results.record(new_run(framework, "2024", label="second"), fewer)
+    assert second.evaluated_at > first.evaluated_at
+    assert_frame_equal(results.results(FRAMEWORK_ID, "2024"), fewer)
+    assert_frame_equal(results.results(FRAMEWORK_ID, "2024", as_of=first.evaluated_at), table)
+    runs = results.runs(FRAMEWORK_ID, "2024")
+    assert runs.select("run", "label", "units", "current").rows() == [
+        (first.id, "first", 21, False),
+        (second.id, "second", 5, True),
+    ]
+    assert results.periods(FRAMEWORK_ID)["runs"].to_list() == [2]
+    before = first.evaluated_at - dt.timedelta(seconds=1)
+    with pytest.raises(StoreError, match=r"no run of vn\.four-good-cell for 2024 as of"):
+        results.results(FRAMEWORK_ID, "2024", as_of=before)
+    assert results.periods(FRAMEWORK_ID, as_of=before).is_empty()
+
+
+def test_history_lists_a_unit_over_periods_with_the_reasons_that_changed(
+    tmp_path, framework, table, cells_2023
+):
+    results = store.open(tmp_path / "results.duckdb")
+    results.record(new_run(framework, "2024"), table)
+    results.record(new_run(framework, "2023"), criteriakit.evaluate_frame(framework, cells_2023))
+    history = results.history("C01")
+    assert history.select("period", "tier", "score", "reasons").rows() == [
+        ("2023", "not-completed", 80.5, ["disunity"]),
+        ("2024", "good", 86.5, []),
+    ]
+    assert history["appeared"].to_list() == [None, []]
+    assert history["disappeared"].to_list() == [None, ["disunity"]]
+    assert results.history("C01", "another.framework").is_empty()
+    assert results.history("no-such-unit").is_empty()
+
+
+# ---------------------------------------------------------------- atomicity and concurrency
+
+
+def test_a_writer_failing_midway_leaves_the_previous_run_whole(
+    tmp_path, framework, table, documents, monkeypatch
+):
+    results = store.open(tmp_path / "results.duckdb")
+    results.record(new_run(framework, "2024", label="kept"), table, documents)
+    monkeypatch.setattr("criteriakit.store.duckdb_store.DOCUMENTS_CHUNK", 4)
+
+    def failing():
+        yield from documents[:10]  # two chunks are inserted, then the writer fails
+        raise RuntimeError("the writer died")
+
+    with pytest.raises(RuntimeError, match="the writer died"):
+        results.record(new_run(framework, "2024", label="lost"), table.head(10), failing())
+    assert results.runs(FRAMEWORK_ID, "2024")["label"].to_list() == ["kept"]
+    assert_frame_equal(results.results(FRAMEWORK_ID, "2024"), table)
+    assert len(results.documents(FRAMEWORK_ID, "2024")) == 21
+    with duckdb.connect(str(tmp_path / "results.duckdb")) as connection:
+        counts = [
+            connection.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]  # noqa: S608
+            for name in ("runs", "results", "documents")
+        ]
+    assert counts == [1, 21, 21]  # nothing of the failed run remains
+
+
+def python(code: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+WRITER = """
+    import os, signal, sys
+    import criteriakit
+    from criteriakit import store
+
+    path, label, count, kill = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "kill"
+    framework = criteriakit.get_framework("vn.four-good-cell")
+    table = criteriakit.evaluate_frame(framework, sys.argv[5])
+    results = store.open(path, timeout=60)
+
+    def documents():
+        os.kill(os.getpid(), signal.SIGKILL)  # killed inside the transaction
+        yield
+
+    for _ in range(count):
+        run = store.NewRun(store.FrameworkKey.of(framework), "2024", label=label)
+        results.record(run, table, documents() if kill else None)
+"""
+
+
+def test_a_writer_killed_midway_leaves_the_previous_state_readable(tmp_path, framework, table):
+    path = tmp_path / "results.duckdb"
+    store.open(path).record(new_run(framework, "2024", label="kept"), table)
+    killed = python(WRITER, str(path), "killed", "1", "kill", str(CELLS))
+    assert killed.returncode == -9, killed.stderr
+    results = store.open(path)
+    assert results.runs(FRAMEWORK_ID, "2024")["label"].to_list() == ["kept"]
+    assert_frame_equal(results.results(FRAMEWORK_ID, "2024"), table)
+
+
+def test_two_writer_processes_take_turns_and_both_runs_are_whole(tmp_path, table):
+    path = tmp_path / "results.duckdb"
+    store.open(path)
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(WRITER), str(path), label, "4", "-", str(CELLS)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for label in ("one", "two")
+    ]
+    for writer in writers:
+        _, errors = writer.communicate(timeout=180)
+        assert writer.returncode == 0, errors
+    results = store.open(path)
+    runs = results.runs(FRAMEWORK_ID, "2024")
+    assert sorted(runs["label"].to_list()) == ["one"] * 4 + ["two"] * 4
+    assert runs["units"].to_list() == [21] * 8
+    assert_frame_equal(results.results(FRAMEWORK_ID, "2024"), table)
+
+
+def test_a_store_another_process_keeps_open_fails_clearly_after_the_timeout(tmp_path):
+    path = tmp_path / "results.duckdb"
+    store.open(path)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
+                " time.sleep(60)"
+            ),
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "open\n"
+        with pytest.raises(StoreError, match="another process has kept the store open") as caught:
+            store.open(path, timeout=0.3)
+        assert "DuckDB lets one process open a file at a time" in str(caught.value)
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+
+
+def test_two_writer_threads_both_store_whole_runs(tmp_path, framework, table):
+    results = store.open(tmp_path / "results.duckdb")
+    failures = []
+
+    def write(label):
+        try:
+            results.record(new_run(framework, "2024", label=label), table)
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            failures.append(error)
+
+    threads = [threading.Thread(target=write, args=(label,)) for label in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(results.runs(FRAMEWORK_ID, "2024")["label"].to_list()) == ["a", "b"]
+    assert_frame_equal(results.results(FRAMEWORK_ID, "2024"), table)
+
+
+# ---------------------------------------------------------------- layout versions and URLs
+
+
+def test_a_version_0_store_is_upgraded_and_its_runs_read(tmp_path, framework, table):
+    path = tmp_path / "old.duckdb"
+    newer = tmp_path / "new.duckdb"
+    store.open(newer).record(new_run(framework, "2024-Q3"), table)
+    with duckdb.connect(str(newer)) as source:
+        run_row = source.execute(
+            "SELECT id, framework_id, framework_version, fingerprint, period, evaluated_at, "
+            "label, sources, plugins, columns, units FROM runs"
+        ).fetchall()[0]
+        result_rows = source.execute("SELECT * FROM results").fetchall()
+    with duckdb.connect(str(path)) as old:  # version 0: runs without the period's days
+        for statement in (
+            "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+            "INSERT INTO schema_version VALUES (0)",
+            "CREATE SEQUENCE run_ids START 2",
+            (
+                "CREATE TABLE runs (id BIGINT PRIMARY KEY, framework_id VARCHAR NOT NULL, "
+                "framework_version VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, "
+                "period VARCHAR NOT NULL, evaluated_at TIMESTAMP NOT NULL, label VARCHAR NOT NULL, "
+                "sources VARCHAR[] NOT NULL, plugins STRUCT(name VARCHAR, distribution VARCHAR)[] "
+                "NOT NULL, columns VARCHAR NOT NULL, units BIGINT NOT NULL)"
+            ),
+            (
+                "CREATE TABLE results (run_id BIGINT NOT NULL, position BIGINT NOT NULL, "
+                "unit VARCHAR, parent VARCHAR, evaluable BOOLEAN, score DOUBLE, max_score DOUBLE, "
+                "band_tier VARCHAR, tier VARCHAR, reasons VARCHAR[], rank DOUBLE, "
+                "rank_score DOUBLE, points DOUBLE[])"
+            ),
+            (
+                "CREATE TABLE documents (run_id BIGINT NOT NULL, position BIGINT NOT NULL, "
+                "unit VARCHAR, document VARCHAR NOT NULL)"
+            ),
+        ):
+            old.execute(statement).fetchall()
+        old.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", run_row).fetchall()
+        old.executemany(
+            "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", result_rows
+        ).fetchall()
+    results = store.open(path)
+    assert results.periods(FRAMEWORK_ID).select("period", "start", "end").rows() == [
+        ("2024-Q3", dt.date(2024, 7, 1), dt.date(2024, 9, 30))
+    ]
+    assert_frame_equal(results.results(FRAMEWORK_ID, "2024-Q3"), table)
+    with duckdb.connect(str(path)) as upgraded:
+        assert upgraded.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+    assert results.record(new_run(framework, "2025"), table).id == 2
+
+
+def test_a_store_of_a_newer_layout_or_a_foreign_file_is_refused(tmp_path):
+    newer = tmp_path / "newer.duckdb"
+    store.open(newer)
+    with duckdb.connect(str(newer)) as connection:
+        connection.execute("UPDATE schema_version SET version = 99").fetchall()
+    with pytest.raises(StoreError, match="written by a newer criteriakit"):
+        store.open(newer)
+    foreign = tmp_path / "foreign.duckdb"
+    with duckdb.connect(str(foreign)) as connection:
+        connection.execute("CREATE TABLE sales (amount INTEGER)").fetchall()
+    with pytest.raises(StoreError, match="not a results store: it has tables of its own"):
+        store.open(foreign)
+    garbage = tmp_path / "results.duckdb"
+    garbage.write_bytes(b"\x00not a database\xff" * 512)
+    with pytest.raises(StoreError, match="cannot open the store") as caught:
+        store.open(garbage)
+    assert "hint: a store is a DuckDB file that criteriakit wrote" in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["postgresql://cells@db/results", "postgres://db/results"])
+def test_a_postgresql_url_is_refused_clearly(url):
+    with pytest.raises(StoreError, match="PostgreSQL stores are not supported yet") as caught:
+        store.open(url)
+    assert "hint: use a DuckDB file" in str(caught.value)
+
+
+def test_urls_and_paths(tmp_path, monkeypatch, framework, table):
+    monkeypatch.chdir(tmp_path)
+    store.open("duckdb:///relative.duckdb").record(new_run(framework, "2024"), table)
+    assert (tmp_path / "relative.duckdb").exists()
+    absolute = tmp_path / "absolute.duckdb"
+    store.open(f"duckdb:///{absolute}")
+    assert absolute.exists()
+    with pytest.raises(StoreError, match="a store must be a file"):
+        store.open("duckdb:///:memory:")
+    with pytest.raises(StoreError, match="unknown kind of store 'sqlite'"):
+        store.open("sqlite:///results.db")
+    with pytest.raises(StoreError, match="there is no store here"):
+        store.open(tmp_path / "missing.duckdb", create=False)
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_evaluate_store_then_history(tmp_path, cells_2023):
+    path = str(tmp_path / "results.duckdb")
+    stored = run(
+        "evaluate", FRAMEWORK_ID, str(cells_2023), "--period", "2024-H2", "--store", path,
+        "--label", "commune",
+    )  # fmt: skip
+    assert stored.exit_code == 0, stored.output
+    assert stored.stderr == f"stored run 1: {FRAMEWORK_ID}@2024, 2024-H2, 21 units, in {path}\n"
+    assert "C01" in stored.stdout  # the output is written as without --store
+    columnar = run(
+        "evaluate", FRAMEWORK_ID, str(CELLS), "--period", "2025", "--store", path,
+        "--engine", "columnar", "--format", "csv",
+    )  # fmt: skip
+    assert columnar.exit_code == 0, columnar.output
+    results = store.open(path)
+    runs = results.runs(FRAMEWORK_ID, "2024-H2")
+    assert runs.select("label", "sources", "documents").rows() == [
+        ("commune", [str(cells_2023)], 21)
+    ]
+    assert "vn-party" in {plugin["name"] for plugin in runs["plugins"][0]}
+    assert results.runs(FRAMEWORK_ID, "2025")["documents"].to_list() == [0]
+    assert results.runs(FRAMEWORK_ID, "2025")["label"].to_list() == [store.default_label()]
+
+    shown = run("history", "C01", "--store", path)
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines() == [
+        "framework          period         score  tier           reasons   changes",
+        "vn.four-good-cell  2024-H2  80.50 / 100  not-completed  disunity",
+        "vn.four-good-cell  2025     86.50 / 100  good                     -disunity",
+    ]
+    document = json.loads(run("history", "C01", "--store", path, "--format", "json").stdout)
+    assert document["unit"] == "C01"
+    assert [
+        (entry["period"], entry["tier"], entry["reasons"], entry["appeared"], entry["disappeared"])
+        for entry in document["history"]
+    ] == [
+        ("2024-H2", "not-completed", ["disunity"], None, None),
+        ("2025", "good", [], [], ["disunity"]),
+    ]
+
+
+def test_history_as_of_and_by_framework(tmp_path, framework, table):
+    path = str(tmp_path / "results.duckdb")
+    first = store.open(path).record(new_run(framework, "2024"), table)
+    store.open(path).record(new_run(framework, "2024"), table.head(0))
+    moment = first.evaluated_at.replace(tzinfo=None).isoformat(timespec="microseconds")
+    assert run("history", "C01", "--store", path).exit_code == 1  # not in the current run
+    then = run("history", "C01", "--store", path, "--as-of", moment)
+    assert then.exit_code == 0, then.output
+    assert "86.50 / 100" in then.stdout
+    early = run("history", "C01", "--store", path, "--as-of", "2000-01-01")
+    assert early.exit_code == 1
+    assert early.stderr == f"{path}: no stored results for unit 'C01'\n"
+    other = run("history", "C01", "--store", path, "--framework", "vn.other", "--as-of", moment)
+    assert other.exit_code == 1
+    assert "no stored results of vn.other for unit 'C01'" in other.stderr
+
+
+def test_the_command_line_refuses_what_cannot_be_stored(tmp_path):
+    path = str(tmp_path / "results.duckdb")
+    no_period = run("evaluate", FRAMEWORK_ID, str(CELLS), "--store", path)
+    assert no_period.exit_code == 2
+    assert "give --period" in no_period.stderr
+    label_alone = run("evaluate", FRAMEWORK_ID, str(CELLS), "--label", "x")
+    assert label_alone.exit_code == 2
+    assert "--label names a stored run" in label_alone.stderr
+    postgres = run(
+        "evaluate", FRAMEWORK_ID, str(CELLS), "--period", "2024", "--store", "postgresql://db/r"
+    )
+    assert postgres.exit_code == 1
+    assert "PostgreSQL stores are not supported yet" in postgres.stderr
+    assert postgres.stdout == ""  # nothing is written when the results could not be stored
+    missing = run("history", "C01", "--store", str(tmp_path / "none.duckdb"))
+    assert missing.exit_code == 1
+    assert "there is no store here" in missing.stderr
