@@ -511,7 +511,8 @@ def test_the_example_in_the_docs_is_what_the_commands_print(tmp_path, monkeypatc
         evaluated = CliRunner().invoke(build_cli(), line.split(), catch_exceptions=False)
         assert evaluated.exit_code == 0, evaluated.stderr
     (registered / "acme.toml").write_text(acme, encoding="utf-8")
-    (line,) = re.findall(r"^\$ criteriakit (compare .*)$", page, re.MULTILINE)
+    # the page registers acme.toml with --plugin-dir .; here it is in the registered directory
+    (line,) = re.findall(r"^\$ criteriakit --plugin-dir \. (compare .*)$", page, re.MULTILINE)
     compared = run(*line.split()[1:], plugin_dir=registered)
     assert compared.exit_code == 0, compared.stderr
     assert compared.stdout == shown

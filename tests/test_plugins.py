@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import pytest
@@ -239,6 +240,23 @@ def test_local_directory_with_frameworks_and_a_python_plugin(tmp_path, monkeypat
     assert reg.problems == ()
     assert "double" in reg.extensions.functions
     assert reg.get("vn.four-good-cell").version == "2024"
+    names = [info.name for info in reg.plugins.infos]
+    assert names == [
+        "criteriakit",
+        f"local:{tmp_path}",
+        f"local:{tmp_path / 'criteriakit_plugin.py'}",
+    ]
+
+
+def test_a_directory_named_by_the_variable_and_the_option_is_loaded_once(
+    tmp_path, monkeypatch
+):
+    (tmp_path / "criteriakit_plugin.py").write_text("")
+    monkeypatch.setenv("CRITERIAKIT_PATH", str(tmp_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pluggy's "already registered" would be a warning
+        reg = Registry.load(autoload=False, plugin_dirs=[tmp_path / ".." / tmp_path.name])
+    assert reg.problems == ()
     names = [info.name for info in reg.plugins.infos]
     assert names == [
         "criteriakit",

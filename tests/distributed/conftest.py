@@ -204,3 +204,16 @@ def local_acme(tmp_path):
         for name in set(sys.modules) - before:
             if str(getattr(sys.modules[name], "__file__", "")).startswith(str(tmp_path)):
                 del sys.modules[name]
+
+
+@pytest.fixture(scope="session")
+def evaluations(commune, tmp_path_factory) -> str:
+    """The commune's levels as docs/clusters.md stores them: ``2024/{level}.parquet``.
+
+    The URI of the folder, ending in ``/``, stands for the page's ``s3://evaluations/``.
+    """
+    folder = tmp_path_factory.mktemp("evaluations")
+    (folder / "2024").mkdir()
+    for name, frame in zip(("committees", "cells", "members"), commune, strict=True):
+        frame.write_parquet(folder / "2024" / f"{name}.parquet")
+    return f"{folder.as_uri()}/"

@@ -51,3 +51,34 @@ def assert_as_scalar(actual: pl.DataFrame, level: LevelResults) -> None:
     assert rows.keys() == expected.keys()
     for unit, row in rows.items():
         assert row == expected[unit], unit
+
+
+READ_PARQUET_WARNING = pytest.mark.filterwarnings(
+    # dask's read_parquet calls reset_index(inplace=True), which pandas 3.1 deprecates
+    "ignore:The inplace keyword in DataFrame.reset_index is deprecated"
+)
+
+S3 = "s3://evaluations/"
+"""Where docs/clusters.md's examples read their levels and write their results."""
+
+
+def run_docs_sample(
+    containing: str,
+    evaluations: str,
+    namespace: dict[str, object],
+    replacements: dict[str, str] | None = None,
+) -> None:
+    """Run the Python sample of docs/clusters.md that contains ``containing``, in ``namespace``.
+
+    It reads (and writes) ``evaluations`` instead of :data:`S3`, and ``replacements`` change
+    what else only a real cluster has (its scheduler's address). A traceback names the page.
+    """
+    from test_doc_samples import DOCS, engine_sample  # noqa: PLC0415  tests/ is on sys.path
+
+    block = engine_sample(containing)
+    text = block.text.replace(S3, evaluations)
+    for old, new in (replacements or {}).items():
+        assert old in text, (block.where, old)
+        text = text.replace(old, new)
+    code = compile("\n" * block.line + text, str(DOCS / block.page), "exec")
+    exec(code, namespace)  # noqa: S102  the documentation's own example

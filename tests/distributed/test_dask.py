@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from engines import assert_as_scalar, assert_same_frames, import_engine
+from engines import (
+    READ_PARQUET_WARNING,
+    assert_as_scalar,
+    assert_same_frames,
+    import_engine,
+    run_docs_sample,
+)
 
 import_engine("dask.dataframe", "dask")
 
@@ -174,3 +180,13 @@ def test_unevaluable_children_are_refused_when_their_parents_say_so(strict_cell,
 def test_a_level_below_without_parents_is_refused(cell, commune):
     with pytest.raises(DataError, match="the level below has no column 'parent'"):
         evaluate_levels_dask(cell, [to_dask(commune[1]), to_dask(commune[2].drop("parent"))])
+
+
+@READ_PARQUET_WARNING
+def test_the_dask_example_of_the_docs_evaluates_the_commune(evaluations, commune_on_one_machine):
+    namespace: dict[str, object] = {}
+    run_docs_sample("dd.read_parquet(", evaluations, namespace)
+    for name, expected in zip(
+        ("committees", "cells", "members"), commune_on_one_machine, strict=True
+    ):
+        assert_same_frames(pl.from_pandas(namespace[name]), expected)

@@ -12,7 +12,15 @@ import os
 
 import polars as pl
 import pytest
-from engines import ACME_PLUGIN, assert_as_scalar, assert_same_frames, import_engine, row_by_row
+from engines import (
+    ACME_PLUGIN,
+    READ_PARQUET_WARNING,
+    assert_as_scalar,
+    assert_same_frames,
+    import_engine,
+    row_by_row,
+    run_docs_sample,
+)
 
 # distributed.client, not dask.distributed: without distributed installed, tests/distributed on
 # sys.path is a namespace package "distributed", which dask.distributed imports without failing
@@ -164,3 +172,39 @@ def test_a_local_plugin_files_code_is_refused_before_anything_is_computed(
     assert str(caught.value) == refusal
     assert "function 'incident_rate'" in refusal
     assert len(client.scheduler_info()["workers"]) == 2  # no worker was lost
+
+
+class Registering:
+    """A stand-in for a client, which keeps the worker plugins registered with it."""
+
+    def __init__(self) -> None:
+        self.plugins: list[object] = []
+
+    def register_plugin(self, plugin: object) -> None:
+        self.plugins.append(plugin)
+
+
+@READ_PARQUET_WARNING
+def test_the_dask_examples_of_the_docs_run_on_a_cluster(
+    client, evaluations, commune_on_one_machine
+):
+    from dask.distributed import PipInstall  # noqa: PLC0415
+
+    namespace: dict[str, object] = {}
+    run_docs_sample("dd.read_parquet(", evaluations, namespace)  # on this module's cluster
+    # connecting to the page's scheduler: to this module's cluster, whose address only it knows
+    address = {'"tcp://scheduler:8786"': repr(client.scheduler.address)}
+    run_docs_sample('Client("tcp://scheduler:8786")', evaluations, namespace, address)
+    try:
+        assert namespace["client"].scheduler.address == client.scheduler.address
+        levels = ("committees", "cells", "members")
+        for name, expected in zip(levels, commune_on_one_machine, strict=True):
+            assert_same_frames(pl.from_pandas(namespace[name]), expected)
+    finally:
+        namespace["client"].close()
+    # PipInstall installs packages from the index on every worker: not on these workers, whose
+    # environment is the tests'; the sample registers it with a stand-in
+    namespace["client"] = Registering()
+    run_docs_sample("PipInstall(", evaluations, namespace)
+    (plugin,) = namespace["client"].plugins
+    assert isinstance(plugin, PipInstall)

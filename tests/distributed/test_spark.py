@@ -13,7 +13,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from engines import ACME_PLUGIN, assert_as_scalar, assert_same_frames, import_engine, row_by_row
+from engines import (
+    ACME_PLUGIN,
+    assert_as_scalar,
+    assert_same_frames,
+    import_engine,
+    row_by_row,
+    run_docs_sample,
+)
 
 import_engine("pyspark", "spark")
 
@@ -277,3 +284,18 @@ def test_a_local_plugin_files_code_is_refused_on_the_driver(local_acme, teams, t
         evaluate_spark(framework, units)
     assert str(caught.value) == refusal
     assert "function 'incident_rate'" in refusal
+
+
+@pytest.mark.skipif(CONNECT, reason="the page's example builds a classic session")
+def test_the_spark_example_of_the_docs_evaluates_the_commune(
+    spark, evaluations, commune_on_one_machine
+):
+    namespace: dict[str, object] = {}
+    run_docs_sample("spark.read.parquet(", evaluations, namespace)
+    assert namespace["spark"] is spark  # getOrCreate() gives the session that is running
+    levels = ("committees", "cells", "members")
+    for name, expected in zip(levels, commune_on_one_machine, strict=True):
+        assert_same_frames(to_polars(namespace[name], expected), expected)
+        namespace[name].unpersist()
+    written = spark.read.parquet(f"{evaluations}2024/results/members.parquet")
+    assert written.count() == commune_on_one_machine[2].height

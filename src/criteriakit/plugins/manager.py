@@ -99,8 +99,16 @@ def _blocked(disabled: Iterable[str]) -> frozenset[str]:
 
 
 def _local_dirs(plugin_dirs: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """Return the local plugin directories: ``CRITERIAKIT_PATH``'s, then ``plugin_dirs``.
+
+    A directory named twice (by the variable and an option, or by two spellings of one path)
+    is loaded once.
+    """
     from_env = [part for part in os.environ.get("CRITERIAKIT_PATH", "").split(os.pathsep) if part]
-    return [Path(directory) for directory in (*from_env, *plugin_dirs)]
+    found: dict[Path, Path] = {}
+    for directory in (*from_env, *plugin_dirs):
+        found.setdefault(Path(directory).resolve(), Path(directory))
+    return list(found.values())
 
 
 def _distribution_name(entry_point: importlib.metadata.EntryPoint) -> str | None:
