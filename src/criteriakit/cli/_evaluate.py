@@ -20,6 +20,7 @@ from criteriakit.cli._options import (
 )
 from criteriakit.cli._output import emit
 from criteriakit.cli._session import Session, pass_session
+from criteriakit.documentation import page
 
 if TYPE_CHECKING:
     from criteriakit.render.writers import OutputFormat
@@ -57,7 +58,7 @@ __all__ = ["evaluate", "explain"]
     "store_url",
     metavar="PATH",
     help="Also keep the results in this results store, a DuckDB file (results.duckdb or "
-    "duckdb:///results.duckdb), as a new run of --period (see docs/store.md).",
+    f"duckdb:///results.duckdb), as a new run of --period (see {page('store')}).",
 )
 @click.option(
     "--label",
@@ -80,7 +81,7 @@ def evaluate(
 
     FRAMEWORK is an id or a file; DATA a CSV, JSON, JSON Lines, Parquet or Excel file. With
     --children, the levels below are evaluated first and rolled up into DATA's units. The
-    output is the same whichever engine runs (see --engine and docs/results.md). With --store,
+    output is the same whichever engine runs (see --engine). With --store,
     DATA's results are also kept in a results store as the current run of --period.
     """
     from criteriakit.cli._evaluation import write_evaluation  # noqa: PLC0415  loaded when used

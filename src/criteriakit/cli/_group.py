@@ -23,6 +23,7 @@ from criteriakit.cli._output import fail
 from criteriakit.cli._report import report
 from criteriakit.cli._schema import schema
 from criteriakit.cli._sensitivity import sensitivity
+from criteriakit.documentation import page
 
 __all__ = ["build_cli"]
 
@@ -102,7 +103,7 @@ def build_cli() -> click.Group:
         metavar="NAME=VALUE",
         callback=_limit_settings,
         help="Change a cap on input sizes, e.g. file_bytes=8000000 (repeatable; the limits and "
-        "their defaults are in docs/bad-input.md).",
+        f"their defaults: {page('bad-input', 'limits')}).",
     )
     @click.pass_context
     def cli(context: click.Context, /, settings: dict[str, int], **_plugin_options: object) -> None:

@@ -35,6 +35,7 @@ import attrs
 
 from criteriakit.compiling.scorer_types import BUILTIN_SCORER_TYPES
 from criteriakit.compose import CLEARABLE, MERGED_BY_ID, OWN_REF, PLACING, REMOVABLE
+from criteriakit.documentation import page
 from criteriakit.model.framework import FrameworkDefinition, Message, Text
 from criteriakit.model.scorers import ScorerSpec
 from criteriakit.testing.cases import CaseFileSpec
@@ -64,12 +65,10 @@ _SCALARS: Mapping[object, Schema] = {
 """The schema of each plain type the converter structures (``Any``: whatever is given)."""
 
 _FRAMEWORK_DESCRIPTION = (
-    "An evaluation framework (docs/format.md); with `extends`, what a framework changes of "
-    "another (docs/extending.md)."
+    f"An evaluation framework ({page('format')}); with `extends`, what a framework changes of "
+    f"another ({page('extending')})."
 )
-_CASES_DESCRIPTION = (
-    "Cases a framework must pass: inputs and their expected results (docs/testing.md)."
-)
+_CASES_DESCRIPTION = f"Cases a framework must pass: inputs and their expected results ({page('testing', 'case-files')})."
 _TEXT_DESCRIPTION = 'A string, or a table of strings by language: { en = "Title", vi = "Tiêu đề" }.'
 _SCORER_DESCRIPTION = (
     "How the indicator's value becomes points: a table whose `type` names the scorer type. "
