@@ -304,6 +304,28 @@ def test_kleene_logic_over_every_combination(op):
     check(f"(a / b > 0) {op} (i / j > 0)", [{"a": 1.0, "b": 0.0}, {"i": 1, "j": 0}, {}])
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "b + 0",
+        "0 + b",
+        "b + 0.0",
+        "b - -0.0",
+        "0.0 - b",
+        "b + (1 - 1)",
+        "(2 - 2) - b",
+        "b + -0.0",
+        "-0.0 - b",
+        "b - 0",
+        "b + if(p, 0, 1)",
+    ],
+)
+def test_a_constant_zero_gives_the_sign_of_zero_ieee_gives(text):
+    # found by the long fuzz campaign: Polars adds a constant 0 to a column with nulls by
+    # leaving it as it is, so -0.0 + 0 stayed -0.0 (Python: 0.0)
+    check(text, [{}, {"b": -0.0, "p": True}, {"b": 0.0, "p": True}, {"b": 1.5, "p": False}])
+
+
 def test_value_is_null_exactly_where_undefined():
     rows = [{"a": 1.0, "b": 0.0, "p": True}, {"a": NAN, "b": 1.0}, {"p": False, "q": True}]
     for text in ("a / b > 0 or p", "max(a, b) >= 1 and q", "if(p, a / b, b)", "clamp(a, b, 2)"):

@@ -53,6 +53,7 @@ from criteriakit import limits
 from criteriakit.columnar.floats import divided
 from criteriakit.errors import ColumnarUnsupported
 from criteriakit.expressions import CompiledExpression
+from criteriakit.expressions._compiler import compile_tree
 from criteriakit.expressions.floats import WHOLE_FROM
 from criteriakit.expressions.tolerance import column_tolerance
 from criteriakit.expressions.typed_ast import (
@@ -525,6 +526,19 @@ def _level_comparison(
     return pl.when(_present([left, right])).then(ranks.fill_null(value=False)), 2
 
 
+def _constant_tree(node: TypedNode) -> bool:
+    """Whether ``node`` reads nothing: literals, and operators and conditions over them."""
+    if isinstance(node, Constant):
+        return True
+    if isinstance(node, Negate | Not):
+        return _constant_tree(node.operand)
+    if isinstance(node, Arithmetic | Comparison | Logical):
+        return _constant_tree(node.left) and _constant_tree(node.right)
+    if isinstance(node, Conditional):
+        return all(_constant_tree(part) for part in (node.condition, node.then, node.otherwise))
+    return False
+
+
 class _Compiler:
     def __init__(
         self,
@@ -626,8 +640,41 @@ class _Compiler:
         result = apply(a, b)
         undefined = _first(left.undefined, right.undefined)
         floating = node.type == NUMBER
-        return _Column(
-            result, undefined, floating, _values(operands) + 1, _undefineds(operands) + 1
+        value_size = _values(operands) + 1
+        if floating and self._adds_positive_zero(node):
+            # Polars adds a constant zero to a column holding nulls by leaving the column as
+            # it is (and subtracts a column from it by negating it), which keeps -0.0 where
+            # IEEE arithmetic, as Python's, gives 0.0: here a zero result is always 0.0
+            result = pl.when(result == 0).then(pl.lit(0.0)).otherwise(result)
+            value_size = 2 * value_size + 2
+        return _Column(result, undefined, floating, value_size, _undefineds(operands) + 1)
+
+    def _adds_positive_zero(self, node: Arithmetic) -> bool:
+        """Whether ``node`` adds a constant 0.0 (or subtracts -0.0, or a column from 0.0).
+
+        Its result is then 0.0 wherever it is zero, which Polars does not give on a column
+        with nulls (the operations with a zero that IEEE leaves as they are, it gets right).
+        """
+        left = self._constant_number(node.left)
+        right = self._constant_number(node.right)
+
+        def positive_zero(value: float | None) -> bool:
+            return value == 0 and math.copysign(1.0, value) > 0
+
+        def negative_zero(value: float | None) -> bool:
+            return value == 0 and math.copysign(1.0, value) < 0
+
+        if node.op == "+":
+            return positive_zero(left) or positive_zero(right)
+        return node.op == "-" and (positive_zero(left) or negative_zero(right))
+
+    def _constant_number(self, node: TypedNode) -> float | None:
+        """Return the number ``node`` always is (literals and arithmetic on them), or None."""
+        if not _constant_tree(node):
+            return None
+        value = compile_tree(node, self._text)({})
+        return (
+            float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
         )
 
     def _comparison(self, node: Comparison) -> _Column:
