@@ -248,9 +248,7 @@ def test_local_directory_with_frameworks_and_a_python_plugin(tmp_path, monkeypat
     ]
 
 
-def test_a_directory_named_by_the_variable_and_the_option_is_loaded_once(
-    tmp_path, monkeypatch
-):
+def test_a_directory_named_by_the_variable_and_the_option_is_loaded_once(tmp_path, monkeypatch):
     (tmp_path / "criteriakit_plugin.py").write_text("")
     monkeypatch.setenv("CRITERIAKIT_PATH", str(tmp_path))
     with warnings.catch_warnings():
