@@ -21,6 +21,7 @@ from criteriakit import store
 from criteriakit.cli import build_cli
 from criteriakit.errors import StoreError
 from criteriakit.model.results import Result
+from criteriakit.store import duckdb_store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CELLS = EXAMPLES / "four-good" / "cells.csv"
@@ -470,5 +471,179 @@ def test_the_command_line_refuses_what_cannot_be_stored(tmp_path):
     assert "PostgreSQL stores are not supported yet" in postgres.stderr
     assert postgres.stdout == ""  # nothing is written when the results could not be stored
     missing = run("history", "C01", "--store", str(tmp_path / "none.duckdb"))
+    assert missing.exit_code == 1
+    assert "there is no store here" in missing.stderr
+
+
+# ---------------------------------------------------------------- every level, compare --store
+
+COMMUNE = EXAMPLES / "commune"
+COMMITTEE_ID = "vn.four-good-committee"
+
+
+def evaluate_commune(path: str, period: str, *options: str):
+    return run(
+        "evaluate", COMMITTEE_ID, str(COMMUNE / "committees.csv"),
+        "--children", str(COMMUNE / "cells.csv"), "--children", str(COMMUNE / "members.jsonl"),
+        "--period", period, "--store", path, *options,
+    )  # fmt: skip
+
+
+def table_counts(path: str) -> list[int]:
+    with duckdb.connect(path) as connection:
+        return [
+            connection.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]  # noqa: S608
+            for name in ("runs", "results", "documents")
+        ]
+
+
+@pytest.mark.parametrize("engine", ["scalar", "columnar"])
+def test_an_evaluation_with_children_stores_every_level(tmp_path, engine):
+    path = str(tmp_path / "results.duckdb")
+    stored = evaluate_commune(path, "2024", "--engine", engine, "--label", "commune")
+    assert stored.exit_code == 0, stored.output
+    assert stored.stderr.splitlines() == [
+        f"stored run 1: {COMMITTEE_ID}@2024, 2024, 1 units, in {path}",
+        f"stored run 2: vn.four-good-cell@2024, 2024, 21 units, in {path}",
+        f"stored run 3: vn.four-good-member@2024, 2024, 341 units, in {path}",
+    ]
+    results = store.open(path)
+    assert results.frameworks() == (FRAMEWORK_ID, COMMITTEE_ID, "vn.four-good-member")
+    runs = [results.runs(framework, "2024") for framework in results.frameworks()]
+    assert {run["label"][0] for run in runs} == {"commune"}
+    assert {len(run["sources"][0]) for run in runs} == {3}
+    documents = 0 if engine == "columnar" else 341
+    assert results.runs("vn.four-good-member", "2024")["documents"].to_list() == [documents]
+    cells = results.results(FRAMEWORK_ID, "2024")
+    assert cells.height == 21
+    assert set(cells["parent"]) == {"K0001"}
+
+    shown = run("history", "K0001-C01-M001", "--store", path)
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines() == [
+        "framework            period        score  tier  reasons  changes",
+        "vn.four-good-member  2024    78.28 / 100  good",
+    ]
+
+
+def test_a_failure_storing_the_second_level_stores_nothing_of_the_evaluation(tmp_path, monkeypatch):
+    path = str(tmp_path / "results.duckdb")
+    real = duckdb_store._insert_documents
+    calls: list[int] = []
+
+    def failing(connection, run_id, documents):
+        calls.append(run_id)
+        if len(calls) == 2:  # the cells' documents, after the committee's were written
+            raise duckdb.IOException("the disk is full")
+        return real(connection, run_id, documents)
+
+    monkeypatch.setattr("criteriakit.store.duckdb_store._insert_documents", failing)
+    failed = evaluate_commune(path, "2024")
+    assert failed.exit_code == 1
+    assert "the disk is full" in failed.stderr
+    assert "stored run" not in failed.stderr
+    assert failed.stdout == ""
+    assert len(calls) == 2
+    assert table_counts(path) == [0, 0, 0]
+
+
+def test_record_many_stores_all_runs_or_none(tmp_path, framework, table, documents):
+    results = store.open(tmp_path / "results.duckdb")
+
+    def failing():
+        yield from documents[:3]
+        raise RuntimeError("the writer died")
+
+    with pytest.raises(RuntimeError, match="the writer died"):
+        results.record_many(
+            [
+                (new_run(framework, "2024"), table, documents),
+                (new_run(framework, "2025"), table, failing()),
+            ]
+        )
+    with pytest.raises(StoreError, match="not a result table"):  # refused before writing
+        results.record_many(
+            [
+                (new_run(framework, "2024"), table, None),
+                (new_run(framework, "2025"), table.drop("tier"), None),
+            ]
+        )
+    assert results.frameworks() == ()
+    stored = results.record_many(
+        [(new_run(framework, "2024"), table, documents), (new_run(framework, "2025"), table, None)]
+    )
+    assert [(run.id, run.period, run.units, run.documents) for run in stored] == [
+        (stored[0].id, "2024", 21, 21),
+        (stored[1].id, "2025", 21, 0),
+    ]
+    assert stored[0].evaluated_at < stored[1].evaluated_at
+    assert results.periods(FRAMEWORK_ID)["period"].to_list() == ["2024", "2025"]
+
+
+@pytest.fixture(scope="module")
+def two_periods(tmp_path_factory, cells_2023):
+    """Two periods evaluated into JSON files and a store (scalar), and into a columnar store."""
+    folder = tmp_path_factory.mktemp("compare")
+    scalar, columnar = str(folder / "scalar.duckdb"), str(folder / "columnar.duckdb")
+    for period, data in (("2024", cells_2023), ("2025", CELLS)):
+        written = run(
+            "evaluate", FRAMEWORK_ID, str(data), "--period", period, "--store", scalar,
+            "--format", "json", "-o", str(folder / f"{period}.json"),
+        )  # fmt: skip
+        assert written.exit_code == 0, written.output
+        kept = run(
+            "evaluate", FRAMEWORK_ID, str(data), "--period", period, "--store", columnar,
+            "--engine", "columnar", "--format", "csv", "-o", str(folder / f"{period}.csv"),
+        )  # fmt: skip
+        assert kept.exit_code == 0, kept.output
+    return folder, scalar, columnar
+
+
+@pytest.mark.parametrize("options", [(), ("--format", "json"), ("--only-changes",)])
+def test_compare_store_gives_the_report_of_the_files(two_periods, options):
+    folder, scalar, columnar = two_periods
+    files = run("compare", str(folder / "2024.json"), str(folder / "2025.json"), *options)
+    assert files.exit_code == 0, files.output
+    assert "C01" in files.stdout
+    for path in (scalar, columnar):  # documents, or a columnar run's table
+        stored = run("compare", "--store", path, "2024", "2025", *options)
+        assert stored.exit_code == 0, stored.output
+        assert stored.stdout == files.stdout
+    chosen = run("compare", "--store", scalar, "2024", "2025", "--framework", FRAMEWORK_ID)
+    assert chosen.stdout == run("compare", "--store", scalar, "2024", "2025").stdout
+
+
+def test_compare_store_says_what_it_needs(tmp_path, two_periods):
+    folder, scalar, _ = two_periods
+    cases = {
+        ("--store", scalar, "2024"): "with --store, compare takes two periods, BEFORE and AFTER "
+        "(got 1)",
+        ("--store", scalar, "2024", "2025", "2026"): "(got 3)",
+        ("--store", scalar, str(folder / "2024.json"), "2025"): "not files: ",
+        ("--store", scalar, "2024", "2023"): f"no run of {FRAMEWORK_ID} for 2023; "
+        "it holds 2024, 2025",
+        ("--store", scalar, "2024", "2025", "--framework", "vn.x"): "the store holds no run of "
+        f"vn.x; it holds {FRAMEWORK_ID}",
+        (str(folder / "2024.json"),): "compare takes two result files, BEFORE and AFTER (got 1)",
+        ("--framework", FRAMEWORK_ID, "a.json", "b.json"): "give --store too",
+    }
+    for arguments, message in cases.items():
+        shown = run("compare", *arguments)
+        assert shown.exit_code == 2, (arguments, shown.output)
+        assert message in " ".join(shown.stderr.split()), (arguments, shown.stderr)
+
+    several = str(tmp_path / "several.duckdb")
+    assert evaluate_commune(several, "2024").exit_code == 0
+    assert evaluate_commune(several, "2025").exit_code == 0
+    unnamed = run("compare", "--store", several, "2024", "2025")
+    assert unnamed.exit_code == 2
+    assert (
+        "the store holds several frameworks: give --framework, one of vn.four-good-cell, "
+        "vn.four-good-committee, vn.four-good-member"
+    ) in " ".join(unnamed.stderr.split())
+    named = run("compare", "--store", several, "2024", "2025", "--framework", "vn.four-good-member")
+    assert named.exit_code == 0, named.output
+    assert named.stdout.startswith("2024 → 2025: 341 units; 0 up, 0 down, 341 same")
+    missing = run("compare", "--store", str(tmp_path / "none.duckdb"), "2024", "2025")
     assert missing.exit_code == 1
     assert "there is no store here" in missing.stderr

@@ -47,6 +47,7 @@ __all__ = [
     "compare_results",
     "load_outcomes",
     "load_results",
+    "outcomes_of_rows",
     "period_label",
 ]
 
@@ -227,9 +228,24 @@ def load_outcomes(
     name = str(path)
     if file.suffix.lower() == ".json":
         return [Outcome.of(result) for result in load_results(path)]
+    return outcomes_of_rows(_table_rows(file, name), name, reason_kinds=reason_kinds)
+
+
+def outcomes_of_rows(
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    name: str,
+    *,
+    reason_kinds: ReasonKinds | None = None,
+) -> list[Outcome]:
+    """Read the rows of a result table (each with its number) as outcomes, as a file's are.
+
+    ``name`` says where the rows are from, in problems; a result table read back from a store
+    (``criteriakit compare --store``) thus compares as the same table written to a file does.
+    Raises :class:`DataError` listing the rows that are not result table rows.
+    """
     outcomes: list[Outcome] = []
     problems: list[Problem] = []
-    for row, record in _table_rows(file, name):
+    for row, record in rows:
         found = _outcome(row, record, name, reason_kinds)
         if isinstance(found, Problem):
             problems.append(found)

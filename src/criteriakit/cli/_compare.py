@@ -1,5 +1,9 @@
 """The ``criteriakit compare`` command: what changed between two periods' results.
 
+It compares two result files, or with ``--store`` two periods of a results store: their current
+runs' documents (or tables, for a columnar run) are read back and compared as the files
+``evaluate`` wrote for those periods would be (:mod:`criteriakit.cli._stored`).
+
 The session's registry tells the rest: each registered framework's tier order (best first), so
 that tier changes read as ``up`` or ``down`` (for a framework it does not know they read
 ``changed``), and its reasons' kinds, so that the vetoes of a result table are told apart.
@@ -38,10 +42,21 @@ __all__ = ["compare", "reason_kinds"]
     epilog=examples(
         "criteriakit compare results-2023.json results-2024.json",
         "criteriakit compare 2023.csv 2024.csv --only-changes --format json -o changes.json",
+        "criteriakit compare --store results.duckdb 2023 2024 --framework vn.four-good-cell",
     ),
 )
-@click.argument("before", type=click.Path(dir_okay=False))
-@click.argument("after", type=click.Path(dir_okay=False))
+@click.argument("compared", nargs=-1, metavar="BEFORE AFTER")
+@click.option(
+    "--store",
+    "store_url",
+    metavar="PATH",
+    help="Compare two periods of this results store (BEFORE and AFTER are periods: 2023 2024).",
+)
+@click.option(
+    "--framework",
+    "framework_id",
+    help="With --store: the framework whose periods to compare (needed if it holds several).",
+)
 @format_option("table", "json")
 @click.option(
     "--only-changes",
@@ -54,8 +69,9 @@ __all__ = ["compare", "reason_kinds"]
 @pass_session
 def compare(
     session: Session,
-    before: str,
-    after: str,
+    compared: tuple[str, ...],
+    store_url: str | None,
+    framework_id: str | None,
     output_format: str,
     only_changes: bool,
     output: str | None,
@@ -63,19 +79,28 @@ def compare(
 ) -> None:
     """Compare two periods' results (any form `evaluate` writes): tiers, scores, vetoes.
 
-    Units are matched by id; the summary counts those that went up, down, stayed, were
-    added or removed, and the table lists each one's tier, score and new vetoes.
+    BEFORE and AFTER are result files, or with --store periods of a results store (their
+    current runs). Units are matched by id; the summary counts those that went up, down,
+    stayed, were added or removed, and the table lists each one's tier, score and new vetoes.
     """
     from criteriakit.compare import compare_results, period_label  # noqa: PLC0415  loaded when used
 
-    old, new = _load_both(session, before, after)
+    if store_url is None:
+        before, after = _files(compared, framework_id)
+        old, new = _load_both(session, before, after)
+        names = (Path(before).name, Path(after).name)
+    else:
+        from criteriakit.cli._stored import stored_outcomes  # noqa: PLC0415  needs the store extra
+
+        kinds = functools.partial(reason_kinds, session)
+        old, new, names = stored_outcomes(store_url, compared, framework_id, kinds)
     try:
         comparison = compare_results(
             old,
             new,
             tier_order=_tier_orders(session, [*old, *new]),
-            before_label=period_label(old) or Path(before).name,
-            after_label=period_label(new) or Path(after).name,
+            before_label=period_label(old) or names[0],
+            after_label=period_label(new) or names[1],
         )
     except CriteriaKitError as error:
         fail(error)
@@ -86,6 +111,22 @@ def compare(
         chosen = language_words(language).language
         text = comparison.render(only_changes=only_changes, language=chosen) + "\n"
     emit(text, output)
+
+
+def _files(compared: tuple[str, ...], framework_id: str | None) -> tuple[str, str]:
+    """Return the two result files to compare; a usage error for any other number."""
+    if framework_id is not None:
+        raise click.BadParameter(
+            "--framework picks a framework of a store: give --store too", param_hint="--framework"
+        )
+    if len(compared) != 2:
+        raise click.UsageError(
+            f"compare takes two result files, BEFORE and AFTER (got {len(compared)}); "
+            "or, with --store, two periods"
+        )
+    for file in compared:
+        click.Path(dir_okay=False).convert(file, None, None)  # not a directory
+    return compared[0], compared[1]
 
 
 def _load_both(session: Session, before: str, after: str) -> tuple[list[Outcome], list[Outcome]]:

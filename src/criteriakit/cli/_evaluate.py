@@ -58,7 +58,7 @@ __all__ = ["evaluate", "explain"]
     "store_url",
     metavar="PATH",
     help="Also keep the results in this results store, a DuckDB file (results.duckdb or "
-    f"duckdb:///results.duckdb), as a new run of --period (see {page('store')}).",
+    f"duckdb:///results.duckdb), each level's as a new run of --period (see {page('store')}).",
 )
 @click.option(
     "--label",
@@ -81,8 +81,8 @@ def evaluate(
 
     FRAMEWORK is an id or a file; DATA a CSV, JSON, JSON Lines, Parquet or Excel file. With
     --children, the levels below are evaluated first and rolled up into DATA's units. The
-    output is the same whichever engine runs (see --engine). With --store,
-    DATA's results are also kept in a results store as the current run of --period.
+    output is the same whichever engine runs (see --engine). With --store, the results of
+    every level are also kept in a results store, each as the current run of --period.
     """
     from criteriakit.cli._evaluation import write_evaluation  # noqa: PLC0415  loaded when used
     from criteriakit.cli._storing import StoreOptions  # noqa: PLC0415  loaded when used

@@ -18,7 +18,7 @@ from criteriakit.cli._options import DataOptions, language_words
 from criteriakit.cli._output import fail
 from criteriakit.cli._progress import counting
 from criteriakit.cli._session import Session
-from criteriakit.cli._storing import StoreOptions, keep_results
+from criteriakit.cli._storing import StoredLevel, StoreOptions, keep_results
 from criteriakit.cli._streaming import stream_evaluation, streams
 from criteriakit.compiling.inputs import UnknownInputs
 from criteriakit.data import STDIN, DataSource, open_source, read_level
@@ -99,7 +99,7 @@ def write_evaluation(
     """Evaluate with the engine ``engine`` picks and write the results (see ``evaluate``).
 
     Its progress bar and notes are in ``language``, else the framework's, else English. With
-    ``store``, the top level's results are stored before they are written; the output is
+    ``store``, every level's results are stored before they are written; the output is
     unchanged.
     """
     if all_levels and output_format in {"csv", "parquet"}:
@@ -135,9 +135,11 @@ def write_evaluation(
     shown = levels if all_levels else levels[:1]
     try:
         if store is not None:
-            top = levels[0]
-            table = table_frame(_level_table(top))
-            keep_results(session, store, options, top.framework, table, top.results)
+            stored = [
+                StoredLevel(level.framework, table_frame(_level_table(level)), level.results)
+                for level in levels
+            ]
+            keep_results(session, store, options, stored)
         if documents:
             write_documents([result for level in shown for result in level.results], output)
             return
@@ -173,7 +175,7 @@ def _write_columnar(
 ) -> None:
     """Evaluate every level as columns and write the top level's table (or every level's).
 
-    ``label`` is the progress bar's; with ``store``, the top level's table is stored first.
+    ``label`` is the progress bar's; with ``store``, every level's table is stored first.
     """
     try:
         tables = evaluate_columnar(
@@ -183,9 +185,13 @@ def _write_columnar(
             ignore_unknown=options.ignore_unknown,
             label=label,
         )
+        levels = framework_chain(framework, len(sources))
         if store is not None:
-            keep_results(session, store, options, framework, tables[0], None)
-        chain = framework_chain(framework, len(sources))[: len(sources) if all_levels else 1]
+            stored = [
+                StoredLevel(level, table, None) for level, table in zip(levels, tables, strict=True)
+            ]
+            keep_results(session, store, options, stored)
+        chain = levels[: len(sources) if all_levels else 1]
         titles = [level.ref for level in chain] if all_levels else None
         orders = [level.tiers for level in chain]
         write_tables(tables[: len(chain)], output_format, output, titles=titles, tier_orders=orders)

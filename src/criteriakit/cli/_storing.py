@@ -1,8 +1,10 @@
-"""``evaluate --store``: keeping an evaluation's top-level results in a results store.
+"""``evaluate --store``: keeping every level's results of an evaluation in a results store.
 
-Imported by :mod:`criteriakit.cli._evaluation` when it runs. The run records the framework, the
-``--period``, the ``--label`` (by default the user's name), the data files' names and the
-plugins the session loaded; the table is stored whichever engine made it, and the result
+Imported by :mod:`criteriakit.cli._evaluation` when it runs. Each level (DATA's, then each
+``--children`` level's) is a run of its own framework, for the same ``--period`` and ``--label``
+(by default the user's name), with the data files' names and the plugins the session loaded;
+the levels are stored in one transaction, so that a store never holds one level of an
+evaluation without the others. The tables are stored whichever engine made them, and the result
 documents too when the scalar engine made them (the columnar engine builds none).
 """
 
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     from criteriakit.model.results import Result
     from criteriakit.scalar.framework import Framework
 
-__all__ = ["StoreOptions", "keep_results"]
+__all__ = ["StoreOptions", "StoredLevel", "keep_results"]
 
 
 @attrs.frozen
@@ -46,29 +48,38 @@ class StoreOptions:
         return options.period
 
 
+@attrs.frozen
+class StoredLevel:
+    """One level's results to store: its framework, its result table, its documents if any."""
+
+    framework: Framework
+    table: pl.DataFrame
+    documents: Sequence[Result] | None
+
+
 def keep_results(
-    session: Session,
-    store: StoreOptions,
-    options: DataOptions,
-    framework: Framework,
-    table: pl.DataFrame,
-    documents: Sequence[Result] | None,
+    session: Session, store: StoreOptions, options: DataOptions, levels: Sequence[StoredLevel]
 ) -> None:
-    """Store the top level's results as a new run of the period; say so on standard error."""
+    """Store each level's results as a new run of the period, all at once; say so on stderr."""
     plugins = tuple(
         PluginRecord(info.name, info.distribution) for info in session.registry().plugins.infos
     )
     monthly = (options.monthly,) if options.monthly else ()
-    run = NewRun(
-        FrameworkKey.of(framework),
-        store.period_of(options),
-        label=store.label or default_label(),
-        sources=(options.data, *options.children, *monthly),
-        plugins=plugins,
-    )
-    stored = open_store(store.url).record(run, table, documents)
-    click.echo(
-        f"stored run {stored.id}: {framework.ref}, {stored.period}, {stored.units} units, "
-        f"in {store.url}",
-        err=True,
-    )
+    period = store.period_of(options)
+    label = store.label or default_label()
+    sources = (options.data, *options.children, *monthly)
+    runs = [
+        (
+            NewRun(FrameworkKey.of(level.framework), period, label, sources, plugins),
+            level.table,
+            level.documents,
+        )
+        for level in levels
+    ]
+    stored = open_store(store.url).record_many(runs)
+    for level, run in zip(levels, stored, strict=True):
+        click.echo(
+            f"stored run {run.id}: {level.framework.ref}, {run.period}, {run.units} units, "
+            f"in {store.url}",
+            err=True,
+        )

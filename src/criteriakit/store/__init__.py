@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 
 from criteriakit.errors import StoreError
-from criteriakit.store.interface import Store
+from criteriakit.store.interface import Recording, Store
 from criteriakit.store.locations import locate
 from criteriakit.store.records import FrameworkKey, NewRun, PluginRecord, Run, default_label
 
@@ -35,6 +35,7 @@ __all__ = [
     "FrameworkKey",
     "NewRun",
     "PluginRecord",
+    "Recording",
     "Run",
     "Store",
     "default_label",

@@ -26,6 +26,7 @@ import polars as pl
 from criteriakit.errors import StoreError
 from criteriakit.model.results import Result
 from criteriakit.store.changes import with_reason_changes
+from criteriakit.store.interface import Recording
 from criteriakit.store.layout import LAYOUT_VERSION, create, upgrade
 from criteriakit.store.locations import Location
 from criteriakit.store.records import FrameworkKey, NewRun, Run
@@ -212,24 +213,52 @@ class DuckDBStore:
         self, run: NewRun, table: pl.DataFrame, documents: Iterable[Result] | None = None
     ) -> Run:
         """Store a run (see :meth:`criteriakit.store.Store.record`)."""
-        key = run.framework
-        columns, rows = stored_rows(table, key.id, key.version, store=self.url)
+        return self.record_many([(run, table, documents)])[0]
+
+    def record_many(self, runs: Iterable[Recording]) -> tuple[Run, ...]:
+        """Store several runs at once (see :meth:`criteriakit.store.Store.record_many`).
+
+        Every table is checked before the transaction begins, so that a table that cannot be
+        stored is refused without touching the file.
+        """
+        checked = [
+            (
+                run,
+                *stored_rows(table, run.framework.id, run.framework.version, store=self.url),
+                kept,
+            )
+            for run, table, kept in runs
+        ]
         with self._transaction() as connection:
-            run_id = int(connection.execute("SELECT nextval('run_ids')").fetchall()[0][0])
-            stamp = _stamp(connection)
-            _insert(connection, "runs", _run_row(run_id, run, stamp, columns, rows.height))
-            _insert(connection, "results", rows.with_columns(run_id=pl.lit(run_id, pl.Int64)))
-            kept = 0 if documents is None else _insert_documents(connection, run_id, documents)
-            if documents is not None and kept != rows.height:
-                raise StoreError(
-                    f"{kept} result documents for a table of {rows.height} units: "
-                    "nothing was stored",
-                    store=self.url,
-                    hint="give the documents of the same results as the table",
-                )
+            # the tuple is whole before the block ends: the transaction commits every run
+            return tuple(
+                self._write(connection, run, columns, rows, documents)
+                for run, columns, rows, documents in checked
+            )
+
+    def _write(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        run: NewRun,
+        columns: Columns,
+        rows: pl.DataFrame,
+        documents: Iterable[Result] | None,
+    ) -> Run:
+        """Write one run inside the caller's transaction: its row, its table, its documents."""
+        run_id = int(connection.execute("SELECT nextval('run_ids')").fetchall()[0][0])
+        stamp = _stamp(connection)
+        _insert(connection, "runs", _run_row(run_id, run, stamp, columns, rows.height))
+        _insert(connection, "results", rows.with_columns(run_id=pl.lit(run_id, pl.Int64)))
+        kept = 0 if documents is None else _insert_documents(connection, run_id, documents)
+        if documents is not None and kept != rows.height:
+            raise StoreError(
+                f"{kept} result documents for a table of {rows.height} units: nothing was stored",
+                store=self.url,
+                hint="give the documents of the same results as the table",
+            )
         return Run(
             run_id,
-            key,
+            run.framework,
             run.period.label,
             stamp.replace(tzinfo=dt.timezone.utc),
             run.label,
@@ -295,6 +324,16 @@ class DuckDBStore:
                 "SELECT document FROM documents WHERE run_id = ? ORDER BY position", [run_id]
             ).fetchall()
         return tuple(Result.from_dict(json.loads(text)) for (text,) in texts)
+
+    def frameworks(self, *, as_of: dt.datetime | None = None) -> tuple[str, ...]:
+        """Return the frameworks the store holds (see :class:`criteriakit.store.Store`)."""
+        with self._connection() as connection:
+            found = connection.execute(
+                "SELECT DISTINCT framework_id FROM runs WHERE evaluated_at <= ? "
+                "ORDER BY framework_id",
+                [_as_of(as_of)],
+            ).fetchall()
+        return tuple(str(framework_id) for (framework_id,) in found)
 
     def periods(self, framework_id: str, *, as_of: dt.datetime | None = None) -> pl.DataFrame:
         """Return a framework's periods, in time order (see :class:`criteriakit.store.Store`)."""

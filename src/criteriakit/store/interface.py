@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 if TYPE_CHECKING:
     import polars as pl
@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from criteriakit.model.results import Result
     from criteriakit.store.records import NewRun, Run
 
-__all__ = ["Store"]
+__all__ = ["Recording", "Store"]
+
+Recording: TypeAlias = "tuple[NewRun, pl.DataFrame, Iterable[Result] | None]"
+"""One run to store with :meth:`Store.record_many`: the run, its result table, its documents."""
 
 
 class Store(Protocol):
@@ -40,6 +43,19 @@ class Store(Protocol):
         All of it is written in one transaction: a reader sees the period's previous run or this
         one whole, and a failure (even of the ``documents`` iterable) leaves the store as it was.
         """
+        ...
+
+    def record_many(self, runs: Iterable[Recording]) -> tuple[Run, ...]:
+        """Store several runs in one transaction, in order: all of them, or none.
+
+        Each is stored as :meth:`record` stores one (each becomes its period's current run);
+        a failure in any of them leaves the store as it was. An evaluation with levels stores
+        its levels so: a reader never sees one level's run without the others'.
+        """
+        ...
+
+    def frameworks(self, *, as_of: dt.datetime | None = None) -> tuple[str, ...]:
+        """Return the ids of the frameworks the store holds runs of, in order."""
         ...
 
     def periods(self, framework_id: str, *, as_of: dt.datetime | None = None) -> pl.DataFrame:
