@@ -647,3 +647,81 @@ def test_compare_store_says_what_it_needs(tmp_path, two_periods):
     missing = run("compare", "--store", str(tmp_path / "none.duckdb"), "2024", "2025")
     assert missing.exit_code == 1
     assert "there is no store here" in missing.stderr
+
+
+def commune_report(output: Path, *options: str):
+    return run(
+        "report", COMMITTEE_ID, str(COMMUNE / "committees.csv"),
+        "--children", str(COMMUNE / "cells.csv"), "--children", str(COMMUNE / "members.jsonl"),
+        "--period", "2024", "-o", str(output), *options,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("suffix", [".md", ".html"])
+def test_report_store_writes_the_report_of_the_files(tmp_path, two_periods, suffix):
+    """The stored period's report is the file form's, byte for byte (neither has a timestamp)."""
+    if suffix == ".html":
+        pytest.importorskip("jinja2")  # the report extra
+    _, scalar, _ = two_periods
+    files = run(
+        "report", FRAMEWORK_ID, str(CELLS), "--period", "2025", "-o", str(tmp_path / f"f{suffix}")
+    )
+    assert files.exit_code == 0, files.output
+    stored = run(
+        "report", "--store", scalar, "--period", "2025", "-o", str(tmp_path / f"s{suffix}")
+    )
+    assert stored.exit_code == 0, stored.output
+    assert (tmp_path / f"s{suffix}").read_bytes() == (tmp_path / f"f{suffix}").read_bytes()
+
+    commune = str(tmp_path / "commune.duckdb")
+    assert evaluate_commune(commune, "2024").exit_code == 0
+    assert evaluate_commune(commune, "2025").exit_code == 0  # another period: not in the report
+    files = commune_report(tmp_path / f"commune-f{suffix}")
+    assert files.exit_code == 0, files.output
+    stored = run(
+        "report", "--store", commune, "--period", "2024", "--framework", COMMITTEE_ID,
+        "-o", str(tmp_path / f"commune-s{suffix}"),
+    )  # fmt: skip
+    assert stored.exit_code == 0, stored.output
+    written = (tmp_path / f"commune-s{suffix}").read_bytes()
+    assert written == (tmp_path / f"commune-f{suffix}").read_bytes()
+    assert b"vn.four-good-member@2024" in written
+
+
+def test_report_store_says_what_it_needs(tmp_path, two_periods):
+    _, scalar, columnar = two_periods
+    output = str(tmp_path / "report.md")
+    cases = {
+        ("--store", scalar): "give the stored period to report on with --period",
+        ("--store", scalar, "--period", "2023"): f"no run of {FRAMEWORK_ID} for 2023; "
+        "it holds 2024, 2025",
+        ("--store", scalar, "--period", "2024", "--framework", "vn.x"): "the store holds no run "
+        f"of vn.x; it holds {FRAMEWORK_ID}",
+        ("--store", scalar, "--period", "2024", FRAMEWORK_ID, str(CELLS)): "with --store, report "
+        "reads a stored period's results: leave out FRAMEWORK, DATA",
+        ("--store", scalar, "--period", "2024", "--children", str(CELLS)): "leave out --children",
+        ("--period", "2024"): "report takes FRAMEWORK and DATA; or, with --store, a stored period",
+        ("--framework", FRAMEWORK_ID, FRAMEWORK_ID, str(CELLS)): "give --store too",
+    }
+    for arguments, message in cases.items():
+        shown = run("report", *arguments, "-o", output)
+        assert shown.exit_code == 2, (arguments, shown.output)
+        assert message in " ".join(shown.stderr.split()), (arguments, shown.stderr)
+
+    several = str(tmp_path / "several.duckdb")
+    assert evaluate_commune(several, "2024").exit_code == 0
+    unnamed = run("report", "--store", several, "--period", "2024", "-o", output)
+    assert unnamed.exit_code == 2
+    assert (
+        "the store holds several frameworks: give --framework, one of vn.four-good-cell, "
+        "vn.four-good-committee, vn.four-good-member"
+    ) in " ".join(unnamed.stderr.split())
+
+    table_only = run("report", "--store", columnar, "--period", "2024", "-o", output)
+    assert table_only.exit_code == 1
+    assert (
+        "kept no result documents (a columnar evaluation stores the table alone), and a report "
+        "needs them"
+    ) in " ".join(table_only.stderr.split())
+    assert "--engine scalar" in table_only.stderr
+    assert not Path(output).exists()

@@ -41,6 +41,7 @@ __all__ = [
     "language_words",
     "plugin_dir_option",
     "session_of",
+    "stored_data_command",
 ]
 
 _Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -173,9 +174,9 @@ def complete_framework(
     ]
 
 
-def framework_argument(name: str = "framework") -> _Decorator:
+def framework_argument(name: str = "framework", *, required: bool = True) -> _Decorator:
     """Return a FRAMEWORK argument (an id, ``id@version`` or a file) that completes ids."""
-    return click.argument(name, shell_complete=complete_framework)
+    return click.argument(name, required=required, shell_complete=complete_framework)
 
 
 def examples(*command_lines: str) -> str:
@@ -260,5 +261,17 @@ def data_command(function: Callable[..., None]) -> Callable[..., None]:
     The command receives ``output`` and the fields of :class:`DataOptions` as keywords.
     """
     for decorator in reversed(_DATA_OPTIONS):
+        function = decorator(function)
+    return function
+
+
+def stored_data_command(function: Callable[..., None]) -> Callable[..., None]:
+    """Add :func:`data_command`'s arguments and options, FRAMEWORK and DATA left optional.
+
+    For a command that reads stored results instead when given ``--store``: it checks itself
+    that FRAMEWORK and DATA are given without it.
+    """
+    optional = (framework_argument(required=False), click.argument("data", required=False))
+    for decorator in reversed((*optional, *_DATA_OPTIONS[2:])):
         function = decorator(function)
     return function
