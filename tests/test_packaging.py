@@ -103,7 +103,5 @@ def test_each_pre_commit_hook_runs_a_real_command(hook):
     assert command in build_cli().commands
     assert found["language"] == "python"
     # the cli extra's dependencies, which installing the hook's repository does not bring
-    cli = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
-        "optional-dependencies"
-    ]["cli"]
+    cli = PROJECT["optional-dependencies"]["cli"]
     assert sorted(found["additional_dependencies"]) == sorted(cli)

@@ -145,11 +145,22 @@ class _Checker:
         scored, so it may read ``criterion("ID").points``, ``.max`` and ``.share``.
         """
         criteria = [criterion.id for criterion in self.definition.criteria] if decided else None
+        if self.compiled is None:  # the key costs the scope's items: only for a cache
+            return self._compiled_expression(path, text, expect, criteria)
         key = (text, expect, tuple(criteria or ()), frozenset(self.scope.items()))
-        if self.compiled is not None and key in self.compiled:
-            return self.compiled[key]
+        found = self.compiled.get(key)
+        if found is None:
+            found = self._compiled_expression(path, text, expect, criteria)
+            if found is not None:
+                self.compiled[key] = found
+        return found
+
+    def _compiled_expression(
+        self, path: KeyPath, text: str, expect: ExprType | None, criteria: list[str] | None
+    ) -> CompiledExpression | None:
+        """Compile ``text`` at ``path`` against the scope, or record its problem and give None."""
         try:
-            found = compile_expression(
+            return compile_expression(
                 text, self.scope, functions=self.functions, expect=expect, criteria=criteria
             )
         except ExpressionError as error:
@@ -165,9 +176,6 @@ class _Checker:
                 RawProblem(path, message, hint, offset=error.offset, width=error.length)
             )
             return None
-        if self.compiled is not None:
-            self.compiled[key] = found
-        return found
 
     def expression_at(self, path: KeyPath, text: str) -> CompiledExpression | None:
         """Compile ``text`` of any type at ``path`` (a derived value), recording its problems."""
