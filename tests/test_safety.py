@@ -20,8 +20,8 @@ CELL = (
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("x = " + "[" * 100_000, "arrays or inline tables are nested too deeply to parse"),
-        ("x = " + "{a=" * 5_000, "arrays or inline tables are nested too deeply to parse"),
+        ("x = " + "[" * 100_000, "arrays or inline tables are nested more than 100 deep"),
+        ("x = " + "{a=" * 5_000, "arrays or inline tables are nested more than 100 deep"),
         ("a" + ".a" * 100_000 + " = 1", "a dotted key or table header has more than 32 parts"),
         ("[" + '"q".' * 40 + "b]", "a dotted key or table header has more than 32 parts"),
     ],
@@ -30,6 +30,39 @@ def test_pathological_toml_is_refused_quickly(text, message):
     with pytest.raises(criteriakit.FrameworkError) as caught:
         criteriakit.loads_framework(text)
     assert caught.value.problems[0].message == message
+
+
+def _load_at_stack_depth(text: str, depth: int) -> str:
+    """Load ``text`` ``depth`` calls deeper; return how it ended (the first problem)."""
+    if depth:
+        return _load_at_stack_depth(text, depth - 1)
+    try:
+        criteriakit.loads_framework(text, source="deep.toml")
+    except criteriakit.FrameworkError as error:
+        return error.problems[0].message
+    return "loaded"
+
+
+@pytest.mark.parametrize("nesting", [100, 101, 300])
+def test_nesting_is_judged_the_same_from_any_stack_depth(nesting):
+    # tomllib recurses per level: left to it, 300 levels parse near the bottom of the stack and
+    # fail deeper in it. Counted before parsing, the answer does not depend on the caller.
+    text = GOOD + "\n[extra]\nv = " + "[" * nesting + "]" * nesting + "\n"
+    outcomes = {_load_at_stack_depth(text, depth) for depth in (0, 300, 600)}
+    assert len(outcomes) == 1, outcomes
+    refused = "arrays or inline tables are nested more than 100 deep"
+    assert (refused in outcomes) == (nesting > 100)
+
+
+def test_brackets_in_strings_and_comments_are_not_nesting():
+    text = GOOD.replace('title = "Small"', 'title = "' + "[" * 500 + '" # ' + "{" * 500)
+    text += "\n# " + "[" * 500 + "\n"
+    text = text.replace("[[criteria]]", "[[criteria]]\ndescription = '''" + "[" * 500 + "'''", 1)
+    assert criteriakit.loads_framework(text).ref == "test.small@1"
+    with pytest.raises(criteriakit.FrameworkError) as caught:
+        criteriakit.loads_framework("x = [\n" * 101)
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.column) == (101, 5)
 
 
 def test_dots_inside_a_string_value_are_not_a_key():

@@ -68,7 +68,9 @@ class Limits:
         32, "Parts of a dotted key or table header (the TOML parser is quadratic in them)."
     )
     key_path_depth: int = _limit(
-        100, "Nesting of arrays and inline tables (and key parts) whose positions errors show."
+        100,
+        "Nesting of arrays and inline tables in a framework file (deeper is refused before "
+        "parsing) and of the key paths whose positions errors show.",
     )
     data_bytes: int = _limit(512 * 1024 * 1024, "Bytes of a text data file (CSV, JSON, JSONL).")
     decoded_bytes: int = _limit(

@@ -55,6 +55,16 @@ _SURROGATE_HINT = (
 )
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
 _LONG_DIGITS = re.compile(r"[0-9][0-9_]{999,}")
+_NESTING_TOKEN = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""'  # a multi-line basic string
+    r"|'''.*?'''"  # a multi-line literal string
+    r'|"(?:[^"\\\n]|\\.)*"'  # a basic string
+    r"|'[^'\n]*'"  # a literal string
+    r"|#[^\n]*"  # a comment
+    r"|[\[\]{}]",  # a bracket or brace
+    re.DOTALL,
+)
+"""What the nesting scan reads: strings and comments (skipped whole) and brackets."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -88,6 +98,7 @@ def parse_framework_text(text: str, source: str) -> tuple[dict[str, Any], TomlLo
     text = text.removeprefix("\ufeff")
     _refuse_surrogates(text, source)
     _refuse_pathological(text, source)
+    _refuse_deep_nesting(text, source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -189,6 +200,33 @@ def _refuse_pathological(text: str, source: str) -> None:
         hint="framework files need a few levels of keys at most (the key_parts limit)",
     )
     raise FrameworkError([problem], source=source)
+
+
+def _refuse_deep_nesting(text: str, source: str) -> None:
+    """Refuse arrays and inline tables nested deeper than the ``key_path_depth`` limit.
+
+    ``tomllib`` parses nesting by recursion: left to it, whether deep nesting loads or ends in
+    a ``RecursionError`` would depend on how deep the caller's own stack is. Counted here, in
+    one pass that skips strings and comments, the answer is the same from everywhere.
+    """
+    cap, depth = limits.current().key_path_depth, 0
+    for match in _NESTING_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > cap:
+                line, column = position(text, match.start())
+                problem = Problem(
+                    f"arrays or inline tables are nested more than {cap} deep",
+                    file=source,
+                    line=line,
+                    column=column,
+                    hint="framework files need a few levels of nesting at most "
+                    "(the key_path_depth limit)",
+                )
+                raise FrameworkError([problem], source=source)
+        elif token in ("]", "}"):
+            depth = max(0, depth - 1)
 
 
 def _toml_problem(message: str, text: str, source: str) -> Problem:
