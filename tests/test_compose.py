@@ -272,7 +272,7 @@ def test_unknown_keys_in_remove(base):
         RawProblem(
             ("remove", "foo"),
             "unknown key 'foo'",
-            "allowed keys: inputs, criteria, indicators, gates, rules, checks, keys",
+            "allowed keys: inputs, criteria, indicators, gates, rules, checks, awards, keys",
             at_key=True,
         ),
     ]
@@ -283,7 +283,7 @@ def test_wrong_types_in_remove(base):
         RawProblem(
             ("remove",),
             'expected a table, got a string ("1.4")',
-            "write [remove] with inputs, criteria, indicators, gates, rules, checks or keys"
+            "write [remove] with inputs, criteria, indicators, gates, rules, checks, awards or keys"
             ' = ["name", ...]',
         )
     ]
@@ -541,7 +541,7 @@ def test_remove_keys_names_only_values_the_base_sets_and_may_lose(base):
     clears = (
         "keys clears weights, scale, max_score, description, language, valid_from, valid_until, policy, "
         "weighting, children, quotas, ranking; ids are removed with inputs, criteria, indicators, gates, "
-        "rules, checks"
+        "rules, checks, awards"
     )
     assert found == [
         RawProblem(

@@ -53,6 +53,7 @@ import math
 import re
 import shlex
 import shutil
+import subprocess
 import sys
 import tokenize
 import types
@@ -723,6 +724,15 @@ def prepare_columnar(session: Session) -> None:
     pl.read_ndjson(commune / "members.jsonl").write_parquet(session.cwd / "members.parquet")
 
 
+def prepare_awards(session: Session) -> None:
+    """commune-2023: the commune generated with the seed 2023, as the page says."""
+    generate = ROOT / "examples" / "generate_population.py"
+    target = session.cwd / "commune-2023"
+    subprocess.run(
+        [sys.executable, str(generate), "commune", str(target), "--seed", "2023"], check=True
+    )
+
+
 def prepare_acme_toml(session: Session) -> None:
     """acme.toml: the format reference's example, as the page says."""
     (session.cwd / "acme.toml").write_text(format_example(), encoding="utf-8")
@@ -1060,6 +1070,7 @@ class Page:
 CELL = "vn.four-good-cell@2024"
 
 PAGES: dict[str, Page] = {
+    "awards.md": Page(prepare=prepare_awards, fragments={"[[awards]]": CELL}),
     "bad-input.md": Page(prepare=prepare_bad_input),
     "clusters.md": Page(prepare=prepare_clusters, after={"plugin_dirs=": registry_of_the_plugin}),
     "columnar.md": Page(

@@ -87,7 +87,8 @@ _GATES = _Kind("gates", "gate", "tiers.gates")
 _TIERS = _Kind("tiers", "tier", "tiers", nested=_GATES, addable=False, removable=False)
 _RULES = _Kind("rules", "rule", "rules")
 _CHECKS = _Kind("checks", "check", "checks")
-_ARRAYS = (_CRITERIA, _TIERS, _RULES, _CHECKS)
+_AWARDS = _Kind("awards", "award", "awards")
+_ARRAYS = (_CRITERIA, _TIERS, _RULES, _CHECKS, _AWARDS)
 """The top-level arrays merged by id: each is merged, placed, removed and reported alike."""
 
 _KINDS = {kind.key: kind for top in _ARRAYS for kind in (top, top.nested) if kind is not None}

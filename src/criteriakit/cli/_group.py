@@ -12,6 +12,7 @@ import click
 
 from criteriakit import limits
 from criteriakit._version import __version__
+from criteriakit.cli._awards import awards
 from criteriakit.cli._cases import test
 from criteriakit.cli._compare import compare
 from criteriakit.cli._evaluate import evaluate, explain
@@ -28,6 +29,7 @@ from criteriakit.documentation import page
 __all__ = ["build_cli"]
 
 _COMMANDS = (
+    awards,
     compare,
     diff,
     evaluate,

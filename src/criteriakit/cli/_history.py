@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from criteriakit.cli._options import OUTPUT_OPTION, examples, format_option
+from criteriakit.cli._options import AS_OF_OPTION, OUTPUT_OPTION, examples, format_option
 from criteriakit.cli._output import emit, fail
 from criteriakit.errors import CriteriaKitError
 
@@ -39,11 +39,7 @@ __all__ = ["history"]
     help="The results store to read: a DuckDB file written by evaluate --store.",
 )
 @click.option("--framework", "framework_id", help="Only this framework's periods (an id).")
-@click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f"]),
-    help="Read the store as it was at this UTC time, e.g. 2025-01-31T12:00:00 (default: now).",
-)
+@AS_OF_OPTION
 @format_option(
     "table",
     "json",

@@ -87,6 +87,14 @@ OUTPUT_OPTION = click.option(
 )
 
 
+AS_OF_OPTION = click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f"]),
+    help="Read the store as it was at this UTC time, e.g. 2025-01-31T12:00:00 (default: now).",
+)
+"""``--as-of`` of the commands that read a results store (``as_of``, a naive UTC time)."""
+
+
 def _period(label: str | None) -> Period | None:
     if label is None:
         return None

@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 
 import attrs
 
+from criteriakit.compiling.awards import CompiledAward
 from criteriakit.compiling.extensions import Weighting
 from criteriakit.compiling.inputs import InputChecker
 from criteriakit.compiling.scoring import CompiledScorer, Relative
@@ -226,6 +227,8 @@ class CompiledFramework:
     weight_notes: tuple[WeightNote, ...] = ()
     """The weights derived by a method, from the file or decided by the units (recorded on
     every result)."""
+    awards: tuple[CompiledAward, ...] = ()
+    """The awards, decided over a unit's results in a store (:mod:`criteriakit.awards`)."""
 
     @property
     def ref(self) -> str:

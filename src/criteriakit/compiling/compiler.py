@@ -18,6 +18,7 @@ from typing import Literal
 import attrs
 
 from criteriakit._problems import KeyPath, RawProblem, did_you_mean, format_key_path
+from criteriakit.compiling.awards import check_awards
 from criteriakit.compiling.children import check_children, check_quotas, check_rollups
 from criteriakit.compiling.compiled import (
     PLACEHOLDER,
@@ -789,6 +790,7 @@ def compile_definition(
     children = check_children(definition, resolve, checker.problems)
     rollups = check_rollups(definition, children, checker.problems, checker.functions)
     quotas = check_quotas(definition, checker.problems)
+    awards = check_awards(definition, checker.functions, checker.problems)
     ranking = check_ranking(definition, indicators, checker.problems)
     checker.data_weights_within(ranking)
     if checker.problems or weighting is None:
@@ -823,6 +825,7 @@ def compile_definition(
         ranking=ranking,
         data_weights=tuple(checker.data_weights),
         weight_notes=tuple(checker.weight_notes),
+        awards=awards,
     )
 
 

@@ -18,6 +18,7 @@ from criteriakit.model.scorers import ScorerSpec
 
 __all__ = [
     "DATA_WEIGHT_METHODS",
+    "Award",
     "Check",
     "Children",
     "Criterion",
@@ -251,6 +252,25 @@ class Quota:
     message: Message | None = None
 
 
+@attrs.frozen
+class Award:
+    """A distinction earned over periods: ``require`` reads the unit's results in the store.
+
+    ``require`` is a condition in the expression language over the current period's result
+    (``tier``, ``band_tier``, ``score``, ``max_score``, ``evaluable``, ``rank``,
+    ``rank_score``) and the history functions ``streak``, ``count_last``, ``previous`` and
+    ``all_periods_since`` over earlier periods of the same type (``docs/awards.md``).
+    ``quota`` caps the share of a parent's units that earn it: over the cap, the lowest
+    scores lose it first, ties by ascending id.
+    """
+
+    id: str
+    title: Text
+    require: str
+    description: str | None = None
+    quota: float | None = None
+
+
 RankingMethod = Literal["score", "wsm", "wpm", "waspas", "topsis", "vikor"]
 """How ``[ranking]`` scores the units it ranks: by their total, or by a multi-criteria method."""
 
@@ -299,3 +319,4 @@ class FrameworkDefinition:
     children: Children | None = None
     quotas: tuple[Quota, ...] = ()
     ranking: Ranking | None = attrs.field(default=None, metadata=OMITTED_AT_DEFAULT)
+    awards: tuple[Award, ...] = attrs.field(default=(), metadata=OMITTED_AT_DEFAULT)

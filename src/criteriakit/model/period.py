@@ -24,6 +24,9 @@ _LABEL = re.compile(
     r"(?P<year>\d{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|H(?P<half>[12])|Q(?P<quarter>[1-4])))?\Z"
 )
 
+_MONTHS: dict[str, int] = {"year": 12, "half-year": 6, "quarter": 3, "month": 1}
+"""How many months a period of each type lasts."""
+
 
 @attrs.frozen
 class Period:
@@ -58,6 +61,20 @@ class Period:
             first, last, kind = 1, 12, "year"
         end = dt.date(year, last, calendar.monthrange(year, last)[1])
         return cls(kind, match.group(0), dt.date(year, first, 1), end)  # type: ignore[arg-type]
+
+    @property
+    def index(self) -> int:
+        """The period's place among the periods of its type: consecutive periods differ by 1.
+
+        ``2023`` and ``2024`` are consecutive years, ``2024-H2`` and ``2025-H1`` consecutive
+        half-years; a period missing from a unit's history is a gap in these numbers.
+        """
+        return self.index_at(self.start, self.type)
+
+    @staticmethod
+    def index_at(day: dt.date, kind: PeriodType) -> int:
+        """Return the :attr:`index` of the period of type ``kind`` that ``day`` falls in."""
+        return (day.year * 12 + day.month - 1) // _MONTHS[kind]
 
     def months(self) -> tuple[str, ...]:
         """Return the labels of the months in the period, in order: ``("2024-01", …)``."""

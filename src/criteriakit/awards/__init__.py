@@ -1,0 +1,129 @@
+"""Awards: distinctions decided over a unit's results in earlier periods (``[[awards]]``).
+
+::
+
+    from criteriakit import awards, store
+
+    framework = criteriakit.get_framework("vn.four-good-cell")
+    results = store.open("results.duckdb")
+    history = awards.read_history(results, framework.id, "2024")
+    awards.decide(framework, history)    # one row per unit and award: earned, withheld
+    awards.explain(framework, history, "C03")  # why each award was earned or not
+
+An award's ``require`` reads the current period's result and the history functions
+``streak``, ``count_last``, ``previous`` and ``all_periods_since`` (``docs/awards.md``). The
+columnar engine decides a population as columns, the scalar engine unit by unit with notes;
+both give the same frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal
+
+import polars as pl
+
+from criteriakit.awards.columnar import decide_frame
+from criteriakit.awards.history import History, read_history
+from criteriakit.awards.scalar import decide_all
+from criteriakit.errors import DataError, Problem
+from criteriakit.model.awards import AwardResult, HistoryNote
+
+if TYPE_CHECKING:
+    from criteriakit.scalar.framework import Framework
+
+__all__ = ["AwardResult", "History", "HistoryNote", "decide", "explain", "read_history", "results"]
+
+Engine = Literal["columnar", "scalar"]
+
+
+def decide(framework: Framework, history: History, *, engine: Engine = "columnar") -> pl.DataFrame:
+    """Decide the framework's awards for every unit of the history's current period.
+
+    One row per award and unit (award by award, each in the current table's order):
+    ``unit``, ``parent``, ``award``, ``earned`` and ``withheld`` (met the condition, lost the
+    award to its quota). Both engines give the same frame; the columnar one is for
+    populations, the scalar one decides unit by unit, as :func:`results` does.
+    """
+    awards = framework.compiled.awards
+    _check_tiers(framework, history)
+    if engine == "columnar":
+        return decide_frame(awards, history)
+    decided = decide_all(awards, history)
+    current = history.current
+    return pl.DataFrame(
+        {
+            "unit": [result.unit for result in decided],
+            "parent": [result.parent for result in decided],
+            "award": [result.award for result in decided],
+            "earned": [result.earned for result in decided],
+            "withheld": [result.withheld is not None for result in decided],
+        },
+        schema={
+            "unit": current.schema["unit"],
+            "parent": current.schema["parent"],
+            "award": pl.String,
+            "earned": pl.Boolean,
+            "withheld": pl.Boolean,
+        },
+    )
+
+
+def results(
+    framework: Framework,
+    history: History,
+    units: Iterable[str | int] | None = None,
+    *,
+    language: str | None = None,
+) -> tuple[AwardResult, ...]:
+    """Decide the awards unit by unit, each with the notes that explain it.
+
+    ``units`` keeps the results of those units only (all of them by default; a unit the
+    period has no result for is a :class:`DataError`). Titles are in ``language`` where the
+    file gives one.
+    """
+    decided = decide_all(
+        framework.compiled.awards, history, language or framework.definition.language
+    )
+    if units is None:
+        return decided
+    wanted = {str(unit) for unit in units}
+    known = {str(unit) for unit in history.current.get_column("unit").to_list()}
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise DataError(
+            [
+                Problem(
+                    f"no result of unit {unknown[0]!r} in {history.period.label}",
+                    path="unit",
+                    hint="give a unit the period's results hold",
+                )
+            ]
+        )
+    return tuple(result for result in decided if str(result.unit) in wanted)
+
+
+def _check_tiers(framework: Framework, history: History) -> None:
+    """Refuse results whose tiers the framework does not have (another framework's results)."""
+    tiers = [tier.id for tier in framework.definition.tiers]
+    for column in ("tier", "band_tier"):
+        values = pl.col(column)
+        found = history.periods.filter(values.is_not_null() & ~values.is_in(tiers))
+        if found.height:
+            row = found.row(0, named=True)
+            raise DataError(
+                [
+                    Problem(
+                        f"the results of {row['period']} rate unit {row['key']!r} "
+                        f"{row[column]!r}, a tier {framework.ref} does not have",
+                        path="period",
+                        hint=f"its tiers are {', '.join(tiers)}: decide awards with the "
+                        "framework whose results the store holds",
+                    )
+                ]
+            )
+
+
+def explain(framework: Framework, history: History, unit: str | int) -> str:
+    """Explain each award's decision for ``unit``, award by award."""
+    return "\n".join(result.explain() for result in results(framework, history, [unit]))

@@ -1,0 +1,131 @@
+"""The results awards read: a period's result table and the earlier periods' of its type.
+
+:class:`History` holds them as two frames, whatever they came from: a results store
+(:func:`read_history`), result tables in memory (:meth:`History.of_tables`), or a case file's
+history. Only periods of the current period's type, up to it, count: yearly awards read years,
+half-yearly ones half-years, and deciding 2023's awards ignores 2024's results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+import polars as pl
+
+from criteriakit.errors import DataError, Problem
+from criteriakit.model.period import Period
+
+if TYPE_CHECKING:
+    from criteriakit.store import Store
+
+__all__ = ["FIELDS", "History", "read_history"]
+
+FIELDS: Mapping[str, pl.DataType] = {
+    "evaluable": pl.Boolean(),
+    "score": pl.Float64(),
+    "max_score": pl.Float64(),
+    "band_tier": pl.String(),
+    "tier": pl.String(),
+    "rank": pl.Float64(),
+    "rank_score": pl.Float64(),
+}
+"""A period's result fields an award may read, as the history frame types them."""
+
+_REQUIRED = ("unit", "parent", "evaluable", "score", "max_score", "band_tier", "tier")
+
+
+@attrs.frozen
+class History:
+    """The results of ``period`` (``current``) and of every unit in the periods up to it.
+
+    ``current`` is the period's result table (``evaluate_frame``'s shape), in its order;
+    ``periods`` has one row per unit and period of the current period's type up to it (the
+    current one included): ``key`` (the unit's id as text), ``period`` (the label), ``index``
+    (:attr:`Period.index`) and the :data:`FIELDS`.
+    """
+
+    period: Period
+    current: pl.DataFrame
+    periods: pl.DataFrame
+
+    @classmethod
+    def of_tables(cls, tables: Mapping[str, pl.DataFrame], period: str) -> History:
+        """Gather result tables by period label; ``period`` is the one awards are decided for.
+
+        Raises :class:`DataError` for a label that is not a period, a missing current period,
+        a table that is not a result table or that holds a unit twice.
+        """
+        current = Period.parse(period)
+        parsed = {Period.parse(label): table for label, table in tables.items()}
+        if current not in parsed:
+            held = ", ".join(sorted(tables)) or "none"
+            raise DataError(
+                [Problem(f"no results for {period}", path="period", hint=f"periods given: {held}")]
+            )
+        frames = [
+            _period_rows(label, table)
+            for label, table in sorted(parsed.items(), key=lambda item: item[0].start)
+            if label.type == current.type and label.index <= current.index
+        ]
+        return cls(current, parsed[current], pl.concat(frames, how="vertical"))
+
+
+def _period_rows(period: Period, table: pl.DataFrame) -> pl.DataFrame:
+    """Return one period's rows of the history frame, checked."""
+    missing = [name for name in _REQUIRED if name not in table.columns]
+    if missing:
+        raise DataError(
+            [
+                Problem(
+                    f"the results of {period.label} are not a result table: no column "
+                    f"{missing[0]!r}",
+                    path="period",
+                    hint="give the tables evaluate_frame returns",
+                )
+            ]
+        )
+    key = pl.col("unit").cast(pl.String)
+    repeated = table.select(key).filter(key.is_duplicated())
+    if repeated.height:
+        unit = repeated.item(0, 0)
+        raise DataError(
+            [
+                Problem(
+                    f"the results of {period.label} hold unit {unit!r} more than once",
+                    path="period",
+                    hint="a period's results hold each unit once",
+                )
+            ]
+        )
+    return table.select(
+        key.alias("key"),
+        pl.lit(period.label, pl.String).alias("period"),
+        pl.lit(period.index, pl.Int64).alias("index"),
+        *(
+            (pl.col(name) if name in table.columns else pl.lit(None)).cast(kind).alias(name)
+            for name, kind in FIELDS.items()
+        ),
+    )
+
+
+def read_history(
+    store: Store, framework_id: str, period: str, *, as_of: dt.datetime | None = None
+) -> History:
+    """Read a period's results and the earlier ones of its type from ``store``.
+
+    Raises :class:`~criteriakit.errors.StoreError` when the store holds no run of the period.
+    """
+    current = Period.parse(period)
+    labels = store.periods(framework_id, as_of=as_of).get_column("period").to_list()
+    if current.label not in labels:
+        store.results(framework_id, current.label, as_of=as_of)  # raises, naming what it holds
+    wanted = [label for label in labels if _earlier_of_type(Period.parse(label), current)]
+    tables = {label: store.results(framework_id, label, as_of=as_of) for label in wanted}
+    return History.of_tables(tables, current.label)
+
+
+def _earlier_of_type(period: Period, current: Period) -> bool:
+    return period.type == current.type and period.index <= current.index

@@ -1,0 +1,68 @@
+"""An award's quota among siblings: at most a share of a parent's units may earn it.
+
+The cap is ``floor(share · units)``, counted over all the parent's units in the period (those
+that did not meet the condition too), in exact integer arithmetic; over it, the units that met
+the condition lose the award lowest score first (a unit without a score before any other),
+equal scores by ascending id, as tier quotas demote. :func:`allowed` is written once for
+Python integers and Polars columns, as :func:`criteriakit.scalar.quotas.demotions_needed` is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["Candidate", "allowed", "withheld_units"]
+
+Count = TypeVar("Count", int, "pl.Expr")
+
+
+def allowed(units: Count, quota: Fraction) -> Count:
+    """Return how many of a parent's ``units`` may earn an award under ``quota``."""
+    return (units * quota.numerator) // quota.denominator
+
+
+@attrs.frozen
+class Candidate:
+    """A unit of the current period: its id, parent and score, and whether it met the condition."""
+
+    unit: Any
+    parent: Any
+    score: float | None
+    met: bool
+
+
+def withheld_units(quota: Fraction | None, candidates: Sequence[Candidate]) -> dict[int, str]:
+    """Return the positions of the candidates the quota withholds the award from, with why."""
+    if quota is None:
+        return {}
+    siblings: dict[Any, list[int]] = defaultdict(list)
+    for position, candidate in enumerate(candidates):
+        siblings[candidate.parent].append(position)
+    lost: dict[int, str] = {}
+    for parent, positions in siblings.items():
+        met = [position for position in positions if candidates[position].met]
+        cap = allowed(len(positions), quota)
+        if len(met) <= cap:
+            continue
+        met.sort(key=lambda position: _losing_order(candidates[position]))
+        group = "the units without a parent" if parent is None else f"the units of {parent}"
+        reason = (
+            f"at most {cap} of the {len(positions)} {group.removeprefix('the ')} may earn it "
+            f"(quota {float(quota):.0%}); {len(met)} met the condition, the lowest scores lose it"
+        )
+        lost |= dict.fromkeys(met[: len(met) - cap], reason)
+    return lost
+
+
+def _losing_order(candidate: Candidate) -> tuple[bool, float, Any]:
+    """Sort key: who loses the award first (no score, then the lowest, then the smallest id)."""
+    score = candidate.score
+    return (score is not None, 0.0 if score is None else score, candidate.unit)

@@ -1,0 +1,526 @@
+"""Awards: conditions over a unit's results in earlier periods, by both engines, from a store."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import criteriakit
+from criteriakit import awards, store
+from criteriakit.cli import build_cli
+
+SMALL = (Path(__file__).parent / "data" / "good" / "small.toml").read_text()
+ROOT = Path(__file__).resolve().parents[1]
+VN_FRAMEWORKS = ROOT / "plugins/criteriakit-vn-party/src/criteriakit_vn_party/frameworks"
+
+SCHEMA = {
+    "unit": pl.String,
+    "parent": pl.String,
+    "framework": pl.String,
+    "version": pl.String,
+    "evaluable": pl.Boolean,
+    "score": pl.Float64,
+    "max_score": pl.Float64,
+    "band_tier": pl.String,
+    "tier": pl.String,
+    "reasons": pl.List(pl.String),
+}
+
+
+def framework(*awarded: tuple[str, str] | tuple[str, str, float]) -> criteriakit.Framework:
+    """The small framework (tiers good, poor) with awards (id, require[, quota])."""
+    text = SMALL
+    for award in awarded:
+        text += f'\n[[awards]]\nid = "{award[0]}"\ntitle = "{award[0]}"\nrequire = \'{award[1]}\'\n'
+        if len(award) == 3:
+            text += f"quota = {award[2]}\n"
+    return criteriakit.loads_framework(text, source="awarded.toml")
+
+
+def row(unit: str, tier: str | None, score: float | None = None, parent: str | None = "p") -> tuple:
+    """A result row: ``tier`` None is a unit that was not evaluable."""
+    if tier is None:
+        return (unit, parent, "test.small", "1", False, None, 100.0, None, None, [])
+    score = (80.0 if tier == "good" else 30.0) if score is None else score
+    return (unit, parent, "test.small", "1", True, score, 100.0, tier, tier, [])
+
+
+def table(*rows: tuple) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=SCHEMA, orient="row")
+
+
+def both(subject: criteriakit.Framework, history: awards.History) -> pl.DataFrame:
+    """Decide with both engines, check they agree, return the frame."""
+    columnar = awards.decide(subject, history)
+    scalar = awards.decide(subject, history, engine="scalar")
+    assert columnar.equals(scalar), (columnar, scalar)
+    return columnar
+
+
+def earned(frame: pl.DataFrame, award: str) -> list[str]:
+    return frame.filter((pl.col("award") == award) & pl.col("earned"))["unit"].to_list()
+
+
+# ------------------------------------------------------------------ hand-computed cases
+
+HISTORY = {
+    "2020": table(row("a", "good"), row("b", "good")),
+    "2021": table(row("a", "good"), row("b", "good"), row("c", "good")),
+    # 2022: b has no result (a gap year), c was not evaluable
+    "2022": table(row("a", "good"), row("c", None)),
+    "2023": table(row("a", "poor"), row("b", "good"), row("c", "good")),
+    "2024": table(row("a", "good"), row("b", "good"), row("c", "good"), row("d", "good")),
+}
+
+
+def test_a_streak_counts_the_periods_in_a_row_up_to_this_one():
+    subject = framework(
+        ("two", 'streak(tier == "good") >= 2'), ("three", 'streak(tier == "good") >= 3')
+    )
+    frame = both(subject, awards.History.of_tables(HISTORY, "2024"))
+    # a: 2023 poor breaks it; b: the gap year 2022 breaks it; c: not evaluable in 2022
+    assert earned(frame, "two") == ["b", "c"]
+    assert earned(frame, "three") == []
+    notes = {
+        result.unit: result.notes[0]
+        for result in awards.results(subject, awards.History.of_tables(HISTORY, "2024"))
+    }
+    assert (notes["a"].value, notes["a"].periods) == (1, ("2024",))
+    assert (notes["b"].value, notes["b"].periods) == (2, ("2023", "2024"))
+    assert (notes["d"].value, notes["d"].periods) == (1, ("2024",))
+
+
+def test_deciding_an_earlier_period_ignores_the_later_ones():
+    subject = framework(("three", 'streak(tier == "good") >= 3'))
+    frame = both(subject, awards.History.of_tables(HISTORY, "2022"))
+    assert frame["unit"].to_list() == ["a", "c"]
+    assert earned(frame, "three") == ["a"]
+
+
+def test_count_last_counts_within_its_window_gaps_and_not_evaluable_included():
+    subject = framework(
+        ("two-of-three", 'count_last(3, tier == "good") >= 2'),
+        ("all-five", "count_last(5, evaluable) == 5"),
+    )
+    history = awards.History.of_tables(HISTORY, "2024")
+    frame = both(subject, history)
+    # a: 2024 good, 2023 poor, 2022 good → 2; b: 2024, 2023 → 2; c: 2024, 2023 (2022 not evaluable) → 2
+    assert earned(frame, "two-of-three") == ["a", "b", "c"]
+    assert earned(frame, "all-five") == ["a"]
+    line = awards.results(subject, history, ["c"])[0].notes[0].line()
+    assert line == 'count_last(3, tier == "good") is 2 of the last 3: 2023, 2024'
+
+
+def test_previous_reads_the_period_before_and_is_undefined_without_it():
+    subject = framework(("rising", "score > previous(score)"), ("kept", "previous(tier) == tier"))
+    history = awards.History.of_tables(
+        {
+            "2023": table(row("a", "good", 70), row("b", "good", 90), row("c", None)),
+            "2024": table(
+                row("a", "good", 75), row("b", "good", 80), row("c", "good"), row("d", "good")
+            ),
+        },
+        "2024",
+    )
+    frame = both(subject, history)
+    assert earned(frame, "rising") == ["a"]
+    assert earned(frame, "kept") == ["a", "b"]
+    notes = {
+        result.unit: result.notes[0].line()
+        for result in awards.results(subject, history)
+        if result.award == "rising"
+    }
+    assert notes["a"] == "previous(score) is 70 (2023)"
+    assert notes["c"] == "previous(score) is undefined in 2023"
+    assert notes["d"] == "previous(score) is undefined: no result the period before"
+
+
+def test_all_periods_since_needs_every_period_from_the_first():
+    subject = framework(
+        ("since-2021", "all_periods_since(2021, evaluable)"),
+        ("since-2023", 'all_periods_since("2023", tier == "good")'),
+        ("since-2030", "not all_periods_since(2030, true)"),
+    )
+    history = awards.History.of_tables(HISTORY, "2024")
+    frame = both(subject, history)
+    assert earned(frame, "since-2021") == ["a"]
+    assert earned(frame, "since-2023") == ["b", "c"]
+    # a period after this one: undefined, so neither it nor its negation holds
+    assert earned(frame, "since-2030") == []
+    lines = {(r.unit, r.award): r.notes[0].line() for r in awards.results(subject, history)}
+    assert (
+        lines["b", "since-2021"]
+        == "all_periods_since(2021, evaluable) is no: 3 of the 4 periods: 2021, 2023, 2024"
+    )
+    assert lines["a", "since-2030"].endswith("is undefined: its first period comes after this one")
+
+
+def test_only_periods_of_the_current_type_count():
+    subject = framework(("two", 'streak(tier == "good") >= 2'))
+    history = awards.History.of_tables(
+        {
+            "2023-H2": table(row("a", "good")),
+            "2024": table(row("a", "good")),
+            "2024-H1": table(row("a", "good")),
+        },
+        "2024-H1",
+    )
+    assert history.periods["period"].to_list() == ["2023-H2", "2024-H1"]
+    assert earned(both(subject, history), "two") == ["a"]
+
+
+def test_the_explanation_names_the_periods():
+    subject = framework(("two", 'streak(tier == "good") >= 2'))
+    history = awards.History.of_tables(HISTORY, "2024")
+    assert awards.explain(subject, history, "b") == (
+        'b earned "two" in 2024\n'
+        '  streak(tier == "good") >= 2\n'
+        '  streak(tier == "good") is 2: 2023, 2024'
+    )
+    document = awards.results(subject, history, ["a"])[0].to_dict()
+    assert document["earned"] is False
+    assert document["notes"] == [
+        {"function": "streak", "call": 'streak(tier == "good")', "value": 1, "periods": ["2024"]}
+    ]
+
+
+# ------------------------------------------------------------------ quotas
+
+
+def test_a_quota_withholds_the_award_from_the_lowest_scores_first():
+    subject = framework(("q", 'tier == "good"', 0.5))
+    current = table(
+        row("u1", "good", 90),
+        row("u2", "good", 70),
+        row("u3", "good", 70),
+        row("u4", "poor", 20),
+        row("u5", None),
+        row("v1", "good", 95, parent="q"),
+    )
+    history = awards.History.of_tables({"2024": current}, "2024")
+    frame = both(subject, history)
+    # p has 5 units: at most floor(2.5) = 2 of them; u2 and u3 tie at 70, the smaller id loses
+    assert earned(frame, "q") == ["u1", "u3"]
+    assert frame.filter(pl.col("withheld"))["unit"].to_list() == ["u2", "v1"]
+    withheld = awards.results(subject, history, ["u2"])[0]
+    assert withheld.met
+    assert not withheld.earned
+    assert withheld.withheld == (
+        "at most 2 of the 5 units of p may earn it (quota 50%); 3 met the condition, "
+        "the lowest scores lose it"
+    )
+    assert "withheld: at most 2" in withheld.explain()
+
+
+def test_a_unit_without_a_score_loses_a_quota_first():
+    subject = framework(("q", "not evaluable", 0.25))
+    current = table(row("a", None), row("b", None), row("c", "good"), row("d", "good"))
+    assert earned(both(subject, awards.History.of_tables({"2024": current}, "2024")), "q") == ["b"]
+
+
+# ------------------------------------------------------------------ loading
+
+
+@pytest.mark.parametrize(
+    ("require", "message"),
+    [
+        ('streak(tier == "god") >= 2', "unknown level 'god'"),
+        ("streak(streak(true) > 1) >= 2", "streak cannot be used inside streak"),
+        ("count_last(0, true) > 1", "the periods of count_last must be a whole number"),
+        ("count_last(n, true) > 1", "the periods of count_last must be a whole number"),
+        (
+            "all_periods_since(20233, true)",
+            "the first argument of all_periods_since must be a period",
+        ),
+        ("streak(true, false) > 1", "streak takes 1 argument, got 2"),
+        ("streak(score) > 1", "expected a bool condition, got number"),
+        ("streak(true)", "expected a bool condition, got integer"),
+        ("scor > 50", "unknown input 'scor'"),
+        ("rank < 3", "unknown input 'rank'"),
+    ],
+)
+def test_a_wrong_award_condition_is_located(require, message):
+    with pytest.raises(criteriakit.FrameworkError) as caught:
+        framework(("x", require))
+    problem = caught.value.problems[0]
+    assert problem.path == "awards[0].require"
+    assert message in problem.message
+    assert problem.line is not None
+    assert problem.column is not None
+
+
+def test_an_unknown_name_lists_what_an_award_reads():
+    with pytest.raises(criteriakit.FrameworkError) as caught:
+        framework(("x", "scor > 50"))
+    hint = caught.value.problems[0].hint
+    assert hint is not None
+    assert "did you mean 'score'?" in hint
+    assert "tier, band_tier, score, max_score, evaluable" in hint
+
+
+def test_award_ids_are_unique_and_quotas_are_shares():
+    text = SMALL + (
+        '\n[[awards]]\nid = "x"\ntitle = "X"\nrequire = \'evaluable\'\nquota = 0\n'
+        '\n[[awards]]\nid = "x"\ntitle = "X"\nrequire = \'evaluable\'\n'
+    )
+    with pytest.raises(criteriakit.FrameworkError) as caught:
+        criteriakit.loads_framework(text)
+    found = {(problem.path, problem.message.split(",")[0]) for problem in caught.value.problems}
+    assert found == {
+        ("awards[0].quota", "quota must be above 0 and at most 1"),
+        ("awards[1].id", "duplicate award id 'x'"),
+    }
+
+
+def test_history_functions_belong_to_awards():
+    text = SMALL.replace('require = "done >= planned"', 'require = "streak(ok) > 1"')
+    with pytest.raises(criteriakit.FrameworkError, match="unknown function 'streak'"):
+        criteriakit.loads_framework(text)
+
+
+def test_awards_are_merged_by_id_through_extends(tmp_path):
+    base = SMALL + '\n[[awards]]\nid = "x"\ntitle = "X"\nrequire = \'streak(evaluable) >= 2\'\n'
+    (tmp_path / "test.small.toml").write_text(base)
+    (tmp_path / "local.toml").write_text(
+        'extends = "test.small@1"\nid = "test.local"\nversion = "1"\n'
+        '[[awards]]\nid = "x"\nquota = 0.5\n'
+        '[[awards]]\nid = "y"\ntitle = "Y"\nrequire = \'previous(score) < score\'\n'
+        'before = "x"\n'
+    )
+    (tmp_path / "removed.toml").write_text(
+        'extends = "test.small@1"\nid = "test.removed"\nversion = "1"\n[remove]\nawards = ["x"]\n'
+    )
+    registry = criteriakit.Registry.load(autoload=False, plugin_dirs=[tmp_path])
+    assert registry.problems == ()
+    local = registry.get("test.local").compiled.awards
+    assert [(award.id, award.quota) for award in local] == [("y", None), ("x", Fraction(1, 2))]
+    assert local[1].require.text == "streak(evaluable) >= 2"
+    assert registry.get("test.removed").compiled.awards == ()
+
+
+# ------------------------------------------------------------------ bad history
+
+
+def test_a_period_holding_a_unit_twice_is_refused():
+    with pytest.raises(criteriakit.DataError, match="hold unit 'a' more than once"):
+        awards.History.of_tables({"2024": table(row("a", "good"), row("a", "poor"))}, "2024")
+
+
+def test_the_current_period_must_be_given():
+    with pytest.raises(criteriakit.DataError, match="no results for 2024") as caught:
+        awards.History.of_tables({"2023": table(row("a", "good"))}, "2024")
+    assert caught.value.problems[0].hint == "periods given: 2023"
+
+
+def test_results_of_another_framework_are_refused():
+    subject = framework(("x", "evaluable"))
+    history = awards.History.of_tables({"2024": table(row("a", "excellent"))}, "2024")
+    with pytest.raises(
+        criteriakit.DataError, match=r"'excellent', a tier test\.small@1 does not have"
+    ):
+        awards.decide(subject, history)
+
+
+# ------------------------------------------------------------------ the engines agree
+
+CONDITIONS = [
+    'streak(tier == "good") >= 2',
+    "streak(evaluable) >= 3 or previous(score) > 50",
+    'count_last(3, tier >= "good") >= 2',
+    "count_last(2, score > 60) == 0",
+    "previous(score) < score",
+    'previous(tier) == "poor" and tier == "good"',
+    'all_periods_since(2021, tier == "good")',
+    "all_periods_since(2023, evaluable) and streak(score >= 50) > 1",
+    'not all_periods_since(2019, band_tier == "good")',
+    "if(previous(evaluable), streak(evaluable), 0) >= 2",
+]
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> dict[str, pl.DataFrame]:
+    units = [f"u{index}" for index in range(draw(st.integers(1, 6)))]
+    parents = {unit: draw(st.sampled_from(["p", "q", None])) for unit in units}
+    years = draw(st.lists(st.integers(2019, 2024), min_size=1, max_size=6, unique=True))
+    if 2024 not in years:
+        years.append(2024)
+    tables = {}
+    for year in years:
+        rows = []
+        for unit in units:
+            if year != 2024 and draw(st.booleans()) and draw(st.booleans()):
+                continue  # a gap
+            tier = draw(st.sampled_from(["good", "poor", None]))
+            score = draw(st.sampled_from([50.0, 60.0, 80.0, 80.0]))
+            rows.append(row(unit, tier, score, parent=parents[unit]))
+        tables[str(year)] = table(*rows)
+    return tables
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    tables=histories(),
+    chosen=st.lists(st.sampled_from(CONDITIONS), min_size=1, max_size=3, unique=True),
+    quota=st.sampled_from([None, 0.34, 0.5, 1.0]),
+)
+def test_both_engines_decide_the_same(tables, chosen, quota):
+    subject = framework(
+        *(
+            (f"a{index}", text, quota) if quota else (f"a{index}", text)
+            for index, text in enumerate(chosen)
+        )
+    )
+    history = awards.History.of_tables(tables, "2024")
+    frame = both(subject, history)
+    decided = awards.results(subject, history)
+    assert frame["earned"].to_list() == [result.earned for result in decided]
+
+
+# ------------------------------------------------------------------ from a store, by the CLI
+
+
+@pytest.fixture(scope="module")
+def commune_store(tmp_path_factory):
+    """The commune evaluated for 2023 (generated with seed 2023) and 2024 into one store."""
+    directory = tmp_path_factory.mktemp("commune")
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "examples/generate_population.py"),
+            "commune",
+            str(directory / "2023"),
+            "--seed",
+            "2023",
+        ],
+        check=True,
+    )
+    store = directory / "results.duckdb"
+    runner = CliRunner()
+    sources = {"2023": directory / "2023", "2024": ROOT / "examples/commune"}
+    for period, folder in sources.items():
+        result = runner.invoke(
+            build_cli(),
+            [
+                "--no-autoload",
+                "--plugin-dir",
+                str(VN_FRAMEWORKS),
+                "evaluate",
+                "vn.four-good-committee@2024",
+                str(folder / "committees.csv"),
+                "--children",
+                str(folder / "cells.csv"),
+                "--children",
+                str(folder / "members.jsonl"),
+                "--period",
+                period,
+                "--store",
+                str(store),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    return store
+
+
+def _awards_cli(store: Path, *arguments: str):
+    return CliRunner().invoke(
+        build_cli(),
+        [
+            "--no-autoload",
+            "--plugin-dir",
+            str(VN_FRAMEWORKS),
+            "awards",
+            "vn.four-good-cell",
+            "--store",
+            str(store),
+            *arguments,
+        ],
+    )
+
+
+def test_a_commune_gets_the_cells_that_earn_an_award_two_years_running(commune_store):
+    stored = store.open(commune_store)
+    before = stored.results("vn.four-good-cell", "2023").select("unit", before="tier")
+    after = stored.results("vn.four-good-cell", "2024").select("unit", "tier")
+    both_good = before.join(after, on="unit").filter(
+        pl.col("before").is_in(["excellent", "good"]) & pl.col("tier").is_in(["excellent", "good"])
+    )
+    expected = both_good["unit"].sort().to_list()
+    assert expected  # the two generated years have cells good or better in both
+
+    shown = _awards_cli(commune_store, "--period", "2024", "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    listed = json.loads(shown.output)["awards"]
+    good = sorted(item["unit"] for item in listed if item["award"] == "good-two-years")
+    assert good == expected
+    assert all(
+        item["notes"][0]["periods"] == ["2023", "2024"]
+        for item in listed
+        if item["award"] == "good-two-years"
+    )
+
+    text = _awards_cli(commune_store, "--period", "2024")
+    assert text.exit_code == 0, text.output
+    assert (
+        f'"Good or better two years running" (good-two-years) in 2024: {len(expected)} of 21 units earned it'
+        in text.output
+    )
+    assert (
+        f'{expected[0]} earned "Good or better two years running" in 2024\n  streak(tier >= "good") >= 2\n  streak(tier >= "good") is 2: 2023, 2024'
+        in text.output
+    )
+
+    table_csv = _awards_cli(commune_store, "--period", "2024", "--format", "csv")
+    frame = pl.read_csv(table_csv.output.encode())
+    assert frame.height == 2 * 21
+    assert (
+        sorted(
+            frame.filter(pl.col("award") == "good-two-years")
+            .filter(pl.col("earned"))["unit"]
+            .to_list()
+        )
+        == expected
+    )
+
+
+def test_the_cli_says_what_is_wrong(commune_store, tmp_path):
+    missing = _awards_cli(commune_store, "--period", "2022")
+    assert missing.exit_code == 1
+    assert "no run of vn.four-good-cell for 2022" in missing.output
+    unknown = _awards_cli(commune_store, "--period", "2024", "-u", "K0001-C99")
+    assert unknown.exit_code == 2
+    assert "no result of unit 'K0001-C99' in 2024" in unknown.output
+    none = CliRunner().invoke(
+        build_cli(),
+        [
+            "--no-autoload",
+            "--plugin-dir",
+            str(VN_FRAMEWORKS),
+            "awards",
+            "vn.four-good-member",
+            "--store",
+            str(commune_store),
+            "--period",
+            "2024",
+        ],
+    )
+    assert none.exit_code == 1
+    assert "vn.four-good-member@2024 declares no [[awards]]" in none.output
+    nowhere = _awards_cli(tmp_path / "none.duckdb", "--period", "2024")
+    assert nowhere.exit_code == 1
+    assert "there is no store here" in nowhere.output
+
+
+def test_one_unit_with_every_award(commune_store):
+    shown = _awards_cli(commune_store, "--period", "2023", "-u", "K0001-C01", "--all")
+    assert shown.exit_code == 0, shown.output
+    assert "K0001-C01 did not earn" in shown.output or "K0001-C01 earned" in shown.output
+    assert "is 1: 2023" in shown.output or "is 0" in shown.output
