@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 import criteriakit
 from criteriakit import awards, store
 from criteriakit.cli import build_cli
+from criteriakit.testing import FrameworkFinder, load_case_file, run_case_file
+from criteriakit.testing.runner import FileOutcome
 
 SMALL = (Path(__file__).parent / "data" / "good" / "small.toml").read_text()
 ROOT = Path(__file__).resolve().parents[1]
@@ -524,3 +526,118 @@ def test_one_unit_with_every_award(commune_store):
     assert shown.exit_code == 0, shown.output
     assert "K0001-C01 did not earn" in shown.output or "K0001-C01 earned" in shown.output
     assert "is 1: 2023" in shown.output or "is 0" in shown.output
+
+
+# ------------------------------------------------------------------ case files with a history
+
+CASES_HEADER = f"""
+framework = "vn.four-good-cell@2024"
+plugin_dirs = ["{VN_FRAMEWORKS}"]
+period = "2024"
+
+[inputs]
+targets_assigned = 10
+targets_met = 10
+targets_exceeded = 4
+action_plan_on_time = true
+mass_orgs_total = 3
+mass_orgs_good = 3
+meetings_held = 12
+attendance_rate = 0.95
+thematic_meetings = 4
+absence_rule_kept = true
+members_disciplined = 0
+half_years_approved = 2
+disunity_found = false
+members_rated = 15
+members_good_or_better = 15
+members_not_completed = 0
+admissions = 1
+admissions_target = 1
+months_evaluated = 12
+"""
+
+
+def run_cases(tmp_path: Path, text: str) -> FileOutcome:
+    path = tmp_path / "test_awards.toml"
+    path.write_text(text, encoding="utf-8")
+    return run_case_file(load_case_file(path), FrameworkFinder())
+
+
+def test_a_case_that_expects_other_awards_fails_with_the_explanation(tmp_path):
+    outcome = run_cases(
+        tmp_path,
+        CASES_HEADER
+        + """
+[[cases]]
+name = "wrong"
+history = [{ period = "2023", tier = "good" }, { period = "2022", tier = "excellent" }]
+expect = { awards = ["excelent-two-years"] }
+""",
+    )
+    (case,) = outcome.cases
+    assert not case.passed
+    rendered = case.render()
+    line = (CASES_HEADER + "\n[[cases]]\nname\nhistory\nexpect").count("\n") + 1
+    assert (
+        f"test_awards.toml:{line}: awards: expected [excelent-two-years], got [good-two-years]: "
+        in rendered
+    )
+    assert "missing excelent-two-years; unexpected good-two-years" in rendered
+    assert (
+        "(the framework has no award 'excelent-two-years'; did you mean 'excellent-two-years'?)"
+        in rendered
+    )
+    assert 'unit earned "Good or better two years running" in 2024' in rendered
+    assert 'streak(tier >= "good") is 3: 2022, 2023, 2024' in rendered
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        (
+            'history = [{ period = "2024", tier = "good" }]\nexpect.awards = []',
+            "cases[0].history[0].period: 2024 is not a year before the file's period 2024",
+        ),
+        (
+            'history = [{ period = "2023-H1", tier = "good" }]\nexpect.awards = []',
+            "cases[0].history[0].period: 2023-H1 is not a year before the file's period 2024",
+        ),
+        (
+            'history = [{ period = "2023" }, { period = "2023" }]\nexpect.awards = []',
+            "cases[0].history[1].period: 2023 is given twice",
+        ),
+        (
+            'history = [{ period = "23" }]\nexpect.awards = []',
+            "cases[0].history[0].period: invalid period '23'",
+        ),
+    ],
+)
+def test_a_history_is_checked_when_the_file_loads(tmp_path, case, message):
+    path = tmp_path / "test_awards.toml"
+    path.write_text(CASES_HEADER + f'\n[[cases]]\nname = "x"\n{case}\n', encoding="utf-8")
+    with pytest.raises(criteriakit.errors.CaseFileError) as caught:
+        load_case_file(path)
+    assert message in str(caught.value)
+
+
+def test_awards_need_the_files_period(tmp_path):
+    path = tmp_path / "test_awards.toml"
+    header = CASES_HEADER.replace('period = "2024"\n', "")
+    path.write_text(header + '\n[[cases]]\nname = "x"\nexpect.awards = []\n', encoding="utf-8")
+    with pytest.raises(criteriakit.errors.CaseFileError) as caught:
+        load_case_file(path)
+    assert "cases[0].expect.awards: a case with expect.awards needs the file's period" in str(
+        caught.value
+    )
+    assert 'add period = "2024" at the top of the file' in str(caught.value)
+
+
+def test_a_history_given_for_a_case_with_units_belongs_to_each_unit(tmp_path):
+    path = tmp_path / "test_awards.toml"
+    text = '\n[[cases]]\nname = "x"\nhistory = []\n[[cases.units]]\nid = "a"\nexpect.awards = []\n'
+    path.write_text(CASES_HEADER + text, encoding="utf-8")
+    with pytest.raises(
+        criteriakit.errors.CaseFileError, match="a case with units gives history per unit"
+    ):
+        load_case_file(path)

@@ -178,7 +178,7 @@ def test_the_examples_of_the_docs_validate():
     (framework,) = [block for block in toml_blocks("format.md") if block.startswith("id = ")]
     assert schema_errors("framework", framework) == []
     cases = [block for block in toml_blocks("testing.md") if "[[cases]]" in block]
-    assert len(cases) == 2
+    assert len(cases) == 3
     assert all(schema_errors("cases", block) == [] for block in cases)
 
 

@@ -216,11 +216,11 @@ test_cases.toml:26:6: cases[2].units[1].id: another unit of the case has the id 
 test_cases.toml:27:10: cases[2].units[1].expect: expect checks nothing
   27 | expect = {}
      |          ^^
-  hint: give tier, band_tier, score, reasons, points, evaluable, rank or error
+  hint: give tier, band_tier, score, reasons, points, evaluable, rank, awards or error
 test_cases.toml:29:1: cases[3].expect: the case expects nothing
   29 | [[cases]]
      | ^^^^^^^^^
-  hint: add expect.tier = "...", or expect.score, band_tier, reasons, points, evaluable, rank, error"""
+  hint: add expect.tier = "...", or expect.score, band_tier, reasons, points, evaluable, rank, awards, error"""
     )
 
 

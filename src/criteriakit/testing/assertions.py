@@ -45,6 +45,7 @@ _EXPECTATION_KEYS = (
     "points",
     "evaluable",
     "rank",
+    "awards",
     "error",
 )
 
@@ -55,7 +56,9 @@ class Expectation:
 
     ``score`` and ``points`` (by indicator id) match within ``tolerance`` (``None``: the
     default, 1e-9); ``reasons`` is the exact set of reason codes, in any order; ``rank`` the
-    unit's place by the framework's ``[ranking]`` (units evaluated together). ``error`` is
+    unit's place by the framework's ``[ranking]`` (units evaluated together); ``awards`` the
+    exact set of ids of the ``[[awards]]`` the unit earns over its case's history (decided by
+    the case runner, not by :func:`compare`). ``error`` is
     for case files: evaluating must fail with an error whose message contains it, so it goes
     with no other expectation and :func:`compare` ignores it.
     """
@@ -68,6 +71,7 @@ class Expectation:
     points: dict[str, float] | None = None
     evaluable: bool | None = None
     rank: float | None = None
+    awards: tuple[str, ...] | None = None
     error: str | None = None
 
     @property
@@ -113,8 +117,9 @@ def _tier(tier: str | None) -> str:
     return repr(tier) if tier is not None else "none (not evaluable)"
 
 
-def _codes(codes: Iterable[str]) -> str:
-    return "[" + ", ".join(codes) + "]"
+def codes(found: Iterable[str]) -> str:
+    """Return ids as a case failure lists them: ``[a, b]``."""
+    return "[" + ", ".join(found) + "]"
 
 
 def _reasons_mismatch(expected: tuple[str, ...], result: Result) -> Mismatch | None:
@@ -128,7 +133,7 @@ def _reasons_mismatch(expected: tuple[str, ...], result: Result) -> Mismatch | N
         details.append(f"missing {', '.join(missing)}")
     if unexpected:
         details.append(f"unexpected {', '.join(unexpected)}")
-    message = f"expected {_codes(expected)}, got {_codes(actual)}: {'; '.join(details)}"
+    message = f"expected {codes(expected)}, got {codes(actual)}: {'; '.join(details)}"
     return Mismatch(("reasons",), message)
 
 

@@ -31,10 +31,26 @@ from criteriakit.model.period import Period
 from criteriakit.registry import split_ref
 from criteriakit.testing.assertions import DEFAULT_TOLERANCE, Expectation
 
-__all__ = ["Case", "CaseFile", "CaseFileSpec", "UnitCase", "load_case_file"]
+__all__ = ["Case", "CaseFile", "CaseFileSpec", "PastResult", "UnitCase", "load_case_file"]
 
 _FORMAT_HINT = f"the case file format: {page('testing', 'case-files')}"
 _CONTRADICTS_NOT_EVALUABLE = ("score", "band_tier", "tier", "rank")
+
+
+@attrs.frozen
+class PastResult:
+    """A unit's result in an earlier period, as a case gives it for deciding awards.
+
+    ``tier`` missing is a period the unit was not evaluable in (unless ``evaluable`` says
+    otherwise); ``band_tier`` is the tier's by default.
+    """
+
+    period: str
+    tier: str | None = None
+    band_tier: str | None = None
+    score: float | None = None
+    evaluable: bool | None = None
+    rank: float | None = None
 
 
 @attrs.frozen
@@ -49,6 +65,7 @@ class UnitCase:
     inputs: dict[str, Any] = attrs.field(factory=dict)
     without: tuple[str, ...] = ()
     expect: Expectation | None = None
+    history: tuple[PastResult, ...] = ()
 
 
 @attrs.frozen
@@ -64,6 +81,7 @@ class Case:
     without: tuple[str, ...] | None = None
     expect: Expectation | None = None
     units: tuple[UnitCase, ...] | None = None
+    history: tuple[PastResult, ...] | None = None
 
 
 @attrs.frozen
@@ -196,8 +214,12 @@ def _check(spec: CaseFileSpec, base: Path) -> list[RawProblem]:
         names.add(case.name)
         if case.units is None:
             problems.extend(_check_single(case, path, spec.inputs))
+            problems.extend(_check_history(case.history or (), case.expect, path, spec.period))
         else:
             problems.extend(_check_group(case, path, spec.inputs))
+            for number, unit in enumerate(case.units):
+                unit_path: KeyPath = (*path, "units", number)
+                problems.extend(_check_history(unit.history, unit.expect, unit_path, spec.period))
     return problems
 
 
@@ -236,7 +258,7 @@ def _check_single(case: Case, path: KeyPath, shared: Mapping[str, Any]) -> list[
     if case.expect is None:
         hint = (
             'add expect.tier = "...", or expect.score, band_tier, reasons, points, evaluable, rank, '
-            "error"
+            "awards, error"
         )
         problems.append(
             RawProblem((*path, "expect"), "the case expects nothing", hint, missing=True)
@@ -254,7 +276,7 @@ def _check_group(case: Case, path: KeyPath, shared: Mapping[str, Any]) -> list[R
             f"move {key} into each [[cases.units]] table",
             at_key=True,
         )
-        for key in ("inputs", "without", "expect")
+        for key in ("inputs", "without", "expect", "history")
         if getattr(case, key) is not None
     ]
     units = case.units or ()
@@ -279,6 +301,44 @@ def _check_group(case: Case, path: KeyPath, shared: Mapping[str, Any]) -> list[R
     return problems
 
 
+def _check_history(
+    history: tuple[PastResult, ...],
+    expect: Expectation | None,
+    path: KeyPath,
+    period: str | None,
+) -> list[RawProblem]:
+    """Check a unit's earlier results: periods before the file's, of its type, each once."""
+    if not history and (expect is None or expect.awards is None):
+        return []
+    try:
+        current = Period.parse(period) if period is not None else None
+    except DataError:
+        return []  # the period's own problem is reported
+    if current is None:
+        what = "history" if history else "expect.awards"
+        key = (*path, "history") if history else (*path, "expect", "awards")
+        message = f"a case with {what} needs the file's period: awards are decided for one"
+        return [RawProblem(key, message, 'add period = "2024" at the top of the file')]
+    problems: list[RawProblem] = []
+    seen: set[str] = set()
+    for index, past in enumerate(history):
+        where: KeyPath = (*path, "history", index, "period")
+        try:
+            earlier = Period.parse(past.period)
+        except DataError as error:
+            problems.extend(RawProblem(where, item.message, item.hint) for item in error.problems)
+            continue
+        if earlier.type != current.type or earlier.index >= current.index:
+            message = (
+                f"{earlier.label} is not a {current.type} before the file's period {current.label}"
+            )
+            problems.append(RawProblem(where, message, "history holds the earlier periods"))
+        elif earlier.label in seen:
+            problems.append(RawProblem(where, f"{earlier.label} is given twice"))
+        seen.add(earlier.label)
+    return problems
+
+
 def _check_without(
     without: tuple[str, ...], own: Mapping[str, Any], path: KeyPath, shared: Mapping[str, Any]
 ) -> list[RawProblem]:
@@ -298,7 +358,7 @@ def _check_expect(expect: Expectation, path: KeyPath, *, allow_error: bool) -> l
     checks = expect.checks
     if not checks:
         message = "expect checks nothing"
-        hint = "give tier, band_tier, score, reasons, points, evaluable, rank or error"
+        hint = "give tier, band_tier, score, reasons, points, evaluable, rank, awards or error"
         return [RawProblem(path, message, hint)]
     problems = []
     if expect.error is not None and not allow_error:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -23,8 +23,11 @@ from criteriakit.model.results import Result
 from criteriakit.registry import Registry
 from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.hierarchy import evaluate_levels
-from criteriakit.testing.assertions import Expectation, compare, describe_result
-from criteriakit.testing.cases import Case, CaseFile
+from criteriakit.testing.assertions import Expectation, codes, compare, describe_result
+from criteriakit.testing.cases import Case, CaseFile, PastResult
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = [
     "CaseOutcome",
@@ -240,7 +243,119 @@ def run_case(case_file: CaseFile, index: int, framework: Framework) -> CaseOutco
         if found:
             failures.extend(found)
             summaries.append(describe_result(result))
+    if any(unit.expect is not None and unit.expect.awards is not None for unit in units):
+        failures.extend(_award_failures(case_file, index, framework, units, results, summaries))
     return CaseOutcome(case_file, index, tuple(results), tuple(failures), tuple(summaries))
+
+
+def _award_failures(
+    case_file: CaseFile,
+    index: int,
+    framework: Framework,
+    units: Sequence[_Unit],
+    results: Sequence[Result],
+    summaries: list[str],
+) -> list[Failure]:
+    """Decide the framework's awards over each unit's history; compare with what it expects.
+
+    The units' results are the period's (the file's ``period``), their ``history`` the earlier
+    periods'; the units of a case with ``units`` are siblings, so award quotas apply among them.
+    """
+    from criteriakit import awards  # noqa: PLC0415  needs polars: only cases that expect awards
+
+    assert case_file.period is not None  # noqa: S101  checked when the file loaded
+    case = case_file.cases[index]
+    histories = (
+        [case.history or ()] if case.units is None else [unit.history for unit in case.units]
+    )
+    tables = _history_tables(framework, units, results, histories, case_file.period.label)
+    try:
+        decided = awards.results(
+            framework, awards.History.of_tables(tables, case_file.period.label)
+        )
+    except CriteriaKitError as error:
+        line = case_file.line(("cases", index))
+        return [Failure(line, f"the awards could not be decided:\n{_indent(str(error))}")]
+    known = [award.id for award in framework.compiled.awards]
+    failures: list[Failure] = []
+    for unit, result in zip(units, results, strict=True):
+        expected = None if unit.expect is None else unit.expect.awards
+        if expected is None:
+            continue
+        own = [item for item in decided if item.unit == _unit_id(unit, result)]
+        earned = [item.award for item in own if item.earned]
+        missing = [award for award in dict.fromkeys(expected) if award not in earned]
+        unexpected = [award for award in earned if award not in expected]
+        if not missing and not unexpected:
+            continue
+        details = [f"missing {', '.join(missing)}"] if missing else []
+        details += [f"unexpected {', '.join(unexpected)}"] if unexpected else []
+        message = f"expected {codes(expected)}, got {codes(earned)}: {'; '.join(details)}"
+        message += "".join(
+            f" (the framework has no award {award!r}; {_closest(award, known or ['none'])})"
+            for award in missing
+            if award not in known
+        )
+        line = case_file.line((*unit.path, "expect", "awards"))
+        failures.append(Failure(line, f"{unit.prefix()}awards: {message}"))
+        summaries.extend(item.explain() for item in own if item.award in missing + unexpected)
+    return failures
+
+
+def _unit_id(unit: _Unit, result: Result) -> str | int:
+    """Return the id a unit's results go by when awards are decided (a lone case has none)."""
+    return result.unit if result.unit is not None else unit.name or "unit"
+
+
+def _history_tables(
+    framework: Framework,
+    units: Sequence[_Unit],
+    results: Sequence[Result],
+    histories: Sequence[Sequence[PastResult]],
+    period: str,
+) -> dict[str, pl.DataFrame]:
+    """Return result tables by period: the units' results now and their given history."""
+    import polars as pl  # noqa: PLC0415  needs polars: only cases that expect awards
+
+    rows: dict[str, list[dict[str, Any]]] = {period: []}
+    for unit, result, history in zip(units, results, histories, strict=True):
+        rank = None if result.ranking is None else result.ranking.rank
+        rows[period].append(
+            {
+                "unit": str(_unit_id(unit, result)),
+                "evaluable": result.evaluable,
+                "score": result.score,
+                "band_tier": result.band_tier,
+                "tier": result.tier,
+                "rank": rank,
+            }
+        )
+        for past in history:
+            evaluable = past.tier is not None if past.evaluable is None else past.evaluable
+            rows.setdefault(Period.parse(past.period).label, []).append(
+                {
+                    "unit": str(_unit_id(unit, result)),
+                    "evaluable": evaluable,
+                    "score": past.score,
+                    "band_tier": (past.band_tier or past.tier) if evaluable else None,
+                    "tier": past.tier if evaluable else None,
+                    "rank": past.rank,
+                }
+            )
+    schema = {
+        "unit": pl.String,
+        "evaluable": pl.Boolean,
+        "score": pl.Float64,
+        "band_tier": pl.String,
+        "tier": pl.String,
+        "rank": pl.Float64,
+    }
+    return {
+        label: pl.DataFrame(found, schema=schema).with_columns(
+            parent=pl.lit(None, pl.String), max_score=pl.lit(framework.compiled.max_score)
+        )
+        for label, found in rows.items()
+    }
 
 
 def _evaluated_together(
