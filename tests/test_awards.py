@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 import criteriakit
 from criteriakit import awards, store
 from criteriakit.cli import build_cli
+from criteriakit.render.awards import note_line
+from criteriakit.render.language import words
 from criteriakit.testing import FrameworkFinder, load_case_file, run_case_file
 from criteriakit.testing.runner import FileOutcome
 
@@ -54,6 +56,11 @@ def row(unit: str, tier: str | None, score: float | None = None, parent: str | N
         return (unit, parent, "test.small", "1", False, None, 100.0, None, None, [])
     score = (80.0 if tier == "good" else 30.0) if score is None else score
     return (unit, parent, "test.small", "1", True, score, 100.0, tier, tier, [])
+
+
+def line(note: awards.HistoryNote) -> str:
+    """A history note as the explanation writes it, in English."""
+    return note_line(note, words("en"))
 
 
 def table(*rows: tuple) -> pl.DataFrame:
@@ -118,8 +125,8 @@ def test_count_last_counts_within_its_window_gaps_and_not_evaluable_included():
     # a: 2024 good, 2023 poor, 2022 good → 2; b: 2024, 2023 → 2; c: 2024, 2023 (2022 not evaluable) → 2
     assert earned(frame, "two-of-three") == ["a", "b", "c"]
     assert earned(frame, "all-five") == ["a"]
-    line = awards.results(subject, history, ["c"])[0].notes[0].line()
-    assert line == 'count_last(3, tier == "good") is 2 of the last 3: 2023, 2024'
+    shown = line(awards.results(subject, history, ["c"])[0].notes[0])
+    assert shown == 'count_last(3, tier == "good") is 2 of the last 3: 2023, 2024'
 
 
 def test_previous_reads_the_period_before_and_is_undefined_without_it():
@@ -137,7 +144,7 @@ def test_previous_reads_the_period_before_and_is_undefined_without_it():
     assert earned(frame, "rising") == ["a"]
     assert earned(frame, "kept") == ["a", "b"]
     notes = {
-        result.unit: result.notes[0].line()
+        result.unit: line(result.notes[0])
         for result in awards.results(subject, history)
         if result.award == "rising"
     }
@@ -158,7 +165,7 @@ def test_all_periods_since_needs_every_period_from_the_first():
     assert earned(frame, "since-2023") == ["b", "c"]
     # a period after this one: undefined, so neither it nor its negation holds
     assert earned(frame, "since-2030") == []
-    lines = {(r.unit, r.award): r.notes[0].line() for r in awards.results(subject, history)}
+    lines = {(r.unit, r.award): line(r.notes[0]) for r in awards.results(subject, history)}
     assert (
         lines["b", "since-2021"]
         == "all_periods_since(2021, evaluable) is no: 3 of the 4 periods: 2021, 2023, 2024"
@@ -216,11 +223,19 @@ def test_a_quota_withholds_the_award_from_the_lowest_scores_first():
     withheld = awards.results(subject, history, ["u2"])[0]
     assert withheld.met
     assert not withheld.earned
-    assert withheld.withheld == (
-        "at most 2 of the 5 units of p may earn it (quota 50%); 3 met the condition, "
+    assert withheld.withheld == awards.Withheld(parent="p", units=5, allowed=2, met=3, quota=0.5)
+    assert withheld.explain().endswith(
+        "  withheld: at most 2 of the 5 units of p may earn it (quota 50%); 3 met the condition, "
         "the lowest scores lose it"
     )
-    assert "withheld: at most 2" in withheld.explain()
+    assert "zurückgehalten: höchstens 2 der 5 Einheiten von p" in withheld.explain("de")
+    assert withheld.to_dict()["withheld"] == {
+        "parent": "p",
+        "units": 5,
+        "allowed": 2,
+        "met": 3,
+        "quota": 0.5,
+    }
 
 
 def test_a_unit_without_a_score_loses_a_quota_first():

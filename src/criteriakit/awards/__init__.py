@@ -27,12 +27,21 @@ from criteriakit.awards.columnar import decide_frame
 from criteriakit.awards.history import History, read_history
 from criteriakit.awards.scalar import decide_all
 from criteriakit.errors import DataError, Problem
-from criteriakit.model.awards import AwardResult, HistoryNote
+from criteriakit.model.awards import AwardResult, HistoryNote, Withheld
 
 if TYPE_CHECKING:
     from criteriakit.scalar.framework import Framework
 
-__all__ = ["AwardResult", "History", "HistoryNote", "decide", "explain", "read_history", "results"]
+__all__ = [
+    "AwardResult",
+    "History",
+    "HistoryNote",
+    "Withheld",
+    "decide",
+    "explain",
+    "read_history",
+    "results",
+]
 
 Engine = Literal["columnar", "scalar"]
 
@@ -124,6 +133,9 @@ def _check_tiers(framework: Framework, history: History) -> None:
             )
 
 
-def explain(framework: Framework, history: History, unit: str | int) -> str:
-    """Explain each award's decision for ``unit``, award by award."""
-    return "\n".join(result.explain() for result in results(framework, history, [unit]))
+def explain(
+    framework: Framework, history: History, unit: str | int, *, language: str = "en"
+) -> str:
+    """Explain each award's decision for ``unit``, award by award, in ``language``."""
+    decided = results(framework, history, [unit], language=language)
+    return "\n".join(result.explain(language) for result in decided)

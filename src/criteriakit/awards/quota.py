@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from criteriakit.model.awards import Withheld
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -39,25 +41,21 @@ class Candidate:
     met: bool
 
 
-def withheld_units(quota: Fraction | None, candidates: Sequence[Candidate]) -> dict[int, str]:
+def withheld_units(quota: Fraction | None, candidates: Sequence[Candidate]) -> dict[int, Withheld]:
     """Return the positions of the candidates the quota withholds the award from, with why."""
     if quota is None:
         return {}
     siblings: dict[Any, list[int]] = defaultdict(list)
     for position, candidate in enumerate(candidates):
         siblings[candidate.parent].append(position)
-    lost: dict[int, str] = {}
+    lost: dict[int, Withheld] = {}
     for parent, positions in siblings.items():
         met = [position for position in positions if candidates[position].met]
         cap = allowed(len(positions), quota)
         if len(met) <= cap:
             continue
         met.sort(key=lambda position: _losing_order(candidates[position]))
-        group = "the units without a parent" if parent is None else f"the units of {parent}"
-        reason = (
-            f"at most {cap} of the {len(positions)} {group.removeprefix('the ')} may earn it "
-            f"(quota {float(quota):.0%}); {len(met)} met the condition, the lowest scores lose it"
-        )
+        reason = Withheld(parent, len(positions), cap, len(met), float(quota))
         lost |= dict.fromkeys(met[: len(met) - cap], reason)
     return lost
 

@@ -22,6 +22,7 @@ from criteriakit.cli._options import (
     examples,
     format_option,
     framework_argument,
+    language_words,
 )
 from criteriakit.cli._output import emit, fail
 from criteriakit.cli._session import Session, pass_session
@@ -110,22 +111,21 @@ def awards(
         for result in decided
         if (every or result.earned) and (not units or str(result.unit) in units)
     ]
-    text = _json(shown) if output_format == "json" else _text(decided, shown)
+    chosen = language_words(language, loaded.definition.language).language
+    text = _json(shown) if output_format == "json" else _text(decided, shown, chosen)
     emit(text, output)
 
 
-def _text(decided: tuple[AwardResult, ...], shown: list[AwardResult]) -> str:
+def _text(decided: tuple[AwardResult, ...], shown: list[AwardResult], language: str) -> str:
     """Return, award by award, how many units earned it, then each shown unit's explanation."""
+    from criteriakit.render.awards import award_heading  # noqa: PLC0415  loaded when used
+
     blocks: list[str] = []
     for award in dict.fromkeys(result.award for result in decided):
-        of_award = [result for result in decided if result.award == award]
-        earned = sum(result.earned for result in of_award)
-        title = of_award[0].title
         blocks.append(
-            f'"{title}" ({award}) in {of_award[0].period}: '
-            f"{earned} of {len(of_award)} units earned it"
+            award_heading([result for result in decided if result.award == award], language)
         )
-        blocks += [result.explain() for result in shown if result.award == award]
+        blocks += [result.explain(language) for result in shown if result.award == award]
     return "\n\n".join(blocks) + "\n"
 
 

@@ -1,9 +1,10 @@
 """What deciding an award gives: for a unit, whether it earned it, and why (value objects).
 
 An :class:`AwardResult` says whether a unit earned an award in a period, whether the award's
-quota withheld it, and, for each history function its condition calls, a :class:`HistoryNote`:
-the call's value and the periods that made it. :meth:`AwardResult.explain` renders them the way
-tiers are explained::
+quota withheld it (:class:`Withheld`), and, for each history function its condition calls, a
+:class:`HistoryNote`: the call's value and the periods that made it.
+:meth:`AwardResult.explain` renders them (:mod:`criteriakit.render.awards`), as tiers are
+explained::
 
     C03 earned "4-good two years running" in 2024
       streak(tier == "excellent") >= 2
@@ -16,9 +17,7 @@ from typing import Any
 
 import attrs
 
-from criteriakit.expressions.formatting import format_value
-
-__all__ = ["AwardResult", "HistoryNote"]
+__all__ = ["AwardResult", "HistoryNote", "Withheld"]
 
 
 @attrs.frozen
@@ -38,25 +37,6 @@ class HistoryNote:
     periods: tuple[str, ...] = ()
     of: int | None = None
 
-    def line(self) -> str:
-        """Return the note as one line: ``streak(tier == "excellent") is 2: 2023, 2024``."""
-        listed = f": {', '.join(self.periods)}" if self.periods else ""
-        if self.function == "previous":
-            if self.value is None:
-                where = (
-                    f" in {self.periods[0]}" if self.periods else ": no result the period before"
-                )
-                return f"{self.call} is undefined{where}"
-            return f"{self.call} is {format_value(self.value)} ({self.periods[0]})"
-        if self.function == "count_last":
-            return f"{self.call} is {self.value} of the last {self.of}{listed}"
-        if self.function == "all_periods_since":
-            if self.value is None:
-                return f"{self.call} is undefined: its first period comes after this one"
-            held = f"{len(self.periods)} of the {self.of} periods"
-            return f"{self.call} is {format_value(self.value)}: {held}{listed}"
-        return f"{self.call} is {self.value}{listed}"
-
     def to_dict(self) -> dict[str, Any]:
         """Return the note as plain data."""
         found: dict[str, Any] = {
@@ -68,6 +48,25 @@ class HistoryNote:
         if self.of is not None:
             found["of"] = self.of
         return found
+
+
+@attrs.frozen
+class Withheld:
+    """Why a quota withheld an award from a unit that met its condition.
+
+    ``allowed`` of the ``units`` of ``parent`` (``None``: the units without a parent) may earn
+    it under ``quota``; ``met`` of them met the condition, and the lowest scores lost it.
+    """
+
+    parent: str | int | None
+    units: int
+    allowed: int
+    met: int
+    quota: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the reason as plain data."""
+        return attrs.asdict(self)
 
 
 @attrs.frozen
@@ -87,16 +86,13 @@ class AwardResult:
     met: bool
     earned: bool
     notes: tuple[HistoryNote, ...] = ()
-    withheld: str | None = None
+    withheld: Withheld | None = None
 
-    def explain(self) -> str:
+    def explain(self, language: str = "en") -> str:
         """Explain the decision in a few lines: the verdict, the condition, each history call."""
-        verdict = "earned" if self.earned else "did not earn"
-        lines = [f'{self.unit} {verdict} "{self.title}" in {self.period}', f"  {self.condition}"]
-        lines += [f"  {note.line()}" for note in self.notes]
-        if self.withheld is not None:
-            lines.append(f"  withheld: {self.withheld}")
-        return "\n".join(lines)
+        from criteriakit.render.awards import explain_award  # noqa: PLC0415 - render imports model
+
+        return explain_award(self, language)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain data (JSON-ready)."""
@@ -110,5 +106,5 @@ class AwardResult:
             "met": self.met,
             "earned": self.earned,
             "notes": [note.to_dict() for note in self.notes],
-            "withheld": self.withheld,
+            "withheld": None if self.withheld is None else self.withheld.to_dict(),
         }
