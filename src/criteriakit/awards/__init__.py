@@ -115,22 +115,23 @@ def results(
 def _check_tiers(framework: Framework, history: History) -> None:
     """Refuse results whose tiers the framework does not have (another framework's results)."""
     tiers = [tier.id for tier in framework.definition.tiers]
-    for column in ("tier", "band_tier"):
-        values = pl.col(column)
-        found = history.periods.filter(values.is_not_null() & ~values.is_in(tiers))
-        if found.height:
-            row = found.row(0, named=True)
-            raise DataError(
-                [
-                    Problem(
-                        f"the results of {row['period']} rate unit {row['key']!r} "
-                        f"{row[column]!r}, a tier {framework.ref} does not have",
-                        path="period",
-                        hint=f"its tiers are {', '.join(tiers)}: decide awards with the "
-                        "framework whose results the store holds",
-                    )
-                ]
-            )
+    for table in history.tables:
+        for column in ("tier", "band_tier"):
+            values = pl.col(column)
+            found = table.filter(values.is_not_null() & ~values.is_in(tiers))
+            if found.height:
+                row = found.row(0, named=True)
+                raise DataError(
+                    [
+                        Problem(
+                            f"the results of {row['period']} rate unit {row['key']!r} "
+                            f"{row[column]!r}, a tier {framework.ref} does not have",
+                            path="period",
+                            hint=f"its tiers are {', '.join(tiers)}: decide awards with the "
+                            "framework whose results the store holds",
+                        )
+                    ]
+                )
 
 
 def explain(

@@ -1,15 +1,16 @@
 """Decide awards for a whole population at once, as Polars columns.
 
-The same decisions as :mod:`criteriakit.awards.scalar`, computed per history call over the
-history frame (one row per unit and period) by filters and group-bys, never unit by unit:
-with ``d`` the number of periods before the current one,
+The same decisions as :mod:`criteriakit.awards.scalar`, computed as columns over all the units
+of the current period, never unit by unit. Each earlier period's rows are placed at their
+unit's row of the current table (:class:`_Aligned`: a join on the unit's key, or none when a
+period lists the same units in the same order), so that "whether the argument held ``d``
+periods ago" is one column per ``d``, false for a unit without a result then. With those:
 
-- ``streak``: the periods it holds in, by ascending ``d``; the streak is how many of them
-  have ``d`` equal to their position (0, 1, 2… until the first gap);
-- ``count_last(n, …)``: the periods it holds in with ``d < n``, counted;
+- ``streak``: the periods back, from ``d = 0``, while every one so far held, counted;
+- ``count_last(n, …)``: the columns of ``d < n``, added up;
 - ``previous``: the argument's value at ``d = 1``;
-- ``all_periods_since``: the periods it holds in from the first one on, counted, against how
-  many periods there are from it to the current one.
+- ``all_periods_since``: the columns from the first period on, added up, against how many
+  periods there are from it to the current one.
 
 Each call's argument and the award's condition are compiled by the columnar compiler of every
 other expression; one it cannot write as columns (a plugin function without a columnar form)
@@ -18,8 +19,9 @@ is evaluated row by row with the scalar evaluator, which gives the same values.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+import attrs
 import polars as pl
 
 from criteriakit.awards.history import FIELDS, History
@@ -38,9 +40,6 @@ from criteriakit.expressions import (
 from criteriakit.model.period import Period
 
 __all__ = ["RESULT_SCHEMA", "decide_frame"]
-
-_BACK = "__back"
-"""The history frame's column of periods before the current one (``d``)."""
 
 
 def _dtype(kind: ExprType) -> pl.DataType:
@@ -67,53 +66,99 @@ def evaluate(expression: CompiledExpression, frame: pl.DataFrame) -> pl.Series:
     )
 
 
-def _holding(call: HistoryCall, periods: pl.DataFrame) -> pl.DataFrame:
-    """Return the history rows (up to the current period) where the call's argument holds."""
-    holds = evaluate(call.over, periods).fill_null(value=False)
-    return periods.filter(holds & (pl.col(_BACK) >= 0))
+@attrs.frozen
+class _Aligned:
+    """The history's rows period by period, each row placed at its unit's ``position``.
 
-
-def _call_values(call: HistoryCall, periods: pl.DataFrame, period: Period) -> pl.DataFrame:
-    """Return the call's value per unit (``key``, ``value``); units absent have the default."""
-    if call.function == "previous":
-        before = periods.filter(pl.col(_BACK) == 1)
-        return before.select("key", evaluate(call.over, before).alias("value"))
-    held = _holding(call, periods)
-    if call.function == "streak":
-        # by ascending d, d equals the row's position until the first gap, and exceeds it after
-        in_a_row = pl.col(_BACK) == pl.int_range(pl.len(), dtype=pl.Int64)
-        return (
-            held.sort("key", _BACK)
-            .group_by("key")
-            .agg(in_a_row.sum().cast(pl.Int64).alias("value"))
-        )
-    window = call.window(period)
-    counted = held.filter(pl.col(_BACK) < window).group_by("key").agg(pl.len().alias("held"))
-    if call.function == "count_last":
-        return counted.select("key", pl.col("held").cast(pl.Int64).alias("value"))
-    return counted.select("key", (pl.col("held") == window).alias("value"))
-
-
-def _default(call: HistoryCall, period: Period) -> pl.Expr:
-    """Return the value of a call for a unit no row of its history counted.
-
-    ``all_periods_since`` from a period after the current one is undefined for every unit.
+    ``units`` is the number of units of the current period; ``periods[d]`` holds the rows of
+    the period ``d`` periods before the current one (a unit absent then has no row, nor does
+    one that is not in the current period), with the column ``position``: the unit's row in
+    the current table.
     """
-    if call.function in ("streak", "count_last"):
-        return pl.lit(0, pl.Int64)
-    if call.function == "all_periods_since":
-        return pl.lit(False if call.window(period) >= 1 else None, pl.Boolean)
-    return pl.lit(None, _dtype(call.over.type))
+
+    units: int
+    periods: Mapping[int, pl.DataFrame]
+
+    @classmethod
+    def of(cls, history: History) -> _Aligned:
+        """Place each period's rows: by a join on the unit's key, unless they are in order.
+
+        A period whose units are the current period's, in the same order (a population
+        evaluated from the same source each year), needs no join.
+        """
+        keys = history.current.select(
+            pl.col("unit").cast(pl.String).alias("key"),
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("position"),
+        )
+        periods: dict[int, pl.DataFrame] = {}
+        for table in history.tables:
+            back = history.period.index - int(table.item(0, "index")) if table.height else -1
+            if back < 0:
+                continue
+            if table.get_column("key").equals(keys.get_column("key")):
+                periods[back] = table.with_columns(keys.get_column("position"))
+            else:
+                periods[back] = table.join(keys, on="key", how="inner")
+        return cls(history.current.height, periods)
+
+    def dense(self, values: pl.Series, back: int, fill: bool | None) -> pl.Series:
+        """Spread one period's ``values`` (in its rows' order) over all units; ``fill`` elsewhere."""
+        column = pl.repeat(fill, self.units, dtype=values.dtype, eager=True)
+        rows = self.periods.get(back)
+        if rows is None or rows.is_empty():
+            return column
+        return column.scatter(rows.get_column("position"), values)
+
+    def holds(self, call: HistoryCall, back: int) -> pl.Series:
+        """Whether the call's argument holds for each unit ``back`` periods ago (gaps: no)."""
+        rows = self.periods.get(back)
+        if rows is None or rows.is_empty():
+            return pl.repeat(False, self.units, dtype=pl.Boolean, eager=True)
+        held = evaluate(call.over, rows).fill_null(value=False)
+        return self.dense(held, back, fill=False)
 
 
-def _met(award: CompiledAward, history: History, periods: pl.DataFrame) -> pl.Series:
+def _call_values(call: HistoryCall, aligned: _Aligned, period: Period) -> pl.Series:
+    """Return the call's value for each unit of the current period, in the table's order."""
+    if call.function == "previous":
+        rows = aligned.periods.get(1)
+        kind = _dtype(call.over.type)
+        if rows is None or rows.is_empty():
+            return pl.repeat(None, aligned.units, dtype=kind, eager=True)
+        return aligned.dense(evaluate(call.over, rows).cast(kind), 1, fill=None)
+    if call.function == "streak":
+        # a unit's streak grows by one for each period back while every period so far held
+        running = pl.repeat(True, aligned.units, dtype=pl.Boolean, eager=True)
+        streak = pl.repeat(0, aligned.units, dtype=pl.Int64, eager=True)
+        for back in range(max(aligned.periods, default=-1) + 1):
+            running &= aligned.holds(call, back)
+            if not running.any():
+                break
+            streak += running.cast(pl.Int64)
+        return streak
+    window = call.window(period)
+    held = pl.repeat(0, aligned.units, dtype=pl.Int64, eager=True)
+    for back in range(max(window, 0)):
+        held += aligned.holds(call, back).cast(pl.Int64)
+    if call.function == "count_last":
+        return held
+    if window < 1:  # all_periods_since from a period after the current one: undefined
+        return pl.repeat(None, aligned.units, dtype=pl.Boolean, eager=True)
+    return held == window
+
+
+def _met(award: CompiledAward, history: History, aligned: _Aligned) -> pl.Series:
     """Return whether each unit of the current period meets the award's condition."""
-    keys = history.current.select(pl.col("unit").cast(pl.String).alias("key"))
-    frame = keys.join(periods.filter(pl.col(_BACK) == 0), on="key", how="left")
-    for call in award.calls:
-        values = _call_values(call, periods, history.period)
-        frame = frame.join(values.rename({"value": call.text}), on="key", how="left")
-        frame = frame.with_columns(pl.col(call.text).fill_null(_default(call, history.period)))
+    fields = history.current.select(
+        *(
+            (pl.col(name) if name in history.current.columns else pl.lit(None))
+            .cast(kind)
+            .alias(name)
+            for name, kind in FIELDS.items()
+        )
+    )
+    calls = [_call_values(call, aligned, history.period).alias(call.text) for call in award.calls]
+    frame = fields.with_columns(calls)
     return evaluate(award.require, frame).fill_null(value=False).alias("met")
 
 
@@ -142,12 +187,10 @@ def decide_frame(awards: Sequence[CompiledAward], history: History) -> pl.DataFr
     Rows come award by award, each in the current table's order. ``earned`` is the final
     answer; ``withheld`` marks units that met the condition and lost the award to the quota.
     """
-    periods = history.periods.with_columns(
-        (history.period.index - pl.col("index")).alias(_BACK)
-    ).select("key", "period", _BACK, *FIELDS)
+    aligned = _Aligned.of(history)
     frames = []
     for award in awards:
-        met = _met(award, history, periods)
+        met = _met(award, history, aligned)
         withheld = _withheld(award, history.current, met)
         frames.append(
             history.current.select(

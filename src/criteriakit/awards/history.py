@@ -42,14 +42,19 @@ class History:
     """The results of ``period`` (``current``) and of every unit in the periods up to it.
 
     ``current`` is the period's result table (``evaluate_frame``'s shape), in its order;
-    ``periods`` has one row per unit and period of the current period's type up to it (the
-    current one included): ``key`` (the unit's id as text), ``period`` (the label), ``index``
-    (:attr:`Period.index`) and the :data:`FIELDS`.
+    ``tables`` has a frame per period of the current period's type up to it (the current one
+    included), oldest first, with a row per unit: ``key`` (the unit's id as text), ``period``
+    (the label), ``index`` (:attr:`Period.index`) and the :data:`FIELDS`.
     """
 
     period: Period
     current: pl.DataFrame
-    periods: pl.DataFrame
+    tables: tuple[pl.DataFrame, ...]
+
+    @property
+    def periods(self) -> pl.DataFrame:
+        """Every period's rows in one frame, oldest period first."""
+        return pl.concat(self.tables, how="vertical")
 
     @classmethod
     def of_tables(cls, tables: Mapping[str, pl.DataFrame], period: str) -> History:
@@ -65,12 +70,12 @@ class History:
             raise DataError(
                 [Problem(f"no results for {period}", path="period", hint=f"periods given: {held}")]
             )
-        frames = [
+        frames = tuple(
             _period_rows(label, table)
             for label, table in sorted(parsed.items(), key=lambda item: item[0].start)
             if label.type == current.type and label.index <= current.index
-        ]
-        return cls(current, parsed[current], pl.concat(frames, how="vertical"))
+        )
+        return cls(current, parsed[current], frames)
 
 
 def _period_rows(period: Period, table: pl.DataFrame) -> pl.DataFrame:
