@@ -656,3 +656,20 @@ def test_a_history_given_for_a_case_with_units_belongs_to_each_unit(tmp_path):
         criteriakit.errors.CaseFileError, match="a case with units gives history per unit"
     ):
         load_case_file(path)
+
+
+def test_a_plugin_function_without_a_columnar_form_runs_row_by_row_with_the_same_answer():
+    local = criteriakit.Registry.load(autoload=False, plugin_dirs=[ROOT / "examples/local-plugin"])
+    text = SMALL + (
+        '\n[[awards]]\nid = "x"\ntitle = "X"\n'
+        "require = 'count_last(2, incident_rate(score, max_score) > 100000) == 2'\n"
+    )
+    subject = criteriakit.loads_framework(text, extensions=local.extensions)
+    history = awards.History.of_tables(
+        {
+            "2023": table(row("a", "good", 80), row("b", "good", 20)),
+            "2024": table(row("a", "good", 90), row("b", None)),
+        },
+        "2024",
+    )
+    assert earned(both(subject, history), "x") == ["a"]
