@@ -8,9 +8,13 @@ the award, if one did. :func:`award_heading` writes how many units earned an awa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from criteriakit.expressions.formatting import format_value
-from criteriakit.model.awards import AwardResult, HistoryNote, Withheld
 from criteriakit.render.language import Words, words
+
+if TYPE_CHECKING:
+    from criteriakit.model.awards import AwardResult, HistoryNote, Withheld
 
 __all__ = ["award_heading", "explain_award", "note_line"]
 
