@@ -23,6 +23,7 @@ from criteriakit.cli._options import (
     format_option,
     framework_argument,
     language_words,
+    store_option,
 )
 from criteriakit.cli._output import emit, fail
 from criteriakit.cli._session import Session, pass_session
@@ -43,13 +44,7 @@ __all__ = ["awards"]
     ),
 )
 @framework_argument()
-@click.option(
-    "--store",
-    "store_url",
-    required=True,
-    metavar="PATH",
-    help="The results store to read: a DuckDB file written by evaluate --store.",
-)
+@store_option("The results store to read", required=True)
 @click.option("--period", required=True, help="The period to decide, e.g. 2024 or 2024-H1.")
 @click.option("-u", "--unit", "units", multiple=True, help="Only this unit (repeatable).")
 @click.option("--all", "every", is_flag=True, help="Show the units that did not earn an award too.")

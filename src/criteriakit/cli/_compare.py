@@ -26,6 +26,7 @@ from criteriakit.cli._options import (
     examples,
     format_option,
     language_words,
+    store_option,
 )
 from criteriakit.cli._output import emit, fail
 from criteriakit.cli._session import Session, pass_session
@@ -46,12 +47,7 @@ __all__ = ["compare", "reason_kinds"]
     ),
 )
 @click.argument("compared", nargs=-1, metavar="BEFORE AFTER")
-@click.option(
-    "--store",
-    "store_url",
-    metavar="PATH",
-    help="Compare two periods of this results store (BEFORE and AFTER are periods: 2023 2024).",
-)
+@store_option("Compare two periods of this results store (BEFORE and AFTER are periods: 2023 2024)")
 @click.option(
     "--framework",
     "framework_id",

@@ -17,10 +17,10 @@ from criteriakit.cli._options import (
     examples,
     format_option,
     language_words,
+    store_option,
 )
 from criteriakit.cli._output import emit
 from criteriakit.cli._session import Session, pass_session
-from criteriakit.documentation import page
 
 if TYPE_CHECKING:
     from criteriakit.render.writers import OutputFormat
@@ -53,13 +53,7 @@ __all__ = ["evaluate", "explain"]
 )
 @ENGINE_OPTION
 @LANGUAGE_OPTION
-@click.option(
-    "--store",
-    "store_url",
-    metavar="PATH",
-    help="Also keep the results in this results store, a DuckDB file (results.duckdb or "
-    f"duckdb:///results.duckdb), each level's as a new run of --period (see {page('store')}).",
-)
+@store_option("Also keep the results in this results store, each level's as a new run of --period")
 @click.option(
     "--label",
     help="With --store: who or what evaluated, kept with the run (default: your user name).",

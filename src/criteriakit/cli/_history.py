@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from criteriakit.cli._options import AS_OF_OPTION, OUTPUT_OPTION, examples, format_option
+from criteriakit.cli._options import (
+    AS_OF_OPTION,
+    OUTPUT_OPTION,
+    examples,
+    format_option,
+    store_option,
+)
 from criteriakit.cli._output import emit, fail
 from criteriakit.errors import CriteriaKitError
 
@@ -31,13 +37,7 @@ __all__ = ["history"]
     ),
 )
 @click.argument("unit")
-@click.option(
-    "--store",
-    "store_url",
-    required=True,
-    metavar="PATH",
-    help="The results store to read: a DuckDB file written by evaluate --store.",
-)
+@store_option("The results store to read", required=True)
 @click.option("--framework", "framework_id", help="Only this framework's periods (an id).")
 @AS_OF_OPTION
 @format_option(

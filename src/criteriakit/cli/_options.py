@@ -87,6 +87,18 @@ OUTPUT_OPTION = click.option(
 )
 
 
+def store_option(purpose: str, *, required: bool = False) -> _Decorator:
+    """Return a command's ``--store`` option (``store_url``): what the command does with it."""
+    return click.option(
+        "--store",
+        "store_url",
+        required=required,
+        metavar="STORE",
+        help=f"{purpose}: a DuckDB file (results.duckdb) or a PostgreSQL URL "
+        "(postgresql://user@host/db).",
+    )
+
+
 AS_OF_OPTION = click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f"]),

@@ -12,7 +12,13 @@ from typing import Any
 
 import click
 
-from criteriakit.cli._options import LANGUAGE_OPTION, DataOptions, examples, stored_data_command
+from criteriakit.cli._options import (
+    LANGUAGE_OPTION,
+    DataOptions,
+    examples,
+    store_option,
+    stored_data_command,
+)
 from criteriakit.cli._session import Session, pass_session
 
 __all__ = ["report"]
@@ -30,12 +36,7 @@ __all__ = ["report"]
     ),
 )
 @stored_data_command
-@click.option(
-    "--store",
-    "store_url",
-    metavar="PATH",
-    help="Report on a period of this results store (--period) instead of evaluating DATA.",
-)
+@store_option("Report on a period of this results store (--period) instead of evaluating DATA")
 @click.option(
     "--framework",
     "framework_id",
