@@ -1,6 +1,6 @@
 """Run criteriakit's benchmarks and print one table (issue 5, item 5).
 
-Six workloads, each in its own module:
+Eight workloads, each in its own module:
 
 - ``reference`` (reference_workload.py): 1,000,000 units x 20 indicators rolled up into 50,000
   groups; criteriakit's columnar executor against NumPy written by hand and the scalar executor;
@@ -15,12 +15,17 @@ Six workloads, each in its own module:
   read; each explanation as text), against the same rules written by hand in Python;
 - ``startup`` (startup.py): ``import criteriakit``, ``criteriakit --help`` and the pytest plugin
   in fresh processes, against importing criteriakit's core dependencies.
+- ``store`` (store_results.py): a period of 5,000,000 member results stored into a DuckDB store
+  and read back, against writing and reading the same table as Parquet; and into a PostgreSQL
+  store when ``CRITERIAKIT_BENCH_POSTGRESQL`` holds a server's URL;
+- ``awards`` (awards_history.py): two awards over five years of 1,000,000 units' results, the
+  columnar engine against NumPy by hand over the aligned matrix and the scalar engine.
 
 Every line says whether its implementations agree (tiers equal, scores within 1e-9) and whether
 its target is met. Times are wall-clock, best of a few runs, on whatever else the machine is
 doing: run it on a quiet machine for figures to quote.
 
-Run: python benchmarks/run.py [--quick] [--only reference|weighted-sum|mcda|rollup|scalar|startup ...]
+Run: python benchmarks/run.py [--quick] [--only reference|weighted-sum|mcda|rollup|scalar|startup|store|awards ...]
 (with ``pip install -e .[bench]``, or PYTHONPATH=src).
 """
 
@@ -34,6 +39,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import awards_history
 import mcda_topsis
 import numpy as np
 import polars as pl
@@ -41,6 +47,7 @@ import reference_workload
 import rollup_members
 import scalar_four_good
 import startup
+import store_results
 import weighted_sum
 from harness import Row, table
 
@@ -91,6 +98,10 @@ WORKLOADS: dict[str, Callable[[Sizes], list[Row]]] = {
     "rollup": lambda sizes: rollup_members.run(sizes.members),
     "scalar": lambda sizes: scalar_four_good.run(sizes.scalar_units, sizes.repeats),
     "startup": lambda sizes: startup.run(sizes.processes),
+    "store": lambda sizes: store_results.run(
+        sizes.members, sizes.repeats, os.environ.get(store_results.POSTGRESQL_VARIABLE)
+    ),
+    "awards": lambda sizes: awards_history.run(sizes.units, sizes.repeats),
 }
 
 

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import criteriakit
+import store_kinds
 from criteriakit import awards, store
 from criteriakit.cli import build_cli
 from criteriakit.render.awards import note_line
@@ -405,8 +406,16 @@ def test_both_engines_decide_the_same(tables, chosen, quota):
 # ------------------------------------------------------------------ from a store, by the CLI
 
 
+@pytest.fixture(scope="module", params=store_kinds.KINDS)
+def store_kind(request, tmp_path_factory):
+    """Stores of each kind: DuckDB files, or PostgreSQL schemas given a server (store_kinds)."""
+    kind = store_kinds.make(request.param, tmp_path_factory.mktemp("stores"))
+    yield kind
+    kind.close()
+
+
 @pytest.fixture(scope="module")
-def commune_store(tmp_path_factory):
+def commune_store(store_kind, tmp_path_factory):
     """The commune evaluated for 2023 (generated with seed 2023) and 2024 into one store."""
     directory = tmp_path_factory.mktemp("commune")
     subprocess.run(
@@ -420,7 +429,7 @@ def commune_store(tmp_path_factory):
         ],
         check=True,
     )
-    store = directory / "results.duckdb"
+    store = store_kind.url("commune")
     runner = CliRunner()
     sources = {"2023": directory / "2023", "2024": ROOT / "examples/commune"}
     for period, folder in sources.items():
@@ -440,14 +449,14 @@ def commune_store(tmp_path_factory):
                 "--period",
                 period,
                 "--store",
-                str(store),
+                store,
             ],
         )
         assert result.exit_code == 0, result.output
     return store
 
 
-def _awards_cli(store: Path, *arguments: str):
+def _awards_cli(store: str | Path, *arguments: str):
     return CliRunner().invoke(
         build_cli(),
         [

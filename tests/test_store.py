@@ -1,31 +1,46 @@
-"""The results store (criteriakit.store, docs/store.md): runs, history, atomicity, upgrades, CLI."""
+"""The results store (criteriakit.store, docs/store.md): runs, history, atomicity, upgrades, CLI.
+
+Every test that takes ``stores`` runs against each kind of store (``store_kinds``): a DuckDB
+file, and a schema on a PostgreSQL server when ``CRITERIAKIT_TEST_POSTGRESQL`` names one.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import subprocess
 import sys
 import textwrap
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-import duckdb
 import polars as pl
 import pytest
 from click.testing import CliRunner
 from polars.testing import assert_frame_equal
 
 import criteriakit
+import store_kinds
 from criteriakit import store
 from criteriakit.cli import build_cli
 from criteriakit.errors import StoreError
 from criteriakit.model.results import Result
-from criteriakit.store import duckdb_store
+from criteriakit.store import database
+from criteriakit.store.locations import ServerLocation, locate
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CELLS = EXAMPLES / "four-good" / "cells.csv"
 FRAMEWORK_ID = "vn.four-good-cell"
+
+
+@pytest.fixture(params=store_kinds.KINDS)
+def stores(request, tmp_path):
+    """New stores of each kind for the test: DuckDB files, or PostgreSQL schemas."""
+    kind = store_kinds.make(request.param, tmp_path)
+    yield kind
+    kind.close()
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +83,8 @@ def new_run(framework, period: str, **settings) -> store.NewRun:
 # ---------------------------------------------------------------- storing and reading
 
 
-def test_a_stored_period_reads_back_as_evaluate_frame_gave_it(tmp_path, framework, table):
-    results = store.open(tmp_path / "results.duckdb")
+def test_a_stored_period_reads_back_as_evaluate_frame_gave_it(stores, framework, table):
+    results = store.open(stores.url())
     plugins = (store.PluginRecord("vn-party", "criteriakit-vn-party 1.0"),)
     stored = results.record(
         new_run(framework, "2024", label="commune", sources=("cells.csv",), plugins=plugins),
@@ -93,18 +108,18 @@ def test_a_stored_period_reads_back_as_evaluate_frame_gave_it(tmp_path, framewor
     assert periods["fingerprint"].to_list() == [framework.fingerprint]
 
 
-def test_integer_ids_and_ranks_keep_their_types(tmp_path, framework):
+def test_integer_ids_and_ranks_keep_their_types(stores, framework):
     frame = pl.read_csv(CELLS).with_columns(pl.int_range(pl.len(), dtype=pl.Int32).alias("id"))
     table = criteriakit.evaluate_frame(framework, frame)
     assert table.schema["unit"] == pl.Int32
-    results = store.open(tmp_path / "results.duckdb")
+    results = store.open(stores.url())
     results.record(new_run(framework, "2024-H1"), table)
     assert_frame_equal(results.results(FRAMEWORK_ID, "2024-H1"), table)
     assert results.history(3)["period"].to_list() == ["2024-H1"]
 
 
-def test_documents_are_kept_with_the_table(tmp_path, framework, table, documents):
-    results = store.open(tmp_path / "results.duckdb")
+def test_documents_are_kept_with_the_table(stores, framework, table, documents):
+    results = store.open(stores.url())
     stored = results.record(new_run(framework, "2024"), table, documents)
     assert stored.documents == 21
     kept = results.documents(FRAMEWORK_ID, "2024")
@@ -112,16 +127,16 @@ def test_documents_are_kept_with_the_table(tmp_path, framework, table, documents
     assert results.runs(FRAMEWORK_ID, "2024")["documents"].to_list() == [21]
 
 
-def test_documents_of_other_units_are_refused_whole(tmp_path, framework, table, documents):
-    results = store.open(tmp_path / "results.duckdb")
+def test_documents_of_other_units_are_refused_whole(stores, framework, table, documents):
+    results = store.open(stores.url())
     with pytest.raises(StoreError, match="20 result documents for a table of 21 units"):
         results.record(new_run(framework, "2024"), table, documents[:20])
     with pytest.raises(StoreError, match=r"no run of vn\.four-good-cell for 2024"):
         results.results(FRAMEWORK_ID, "2024")
 
 
-def test_a_table_that_is_not_a_result_table_is_refused(tmp_path, framework, table):
-    results = store.open(tmp_path / "results.duckdb")
+def test_a_table_that_is_not_a_result_table_is_refused(stores, framework, table):
+    results = store.open(stores.url())
     with pytest.raises(StoreError, match="has the column 'targets_met'") as caught:
         results.record(new_run(framework, "2024"), table.with_columns(targets_met=pl.lit(1)))
     assert "without keep_inputs" in str(caught.value)
@@ -130,8 +145,8 @@ def test_a_table_that_is_not_a_result_table_is_refused(tmp_path, framework, tabl
         results.record(new_run(framework, "2024"), other)
 
 
-def test_re_evaluating_keeps_both_runs_and_as_of_reads_the_earlier(tmp_path, framework, table):
-    results = store.open(tmp_path / "results.duckdb")
+def test_re_evaluating_keeps_both_runs_and_as_of_reads_the_earlier(stores, framework, table):
+    results = store.open(stores.url())
     first = results.record(new_run(framework, "2024", label="first"), table)
     fewer = table.head(5)
     second = results.record(new_run(framework, "2024", label="second"), fewer)
@@ -151,9 +166,9 @@ def test_re_evaluating_keeps_both_runs_and_as_of_reads_the_earlier(tmp_path, fra
 
 
 def test_history_lists_a_unit_over_periods_with_the_reasons_that_changed(
-    tmp_path, framework, table, cells_2023
+    stores, framework, table, cells_2023
 ):
-    results = store.open(tmp_path / "results.duckdb")
+    results = store.open(stores.url())
     results.record(new_run(framework, "2024"), table)
     results.record(new_run(framework, "2023"), criteriakit.evaluate_frame(framework, cells_2023))
     history = results.history("C01")
@@ -171,11 +186,12 @@ def test_history_lists_a_unit_over_periods_with_the_reasons_that_changed(
 
 
 def test_a_writer_failing_midway_leaves_the_previous_run_whole(
-    tmp_path, framework, table, documents, monkeypatch
+    stores, framework, table, documents, monkeypatch
 ):
-    results = store.open(tmp_path / "results.duckdb")
+    url = stores.url()
+    results = store.open(url)
     results.record(new_run(framework, "2024", label="kept"), table, documents)
-    monkeypatch.setattr("criteriakit.store.duckdb_store.DOCUMENTS_CHUNK", 4)
+    monkeypatch.setattr("criteriakit.store.database.DOCUMENTS_CHUNK", 4)
 
     def failing():
         yield from documents[:10]  # two chunks are inserted, then the writer fails
@@ -186,12 +202,7 @@ def test_a_writer_failing_midway_leaves_the_previous_run_whole(
     assert results.runs(FRAMEWORK_ID, "2024")["label"].to_list() == ["kept"]
     assert_frame_equal(results.results(FRAMEWORK_ID, "2024"), table)
     assert len(results.documents(FRAMEWORK_ID, "2024")) == 21
-    with duckdb.connect(str(tmp_path / "results.duckdb")) as connection:
-        counts = [
-            connection.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]  # noqa: S608
-            for name in ("runs", "results", "documents")
-        ]
-    assert counts == [1, 21, 21]  # nothing of the failed run remains
+    assert stores.counts(url) == [1, 21, 21]  # nothing of the failed run remains
 
 
 def python(code: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -209,13 +220,13 @@ WRITER = """
     import criteriakit
     from criteriakit import store
 
-    path, label, count, kill = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "kill"
+    url, label, count, kill = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "kill"
     framework = criteriakit.get_framework("vn.four-good-cell")
     table = criteriakit.evaluate_frame(framework, sys.argv[5])
-    results = store.open(path, timeout=60)
+    results = store.open(url, timeout=60)
 
     def documents():
-        os.kill(os.getpid(), signal.SIGKILL)  # killed inside the transaction
+        os.kill(os.getpid(), signal.SIGKILL)  # killed inside the transaction, the table written
         yield
 
     for _ in range(count):
@@ -224,22 +235,25 @@ WRITER = """
 """
 
 
-def test_a_writer_killed_midway_leaves_the_previous_state_readable(tmp_path, framework, table):
-    path = tmp_path / "results.duckdb"
-    store.open(path).record(new_run(framework, "2024", label="kept"), table)
-    killed = python(WRITER, str(path), "killed", "1", "kill", str(CELLS))
+def test_a_writer_killed_midway_leaves_the_previous_state_readable(stores, framework, table):
+    url = stores.url()
+    store.open(url).record(new_run(framework, "2024", label="kept"), table)
+    killed = python(WRITER, url, "killed", "1", "kill", str(CELLS))
     assert killed.returncode == -9, killed.stderr
-    results = store.open(path)
+    results = store.open(url, timeout=10)  # the killed writer's turn is over
     assert results.runs(FRAMEWORK_ID, "2024")["label"].to_list() == ["kept"]
     assert_frame_equal(results.results(FRAMEWORK_ID, "2024"), table)
+    assert stores.counts(url) == [1, 21, 0]
+    results.record(new_run(framework, "2024", label="after"), table.head(2))
+    assert results.runs(FRAMEWORK_ID, "2024")["label"].to_list() == ["kept", "after"]
 
 
-def test_two_writer_processes_take_turns_and_both_runs_are_whole(tmp_path, table):
-    path = tmp_path / "results.duckdb"
-    store.open(path)
+def test_two_writer_processes_take_turns_and_both_runs_are_whole(stores, table):
+    url = stores.url()
+    store.open(url)
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", textwrap.dedent(WRITER), str(path), label, "4", "-", str(CELLS)],
+            [sys.executable, "-c", textwrap.dedent(WRITER), url, label, "4", "-", str(CELLS)],
             stderr=subprocess.PIPE,
             text=True,
         )
@@ -248,43 +262,40 @@ def test_two_writer_processes_take_turns_and_both_runs_are_whole(tmp_path, table
     for writer in writers:
         _, errors = writer.communicate(timeout=180)
         assert writer.returncode == 0, errors
-    results = store.open(path)
+    results = store.open(url)
     runs = results.runs(FRAMEWORK_ID, "2024")
     assert sorted(runs["label"].to_list()) == ["one"] * 4 + ["two"] * 4
     assert runs["units"].to_list() == [21] * 8
+    times = runs["evaluated_at"]
+    assert times.is_sorted()
+    assert times.n_unique() == 8  # each run its own time, in the order they were stored
+    assert runs["run"].is_sorted()
     assert_frame_equal(results.results(FRAMEWORK_ID, "2024"), table)
 
 
-def test_a_store_another_process_keeps_open_fails_clearly_after_the_timeout(tmp_path):
-    path = tmp_path / "results.duckdb"
-    store.open(path)
+def test_a_writer_kept_waiting_by_another_process_fails_clearly_after_the_timeout(
+    stores, framework, table
+):
+    url = stores.url()
+    store.open(url)
     holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            (
-                "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
-                " time.sleep(60)"
-            ),
-            str(path),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-c", stores.holder(url)], stdout=subprocess.PIPE, text=True
     )
     try:
         assert holder.stdout is not None
-        assert holder.stdout.readline() == "open\n"
-        with pytest.raises(StoreError, match="another process has kept the store open") as caught:
-            store.open(path, timeout=0.3)
-        assert "DuckDB lets one process open a file at a time" in str(caught.value)
+        assert holder.stdout.readline() == "held\n"
+        with pytest.raises(StoreError, match=stores.busy) as caught:
+            store.open(url, timeout=0.3).record(new_run(framework, "2024"), table)
+        assert "wait longer (timeout=)" in str(caught.value)
     finally:
         holder.kill()
         holder.wait()
         holder.stdout.close()
+    assert store.open(url).runs(FRAMEWORK_ID, "2024").is_empty()
 
 
-def test_two_writer_threads_both_store_whole_runs(tmp_path, framework, table):
-    results = store.open(tmp_path / "results.duckdb")
+def test_two_writer_threads_both_store_whole_runs(stores, framework, table):
+    results = store.open(stores.url())
     failures = []
 
     def write(label):
@@ -299,85 +310,62 @@ def test_two_writer_threads_both_store_whole_runs(tmp_path, framework, table):
     for thread in threads:
         thread.join()
     assert failures == []
-    assert sorted(results.runs(FRAMEWORK_ID, "2024")["label"].to_list()) == ["a", "b"]
+    runs = results.runs(FRAMEWORK_ID, "2024")
+    assert sorted(runs["label"].to_list()) == ["a", "b"]
+    assert runs["evaluated_at"].n_unique() == 2
     assert_frame_equal(results.results(FRAMEWORK_ID, "2024"), table)
 
 
 # ---------------------------------------------------------------- layout versions and URLs
 
 
-def test_a_version_0_store_is_upgraded_and_its_runs_read(tmp_path, framework, table):
-    path = tmp_path / "old.duckdb"
-    newer = tmp_path / "new.duckdb"
-    store.open(newer).record(new_run(framework, "2024-Q3"), table)
-    with duckdb.connect(str(newer)) as source:
-        run_row = source.execute(
-            "SELECT id, framework_id, framework_version, fingerprint, period, evaluated_at, "
-            "label, sources, plugins, columns, units FROM runs"
-        ).fetchall()[0]
-        result_rows = source.execute("SELECT * FROM results").fetchall()
-    with duckdb.connect(str(path)) as old:  # version 0: runs without the period's days
-        for statement in (
-            "CREATE TABLE schema_version (version INTEGER NOT NULL)",
-            "INSERT INTO schema_version VALUES (0)",
-            "CREATE SEQUENCE run_ids START 2",
-            (
-                "CREATE TABLE runs (id BIGINT PRIMARY KEY, framework_id VARCHAR NOT NULL, "
-                "framework_version VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, "
-                "period VARCHAR NOT NULL, evaluated_at TIMESTAMP NOT NULL, label VARCHAR NOT NULL, "
-                "sources VARCHAR[] NOT NULL, plugins STRUCT(name VARCHAR, distribution VARCHAR)[] "
-                "NOT NULL, columns VARCHAR NOT NULL, units BIGINT NOT NULL)"
-            ),
-            (
-                "CREATE TABLE results (run_id BIGINT NOT NULL, position BIGINT NOT NULL, "
-                "unit VARCHAR, parent VARCHAR, evaluable BOOLEAN, score DOUBLE, max_score DOUBLE, "
-                "band_tier VARCHAR, tier VARCHAR, reasons VARCHAR[], rank DOUBLE, "
-                "rank_score DOUBLE, points DOUBLE[])"
-            ),
-            (
-                "CREATE TABLE documents (run_id BIGINT NOT NULL, position BIGINT NOT NULL, "
-                "unit VARCHAR, document VARCHAR NOT NULL)"
-            ),
-        ):
-            old.execute(statement).fetchall()
-        old.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", run_row).fetchall()
-        old.executemany(
-            "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", result_rows
-        ).fetchall()
-    results = store.open(path)
+def test_a_version_0_store_is_upgraded_and_its_runs_read(stores, framework, table):
+    url = stores.url()
+    store.open(url).record(new_run(framework, "2024-Q3"), table)
+    for statement in (  # version 0: runs without the period's days
+        "ALTER TABLE runs DROP COLUMN period_start",
+        "ALTER TABLE runs DROP COLUMN period_end",
+        "UPDATE schema_version SET version = 0",
+    ):
+        stores.execute(url, statement)
+    results = store.open(url)
     assert results.periods(FRAMEWORK_ID).select("period", "start", "end").rows() == [
         ("2024-Q3", dt.date(2024, 7, 1), dt.date(2024, 9, 30))
     ]
     assert_frame_equal(results.results(FRAMEWORK_ID, "2024-Q3"), table)
-    with duckdb.connect(str(path)) as upgraded:
-        assert upgraded.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+    assert stores.execute(url, "SELECT version FROM schema_version") == [(1,)]
     assert results.record(new_run(framework, "2025"), table).id == 2
 
 
-def test_a_store_of_a_newer_layout_or_a_foreign_file_is_refused(tmp_path):
-    newer = tmp_path / "newer.duckdb"
+def test_a_store_of_a_newer_layout_or_with_tables_of_its_own_is_refused(stores):
+    newer = stores.url()
     store.open(newer)
-    with duckdb.connect(str(newer)) as connection:
-        connection.execute("UPDATE schema_version SET version = 99").fetchall()
-    with pytest.raises(StoreError, match="written by a newer criteriakit"):
+    stores.execute(newer, "UPDATE schema_version SET version = 99")
+    with pytest.raises(StoreError, match="written by a newer criteriakit") as caught:
         store.open(newer)
-    foreign = tmp_path / "foreign.duckdb"
-    with duckdb.connect(str(foreign)) as connection:
-        connection.execute("CREATE TABLE sales (amount INTEGER)").fetchall()
+    assert "pip install -U 'criteriakit[" in str(caught.value)
+    foreign = stores.url()
+    stores.execute(foreign, "CREATE TABLE sales (amount INTEGER)")
     with pytest.raises(StoreError, match="not a results store: it has tables of its own"):
         store.open(foreign)
+    assert stores.execute(foreign, "SELECT count(*) FROM sales") == [(0,)]  # left alone
+
+
+def test_a_store_that_is_not_there_is_an_error_for_a_reader(stores):
+    url = stores.url()
+    with pytest.raises(StoreError, match="there is no store here") as caught:
+        store.open(url, create=False)
+    assert "criteriakit evaluate FRAMEWORK DATA --period PERIOD --store" in str(caught.value)
+    store.open(url)
+    assert store.open(url, create=False).frameworks() == ()
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path):
     garbage = tmp_path / "results.duckdb"
     garbage.write_bytes(b"\x00not a database\xff" * 512)
     with pytest.raises(StoreError, match="cannot open the store") as caught:
         store.open(garbage)
     assert "hint: a store is a DuckDB file that criteriakit wrote" in str(caught.value)
-
-
-@pytest.mark.parametrize("url", ["postgresql://cells@db/results", "postgres://db/results"])
-def test_a_postgresql_url_is_refused_clearly(url):
-    with pytest.raises(StoreError, match="PostgreSQL stores are not supported yet") as caught:
-        store.open(url)
-    assert "hint: use a DuckDB file" in str(caught.value)
 
 
 def test_urls_and_paths(tmp_path, monkeypatch, framework, table):
@@ -389,17 +377,130 @@ def test_urls_and_paths(tmp_path, monkeypatch, framework, table):
     assert absolute.exists()
     with pytest.raises(StoreError, match="a store must be a file"):
         store.open("duckdb:///:memory:")
-    with pytest.raises(StoreError, match="unknown kind of store 'sqlite'"):
+    with pytest.raises(StoreError, match="unknown kind of store 'sqlite'") as caught:
         store.open("sqlite:///results.db")
+    assert "or a PostgreSQL URL" in str(caught.value)
     with pytest.raises(StoreError, match="there is no store here"):
         store.open(tmp_path / "missing.duckdb", create=False)
+    assert not (tmp_path / "missing.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "connect", "schema", "shown"),
+    [
+        (
+            "postgresql://cells:s3cret@db.example:5433/results",
+            "postgresql://cells:s3cret@db.example:5433/results",
+            "public",
+            "postgresql://cells:***@db.example:5433/results",
+        ),
+        (
+            "postgres://db/results?schema=commune&sslmode=require",
+            "postgresql://db/results?sslmode=require",
+            "commune",
+            "postgres://db/results?schema=commune&sslmode=require",
+        ),
+        (
+            "postgresql+psycopg://cells@db/results?password=s3cret&schema=My%20Store",
+            "postgresql://cells@db/results?password=s3cret",
+            "My Store",
+            "postgresql+psycopg://cells@db/results?password=***&schema=My%20Store",
+        ),
+    ],
+)
+def test_a_postgresql_url_is_read_into_a_server_a_schema_and_a_masked_url(
+    url, connect, schema, shown
+):
+    found = locate(url)
+    assert found == ServerLocation(connect, schema, shown)
+    assert "s3cret" not in repr(found)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql://cells:s3cret@db:port/results", "this is not a PostgreSQL URL"),
+        ("postgresql://cells:s3cret@db/results?schema=", "the schema= parameter names no schema"),
+    ],
+)
+def test_a_postgresql_url_that_names_no_store_is_refused(url, message):
+    with pytest.raises(StoreError, match=message) as caught:
+        store.open(url)
+    assert "s3cret" not in str(caught.value)
+    assert "cells:***@db" in str(caught.value)
+
+
+def test_a_postgresql_store_without_its_driver_says_which_extra_installs_it(monkeypatch):
+    monkeypatch.delitem(sys.modules, "criteriakit.store.postgresql_store", raising=False)
+    monkeypatch.setitem(sys.modules, "adbc_driver_postgresql", None)
+    monkeypatch.setitem(sys.modules, "adbc_driver_postgresql.dbapi", None)
+    with pytest.raises(
+        StoreError, match="a PostgreSQL store needs adbc_driver_postgresql"
+    ) as caught:
+        store.open("postgresql://cells:s3cret@db/results")
+    assert "hint: pip install 'criteriakit[postgresql]'" in str(caught.value)
+    assert "s3cret" not in str(caught.value)
+
+
+@pytest.fixture
+def server():
+    """The test PostgreSQL server's URL (skips without one, see store_kinds)."""
+    return store_kinds.postgresql_server()
+
+
+def test_a_server_that_cannot_be_reached_is_an_error_with_a_hint():
+    store_kinds.postgresql_driver()  # and no server
+    with socket.socket() as closed:  # a port nothing listens on: bound, never listened to
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        with pytest.raises(StoreError, match="cannot connect to the server") as caught:
+            store.open(f"postgresql://cells:s3cret@127.0.0.1:{port}/results", timeout=2)
+    text = str(caught.value)
+    assert f"postgresql://cells:***@127.0.0.1:{port}/results: " in text
+    assert "hint: is the server running, and listening on that host and port?" in text
+    assert "s3cret" not in text
+
+
+def test_wrong_credentials_or_database_are_errors_with_hints(server):
+    parts = urlsplit(server)
+    wrong = parts._replace(
+        netloc=f"{parts.username}:not-the-password@{parts.hostname}:{parts.port}"
+    )
+    with pytest.raises(StoreError, match="password authentication failed") as caught:
+        store.open(urlunsplit(wrong))
+    assert "hint: check the user name and password in the URL" in str(caught.value)
+    assert "not-the-password" not in str(caught.value)
+    assert f"{parts.username}:***@" in str(caught.value)
+    elsewhere = urlunsplit(parts._replace(path="/no_such_database"))
+    with pytest.raises(StoreError, match='database "no_such_database" does not exist') as caught:
+        store.open(elsewhere)
+    assert "hint: give a database and user that exist on the server" in str(caught.value)
+
+
+def test_a_postgresql_store_keeps_its_tables_in_its_schema(server, framework, table):
+    kind = store_kinds.PostgreSQLKind(server)
+    try:
+        url = kind.url('Odd "Name"')
+        results = store.open(url)
+        password = urlsplit(server).password
+        assert password is None or password not in results.url
+        results.record(new_run(framework, "2024"), table)
+        tables = kind.execute(
+            url,
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() ORDER BY table_name",
+        )
+        assert tables == [("documents",), ("results",), ("runs",), ("schema_version",)]
+        assert kind.execute(url, "SELECT count(*) FROM results") == [(21,)]
+    finally:
+        kind.close()
 
 
 # ---------------------------------------------------------------- the command line
 
 
-def test_evaluate_store_then_history(tmp_path, cells_2023):
-    path = str(tmp_path / "results.duckdb")
+def test_evaluate_store_then_history(stores, cells_2023):
+    path = stores.url()
     stored = run(
         "evaluate", FRAMEWORK_ID, str(cells_2023), "--period", "2024-H2", "--store", path,
         "--label", "commune",
@@ -439,8 +540,8 @@ def test_evaluate_store_then_history(tmp_path, cells_2023):
     ]
 
 
-def test_history_as_of_and_by_framework(tmp_path, framework, table):
-    path = str(tmp_path / "results.duckdb")
+def test_history_as_of_and_by_framework(stores, framework, table):
+    path = stores.url()
     first = store.open(path).record(new_run(framework, "2024"), table)
     store.open(path).record(new_run(framework, "2024"), table.head(0))
     moment = first.evaluated_at.replace(tzinfo=None).isoformat(timespec="microseconds")
@@ -456,21 +557,20 @@ def test_history_as_of_and_by_framework(tmp_path, framework, table):
     assert "no stored results of vn.other for unit 'C01'" in other.stderr
 
 
-def test_the_command_line_refuses_what_cannot_be_stored(tmp_path):
-    path = str(tmp_path / "results.duckdb")
+def test_the_command_line_refuses_what_cannot_be_stored(stores):
+    path = stores.url()
     no_period = run("evaluate", FRAMEWORK_ID, str(CELLS), "--store", path)
     assert no_period.exit_code == 2
     assert "give --period" in no_period.stderr
     label_alone = run("evaluate", FRAMEWORK_ID, str(CELLS), "--label", "x")
     assert label_alone.exit_code == 2
     assert "--label names a stored run" in label_alone.stderr
-    postgres = run(
-        "evaluate", FRAMEWORK_ID, str(CELLS), "--period", "2024", "--store", "postgresql://db/r"
-    )
-    assert postgres.exit_code == 1
-    assert "PostgreSQL stores are not supported yet" in postgres.stderr
-    assert postgres.stdout == ""  # nothing is written when the results could not be stored
-    missing = run("history", "C01", "--store", str(tmp_path / "none.duckdb"))
+    unreachable = "postgresql://cells@127.0.0.1:1/r"  # no server on port 1, or no driver
+    failed = run("evaluate", FRAMEWORK_ID, str(CELLS), "--period", "2024", "--store", unreachable)
+    assert failed.exit_code == 1
+    assert f"{unreachable}: " in failed.stderr
+    assert failed.stdout == ""  # nothing is written when the results could not be stored
+    missing = run("history", "C01", "--store", stores.url("none"))
     assert missing.exit_code == 1
     assert "there is no store here" in missing.stderr
 
@@ -489,17 +589,9 @@ def evaluate_commune(path: str, period: str, *options: str):
     )  # fmt: skip
 
 
-def table_counts(path: str) -> list[int]:
-    with duckdb.connect(path) as connection:
-        return [
-            connection.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]  # noqa: S608
-            for name in ("runs", "results", "documents")
-        ]
-
-
 @pytest.mark.parametrize("engine", ["scalar", "columnar"])
-def test_an_evaluation_with_children_stores_every_level(tmp_path, engine):
-    path = str(tmp_path / "results.duckdb")
+def test_an_evaluation_with_children_stores_every_level(stores, engine):
+    path = stores.url()
     stored = evaluate_commune(path, "2024", "--engine", engine, "--label", "commune")
     assert stored.exit_code == 0, stored.output
     assert stored.stderr.splitlines() == [
@@ -526,29 +618,29 @@ def test_an_evaluation_with_children_stores_every_level(tmp_path, engine):
     ]
 
 
-def test_a_failure_storing_the_second_level_stores_nothing_of_the_evaluation(tmp_path, monkeypatch):
-    path = str(tmp_path / "results.duckdb")
-    real = duckdb_store._insert_documents
+def test_a_failure_storing_the_second_level_stores_nothing_of_the_evaluation(stores, monkeypatch):
+    path = stores.url()
+    real = database._insert_documents
     calls: list[int] = []
 
     def failing(connection, run_id, documents):
         calls.append(run_id)
         if len(calls) == 2:  # the cells' documents, after the committee's were written
-            raise duckdb.IOException("the disk is full")
+            raise stores.error("the disk is full")
         return real(connection, run_id, documents)
 
-    monkeypatch.setattr("criteriakit.store.duckdb_store._insert_documents", failing)
+    monkeypatch.setattr("criteriakit.store.database._insert_documents", failing)
     failed = evaluate_commune(path, "2024")
     assert failed.exit_code == 1
     assert "the disk is full" in failed.stderr
     assert "stored run" not in failed.stderr
     assert failed.stdout == ""
     assert len(calls) == 2
-    assert table_counts(path) == [0, 0, 0]
+    assert stores.counts(path) == [0, 0, 0]
 
 
-def test_record_many_stores_all_runs_or_none(tmp_path, framework, table, documents):
-    results = store.open(tmp_path / "results.duckdb")
+def test_record_many_stores_all_runs_or_none(stores, framework, table, documents):
+    results = store.open(stores.url())
 
     def failing():
         yield from documents[:3]
@@ -580,11 +672,19 @@ def test_record_many_stores_all_runs_or_none(tmp_path, framework, table, documen
     assert results.periods(FRAMEWORK_ID)["period"].to_list() == ["2024", "2025"]
 
 
+@pytest.fixture(scope="module", params=store_kinds.KINDS)
+def module_stores(request, tmp_path_factory):
+    """New stores of each kind for the tests of a module-wide fixture (see ``stores``)."""
+    kind = store_kinds.make(request.param, tmp_path_factory.mktemp("stores"))
+    yield kind
+    kind.close()
+
+
 @pytest.fixture(scope="module")
-def two_periods(tmp_path_factory, cells_2023):
+def two_periods(module_stores, tmp_path_factory, cells_2023):
     """Two periods evaluated into JSON files and a store (scalar), and into a columnar store."""
     folder = tmp_path_factory.mktemp("compare")
-    scalar, columnar = str(folder / "scalar.duckdb"), str(folder / "columnar.duckdb")
+    scalar, columnar = module_stores.url("scalar"), module_stores.url("columnar")
     for period, data in (("2024", cells_2023), ("2025", CELLS)):
         written = run(
             "evaluate", FRAMEWORK_ID, str(data), "--period", period, "--store", scalar,
@@ -597,6 +697,12 @@ def two_periods(tmp_path_factory, cells_2023):
         )  # fmt: skip
         assert kept.exit_code == 0, kept.output
     return folder, scalar, columnar
+
+
+@pytest.fixture
+def new_store(module_stores):
+    """Make a new store of the kind ``two_periods`` uses; return its URL or path."""
+    return module_stores.url
 
 
 @pytest.mark.parametrize("options", [(), ("--format", "json"), ("--only-changes",)])
@@ -613,7 +719,7 @@ def test_compare_store_gives_the_report_of_the_files(two_periods, options):
     assert chosen.stdout == run("compare", "--store", scalar, "2024", "2025").stdout
 
 
-def test_compare_store_says_what_it_needs(tmp_path, two_periods):
+def test_compare_store_says_what_it_needs(two_periods, new_store):
     folder, scalar, _ = two_periods
     cases = {
         ("--store", scalar, "2024"): "with --store, compare takes two periods, BEFORE and AFTER "
@@ -632,7 +738,7 @@ def test_compare_store_says_what_it_needs(tmp_path, two_periods):
         assert shown.exit_code == 2, (arguments, shown.output)
         assert message in " ".join(shown.stderr.split()), (arguments, shown.stderr)
 
-    several = str(tmp_path / "several.duckdb")
+    several = new_store("several")
     assert evaluate_commune(several, "2024").exit_code == 0
     assert evaluate_commune(several, "2025").exit_code == 0
     unnamed = run("compare", "--store", several, "2024", "2025")
@@ -644,7 +750,7 @@ def test_compare_store_says_what_it_needs(tmp_path, two_periods):
     named = run("compare", "--store", several, "2024", "2025", "--framework", "vn.four-good-member")
     assert named.exit_code == 0, named.output
     assert named.stdout.startswith("2024 → 2025: 341 units; 0 up, 0 down, 341 same")
-    missing = run("compare", "--store", str(tmp_path / "none.duckdb"), "2024", "2025")
+    missing = run("compare", "--store", new_store("none"), "2024", "2025")
     assert missing.exit_code == 1
     assert "there is no store here" in missing.stderr
 
@@ -658,7 +764,7 @@ def commune_report(output: Path, *options: str):
 
 
 @pytest.mark.parametrize("suffix", [".md", ".html"])
-def test_report_store_writes_the_report_of_the_files(tmp_path, two_periods, suffix):
+def test_report_store_writes_the_report_of_the_files(tmp_path, two_periods, new_store, suffix):
     """The stored period's report is the file form's, byte for byte (neither has a timestamp)."""
     if suffix == ".html":
         pytest.importorskip("jinja2")  # the report extra
@@ -673,7 +779,7 @@ def test_report_store_writes_the_report_of_the_files(tmp_path, two_periods, suff
     assert stored.exit_code == 0, stored.output
     assert (tmp_path / f"s{suffix}").read_bytes() == (tmp_path / f"f{suffix}").read_bytes()
 
-    commune = str(tmp_path / "commune.duckdb")
+    commune = new_store("commune")
     assert evaluate_commune(commune, "2024").exit_code == 0
     assert evaluate_commune(commune, "2025").exit_code == 0  # another period: not in the report
     files = commune_report(tmp_path / f"commune-f{suffix}")
@@ -688,7 +794,7 @@ def test_report_store_writes_the_report_of_the_files(tmp_path, two_periods, suff
     assert b"vn.four-good-member@2024" in written
 
 
-def test_report_store_says_what_it_needs(tmp_path, two_periods):
+def test_report_store_says_what_it_needs(tmp_path, two_periods, new_store):
     _, scalar, columnar = two_periods
     output = str(tmp_path / "report.md")
     cases = {
@@ -708,7 +814,7 @@ def test_report_store_says_what_it_needs(tmp_path, two_periods):
         assert shown.exit_code == 2, (arguments, shown.output)
         assert message in " ".join(shown.stderr.split()), (arguments, shown.stderr)
 
-    several = str(tmp_path / "several.duckdb")
+    several = new_store("several")
     assert evaluate_commune(several, "2024").exit_code == 0
     unnamed = run("report", "--store", several, "--period", "2024", "-o", output)
     assert unnamed.exit_code == 2

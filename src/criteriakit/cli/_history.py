@@ -63,12 +63,13 @@ def history(
 
     moment = None if as_of is None else as_of.replace(tzinfo=dt.timezone.utc)
     try:
-        rows = open_store(store_url, create=False).history(unit, framework_id, as_of=moment)
+        results = open_store(store_url, create=False)
+        rows = results.history(unit, framework_id, as_of=moment)
     except CriteriaKitError as error:
         fail(error)
     if rows.is_empty():
         within = f" of {framework_id}" if framework_id else ""
-        fail(f"{store_url}: no stored results{within} for unit {unit!r}")
+        fail(f"{results.url}: no stored results{within} for unit {unit!r}")
     text = _json(unit, rows) if output_format == "json" else _table(rows)
     emit(text, output)
 

@@ -76,10 +76,11 @@ def keep_results(
         )
         for level in levels
     ]
-    stored = open_store(store.url).record_many(runs)
+    results = open_store(store.url)
+    stored = results.record_many(runs)
     for level, run in zip(levels, stored, strict=True):
         click.echo(
             f"stored run {run.id}: {level.framework.ref}, {run.period}, {run.units} units, "
-            f"in {store.url}",
+            f"in {results.url}",  # the store's own: a password in the URL is masked
             err=True,
         )

@@ -28,9 +28,9 @@ Recording: TypeAlias = "tuple[NewRun, pl.DataFrame, Iterable[Result] | None]"
 class Store(Protocol):
     """A results store: record runs, read periods, results, documents, runs and a unit's history.
 
-    ``url`` is the path or URL it was opened by. ``as_of`` is a time (a naive one is taken as
-    UTC): the state the store was in then, i.e. the runs stored up to that time; ``None`` reads
-    the latest.
+    ``url`` is the path or URL it was opened by, a password in it masked (messages show it).
+    ``as_of`` is a time (a naive one is taken as UTC): the state the store was in then, i.e. the
+    runs stored up to that time; ``None`` reads the latest.
     """
 
     url: str
