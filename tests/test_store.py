@@ -35,6 +35,13 @@ CELLS = EXAMPLES / "four-good" / "cells.csv"
 FRAMEWORK_ID = "vn.four-good-cell"
 
 
+def shown_url(url: str) -> str:
+    """The store's URL as messages show it: a password masked."""
+    shown = locate(url).url
+    assert "***" in shown or shown == url
+    return shown
+
+
 @pytest.fixture(params=store_kinds.KINDS)
 def stores(request, tmp_path):
     """New stores of each kind for the test: DuckDB files, or PostgreSQL schemas."""
@@ -506,7 +513,8 @@ def test_evaluate_store_then_history(stores, cells_2023):
         "--label", "commune",
     )  # fmt: skip
     assert stored.exit_code == 0, stored.output
-    assert stored.stderr == f"stored run 1: {FRAMEWORK_ID}@2024, 2024-H2, 21 units, in {path}\n"
+    shown = shown_url(path)
+    assert stored.stderr == f"stored run 1: {FRAMEWORK_ID}@2024, 2024-H2, 21 units, in {shown}\n"
     assert "C01" in stored.stdout  # the output is written as without --store
     columnar = run(
         "evaluate", FRAMEWORK_ID, str(CELLS), "--period", "2025", "--store", path,
@@ -551,7 +559,7 @@ def test_history_as_of_and_by_framework(stores, framework, table):
     assert "86.50 / 100" in then.stdout
     early = run("history", "C01", "--store", path, "--as-of", "2000-01-01")
     assert early.exit_code == 1
-    assert early.stderr == f"{path}: no stored results for unit 'C01'\n"
+    assert early.stderr == f"{shown_url(path)}: no stored results for unit 'C01'\n"
     other = run("history", "C01", "--store", path, "--framework", "vn.other", "--as-of", moment)
     assert other.exit_code == 1
     assert "no stored results of vn.other for unit 'C01'" in other.stderr
@@ -594,10 +602,11 @@ def test_an_evaluation_with_children_stores_every_level(stores, engine):
     path = stores.url()
     stored = evaluate_commune(path, "2024", "--engine", engine, "--label", "commune")
     assert stored.exit_code == 0, stored.output
+    shown = shown_url(path)
     assert stored.stderr.splitlines() == [
-        f"stored run 1: {COMMITTEE_ID}@2024, 2024, 1 units, in {path}",
-        f"stored run 2: vn.four-good-cell@2024, 2024, 21 units, in {path}",
-        f"stored run 3: vn.four-good-member@2024, 2024, 341 units, in {path}",
+        f"stored run 1: {COMMITTEE_ID}@2024, 2024, 1 units, in {shown}",
+        f"stored run 2: vn.four-good-cell@2024, 2024, 21 units, in {shown}",
+        f"stored run 3: vn.four-good-member@2024, 2024, 341 units, in {shown}",
     ]
     results = store.open(path)
     assert results.frameworks() == (FRAMEWORK_ID, COMMITTEE_ID, "vn.four-good-member")
