@@ -179,3 +179,12 @@ def make(name: str, folder: Path) -> StoreKind:
     if name == "duckdb":
         return DuckDBKind(folder)
     return PostgreSQLKind(postgresql_server())
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def module_stores(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """New stores of each kind for the tests of a module-wide fixture: a test module takes it
+    with ``module_stores = store_kinds.module_stores``."""
+    kind = make(request.param, tmp_path_factory.mktemp("stores"))
+    yield kind
+    kind.close()

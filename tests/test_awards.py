@@ -406,16 +406,11 @@ def test_both_engines_decide_the_same(tables, chosen, quota):
 # ------------------------------------------------------------------ from a store, by the CLI
 
 
-@pytest.fixture(scope="module", params=store_kinds.KINDS)
-def store_kind(request, tmp_path_factory):
-    """Stores of each kind: DuckDB files, or PostgreSQL schemas given a server (store_kinds)."""
-    kind = store_kinds.make(request.param, tmp_path_factory.mktemp("stores"))
-    yield kind
-    kind.close()
+module_stores = store_kinds.module_stores
 
 
 @pytest.fixture(scope="module")
-def commune_store(store_kind, tmp_path_factory):
+def commune_store(module_stores, tmp_path_factory):
     """The commune evaluated for 2023 (generated with seed 2023) and 2024 into one store."""
     directory = tmp_path_factory.mktemp("commune")
     subprocess.run(
@@ -429,7 +424,7 @@ def commune_store(store_kind, tmp_path_factory):
         ],
         check=True,
     )
-    store = store_kind.url("commune")
+    store = module_stores.url("commune")
     runner = CliRunner()
     sources = {"2023": directory / "2023", "2024": ROOT / "examples/commune"}
     for period, folder in sources.items():

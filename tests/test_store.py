@@ -681,12 +681,7 @@ def test_record_many_stores_all_runs_or_none(stores, framework, table, documents
     assert results.periods(FRAMEWORK_ID)["period"].to_list() == ["2024", "2025"]
 
 
-@pytest.fixture(scope="module", params=store_kinds.KINDS)
-def module_stores(request, tmp_path_factory):
-    """New stores of each kind for the tests of a module-wide fixture (see ``stores``)."""
-    kind = store_kinds.make(request.param, tmp_path_factory.mktemp("stores"))
-    yield kind
-    kind.close()
+module_stores = store_kinds.module_stores
 
 
 @pytest.fixture(scope="module")
