@@ -677,3 +677,17 @@ def test_a_plugin_function_without_a_columnar_form_runs_row_by_row_with_the_same
         "2024",
     )
     assert earned(both(subject, history), "x") == ["a"]
+
+
+def test_show_lists_the_awards():
+    shown = CliRunner().invoke(
+        build_cli(),
+        ["--no-autoload", "--plugin-dir", str(VN_FRAMEWORKS), "show", "vn.four-good-cell"],
+    )
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.endswith(
+        "Awards:\n"
+        '  good-two-years: streak(tier >= "good") >= 2 — Good or better two years running\n'
+        '  excellent-two-years: streak(tier == "excellent") >= 2 (quota 20%) — '
+        "Excellent two years running\n"
+    )

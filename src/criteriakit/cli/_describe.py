@@ -48,7 +48,7 @@ def _weighed_by(spec: Weights | None, what: str = "") -> str:
 
 
 def describe_framework(framework: Framework) -> str:
-    """Describe a framework: identity, inputs, criteria and indicators, tiers, rules."""
+    """Describe a framework: identity, inputs, criteria and indicators, tiers, rules, awards."""
     definition = framework.definition
     compiled = framework.compiled
     start = definition.valid_from.isoformat() if definition.valid_from else ""
@@ -94,6 +94,14 @@ def describe_framework(framework: Framework) -> str:
         lines.extend(
             f"  {rule.kind} {rule.id}: when {rule.expression.text} → at most {rule.tier}"
             for rule in compiled.rules
+        )
+    if compiled.awards:
+        lines.extend(["", "Awards:"])
+        lines.extend(
+            f"  {award.id}: {award.require.text}"
+            + ("" if award.quota is None else f" (quota {float(award.quota):.0%})")
+            + f" — {pick_text(award.title, definition.language)}"
+            for award in compiled.awards
         )
     return "\n".join(lines)
 
