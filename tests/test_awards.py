@@ -691,3 +691,25 @@ def test_show_lists_the_awards():
         '  excellent-two-years: streak(tier == "excellent") >= 2 (quota 20%) — '
         "Excellent two years running\n"
     )
+
+
+def test_diff_lists_awards_added_removed_and_changed(tmp_path):
+    (tmp_path / "test.small.toml").write_text(
+        SMALL
+        + '\n[[awards]]\nid = "x"\ntitle = "X"\nrequire = \'streak(evaluable) >= 2\'\n'
+        + '\n[[awards]]\nid = "y"\ntitle = "Y"\nrequire = \'evaluable\'\n'
+    )
+    (tmp_path / "local.toml").write_text(
+        'extends = "test.small@1"\nid = "test.local"\nversion = "1"\n'
+        '[[awards]]\nid = "x"\nquota = 0.5\n'
+        '[[awards]]\nid = "z"\ntitle = "Z"\nrequire = \'previous(score) < score\'\n'
+        '[remove]\nawards = ["y"]\n'
+    )
+    shown = CliRunner().invoke(
+        build_cli(),
+        ["--no-autoload", "--plugin-dir", str(tmp_path), "diff", "test.small@1", "test.local@1"],
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "  ~ award x quota: (none) → 0.5\n" in shown.output
+    assert "  - award y: Y (require evaluable)\n" in shown.output
+    assert "  + award z: Z (require previous(score) < score)\n" in shown.output

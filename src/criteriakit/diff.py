@@ -20,6 +20,7 @@ import attrs
 
 from criteriakit._converter import converter
 from criteriakit.model.framework import (
+    Award,
     Criterion,
     FrameworkDefinition,
     Gate,
@@ -37,15 +38,15 @@ T = TypeVar("T")
 
 _SIGNS: dict[ChangeKind, str] = {"added": "+", "removed": "-", "changed": "~", "unchanged": "="}
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_FRAMEWORK_PARTS = frozenset({"id", "version", "criteria", "tiers", "inputs", "rules"})
+_FRAMEWORK_PARTS = frozenset({"id", "version", "criteria", "tiers", "inputs", "rules", "awards"})
 
 
 @attrs.frozen
 class DiffEntry:
     """One difference: an element added or removed, or one field of it changed.
 
-    ``element`` is ``framework``, ``input``, ``criterion``, ``indicator``, ``tier``, ``gate`` or
-    ``rule``; ``field`` names the changed field (dotted inside a table: ``policy.missing_input``)
+    ``element`` is ``framework``, ``input``, ``criterion``, ``indicator``, ``tier``, ``gate``,
+    ``rule`` or ``award``; ``field`` names the changed field (dotted inside a table: ``policy.missing_input``)
     and ``before``/``after`` are its values as text. ``summary`` describes an added or removed
     element. An ``unchanged`` entry says a criterion's total points stayed the same although its
     indicators changed.
@@ -64,7 +65,7 @@ class DiffEntry:
         sign = _SIGNS[self.change]
         subject = f"{self.element} {self.id}" if self.element != "framework" else ""
         if self.change in {"added", "removed"}:
-            separator = ": " if self.element in {"gate", "rule"} else " "
+            separator = ": " if self.element in {"gate", "rule", "award"} else " "
             return f"{sign} {subject}{separator}{self.summary}"
         target = f"{subject} {self.field}".strip()
         if self.change == "unchanged":
@@ -102,6 +103,7 @@ def diff_definitions(base: FrameworkDefinition, derived: FrameworkDefinition) ->
         *_tiers(base, derived),
         *_gates(base, derived),
         *_rules(base, derived),
+        *_awards(base, derived),
     ]
     return FrameworkDiff(_ref(base), _ref(derived), tuple(changes))
 
@@ -328,6 +330,20 @@ def _rules(base: FrameworkDefinition, derived: FrameworkDefinition) -> Iterator[
         (_rule_summary, _rule_summary),
         _field_changes("rule", "id"),
     )
+
+
+def _awards(base: FrameworkDefinition, derived: FrameworkDefinition) -> Iterator[DiffEntry]:
+    return _compare(
+        "award",
+        {award.id: award for award in base.awards},
+        {award.id: award for award in derived.awards},
+        (_award_summary, _award_summary),
+        _field_changes("award", "id"),
+    )
+
+
+def _award_summary(award: Award) -> str:
+    return f"{pick_text(award.title)} (require {award.require})"
 
 
 def _rule_summary(rule: Rule) -> str:
