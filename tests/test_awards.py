@@ -713,3 +713,15 @@ def test_diff_lists_awards_added_removed_and_changed(tmp_path):
     assert "  ~ award x quota: (none) → 0.5\n" in shown.output
     assert "  - award y: Y (require evaluable)\n" in shown.output
     assert "  + award z: Z (require previous(score) < score)\n" in shown.output
+
+
+def test_pandas_and_arrow_result_tables_give_the_same_decisions():
+    subject = framework(("two", 'streak(tier == "good") >= 2'), ("q", 'tier == "good"', 0.5))
+    expected = awards.decide(subject, awards.History.of_tables(HISTORY, "2024"))
+    for convert in (lambda frame: frame.to_pandas(), lambda frame: frame.to_arrow()):
+        given = {label: convert(frame) for label, frame in HISTORY.items()}
+        history = awards.History.of_tables(given, "2024")
+        assert awards.decide(subject, history).equals(expected)
+        assert awards.decide(subject, history, engine="scalar").equals(expected)
+    with pytest.raises(criteriakit.DataError, match="the results of 2024 are a list, not a frame"):
+        awards.History.of_tables({"2024": [1, 2]}, "2024")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
+import narwhals.stable.v2 as nw
 import polars as pl
 
 from criteriakit.errors import DataError, Problem
@@ -57,14 +58,16 @@ class History:
         return pl.concat(self.tables, how="vertical")
 
     @classmethod
-    def of_tables(cls, tables: Mapping[str, pl.DataFrame], period: str) -> History:
+    def of_tables(cls, tables: Mapping[str, Any], period: str) -> History:
         """Gather result tables by period label; ``period`` is the one awards are decided for.
 
-        Raises :class:`DataError` for a label that is not a period, a missing current period,
-        a table that is not a result table or that holds a unit twice.
+        A table is ``evaluate_frame``'s result: a Polars, pandas or PyArrow frame (any frame
+        narwhals reads). Raises :class:`DataError` for a label that is not a period, a missing
+        current period, a table that is not a frame or not a result table, or one that holds a
+        unit twice.
         """
         current = Period.parse(period)
-        parsed = {Period.parse(label): table for label, table in tables.items()}
+        parsed = {Period.parse(label): _polars(label, table) for label, table in tables.items()}
         if current not in parsed:
             held = ", ".join(sorted(tables)) or "none"
             raise DataError(
@@ -76,6 +79,19 @@ class History:
             if label.type == current.type and label.index <= current.index
         )
         return cls(current, parsed[current], frames)
+
+
+def _polars(label: str, table: Any) -> pl.DataFrame:
+    """Return a result table as a Polars frame, whatever frame library holds it."""
+    if isinstance(table, pl.DataFrame):
+        return table
+    try:
+        converted: pl.DataFrame = nw.from_native(table, eager_only=True).to_polars()
+    except TypeError:
+        message = f"the results of {label} are a {type(table).__name__}, not a frame"
+        hint = "give the tables evaluate_frame returns: Polars, pandas or PyArrow frames"
+        raise DataError([Problem(message, path="period", hint=hint)]) from None
+    return converted
 
 
 def _period_rows(period: Period, table: pl.DataFrame) -> pl.DataFrame:
