@@ -40,10 +40,15 @@ def _squared(value: pl.Expr) -> pl.Expr:
     return value * value
 
 
-def _topsis(normal: Sequence[pl.Expr], weights: Sequence[pl.Expr], keys: str | None) -> pl.Expr:
-    weighted = [share * weight for share, weight in zip(normal, weights, strict=True)]
+def _topsis_distances(weighted: Sequence[pl.Expr], keys: str | None) -> list[pl.Expr]:
+    """Each unit's distances to the group's ideal and anti-ideal points, in that order."""
     best = added_up([_squared(v - over(v.max(), keys)) for v in weighted]).sqrt()
     worst = added_up([_squared(v - over(v.min(), keys)) for v in weighted]).sqrt()
+    return [best, worst]
+
+
+def _closeness(best: pl.Expr, worst: pl.Expr) -> pl.Expr:
+    """TOPSIS's score: the relative closeness to the ideal point (1 on the ideal itself)."""
     return pl.when(best == 0).then(pl.lit(1.0)).otherwise(divided(worst, best + worst))
 
 
@@ -71,8 +76,8 @@ def _method_score(
     weights: Sequence[pl.Expr],
     keys: str | None,
 ) -> pl.Expr:
-    if ranking.method == "topsis":
-        return _topsis(normal, weights, keys)
+    if ranking.method == "topsis":  # ``normal`` holds the distances (see :func:`ranked`)
+        return _closeness(*normal)
     if ranking.method == "vikor":  # ``normal`` holds the regrets (see :func:`ranked`)
         return _vikor(normal, ranking.balance, keys)
     weighted_sum = added_up([share * w for share, w in zip(normal, weights, strict=True)])
@@ -130,6 +135,12 @@ def ranked(
             ]
             lazy = _materialised(lazy, "_rg", regrets)
             shares = [pl.col(f"_rg{o}") for o in range(len(regrets))]
+        elif ranking.method == "topsis":
+            weighted = [share * weight for share, weight in zip(shares, weights, strict=True)]
+            lazy = _materialised(lazy, "_rw", weighted)
+            columns = [pl.col(f"_rw{o}") for o in range(len(weighted))]
+            lazy = _materialised(lazy, "_rd", _topsis_distances(columns, keys))
+            shares = [pl.col("_rd0"), pl.col("_rd1")]
         score = pl.when(rankable).then(rounded(_method_score(ranking, shares, weights, keys)))
     lazy = lazy.with_columns(score.alias(RANK_SCORE))
     place = over(pl.col(RANK_SCORE).rank(ranking.ties, descending=ranking.higher_is_better), keys)
