@@ -115,6 +115,18 @@ def test_a_stored_period_reads_back_as_evaluate_frame_gave_it(stores, framework,
     assert periods["fingerprint"].to_list() == [framework.fingerprint]
 
 
+def test_some_columns_of_a_stored_period_read_alone(stores, framework, table):
+    results = store.open(stores.url())
+    results.record(new_run(framework, "2024"), table)
+    wanted = ["indicator:1.2", "tier", "unit", "criterion:1", "version"]
+    read = results.results(FRAMEWORK_ID, "2024", columns=wanted)
+    # in the table's order, whatever the order asked in
+    assert_frame_equal(read, table.select(name for name in table.columns if name in wanted))
+    with pytest.raises(StoreError, match="the stored result table has no column 'rank'") as caught:
+        results.results(FRAMEWORK_ID, "2024", columns=["unit", "rank"])
+    assert "its columns: unit, parent, framework, version" in str(caught.value)
+
+
 def test_integer_ids_and_ranks_keep_their_types(stores, framework):
     frame = pl.read_csv(CELLS).with_columns(pl.int_range(pl.len(), dtype=pl.Int32).alias("id"))
     table = criteriakit.evaluate_frame(framework, frame)

@@ -6,7 +6,7 @@
 
     framework = criteriakit.get_framework("vn.four-good-cell")
     results = store.open("results.duckdb")
-    history = awards.read_history(results, framework.id, "2024")
+    history = awards.read_history(results, framework, "2024")
     awards.decide(framework, history)    # one row per unit and award: earned, withheld
     awards.explain(framework, history, "C03")  # why each award was earned or not
 

@@ -20,6 +20,7 @@ from criteriakit.errors import DataError, Problem
 from criteriakit.model.period import Period
 
 if TYPE_CHECKING:
+    from criteriakit.scalar.framework import Framework
     from criteriakit.store import Store
 
 __all__ = ["FIELDS", "History", "read_history"]
@@ -133,18 +134,24 @@ def _period_rows(period: Period, table: pl.DataFrame) -> pl.DataFrame:
 
 
 def read_history(
-    store: Store, framework_id: str, period: str, *, as_of: dt.datetime | None = None
+    store: Store, framework: Framework, period: str, *, as_of: dt.datetime | None = None
 ) -> History:
     """Read a period's results and the earlier ones of its type from ``store``.
 
-    Raises :class:`~criteriakit.errors.StoreError` when the store holds no run of the period.
+    Only the columns an award reads are read (no points): ``rank`` and ``rank_score`` too for
+    a framework with a ``[ranking]``. Raises :class:`~criteriakit.errors.StoreError` when the
+    store holds no run of the period.
     """
     current = Period.parse(period)
-    labels = store.periods(framework_id, as_of=as_of).get_column("period").to_list()
+    labels = store.periods(framework.id, as_of=as_of).get_column("period").to_list()
     if current.label not in labels:
-        store.results(framework_id, current.label, as_of=as_of)  # raises, naming what it holds
+        store.results(framework.id, current.label, as_of=as_of)  # raises, naming what it holds
     wanted = [label for label in labels if _earlier_of_type(Period.parse(label), current)]
-    tables = {label: store.results(framework_id, label, as_of=as_of) for label in wanted}
+    ranked = ("rank", "rank_score") if framework.compiled.ranking is not None else ()
+    columns = (*_REQUIRED, *ranked)
+    tables = {
+        label: store.results(framework.id, label, as_of=as_of, columns=columns) for label in wanted
+    }
     return History.of_tables(tables, current.label)
 
 

@@ -86,7 +86,7 @@ def awards(
     moment = None if as_of is None else as_of.replace(tzinfo=dt.timezone.utc)
     try:
         results = open_store(store_url, create=False)
-        history = deciding.read_history(results, loaded.id, period, as_of=moment)
+        history = deciding.read_history(results, loaded, period, as_of=moment)
         if output_format == "csv":
             frame = deciding.decide(loaded, history)
             if units:

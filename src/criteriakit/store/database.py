@@ -21,7 +21,7 @@ import contextlib
 import datetime as dt
 import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, ClassVar, Protocol
 
 import polars as pl
@@ -33,7 +33,7 @@ from criteriakit.store.changes import with_reason_changes
 from criteriakit.store.interface import Recording
 from criteriakit.store.layout import LAYOUT_VERSION, Dialect
 from criteriakit.store.records import NewRun, PluginRecord, Run
-from criteriakit.store.tables import Columns, stored_rows, table_of
+from criteriakit.store.tables import Columns, stored_reads, stored_rows, table_of
 
 __all__ = ["DOCUMENTS_CHUNK", "PLUGINS", "Connection", "DatabaseStore", "plugin_dicts"]
 
@@ -102,10 +102,6 @@ _CURRENT = (
 )
 """A period's current run as of a time: its id, framework version and table columns."""
 
-_RESULTS = (
-    "SELECT unit, parent, evaluable, score, max_score, band_tier, tier, reasons, rank, "
-    "rank_score, points FROM results WHERE run_id = $1 ORDER BY position"
-)
 
 _RUNS = (
     "SELECT id AS run, evaluated_at, label, framework_version AS version, fingerprint, sources, "
@@ -354,13 +350,21 @@ class DatabaseStore(abc.ABC):
         raise StoreError(f"no run of {framework_id} for {period}{when}", store=self.url, hint=hint)
 
     def results(
-        self, framework_id: str, period: str, *, as_of: dt.datetime | None = None
+        self,
+        framework_id: str,
+        period: str,
+        *,
+        as_of: dt.datetime | None = None,
+        columns: Collection[str] | None = None,
     ) -> pl.DataFrame:
         """Return a period's current result table (see :class:`criteriakit.store.Store`)."""
         with self._connection() as connection:
-            run_id, version, columns = self._current(connection, framework_id, period, as_of)
-            rows = connection.frame(_RESULTS, [run_id])
-        return table_of(rows, columns, framework_id, version)
+            run_id, version, stored = self._current(connection, framework_id, period, as_of)
+            read = ", ".join(("position", *stored_reads(stored, columns, self.url)))
+            # the names are the store's own columns (stored_reads gives no other)
+            query = f"SELECT {read} FROM results WHERE run_id = $1 ORDER BY position"  # noqa: S608
+            rows = connection.frame(query, [run_id])
+        return table_of(rows, stored, framework_id, version, columns)
 
     def documents(
         self, framework_id: str, period: str, *, as_of: dt.datetime | None = None

@@ -10,7 +10,7 @@ was in at an earlier time. Queries return Polars frames, typed as the docs say
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 if TYPE_CHECKING:
@@ -63,9 +63,18 @@ class Store(Protocol):
         ...
 
     def results(
-        self, framework_id: str, period: str, *, as_of: dt.datetime | None = None
+        self,
+        framework_id: str,
+        period: str,
+        *,
+        as_of: dt.datetime | None = None,
+        columns: Collection[str] | None = None,
     ) -> pl.DataFrame:
-        """Return the result table of a period's current run, as ``evaluate_frame`` gave it."""
+        """Return the result table of a period's current run, as ``evaluate_frame`` gave it.
+
+        ``columns`` keeps those of the table's columns only (in the table's order), and the
+        store reads no more than they need: a column the table lacks is a ``StoreError``.
+        """
         ...
 
     def documents(

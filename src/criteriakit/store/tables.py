@@ -10,13 +10,14 @@ conversion is done on whole columns, for one insert of the whole table.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 
 import attrs
 import polars as pl
 
 from criteriakit.errors import StoreError
 
-__all__ = ["Columns", "stored_rows", "table_of"]
+__all__ = ["Columns", "stored_reads", "stored_rows", "table_of"]
 
 _ROW_COLUMNS = (
     "unit",
@@ -151,15 +152,43 @@ def stored_rows(
     return columns, rows
 
 
-def table_of(rows: pl.DataFrame, columns: Columns, framework_id: str, version: str) -> pl.DataFrame:
+def stored_reads(columns: Columns, wanted: Collection[str] | None, store: str) -> tuple[str, ...]:
+    """Return the ``results`` columns to read for ``wanted`` of a run's table's columns (all).
+
+    Raises :class:`StoreError` for a wanted column the table does not have.
+    """
+    unknown = [name for name in wanted or () if name not in columns.names]
+    if unknown:
+        raise StoreError(
+            f"the stored result table has no column {unknown[0]!r}",
+            store=store,
+            hint=f"its columns: {', '.join(columns.names)}",
+        )
+    read: dict[str, None] = {}
+    for name in columns.names:
+        if (wanted is None or name in wanted) and name not in ("framework", "version"):
+            read["points" if name.startswith(_POINTS) else name] = None
+    return tuple(read)
+
+
+def table_of(
+    rows: pl.DataFrame,
+    columns: Columns,
+    framework_id: str,
+    version: str,
+    wanted: Collection[str] | None = None,
+) -> pl.DataFrame:
     """Return the result table of a run's stored ``rows`` (in order), as it was stored.
 
     ``framework`` and ``version`` are the run's; each criterion's and indicator's points come
-    out of the ``points`` list, and every column gets its type back.
+    out of the ``points`` list, and every column gets its type back. ``wanted`` keeps those of
+    the table's columns only, in the table's order (``rows`` need hold only what they read).
     """
     entry = {name: index for index, name in enumerate(columns.points)}
     made: list[pl.Expr] = []
     for name, kind in zip(columns.names, columns.types, strict=True):
+        if wanted is not None and name not in wanted:
+            continue
         if name == "framework":
             value = pl.lit(framework_id)
         elif name == "version":
