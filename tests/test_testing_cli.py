@@ -185,7 +185,7 @@ def test_the_group_plugin_options_apply_to_every_case_file(folder):
 def test_the_bundled_vn_party_cases_pass():
     result = run("test", str(VN_PARTY / "tests"))
     assert result.exit_code == 0, result.output
-    assert result.output.endswith("\n18 passed in 1 file\n")
+    assert result.output.endswith("\n22 passed in 1 file\n")
 
 
 @pytest.mark.usefixtures("folder")
