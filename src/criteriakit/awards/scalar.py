@@ -5,7 +5,7 @@ history call reads the unit's results in the periods of the current period's typ
 current one; a period without a result, or whose argument is undefined, is a period the
 argument does not hold in. The condition reads each call's value by the call's text, and the
 current period's fields by their names. The quota then withholds the award from the units
-over it (:func:`criteriakit.awards.quota.withheld`).
+over it (:func:`criteriakit.awards.quota.withheld_units`).
 """
 
 from __future__ import annotations
