@@ -401,6 +401,10 @@ def test_both_engines_decide_the_same(tables, chosen, quota):
     frame = both(subject, history)
     decided = awards.results(subject, history)
     assert frame["earned"].to_list() == [result.earned for result in decided]
+    # a few units decided alone: the same results, their siblings' part in quotas included
+    some = sorted({result.unit for result in decided})[::2]
+    alone = awards.results(subject, history, some)
+    assert alone == tuple(result for result in decided if result.unit in some)
 
 
 # ------------------------------------------------------------------ from a store, by the CLI

@@ -87,17 +87,18 @@ def results(
 ) -> tuple[AwardResult, ...]:
     """Decide the awards unit by unit, each with the notes that explain it.
 
-    ``units`` keeps the results of those units only (all of them by default; a unit the
-    period has no result for is a :class:`DataError`). Titles are in ``language`` where the
-    file gives one.
+    ``units`` decides those units only (all of them by default; a unit the period has no
+    result for is a :class:`DataError`): the other units' part, in the quotas, is decided as
+    columns, so that explaining a few units of a large population costs little more than
+    deciding it. Titles are in ``language`` where the file gives one.
     """
-    decided = decide_all(
-        framework.compiled.awards, history, language or framework.definition.language
-    )
+    awards = framework.compiled.awards
+    language = language or framework.definition.language
     if units is None:
-        return decided
+        _check_tiers(framework, history)
+        return decide_all(awards, history, language)
     wanted = {str(unit) for unit in units}
-    known = {str(unit) for unit in history.current.get_column("unit").to_list()}
+    known = set(history.current.get_column("unit").cast(pl.String).to_list())
     unknown = sorted(wanted - known)
     if unknown:
         raise DataError(
@@ -109,7 +110,14 @@ def results(
                 )
             ]
         )
-    return tuple(result for result in decided if str(result.unit) in wanted)
+    # the other units' part is only in the quotas: whether they met each condition, as columns
+    frame = decide(framework, history)
+    met = frame.select(pl.col("earned") | pl.col("withheld")).to_series().to_list()
+    size = history.current.height
+    by_award = {
+        award.id: met[index * size : (index + 1) * size] for index, award in enumerate(awards)
+    }
+    return decide_all(awards, history, language, wanted, by_award)
 
 
 def _check_tiers(framework: Framework, history: History) -> None:

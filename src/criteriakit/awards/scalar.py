@@ -11,10 +11,11 @@ over it (:func:`criteriakit.awards.quota.withheld_units`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import attrs
+import polars as pl
 
 from criteriakit.awards.history import FIELDS, History
 from criteriakit.awards.quota import Candidate, withheld_units
@@ -68,41 +69,63 @@ def _decide(
     history: History,
     by_unit: Mapping[str, Mapping[int, _Row]],
     language: str | None,
+    met_elsewhere: Sequence[bool] | None,
 ) -> tuple[AwardResult, ...]:
-    """Decide ``award`` for every unit of the current period, in the table's order."""
+    """Decide ``award`` for the units of ``by_unit`` (in the table's order), quota included.
+
+    The quota counts every unit of the period: those not in ``by_unit`` take whether they met
+    the condition from ``met_elsewhere`` (by row of the current table).
+    """
     current = history.period.index
     title = pick_text(award.title, language)
-    decided: list[AwardResult] = []
+    decided: dict[int, AwardResult] = {}
     candidates: list[Candidate] = []
-    for unit, parent, score in history.current.select("unit", "parent", "score").iter_rows():
-        rows = by_unit[str(unit)]
+    rows_of_units = history.current.select("unit", "parent", "score").iter_rows()
+    for position, (unit, parent, score) in enumerate(rows_of_units):
+        rows = by_unit.get(str(unit))
+        if rows is None:
+            assert met_elsewhere is not None  # noqa: S101  every unit is decided otherwise
+            candidates.append(Candidate(unit, parent, score, met_elsewhere[position]))
+            continue
         notes = tuple(note(call, rows, history.period) for call in award.calls)
         env: dict[str, object] = {name: rows[current][name] for name in FIELDS}
         env |= {item.call: item.value for item in notes}
         met = award.require.evaluate(env) is True
         condition = award.require.text
         period = history.period.label
-        decided.append(
-            AwardResult(unit, parent, award.id, title, period, condition, met, met, notes)
+        decided[position] = AwardResult(
+            unit, parent, award.id, title, period, condition, met, met, notes
         )
         candidates.append(Candidate(unit, parent, score, met))
     lost = withheld_units(award.quota, candidates)
     return tuple(
-        attrs.evolve(result, earned=False, withheld=lost[index]) if index in lost else result
-        for index, result in enumerate(decided)
+        attrs.evolve(result, earned=False, withheld=lost[position]) if position in lost else result
+        for position, result in decided.items()
     )
 
 
 def decide_all(
-    awards: Sequence[CompiledAward], history: History, language: str | None = None
+    awards: Sequence[CompiledAward],
+    history: History,
+    language: str | None = None,
+    units: Collection[str] | None = None,
+    met: Mapping[str, Sequence[bool]] | None = None,
 ) -> tuple[AwardResult, ...]:
     """Decide every award, award by award, each for every unit of the current period.
 
-    Titles are in ``language`` where the file gives one.
+    Titles are in ``language`` where the file gives one. ``units`` (ids as text) decides those
+    units only; the quota then needs whether each other unit met each award's condition:
+    ``met`` by award id, by row of the current table (the columnar engine's answer).
     """
     by_unit: dict[str, dict[int, _Row]] = defaultdict(dict)
-    for row in history.periods.iter_rows(named=True):
-        by_unit[row["key"]][row["index"]] = row
+    for table in history.tables:
+        kept = table if units is None else table.filter(pl.col("key").is_in(list(units)))
+        for row in kept.iter_rows(named=True):
+            by_unit[row["key"]][row["index"]] = row
     return tuple(
-        result for award in awards for result in _decide(award, history, by_unit, language)
+        result
+        for award in awards
+        for result in _decide(
+            award, history, by_unit, language, None if met is None else met[award.id]
+        )
     )

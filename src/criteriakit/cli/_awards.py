@@ -28,9 +28,13 @@ from criteriakit.cli._options import (
 from criteriakit.cli._output import emit, fail
 from criteriakit.cli._session import Session, pass_session
 from criteriakit.errors import CriteriaKitError
+from criteriakit.model.framework import pick_text
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from criteriakit.model.awards import AwardResult
+    from criteriakit.scalar.framework import Framework
 
 __all__ = ["awards"]
 
@@ -77,6 +81,8 @@ def awards(
     An award's condition reads the unit's result in the period and in the earlier periods of
     its type the store holds (their current runs, or those stored by --as-of).
     """
+    import polars as pl  # noqa: PLC0415  the store extra's, loaded when used
+
     from criteriakit import awards as deciding  # noqa: PLC0415  needs polars, loaded when used
     from criteriakit.store import open as open_store  # noqa: PLC0415  loaded when used
 
@@ -87,40 +93,50 @@ def awards(
     try:
         results = open_store(store_url, create=False)
         history = deciding.read_history(results, loaded, period, as_of=moment)
-        if output_format == "csv":
-            frame = deciding.decide(loaded, history)
-            if units:
-                frame = frame.filter(frame["unit"].cast(str).is_in(list(units)))
-            emit(frame.write_csv(), output)
-            return
-        decided = deciding.results(loaded, history, language=language)
+        every_unit = deciding.decide(loaded, history)  # as columns
     except CriteriaKitError as error:
         fail(error)
-    unknown = sorted(set(units) - {str(result.unit) for result in decided})
+    frame = every_unit
+    unknown = sorted(set(units) - set(frame.get_column("unit").cast(pl.String).to_list()))
     if unknown:
         raise click.BadParameter(
             f"no result of unit {unknown[0]!r} in {history.period.label}", param_hint="--unit"
         )
-    shown = [
-        result
-        for result in decided
-        if (every or result.earned) and (not units or str(result.unit) in units)
-    ]
+    if units:
+        frame = frame.filter(pl.col("unit").cast(pl.String).is_in(list(units)))
+    if output_format == "csv":
+        emit(frame.write_csv(), output)
+        return
+    # only the units shown are explained, unit by unit
+    shown_units = frame if every else frame.filter(pl.col("earned"))
+    explained = set(shown_units.get_column("unit").cast(pl.String).to_list())
+    try:
+        decided = deciding.results(loaded, history, explained, language=language)
+    except CriteriaKitError as error:
+        fail(error)
+    shown = [result for result in decided if every or result.earned]
     chosen = language_words(language, loaded.definition.language).language
-    text = _json(shown) if output_format == "json" else _text(decided, shown, chosen)
-    emit(text, output)
+    if output_format == "json":
+        emit(_json(shown), output)
+        return
+    emit(_text(loaded, history.period.label, every_unit, shown, chosen), output)
 
 
-def _text(decided: tuple[AwardResult, ...], shown: list[AwardResult], language: str) -> str:
+def _text(
+    framework: Framework, period: str, frame: pl.DataFrame, shown: list[AwardResult], language: str
+) -> str:
     """Return, award by award, how many units earned it, then each shown unit's explanation."""
+    import polars as pl  # noqa: PLC0415  the store extra's, loaded when used
+
     from criteriakit.render.awards import award_heading  # noqa: PLC0415  loaded when used
 
     blocks: list[str] = []
-    for award in dict.fromkeys(result.award for result in decided):
-        blocks.append(
-            award_heading([result for result in decided if result.award == award], language)
-        )
-        blocks += [result.explain(language) for result in shown if result.award == award]
+    for award in framework.compiled.awards:
+        decisions = frame.filter(pl.col("award") == award.id)
+        title = pick_text(award.title, language, framework.definition.language)
+        earned = int(decisions.get_column("earned").sum())
+        blocks.append(award_heading(title, award.id, period, earned, decisions.height, language))
+        blocks += [result.explain(language) for result in shown if result.award == award.id]
     return "\n\n".join(blocks) + "\n"
 
 

@@ -90,16 +90,11 @@ def explain_award(result: AwardResult, language: str = "en") -> str:
     return "\n".join(lines)
 
 
-def award_heading(decided: list[AwardResult], language: str = "en") -> str:
-    """Return how many of the units decided (one award's) earned it: the listing's heading."""
-    first = decided[0]
-    facts = {
-        "title": first.title,
-        "award": first.award,
-        "period": first.period,
-        "earned": sum(result.earned for result in decided),
-        "units": len(decided),
-    }
+def award_heading(
+    title: str, award: str, period: str, earned: int, units: int, language: str = "en"
+) -> str:
+    """Return how many of the period's ``units`` earned an award: the listing's heading."""
+    facts = {"title": title, "award": award, "period": period, "earned": earned, "units": units}
     return (
         words(language).gettext(
             '"%(title)s" (%(award)s) in %(period)s: %(earned)s of %(units)s units earned it'
