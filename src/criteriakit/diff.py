@@ -322,24 +322,28 @@ def _gate_summary(gate: Gate) -> str:
     return pick_text(gate.message)
 
 
-def _rules(base: FrameworkDefinition, derived: FrameworkDefinition) -> Iterator[DiffEntry]:
+Entry = TypeVar("Entry", Rule, Award)
+
+
+def _by_id(
+    element: str, base: Iterable[Entry], derived: Iterable[Entry], summary: Callable[[Entry], str]
+) -> Iterator[DiffEntry]:
+    """Compare a top-level array's entries matched by id (rules, awards), field by field."""
     return _compare(
-        "rule",
-        {rule.id: rule for rule in base.rules},
-        {rule.id: rule for rule in derived.rules},
-        (_rule_summary, _rule_summary),
-        _field_changes("rule", "id"),
+        element,
+        {entry.id: entry for entry in base},
+        {entry.id: entry for entry in derived},
+        (summary, summary),
+        _field_changes(element, "id"),
     )
+
+
+def _rules(base: FrameworkDefinition, derived: FrameworkDefinition) -> Iterator[DiffEntry]:
+    return _by_id("rule", base.rules, derived.rules, _rule_summary)
 
 
 def _awards(base: FrameworkDefinition, derived: FrameworkDefinition) -> Iterator[DiffEntry]:
-    return _compare(
-        "award",
-        {award.id: award for award in base.awards},
-        {award.id: award for award in derived.awards},
-        (_award_summary, _award_summary),
-        _field_changes("award", "id"),
-    )
+    return _by_id("award", base.awards, derived.awards, _award_summary)
 
 
 def _award_summary(award: Award) -> str:
