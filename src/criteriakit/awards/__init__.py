@@ -84,13 +84,15 @@ def results(
     units: Iterable[str | int] | None = None,
     *,
     language: str | None = None,
+    decided: pl.DataFrame | None = None,
 ) -> tuple[AwardResult, ...]:
     """Decide the awards unit by unit, each with the notes that explain it.
 
     ``units`` decides those units only (all of them by default; a unit the period has no
     result for is a :class:`DataError`): the other units' part, in the quotas, is decided as
     columns, so that explaining a few units of a large population costs little more than
-    deciding it. Titles are in ``language`` where the file gives one.
+    deciding it; ``decided`` is :func:`decide`'s frame, when the caller has it already.
+    Titles are in ``language`` where the file gives one.
     """
     awards = framework.compiled.awards
     language = language or framework.definition.language
@@ -111,7 +113,7 @@ def results(
             ]
         )
     # the other units' part is only in the quotas: whether they met each condition, as columns
-    frame = decide(framework, history)
+    frame = decide(framework, history) if decided is None else decided
     met = frame.select(pl.col("earned") | pl.col("withheld")).to_series().to_list()
     size = history.current.height
     by_award = {

@@ -24,30 +24,18 @@ from collections.abc import Mapping, Sequence
 import attrs
 import polars as pl
 
-from criteriakit.awards.history import FIELDS, History
+from criteriakit.awards.history import History, field_columns
 from criteriakit.awards.quota import allowed
-from criteriakit.columnar.expressions import compile_columnar
+from criteriakit.columnar.expressions import column_dtype, compile_columnar
 from criteriakit.compiling.awards import CompiledAward, HistoryCall
 from criteriakit.errors import ColumnarUnsupported
 from criteriakit.expressions import (
-    BOOL,
-    INTEGER,
     CompiledExpression,
-    ExprType,
-    LevelType,
     Undefined,
 )
 from criteriakit.model.period import Period
 
 __all__ = ["RESULT_SCHEMA", "decide_frame"]
-
-
-def _dtype(kind: ExprType) -> pl.DataType:
-    if kind == BOOL:
-        return pl.Boolean()
-    if kind == INTEGER:
-        return pl.Int64()
-    return pl.String() if isinstance(kind, LevelType) else pl.Float64()
 
 
 def evaluate(expression: CompiledExpression, frame: pl.DataFrame) -> pl.Series:
@@ -62,7 +50,7 @@ def evaluate(expression: CompiledExpression, frame: pl.DataFrame) -> pl.Series:
     return pl.Series(
         "value",
         [None if isinstance(value, Undefined) else value for value in values],
-        dtype=_dtype(expression.type),
+        dtype=column_dtype(expression.type),
     )
 
 
@@ -122,7 +110,7 @@ def _call_values(call: HistoryCall, aligned: _Aligned, period: Period) -> pl.Ser
     """Return the call's value for each unit of the current period, in the table's order."""
     if call.function == "previous":
         rows = aligned.periods.get(1)
-        kind = _dtype(call.over.type)
+        kind = column_dtype(call.over.type)
         if rows is None or rows.is_empty():
             return pl.repeat(None, aligned.units, dtype=kind, eager=True)
         return aligned.dense(evaluate(call.over, rows).cast(kind), 1, fill=None)
@@ -149,14 +137,7 @@ def _call_values(call: HistoryCall, aligned: _Aligned, period: Period) -> pl.Ser
 
 def _met(award: CompiledAward, history: History, aligned: _Aligned) -> pl.Series:
     """Return whether each unit of the current period meets the award's condition."""
-    fields = history.current.select(
-        *(
-            (pl.col(name) if name in history.current.columns else pl.lit(None))
-            .cast(kind)
-            .alias(name)
-            for name, kind in FIELDS.items()
-        )
-    )
+    fields = history.current.select(field_columns(history.current))
     calls = [_call_values(call, aligned, history.period).alias(call.text) for call in award.calls]
     frame = fields.with_columns(calls)
     return evaluate(award.require, frame).fill_null(value=False).alias("met")

@@ -16,6 +16,8 @@ import attrs
 import narwhals.stable.v2 as nw
 import polars as pl
 
+from criteriakit.columnar.expressions import column_dtype
+from criteriakit.compiling.awards import result_fields
 from criteriakit.errors import DataError, Problem
 from criteriakit.model.period import Period
 
@@ -23,20 +25,23 @@ if TYPE_CHECKING:
     from criteriakit.scalar.framework import Framework
     from criteriakit.store import Store
 
-__all__ = ["FIELDS", "History", "read_history"]
+__all__ = ["FIELDS", "History", "field_columns", "read_history"]
 
 FIELDS: Mapping[str, pl.DataType] = {
-    "evaluable": pl.Boolean(),
-    "score": pl.Float64(),
-    "max_score": pl.Float64(),
-    "band_tier": pl.String(),
-    "tier": pl.String(),
-    "rank": pl.Float64(),
-    "rank_score": pl.Float64(),
+    name: column_dtype(kind) for name, kind in result_fields((), ranked=True).items()
 }
-"""A period's result fields an award may read, as the history frame types them."""
+"""A period's result fields an award may read (:func:`result_fields`), as columns type them."""
 
-_REQUIRED = ("unit", "parent", "evaluable", "score", "max_score", "band_tier", "tier")
+_REQUIRED = ("unit", "parent", *result_fields((), ranked=False))
+"""The columns a result table always has that awards read (``rank`` comes with a ranking)."""
+
+
+def field_columns(table: pl.DataFrame) -> list[pl.Expr]:
+    """Return the :data:`FIELDS` of a result table, typed (null where it has no such column)."""
+    return [
+        (pl.col(name) if name in table.columns else pl.lit(None)).cast(kind).alias(name)
+        for name, kind in FIELDS.items()
+    ]
 
 
 @attrs.frozen
@@ -126,10 +131,7 @@ def _period_rows(period: Period, table: pl.DataFrame) -> pl.DataFrame:
         key.alias("key"),
         pl.lit(period.label, pl.String).alias("period"),
         pl.lit(period.index, pl.Int64).alias("index"),
-        *(
-            (pl.col(name) if name in table.columns else pl.lit(None)).cast(kind).alias(name)
-            for name, kind in FIELDS.items()
-        ),
+        *field_columns(table),
     )
 
 

@@ -76,8 +76,8 @@ def _decide(
     The quota counts every unit of the period: those not in ``by_unit`` take whether they met
     the condition from ``met_elsewhere`` (by row of the current table).
     """
-    current = history.period.index
-    title = pick_text(award.title, language)
+    current, period = history.period.index, history.period.label
+    title, condition = pick_text(award.title, language), award.require.text
     decided: dict[int, AwardResult] = {}
     candidates: list[Candidate] = []
     rows_of_units = history.current.select("unit", "parent", "score").iter_rows()
@@ -91,8 +91,6 @@ def _decide(
         env: dict[str, object] = {name: rows[current][name] for name in FIELDS}
         env |= {item.call: item.value for item in notes}
         met = award.require.evaluate(env) is True
-        condition = award.require.text
-        period = history.period.label
         decided[position] = AwardResult(
             unit, parent, award.id, title, period, condition, met, met, notes
         )

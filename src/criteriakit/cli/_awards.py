@@ -111,7 +111,9 @@ def awards(
     shown_units = frame if every else frame.filter(pl.col("earned"))
     explained = set(shown_units.get_column("unit").cast(pl.String).to_list())
     try:
-        decided = deciding.results(loaded, history, explained, language=language)
+        decided = deciding.results(
+            loaded, history, explained, language=language, decided=every_unit
+        )
     except CriteriaKitError as error:
         fail(error)
     shown = [result for result in decided if every or result.earned]

@@ -98,6 +98,7 @@ __all__ = [
     "FunctionColumns",
     "Request",
     "StagedColumn",
+    "column_dtype",
     "compile_columnar",
     "derived_kind",
     "item_column",
@@ -333,14 +334,15 @@ def _undefineds(operands: Iterable[_Column]) -> int:
     return sum(operand.undefined_size for operand in operands)
 
 
-def _dtype(kind: ExprType) -> pl.DataType:
+def column_dtype(kind: ExprType) -> pl.DataType:
+    """Return the Polars type of a column holding values of ``kind`` (a level is text)."""
     if isinstance(kind, ScalarType):
         return {"number": pl.Float64(), "integer": pl.Int64(), "bool": pl.Boolean()}[kind.name]
     if isinstance(kind, LevelType):
         return pl.String()
     if isinstance(kind, ListType):
-        return pl.List(_dtype(kind.item))
-    return pl.List(pl.Struct([pl.Field(name, _dtype(field)) for name, field in kind.fields]))
+        return pl.List(column_dtype(kind.item))
+    return pl.List(pl.Struct([pl.Field(name, column_dtype(field)) for name, field in kind.fields]))
 
 
 def _kind(kind: UndefinedKind, where: pl.Expr) -> pl.Expr:
@@ -603,10 +605,10 @@ class _Compiler:
     def _constant(self, node: Constant) -> _Column:
         if node.type == INTEGER and node.value not in _INT64:
             raise self.unsupported(node, "the integer does not fit in 64 bits")
-        return _Column(pl.lit(node.value, _dtype(node.type)), None, node.type == NUMBER, 1)
+        return _Column(pl.lit(node.value, column_dtype(node.type)), None, node.type == NUMBER, 1)
 
     def _input(self, node: InputRef) -> _Column:
-        dtype = _dtype(node.type)
+        dtype = column_dtype(node.type)
         floating = node.type == NUMBER
         if node.name in self._derived:  # computed before, with its own undefined kind
             kind = derived_kind(node.name)
@@ -778,7 +780,7 @@ class _Compiler:
         self.reads.add(column)
         value = pl.col(column)
         if not isinstance(node.type, RecordsType):
-            value = value.cast(_dtype(node.type))
+            value = value.cast(column_dtype(node.type))
         if column in self._present:
             return _Column(value, None, node.type == NUMBER, 2)
         return _Column(value, _kind("missing", value.is_null()), node.type == NUMBER, 2, 4)
@@ -790,7 +792,7 @@ class _Compiler:
             return self._list_aggregate(node)
         source = None if from_frame else self.compile(node.source)
         if source is not None and _absent(node.source, self.reads):
-            dtype = _dtype(node.type)
+            dtype = column_dtype(node.type)
             return _Column(
                 pl.lit(None, dtype), source.undefined, node.type == NUMBER, 1, source.undefined_size
             )
@@ -889,7 +891,9 @@ class _Compiler:
         args = [self.compile(arg) for arg in node.args]
         column = f"{self._prefix}{len(self.requests)}"
         self.requests.append(
-            FunctionColumns(column, builder, tuple(arg.value for arg in args), _dtype(node.type))
+            FunctionColumns(
+                column, builder, tuple(arg.value for arg in args), column_dtype(node.type)
+            )
         )
         result = pl.col(column)
         value = pl.when(_present(args)).then(result) if args else result

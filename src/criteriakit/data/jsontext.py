@@ -17,7 +17,7 @@ from typing import Any
 
 from criteriakit.errors import position
 
-__all__ = ["TooDeep", "depth_hint", "loads"]
+__all__ = ["TooDeep", "depth_hint", "loads", "nesting_past"]
 
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 """A JSON string (skipped whole, so that its brackets do not count) or a bracket."""
@@ -92,13 +92,23 @@ def _deeper_than(value: object, limit: int) -> bool:
 
 def _too_deep_at(text: str, limit: int) -> int:
     """Return the offset of the first bracket that opens a level past ``limit`` (else 0)."""
+    return nesting_past(_TOKEN, text, limit) or 0
+
+
+def nesting_past(tokens: re.Pattern[str], text: str, limit: int) -> int | None:
+    """Return the offset of the first bracket of ``text`` opening a level past ``limit``.
+
+    ``tokens`` matches what the scan skips whole (strings; comments, in TOML) and the single
+    brackets ``[ ] { }``; the scan is one linear pass, never recursion. ``None``: no level
+    goes past the limit.
+    """
     depth = 0
-    for token in _TOKEN.finditer(text):
+    for token in tokens.finditer(text):
         bracket = token.group()
         if bracket in {"[", "{"}:
             depth += 1
             if depth > limit:
                 return token.start()
         elif bracket in {"]", "}"}:
-            depth -= 1
-    return 0
+            depth = max(0, depth - 1)
+    return None

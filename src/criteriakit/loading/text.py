@@ -20,6 +20,7 @@ from criteriakit import limits
 from criteriakit._files import UnreadableFile, read_text_capped
 from criteriakit._problems import format_key_path
 from criteriakit._toml_locations import TomlLocations
+from criteriakit.data.jsontext import nesting_past
 from criteriakit.documentation import page
 from criteriakit.errors import FrameworkError, Problem, position
 
@@ -209,24 +210,19 @@ def _refuse_deep_nesting(text: str, source: str) -> None:
     a ``RecursionError`` would depend on how deep the caller's own stack is. Counted here, in
     one pass that skips strings and comments, the answer is the same from everywhere.
     """
-    cap, depth = limits.current().key_path_depth, 0
-    for match in _NESTING_TOKEN.finditer(text):
-        token = match.group()
-        if token in ("[", "{"):
-            depth += 1
-            if depth > cap:
-                line, column = position(text, match.start())
-                problem = Problem(
-                    f"arrays or inline tables are nested more than {cap} deep",
-                    file=source,
-                    line=line,
-                    column=column,
-                    hint="framework files need a few levels of nesting at most "
-                    "(the key_path_depth limit)",
-                )
-                raise FrameworkError([problem], source=source)
-        elif token in ("]", "}"):
-            depth = max(0, depth - 1)
+    cap = limits.current().key_path_depth
+    offset = nesting_past(_NESTING_TOKEN, text, cap)
+    if offset is None:
+        return
+    line, column = position(text, offset)
+    problem = Problem(
+        f"arrays or inline tables are nested more than {cap} deep",
+        file=source,
+        line=line,
+        column=column,
+        hint="framework files need a few levels of nesting at most (the key_path_depth limit)",
+    )
+    raise FrameworkError([problem], source=source)
 
 
 def _toml_problem(message: str, text: str, source: str) -> Problem:
