@@ -304,3 +304,41 @@ def test_rank_rounds_the_scores_before_ranking_when_asked():
     noisy = mcda.ranks_of([0.1 + 0.2, 0.3], decimals=12)
     assert noisy.tolist() == [1, 1]
     assert mcda.ranks_of([0.1 + 0.2, 0.3]).tolist() == [1, 2]
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), rows=st.integers(1, 6), columns=st.integers(1, 12))
+def test_topsis_adds_each_distance_criterion_by_criterion(seed, rows, columns):
+    """The columnar engine's order of additions: its ranks read the same bits (no pairwise sums)."""
+    matrix = np.random.default_rng(seed).random((rows, columns)).tolist()
+    columns = len(matrix[0])
+    weights = [1.0 / columns] * columns
+    ranking = mcda.rank(matrix, weights, method="topsis", normalisation="none")
+    weighted = [
+        [value * weight for value, weight in zip(row, weights, strict=True)] for row in matrix
+    ]
+    best = [max(column) for column in zip(*weighted, strict=True)]
+    worst = [min(column) for column in zip(*weighted, strict=True)]
+
+    def distance(row, point):
+        total = 0.0
+        for value, extreme in zip(row, point, strict=True):
+            total += (value - extreme) * (value - extreme)
+        return math.sqrt(total)
+
+    for row, score in zip(weighted, ranking.scores, strict=True):
+        to_best, to_worst = distance(row, best), distance(row, worst)
+        assert score == (1.0 if to_best == 0 else to_worst / (to_best + to_worst))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    scores=st.lists(st.integers(0, 4).map(float), max_size=40),
+    ties=st.sampled_from(["min", "dense", "average", "ordinal"]),
+    higher=st.booleans(),
+)
+def test_ranks_of_ties_are_those_of_a_plain_python_ranking(scores, ties, higher):
+    from criteriakit.scalar.ranking import ranks  # noqa: PLC0415  the scalar engine's own
+
+    found = mcda.ranks_of(scores, higher_is_better=higher, ties=ties).tolist()
+    assert found == ranks(scores, higher_is_better=higher, ties=ties)

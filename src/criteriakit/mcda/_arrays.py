@@ -46,9 +46,13 @@ def criterion_name(criteria: Any, column: int) -> str:
 
 
 def as_matrix(matrix: Any, *, name: str = "matrix", rows: int = 1) -> npt.NDArray[np.float64]:
-    """Return ``matrix`` as a finite 2-D float array of at least ``rows`` rows and one column."""
+    """Return ``matrix`` as a finite 2-D float array of at least ``rows`` rows and one column.
+
+    The array is column-major (Fortran order): the methods work criterion by criterion, and a
+    criterion's values side by side make each of those passes one contiguous read.
+    """
     try:
-        array = np.asarray(matrix, dtype=np.float64)
+        array = np.asarray(matrix, dtype=np.float64, order="F")
     except (TypeError, ValueError) as error:
         message = f"{name} must be a 2-D array of numbers (alternatives in rows): {error}"
         raise MCDAError(message) from None
@@ -58,9 +62,8 @@ def as_matrix(matrix: Any, *, name: str = "matrix", rows: int = 1) -> npt.NDArra
             f"at least {rows} row{'s' * (rows > 1)} and one column; got shape {array.shape}"
         )
         raise MCDAError(message)
-    bad = ~np.isfinite(array)
-    if bad.any():
-        row, column = first_where(bad)
+    if not np.isfinite(array).all():
+        row, column = first_where(~np.isfinite(array))
         message = (
             f"{name}[{row}, {column}] is {array[row, column]}: every value must be a finite number"
         )

@@ -44,33 +44,35 @@ def _minmax(matrix: Array, cost: npt.NDArray[np.bool_]) -> Array:
     low, high = matrix.min(axis=0), matrix.max(axis=0)
     span = high - low
     flat = span == 0
-    safe = np.where(flat, 1.0, span)
-    scaled = np.where(cost, (high - matrix) / safe, (matrix - low) / safe)
-    return np.where(flat, 1.0, scaled)
+    scaled = matrix - low
+    np.subtract(high, matrix, out=scaled, where=cost)
+    scaled /= np.where(flat, 1.0, span)
+    scaled[:, flat] = 1.0
+    return scaled
 
 
 def _max(matrix: Array, cost: npt.NDArray[np.bool_]) -> Array:
     high, low = matrix.max(axis=0), matrix.min(axis=0)
     _refuse(~cost & (high == 0), "has a largest value of 0, which x / max cannot divide by")
     _refuse(cost & (low <= 0), "is a cost with a value <= 0, which min / x cannot use")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(cost, low / matrix, matrix / np.where(high == 0, 1.0, high))
+    scaled = matrix / np.where(high == 0, 1.0, high)
+    return np.divide(low, matrix, out=scaled, where=cost)
 
 
 def _sum(matrix: Array, cost: npt.NDArray[np.bool_]) -> Array:
-    _refuse(
-        np.asarray((matrix <= 0).any(axis=0)),
-        "has a value <= 0, which sum normalisation cannot use",
-    )
-    inverse = 1.0 / matrix
-    return np.where(cost, inverse / inverse.sum(axis=0), matrix / matrix.sum(axis=0))
+    _refuse(matrix.min(axis=0) <= 0, "has a value <= 0, which sum normalisation cannot use")
+    scaled = matrix / matrix.sum(axis=0)
+    if cost.any():
+        inverse = 1.0 / matrix[:, cost]
+        scaled[:, cost] = inverse / inverse.sum(axis=0)
+    return scaled
 
 
 def _vector(matrix: Array, cost: npt.NDArray[np.bool_]) -> Array:
-    norm = np.sqrt((matrix**2).sum(axis=0))
+    norm = np.sqrt(np.einsum("ij,ij->j", matrix, matrix))  # no matrix of squares
     _refuse(norm == 0, "is all zeros, which vector normalisation cannot divide by")
     share = matrix / norm
-    return np.where(cost, 1.0 - share, share)
+    return np.subtract(1.0, share, out=share, where=cost)
 
 
 def _none(matrix: Array, cost: npt.NDArray[np.bool_]) -> Array:

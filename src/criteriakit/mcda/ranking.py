@@ -73,7 +73,10 @@ class Ranking:
 
 
 def _wsm(normal: Array, weights: Array, _: dict[str, float]) -> Array:
-    return normal @ weights
+    total = np.full(normal.shape[0], -0.0)  # the columnar engine's sums start at -0.0
+    for column, weight in zip(normal.T, weights, strict=True):
+        total += column * weight  # criterion by criterion: the columnar engine's order
+    return total
 
 
 def _wpm(normal: Array, weights: Array, _: dict[str, float]) -> Array:
@@ -82,13 +85,28 @@ def _wpm(normal: Array, weights: Array, _: dict[str, float]) -> Array:
 
 def _waspas(normal: Array, weights: Array, params: dict[str, float]) -> Array:
     share = params.get("lambda_", 0.5)
-    return share * (normal @ weights) + (1.0 - share) * np.prod(normal**weights, axis=1)
+    return share * _wsm(normal, weights, params) + (1.0 - share) * _wpm(normal, weights, params)
+
+
+def _distance(columns: Array, point: Array) -> Array:
+    """Each row's Euclidean distance to ``point``, squares added column by column, left to right.
+
+    ``columns`` holds the criteria in its rows (a transposed matrix): each is one contiguous
+    pass, and the order of the additions is the columnar engine's, which gives the same bits.
+    """
+    total = np.zeros(columns.shape[1])
+    term = np.empty_like(total)
+    for column, value in zip(columns, point, strict=True):
+        np.subtract(column, value, out=term)
+        np.multiply(term, term, out=term)
+        total += term
+    return np.sqrt(total, out=total)
 
 
 def _topsis(normal: Array, weights: Array, _: dict[str, float]) -> Array:
-    weighted = normal * weights
-    best = np.sqrt(((weighted - weighted.max(axis=0)) ** 2).sum(axis=1))
-    worst = np.sqrt(((weighted - weighted.min(axis=0)) ** 2).sum(axis=1))
+    weighted = np.multiply(normal, weights, order="F").T  # one contiguous row per criterion
+    best = _distance(weighted, weighted.max(axis=1))
+    worst = _distance(weighted, weighted.min(axis=1))
     total = best + worst
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(best == 0, 1.0, worst / np.where(total == 0, 1.0, total))
@@ -220,7 +238,8 @@ def ranks_of(
     if ties not in ("min", "dense", "average", "ordinal"):
         raise MCDAError(f"unknown ties {ties!r}: use min, dense, average or ordinal")
     keys = -values if higher_is_better else values
-    order = np.argsort(keys, kind="stable")
+    # only ordinal ranks read the order within a tie: the others sort by the faster, unstable sort
+    order = np.argsort(keys, kind="stable" if ties == "ordinal" else None)
     ordered = keys[order]
     ranks = np.empty(values.size, dtype=np.float64 if ties == "average" else np.int64)
     if values.size == 0:
