@@ -361,10 +361,12 @@ class DatabaseStore(abc.ABC):
         with self._connection() as connection:
             run_id, version, stored = self._current(connection, framework_id, period, as_of)
             read = ", ".join(("position", *stored_reads(stored, columns, self.url)))
-            # the names are the store's own columns (stored_reads gives no other)
-            query = f"SELECT {read} FROM results WHERE run_id = $1 ORDER BY position"  # noqa: S608
-            rows = connection.frame(query, [run_id])
-        return table_of(rows, stored, framework_id, version, columns)
+            # the names are the store's own columns (stored_reads gives no other) and the run
+            # id an integer: a query without parameters is one PostgreSQL copies out in binary
+            query = f"SELECT {read} FROM results WHERE run_id = {int(run_id)}"  # noqa: S608
+            rows = connection.frame(query)
+        # put in order here: Polars sorts a million positions faster than either server
+        return table_of(rows.sort("position"), stored, framework_id, version, columns)
 
     def documents(
         self, framework_id: str, period: str, *, as_of: dt.datetime | None = None
