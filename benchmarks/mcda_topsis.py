@@ -82,6 +82,37 @@ def with_framework(
     return table["rank_score"].to_numpy(), table["rank"].to_numpy()
 
 
+def with_polars_by_hand(values: Floats, weights: Floats) -> tuple[Floats, npt.NDArray[np.float64]]:
+    """TOPSIS and its ranks written by hand in Polars: the floor of the framework line.
+
+    The same steps as the framework's (vector shares, weighted, distances to the extremes, the
+    closeness rounded to 9 decimals, ranks) from the same Polars frame, and nothing else: no
+    input checks, points, tiers or result table.
+    """
+    frame = pl.DataFrame({f"c{column}": values[:, column] for column in range(CRITERIA)})
+    weighted = []
+    for column in range(CRITERIA):
+        value = pl.col(f"c{column}")
+        share = value / (value * value).sum().sqrt()
+        shared = 1.0 - share if TYPES[column] < 0 else share
+        weighted.append((shared * float(weights[column])).alias(f"w{column}"))
+
+    def distance(extreme: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+        columns = [pl.col(f"w{column}") for column in range(CRITERIA)]
+        return pl.sum_horizontal((c - extreme(c)) * (c - extreme(c)) for c in columns).sqrt()
+
+    best, worst = distance(lambda c: c.max()), distance(lambda c: c.min())
+    closeness = (worst / (best + worst)).round(9)
+    ranked = (
+        frame.lazy()
+        .select(weighted)
+        .select(closeness.alias("score"))
+        .with_columns(pl.col("score").rank("average", descending=True).alias("rank"))
+        .collect()
+    )
+    return ranked["score"].to_numpy(), ranked["rank"].to_numpy()
+
+
 def with_skcriteria(values: Floats, weights: Floats) -> tuple[Floats, npt.NDArray[np.int64]]:
     """Score and rank with scikit-criteria's ``TOPSIS`` on a vector-scaled decision matrix."""
     import skcriteria  # noqa: PLC0415  optional: imported only when installed
@@ -164,6 +195,17 @@ def _framework_rows(values: Floats, weights: Floats, repeats: int) -> list[Row]:
     )
     agree = compare(ours, (rounded.scores, rounded.ranks)) + " with criteriakit.mcda"
     rows = [Row(label, "criteriakit.evaluate_frame", size, ours_seconds, agree=agree)]
+    hand_seconds, hand = best_of(repeats, lambda: with_polars_by_hand(values, weights))
+    rows.append(
+        Row(
+            label,
+            "Polars by hand: TOPSIS and ranks alone",
+            size,
+            hand_seconds,
+            ratio=times(hand_seconds / ours_seconds),
+            agree=compare(hand, (rounded.scores, rounded.ranks)) + " with criteriakit.mcda",
+        )
+    )
     if importlib.util.find_spec("skcriteria") is None:
         return [*rows, Row(label, "skcriteria", size, None, note="not installed: skipped")]
     with warnings.catch_warnings():
@@ -179,6 +221,7 @@ def _framework_rows(values: Floats, weights: Floats, repeats: int) -> list[Row]:
             ratio=times(ratio),
             target=">= 10x slower",
             met=ratio >= 10,
+            note=f"{seconds / hand_seconds:.1f}x Polars by hand",
         )
     )
     return rows
