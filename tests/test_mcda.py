@@ -308,7 +308,7 @@ def test_rank_rounds_the_scores_before_ranking_when_asked():
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), rows=st.integers(1, 6), columns=st.integers(1, 12))
-def test_topsis_adds_each_distance_criterion_by_criterion(seed, rows, columns):
+def test_topsis_and_wsm_add_criterion_by_criterion(seed, rows, columns):
     """The columnar engine's order of additions: its ranks read the same bits (no pairwise sums)."""
     matrix = np.random.default_rng(seed).random((rows, columns)).tolist()
     columns = len(matrix[0])
@@ -329,6 +329,12 @@ def test_topsis_adds_each_distance_criterion_by_criterion(seed, rows, columns):
     for row, score in zip(weighted, ranking.scores, strict=True):
         to_best, to_worst = distance(row, best), distance(row, worst)
         assert score == (1.0 if to_best == 0 else to_worst / (to_best + to_worst))
+    summed = mcda.rank(matrix, weights, method="wsm", normalisation="none").scores
+    for row, score in zip(weighted, summed, strict=True):
+        total = -0.0
+        for term in row:
+            total += term
+        assert score == total
 
 
 @settings(max_examples=100, deadline=None)

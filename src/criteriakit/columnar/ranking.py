@@ -6,7 +6,9 @@ with the formulas of :mod:`criteriakit.mcda.ranking`, written in Polars: the ind
 indicators' points. Units not ranked (not evaluable; for the multi-criteria methods, an indicator
 excluded) have no score, so they are in no group's extremes and get no rank. Scores are rounded
 as totals are and ranked with Polars' ``rank`` (``ordinal``: in the order of the rows, as the
-scalar engine). Sums are Polars' (NumPy's in the scalar engine): the same to rounding.
+scalar engine). Sums add criterion by criterion, left to right, as :mod:`criteriakit.mcda` adds
+them in the scalar engine: WSM's, TOPSIS's and VIKOR's scores are the same bits in both engines,
+WPM's (powers) the same to rounding.
 """
 
 from __future__ import annotations

@@ -72,11 +72,20 @@ class Ranking:
     """Whether a higher score ranks first (all methods but ``vikor``)."""
 
 
-def _wsm(normal: Array, weights: Array, _: dict[str, float]) -> Array:
-    total = np.full(normal.shape[0], -0.0)  # the columnar engine's sums start at -0.0
-    for column, weight in zip(normal.T, weights, strict=True):
-        total += column * weight  # criterion by criterion: the columnar engine's order
+def _row_sums(terms: Array) -> Array:
+    """Each row's sum, added criterion by criterion from -0.0: the columnar engine's order.
+
+    NumPy's own sum of a row adds pairwise; this order gives a framework's ranking the same
+    bits in both engines.
+    """
+    total = np.full(terms.shape[0], -0.0)
+    for column in terms.T:
+        total += column
     return total
+
+
+def _wsm(normal: Array, weights: Array, _: dict[str, float]) -> Array:
+    return _row_sums(normal * weights)
 
 
 def _wpm(normal: Array, weights: Array, _: dict[str, float]) -> Array:
@@ -129,7 +138,7 @@ def _vikor(normal: Array, weights: Array, params: dict[str, float]) -> Array:
     if normal.shape[1] == 0:
         return np.zeros(normal.shape[0])
     regret = weights * (best - normal) / (best - worst)
-    group, individual = regret.sum(axis=1), regret.max(axis=1)
+    group, individual = _row_sums(regret), regret.max(axis=1)
     return share * _spread(group) + (1.0 - share) * _spread(individual)
 
 
