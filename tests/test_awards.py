@@ -471,14 +471,22 @@ def _awards_cli(store: str | Path, *arguments: str):
     )
 
 
-def test_a_commune_gets_the_cells_that_earn_an_award_two_years_running(commune_store):
-    stored = store.open(commune_store)
+def two_years_running(store_url: str, tiers: list[str]) -> list[str]:
+    """The commune's cells rated one of ``tiers`` in 2023 and 2024, in 2024's order.
+
+    Worked out from the tiers stored, not by the awards: what the tests expect.
+    """
+    stored = store.open(store_url)
     before = stored.results("vn.four-good-cell", "2023").select("unit", before="tier")
     after = stored.results("vn.four-good-cell", "2024").select("unit", "tier")
-    both_good = before.join(after, on="unit").filter(
-        pl.col("before").is_in(["excellent", "good"]) & pl.col("tier").is_in(["excellent", "good"])
-    )
-    expected = both_good["unit"].sort().to_list()
+    both = after.join(before, on="unit", how="left", maintain_order="left")
+    return both.filter(pl.col("before").is_in(tiers) & pl.col("tier").is_in(tiers))[
+        "unit"
+    ].to_list()
+
+
+def test_a_commune_gets_the_cells_that_earn_an_award_two_years_running(commune_store):
+    expected = sorted(two_years_running(commune_store, ["excellent", "good"]))
     assert expected  # the two generated years have cells good or better in both
 
     shown = _awards_cli(commune_store, "--period", "2024", "--format", "json")
@@ -729,3 +737,17 @@ def test_pandas_and_arrow_result_tables_give_the_same_decisions():
         assert awards.decide(subject, history, engine="scalar").equals(expected)
     with pytest.raises(criteriakit.DataError, match="the results of 2024 are a list, not a frame"):
         awards.History.of_tables({"2024": [1, 2]}, "2024")
+
+
+def test_a_title_the_file_lacks_in_the_language_asked_is_in_the_frameworks_own():
+    text = SMALL.replace('version = "1"', 'version = "1"\nlanguage = "vi"', 1)
+    text += (
+        '\n[[awards]]\nid = "x"\ntitle = { vi = "Hai năm liền", en = "Two years" }\n'
+        "require = 'streak(evaluable) >= 2'\n"
+    )
+    subject = criteriakit.loads_framework(text, source="titled.toml")
+    history = awards.History.of_tables(HISTORY, "2024")
+    titles = {result.title for result in awards.results(subject, history, ["a"], language="de")}
+    assert titles == {"Hai năm liền"}
+    titles = {result.title for result in awards.results(subject, history, language="en")}
+    assert titles == {"Two years"}

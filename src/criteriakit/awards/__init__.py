@@ -58,7 +58,7 @@ def decide(framework: Framework, history: History, *, engine: Engine = "columnar
     _check_tiers(framework, history)
     if engine == "columnar":
         return decide_frame(awards, history)
-    decided = decide_all(awards, history)
+    decided = decide_all(awards, history, fallback=framework.definition.language)
     current = history.current
     return pl.DataFrame(
         {
@@ -92,13 +92,13 @@ def results(
     result for is a :class:`DataError`): the other units' part, in the quotas, is decided as
     columns, so that explaining a few units of a large population costs little more than
     deciding it; ``decided`` is :func:`decide`'s frame, when the caller has it already.
-    Titles are in ``language`` where the file gives one.
+    Titles are in ``language`` where the file gives one, else in the framework's own.
     """
     awards = framework.compiled.awards
-    language = language or framework.definition.language
+    own = framework.definition.language
     if units is None:
         _check_tiers(framework, history)
-        return decide_all(awards, history, language)
+        return decide_all(awards, history, language, fallback=own)
     wanted = {str(unit) for unit in units}
     known = set(history.current.get_column("unit").cast(pl.String).to_list())
     unknown = sorted(wanted - known)
@@ -119,7 +119,7 @@ def results(
     by_award = {
         award.id: met[index * size : (index + 1) * size] for index, award in enumerate(awards)
     }
-    return decide_all(awards, history, language, wanted, by_award)
+    return decide_all(awards, history, language, wanted, by_award, fallback=own)
 
 
 def _check_tiers(framework: Framework, history: History) -> None:

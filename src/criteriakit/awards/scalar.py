@@ -68,7 +68,7 @@ def _decide(
     award: CompiledAward,
     history: History,
     by_unit: Mapping[str, Mapping[int, _Row]],
-    language: str | None,
+    language: tuple[str | None, str | None],
     met_elsewhere: Sequence[bool] | None,
 ) -> tuple[AwardResult, ...]:
     """Decide ``award`` for the units of ``by_unit`` (in the table's order), quota included.
@@ -77,7 +77,7 @@ def _decide(
     the condition from ``met_elsewhere`` (by row of the current table).
     """
     current, period = history.period.index, history.period.label
-    title, condition = pick_text(award.title, language), award.require.text
+    title, condition = pick_text(award.title, *language), award.require.text
     decided: dict[int, AwardResult] = {}
     candidates: list[Candidate] = []
     rows_of_units = history.current.select("unit", "parent", "score").iter_rows()
@@ -108,10 +108,13 @@ def decide_all(
     language: str | None = None,
     units: Collection[str] | None = None,
     met: Mapping[str, Sequence[bool]] | None = None,
+    *,
+    fallback: str | None = None,
 ) -> tuple[AwardResult, ...]:
     """Decide every award, award by award, each for every unit of the current period.
 
-    Titles are in ``language`` where the file gives one. ``units`` (ids as text) decides those
+    Titles are in ``language`` where the file gives one, else in ``fallback`` (the
+    framework's own language). ``units`` (ids as text) decides those
     units only; the quota then needs whether each other unit met each award's condition:
     ``met`` by award id, by row of the current table (the columnar engine's answer).
     """
@@ -124,6 +127,10 @@ def decide_all(
         result
         for award in awards
         for result in _decide(
-            award, history, by_unit, language, None if met is None else met[award.id]
+            award,
+            history,
+            by_unit,
+            (language, fallback),
+            None if met is None else met[award.id],
         )
     )

@@ -28,7 +28,6 @@ from criteriakit.cli._options import (
 from criteriakit.cli._output import emit, fail
 from criteriakit.cli._session import Session, pass_session
 from criteriakit.errors import CriteriaKitError
-from criteriakit.model.framework import pick_text
 
 if TYPE_CHECKING:
     import polars as pl
@@ -128,17 +127,16 @@ def _text(
     framework: Framework, period: str, frame: pl.DataFrame, shown: list[AwardResult], language: str
 ) -> str:
     """Return, award by award, how many units earned it, then each shown unit's explanation."""
-    import polars as pl  # noqa: PLC0415  the store extra's, loaded when used
-
     from criteriakit.render.awards import award_heading  # noqa: PLC0415  loaded when used
+    from criteriakit.reports.awards import award_summaries  # noqa: PLC0415  loaded when used
 
     blocks: list[str] = []
-    for award in framework.compiled.awards:
-        decisions = frame.filter(pl.col("award") == award.id)
-        title = pick_text(award.title, language, framework.definition.language)
-        earned = int(decisions.get_column("earned").sum())
-        blocks.append(award_heading(title, award.id, period, earned, decisions.height, language))
-        blocks += [result.explain(language) for result in shown if result.award == award.id]
+    for award in award_summaries(framework, frame, shown, language=language):
+        heading = award_heading(
+            award.title, award.id, period, award.earned, award.decided, language
+        )
+        blocks.append(heading)
+        blocks += [result.explain(language) for result in award.explained.values()]
     return "\n\n".join(blocks) + "\n"
 
 

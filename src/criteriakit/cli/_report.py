@@ -2,13 +2,14 @@
 
 It evaluates FRAMEWORK against DATA (and ``--children``), or with ``--store`` reads a stored
 period's levels back (:func:`criteriakit.cli._stored.stored_levels`): the report is the one the
-evaluation of that period would have given.
+evaluation of that period would have given, with the awards of the levels that declare them,
+decided over the periods the store holds (:func:`criteriakit.cli._stored.stored_histories`).
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +21,9 @@ from criteriakit.cli._options import (
     stored_data_command,
 )
 from criteriakit.cli._session import Session, pass_session
+
+if TYPE_CHECKING:
+    from criteriakit.awards import History
 
 __all__ = ["report"]
 
@@ -76,7 +80,8 @@ def report(
     units by parent, what decided the tiers, quota demotions), then each unit's points,
     reasons and what it would take to reach the next tier. With --store and --period, it is
     the report of a stored period (and of the levels below that its evaluation stored), as
-    this command gave it from the data then.
+    this command gave it from the data then, and the awards each level's framework declares,
+    decided over the periods the store holds.
     """
     if output is None:
         raise click.UsageError("name the report file with -o, e.g. -o report.md")
@@ -96,13 +101,18 @@ def report(
         report_format(output, language or "en")
         kinds = functools.partial(reason_kinds, session)
         earlier = [load_outcomes(file, reason_kinds=kinds) for file in before]
+        histories: list[History | None] = []  # awards are decided over a stored history
         if store_url is None:
             levels = evaluate_data(session, options, language=language)
         else:
-            from criteriakit.cli._stored import stored_levels  # noqa: PLC0415  needs the store extra
+            from criteriakit.cli._stored import (  # noqa: PLC0415  needs the store extra
+                stored_histories,
+                stored_levels,
+            )
 
             assert options.period is not None  # noqa: S101  _check_sources asked for it
             levels = stored_levels(session, store_url, options.period, framework_id)
+            histories = stored_histories(store_url, levels, options.period)
             if len(before) > len(levels):
                 raise click.BadParameter(
                     f"give at most one file per level (the store holds {len(levels)})",
@@ -115,6 +125,7 @@ def report(
             limit=listed,
             language=language,
             before=earlier,
+            histories=histories,
         )
     except CriteriaKitError as error:
         fail(error)

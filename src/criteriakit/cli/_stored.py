@@ -6,8 +6,10 @@ kept them (a scalar evaluation) and as its result table otherwise (a columnar on
 outcomes as ``compare`` reads from the JSON files, or the table files, that ``evaluate`` wrote
 for those periods, so that the report is the same. For ``report``, a period's current run and
 those of the levels below that the same evaluation stored (``--children``) are read as the
-levels the evaluation gave; a report needs their documents. Whatever does not name stored
-periods of one framework is a usage error that says what the store holds.
+levels the evaluation gave; a report needs their documents. The levels whose framework
+declares awards are read with their history too (:func:`stored_histories`), for the report to
+show who earned them. Whatever does not name stored periods of one framework is a usage error
+that says what the store holds.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from criteriakit.scalar.hierarchy import LevelResults
 from criteriakit.store import open as open_store
 
 if TYPE_CHECKING:
+    from criteriakit.awards import History
     from criteriakit.cli._session import Session
     from criteriakit.store import Store
 
-__all__ = ["stored_levels", "stored_outcomes"]
+__all__ = ["stored_histories", "stored_levels", "stored_outcomes"]
 
 
 def _periods(compared: tuple[str, ...]) -> tuple[str, str]:
@@ -190,3 +193,28 @@ def stored_levels(
     except CriteriaKitError as error:
         fail(error)
     return levels
+
+
+def stored_histories(
+    store_url: str, levels: list[LevelResults], period: Period
+) -> list[History | None]:
+    """Return, top first, the history of each level whose framework declares ``[[awards]]``.
+
+    A history is the level's results in ``period`` and in the earlier periods of its type that
+    the store holds (their current runs), which the report decides the awards over; a level
+    without awards has none (``None``). A store that cannot be read fails (exit status 1).
+    """
+    if not any(level.framework.compiled.awards for level in levels):
+        return [None] * len(levels)
+    from criteriakit.awards import read_history  # noqa: PLC0415  needs polars, for awards alone
+
+    try:
+        results = open_store(store_url, create=False)
+        return [
+            read_history(results, level.framework, period.label)
+            if level.framework.compiled.awards
+            else None
+            for level in levels
+        ]
+    except CriteriaKitError as error:
+        fail(error)

@@ -2,7 +2,8 @@
 
 :func:`explain_award` writes one unit's decision on one award: the verdict, the condition, a
 line per history call with its value and the periods behind it, and the quota that withheld
-the award, if one did. :func:`award_heading` writes how many units earned an award, the line
+the award, if one did (:func:`explanation_lines` gives the same lines, for a report to lay
+out). :func:`award_heading` writes how many units earned an award, the line
 ``criteriakit awards`` puts above each award's units.
 """
 
@@ -16,7 +17,7 @@ from criteriakit.render.language import Words, words
 if TYPE_CHECKING:
     from criteriakit.model.awards import AwardResult, HistoryNote, Withheld
 
-__all__ = ["award_heading", "explain_award", "note_line"]
+__all__ = ["award_heading", "explain_award", "explanation_lines", "note_line"]
 
 
 def _value(value: object, w: Words) -> str:
@@ -73,9 +74,13 @@ def _withheld_line(withheld: Withheld, w: Words) -> str:
     return text % facts
 
 
-def explain_award(result: AwardResult, language: str = "en") -> str:
-    """Return a unit's decision on an award in a few lines, in ``language``."""
-    w = words(language)
+def explanation_lines(result: AwardResult, w: Words) -> tuple[str, list[str]]:
+    """Return a unit's decision on an award: the verdict, and the lines that explain it.
+
+    The lines are the condition, a line per history call and the quota that withheld the
+    award, if one did. :func:`explain_award` indents them under the verdict; a report lists
+    them under it.
+    """
     _ = w.gettext
     facts = {"unit": result.unit, "title": result.title, "period": result.period}
     verdict = (
@@ -83,11 +88,16 @@ def explain_award(result: AwardResult, language: str = "en") -> str:
         if result.earned
         else _('%(unit)s did not earn "%(title)s" in %(period)s')
     )
-    lines = [verdict % facts, f"  {result.condition}"]
-    lines += [f"  {note_line(note, w)}" for note in result.notes]
+    lines = [result.condition, *(note_line(note, w) for note in result.notes)]
     if result.withheld is not None:
-        lines.append(f"  {_withheld_line(result.withheld, w)}")
-    return "\n".join(lines)
+        lines.append(_withheld_line(result.withheld, w))
+    return verdict % facts, lines
+
+
+def explain_award(result: AwardResult, language: str = "en") -> str:
+    """Return a unit's decision on an award in a few lines, in ``language``."""
+    verdict, lines = explanation_lines(result, words(language))
+    return "\n".join([verdict, *(f"  {line}" for line in lines)])
 
 
 def award_heading(

@@ -2,9 +2,10 @@
 
 :mod:`.summary` works out what a report says about each level (tiers, scores against the
 bounds, criteria, parents, what decided the tiers, movements since an earlier period, the units
-to list); each format renders that summary: :mod:`.html` one self-contained page with charts
-(:mod:`.charts`), :mod:`.markdown` for wikis and merge requests, :mod:`.excel` a workbook
-(HTML, workbooks and languages other than English need the ``report`` extra).
+to list), and :mod:`.awards` who earned the level's awards, for a report on a period whose
+history is at hand; each format renders that summary: :mod:`.html` one self-contained page
+with charts (:mod:`.charts`), :mod:`.markdown` for wikis and merge requests, :mod:`.excel` a
+workbook (HTML, workbooks and languages other than English need the ``report`` extra).
 :func:`write_report` picks the format from the file's suffix and writes the file atomically;
 :func:`report` evaluates data files first, as ``criteriakit report`` does.
 """
@@ -15,6 +16,9 @@ import importlib.util
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
 
 from criteriakit.compare import Outcome, load_outcomes
 from criteriakit.data import open_source, read_level
@@ -23,13 +27,18 @@ from criteriakit.model.period import Period
 from criteriakit.model.results import Result
 from criteriakit.render.atomic import replacing, write_text_atomic
 from criteriakit.render.language import choose_language
+from criteriakit.reports.awards import AwardSummary, summarise_awards
 from criteriakit.reports.markdown import render_markdown
 from criteriakit.reports.summary import LevelSummary, summarise
 from criteriakit.scalar.framework import Framework
 from criteriakit.scalar.hierarchy import LevelResults, evaluate_levels
 
+if TYPE_CHECKING:
+    from criteriakit.awards.history import History
+
 __all__ = [
     "FORMATS",
+    "AwardSummary",
     "LevelSummary",
     "render_markdown",
     "report",
@@ -83,6 +92,7 @@ def write_report(
     limit: int = 200,
     language: str | None = None,
     before: Sequence[Sequence[Result | Outcome]] = (),
+    histories: Sequence[History | None] = (),
 ) -> None:
     """Write the report of evaluated ``levels`` (top first) to ``output``, in its suffix's format.
 
@@ -91,14 +101,20 @@ def write_report(
     own, else English; framework titles it lacks in that language stay in the framework's own.
     ``before`` holds earlier results of the first levels, top first (from
     :func:`criteriakit.compare.load_outcomes`): the report then shows how each unit moved.
+    ``histories`` holds, top first, each level's results in the reported period and the
+    earlier ones (:func:`criteriakit.awards.read_history`), ``None`` for a level without: a
+    level whose framework declares ``[[awards]]`` and has a history shows who earned them
+    (deciding awards needs Polars). Without a history, a report shows no awards.
     """
     chosen = choose_language(language, levels[0].framework.definition.language)
     kind = report_format(output, chosen)
     earlier: list[Sequence[Result | Outcome] | None] = [*before]
     earlier += [None] * (len(levels) - len(earlier))
+    pasts: list[History | None] = [*histories]
+    pasts += [None] * (len(levels) - len(pasts))
     summaries = [
-        summarise(level.framework, level.results, limit=limit, language=chosen, before=old)
-        for level, old in zip(levels, earlier, strict=True)
+        _summarise(level, limit=limit, language=chosen, before=old, history=past)
+        for level, old, past in zip(levels, earlier, pasts, strict=True)
     ]
     if kind == ".xlsx":
         from criteriakit.reports.excel import write_workbook  # noqa: PLC0415 - needs the report extra
@@ -112,6 +128,29 @@ def write_report(
         write_text_atomic(output, render_html(summaries, period=period, language=chosen))
         return
     write_text_atomic(output, render_markdown(summaries, period=period, language=chosen))
+
+
+def _summarise(
+    level: LevelResults,
+    *,
+    limit: int,
+    language: str,
+    before: Sequence[Result | Outcome] | None,
+    history: History | None,
+) -> LevelSummary:
+    """Summarise one level; decide its awards over ``history`` when it has one and declares any.
+
+    The awards' explanations are those of the units the summary lists, so they are decided
+    once the summary has chosen them.
+    """
+    summary = summarise(
+        level.framework, level.results, limit=limit, language=language, before=before
+    )
+    if history is None or not level.framework.compiled.awards:
+        return summary
+    listed = [result.unit for result in summary.listed if result.unit is not None]
+    found = summarise_awards(level.framework, history, listed, limit=limit, language=language)
+    return attrs.evolve(summary, awards=found)
 
 
 def report(

@@ -4,7 +4,8 @@ Written with XlsxWriter (the ``report`` extra). The summary sheet holds each lev
 and criterion profile; each level's sheet holds its result table (the columns of
 :mod:`criteriakit.render.table`, the same as ``criteriakit evaluate --format csv``) with the
 header frozen, numbers stored as numbers with two decimals, and the tiers coloured from the best
-(green) to the worst (red).
+(green) to the worst (red). A report with awards ends with a sheet of the units that earned
+them (or lost them to a quota).
 """
 
 from __future__ import annotations
@@ -147,6 +148,36 @@ def _movements(sheet: Any, comparison: Comparison, formats: dict[str, Any], w: W
     sheet.set_column(0, 5, 16)
 
 
+def _awards(
+    sheet: Any, summaries: Sequence[LevelSummary], formats: dict[str, Any], w: Words
+) -> None:
+    """Write a row per unit that earned an award or had it withheld by its quota, level by level.
+
+    The level's framework closes each row, for a report whose levels both declare awards.
+    """
+    _ = w.gettext
+    header = [_("Unit"), _("Parent"), _("Award"), _("Title"), _("Decision"), _("Framework")]
+    sheet.write_row(0, 0, header, formats["header"])
+    decisions = {True: _("earned"), False: _("withheld")}
+    row = 0
+    for level in summaries:
+        for award in level.awards:
+            for unit in award.units:
+                row += 1
+                sheet.write_string(row, 0, str(unit.unit))  # ids as text, as in the level sheets
+                if unit.parent is not None:
+                    sheet.write_string(row, 1, str(unit.parent))
+                sheet.write_string(row, 2, award.id)
+                sheet.write_string(row, 3, award.title)
+                sheet.write_string(row, 4, decisions[unit.earned])
+                sheet.write_string(row, 5, level.framework)
+    sheet.freeze_panes(1, 1)
+    sheet.autofilter(0, 0, row, len(header) - 1)
+    sheet.set_column(0, 2, 18)
+    sheet.set_column(3, 3, 42)
+    sheet.set_column(4, 5, 16)
+
+
 def write_workbook(
     levels: Sequence[LevelResults],
     summaries: Sequence[LevelSummary],
@@ -158,7 +189,9 @@ def write_workbook(
 
     The summary sheet's labels are in ``language``; the level sheets' columns are the result
     table's, whatever the language. A level compared with an earlier period gets a sheet of
-    its units' changes after its own.
+    its units' changes after its own. The levels' awards, when the report has any, close the
+    workbook in a sheet of their own: a row per unit that earned an award or lost it to its
+    quota.
     """
     import xlsxwriter  # noqa: PLC0415 - the report extra, needed for workbooks alone
 
@@ -181,5 +214,8 @@ def write_workbook(
             if summary.movements is not None:
                 name = _sheet_name(f"{summary.title} ±", taken)
                 _movements(book.add_worksheet(name), summary.movements, formats, words(language))
+        if any(summary.awards for summary in summaries):
+            name = _sheet_name(words(language).gettext("Awards"), taken)
+            _awards(book.add_worksheet(name), summaries, formats, words(language))
     finally:
         book.close()

@@ -19,10 +19,12 @@ import attrs
 from criteriakit._version import __version__
 from criteriakit.expressions.formatting import format_value
 from criteriakit.model.period import Period
+from criteriakit.render.awards import explanation_lines
 from criteriakit.render.colours import tier_styles
 from criteriakit.render.explanation import change_text, standing_lines, values_text
 from criteriakit.render.language import Words, words
 from criteriakit.reports import charts
+from criteriakit.reports.awards import earners_text
 from criteriakit.reports.summary import LevelSummary
 
 __all__ = ["render_html"]
@@ -72,6 +74,8 @@ def _template(language: str) -> Any:
         changes=lambda option, texts: joiner.join(
             change_text(change, chosen, texts) for change in option
         ),
+        earners=lambda award: earners_text(award, chosen),
+        explained=lambda decision: explanation_lines(decision, chosen),
     )
     text = resources.files("criteriakit.reports").joinpath("report.html.jinja").read_text("utf-8")
     return environment.from_string(text)

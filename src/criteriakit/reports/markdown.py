@@ -15,8 +15,10 @@ from criteriakit.expressions.formatting import format_value
 from criteriakit.model.improvement import Improvement
 from criteriakit.model.period import Period
 from criteriakit.model.results import Result
+from criteriakit.render.awards import explanation_lines
 from criteriakit.render.explanation import change_text, standing_lines, values_text
 from criteriakit.render.language import Words, words
+from criteriakit.reports.awards import AwardSummary, earners_text
 from criteriakit.reports.summary import LevelSummary
 
 __all__ = ["render_markdown"]
@@ -146,6 +148,37 @@ def _overview(level: LevelSummary, w: Words) -> list[str]:
                 ),
             ),
         ]
+    if level.awards:
+        lines += _awards(level.awards, w)
+    return lines
+
+
+def _awards(awards: Sequence[AwardSummary], w: Words) -> list[str]:
+    """Return each award's counts, then the units that earned it (a report's limit of them)."""
+    _ = w.gettext
+    lines = [
+        "### " + _("Awards"),
+        "",
+        _(
+            "How many units earned each award, and how many met its condition but lost it to "
+            "the award's quota."
+        ),
+        "",
+        *_table(
+            [_("Award"), _("Title"), _("Earned"), _("Withheld by quota"), _("Units")],
+            (
+                (award.id, award.title, award.earned, award.withheld, award.decided)
+                for award in awards
+            ),
+            right=3,
+        ),
+    ]
+    earned = [award for award in awards if award.earners]
+    if earned:
+        lines += _table(
+            [_("Award"), _("Earned by")],
+            ((award.id, earners_text(award, w)) for award in earned),
+        )
     return lines
 
 
@@ -283,6 +316,14 @@ def _unit(result: Result, level: LevelSummary, w: Words) -> list[str]:
         lines.append("")
     if result.improvement is not None:
         lines += _improvement(result.improvement, level, w)
+    awarded = level.awarded(result.unit)
+    if awarded:
+        lines += [_("Awards:"), ""]
+        for decision in awarded:
+            verdict, (condition, *explanation) = explanation_lines(decision, w)
+            lines += [f"- {_cell(verdict)}", f"  - `{' '.join(condition.split())}`"]
+            lines += [f"  - {_cell(line)}" for line in explanation]
+        lines.append("")
     return lines
 
 

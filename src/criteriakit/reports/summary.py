@@ -4,7 +4,8 @@
 for: how the units fall into tiers, how the scores spread against the tier bounds, how the
 population does on each criterion, how each parent's units fare, which quotas demoted whom,
 which vetoes and gates decided most tiers, and the units to list (all of them, or the lowest
-and highest of a population too large to list).
+and highest of a population too large to list). A level's awards are summarised apart
+(:mod:`.awards`, from a period's history) and given to :func:`summarise`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -19,7 +21,11 @@ from criteriakit.compare import Comparison, Outcome, compare_results
 from criteriakit.expressions.floats import add_up
 from criteriakit.model.results import Result
 from criteriakit.render.language import FrameworkTexts
+from criteriakit.reports.awards import AwardSummary
 from criteriakit.scalar.framework import Framework
+
+if TYPE_CHECKING:
+    from criteriakit.model.awards import AwardResult
 
 __all__ = [
     "Bin",
@@ -98,7 +104,9 @@ class LevelSummary:
     ``listed`` are the units whose sections the report shows: every unit when there are at most
     ``limit``, else the ``limit // 2`` lowest and highest scores (``complete`` is then false).
     ``texts`` are the framework's titles in the report's language; ``movements`` how each unit
-    changed since an earlier period, when the report compares with one.
+    changed since an earlier period, when the report compares with one; ``awards`` who earned
+    each of the framework's awards, when the report is on a period whose history it has
+    (none otherwise).
     """
 
     framework: str
@@ -116,6 +124,15 @@ class LevelSummary:
     complete: bool
     texts: FrameworkTexts
     movements: Comparison | None = None
+    awards: tuple[AwardSummary, ...] = ()
+
+    def awarded(self, unit: str | int | None) -> list[AwardResult]:
+        """Return a listed unit's explained award decisions, award by award.
+
+        A report explains the awards each listed unit met: earned, or withheld by a quota.
+        """
+        key = str(unit)
+        return [award.explained[key] for award in self.awards if key in award.explained]
 
     @property
     def lowest(self) -> int:
@@ -226,12 +243,14 @@ def summarise(
     limit: int = 200,
     language: str = "en",
     before: Sequence[Result | Outcome] | None = None,
+    awards: Sequence[AwardSummary] = (),
 ) -> LevelSummary:
     """Summarise one level's ``results``, evaluated with ``framework``, for a report.
 
     At most ``limit`` units are listed one by one (see :class:`LevelSummary`); titles are in
     ``language`` where the framework gives them in it. ``before`` are the same level's results
-    of an earlier period, to say how each unit moved since.
+    of an earlier period, to say how each unit moved since; ``awards`` the level's awards in
+    the period (:func:`criteriakit.reports.awards.summarise_awards`).
     """
     texts = FrameworkTexts.of(framework.definition, language)
     scored = [result for result in results if result.score is not None]
@@ -259,4 +278,5 @@ def summarise(
         movements=None
         if before is None
         else compare_results(before, results, tier_order={framework.id: framework.tiers}),
+        awards=tuple(awards),
     )
