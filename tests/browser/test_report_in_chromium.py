@@ -110,3 +110,46 @@ def test_the_dom_has_every_section(report, tmp_path):
     dom = result.stdout
     assert dom.count("<svg") == 11  # committee 3 charts, cells 4, members 4
     assert len(re.findall(r'<section class="unit"', dom)) == 1 + 21 + 200
+
+
+@pytest.fixture(scope="module")
+def stored_report(tmp_path_factory) -> Path:
+    """The commune's report from a store holding its data for 2023 and 2024: with awards."""
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("duckdb")
+    folder = tmp_path_factory.mktemp("stored")
+    store = str(folder / "results.duckdb")
+    for period in ("2023", "2024"):
+        stored = run(
+            "evaluate", "vn.four-good-committee@2024", *commune_levels(),
+            "--period", period, "--store", store,
+        )  # fmt: skip
+        assert stored.exit_code == 0, stored.output
+    path = folder / "stored.html"
+    done = run(
+        "report", "--store", store, "--period", "2024", "--framework", "vn.four-good-committee",
+        "-o", str(path),
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    return path
+
+
+def test_a_stored_report_shows_the_awards(stored_report, tmp_path):
+    result = subprocess.run(
+        [
+            chromium(),
+            *FLAGS,
+            f"--user-data-dir={tmp_path / 'p'}",
+            "--dump-dom",
+            stored_report.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    dom = result.stdout
+    assert dom.count('<section class="awards"') == 1  # the cells' level alone declares awards
+    assert "Good or better two years running" in dom
+    # the same data both years: every cell good or better in 2024 earns it, explained
+    assert 'streak(tier &gt;= "good") is 2: 2023, 2024' in dom
