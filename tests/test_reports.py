@@ -215,6 +215,25 @@ def test_the_workbook_holds_every_unit_with_numbers_as_numbers(tmp_path, commune
     ]
 
 
+def test_a_level_too_long_for_a_worksheet_is_refused_not_cut(tmp_path, monkeypatch):
+    pytest.importorskip("xlsxwriter")
+    from criteriakit.reports import excel  # noqa: PLC0415 - its limit is lowered here
+
+    monkeypatch.setattr(excel, "SHEET_ROWS", 5)  # a header and four units
+    write_report([small_results(4)], tmp_path / "fits.xlsx")
+    assert (tmp_path / "fits.xlsx").exists()
+    with pytest.raises(ReportError) as caught:
+        write_report([small_results(5)], tmp_path / "r.xlsx")
+    (problem,) = caught.value.problems
+    assert problem.message == "test.small@1: 5 units: more than the 4 rows a worksheet holds"
+    assert problem.file == str(tmp_path / "r.xlsx")
+    assert ".html or .md" in problem.hint
+    assert not (tmp_path / "r.xlsx").exists()
+    before = small_results(6).results  # two units more: six movements, two of them removals
+    with pytest.raises(ReportError, match="test.small@1: 6 movements: more than the 4 rows"):
+        write_report([small_results(4)], tmp_path / "r.xlsx", before=[before])
+
+
 def test_a_workbook_without_xlsxwriter_says_which_extra_to_install(tmp_path, monkeypatch):
     import importlib.util  # noqa: PLC0415 - patched here
 

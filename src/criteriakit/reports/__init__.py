@@ -117,8 +117,12 @@ def write_report(
         for level, old, past in zip(levels, earlier, pasts, strict=True)
     ]
     if kind == ".xlsx":
-        from criteriakit.reports.excel import write_workbook  # noqa: PLC0415 - needs the report extra
+        from criteriakit.reports.excel import (  # noqa: PLC0415 - needs the report extra
+            check_sheet_rows,
+            write_workbook,
+        )
 
+        check_sheet_rows(levels, summaries, os.fspath(output))
         with replacing(output) as temporary:
             write_workbook(levels, summaries, temporary, language=chosen)
         return

@@ -16,18 +16,23 @@ from collections.abc import Sequence
 from typing import Any
 
 from criteriakit.compare import Comparison
+from criteriakit.errors import Problem, ReportError
 from criteriakit.render.colours import tier_colours
 from criteriakit.render.language import Words, words
 from criteriakit.render.table import ResultTable
 from criteriakit.reports.summary import LevelSummary
 from criteriakit.scalar.hierarchy import LevelResults
 
-__all__ = ["write_workbook"]
+__all__ = ["SHEET_ROWS", "check_sheet_rows", "write_workbook"]
 
 _TIER_FILLS = ("#c6efce", "#ddebf7", "#fff2cc", "#fce4d6", "#ffc7ce")
 """Fills for tiers, best first; the worst tier always takes the last (red)."""
 
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+SHEET_ROWS = 1_048_576
+"""How many rows a worksheet holds, its header's included: the file format's limit, past which
+XlsxWriter drops what is written without a word."""
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
@@ -178,6 +183,37 @@ def _awards(
     sheet.set_column(4, 5, 16)
 
 
+def check_sheet_rows(
+    levels: Sequence[LevelResults], summaries: Sequence[LevelSummary], output: str
+) -> None:
+    """Raise :class:`ReportError` when a sheet would need more rows than a worksheet holds.
+
+    A level's sheet holds a row per unit, its movements' sheet a row per change, the awards'
+    sheet a row per unit that earned one or lost it to a quota: a workbook missing rows would
+    be silently wrong.
+    """
+    needed = [
+        (f"{summary.framework}: {len(level.results):,} units", len(level.results))
+        for level, summary in zip(levels, summaries, strict=True)
+    ]
+    needed += [
+        (f"{summary.framework}: {len(summary.movements.changes):,} movements", len(changes))
+        for summary in summaries
+        if summary.movements is not None and (changes := summary.movements.changes)
+    ]
+    awarded = sum(len(award.units) for summary in summaries for award in summary.awards)
+    needed.append((f"{awarded:,} units with awards", awarded))
+    for what, rows in needed:
+        if rows + 1 > SHEET_ROWS:
+            problem = Problem(
+                f"{what}: more than the {SHEET_ROWS - 1:,} rows a worksheet holds",
+                file=output,
+                hint="write the report as .html or .md (they list the lowest and highest "
+                "scores), and the results as a table: criteriakit evaluate … --format parquet",
+            )
+            raise ReportError([problem])
+
+
 def write_workbook(
     levels: Sequence[LevelResults],
     summaries: Sequence[LevelSummary],
@@ -188,7 +224,7 @@ def write_workbook(
     """Write the workbook of evaluated ``levels`` and their ``summaries`` to the file ``output``.
 
     The summary sheet's labels are in ``language``; the level sheets' columns are the result
-    table's, whatever the language. A level compared with an earlier period gets a sheet of
+    table's, whatever the language. :func:`check_sheet_rows` says first whether they fit. A level compared with an earlier period gets a sheet of
     its units' changes after its own. The levels' awards, when the report has any, close the
     workbook in a sheet of their own: a row per unit that earned an award or lost it to its
     quota.
