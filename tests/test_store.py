@@ -128,6 +128,21 @@ def test_some_columns_of_a_stored_period_read_alone(stores, framework, table):
     assert "its columns: unit, parent, framework, version" in str(caught.value)
 
 
+def test_a_period_stored_out_of_order_reads_back_in_the_tables_order(stores, framework, table):
+    url = stores.url()
+    store.open(url).record(new_run(framework, "2024"), table)
+    for statement in (  # the rows rewritten last first: a server reads them back that way
+        "CREATE TABLE reversed AS SELECT * FROM results ORDER BY position DESC",
+        "DELETE FROM results",
+        "INSERT INTO results SELECT * FROM reversed",
+        "DROP TABLE reversed",
+    ):
+        stores.execute(url, statement)
+    units = stores.execute(url, "SELECT unit FROM results")
+    assert [unit for (unit,) in units] == table["unit"].reverse().to_list()  # out of order
+    assert_frame_equal(store.open(url).results(FRAMEWORK_ID, "2024"), table)
+
+
 def test_integer_ids_and_ranks_keep_their_types(stores, framework):
     frame = pl.read_csv(CELLS).with_columns(pl.int_range(pl.len(), dtype=pl.Int32).alias("id"))
     table = criteriakit.evaluate_frame(framework, frame)
