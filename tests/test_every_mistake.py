@@ -406,10 +406,12 @@ ODD_VALUES = st.one_of(
     st.floats(allow_nan=True),
     st.booleans(),
     st.sampled_from(["", "x", "weak", "goals_met", "1 +", "number"]),
-    st.just([]),
-    st.just([1, "a"]),
-    st.just({}),
-    st.just({"type": "linear"}),
+    # fresh lists and tables each time: one object shared by examples would carry one
+    # example's edits into the next (data holding itself is tested in the fuzz regressions)
+    st.builds(list),
+    st.builds(lambda: [1, "a"]),
+    st.builds(dict),
+    st.builds(lambda: {"type": "linear"}),
 )
 
 

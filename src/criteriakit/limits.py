@@ -62,15 +62,17 @@ class Limits:
     """The caps in force: each a positive whole number (see the module docstring)."""
 
     file_bytes: int = _limit(
-        4 * 1024 * 1024, "Bytes of a framework file (or text), refused before parsing."
+        4 * 1024 * 1024,
+        "Bytes of a framework file (or text), refused before parsing; values of a framework "
+        "given as plain data, refused before it is built.",
     )
     key_parts: int = _limit(
         32, "Parts of a dotted key or table header (the TOML parser is quadratic in them)."
     )
     key_path_depth: int = _limit(
         100,
-        "Nesting of arrays and inline tables in a framework file (deeper is refused before "
-        "parsing) and of the key paths whose positions errors show.",
+        "Nesting of arrays and inline tables in a framework file or plain data (deeper is "
+        "refused before parsing) and of the key paths whose positions errors show.",
     )
     data_bytes: int = _limit(512 * 1024 * 1024, "Bytes of a text data file (CSV, JSON, JSONL).")
     decoded_bytes: int = _limit(

@@ -70,6 +70,43 @@ def test_a_lone_surrogate_in_plain_data_is_a_framework_error_at_its_key_path():
     str(caught.value).encode("utf-8")
 
 
+def test_plain_data_holding_itself_is_a_framework_error_not_a_hang():
+    # found by test_every_mistake's broken values: a table set inside itself was walked for ever
+    data = tomllib.loads(GOOD)
+    loop: dict[str, object] = {}
+    loop["points"] = loop
+    data["criteria"][0] = loop
+    with pytest.raises(criteriakit.FrameworkError) as caught:
+        criteriakit.framework_from_dict(data, source="plain")
+    [problem] = caught.value.problems
+    assert (
+        problem.message == "tables or arrays are nested more than 100 deep (does one hold itself?)"
+    )
+    assert problem.path == "criteria[0]" + ".points" * 10 + "…"  # the first 12 parts
+    assert "key_path_depth" in problem.hint
+    with criteriakit.limits.override(key_path_depth=3):
+        data["criteria"][0] = {"a": {"b": {"c": 1}}}
+        with pytest.raises(criteriakit.FrameworkError, match="nested more than 3 deep"):
+            criteriakit.framework_from_dict(data)
+
+
+def test_plain_data_sharing_a_part_many_times_over_is_refused_by_its_size():
+    # forty levels of [x, x]: a few objects, but 2**40 values for building to read
+    data = tomllib.loads(GOOD)
+    shared: list[object] = [1]
+    for _ in range(40):
+        shared = [shared, shared]
+    data["criteria"][0]["indicators"] = shared
+    with (
+        criteriakit.limits.override(file_bytes=10_000),
+        pytest.raises(criteriakit.FrameworkError) as caught,
+    ):
+        criteriakit.framework_from_dict(data)
+    [problem] = caught.value.problems
+    assert problem.message.startswith("the data holds more than 10,000 values")
+    assert "file_bytes" in problem.hint
+
+
 def _both_engines(
     tmp_path, content: bytes, output: str, name: str = "data.jsonl"
 ) -> dict[str, tuple[int, bytes, str]]:

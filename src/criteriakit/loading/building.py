@@ -28,7 +28,7 @@ from criteriakit.loading.salvage import salvage
 from criteriakit.loading.text import (
     parse_framework_file,
     parse_framework_text,
-    refuse_surrogate_values,
+    refuse_unreadable_values,
 )
 from criteriakit.model.framework import FrameworkDefinition
 from criteriakit.plugins.registrations import builtin_extensions
@@ -95,7 +95,7 @@ def framework_from_dict(
     resolve: Resolve | None = None,
 ) -> Framework:
     """Check and compile a framework given as plain data (as parsed from TOML or JSON)."""
-    refuse_surrogate_values(data, source)
+    refuse_unreadable_values(data, source)
     return _build(data, source, None, extensions, resolve)
 
 

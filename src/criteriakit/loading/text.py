@@ -34,7 +34,7 @@ __all__ = [
     "MAX_KEY_PARTS",
     "parse_framework_file",
     "parse_framework_text",
-    "refuse_surrogate_values",
+    "refuse_unreadable_values",
 ]
 
 MAX_FILE_BYTES = limits.DEFAULTS.file_bytes
@@ -134,14 +134,41 @@ def _long_number_problem(text: str, source: str) -> Problem:
     )
 
 
-def refuse_surrogate_values(data: Mapping[str, Any], source: str | None) -> None:
-    """Refuse a key or string value holding a lone surrogate, naming its key path.
+def refuse_unreadable_values(data: Mapping[str, Any], source: str | None) -> None:
+    """Refuse plain data that a framework cannot safely be built from, naming its key path.
 
-    Walked with a stack, not recursion: plain data may nest deeper than Python recurses.
+    - A key or string value holding a lone surrogate, which is not Unicode.
+    - Tables and arrays nested deeper than the ``key_path_depth`` limit, as in a framework
+      file. Data that holds itself (a table inside itself) always is, and would otherwise be
+      walked for ever.
+    - More values than a framework file of the ``file_bytes`` limit could hold. Parts shared
+      many times over reach that without being large, and building reads each once per place.
+
+    The data is walked as building reads it, with a stack rather than recursion, since plain
+    data may nest deeper than Python recurses.
     """
+    caps = limits.current()
+    walked = 0
     stack: list[tuple[tuple[str | int, ...], object]] = [((), data)]
     while stack:
         path, value = stack.pop()
+        walked += 1
+        if walked > caps.file_bytes:
+            _refuse_value(
+                f"the data holds more than {caps.file_bytes:,} values, more than a framework "
+                "file can (are tables or arrays shared many times over?)",
+                path,
+                source,
+                "build it from a framework file, or raise the file_bytes limit",
+            )
+        if len(path) > caps.key_path_depth:
+            _refuse_value(
+                f"tables or arrays are nested more than {caps.key_path_depth} deep (does one "
+                "hold itself?)",
+                path,
+                source,
+                "a framework needs a few levels of nesting at most (the key_path_depth limit)",
+            )
         found = isinstance(value, str) and _SURROGATE.search(value) is not None
         if isinstance(value, Mapping):
             for key, item in value.items():
@@ -155,10 +182,17 @@ def refuse_surrogate_values(data: Mapping[str, Any], source: str | None) -> None
             shown = tuple(
                 _SURROGATE.sub("\ufffd", part) if isinstance(part, str) else part for part in path
             )
-            problem = Problem(
-                _SURROGATE_MESSAGE, path=format_key_path(shown), file=source, hint=_SURROGATE_HINT
-            )
-            raise FrameworkError([problem], source=source)
+            _refuse_value(_SURROGATE_MESSAGE, shown, source, _SURROGATE_HINT)
+
+
+_SHOWN_PARTS = 12
+"""How many parts of a key path a problem with plain data shows (a cycle's path is endless)."""
+
+
+def _refuse_value(message: str, path: tuple[str | int, ...], source: str | None, hint: str) -> None:
+    """Raise the :class:`FrameworkError` of plain data refused at ``path``."""
+    where = format_key_path(path[:_SHOWN_PARTS]) + ("…" if len(path) > _SHOWN_PARTS else "")
+    raise FrameworkError([Problem(message, path=where, file=source, hint=hint)], source=source)
 
 
 def _refuse_surrogates(text: str, source: str) -> None:
