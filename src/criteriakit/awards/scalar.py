@@ -68,16 +68,17 @@ def _decide(
     award: CompiledAward,
     history: History,
     by_unit: Mapping[str, Mapping[int, _Row]],
-    language: tuple[str | None, str | None],
+    languages: tuple[str | None, str | None],
     met_elsewhere: Sequence[bool] | None,
 ) -> tuple[AwardResult, ...]:
     """Decide ``award`` for the units of ``by_unit`` (in the table's order), quota included.
 
     The quota counts every unit of the period: those not in ``by_unit`` take whether they met
-    the condition from ``met_elsewhere`` (by row of the current table).
+    the condition from ``met_elsewhere`` (by row of the current table). The title is in the
+    first of ``languages`` the file gives it in.
     """
     current, period = history.period.index, history.period.label
-    title, condition = pick_text(award.title, *language), award.require.text
+    title, condition = pick_text(award.title, *languages), award.require.text
     decided: dict[int, AwardResult] = {}
     candidates: list[Candidate] = []
     rows_of_units = history.current.select("unit", "parent", "score").iter_rows()

@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from criteriakit import limits
 from criteriakit._files import UnreadableFile, read_text_capped
@@ -189,7 +189,9 @@ _SHOWN_PARTS = 12
 """How many parts of a key path a problem with plain data shows (a cycle's path is endless)."""
 
 
-def _refuse_value(message: str, path: tuple[str | int, ...], source: str | None, hint: str) -> None:
+def _refuse_value(
+    message: str, path: tuple[str | int, ...], source: str | None, hint: str
+) -> NoReturn:
     """Raise the :class:`FrameworkError` of plain data refused at ``path``."""
     where = format_key_path(path[:_SHOWN_PARTS]) + ("…" if len(path) > _SHOWN_PARTS else "")
     raise FrameworkError([Problem(message, path=where, file=source, hint=hint)], source=source)
@@ -226,15 +228,13 @@ def _refuse_pathological(text: str, source: str) -> None:
     if match is None:
         return
     start = match.start() + len(match.group()) - len(match.group().lstrip("{,[ \t"))
-    line, column = position(text, start)
-    problem = Problem(
+    _refuse_at(
+        text,
+        start,
         f"a dotted key or table header has more than {parts} parts",
-        file=source,
-        line=line,
-        column=column,
-        hint="framework files need a few levels of keys at most (the key_parts limit)",
+        source,
+        "framework files need a few levels of keys at most (the key_parts limit)",
     )
-    raise FrameworkError([problem], source=source)
 
 
 def _refuse_deep_nesting(text: str, source: str) -> None:
@@ -248,14 +248,19 @@ def _refuse_deep_nesting(text: str, source: str) -> None:
     offset = nesting_past(_NESTING_TOKEN, text, cap)
     if offset is None:
         return
-    line, column = position(text, offset)
-    problem = Problem(
+    _refuse_at(
+        text,
+        offset,
         f"arrays or inline tables are nested more than {cap} deep",
-        file=source,
-        line=line,
-        column=column,
-        hint="framework files need a few levels of nesting at most (the key_path_depth limit)",
+        source,
+        "framework files need a few levels of nesting at most (the key_path_depth limit)",
     )
+
+
+def _refuse_at(text: str, offset: int, message: str, source: str, hint: str) -> NoReturn:
+    """Raise the :class:`FrameworkError` of framework text refused at ``offset``, before parsing."""
+    line, column = position(text, offset)
+    problem = Problem(message, file=source, line=line, column=column, hint=hint)
     raise FrameworkError([problem], source=source)
 
 

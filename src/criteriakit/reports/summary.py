@@ -243,14 +243,13 @@ def summarise(
     limit: int = 200,
     language: str = "en",
     before: Sequence[Result | Outcome] | None = None,
-    awards: Sequence[AwardSummary] = (),
 ) -> LevelSummary:
     """Summarise one level's ``results``, evaluated with ``framework``, for a report.
 
     At most ``limit`` units are listed one by one (see :class:`LevelSummary`); titles are in
     ``language`` where the framework gives them in it. ``before`` are the same level's results
-    of an earlier period, to say how each unit moved since; ``awards`` the level's awards in
-    the period (:func:`criteriakit.reports.awards.summarise_awards`).
+    of an earlier period, to say how each unit moved since. The level's awards are added once
+    the units to list are known (:func:`criteriakit.reports.awards.summarise_awards`).
     """
     texts = FrameworkTexts.of(framework.definition, language)
     scored = [result for result in results if result.score is not None]
@@ -278,5 +277,4 @@ def summarise(
         movements=None
         if before is None
         else compare_results(before, results, tier_order={framework.id: framework.tiers}),
-        awards=tuple(awards),
     )
